@@ -1,0 +1,160 @@
+/**
+ * The browser side of {@link RecoveryServiceDeps}: storage, tabs, fetch, notifications, badge, alarms. Each adapter
+ * is a small factory over `webextension-polyfill`.
+ */
+import browser from 'webextension-polyfill';
+import { isSamePage } from '../../src/recovery/site';
+import { parseRetryAfter } from '../../src/recovery/retry-after';
+import { loadSettings, type Settings } from '../../src/settings/settings';
+import type { RecoveryState } from '../../src/recovery/incident-machine';
+import type { ProbeOutcome } from '../../src/recovery/incident-machine';
+import type { BadgeView, NotificationText } from '../../src/recovery/describe';
+import { parseStoredState, type RecoveryEffects, type ReloadResult, type StateStore } from './recovery-service';
+import { currentTabUrl, showNotification, supportsNotificationButtons } from './quirks';
+import { renderText, t } from '../shared/i18n';
+
+const STATE_KEY = 'recovery';
+export const WAKE_ALARM = 'recovery-wake';
+/** Chromium fires alarms no sooner than 30 s after they are set (chrome.alarms docs); shorter waits use a timer. */
+const ALARM_MIN_MS = 30_000;
+/** A probe that has not answered in this long counts as a network error, ms. */
+const PROBE_TIMEOUT_MS = 20_000;
+
+/** Recovery state in `storage.session`: kept while the browser runs, gone when it closes, out of reach of pages. */
+export function createSessionStateStore(log: Pick<Console, 'warn'>): StateStore {
+  return {
+    async load() {
+      const got = await browser.storage.session.get(STATE_KEY);
+      return parseStoredState(got[STATE_KEY], log);
+    },
+    async save(state: RecoveryState) {
+      await browser.storage.session.set({ [STATE_KEY]: state });
+    },
+  };
+}
+
+/**
+ * Settings from `storage.sync` with an administrator's `storage.managed` values on top. Cached until either area
+ * changes; a managed area that is not set up (Firefox without a policy rejects) counts as empty.
+ */
+export function createSettingsSource(log: Pick<Console, 'warn'>): { get(): Promise<Settings>; invalidate(): void } {
+  let cached: Promise<Settings> | null = null;
+  async function read(): Promise<Settings> {
+    const [stored, managed] = await Promise.all([
+      browser.storage.sync.get(null).catch(() => ({})),
+      browser.storage.managed.get(null).catch(() => ({})),
+    ]);
+    const { settings, warnings } = loadSettings(stored, managed);
+    for (const w of warnings) log.warn(w);
+    return settings;
+  }
+  return {
+    get() {
+      cached ??= read().catch((err: unknown) => {
+        cached = null;
+        throw err;
+      });
+      return cached;
+    },
+    invalidate() {
+      cached = null;
+    },
+  };
+}
+
+export function createBrowserEffects(): RecoveryEffects {
+  return {
+    async reload(tabId: number, url: string): Promise<ReloadResult> {
+      let tab;
+      try {
+        tab = await browser.tabs.get(tabId);
+      } catch {
+        return { kind: 'gone' };
+      }
+      const shown = currentTabUrl(tab as { url?: string; pendingUrl?: string });
+      // Only a tab that still shows the failed page is reloaded: the user may have left it since.
+      if (shown !== undefined && !isSamePage(shown, url)) return { kind: 'elsewhere', url: shown };
+      await browser.tabs.reload(tabId, { bypassCache: true });
+      return { kind: 'reloaded' };
+    },
+
+    async probe(url: string, codes: readonly number[]): Promise<ProbeOutcome> {
+      try {
+        // `no-store` makes fetch send `Cache-Control: no-cache` and `Pragma: no-cache` (Fetch standard, HTTP-network-
+        // or-cache fetch); no cookies go with it; a redirect proves the site answers, so it is not followed.
+        const res = await fetch(url, {
+          method: 'GET',
+          cache: 'no-store',
+          credentials: 'omit',
+          redirect: 'manual',
+          signal: AbortSignal.timeout(PROBE_TIMEOUT_MS),
+        });
+        void res.body?.cancel().catch(() => undefined);
+        if (res.type === 'opaqueredirect') return { kind: 'answered', code: 0 };
+        if (codes.includes(res.status)) {
+          const ra = parseRetryAfter(res.headers.get('retry-after'), Date.now());
+          return { kind: 'gateway-error', code: res.status, ...(ra.ok ? { retryAfterMs: ra.delayMs } : {}) };
+        }
+        return { kind: 'answered', code: res.status };
+      } catch (err) {
+        return { kind: 'network-error', reason: err instanceof Error ? `${err.name}: ${err.message}`.slice(0, 200) : 'fetch failed' };
+      }
+    },
+
+    async notify(id: string, text: NotificationText | null, phaseChanged: boolean): Promise<void> {
+      if (text === null) {
+        await browser.notifications.clear(id);
+        return;
+      }
+      await showNotification(
+        id,
+        {
+          type: 'basic',
+          iconUrl: browser.runtime.getURL('icons/icon-128.png'),
+          title: renderText(text.title),
+          message: renderText(text.message),
+          ...(text.canStop && supportsNotificationButtons() ? { buttons: [{ title: t('notifStopButton') }] } : {}),
+        },
+        phaseChanged,
+      );
+    },
+
+    async badge(tabId: number, view: BadgeView | null): Promise<void> {
+      try {
+        await browser.action.setBadgeText({ tabId, text: view?.text ?? '' });
+        if (view !== null) await browser.action.setBadgeBackgroundColor({ tabId, color: view.color });
+      } catch {
+        // The tab closed meanwhile: nothing to draw on.
+      }
+    },
+  };
+}
+
+/**
+ * Wakes the background at `at` (epoch ms): an alarm, which survives the service worker being stopped, plus a timer
+ * for waits shorter than alarms allow. Both end in the same idempotent `due` event.
+ */
+export function createWakeScheduler(onDue: () => void): (at: number | null) => void {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  // `undefined` until the first call of this worker's life, so a fresh worker always sets its wake-up.
+  let scheduled: number | null | undefined;
+  return (at) => {
+    if (at === scheduled) return;
+    scheduled = at;
+    if (timer !== undefined) clearTimeout(timer);
+    timer = undefined;
+    if (at === null) {
+      void browser.alarms.clear(WAKE_ALARM);
+      return;
+    }
+    const wait = Math.max(0, at - Date.now());
+    if (wait < ALARM_MIN_MS) {
+      timer = setTimeout(() => {
+        timer = undefined;
+        scheduled = undefined;
+        onDue();
+      }, wait);
+    }
+    void browser.alarms.create(WAKE_ALARM, { when: Date.now() + Math.max(wait, ALARM_MIN_MS) });
+  };
+}

@@ -1,0 +1,117 @@
+/**
+ * Background entry (Chromium service worker, Firefox event page). Every listener is registered synchronously at the
+ * top level, so an event that wakes a stopped worker is delivered (chrome.runtime lifecycle docs); all state is
+ * re-read from `storage.session` on each event.
+ */
+import browser from 'webextension-polyfill';
+import { describeBadge, describeIncident } from '../../src/recovery/describe';
+import { incidentForTab } from '../../src/recovery/incident-machine';
+import { parseEnvelope, type Envelope, type Response } from '../../src/messages';
+import { renderText } from '../shared/i18n';
+import { createBrowserEffects, createSessionStateStore, createSettingsSource, createWakeScheduler, WAKE_ALARM } from './adapters';
+import { isOnline } from './quirks';
+import { createRecoveryService, type RequestError, type RequestStart } from './recovery-service';
+import type { CompletedRequest } from '../../src/recovery/classify';
+
+const log = console;
+const settings = createSettingsSource(log);
+const ownOrigin = browser.runtime.getURL('').replace(/\/$/, '');
+
+const service = createRecoveryService({
+  now: Date.now,
+  random: Math.random,
+  store: createSessionStateStore(log),
+  settings: settings.get,
+  effects: createBrowserEffects(),
+  scheduleWake: createWakeScheduler(() => void service.wake()),
+  isOnline,
+  ownOrigins: [ownOrigin],
+  describe: {
+    incident: (incident, now, max) => describeIncident(incident, now, max, renderText),
+    badge: (state, tabId) => describeBadge(state.tabs[String(tabId)], incidentForTab(state, tabId)),
+  },
+  log,
+});
+
+const ALL_URLS = { urls: ['<all_urls>'] };
+
+// Main frames need the headers (Retry-After, who answered); other requests are only checked for their status, and
+// asking for their headers would cost every page load something.
+browser.webRequest.onCompleted.addListener(
+  (d) => void service.onCompleted(d as unknown as CompletedRequest),
+  { ...ALL_URLS, types: ['main_frame'] },
+  ['responseHeaders'],
+);
+browser.webRequest.onCompleted.addListener((d) => void service.onCompleted(d as unknown as CompletedRequest), {
+  ...ALL_URLS,
+  types: ['sub_frame', 'xmlhttprequest', 'script', 'stylesheet', 'image', 'font', 'media', 'object', 'other'],
+});
+browser.webRequest.onBeforeRequest.addListener((d) => void service.onMainFrameStart(d as unknown as RequestStart), {
+  ...ALL_URLS,
+  types: ['main_frame'],
+});
+browser.webRequest.onErrorOccurred.addListener((d) => void service.onMainFrameError(d as unknown as RequestError), {
+  ...ALL_URLS,
+  types: ['main_frame'],
+});
+
+browser.tabs.onUpdated.addListener((tabId, change) => {
+  if (typeof change.url === 'string') void service.dispatch({ type: 'tab-url-changed', tabId, url: change.url });
+});
+browser.tabs.onRemoved.addListener((tabId) => void service.dispatch({ type: 'tab-closed', tabId }));
+// Chromium swaps in a prerendered tab under a new id; the old id is gone for good.
+browser.tabs.onReplaced.addListener((_added, removed) => void service.dispatch({ type: 'tab-closed', tabId: removed }));
+
+browser.alarms.onAlarm.addListener((alarm) => {
+  if (alarm.name === WAKE_ALARM) void service.wake();
+});
+self.addEventListener('online', () => void service.wake());
+
+browser.notifications.onButtonClicked.addListener((id) => void service.dispatch({ type: 'cancel', incidentId: id }));
+browser.notifications.onClicked.addListener((id) => void focusIncidentTab(id));
+
+browser.storage.onChanged.addListener((_changes, area) => {
+  if (area === 'sync' || area === 'managed') settings.invalidate();
+});
+
+browser.runtime.onMessage.addListener((message: unknown, sender: browser.Runtime.MessageSender) => {
+  // Only our own pages talk to the background; content scripts of other extensions cannot reach us, but check.
+  if (sender.id !== browser.runtime.id) return undefined;
+  const parsed = parseEnvelope(message);
+  if (!parsed.ok) {
+    log.warn('message refused:', parsed.error);
+    return Promise.resolve({ error: parsed.error });
+  }
+  return handle(parsed.envelope);
+});
+
+browser.runtime.onStartup.addListener(() => void service.wake());
+browser.runtime.onInstalled.addListener(() => void service.wake());
+
+// A worker that was stopped may have missed a short timer: catch up on anything overdue.
+void service.wake();
+
+async function handle(envelope: Envelope): Promise<Response<Envelope['type']>> {
+  switch (envelope.type) {
+    case 'getTabIncident':
+      return service.tabView((envelope.payload as { tabId: number }).tabId);
+    case 'retryNow':
+      await service.dispatch({ type: 'retry-now', tabId: (envelope.payload as { tabId: number }).tabId });
+      return { ok: true };
+    case 'stopRetrying':
+      await service.dispatch({ type: 'cancel', incidentId: (envelope.payload as { incidentId: string }).incidentId });
+      return { ok: true };
+  }
+}
+
+async function focusIncidentTab(incidentId: string): Promise<void> {
+  const found = await service.incident(incidentId);
+  const tabId = found?.tabIds[0];
+  if (tabId === undefined) return;
+  try {
+    const tab = await browser.tabs.update(tabId, { active: true });
+    if (tab?.windowId !== undefined) await browser.windows.update(tab.windowId, { focused: true });
+  } catch (err) {
+    log.warn('could not focus tab', err);
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * Browser differences the background works around, one small named helper each.
+ */
+import browser, { type Notifications } from 'webextension-polyfill';
+
+/** Firefox ships `runtime.getBrowserInfo`; Chromium does not. */
+export function isFirefox(): boolean {
+  return typeof (browser.runtime as { getBrowserInfo?: unknown }).getBrowserInfo === 'function';
+}
+
+/**
+ * Firefox does not implement `NotificationOptions.buttons` and rejects a notification that has them (MDN,
+ * notifications.NotificationOptions, browser compatibility): there a click on the notification is the only action.
+ */
+export function supportsNotificationButtons(): boolean {
+  return !isFirefox();
+}
+
+/**
+ * Shows or updates notification `id` in place.
+ *
+ * Chromium: `notifications.create` with an existing id clears and re-pops it, so an attempt update uses
+ * `notifications.update`, which leaves a notification the user dismissed dismissed (`popIfDismissed` false).
+ * Firefox has no `notifications.update` (MDN): `create` with the same id replaces the notification.
+ */
+export async function showNotification(
+  id: string,
+  options: Notifications.CreateNotificationOptions,
+  popIfDismissed: boolean,
+): Promise<void> {
+  const update = (browser.notifications as { update?: (id: string, o: unknown) => Promise<boolean> }).update;
+  if (typeof update === 'function') {
+    const updated = await update(id, options);
+    if (updated || !popIfDismissed) return;
+  } else if (!popIfDismissed && !(await isShown(id))) {
+    return;
+  }
+  await browser.notifications.create(id, options);
+}
+
+async function isShown(id: string): Promise<boolean> {
+  const all = await browser.notifications.getAll();
+  return Object.hasOwn(all, id);
+}
+
+/**
+ * The URL a tab shows or is about to show. Chromium sets `pendingUrl` while a navigation has not committed yet, and
+ * the user may already have left the failed page in it.
+ */
+export function currentTabUrl(tab: { url?: string; pendingUrl?: string }): string | undefined {
+  return tab.pendingUrl ?? tab.url;
+}
+
+/** `navigator.onLine` where the background runs (service worker or event page); assume online when unknown. */
+export function isOnline(): boolean {
+  return typeof navigator === 'undefined' || navigator.onLine !== false;
+}

@@ -1,0 +1,254 @@
+/**
+ * Wires `src`'s pure recovery logic to the browser: turns webRequest/tabs events into {@link RecoveryEvent}s, runs
+ * them one at a time through {@link reduce} against the state persisted in `storage.session`, then carries out the
+ * effects and sets the next wake-up. Every browser call reaches it through {@link RecoveryServiceDeps}, so the
+ * wiring is tested against fakes and the real browsers alike.
+ */
+import { classifyCompletion, type CompletedRequest } from '../../src/recovery/classify';
+import {
+  EMPTY_STATE,
+  incidentForTab,
+  nextWake,
+  reduce,
+  type Effect,
+  type Incident,
+  type ProbeOutcome,
+  type RecoveryEvent,
+  type RecoveryState,
+} from '../../src/recovery/incident-machine';
+import { DEFAULT_POLICY, type Random, type RecoveryPolicy } from '../../src/recovery/schedule';
+import { hostMatches, parsePageAddress } from '../../src/recovery/site';
+import type { Settings } from '../../src/settings/settings';
+import type { TabIncidentView } from '../../src/messages';
+import type { BadgeView, NotificationText } from '../../src/recovery/describe';
+
+/** Where the state lives between wakes (`storage.session`). */
+export interface StateStore {
+  load(): Promise<RecoveryState>;
+  save(state: RecoveryState): Promise<void>;
+}
+
+/** What reloading a tab found. */
+export type ReloadResult = { readonly kind: 'reloaded' } | { readonly kind: 'gone' } | { readonly kind: 'elsewhere'; readonly url: string };
+
+/** The browser actions recovery takes. */
+export interface RecoveryEffects {
+  /** Reloads `tabId` with the cache bypassed if it still shows `url` (fragment ignored). */
+  reload(tabId: number, url: string): Promise<ReloadResult>;
+  /** One GET to `url`, cache bypassed, no cookies; `codes` are the statuses that count as gateway errors. */
+  probe(url: string, codes: readonly number[]): Promise<ProbeOutcome>;
+  /** Shows, updates or (with `null`) clears notification `id`. */
+  notify(id: string, text: NotificationText | null, phaseChanged: boolean): Promise<void>;
+  badge(tabId: number, view: BadgeView | null): Promise<void>;
+}
+
+export interface RecoveryServiceDeps {
+  /** Epoch ms. */
+  readonly now: () => number;
+  readonly random: Random;
+  readonly store: StateStore;
+  readonly settings: () => Promise<Settings>;
+  readonly effects: RecoveryEffects;
+  /** Arranges a `due` event at `at` (epoch ms), or cancels it with `null`. */
+  readonly scheduleWake: (at: number | null) => void;
+  readonly isOnline: () => boolean;
+  /** Origins of this extension's own pages (`chrome-extension://id`): their requests are never acted on. */
+  readonly ownOrigins: readonly string[];
+  readonly describe: {
+    incident(incident: Incident, now: number, maxVisibleRetries: number): NotificationText | null;
+    badge(state: RecoveryState, tabId: number): BadgeView | null;
+  };
+  readonly log: Pick<Console, 'warn' | 'error'>;
+  readonly policy?: Partial<RecoveryPolicy>;
+}
+
+/** webRequest details as both browsers give them, reduced to the fields read here. */
+export interface RequestStart {
+  readonly requestId: string;
+  readonly url: string;
+  readonly tabId: number;
+  readonly type: string;
+  readonly documentLifecycle?: string;
+}
+
+export interface RequestError extends RequestStart {
+  readonly error: string;
+}
+
+/** A sub-resource or sub-frame gateway error: recorded, never a reason to reload the tab. */
+export interface SubresourceError {
+  readonly tabId: number;
+  readonly host: string;
+  readonly code: number;
+  readonly scope: 'sub-frame' | 'sub-resource';
+  readonly at: number;
+}
+
+export type RecoveryService = ReturnType<typeof createRecoveryService>;
+
+/** Subresource errors kept in memory for the popup (most recent last). */
+const MAX_SUBRESOURCE_ERRORS = 50;
+
+export function createRecoveryService(deps: RecoveryServiceDeps) {
+  let queue: Promise<unknown> = Promise.resolve();
+  const subresourceErrors: SubresourceError[] = [];
+
+  /** Runs `task` after every earlier one: events are applied strictly one at a time. */
+  function serial<T>(task: () => Promise<T>): Promise<T> {
+    const run = queue.then(task, task);
+    queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async function policy(): Promise<{ policy: RecoveryPolicy; settings: Settings }> {
+    const settings = await deps.settings();
+    return { settings, policy: { ...DEFAULT_POLICY, ...deps.policy, maxVisibleRetries: settings.maxVisibleRetries } };
+  }
+
+  /** Applies one event and carries out its effects. Never rejects: a failure is logged and nothing is lost. */
+  function dispatch(event: RecoveryEvent): Promise<void> {
+    return serial(async () => {
+      try {
+        const { policy: p, settings } = await policy();
+        const before = await deps.store.load();
+        const now = deps.now();
+        const { state, effects } = reduce(before, event, { now, policy: p, random: deps.random });
+        // Most navigations concern no incident: skip the write when nothing changed.
+        if (effects.length > 0 || JSON.stringify(state) !== JSON.stringify(before)) await deps.store.save(state);
+        deps.scheduleWake(nextWake(state));
+        for (const effect of effects) runEffect(effect, state, settings, now);
+      } catch (err) {
+        deps.log.error('recovery: event failed', event.type, err);
+      }
+    });
+  }
+
+  function runEffect(effect: Effect, state: RecoveryState, settings: Settings, now: number): void {
+    const guard = (p: Promise<unknown>) =>
+      p.catch((err: unknown) => deps.log.warn(`recovery: ${effect.type} failed`, err));
+    switch (effect.type) {
+      case 'reload':
+        guard(
+          deps.effects.reload(effect.tabId, effect.url).then((r) => {
+            if (r.kind === 'gone') return dispatch({ type: 'tab-closed', tabId: effect.tabId });
+            if (r.kind === 'elsewhere') return dispatch({ type: 'tab-url-changed', tabId: effect.tabId, url: r.url });
+            return undefined;
+          }),
+        );
+        return;
+      case 'probe':
+        guard(
+          deps.effects
+            .probe(effect.url, settings.codes)
+            .then((outcome) => dispatch({ type: 'probe-result', incidentId: effect.incidentId, outcome })),
+        );
+        return;
+      case 'notify': {
+        const incident = state.incidents.find((i) => i.id === effect.incidentId);
+        const text =
+          incident === undefined || !settings.notifications
+            ? null
+            : deps.describe.incident(incident, now, settings.maxVisibleRetries);
+        guard(deps.effects.notify(effect.incidentId, text, effect.phaseChanged));
+        return;
+      }
+      case 'badge':
+        guard(deps.effects.badge(effect.tabId, deps.describe.badge(state, effect.tabId)));
+        return;
+    }
+  }
+
+  return {
+    dispatch,
+
+    /** `webRequest.onCompleted`: the only event with the status of a finished response (MDN). */
+    async onCompleted(details: CompletedRequest): Promise<void> {
+      try {
+        const settings = await deps.settings();
+        const c = classifyCompletion(details, { codes: settings.codes, ownOrigins: deps.ownOrigins, nowMs: deps.now() });
+        if (c.action === 'ignore') return;
+        if (c.action === 'main-frame-answered') {
+          await dispatch({ type: 'main-frame-answered', tabId: c.tabId, url: c.url, code: c.code });
+          return;
+        }
+        if (c.scope !== 'main-frame') {
+          subresourceErrors.push({ tabId: c.tabId, host: c.host, code: c.code, scope: c.scope, at: deps.now() });
+          if (subresourceErrors.length > MAX_SUBRESOURCE_ERRORS) subresourceErrors.shift();
+          return;
+        }
+        if (c.retryAfterIssue !== undefined) deps.log.warn(`recovery: Retry-After from ${c.host} ignored: ${c.retryAfterIssue}`);
+        await dispatch({
+          type: 'gateway-error',
+          tabId: c.tabId,
+          url: c.url,
+          method: c.method,
+          code: c.code,
+          gateway: c.gateway,
+          ...(c.retryAfterMs !== undefined ? { retryAfterMs: c.retryAfterMs } : {}),
+          neverRetry: settings.neverRetry.some((p) => hostMatches(c.host, p)),
+        });
+      } catch (err) {
+        deps.log.error('recovery: onCompleted failed', err);
+      }
+    },
+
+    /** `webRequest.onBeforeRequest` for main frames: tells our reload (and its redirects) from the user's navigation. */
+    onMainFrameStart(details: RequestStart): Promise<void> | undefined {
+      if (details.tabId < 0 || details.documentLifecycle === 'prerender') return undefined;
+      if (parsePageAddress(details.url) === null) return undefined;
+      return dispatch({ type: 'main-frame-start', tabId: details.tabId, url: details.url, requestId: details.requestId });
+    },
+
+    /** `webRequest.onErrorOccurred` for main frames: a network error or an abort (Stop, a new navigation). */
+    onMainFrameError(details: RequestError): Promise<void> | undefined {
+      if (details.tabId < 0 || details.documentLifecycle === 'prerender') return undefined;
+      return dispatch({
+        type: 'main-frame-failed',
+        tabId: details.tabId,
+        url: details.url,
+        error: String(details.error).slice(0, 200),
+        requestId: details.requestId,
+      });
+    },
+
+    /** Runs whatever is due (on a timer, an alarm, a wake, coming back online). */
+    wake(): Promise<void> {
+      return dispatch({ type: 'due', online: deps.isOnline() });
+    },
+
+    /** The popup's view of a tab. */
+    async tabView(tabId: number): Promise<TabIncidentView | null> {
+      const [state, { settings }] = await Promise.all([deps.store.load(), policy()]);
+      const tab = state.tabs[String(tabId)];
+      const incident = incidentForTab(state, tabId);
+      if (tab === undefined || incident === undefined) return null;
+      return { incident, tab, now: deps.now(), maxVisibleRetries: settings.maxVisibleRetries };
+    },
+
+    /** The incident a notification belongs to (notification id = incident id). */
+    async incident(id: string): Promise<{ incident: Incident; tabIds: number[] } | null> {
+      const state = await deps.store.load();
+      const incident = state.incidents.find((i) => i.id === id);
+      if (incident === undefined) return null;
+      const tabIds = Object.values(state.tabs)
+        .filter((t) => t.incidentId === id)
+        .map((t) => t.tabId);
+      return { incident, tabIds };
+    },
+
+    subresourceErrors(tabId: number): SubresourceError[] {
+      return subresourceErrors.filter((e) => e.tabId === tabId);
+    },
+  };
+}
+
+/** Reads stored state defensively: anything that is not our shape starts over empty (logged), never throws. */
+export function parseStoredState(raw: unknown, log: Pick<Console, 'warn'>): RecoveryState {
+  if (raw === undefined || raw === null) return structuredClone(EMPTY_STATE);
+  const s = raw as Partial<RecoveryState>;
+  if (Array.isArray(s.incidents) && s.tabs !== null && typeof s.tabs === 'object' && !Array.isArray(s.tabs)) {
+    return { incidents: s.incidents, tabs: s.tabs };
+  }
+  log.warn('recovery: stored state has an unknown shape; starting over');
+  return structuredClone(EMPTY_STATE);
+}

@@ -1,0 +1,60 @@
+/**
+ * Popup entry. Shows the active tab's incident, or the tab named by `?tabId=` (so the page also works opened in a
+ * tab of its own). Polls the background every second while open: the state changes as retries happen.
+ */
+import { render } from 'preact';
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import browser from 'webextension-polyfill';
+import type { TabIncidentView } from '../../src/messages';
+import { parsePageAddress } from '../../src/recovery/site';
+import { t } from '../shared/i18n';
+import { createRuntimeClient, type PopupClient } from './client';
+import { PopupView, useNow } from './popup-view';
+
+async function targetTab(): Promise<{ id: number; url: string | undefined } | null> {
+  const param = new URLSearchParams(location.search).get('tabId');
+  if (param !== null && /^\d+$/.test(param)) {
+    const tab = await browser.tabs.get(Number(param)).catch(() => null);
+    return tab?.id === undefined ? null : { id: tab.id, url: tab.url };
+  }
+  const [tab] = await browser.tabs.query({ active: true, currentWindow: true });
+  return tab?.id === undefined ? null : { id: tab.id, url: tab.url };
+}
+
+function App({ client }: { client: PopupClient }) {
+  const [tab, setTab] = useState<{ id: number; url: string | undefined } | null | undefined>(undefined);
+  const [view, setView] = useState<TabIncidentView | null>(null);
+  const [base, setBase] = useState(Date.now());
+  const now = useNow(base);
+
+  const refresh = useCallback(async () => {
+    const target = tab ?? (await targetTab());
+    if (tab === undefined) setTab(target);
+    if (target === null) return;
+    const next = await client.request('getTabIncident', { tabId: target.id });
+    setView(next);
+    if (next !== null) setBase(next.now);
+  }, [tab, client]);
+
+  useEffect(() => {
+    void refresh();
+    const id = setInterval(() => void refresh(), 1000);
+    return () => clearInterval(id);
+  }, [refresh]);
+
+  if (tab === undefined) return null;
+  const watchable = tab !== null && (view !== null || parsePageAddress(tab.url) !== null);
+  return (
+    <PopupView
+      view={view}
+      watchable={watchable}
+      t={t}
+      now={now}
+      onRetryNow={() => tab && void client.request('retryNow', { tabId: tab.id }).then(refresh)}
+      onStop={() => view && void client.request('stopRetrying', { incidentId: view.incident.id }).then(refresh)}
+    />
+  );
+}
+
+const root = document.getElementById('app');
+if (root) render(<App client={createRuntimeClient()} />, root);

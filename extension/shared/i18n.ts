@@ -1,0 +1,13 @@
+/** `browser.i18n` lookups for views and notifications. */
+import browser from 'webextension-polyfill';
+import type { Text } from '../../src/recovery/describe';
+
+/** One message by key; `$1..$9` in the message take `subs`. Falls back to the key so a missing string is visible. */
+export function t(key: string, subs?: readonly string[]): string {
+  return browser.i18n.getMessage(key, subs ? [...subs] : undefined) || key;
+}
+
+/** Renders a {@link Text} from `src`. */
+export function renderText(text: Text): string {
+  return t(text.key, text.subs);
+}

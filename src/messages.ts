@@ -1,0 +1,56 @@
+/**
+ * The typed protocol between the popup (and later the options page) and the background. One {@link ProtocolMap}:
+ * each key is a message type, its `request` and `response` the shapes on both sides. Incoming requests are
+ * validated with valibot in the background, since any extension page can send anything.
+ */
+import * as v from 'valibot';
+import type { Incident, TabEntry } from './recovery/incident-machine';
+
+/** What the popup shows for one tab. */
+export interface TabIncidentView {
+  readonly incident: Incident;
+  readonly tab: TabEntry;
+  /** The background's clock when it answered, epoch ms (the popup's countdown starts from it). */
+  readonly now: number;
+  readonly maxVisibleRetries: number;
+}
+
+export interface ProtocolMap {
+  getTabIncident: { request: { tabId: number }; response: TabIncidentView | null };
+  retryNow: { request: { tabId: number }; response: { ok: boolean } };
+  stopRetrying: { request: { incidentId: string }; response: { ok: boolean } };
+}
+
+export type MessageType = keyof ProtocolMap;
+export type Request<K extends MessageType> = ProtocolMap[K]['request'];
+export type Response<K extends MessageType> = ProtocolMap[K]['response'];
+
+/** A message on the wire. */
+export interface Envelope<K extends MessageType = MessageType> {
+  readonly type: K;
+  readonly payload: Request<K>;
+}
+
+const tabId = v.pipe(v.number(), v.integer(), v.minValue(0));
+
+/** Schemas of every request; keep in step with {@link ProtocolMap} (the `satisfies` below checks the keys). */
+const REQUEST_SCHEMAS = {
+  getTabIncident: v.object({ tabId }),
+  retryNow: v.object({ tabId }),
+  stopRetrying: v.object({ incidentId: v.pipe(v.string(), v.maxLength(200)) }),
+} satisfies { [K in MessageType]: v.GenericSchema<unknown, Request<K>> };
+
+/**
+ * Checks an incoming message. Returns the typed envelope, or an error string naming what was wrong; never throws.
+ */
+export function parseEnvelope(raw: unknown): { ok: true; envelope: Envelope } | { ok: false; error: string } {
+  if (raw === null || typeof raw !== 'object') return { ok: false, error: 'message is not an object' };
+  const type = (raw as { type?: unknown }).type;
+  if (typeof type !== 'string' || !Object.hasOwn(REQUEST_SCHEMAS, type)) {
+    return { ok: false, error: `unknown message type ${JSON.stringify(type)?.slice(0, 40)}` };
+  }
+  const schema = REQUEST_SCHEMAS[type as MessageType];
+  const result = v.safeParse(schema, (raw as { payload?: unknown }).payload);
+  if (!result.success) return { ok: false, error: `${type}: ${result.issues[0]?.message ?? 'invalid payload'}` };
+  return { ok: true, envelope: { type: type as MessageType, payload: result.output } as Envelope };
+}

@@ -1,0 +1,178 @@
+/**
+ * Decides what a completed request means for recovery. Input is the subset of a `webRequest.onCompleted` detail we
+ * read (MDN: webRequest.onCompleted), untrusted: any field may be missing or odd. Nothing here throws.
+ */
+import { parsePageAddress } from './site';
+import { parseRetryAfter } from './retry-after';
+
+/** HTTP statuses that mean "a gateway answered for an upstream that failed" (RFC 9110 §15.6; Cloudflare 52x). */
+export const DEFAULT_GATEWAY_CODES: readonly number[] = [502, 503, 504, 520, 521, 522, 523, 524];
+
+/** Methods that are safe to repeat without the user (RFC 9110 §9.2.1). OPTIONS/TRACE never reach a main frame. */
+const SAFE_METHODS = new Set(['GET', 'HEAD']);
+
+/** Response header as webRequest gives it (`value` may be absent when the header was binary). */
+export interface HeaderLike {
+  readonly name: string;
+  readonly value?: string;
+}
+
+/** The fields of a webRequest completion detail that classification reads. */
+export interface CompletedRequest {
+  readonly url: string;
+  readonly method: string;
+  readonly statusCode: number;
+  /** webRequest resource type: `main_frame`, `sub_frame`, `image`, ... */
+  readonly type: string;
+  readonly tabId: number;
+  readonly frameId?: number;
+  /** Chrome: the origin that started the request. */
+  readonly initiator?: string;
+  /** Firefox: the URL of the document that started the request. */
+  readonly originUrl?: string;
+  /** Chrome >= 106: `prerender` for a page loaded in the background before the user asked for it. */
+  readonly documentLifecycle?: string;
+  readonly responseHeaders?: readonly HeaderLike[];
+}
+
+/** Who answered the gateway error, read from response headers; each value is cleaned and capped. */
+export interface GatewayInfo {
+  readonly server?: string;
+  readonly via?: string;
+  readonly cfRay?: string;
+  /** `x-request-id`, `x-amz-cf-id` or `x-served-by`: an id the site's support can look up. */
+  readonly requestId?: string;
+  readonly xCache?: string;
+  /** The raw `Retry-After` value, cleaned. */
+  readonly retryAfter?: string;
+}
+
+export type IgnoreReason =
+  | 'not-a-tab'
+  | 'not-http'
+  | 'own-request'
+  | 'prerender'
+  | 'challenge'
+  | 'not-a-gateway-error';
+
+/** What to do with one completed request. */
+export type Classification =
+  | { readonly action: 'ignore'; readonly reason: IgnoreReason }
+  /** A main-frame response that is not a gateway error (a working page, a 404, a challenge): the site answered. */
+  | { readonly action: 'main-frame-answered'; readonly tabId: number; readonly url: string; readonly code: number }
+  | {
+      readonly action: 'gateway-error';
+      readonly scope: 'main-frame' | 'sub-frame' | 'sub-resource';
+      readonly tabId: number;
+      readonly url: string;
+      readonly origin: string;
+      readonly host: string;
+      readonly method: string;
+      readonly code: number;
+      readonly gateway: GatewayInfo;
+      /** Delay asked for by `Retry-After`, ms; absent when there was none or it was unreadable. */
+      readonly retryAfterMs?: number;
+      /** Why a present `Retry-After` was not used. */
+      readonly retryAfterIssue?: string;
+    };
+
+export interface ClassifyOptions {
+  /** Statuses acted on; defaults to {@link DEFAULT_GATEWAY_CODES}. */
+  readonly codes?: readonly number[];
+  /** Origins of this extension (`chrome-extension://id`, `moz-extension://uuid`): their requests are ours. */
+  readonly ownOrigins?: readonly string[];
+  /** Current time, epoch ms, for HTTP-date `Retry-After`. */
+  readonly nowMs: number;
+}
+
+const MAX_HEADER_VALUE = 200;
+
+/** Strips control characters and caps length: header values end up in notifications and storage. */
+export function cleanHeaderValue(value: string | undefined): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  // eslint-disable-next-line no-control-regex
+  const v = value.replace(/[\u0000-\u001f\u007f]/g, ' ').trim().slice(0, MAX_HEADER_VALUE);
+  return v === '' ? undefined : v;
+}
+
+/** Reads the first value of each header we care about (names compared case-insensitively). */
+export function readGatewayHeaders(headers: readonly HeaderLike[] | undefined): GatewayInfo & { mitigated?: string } {
+  const wanted: Record<string, string> = {
+    server: 'server',
+    via: 'via',
+    'cf-ray': 'cfRay',
+    'x-request-id': 'requestId',
+    'x-amz-cf-id': 'requestId',
+    'x-served-by': 'requestId',
+    'x-cache': 'xCache',
+    'retry-after': 'retryAfter',
+    'cf-mitigated': 'mitigated',
+  };
+  const out: Record<string, string> = {};
+  if (!Array.isArray(headers)) return out;
+  for (const h of headers) {
+    if (h === null || typeof h !== 'object' || typeof h.name !== 'string') continue;
+    const key = wanted[h.name.toLowerCase()];
+    if (key === undefined || key in out) continue;
+    const v = cleanHeaderValue(h.value);
+    if (v !== undefined) out[key] = v;
+  }
+  return out;
+}
+
+function isOwnRequest(d: CompletedRequest, ownOrigins: readonly string[]): boolean {
+  for (const o of ownOrigins) {
+    if (typeof d.initiator === 'string' && d.initiator.startsWith(o)) return true;
+    if (typeof d.originUrl === 'string' && d.originUrl.startsWith(o)) return true;
+  }
+  return false;
+}
+
+/**
+ * Classifies a completed request.
+ *
+ * Rules: only tabs (`tabId >= 0`), only http(s), never our own requests (probes), never prerendered documents, never a
+ * Cloudflare challenge (`cf-mitigated: challenge`, which is a bot check, not an outage). A gateway error is reported
+ * with its scope; the caller retries only `main-frame` ones whose method is GET or HEAD ({@link isSafeMethod}).
+ */
+export function classifyCompletion(d: CompletedRequest, options: ClassifyOptions): Classification {
+  if (typeof d.tabId !== 'number' || d.tabId < 0) return { action: 'ignore', reason: 'not-a-tab' };
+  const address = parsePageAddress(d.url);
+  if (address === null) return { action: 'ignore', reason: 'not-http' };
+  if (isOwnRequest(d, options.ownOrigins ?? [])) return { action: 'ignore', reason: 'own-request' };
+  if (d.documentLifecycle === 'prerender') return { action: 'ignore', reason: 'prerender' };
+  const codes = options.codes ?? DEFAULT_GATEWAY_CODES;
+  const isMainFrame = d.type === 'main_frame';
+  if (!codes.includes(d.statusCode)) {
+    return isMainFrame
+      ? { action: 'main-frame-answered', tabId: d.tabId, url: d.url, code: d.statusCode }
+      : { action: 'ignore', reason: 'not-a-gateway-error' };
+  }
+  const { mitigated, ...gateway } = readGatewayHeaders(d.responseHeaders);
+  if (mitigated?.toLowerCase() === 'challenge') {
+    // A challenge page is the site's CDN answering on purpose: for the tab it ends an outage, it never starts one.
+    return isMainFrame
+      ? { action: 'main-frame-answered', tabId: d.tabId, url: d.url, code: d.statusCode }
+      : { action: 'ignore', reason: 'challenge' };
+  }
+  const scope = isMainFrame ? 'main-frame' : d.type === 'sub_frame' ? 'sub-frame' : 'sub-resource';
+  const retryAfter = gateway.retryAfter === undefined ? null : parseRetryAfter(gateway.retryAfter, options.nowMs);
+  return {
+    action: 'gateway-error',
+    scope,
+    tabId: d.tabId,
+    url: d.url,
+    origin: address.origin,
+    host: address.host,
+    method: typeof d.method === 'string' ? d.method.toUpperCase() : 'GET',
+    code: d.statusCode,
+    gateway,
+    ...(retryAfter?.ok ? { retryAfterMs: retryAfter.delayMs } : {}),
+    ...(retryAfter && !retryAfter.ok ? { retryAfterIssue: retryAfter.reason } : {}),
+  };
+}
+
+/** GET and HEAD may be repeated without asking; anything else (a form POST) never is. */
+export function isSafeMethod(method: string): boolean {
+  return SAFE_METHODS.has(method.toUpperCase());
+}

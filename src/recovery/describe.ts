@@ -1,0 +1,115 @@
+/**
+ * What the user is told about an incident, as i18n message keys with substitutions (the extension looks them up
+ * with `browser.i18n.getMessage`, whose `$1..$9` markers take the substitutions in order). Pure, so every message
+ * an incident can produce is unit-tested.
+ */
+import type { Incident, TabEntry } from './incident-machine';
+
+/** An i18n message key of `public/_locales/<lang>/messages.json` with its substitutions. */
+export interface Text {
+  readonly key: string;
+  readonly subs?: readonly string[];
+}
+
+/** A notification's content, or `null` when the incident shows none (never-retry sites, abandoned incidents). */
+export interface NotificationText {
+  readonly title: Text;
+  readonly message: Text;
+  /** Offer a "Stop retrying" button (where the browser supports buttons). */
+  readonly canStop: boolean;
+}
+
+/** Statuses with a known name (RFC 9110 §15.6 and Cloudflare's 52x documentation). */
+const NAMED_CODES = new Set([500, 502, 503, 504, 520, 521, 522, 523, 524]);
+
+/** The key of a status' name, e.g. `status502` = "Bad Gateway"; unknown codes get a generic name. */
+export function statusNameText(code: number): Text {
+  return { key: NAMED_CODES.has(code) ? `status${code}` : 'statusOther' };
+}
+
+/** A duration as "42 s", "3 min" or "2 h" (rounded), for notifications. */
+export function durationText(ms: number): Text {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 90) return { key: 'durationSeconds', subs: [String(s)] };
+  const min = Math.round(s / 60);
+  if (min < 90) return { key: 'durationMinutes', subs: [String(min)] };
+  return { key: 'durationHours', subs: [String(Math.round(min / 60))] };
+}
+
+/**
+ * The notification for an incident at time `now` (epoch ms).
+ *
+ * @param render - turns a nested {@link Text} (a duration, a status name) into a string for substitution
+ */
+export function describeIncident(
+  incident: Incident,
+  now: number,
+  maxVisibleRetries: number,
+  render: (t: Text) => string,
+): NotificationText | null {
+  const code = String(incident.code);
+  const name = render(statusNameText(incident.code));
+  const errorTitle: Text = { key: 'notifTitleError', subs: [incident.host, code, name] };
+  switch (incident.phase) {
+    case 'retrying': {
+      if (incident.offline === true) return { title: errorTitle, message: { key: 'notifOffline' }, canStop: true };
+      const attempt = String(Math.min(incident.attempts + (incident.awaiting ? 0 : 1), maxVisibleRetries));
+      const of = String(maxVisibleRetries);
+      if (incident.awaiting !== null || incident.nextAt === null) {
+        return { title: errorTitle, message: { key: 'notifRetryingNow', subs: [attempt, of] }, canStop: true };
+      }
+      const wait = render(durationText(incident.nextAt - now));
+      return { title: errorTitle, message: { key: 'notifRetryingIn', subs: [wait, attempt, of] }, canStop: true };
+    }
+    case 'watching':
+      return {
+        title: errorTitle,
+        message: { key: incident.offline === true ? 'notifOffline' : 'notifWatching' },
+        canStop: true,
+      };
+    case 'recovered':
+      return {
+        title: { key: 'notifTitleBack', subs: [incident.host] },
+        message: { key: 'notifRecovered', subs: [render(durationText((incident.endedAt ?? now) - incident.startedAt))] },
+        canStop: false,
+      };
+    case 'gave-up':
+      return {
+        title: errorTitle,
+        message: { key: 'notifGaveUp', subs: [render(durationText((incident.endedAt ?? now) - incident.startedAt))] },
+        canStop: false,
+      };
+    case 'cancelled':
+      return { title: errorTitle, message: { key: 'notifCancelled' }, canStop: false };
+    case 'not-retried':
+      if (incident.notRetriedReason === 'non-get') {
+        return { title: errorTitle, message: { key: 'notifNotResent', subs: [incident.method] }, canStop: false };
+      }
+      return null;
+    case 'abandoned':
+      return null;
+  }
+}
+
+/** Badge of a tab: its incident's code while the page shows the error, nothing once it is back. */
+export interface BadgeView {
+  readonly text: string;
+  /** CSS colour. */
+  readonly color: string;
+}
+
+/** The badge for a tab (or `null` to clear it). */
+export function describeBadge(entry: TabEntry | undefined, incident: Incident | undefined): BadgeView | null {
+  if (entry === undefined || incident === undefined) return null;
+  switch (incident.phase) {
+    case 'retrying':
+      return { text: String(incident.code), color: '#d97706' };
+    case 'watching':
+      return { text: String(incident.code), color: '#b91c1c' };
+    case 'recovered':
+    case 'abandoned':
+      return null;
+    default:
+      return { text: String(incident.code), color: '#6b7280' };
+  }
+}

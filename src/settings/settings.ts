@@ -1,0 +1,106 @@
+/**
+ * User settings: a typed schema with defaults, a version and ordered migrations. Stored values are untrusted (another
+ * version of the extension, sync from another machine, a hand-edited policy): each field is validated on its own with
+ * valibot, and an invalid field falls back to its default with a warning, never an exception.
+ */
+import * as v from 'valibot';
+import { DEFAULT_GATEWAY_CODES } from '../recovery/classify';
+import { DEFAULT_POLICY } from '../recovery/schedule';
+
+export const SETTINGS_VERSION = 1;
+
+export interface Settings {
+  readonly version: number;
+  /** HTTP statuses treated as gateway errors on a main frame. */
+  readonly codes: readonly number[];
+  /** Visible reloads before watch mode. */
+  readonly maxVisibleRetries: number;
+  /** Show incident notifications. */
+  readonly notifications: boolean;
+  /** Host names never retried (a name also covers its subdomains). */
+  readonly neverRetry: readonly string[];
+}
+
+export const DEFAULT_SETTINGS: Settings = {
+  version: SETTINGS_VERSION,
+  codes: DEFAULT_GATEWAY_CODES,
+  maxVisibleRetries: DEFAULT_POLICY.maxVisibleRetries,
+  notifications: true,
+  neverRetry: [],
+};
+
+const FIELDS = {
+  codes: v.pipe(
+    v.array(v.pipe(v.number(), v.integer(), v.minValue(400), v.maxValue(599))),
+    v.maxLength(50),
+  ),
+  maxVisibleRetries: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(20)),
+  notifications: v.boolean(),
+  neverRetry: v.pipe(
+    v.array(v.pipe(v.string(), v.trim(), v.toLowerCase(), v.minLength(1), v.maxLength(253), v.regex(/^[a-z0-9.\-:[\]]+$/))),
+    v.maxLength(500),
+  ),
+} as const;
+
+/** One step of the stored shape's history: turns version `to - 1` into version `to`. */
+export interface Migration {
+  readonly to: number;
+  readonly migrate: (raw: Record<string, unknown>) => Record<string, unknown>;
+}
+
+/**
+ * Ordered migrations; the stored object's `version` says where to start. Version 0 is an object without a
+ * `version` field: its fields already have today's names.
+ */
+export const MIGRATIONS: readonly Migration[] = [{ to: 1, migrate: (raw) => ({ ...raw, version: 1 }) }];
+
+export interface LoadedSettings {
+  readonly settings: Settings;
+  /** One line per field that was invalid and replaced by its default. */
+  readonly warnings: string[];
+}
+
+/**
+ * Reads settings from untrusted stored objects.
+ *
+ * @param stored - what `storage.sync` holds (any shape, or undefined)
+ * @param managed - what `storage.managed` holds (an administrator's preset); its valid fields win over `stored`
+ * @returns the settings and the warnings for what was dropped; never throws
+ */
+export function loadSettings(stored: unknown, managed?: unknown): LoadedSettings {
+  const warnings: string[] = [];
+  const migrated = migrate(asRecord(stored), warnings);
+  const fromUser = readFields(migrated, 'storage', warnings);
+  const fromPolicy = readFields(asRecord(managed), 'policy', warnings);
+  return { settings: { ...DEFAULT_SETTINGS, ...fromUser, ...fromPolicy, version: SETTINGS_VERSION }, warnings };
+}
+
+function asRecord(x: unknown): Record<string, unknown> {
+  return x !== null && typeof x === 'object' && !Array.isArray(x) ? (x as Record<string, unknown>) : {};
+}
+
+function migrate(raw: Record<string, unknown>, warnings: string[]): Record<string, unknown> {
+  const version = raw.version === undefined ? 0 : raw.version;
+  if (typeof version !== 'number' || !Number.isInteger(version) || version < 0) {
+    warnings.push(`settings: unreadable version ${JSON.stringify(version)}; reading fields as they are`);
+    return raw;
+  }
+  if (version > SETTINGS_VERSION) {
+    warnings.push(`settings: version ${version} is newer than ${SETTINGS_VERSION}; reading the fields this version knows`);
+    return raw;
+  }
+  let out = raw;
+  for (const m of MIGRATIONS) if (m.to > version) out = m.migrate(out);
+  return out;
+}
+
+function readFields(raw: Record<string, unknown>, source: string, warnings: string[]): Partial<Settings> {
+  const out: Record<string, unknown> = {};
+  for (const [key, schema] of Object.entries(FIELDS)) {
+    if (!(key in raw)) continue;
+    const result = v.safeParse(schema, raw[key]);
+    if (result.success) out[key] = result.output;
+    else warnings.push(`settings (${source}): ${key} is invalid (${result.issues[0]?.message ?? 'unknown issue'}); using the default`);
+  }
+  return out as Partial<Settings>;
+}

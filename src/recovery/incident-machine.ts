@@ -440,14 +440,10 @@ class Mutation {
   }
 
   private recover(incident: Incident, answeredTabId: number | undefined): void {
+    // Tabs still showing the error get one reload each; tabs the user is navigating are left to the user.
+    const waiting = tabsOf(this.state, incident.id).filter((t) => t.status === 'waiting' && t.tabId !== answeredTabId);
     this.end(incident, 'recovered');
-    for (const entry of tabsOf(this.state, incident.id)) {
-      if (entry.tabId === answeredTabId) continue;
-      if (entry.status === 'waiting') {
-        // Each waiting tab is reloaded once; `settled` tabs are left alone by any later event of this incident.
-        this.effects.push({ type: 'reload', tabId: entry.tabId, url: entry.url });
-      }
-    }
+    for (const entry of waiting) this.effects.push({ type: 'reload', tabId: entry.tabId, url: entry.url });
   }
 
   private end(incident: Incident, phase: EndPhase): void {

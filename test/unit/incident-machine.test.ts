@@ -1,0 +1,445 @@
+import { describe, expect, it } from 'vitest';
+import {
+  EMPTY_STATE,
+  MAX_ENDED_INCIDENTS,
+  nextWake,
+  reduce,
+  tabsOf,
+  type Effect,
+  type RecoveryEvent,
+  type RecoveryState,
+} from '../../src/recovery/incident-machine';
+import { DEFAULT_POLICY, createSeededRandom, type RecoveryPolicy } from '../../src/recovery/schedule';
+
+const URL_A = 'https://shop.example.com/cart?id=1';
+const NGINX = { server: 'nginx' };
+
+/** Drives the machine with a fake clock; collects effects per step. */
+function createSim(policy: Partial<RecoveryPolicy> = {}, seed = 1) {
+  let state: RecoveryState = structuredClone(EMPTY_STATE);
+  let now = 1_700_000_000_000;
+  const random = createSeededRandom(seed);
+  const all: Effect[] = [];
+  const p: RecoveryPolicy = { ...DEFAULT_POLICY, ...policy };
+  return {
+    get state() {
+      return state;
+    },
+    get now() {
+      return now;
+    },
+    all,
+    send(event: RecoveryEvent): Effect[] {
+      const t = reduce(state, event, { now, policy: p, random });
+      state = t.state;
+      all.push(...t.effects);
+      return t.effects;
+    },
+    /** Advances the clock to the next wake and fires `due`. */
+    wake(online = true): Effect[] {
+      const at = nextWake(state);
+      if (at === null) throw new Error('nothing scheduled');
+      now = Math.max(now, at);
+      return this.send({ type: 'due', online });
+    },
+    advance(ms: number) {
+      now += ms;
+    },
+    incident() {
+      const i = state.incidents[state.incidents.length - 1];
+      if (!i) throw new Error('no incident');
+      return i;
+    },
+  };
+}
+
+const error = (tabId: number, extra: Partial<Extract<RecoveryEvent, { type: 'gateway-error' }>> = {}): RecoveryEvent => ({
+  type: 'gateway-error',
+  tabId,
+  url: URL_A,
+  method: 'GET',
+  code: 502,
+  gateway: NGINX,
+  ...extra,
+});
+const reloads = (effects: Effect[]) => effects.filter((e) => e.type === 'reload');
+const probes = (effects: Effect[]) => effects.filter((e) => e.type === 'probe');
+
+describe('incident machine: detection', () => {
+  it('opens one incident on a GET gateway error, notifies once, schedules a quick first retry', () => {
+    const sim = createSim();
+    const effects = sim.send(error(7));
+    const incident = sim.incident();
+    expect(incident.phase).toBe('retrying');
+    expect(incident.origin).toBe('https://shop.example.com');
+    expect(incident.host).toBe('shop.example.com');
+    expect(effects.filter((e) => e.type === 'notify')).toHaveLength(1);
+    expect(effects).toContainEqual({ type: 'badge', tabId: 7 });
+    const delay = (incident.nextAt ?? 0) - sim.now;
+    expect(delay).toBeGreaterThanOrEqual(800);
+    expect(delay).toBeLessThanOrEqual(1200);
+    expect(reloads(effects)).toHaveLength(0);
+  });
+
+  it('records a POST answered 502 and never reloads that tab, even when the site recovers', () => {
+    const sim = createSim();
+    sim.send(error(1));
+    sim.send(error(2, { method: 'POST' }));
+    const post = sim.state.incidents.find((i) => i.method === 'POST');
+    expect(post?.phase).toBe('not-retried');
+    expect(post?.notRetriedReason).toBe('non-get');
+    expect(sim.state.tabs['2']?.status).toBe('settled');
+    // Site comes back through tab 1's retry.
+    sim.wake();
+    const after = sim.send({ type: 'main-frame-answered', tabId: 1, url: URL_A, code: 200 });
+    expect(reloads(after)).toHaveLength(0);
+    expect(reloads(sim.all).map((e) => e.type === 'reload' && e.tabId)).not.toContain(2);
+  });
+
+  it('records but never retries a site on the never-retry list', () => {
+    const sim = createSim();
+    const effects = sim.send(error(3, { neverRetry: true }));
+    expect(sim.incident().phase).toBe('not-retried');
+    expect(sim.incident().notRetriedReason).toBe('never-retry');
+    expect(nextWake(sim.state)).toBeNull();
+    expect(effects.some((e) => e.type === 'notify')).toBe(false);
+  });
+
+  it('attaches further tabs of the same site to the same incident', () => {
+    const sim = createSim();
+    sim.send(error(1));
+    sim.send(error(2, { url: 'https://shop.example.com/other' }));
+    sim.send(error(3, { url: 'https://other.example.net/' }));
+    expect(sim.state.incidents.filter((i) => i.origin === 'https://shop.example.com')).toHaveLength(1);
+    expect(sim.state.incidents).toHaveLength(2);
+    expect(tabsOf(sim.state, sim.state.incidents[0]!.id).map((t) => t.tabId)).toEqual([1, 2]);
+  });
+
+  it('ignores a gateway error whose URL is not http(s)', () => {
+    const sim = createSim();
+    sim.send(error(1, { url: 'ftp://x/' }));
+    expect(sim.state.incidents).toHaveLength(0);
+  });
+});
+
+describe('incident machine: retry schedule and recovery', () => {
+  it('reloads the lead tab with backoff, then recovers and settles it', () => {
+    const sim = createSim();
+    sim.send(error(1));
+    const times: number[] = [];
+    for (let n = 0; n < 3; n++) {
+      const effects = sim.wake();
+      expect(reloads(effects)).toEqual([{ type: 'reload', tabId: 1, url: URL_A }]);
+      times.push(sim.now);
+      sim.send({ type: 'main-frame-start', tabId: 1, url: URL_A, requestId: `r${n}` });
+      sim.send(error(1, { requestId: `r${n}` }));
+    }
+    const gaps = times.slice(1).map((t, i) => t - times[i]!);
+    expect(gaps[1]!).toBeGreaterThan(gaps[0]!);
+    sim.wake();
+    sim.send({ type: 'main-frame-start', tabId: 1, url: URL_A, requestId: 'r9' });
+    const effects = sim.send({ type: 'main-frame-answered', tabId: 1, url: URL_A, code: 200 });
+    expect(sim.incident().phase).toBe('recovered');
+    expect(sim.incident().attempts).toBe(4);
+    expect(sim.state.tabs['1']?.status).toBe('settled');
+    expect(effects).toContainEqual({ type: 'notify', incidentId: sim.incident().id, phaseChanged: true });
+    expect(nextWake(sim.state)).toBeNull();
+  });
+
+  it('honours Retry-After: no retry before it', () => {
+    const sim = createSim();
+    sim.send(error(1, { code: 503, retryAfterMs: 4000 }));
+    expect((sim.incident().nextAt ?? 0) - sim.now).toBeGreaterThanOrEqual(4000);
+  });
+
+  it('clamps an absurd Retry-After', () => {
+    const sim = createSim();
+    sim.send(error(1, { code: 503, retryAfterMs: 86_400_000 * 365 }));
+    expect((sim.incident().nextAt ?? 0) - sim.now).toBe(DEFAULT_POLICY.retryAfterMaxMs);
+  });
+
+  it('stops visible reloads at the cap and switches to background probes (watch mode)', () => {
+    const sim = createSim({ maxVisibleRetries: 3 });
+    sim.send(error(1));
+    for (let n = 0; n < 3; n++) {
+      expect(reloads(sim.wake())).toHaveLength(1);
+      sim.send(error(1));
+    }
+    expect(sim.incident().phase).toBe('watching');
+    for (let n = 0; n < 4; n++) {
+      const effects = sim.wake();
+      expect(reloads(effects)).toHaveLength(0);
+      expect(probes(effects)).toHaveLength(1);
+      sim.send({ type: 'probe-result', incidentId: sim.incident().id, outcome: { kind: 'gateway-error', code: 502 } });
+    }
+    expect(sim.incident().attempts).toBe(3);
+    expect(sim.incident().probes).toBe(4);
+  });
+
+  it('in watch mode reloads every waiting tab exactly once when a probe finds the site back', () => {
+    const sim = createSim({ maxVisibleRetries: 1 });
+    sim.send(error(1));
+    sim.send(error(2));
+    sim.send(error(3));
+    sim.wake();
+    sim.send(error(1));
+    expect(sim.incident().phase).toBe('watching');
+    const probe = sim.wake();
+    expect(probes(probe)).toHaveLength(1);
+    const effects = sim.send({ type: 'probe-result', incidentId: sim.incident().id, outcome: { kind: 'answered', code: 200 } });
+    expect(reloads(effects).map((e) => e.type === 'reload' && e.tabId).sort()).toEqual([1, 2, 3]);
+    expect(sim.incident().phase).toBe('recovered');
+    // A late duplicate probe result changes nothing.
+    const again = sim.send({ type: 'probe-result', incidentId: sim.incident().id, outcome: { kind: 'answered', code: 200 } });
+    expect(reloads(again)).toHaveLength(0);
+  });
+
+  it('with several tabs, each try reloads only one tab (one stream per site); recovery reloads the others once', () => {
+    const sim = createSim();
+    sim.send(error(1));
+    sim.send(error(2));
+    sim.send(error(3));
+    for (let n = 0; n < 3; n++) {
+      expect(reloads(sim.wake())).toHaveLength(1);
+      sim.send(error(1));
+    }
+    sim.wake();
+    const effects = sim.send({ type: 'main-frame-answered', tabId: 1, url: URL_A, code: 200 });
+    expect(reloads(effects).map((e) => e.type === 'reload' && e.tabId).sort()).toEqual([2, 3]);
+    const total = reloads(sim.all).length;
+    expect(total).toBe(4 + 2);
+  });
+
+  it('gives up after the watch period and schedules nothing more', () => {
+    const sim = createSim({ maxVisibleRetries: 1, giveUpAfterMs: 600_000 });
+    sim.send(error(1));
+    sim.wake();
+    sim.send(error(1));
+    let guard = 0;
+    while (sim.incident().phase === 'watching' && guard++ < 100) {
+      const effects = sim.wake();
+      if (probes(effects).length) {
+        sim.send({ type: 'probe-result', incidentId: sim.incident().id, outcome: { kind: 'network-error', reason: 'refused' } });
+      }
+    }
+    expect(sim.incident().phase).toBe('gave-up');
+    expect(nextWake(sim.state)).toBeNull();
+    expect(sim.now - sim.incident().startedAt).toBeGreaterThanOrEqual(600_000);
+    expect(sim.now - sim.incident().startedAt).toBeLessThan(600_000 + DEFAULT_POLICY.ceilingMs * 1.3);
+  });
+
+  it('counts a try with no outcome as failed after the outcome timeout (lost event)', () => {
+    const sim = createSim();
+    sim.send(error(1));
+    sim.wake();
+    expect(sim.incident().awaiting?.kind).toBe('reload');
+    const effects = sim.wake();
+    expect(sim.incident().attempts).toBe(1);
+    expect(sim.incident().awaiting).toBeNull();
+    expect(reloads(effects)).toHaveLength(0);
+    expect(sim.state.tabs['1']?.status).toBe('waiting');
+    expect(reloads(sim.wake())).toHaveLength(1);
+  });
+
+  it('a network error on our reload counts as a failed try', () => {
+    const sim = createSim();
+    sim.send(error(1));
+    sim.wake();
+    sim.send({ type: 'main-frame-start', tabId: 1, url: URL_A, requestId: 'a' });
+    sim.send({ type: 'main-frame-failed', tabId: 1, url: URL_A, error: 'net::ERR_CONNECTION_REFUSED', requestId: 'a' });
+    expect(sim.incident().phase).toBe('retrying');
+    expect(sim.incident().awaiting).toBeNull();
+    expect(sim.state.tabs['1']?.status).toBe('waiting');
+  });
+
+  it('holds tries while offline and resumes online without spending attempts', () => {
+    const sim = createSim();
+    sim.send(error(1));
+    const offline = sim.wake(false);
+    expect(reloads(offline)).toHaveLength(0);
+    expect(sim.incident().offline).toBe(true);
+    expect(sim.incident().attempts).toBe(0);
+    expect(reloads(sim.wake(true))).toHaveLength(1);
+    expect(sim.incident().offline).toBeUndefined();
+  });
+
+  it('retry-now reloads at once in watch mode, and for an ended incident detaches the tab', () => {
+    const sim = createSim({ maxVisibleRetries: 1 });
+    sim.send(error(1));
+    sim.wake();
+    sim.send(error(1));
+    expect(reloads(sim.send({ type: 'retry-now', tabId: 1 }))).toHaveLength(1);
+    sim.send(error(1));
+    sim.send({ type: 'cancel', incidentId: sim.incident().id });
+    expect(sim.incident().phase).toBe('cancelled');
+    const effects = sim.send({ type: 'retry-now', tabId: 1 });
+    expect(reloads(effects)).toHaveLength(1);
+    expect(sim.state.tabs['1']).toBeUndefined();
+  });
+});
+
+describe('incident machine: stop conditions', () => {
+  it('stops when the only tab closes (abandoned), even mid-retry', () => {
+    const sim = createSim();
+    sim.send(error(1));
+    sim.wake();
+    const effects = sim.send({ type: 'tab-closed', tabId: 1 });
+    expect(sim.incident().phase).toBe('abandoned');
+    expect(nextWake(sim.state)).toBeNull();
+    expect(effects).toContainEqual({ type: 'notify', incidentId: sim.incident().id, phaseChanged: true });
+  });
+
+  it('never reloads a tab whose user navigated elsewhere during backoff', () => {
+    const sim = createSim();
+    sim.send(error(1));
+    sim.send({ type: 'main-frame-start', tabId: 1, url: 'https://elsewhere.example.org/', requestId: 'u1' });
+    expect(reloads(sim.wake())).toHaveLength(0);
+    sim.send({ type: 'main-frame-answered', tabId: 1, url: 'https://elsewhere.example.org/', code: 200 });
+    expect(sim.state.tabs['1']).toBeUndefined();
+    expect(sim.incident().phase).toBe('abandoned');
+    expect(reloads(sim.all)).toHaveLength(0);
+  });
+
+  it('detaches on a URL change without a request (history, bfcache)', () => {
+    const sim = createSim();
+    sim.send(error(1));
+    sim.send({ type: 'tab-url-changed', tabId: 1, url: 'https://news.example.org/' });
+    expect(sim.incident().phase).toBe('abandoned');
+    // A fragment change is the same page.
+    const sim2 = createSim();
+    sim2.send(error(1));
+    sim2.send({ type: 'tab-url-changed', tabId: 1, url: `${URL_A}#top` });
+    expect(sim2.incident().phase).toBe('retrying');
+  });
+
+  it('a user navigation that replaces our reload voids the try and hands the tab to the user', () => {
+    const sim = createSim();
+    sim.send(error(1));
+    sim.send(error(2));
+    sim.wake();
+    sim.send({ type: 'main-frame-start', tabId: 1, url: URL_A, requestId: 'ours' });
+    sim.send({ type: 'main-frame-start', tabId: 1, url: 'https://elsewhere.example.org/', requestId: 'user' });
+    expect(sim.state.tabs['1']?.status).toBe('navigating');
+    expect(sim.incident().awaiting).toBeNull();
+    // The next try goes to the other waiting tab, not the one the user is using.
+    const next = sim.wake();
+    expect(reloads(next)).toEqual([{ type: 'reload', tabId: 2, url: URL_A }]);
+  });
+
+  it('follows redirects of our own reload (same request id) without mistaking them for the user', () => {
+    const sim = createSim();
+    sim.send(error(1));
+    sim.wake();
+    sim.send({ type: 'main-frame-start', tabId: 1, url: URL_A, requestId: 'ours' });
+    sim.send({ type: 'main-frame-start', tabId: 1, url: 'https://shop.example.com/login', requestId: 'ours' });
+    expect(sim.state.tabs['1']?.status).toBe('reloading');
+    sim.send({ type: 'main-frame-answered', tabId: 1, url: 'https://shop.example.com/login', code: 200 });
+    expect(sim.incident().phase).toBe('recovered');
+  });
+
+  it('a Stop during our reload ends retrying for that tab', () => {
+    const sim = createSim();
+    sim.send(error(1));
+    sim.wake();
+    sim.send({ type: 'main-frame-start', tabId: 1, url: URL_A, requestId: 'ours' });
+    sim.send({ type: 'main-frame-failed', tabId: 1, url: URL_A, error: 'net::ERR_ABORTED', requestId: 'ours' });
+    expect(sim.state.tabs['1']).toBeUndefined();
+    expect(sim.incident().phase).toBe('abandoned');
+  });
+
+  it('cancel stops an active incident and leaves the tabs settled', () => {
+    const sim = createSim();
+    sim.send(error(1));
+    sim.send({ type: 'cancel', incidentId: sim.incident().id });
+    expect(sim.incident().phase).toBe('cancelled');
+    expect(sim.state.tabs['1']?.status).toBe('settled');
+    expect(nextWake(sim.state)).toBeNull();
+    // A due event afterwards does nothing.
+    sim.advance(10_000);
+    expect(reloads(sim.send({ type: 'due', online: true }))).toHaveLength(0);
+  });
+});
+
+describe('incident machine: bad and out-of-order input', () => {
+  it('ignores events for unknown tabs and incidents', () => {
+    const sim = createSim();
+    for (const e of [
+      { type: 'main-frame-answered', tabId: 9, url: URL_A, code: 200 },
+      { type: 'main-frame-start', tabId: 9, url: URL_A },
+      { type: 'main-frame-failed', tabId: 9, url: URL_A, error: 'x' },
+      { type: 'tab-url-changed', tabId: 9, url: 'about:blank' },
+      { type: 'tab-closed', tabId: 9 },
+      { type: 'probe-result', incidentId: 'nope', outcome: { kind: 'answered', code: 200 } },
+      { type: 'cancel', incidentId: 'nope' },
+      { type: 'retry-now', tabId: 9 },
+      { type: 'due', online: true },
+    ] as RecoveryEvent[]) {
+      expect(sim.send(e)).toEqual([]);
+    }
+    expect(sim.state).toEqual(EMPTY_STATE);
+  });
+
+  it('a probe result that arrives while no probe is awaited is ignored', () => {
+    const sim = createSim();
+    sim.send(error(1));
+    const effects = sim.send({ type: 'probe-result', incidentId: sim.incident().id, outcome: { kind: 'answered', code: 200 } });
+    expect(effects).toEqual([]);
+    expect(sim.incident().phase).toBe('retrying');
+  });
+
+  it('keeps a bounded number of ended incidents', () => {
+    const sim = createSim();
+    for (let n = 0; n < MAX_ENDED_INCIDENTS + 15; n++) {
+      sim.send(error(n, { url: `https://site${n}.example/` }));
+      sim.send({ type: 'tab-closed', tabId: n });
+      sim.advance(1000);
+    }
+    expect(sim.state.incidents.length).toBeLessThanOrEqual(MAX_ENDED_INCIDENTS);
+  });
+
+  it('never schedules a non-finite or past wake, and every incident ends, over random event sequences', () => {
+    for (let seed = 1; seed <= 200; seed++) {
+      const rnd = createSeededRandom(seed);
+      const sim = createSim({ maxVisibleRetries: 3, giveUpAfterMs: 300_000 }, seed);
+      const reloadedAfterLeaving = new Set<number>();
+      const left = new Set<number>();
+      for (let step = 0; step < 60; step++) {
+        const tabId = Math.floor(rnd() * 3);
+        const pick = rnd();
+        let effects: Effect[];
+        if (pick < 0.2) effects = sim.send(error(tabId, { method: rnd() < 0.1 ? 'POST' : 'GET' }));
+        else if (pick < 0.3) {
+          left.add(tabId);
+          effects = sim.send({ type: 'main-frame-start', tabId, url: 'https://away.example.org/', requestId: `u${step}` });
+          effects = effects.concat(sim.send({ type: 'main-frame-answered', tabId, url: 'https://away.example.org/', code: 200 }));
+        } else if (pick < 0.4) effects = sim.send({ type: 'main-frame-answered', tabId, url: URL_A, code: 200 });
+        else if (pick < 0.45) effects = sim.send({ type: 'tab-closed', tabId });
+        else {
+          const at = nextWake(sim.state);
+          if (at === null) continue;
+          expect(Number.isFinite(at)).toBe(true);
+          expect(at).toBeGreaterThanOrEqual(sim.now);
+          effects = sim.wake(rnd() > 0.1);
+          for (const p of probes(effects)) {
+            if (p.type === 'probe') sim.send({ type: 'probe-result', incidentId: p.incidentId, outcome: { kind: 'gateway-error', code: 502 } });
+          }
+        }
+        if (pick < 0.2) left.delete(tabId);
+        for (const r of reloads(effects)) if (r.type === 'reload' && left.has(r.tabId)) reloadedAfterLeaving.add(r.tabId);
+      }
+      expect([...reloadedAfterLeaving]).toEqual([]);
+      for (const i of sim.state.incidents) expect(i.attempts).toBeLessThanOrEqual(3 + 1);
+      // Run the clock out: every incident must end.
+      let guard = 0;
+      while (nextWake(sim.state) !== null && guard++ < 500) {
+        const effects = sim.wake();
+        for (const p of probes(effects)) {
+          if (p.type === 'probe') sim.send({ type: 'probe-result', incidentId: p.incidentId, outcome: { kind: 'network-error', reason: 'down' } });
+        }
+        for (const r of reloads(effects)) if (r.type === 'reload') sim.send(error(r.tabId));
+      }
+      expect(nextWake(sim.state)).toBeNull();
+      expect(sim.state.incidents.every((i) => i.phase !== 'retrying' && i.phase !== 'watching')).toBe(true);
+    }
+  });
+});

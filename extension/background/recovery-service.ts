@@ -130,8 +130,7 @@ export function createRecoveryService(deps: RecoveryServiceDeps) {
       case 'reload':
         guard(
           deps.effects.reload(effect.tabId, effect.url).then((r) => {
-            if (r.kind === 'gone') return dispatch({ type: 'tab-closed', tabId: effect.tabId });
-            if (r.kind === 'elsewhere') return dispatch({ type: 'tab-url-changed', tabId: effect.tabId, url: r.url });
+            if (r.kind !== 'reloaded') return dispatch({ type: 'reload-refused', tabId: effect.tabId });
             return undefined;
           }),
         );

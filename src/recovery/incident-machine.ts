@@ -113,6 +113,8 @@ export type RecoveryEvent =
   | { readonly type: 'main-frame-failed'; readonly tabId: number; readonly url: string; readonly error: string; readonly requestId?: string }
   | { readonly type: 'tab-url-changed'; readonly tabId: number; readonly url: string }
   | { readonly type: 'tab-closed'; readonly tabId: number }
+  /** A `reload` effect found the tab closed or showing another page: the user left, so the tab stops waiting. */
+  | { readonly type: 'reload-refused'; readonly tabId: number }
   /** A timer or alarm fired; also sent on wake and when the browser comes back online. */
   | { readonly type: 'due'; readonly online: boolean }
   | { readonly type: 'probe-result'; readonly incidentId: string; readonly outcome: ProbeOutcome }
@@ -121,7 +123,7 @@ export type RecoveryEvent =
   | { readonly type: 'retry-now'; readonly tabId: number };
 
 export type Effect =
-  /** Reload the tab with the cache bypassed, but only if it still shows `url` (else report `tab-url-changed`). */
+  /** Reload the tab with the cache bypassed, but only if it still shows `url` (else report `reload-refused`). */
   | { readonly type: 'reload'; readonly tabId: number; readonly url: string }
   /** Send one background GET to `url`, cache bypassed, and report a `probe-result`. */
   | { readonly type: 'probe'; readonly incidentId: string; readonly url: string }
@@ -204,6 +206,7 @@ class Mutation {
       case 'tab-url-changed':
         return this.onUrlChanged(e.tabId, e.url);
       case 'tab-closed':
+      case 'reload-refused':
         return this.detach(e.tabId);
       case 'due':
         return this.onDue(e.online);

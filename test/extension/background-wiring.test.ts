@@ -1,0 +1,213 @@
+/**
+ * The background's adapters and wiring against an in-memory browser (@webext-core/fake-browser): storage.session
+ * persistence, settings from sync + managed, badge, notifications, reloads guarded by the tab's URL.
+ */
+import { readFileSync } from 'node:fs';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { fakeBrowser } from '@webext-core/fake-browser';
+
+vi.mock('webextension-polyfill', () => ({ default: fakeBrowser }));
+
+const { createBrowserEffects, createSessionStateStore, createSettingsSource } = await import(
+  '../../extension/background/adapters'
+);
+const { createRecoveryService } = await import('../../extension/background/recovery-service');
+const { describeBadge, describeIncident } = await import('../../src/recovery/describe');
+const { incidentForTab } = await import('../../src/recovery/incident-machine');
+const { renderText } = await import('../../extension/shared/i18n');
+
+const messages = JSON.parse(readFileSync('public/_locales/en/messages.json', 'utf8')) as Record<string, { message: string }>;
+function getMessage(key: string, subs?: string | string[]): string {
+  const list = subs === undefined ? [] : Array.isArray(subs) ? subs : [subs];
+  return (messages[key]?.message ?? '').replace(/\$(\d)/g, (_, n: string) => list[Number(n) - 1] ?? '');
+}
+
+const URL_A = 'https://shop.example.com/cart';
+const silent = { warn: vi.fn(), error: vi.fn() };
+
+function completed(tabId: number, statusCode: number, extra: Record<string, unknown> = {}) {
+  return {
+    requestId: '1',
+    url: URL_A,
+    method: 'GET',
+    statusCode,
+    type: 'main_frame',
+    tabId,
+    frameId: 0,
+    responseHeaders: [{ name: 'Server', value: 'nginx' }],
+    ...extra,
+  };
+}
+
+function createService(now: () => number) {
+  const wakes: (number | null)[] = [];
+  const settings = createSettingsSource(silent);
+  const service = createRecoveryService({
+    now,
+    random: () => 0.5,
+    store: createSessionStateStore(silent),
+    settings: settings.get,
+    effects: createBrowserEffects(),
+    scheduleWake: (at) => wakes.push(at),
+    isOnline: () => true,
+    ownOrigins: ['chrome-extension://test-extension-id'],
+    describe: {
+      incident: (incident, t, max) => describeIncident(incident, t, max, renderText),
+      badge: (state, tabId) => describeBadge(state.tabs[String(tabId)], incidentForTab(state, tabId)),
+    },
+    log: silent,
+  });
+  return { service, wakes, settings };
+}
+
+/** Lets fire-and-forget effects settle. */
+const flush = () => new Promise((r) => setTimeout(r, 20));
+
+describe('background wiring', () => {
+  let reload: ReturnType<typeof vi.fn>;
+  let clock: number;
+
+  beforeEach(() => {
+    fakeBrowser.reset();
+    clock = 1_700_000_000_000;
+    (fakeBrowser.i18n as { getMessage: unknown }).getMessage = getMessage;
+    reload = vi.fn(async () => undefined);
+    (fakeBrowser.tabs as { reload: unknown }).reload = reload;
+    // Chromium's notifications.update: true when it updated a notification still shown.
+    (fakeBrowser.notifications as { update: unknown }).update = async (id: string, options: object) => {
+      const shown = await fakeBrowser.notifications.getAll();
+      if (!(id in shown)) return false;
+      await fakeBrowser.notifications.create(id, { ...fakeBrowser.notifications.getAllCreateOptions()[id], ...options } as never);
+      return true;
+    };
+    silent.warn.mockClear();
+    silent.error.mockClear();
+  });
+  afterEach(() => {
+    delete (fakeBrowser.runtime as { getBrowserInfo?: unknown }).getBrowserInfo;
+    vi.restoreAllMocks();
+  });
+
+  it('turns a main-frame 502 into a persisted incident, a badge, a notification and a wake-up', async () => {
+    const tab = await fakeBrowser.tabs.create({ url: URL_A });
+    const { service, wakes } = createService(() => clock);
+    await service.onCompleted(completed(tab.id!, 502));
+    await flush();
+    const stored = (await fakeBrowser.storage.session.get('recovery')).recovery as { incidents: { code: number; host: string }[] };
+    expect(stored.incidents).toHaveLength(1);
+    expect(stored.incidents[0]).toMatchObject({ code: 502, host: 'shop.example.com' });
+    expect(await fakeBrowser.action.getBadgeText({ tabId: tab.id! })).toBe('502');
+    const shown = Object.values(fakeBrowser.notifications.getAllCreateOptions());
+    expect(shown).toHaveLength(1);
+    expect(shown[0]).toMatchObject({
+      title: 'shop.example.com answered 502 Bad Gateway',
+      message: 'Retrying in 1 s (attempt 1 of 5). The page will reload by itself.',
+      buttons: [{ title: 'Stop retrying' }],
+    });
+    expect(wakes.at(-1)).toBe(clock + 1000);
+  });
+
+  it('state survives a new service instance (a restarted worker) and the retry reloads with bypassCache', async () => {
+    const tab = await fakeBrowser.tabs.create({ url: URL_A });
+    await createService(() => clock).service.onCompleted(completed(tab.id!, 502));
+    clock += 1500;
+    const restarted = createService(() => clock);
+    await restarted.service.wake();
+    await flush();
+    expect(reload).toHaveBeenCalledWith(tab.id, { bypassCache: true });
+    const view = await restarted.service.tabView(tab.id!);
+    expect(view?.incident.attempts).toBe(1);
+    // Recovery: the reload answers 200.
+    await restarted.service.onCompleted(completed(tab.id!, 200));
+    await flush();
+    expect((await restarted.service.tabView(tab.id!))?.incident.phase).toBe('recovered');
+    expect(await fakeBrowser.action.getBadgeText({ tabId: tab.id! })).toBe('');
+    expect(Object.values(fakeBrowser.notifications.getAllCreateOptions())[0]).toMatchObject({ title: 'shop.example.com is back' });
+  });
+
+  it('does not reload a tab that shows another page by the time the retry is due', async () => {
+    const tab = await fakeBrowser.tabs.create({ url: URL_A });
+    const { service } = createService(() => clock);
+    await service.onCompleted(completed(tab.id!, 502));
+    await fakeBrowser.tabs.update(tab.id!, { url: 'https://news.example.org/' });
+    clock += 1500;
+    await service.wake();
+    await flush();
+    expect(reload).not.toHaveBeenCalled();
+    expect(await service.tabView(tab.id!)).toBeNull();
+  });
+
+  it('uses the never-retry list and codes from settings; invalid stored settings fall back with a warning', async () => {
+    await fakeBrowser.storage.sync.set({ version: 1, neverRetry: ['example.com'], codes: 'all of them' });
+    const tab = await fakeBrowser.tabs.create({ url: URL_A });
+    const { service } = createService(() => clock);
+    await service.onCompleted(completed(tab.id!, 502));
+    const view = await service.tabView(tab.id!);
+    expect(view?.incident.phase).toBe('not-retried');
+    expect(view?.incident.notRetriedReason).toBe('never-retry');
+    expect(silent.warn).toHaveBeenCalledWith(expect.stringContaining('codes is invalid'));
+  });
+
+  it('managed (administrator) settings win over sync', async () => {
+    await fakeBrowser.storage.sync.set({ maxVisibleRetries: 9 });
+    await fakeBrowser.storage.managed.set({ maxVisibleRetries: 2 });
+    const tab = await fakeBrowser.tabs.create({ url: URL_A });
+    const { service } = createService(() => clock);
+    await service.onCompleted(completed(tab.id!, 502));
+    expect((await service.tabView(tab.id!))?.maxVisibleRetries).toBe(2);
+  });
+
+  it('an attempt update does not re-pop a notification the user dismissed; a recovery does', async () => {
+    const tab = await fakeBrowser.tabs.create({ url: URL_A });
+    const { service } = createService(() => clock);
+    await service.onCompleted(completed(tab.id!, 502));
+    await flush();
+    const [id] = Object.keys(fakeBrowser.notifications.getAllCreateOptions());
+    await fakeBrowser.notifications.clear(id!);
+    clock += 1500;
+    await service.wake();
+    await flush();
+    expect(Object.keys(fakeBrowser.notifications.getAllCreateOptions())).toEqual([]);
+    await service.onCompleted(completed(tab.id!, 200));
+    await flush();
+    expect(fakeBrowser.notifications.getAllCreateOptions()[id!]).toMatchObject({ title: 'shop.example.com is back' });
+  });
+
+  it('without notifications.update (Firefox) a notification is replaced in place under the same id', async () => {
+    // Firefox: no notifications.update, no notification buttons, runtime.getBrowserInfo exists.
+    (fakeBrowser.notifications as { update: unknown }).update = undefined;
+    (fakeBrowser.runtime as { getBrowserInfo?: unknown }).getBrowserInfo = async () => ({ name: 'Firefox' });
+    const tab = await fakeBrowser.tabs.create({ url: URL_A });
+    const { service } = createService(() => clock);
+    await service.onCompleted(completed(tab.id!, 502));
+    await flush();
+    const before = Object.keys(fakeBrowser.notifications.getAllCreateOptions());
+    clock += 1500;
+    await service.wake();
+    await flush();
+    const after = fakeBrowser.notifications.getAllCreateOptions();
+    expect(Object.keys(after)).toEqual(before);
+    expect(after[before[0]!]).toMatchObject({ message: expect.stringContaining('attempt 1 of 5') });
+    expect(after[before[0]!]).not.toHaveProperty('buttons');
+  });
+
+  it('notifications switched off: none is shown', async () => {
+    await fakeBrowser.storage.sync.set({ notifications: false });
+    const tab = await fakeBrowser.tabs.create({ url: URL_A });
+    const { service } = createService(() => clock);
+    await service.onCompleted(completed(tab.id!, 502));
+    await flush();
+    expect(Object.keys(fakeBrowser.notifications.getAllCreateOptions())).toHaveLength(0);
+  });
+
+  it('garbage in storage.session or in webRequest details never throws out of a listener', async () => {
+    await fakeBrowser.storage.session.set({ recovery: { incidents: 'nope', tabs: 5 } });
+    const { service } = createService(() => clock);
+    const tab = await fakeBrowser.tabs.create({ url: URL_A });
+    await expect(service.onCompleted({ ...completed(tab.id!, 502), responseHeaders: [null, { name: 5 }] } as never)).resolves.toBeUndefined();
+    await expect(service.onCompleted({ garbage: true } as never)).resolves.toBeUndefined();
+    await expect(service.onMainFrameError({ tabId: tab.id!, url: 'x', error: 'net::ERR_FAILED', requestId: 'z', type: 'main_frame' })).resolves.toBeUndefined();
+    expect(silent.warn).toHaveBeenCalledWith(expect.stringContaining('unknown shape'));
+    expect((await service.tabView(tab.id!))?.incident.code).toBe(502);
+  });
+});

@@ -1,0 +1,74 @@
+/** The popup renders every state from fixtures, no browser needed. */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { renderToString } from 'preact-render-to-string';
+import { PopupView } from '../../extension/popup/popup-view';
+import type { TabIncidentView } from '../../src/messages';
+import type { Incident } from '../../src/recovery/incident-machine';
+
+const messages = JSON.parse(readFileSync('public/_locales/en/messages.json', 'utf8')) as Record<string, { message: string }>;
+const t = (key: string, subs?: readonly string[]) => {
+  const m = messages[key]?.message;
+  if (m === undefined) throw new Error(`missing message ${key}`);
+  return m.replace(/\$(\d)/g, (_, n: string) => subs?.[Number(n) - 1] ?? '');
+};
+
+const NOW = 1_700_000_000_000;
+function view(incident: Partial<Incident>): TabIncidentView {
+  const base: Incident = {
+    id: 'i1',
+    origin: 'https://shop.example.com',
+    host: 'shop.example.com',
+    url: 'https://shop.example.com/',
+    code: 502,
+    method: 'GET',
+    gateway: { server: 'nginx' },
+    startedAt: NOW - 42_000,
+    phase: 'retrying',
+    attempts: 1,
+    probes: 0,
+    nextAt: NOW + 5_000,
+    awaiting: null,
+  };
+  return {
+    incident: { ...base, ...incident },
+    tab: { tabId: 3, incidentId: 'i1', url: base.url, status: 'waiting', since: NOW - 42_000 },
+    now: NOW,
+    maxVisibleRetries: 5,
+  };
+}
+const html = (v: TabIncidentView | null, watchable = true) =>
+  renderToString(<PopupView view={v} watchable={watchable} t={t} now={NOW} onRetryNow={() => {}} onStop={() => {}} />);
+
+describe('popup view', () => {
+  it('retrying: code, who answered, attempt n of N, countdown, both buttons', () => {
+    const out = html(view({}));
+    expect(out).toContain('shop.example.com answered 502 Bad Gateway');
+    expect(out).toContain('attempt 2 of 5');
+    expect(out).toContain('Next retry in 5 s');
+    expect(out).toContain('nginx');
+    expect(out).toContain('data-testid="retry-now"');
+    expect(out).toContain('data-testid="stop"');
+    expect(out).toContain('aria-live="polite"');
+  });
+
+  it('watching, recovered, cancelled, gave up', () => {
+    expect(html(view({ phase: 'watching', attempts: 5, nextAt: NOW + 60_000 }))).toContain('Next check in 60 s');
+    const back = html(view({ phase: 'recovered', endedAt: NOW, nextAt: null }));
+    expect(back).toContain('Back: reloaded after 42 s');
+    expect(back).not.toContain('data-testid="stop"');
+    expect(html(view({ phase: 'cancelled', endedAt: NOW, nextAt: null }))).toContain('Retrying stopped.');
+    expect(html(view({ phase: 'gave-up', endedAt: NOW, nextAt: null, startedAt: NOW - 3_600_000 }))).toContain('Still down after 60 min');
+  });
+
+  it('a form submission: explains it is never re-sent and offers no retry button', () => {
+    const out = html(view({ phase: 'not-retried', notRetriedReason: 'non-get', method: 'POST', nextAt: null }));
+    expect(out).toContain('never re-sent automatically');
+    expect(out).not.toContain('data-testid="retry-now"');
+  });
+
+  it('nothing seen, and a page the extension does not watch', () => {
+    expect(html(null)).toContain('No gateway error seen on this page.');
+    expect(html(null, false)).toContain('not a web page');
+  });
+});

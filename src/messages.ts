@@ -47,10 +47,19 @@ export function parseEnvelope(raw: unknown): { ok: true; envelope: Envelope } | 
   if (raw === null || typeof raw !== 'object') return { ok: false, error: 'message is not an object' };
   const type = (raw as { type?: unknown }).type;
   if (typeof type !== 'string' || !Object.hasOwn(REQUEST_SCHEMAS, type)) {
-    return { ok: false, error: `unknown message type ${JSON.stringify(type)?.slice(0, 40)}` };
+    return { ok: false, error: `unknown message type ${describeValue(type)}` };
   }
   const schema = REQUEST_SCHEMAS[type as MessageType];
   const result = v.safeParse(schema, (raw as { payload?: unknown }).payload);
   if (!result.success) return { ok: false, error: `${type}: ${result.issues[0]?.message ?? 'invalid payload'}` };
   return { ok: true, envelope: { type: type as MessageType, payload: result.output } as Envelope };
+}
+
+/** A short printable form of an untrusted value; a structured-cloned message (Firefox) may hold a BigInt or a cycle. */
+function describeValue(x: unknown): string {
+  try {
+    return String(JSON.stringify(x)).slice(0, 40);
+  } catch {
+    return typeof x;
+  }
 }

@@ -97,22 +97,23 @@ export function cleanHeaderValue(value: string | undefined): string | undefined 
 
 /** Reads the first value of each header we care about (names compared case-insensitively). */
 export function readGatewayHeaders(headers: readonly HeaderLike[] | undefined): GatewayInfo & { mitigated?: string } {
-  const wanted: Record<string, string> = {
-    server: 'server',
-    via: 'via',
-    'cf-ray': 'cfRay',
-    'x-request-id': 'requestId',
-    'x-amz-cf-id': 'requestId',
-    'x-served-by': 'requestId',
-    'x-cache': 'xCache',
-    'retry-after': 'retryAfter',
-    'cf-mitigated': 'mitigated',
-  };
+  // A Map, not an object literal: a header named `constructor` or `__proto__` must find nothing.
+  const wanted = new Map<string, string>([
+    ['server', 'server'],
+    ['via', 'via'],
+    ['cf-ray', 'cfRay'],
+    ['x-request-id', 'requestId'],
+    ['x-amz-cf-id', 'requestId'],
+    ['x-served-by', 'requestId'],
+    ['x-cache', 'xCache'],
+    ['retry-after', 'retryAfter'],
+    ['cf-mitigated', 'mitigated'],
+  ]);
   const out: Record<string, string> = {};
   if (!Array.isArray(headers)) return out;
   for (const h of headers) {
     if (h === null || typeof h !== 'object' || typeof h.name !== 'string') continue;
-    const key = wanted[h.name.toLowerCase()];
+    const key = wanted.get(h.name.toLowerCase());
     if (key === undefined || key in out) continue;
     const v = cleanHeaderValue(h.value);
     if (v !== undefined) out[key] = v;

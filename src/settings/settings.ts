@@ -100,7 +100,7 @@ function readFields(raw: Record<string, unknown>, source: string, warnings: stri
     if (!(key in raw)) continue;
     const result = v.safeParse(schema, raw[key]);
     if (result.success) out[key] = result.output;
-    else warnings.push(`settings (${source}): ${key} is invalid (${result.issues[0]?.message ?? 'unknown issue'}); using the default`);
+    else warnings.push(`settings (${source}): ${key} is invalid (${result.issues[0]?.message ?? 'unknown issue'}); ${source === 'policy' ? 'ignored' : 'using the default'}`);
   }
   return out as Partial<Settings>;
 }

@@ -1,0 +1,261 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_SETTINGS, MIGRATIONS, SETTINGS_VERSION, loadSettings, type Settings } from '../../src/settings/settings';
+
+const DEFAULTS = {
+  version: 1,
+  codes: [502, 503, 504, 520, 521, 522, 523, 524],
+  maxVisibleRetries: 5,
+  notifications: true,
+  neverRetry: [],
+};
+
+/** Valid values that all differ from the defaults, so "kept" and "fell back" can be told apart. */
+const CUSTOM = {
+  codes: [500, 502],
+  maxVisibleRetries: 3,
+  notifications: false,
+  neverRetry: ['example.com', 'intranet.local'],
+} as const;
+
+type Field = 'codes' | 'maxVisibleRetries' | 'notifications' | 'neverRetry';
+const FIELDS: Field[] = ['codes', 'maxVisibleRetries', 'notifications', 'neverRetry'];
+
+describe('loadSettings: defaults', () => {
+  it('has the documented defaults', () => {
+    expect(SETTINGS_VERSION).toBe(1);
+    expect(DEFAULT_SETTINGS).toEqual(DEFAULTS);
+  });
+
+  it('uses the defaults when nothing is stored', () => {
+    expect(loadSettings(undefined)).toEqual({ settings: DEFAULTS, warnings: [] });
+  });
+
+  it('uses the defaults for an empty object', () => {
+    expect(loadSettings({})).toEqual({ settings: DEFAULTS, warnings: [] });
+  });
+
+  it.each([
+    ['null', null],
+    ['an array', [{ codes: [500] }]],
+    ['a string', '{"codes":[500]}'],
+    ['a number', 42],
+    ['a boolean', true],
+  ])('uses the defaults, without throwing, when the stored value is %s', (_what, stored) => {
+    expect(loadSettings(stored)).toEqual({ settings: DEFAULTS, warnings: [] });
+  });
+});
+
+describe('loadSettings: stored values', () => {
+  it('uses valid stored values', () => {
+    expect(loadSettings({ version: 1, ...CUSTOM })).toEqual({
+      settings: { version: 1, ...CUSTOM },
+      warnings: [],
+    });
+  });
+
+  it('uses each valid field on its own and defaults the rest', () => {
+    expect(loadSettings({ version: 1, maxVisibleRetries: 0 }).settings).toEqual({ ...DEFAULTS, maxVisibleRetries: 0 });
+    expect(loadSettings({ version: 1, notifications: false }).settings).toEqual({ ...DEFAULTS, notifications: false });
+  });
+
+  it.each([
+    ['codes at the lower bound', { codes: [400] }],
+    ['codes at the upper bound', { codes: [599] }],
+    ['an empty code list', { codes: [] }],
+    ['50 codes', { codes: Array.from({ length: 50 }, (_, i) => 500 + i) }],
+    ['maxVisibleRetries 0', { maxVisibleRetries: 0 }],
+    ['maxVisibleRetries 20', { maxVisibleRetries: 20 }],
+    ['a 253-character host', { neverRetry: [`${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(61)}`] }],
+    ['an IPv6 literal', { neverRetry: ['[::1]'] }],
+    ['500 never-retry hosts', { neverRetry: Array.from({ length: 500 }, (_, i) => `h${i}.example`) }],
+  ])('accepts %s', (_what, fields) => {
+    const { settings, warnings } = loadSettings({ version: 1, ...fields });
+    expect(warnings).toEqual([]);
+    expect(settings).toEqual({ ...DEFAULTS, ...fields });
+  });
+
+  it('trims and lowercases neverRetry entries', () => {
+    const { settings, warnings } = loadSettings({ version: 1, neverRetry: ['  Example.COM  ', 'WWW.Test.Org', '\tintranet\n'] });
+    expect(warnings).toEqual([]);
+    expect(settings.neverRetry).toEqual(['example.com', 'www.test.org', 'intranet']);
+  });
+
+  it('ignores fields it does not know', () => {
+    const { settings, warnings } = loadSettings({ version: 1, theme: 'dark', notifications: false });
+    expect(warnings).toEqual([]);
+    expect(settings).toEqual({ ...DEFAULTS, notifications: false });
+    expect(settings).not.toHaveProperty('theme');
+  });
+
+  it('does not modify the stored object', () => {
+    const stored = { notifications: false, neverRetry: [' A.com '] };
+    const copy = structuredClone(stored);
+    loadSettings(stored);
+    expect(stored).toEqual(copy);
+  });
+});
+
+describe('loadSettings: invalid fields', () => {
+  const invalid: [Field, unknown][] = [
+    ['codes', 'x'],
+    ['codes', null],
+    ['codes', [399]],
+    ['codes', [600]],
+    ['codes', [502.5]],
+    ['codes', ['502']],
+    ['codes', [502, Number.NaN]],
+    ['codes', Array.from({ length: 51 }, () => 502)],
+    ['codes', { 0: 502, length: 1 }],
+    ['maxVisibleRetries', -1],
+    ['maxVisibleRetries', 21],
+    ['maxVisibleRetries', 2.5],
+    ['maxVisibleRetries', '5'],
+    ['maxVisibleRetries', Number.NaN],
+    ['maxVisibleRetries', Number.POSITIVE_INFINITY],
+    ['maxVisibleRetries', null],
+    ['notifications', 'true'],
+    ['notifications', 1],
+    ['notifications', null],
+    ['neverRetry', 'example.com'],
+    ['neverRetry', ['']],
+    ['neverRetry', ['   ']],
+    ['neverRetry', ['exa mple.com']],
+    ['neverRetry', ['https://example.com/']],
+    ['neverRetry', ['*.example.com']],
+    ['neverRetry', ['a'.repeat(254)]],
+    ['neverRetry', [42]],
+    ['neverRetry', ['ok.example', null]],
+    ['neverRetry', Array.from({ length: 501 }, (_, i) => `h${i}.example`)],
+  ];
+
+  it.each(invalid)('falls back to the default %s for %j and warns, keeping the valid fields', (field, value) => {
+    const { settings, warnings } = loadSettings({ version: 1, ...CUSTOM, [field]: value });
+    expect(settings[field]).toEqual(DEFAULT_SETTINGS[field]);
+    for (const other of FIELDS.filter((f) => f !== field)) expect(settings[other]).toEqual(CUSTOM[other]);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain(`settings (storage): ${field} is invalid`);
+    expect(warnings[0]).toContain('using the default');
+  });
+
+  it('warns once per invalid field, naming each', () => {
+    const { settings, warnings } = loadSettings({
+      version: 1,
+      codes: [1],
+      maxVisibleRetries: 'x',
+      notifications: 1,
+      neverRetry: [''],
+    });
+    expect(settings).toEqual(DEFAULTS);
+    expect(warnings).toHaveLength(4);
+    FIELDS.forEach((field, i) => expect(warnings[i]).toMatch(new RegExp(`^settings \\(storage\\): ${field} is invalid \\(.+\\); using the default$`)));
+  });
+});
+
+describe('loadSettings: versions and migrations', () => {
+  it('has one migration, to version 1', () => {
+    expect(MIGRATIONS.map((m) => m.to)).toEqual([1]);
+    expect(MIGRATIONS[0]!.migrate({ notifications: false })).toEqual({ notifications: false, version: 1 });
+  });
+
+  it('migrates an unversioned (v0) object and reads its fields', () => {
+    const { settings, warnings } = loadSettings({ ...CUSTOM });
+    expect(warnings).toEqual([]);
+    expect(settings).toEqual({ version: 1, ...CUSTOM });
+  });
+
+  it('migrates an explicit version 0', () => {
+    expect(loadSettings({ version: 0, notifications: false })).toEqual({
+      settings: { ...DEFAULTS, notifications: false },
+      warnings: [],
+    });
+  });
+
+  it('warns about a newer version but reads the fields it knows', () => {
+    const { settings, warnings } = loadSettings({ version: 2, notifications: false, maxVisibleRetries: 7, futureField: { a: 1 } });
+    expect(settings).toEqual({ ...DEFAULTS, notifications: false, maxVisibleRetries: 7 });
+    expect(settings.version).toBe(SETTINGS_VERSION);
+    expect(settings).not.toHaveProperty('futureField');
+    expect(warnings).toEqual(['settings: version 2 is newer than 1; reading the fields this version knows']);
+  });
+
+  it('still validates the fields of a newer version', () => {
+    const { settings, warnings } = loadSettings({ version: 9, codes: 'all' });
+    expect(settings.codes).toEqual(DEFAULTS.codes);
+    expect(warnings).toHaveLength(2);
+    expect(warnings[0]).toContain('version 9 is newer');
+    expect(warnings[1]).toContain('settings (storage): codes is invalid');
+  });
+
+  it.each([
+    ['a string', '1', '"1"'],
+    ['a negative number', -1, '-1'],
+    ['a fraction', 1.5, '1.5'],
+    ['null', null, 'null'],
+  ])('warns about an unreadable version (%s) and reads the fields as they are', (_what, version, shown) => {
+    const { settings, warnings } = loadSettings({ version, notifications: false });
+    expect(settings).toEqual({ ...DEFAULTS, notifications: false });
+    expect(warnings).toEqual([`settings: unreadable version ${shown}; reading fields as they are`]);
+  });
+
+  it('always reports the current version', () => {
+    expect(loadSettings({ version: 0 }).settings.version).toBe(1);
+    expect(loadSettings({ version: 5 }).settings.version).toBe(1);
+    expect(loadSettings({ version: 'x' }).settings.version).toBe(1);
+  });
+});
+
+describe('loadSettings: managed (policy) values', () => {
+  it('lets valid managed fields override stored ones, field by field', () => {
+    const { settings, warnings } = loadSettings(
+      { version: 1, ...CUSTOM },
+      { notifications: true, neverRetry: ['Corp.Example'] },
+    );
+    expect(warnings).toEqual([]);
+    expect(settings).toEqual({
+      version: 1,
+      codes: CUSTOM.codes,
+      maxVisibleRetries: CUSTOM.maxVisibleRetries,
+      notifications: true,
+      neverRetry: ['corp.example'],
+    });
+  });
+
+  it('lets managed fields override the defaults when nothing is stored', () => {
+    expect(loadSettings(undefined, { maxVisibleRetries: 10 }).settings).toEqual({ ...DEFAULTS, maxVisibleRetries: 10 });
+  });
+
+  it('warns about an invalid managed field, naming it, and keeps the stored value', () => {
+    const { settings, warnings } = loadSettings({ version: 1, maxVisibleRetries: 3 }, { maxVisibleRetries: 99, notifications: false });
+    expect(settings.maxVisibleRetries).toBe(3);
+    expect(settings.notifications).toBe(false);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('settings (policy): maxVisibleRetries is invalid');
+  });
+
+  it('falls back to the default for an invalid managed field when nothing valid is stored', () => {
+    const { settings, warnings } = loadSettings({ codes: 'bad' }, { codes: [1000] });
+    expect(settings.codes).toEqual(DEFAULTS.codes);
+    expect(warnings).toHaveLength(2);
+    expect(warnings[0]).toContain('settings (storage): codes is invalid');
+    expect(warnings[1]).toContain('settings (policy): codes is invalid');
+  });
+
+  it.each([
+    ['undefined', undefined],
+    ['null', null],
+    ['a string', 'notifications=false'],
+    ['an array', [{ notifications: false }]],
+  ])('ignores managed values that are %s', (_what, managed) => {
+    expect(loadSettings({ version: 1, ...CUSTOM }, managed)).toEqual({ settings: { version: 1, ...CUSTOM }, warnings: [] });
+  });
+
+  it('does not let a managed version change the result version', () => {
+    const { settings, warnings } = loadSettings(undefined, { version: 7 });
+    expect(settings.version).toBe(1);
+    expect(warnings).toEqual([]);
+  });
+});
+
+// Compile-time check that the fixtures match the Settings shape.
+const _typed: Settings = { version: 1, ...CUSTOM };
+void _typed;

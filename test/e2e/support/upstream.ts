@@ -237,8 +237,6 @@ export async function startUpstream(options: UpstreamOptions = {}): Promise<Upst
       void respond(record, res);
     });
   });
-  // Keep-alive would let a connection outlive setDown(); nginx talks HTTP/1.0 to us anyway.
-  server.keepAliveTimeout = 0;
 
   async function respond(record: RecordedRequest, res: http.ServerResponse): Promise<void> {
     let response: UpstreamResponse;

@@ -1,0 +1,248 @@
+/**
+ * Self-test of the e2e harness in `./support`: proves, independently of the real extension, that
+ *
+ * 1. nginx in front of the controllable upstream produces a genuine `502 Bad Gateway` (`Server: nginx`)
+ *    while the upstream is down and passes the upstream's answers through once it is up again;
+ * 2. in Chromium and in Firefox, a throwaway probe extension (generated at test time) sees that 502 in
+ *    `webRequest.onCompleted`, and the `tabs.reload(tabId, { bypassCache: true })` it issues reaches the
+ *    upstream carrying `Cache-Control: no-cache`;
+ * 3. in Chromium, the extension's service worker can be killed and starts again on the next event.
+ *
+ * If this file fails, fix the harness (or the machine: missing packages are named in the error) before
+ * trusting any other e2e result.
+ *
+ * Run: `npx vitest run --root /work/main test/e2e/support-selftest.e2e.ts`
+ */
+import { existsSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, launchFirefox, requireBinary, type ChromiumSession, type FirefoxSession } from './support/browsers';
+import { findProcesses } from './support/cleanup';
+import { startGateway, type Gateway } from './support/gateway';
+import { createTestExtension, readProbeState, type ExtensionPageLike, type TestExtension } from './support/test-extension';
+import { errorResponse, startUpstream, UPSTREAM_OK_MARKER, type Upstream } from './support/upstream';
+import { waitFor } from './support/wait';
+
+/**
+ * The probe waits this long before reloading, so the test can bring the upstream back up after nginx has
+ * answered 502 and the reload then reaches it. Far below the browsers' background idle timeouts (30 s).
+ */
+const RELOAD_DELAY_MS = 1_500;
+const BROWSER_TEST_TIMEOUT_MS = 90_000;
+const HOOK_TIMEOUT_MS = 60_000;
+
+describe('gateway: real nginx in front of the controllable upstream', () => {
+  let upstream: Upstream;
+  let gateway: Gateway;
+
+  beforeAll(async () => {
+    upstream = await startUpstream();
+    gateway = await startGateway({ upstreamPort: upstream.port });
+  }, HOOK_TIMEOUT_MS);
+
+  afterAll(async () => {
+    await gateway?.stop();
+    await upstream?.close();
+  });
+
+  it('proxies to the upstream: 200, default page, Host header preserved', async () => {
+    upstream.clear();
+    const response = await fetch(gateway.url('/hello?x=1'));
+    expect(response.status).toBe(200);
+    expect(response.headers.get('server')).toBe('nginx');
+    const body = await response.text();
+    expect(body).toContain(UPSTREAM_OK_MARKER);
+    expect(body).toContain('/hello?x=1');
+    const [request] = upstream.requestsTo('/hello');
+    expect(request?.path).toBe('/hello?x=1');
+    expect(request?.headers.host).toBe(`127.0.0.1:${gateway.port}`);
+  });
+
+  it('answers a genuine nginx 502 while the upstream is down, and 200 again once it is back on the same port', async () => {
+    await upstream.setDown();
+    const down = await fetch(gateway.url('/down'));
+    expect(down.status).toBe(502);
+    expect(down.headers.get('server')).toBe('nginx');
+    expect(await down.text()).toContain('502 Bad Gateway');
+    expect(upstream.requestsTo('/down')).toHaveLength(0);
+
+    await upstream.setUp();
+    const up = await fetch(gateway.url('/down'));
+    expect(up.status).toBe(200);
+    expect(await up.text()).toContain(UPSTREAM_OK_MARKER);
+
+    await waitFor(() => gateway.accessLog().filter((entry) => entry.path === '/down').length === 2);
+    expect(gateway.accessLog().filter((entry) => entry.path === '/down').map((entry) => entry.status)).toEqual([502, 200]);
+    expect(gateway.errorLog()).toContain('Connection refused');
+  });
+
+  it('passes upstream statuses and Retry-After through unchanged and never retries a POST itself', async () => {
+    upstream.route('/busy', errorResponse(503, { retryAfter: 4 }));
+    upstream.route('/missing', errorResponse(404));
+    upstream.route('/broken', errorResponse(500));
+    // The upstream accepts the POST and hangs up without answering: nginx must answer 502, not re-send it.
+    upstream.route('/submit', { destroySocket: true });
+
+    const busy = await fetch(gateway.url('/busy'));
+    expect(busy.status).toBe(503);
+    expect(busy.headers.get('retry-after')).toBe('4');
+    expect((await fetch(gateway.url('/missing'))).status).toBe(404);
+    expect((await fetch(gateway.url('/broken'))).status).toBe(500);
+
+    const post = await fetch(gateway.url('/submit'), { method: 'POST', body: 'item=widget' });
+    expect(post.status).toBe(502);
+    expect(upstream.requestsTo('/submit').map((request) => [request.method, request.body])).toEqual([['POST', 'item=widget']]);
+  });
+
+  it('names the Debian package when a binary is missing (never a silent skip)', async () => {
+    await expect(startGateway({ upstreamPort: upstream.port, nginxPath: '/nonexistent/nginx' })).rejects.toThrow(
+      'nginx is not installed: apt-get install -y nginx',
+    );
+    expect(() => requireBinary('/nonexistent/chromium', 'chromium')).toThrow('chromium is not installed: apt-get install -y chromium');
+  });
+});
+
+/** The part of a Playwright/Puppeteer page this file needs. */
+interface TabLike {
+  goto(url: string): Promise<{ status(): number } | null>;
+  evaluate(fn: () => string): Promise<string>;
+}
+
+/**
+ * The shared scenario: open `path` while the upstream is down, wait for nginx's 502, bring the upstream
+ * back, and check that the probe's cache-bypassing reload reached it and the tab recovered.
+ */
+async function checkReloadAfter502(
+  tab: TabLike,
+  extensionPage: ExtensionPageLike,
+  upstream: Upstream,
+  gateway: Gateway,
+  path: string,
+): Promise<void> {
+  await upstream.setDown();
+  const first = await tab.goto(gateway.url(path));
+  expect(first?.status()).toBe(502);
+  await waitFor(() => gateway.accessLog().some((entry) => entry.path === path && entry.status === 502), {
+    message: `nginx's 502 for ${path}`,
+  });
+  await upstream.setUp();
+
+  const [reload] = await upstream.waitForRequests(path, 1, { timeoutMs: 20_000 });
+  expect(reload?.method).toBe('GET');
+  expect(reload?.headers['cache-control']).toBe('no-cache');
+  expect(reload?.headers.pragma).toBe('no-cache');
+  await waitFor(async () => (await tab.evaluate(() => document.body?.innerText ?? '')).includes(UPSTREAM_OK_MARKER), {
+    message: `the tab to show the recovered ${path}`,
+  });
+
+  // The probe saw the nginx 502 (and then the 200) as main-frame onCompleted events for the same tab.
+  const state = await waitFor(async () => {
+    const current = await readProbeState(extensionPage);
+    return current.completed.filter((event) => new URL(event.url).pathname === path).length >= 2 ? current : undefined;
+  });
+  const completed = state.completed.filter((event) => new URL(event.url).pathname === path);
+  expect(completed.map((event) => event.statusCode)).toEqual([502, 200]);
+  expect(completed.every((event) => event.type === 'main_frame' && event.tabId >= 0)).toBe(true);
+  expect(completed[1]?.tabId).toBe(completed[0]?.tabId);
+  expect(state.reloads.filter((reloadEntry) => new URL(reloadEntry.url).pathname === path)).toHaveLength(1);
+}
+
+describe('Chromium: probe extension, nginx 502, bypass-cache reload, service worker restart', () => {
+  let upstream: Upstream;
+  let gateway: Gateway;
+  let extension: TestExtension;
+  let session: ChromiumSession;
+
+  beforeAll(async () => {
+    upstream = await startUpstream();
+    gateway = await startGateway({ upstreamPort: upstream.port });
+    extension = createTestExtension({ target: 'chromium', reloadDelayMs: RELOAD_DELAY_MS });
+    session = await launchChromium({ extensionDir: extension.dir });
+  }, HOOK_TIMEOUT_MS);
+
+  afterAll(async () => {
+    await session?.close();
+    await gateway?.stop();
+    await upstream?.close();
+    extension?.remove();
+  }, HOOK_TIMEOUT_MS);
+
+  it(
+    'sees the 502 from nginx and its bypassCache reload reaches the upstream with Cache-Control: no-cache',
+    async () => {
+      const tab = await session.newPage();
+      const extensionPage = await session.openExtensionPage(extension.pagePath);
+      await checkReloadAfter502(tab, extensionPage, upstream, gateway, '/flaky');
+    },
+    BROWSER_TEST_TIMEOUT_MS,
+  );
+
+  it(
+    'restarts the killed service worker on the next 502, which is still handled',
+    async () => {
+      const extensionPage = await session.openExtensionPage(extension.pagePath);
+      const startsBefore = (await readProbeState(extensionPage)).starts.length;
+
+      await session.killServiceWorker();
+
+      const tab = await session.newPage();
+      await checkReloadAfter502(tab, extensionPage, upstream, gateway, '/after-kill');
+      await session.serviceWorker(); // running again
+      expect((await readProbeState(extensionPage)).starts).toHaveLength(startsBefore + 1);
+    },
+    BROWSER_TEST_TIMEOUT_MS,
+  );
+
+  it('close() kills the browser and removes the profile', async () => {
+    const { profileDir } = session;
+    expect(findProcesses(profileDir).length).toBeGreaterThan(0);
+    await session.close();
+    expect(findProcesses(profileDir)).toEqual([]);
+    expect(existsSync(profileDir)).toBe(false);
+  });
+});
+
+describe('Firefox: probe extension, nginx 502, bypass-cache reload', () => {
+  let upstream: Upstream;
+  let gateway: Gateway;
+  let extension: TestExtension;
+  let session: FirefoxSession;
+
+  beforeAll(async () => {
+    upstream = await startUpstream();
+    gateway = await startGateway({ upstreamPort: upstream.port });
+    extension = createTestExtension({ target: 'firefox', reloadDelayMs: RELOAD_DELAY_MS });
+    session = await launchFirefox({ extensionDir: extension.dir });
+  }, HOOK_TIMEOUT_MS);
+
+  afterAll(async () => {
+    await session?.close();
+    await gateway?.stop();
+    await upstream?.close();
+    extension?.remove();
+  }, HOOK_TIMEOUT_MS);
+
+  it(
+    'sees the 502 from nginx and its bypassCache reload reaches the upstream with Cache-Control: no-cache',
+    async () => {
+      const tab = await session.newPage();
+      const extensionPage = await session.openExtensionPage(extension.pagePath);
+      // The extension page is scriptable with the extension's own APIs (runtime messaging, tabs).
+      expect(
+        await extensionPage.evaluate(() =>
+          (globalThis as unknown as { browser: { runtime: { sendMessage(message: unknown): Promise<{ pong?: boolean }> } } }).browser.runtime.sendMessage({ cmd: 'ping' }),
+        ),
+      ).toMatchObject({ pong: true });
+      await checkReloadAfter502(tab, extensionPage, upstream, gateway, '/flaky');
+    },
+    BROWSER_TEST_TIMEOUT_MS,
+  );
+
+  it('close() kills the browser and removes the profile', async () => {
+    const { profileDir } = session;
+    const pid = session.browser.process()?.pid;
+    expect(pid).toBeTypeOf('number');
+    await session.close();
+    expect(findProcesses(profileDir)).toEqual([]);
+    expect(existsSync(profileDir)).toBe(false);
+  });
+});

@@ -1,0 +1,234 @@
+/**
+ * One interface over the two real browsers for the recovery e2e tests: open tabs like a person does, and read the
+ * extension's own state (storage.session, badge, notifications) from one of its pages.
+ */
+import { resolve } from 'node:path';
+import type { Page as PlaywrightPage } from 'playwright-core';
+import type { Page as PuppeteerPage } from 'puppeteer-core';
+import type { RecoveryState } from '../../src/recovery/incident-machine';
+import { launchChromium, launchFirefox, loopbackHostRules, type ChromiumSession, type FirefoxSession } from './support/browsers';
+import { waitFor } from './support/wait';
+
+export type BrowserName = 'chromium' | 'firefox';
+
+/** Public-looking names the tests use; both browsers resolve them to 127.0.0.1 on the URL's port. */
+export const SHOP_HOST = 'shop.example.com';
+export const NEWS_HOST = 'news.example.org';
+
+/** A tab the test drives. */
+export interface TabPage {
+  goto(url: string): Promise<void>;
+  /** The document's text (the nginx error page, or the upstream's page). */
+  text(): Promise<string>;
+  /** `location.href` of the document. */
+  href(): Promise<string>;
+  click(selector: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The extension's own page, used to read its state. */
+interface ControlPage {
+  evaluate<T, A>(fn: (arg: A) => T | Promise<T>, arg: A): Promise<T>;
+  close(): Promise<void>;
+}
+
+export interface Driver {
+  readonly name: BrowserName;
+  /** Opens a new tab and navigates it to `url` (as if typed). */
+  openTab(url: string): Promise<TabPage>;
+  /** The extension's recovery state from `storage.session`. */
+  state(): Promise<RecoveryState>;
+  /** The browser's id of the tab showing `url` (exact match, fragment ignored). */
+  tabIdOf(url: string): Promise<number>;
+  badgeText(tabId: number): Promise<string>;
+  /**
+   * Ids of the notifications the extension has shown since launch. Chromium: those on screen now. Headless
+   * Firefox has no alert service and closes each notification at once ("by the user"), so there the ids come
+   * from `notifications.onClosed` as seen by our control page, one per create/replace.
+   */
+  notificationIds(): Promise<string[]>;
+  /** Opens an extension page (e.g. the popup for a tab) in a tab of its own. */
+  openExtensionPage(path: string): Promise<TabPage>;
+  /** Opens the page used to read state (done by {@link launchDriver}). */
+  ready(): Promise<void>;
+  /** Closes the page used to read state, so nothing of the test's keeps the background awake. */
+  closeControl(): Promise<void>;
+  readonly chromium?: ChromiumSession;
+  close(): Promise<void>;
+}
+
+/** The few extension APIs the tests read, as both browsers expose them (promise-based). */
+interface ExtApi {
+  storage: { session: { get(key: string): Promise<Record<string, unknown>> } };
+  tabs: { query(q: object): Promise<{ id?: number; url?: string }[]> };
+  action: { getBadgeText(d: { tabId: number }): Promise<string> };
+  notifications: {
+    getAll(): Promise<Record<string, unknown>>;
+    onClosed: { addListener(fn: (id: string) => void): void };
+  };
+}
+
+const DIST = { chromium: resolve('dist/chrome'), firefox: resolve('dist/firefox') };
+
+/** Launches `name` with the built extension (`npm run build` first). */
+export async function launchDriver(name: BrowserName, options: { hosts?: string[] } = {}): Promise<Driver> {
+  const hosts = options.hosts ?? [SHOP_HOST, NEWS_HOST];
+  if (name === 'chromium') {
+    const session = await launchChromium({ extensionDir: DIST.chromium, hostRules: loopbackHostRules(hosts) });
+    return ready(
+      createDriver(name, {
+        newTab: async () => wrapPlaywright(await session.context.newPage()),
+        openExtensionPage: async (path) => session.openExtensionPage(path),
+        close: () => session.close(),
+        chromium: session,
+      }),
+    );
+  }
+  const session: FirefoxSession = await launchFirefox({ extensionDir: DIST.firefox, resolveAllHostsToLoopback: true });
+  return ready(
+    createDriver(name, {
+      newTab: async () => wrapPuppeteer(await session.browser.newPage()),
+      openExtensionPage: async (path) => session.openExtensionPage(path) as unknown as Promise<ControlPage & PuppeteerPage>,
+      close: () => session.close(),
+    }),
+  );
+}
+
+async function ready(driver: Driver): Promise<Driver> {
+  try {
+    await driver.ready();
+  } catch (err) {
+    await driver.close();
+    throw err;
+  }
+  return driver;
+}
+
+function createDriver(
+  name: BrowserName,
+  io: {
+    newTab: () => Promise<TabPage>;
+    openExtensionPage: (path: string) => Promise<ControlPage & (PlaywrightPage | PuppeteerPage)>;
+    close: () => Promise<void>;
+    chromium?: ChromiumSession;
+  },
+): Driver {
+  let control: Promise<ControlPage> | null = null;
+  // The popup page for a tab id that never exists: it shows "nothing seen" and gives us extension APIs.
+  const controlPage = () =>
+    (control ??= io.openExtensionPage('extension/popup/index.html?tabId=2147483646').then(async (page) => {
+      if (name === 'firefox') {
+        await page.evaluate(() => {
+          const g = globalThis as unknown as { browser: ExtApi; closedNotifications: string[] };
+          g.closedNotifications = [];
+          g.browser.notifications.onClosed.addListener((id: string) => g.closedNotifications.push(id));
+        }, null);
+      }
+      return page;
+    }));
+  const evaluate = async <T, A>(fn: (arg: A) => T | Promise<T>, arg: A): Promise<T> => (await controlPage()).evaluate(fn, arg);
+
+  return {
+    name,
+    ...(io.chromium ? { chromium: io.chromium } : {}),
+    /** Opens the control page first, so it sees everything from the start. */
+    async ready() {
+      await controlPage();
+    },
+    async openTab(url) {
+      const tab = await io.newTab();
+      await tab.goto(url);
+      return tab;
+    },
+    async state() {
+      return evaluate(async () => {
+        const g = globalThis as unknown as { browser?: ExtApi; chrome?: ExtApi };
+        const api = (g.browser ?? g.chrome)!;
+        const got = await api.storage.session.get('recovery');
+        return (got.recovery ?? { incidents: [], tabs: {} }) as never;
+      }, null);
+    },
+    async tabIdOf(url) {
+      let found: number | undefined;
+      await waitFor(
+        async () => {
+          found = await evaluate(async (wanted) => {
+            const g = globalThis as unknown as { browser?: ExtApi; chrome?: ExtApi };
+        const api = (g.browser ?? g.chrome)!;
+            const strip = (u: string | undefined) => (u ?? '').replace(/#.*$/, '');
+            const tabs = await api.tabs.query({});
+            return tabs.find((t) => strip(t.url) === strip(wanted))?.id;
+          }, url);
+          return found !== undefined;
+        },
+        { timeoutMs: 10_000, message: `a tab showing ${url}` },
+      );
+      return found!;
+    },
+    async badgeText(tabId) {
+      return evaluate(async (id) => {
+        const g = globalThis as unknown as { browser?: ExtApi; chrome?: ExtApi };
+        const api = (g.browser ?? g.chrome)!;
+        return api.action.getBadgeText({ tabId: id });
+      }, tabId);
+    },
+    async notificationIds() {
+      if (name === 'firefox') return evaluate(() => (globalThis as unknown as { closedNotifications: string[] }).closedNotifications, null);
+      return evaluate(async () => {
+        const g = globalThis as unknown as { browser?: ExtApi; chrome?: ExtApi };
+        const api = (g.browser ?? g.chrome)!;
+        return Object.keys(await api.notifications.getAll());
+      }, null);
+    },
+    async openExtensionPage(path) {
+      const page = await io.openExtensionPage(path);
+      return wrapAny(page);
+    },
+    async closeControl() {
+      const page = control;
+      control = null;
+      if (page) await (await page).close();
+    },
+    close: () => io.close(),
+  };
+}
+
+function wrapAny(page: PlaywrightPage | PuppeteerPage): TabPage {
+  return 'context' in page && typeof page.context === 'function' && 'locator' in page
+    ? wrapPlaywright(page as PlaywrightPage)
+    : wrapPuppeteer(page as PuppeteerPage);
+}
+
+function wrapPlaywright(page: PlaywrightPage): TabPage {
+  return {
+    goto: async (url) => void (await page.goto(url, { waitUntil: 'load' })),
+    text: () => page.evaluate(() => document.body?.innerText ?? ''),
+    href: () => page.evaluate(() => location.href),
+    click: (selector) => page.click(selector),
+    close: () => page.close(),
+  };
+}
+
+function wrapPuppeteer(page: PuppeteerPage): TabPage {
+  return {
+    goto: async (url) => void (await page.goto(url, { waitUntil: 'load' })),
+    text: () => page.evaluate(() => document.body?.innerText ?? ''),
+    href: () => page.evaluate(() => location.href),
+    click: (selector) => page.click(selector),
+    close: () => page.close(),
+  };
+}
+
+/** Waits until the tab's text contains `marker` (the page came back), polling; tolerant of reloads in flight. */
+export async function waitForText(tab: TabPage, marker: string, timeoutMs = 30_000): Promise<void> {
+  await waitFor(
+    async () => {
+      try {
+        return (await tab.text()).includes(marker);
+      } catch {
+        return false; // the document is being replaced by a reload
+      }
+    },
+    { timeoutMs, message: `the tab to show "${marker}"` },
+  );
+}

@@ -4,14 +4,35 @@
  */
 import http from 'node:http';
 
+/** One answered request, like a line of nginx's access log. */
+export interface GatewayLogEntry {
+  /** Epoch ms. */
+  readonly time: number;
+  readonly method: string;
+  readonly path: string;
+  readonly status: number;
+  readonly cacheControl: string;
+}
+
 export interface NodeGateway {
   readonly port: number;
   url(path?: string): string;
+  accessLog(): GatewayLogEntry[];
   stop(): Promise<void>;
 }
 
 export async function startNodeGateway(upstreamPort: number): Promise<NodeGateway> {
+  const log: GatewayLogEntry[] = [];
   const server = http.createServer((req, res) => {
+    res.on('finish', () =>
+      log.push({
+        time: Date.now(),
+        method: req.method ?? 'GET',
+        path: req.url ?? '/',
+        status: res.statusCode,
+        cacheControl: String(req.headers['cache-control'] ?? ''),
+      }),
+    );
     const forward = http.request(
       { host: '127.0.0.1', port: upstreamPort, method: req.method, path: req.url, headers: req.headers },
       (up) => {
@@ -32,6 +53,7 @@ export async function startNodeGateway(upstreamPort: number): Promise<NodeGatewa
   return {
     port,
     url: (path = '/') => `http://127.0.0.1:${port}${path}`,
+    accessLog: () => [...log],
     stop: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -71,10 +71,11 @@ interface ExtApi {
 const DIST = { chromium: resolve('dist/chrome'), firefox: resolve('dist/firefox') };
 
 /** Launches `name` with the built extension (`npm run build` first). */
-export async function launchDriver(name: BrowserName, options: { hosts?: string[] } = {}): Promise<Driver> {
+export async function launchDriver(name: BrowserName, options: { hosts?: string[]; headless?: boolean } = {}): Promise<Driver> {
   const hosts = options.hosts ?? [SHOP_HOST, NEWS_HOST];
+  const headless = options.headless ?? true;
   if (name === 'chromium') {
-    const session = await launchChromium({ extensionDir: DIST.chromium, hostRules: loopbackHostRules(hosts) });
+    const session = await launchChromium({ extensionDir: DIST.chromium, hostRules: loopbackHostRules(hosts), headless });
     return ready(
       createDriver(name, {
         newTab: async () => wrapPlaywright(await session.context.newPage()),
@@ -84,7 +85,7 @@ export async function launchDriver(name: BrowserName, options: { hosts?: string[
       }),
     );
   }
-  const session: FirefoxSession = await launchFirefox({ extensionDir: DIST.firefox, resolveAllHostsToLoopback: true });
+  const session: FirefoxSession = await launchFirefox({ extensionDir: DIST.firefox, resolveAllHostsToLoopback: true, headless });
   return ready(
     createDriver(name, {
       newTab: async () => wrapPuppeteer(await session.browser.newPage()),

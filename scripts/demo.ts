@@ -1,0 +1,117 @@
+/**
+ * `npm start`: the main job on a built-in local demo. Builds the extension, starts an upstream that is down for the
+ * first seconds, a gateway in front of it on loopback (Debian's nginx when installed, else a small Node gateway),
+ * launches Chromium (or Firefox) with the extension, opens the page and prints the timeline of what happened.
+ *
+ *   npm start                      headless Chromium, upstream down for 8 s
+ *   npm start -- --headed          a visible window (needs a display: xvfb-run npm start -- --headed)
+ *   npm start -- --down 20         keep the upstream down for 20 s
+ *   npm start -- --firefox         Firefox ESR instead of Chromium
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { launchDriver, SHOP_HOST, type BrowserName } from '../test/e2e/driver';
+import { startGateway } from '../test/e2e/support/gateway';
+import { NGINX_PATH } from '../test/e2e/support/binaries';
+import { startUpstream, htmlResponse, UPSTREAM_OK_MARKER } from '../test/e2e/support/upstream';
+import { sleep } from '../test/e2e/support/wait';
+import { startNodeGateway } from './demo/node-gateway';
+import { describeIncident, type Text } from '../src/recovery/describe';
+import type { Incident, RecoveryState } from '../src/recovery/incident-machine';
+
+const { values: args } = parseArgs({
+  options: {
+    headed: { type: 'boolean', default: false },
+    firefox: { type: 'boolean', default: false },
+    down: { type: 'string', default: '8' },
+    'no-build': { type: 'boolean', default: false },
+  },
+});
+const downMs = Math.max(0, Number(args.down) * 1000 || 8000);
+const browserName: BrowserName = args.firefox ? 'firefox' : 'chromium';
+
+const messages = JSON.parse(readFileSync('public/_locales/en/messages.json', 'utf8')) as Record<string, { message: string }>;
+const render = (t: Text): string =>
+  (messages[t.key]?.message ?? t.key).replace(/\$(\d)/g, (_, n: string) => t.subs?.[Number(n) - 1] ?? '');
+
+const t0 = Date.now();
+const stamp = (at = Date.now()) => `${((at - t0) / 1000).toFixed(1).padStart(6)} s`;
+const say = (line: string, at?: number) => console.log(`${stamp(at)}  ${line}`);
+
+if (!args['no-build']) {
+  console.log('Building the extension (npm run build)…');
+  execFileSync('npm', ['run', '--silent', 'build'], { stdio: ['ignore', 'ignore', 'inherit'] });
+}
+if (args.headed && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
+  console.error('--headed needs a display. Try: xvfb-run npm start -- --headed   (apt-get install -y xvfb)');
+  process.exit(2);
+}
+
+const upstream = await startUpstream({ routes: { '/': htmlResponse(`<h1>${UPSTREAM_OK_MARKER}</h1><p>The demo shop is up.</p>`) } });
+await upstream.setDown();
+const useNginx = existsSync(NGINX_PATH);
+const gateway = useNginx ? await startGateway({ upstreamPort: upstream.port }) : await startNodeGateway(upstream.port);
+const pageUrl = `http://${SHOP_HOST}:${gateway.port}/`;
+console.log(
+  `Gateway: ${useNginx ? 'nginx' : 'Node demo gateway (nginx not installed)'} on 127.0.0.1:${gateway.port}; ` +
+    `upstream down for ${downMs / 1000} s. Browser: ${browserName}${args.headed ? ' (window)' : ' (headless)'}.\n`,
+);
+
+const driver = await launchDriver(browserName, { headless: !args.headed });
+let exitCode = 0;
+try {
+  say(`open ${pageUrl}`);
+  const tab = await driver.openTab(pageUrl);
+  setTimeout(() => void upstream.setUp().then(() => say('upstream is up again')), Math.max(0, downMs - (Date.now() - t0)));
+
+  let logged = 0;
+  let last = '';
+  const deadline = Date.now() + downMs + 120_000;
+  let recovered: Incident | undefined;
+  while (Date.now() < deadline) {
+    for (const entry of gateway.accessLog().slice(logged)) {
+      if (entry.path !== '/') continue;
+      say(`gateway: ${entry.method} ${entry.path} -> ${entry.status}${entry.cacheControl ? ` (cache-control: ${entry.cacheControl})` : ''}`, entry.time);
+    }
+    logged = gateway.accessLog().length;
+    const state: RecoveryState = await driver.state();
+    const incident = state.incidents[0];
+    if (incident) {
+      const note = describeIncident(incident, Date.now(), 5, render);
+      const line = `${incident.phase}, attempts ${incident.attempts}, probes ${incident.probes}`;
+      if (line !== last) {
+        last = line;
+        say(`extension: ${line}${note ? `; notification: "${render(note.title)}: ${render(note.message)}"` : ''}`);
+      }
+      if (incident.phase !== 'retrying' && incident.phase !== 'watching') {
+        recovered = incident;
+        break;
+      }
+    }
+    await sleep(100);
+  }
+  const text = await tab.text();
+  if (recovered?.phase === 'recovered' && text.includes(UPSTREAM_OK_MARKER)) {
+    const back = recovered.endedAt! - recovered.startedAt;
+    const reload = upstream.requests[0];
+    const during = gateway.accessLog().filter((e) => e.path === '/' && e.status === 502).length;
+    console.log(
+      `\nRecovered: the page is back by itself ${(back / 1000).toFixed(1)} s after the 502, ` +
+        `${reload ? `${((reload.time - t0 - downMs) / 1000).toFixed(1)} s after the upstream returned; ` : ''}` +
+        `${during} requests reached the gateway while it was down; the reload carried cache-control: ${reload?.headers['cache-control'] ?? 'none'}.`,
+    );
+  } else {
+    exitCode = 1;
+    console.error(`\nThe page did not come back (phase: ${recovered?.phase ?? 'no incident'}).`);
+  }
+  if (args.headed) {
+    console.log('Window stays open for 15 s…');
+    await sleep(15_000);
+  }
+} finally {
+  await driver.close();
+  await gateway.stop();
+  await upstream.close();
+}
+process.exit(exitCode);

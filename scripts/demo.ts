@@ -35,7 +35,7 @@ const messages = JSON.parse(readFileSync('public/_locales/en/messages.json', 'ut
 const render = (t: Text): string =>
   (messages[t.key]?.message ?? t.key).replace(/\$(\d)/g, (_, n: string) => t.subs?.[Number(n) - 1] ?? '');
 
-const t0 = Date.now();
+let t0 = Date.now();
 const stamp = (at = Date.now()) => `${((at - t0) / 1000).toFixed(1).padStart(6)} s`;
 const say = (line: string, at?: number) => console.log(`${stamp(at)}  ${line}`);
 
@@ -61,6 +61,7 @@ console.log(
 const driver = await launchDriver(browserName, { headless: !args.headed });
 let exitCode = 0;
 try {
+  t0 = Date.now();
   say(`open ${pageUrl}`);
   const tab = await driver.openTab(pageUrl);
   setTimeout(() => void upstream.setUp().then(() => say('upstream is up again')), Math.max(0, downMs - (Date.now() - t0)));
@@ -80,6 +81,11 @@ try {
     if (incident) {
       const note = describeIncident(incident, Date.now(), 5, render);
       const line = `${incident.phase}, attempts ${incident.attempts}, probes ${incident.probes}`;
+      if (last === '') {
+        const first = gateway.accessLog().find((e) => e.path === '/');
+        const lag = first ? ` ${incident.startedAt - first.time} ms after the gateway answered` : '';
+        say(`extension: saw ${incident.code} from ${incident.gateway.server ?? 'the gateway'}${lag}; incident opened`, incident.startedAt);
+      }
       if (line !== last) {
         last = line;
         say(`extension: ${line}${note ? `; notification: "${render(note.title)}: ${render(note.message)}"` : ''}`);

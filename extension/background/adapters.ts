@@ -17,6 +17,8 @@ const STATE_KEY = 'recovery';
 export const WAKE_ALARM = 'recovery-wake';
 /** Chromium fires alarms no sooner than 30 s after they are set (chrome.alarms docs); shorter waits use a timer. */
 const ALARM_MIN_MS = 30_000;
+/** Longest wait for managed storage before reading settings without it, ms (see `createSettingsSource`). */
+const MANAGED_WAIT_MS = 200;
 /** A probe that has not answered in this long counts as a network error, ms. */
 const PROBE_TIMEOUT_MS = 20_000;
 
@@ -39,14 +41,26 @@ export function createSessionStateStore(log: Pick<Console, 'warn'>): StateStore 
  */
 export function createSettingsSource(log: Pick<Console, 'warn'>): { get(): Promise<Settings>; invalidate(): void } {
   let cached: Promise<Settings> | null = null;
+  let managedRead: Promise<Record<string, unknown>> | null = null;
   async function read(): Promise<Settings> {
-    const [stored, managed] = await Promise.all([
-      browser.storage.sync.get(null).catch(() => ({})),
-      browser.storage.managed.get(null).catch(() => ({})),
-    ]);
+    const [stored, managed] = await Promise.all([browser.storage.sync.get(null).catch(() => ({})), readManaged()]);
     const { settings, warnings } = loadSettings(stored, managed);
     for (const w of warnings) log.warn(w);
     return settings;
+  }
+  /**
+   * Chromium's first `storage.managed.get` of a browser session took 2.9 s on Linux without any policy (measured
+   * here), which would delay noticing the first gateway error by as much. Wait at most {@link MANAGED_WAIT_MS};
+   * when the answer comes later, drop the cache so the next event reads the administrator's values.
+   */
+  function readManaged(): Promise<Record<string, unknown>> {
+    const pending = (managedRead ??= browser.storage.managed.get(null).catch(() => ({})));
+    const late = new Promise<null>((resolve) => setTimeout(() => resolve(null), MANAGED_WAIT_MS));
+    return Promise.race([pending, late]).then((got) => {
+      if (got !== null) return got;
+      void pending.then(() => (cached = null));
+      return {};
+    });
   }
   return {
     get() {

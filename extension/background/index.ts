@@ -57,6 +57,7 @@ browser.webRequest.onErrorOccurred.addListener((d) => void service.onMainFrameEr
 
 browser.tabs.onUpdated.addListener((tabId, change) => {
   if (typeof change.url === 'string') void service.dispatch({ type: 'tab-url-changed', tabId, url: change.url });
+  if (change.status === 'complete') void service.redrawBadge(tabId);
 });
 browser.tabs.onRemoved.addListener((tabId) => void service.dispatch({ type: 'tab-closed', tabId }));
 // Chromium swaps in a prerendered tab under a new id; the old id is gone for good.
@@ -88,6 +89,8 @@ browser.runtime.onMessage.addListener((message: unknown, sender: browser.Runtime
 browser.runtime.onStartup.addListener(() => void service.wake());
 browser.runtime.onInstalled.addListener(() => void service.wake());
 
+// Warm the settings cache before the first event needs it.
+void settings.get().catch(() => undefined);
 // A worker that was stopped may have missed a short timer: catch up on anything overdue.
 void service.wake();
 

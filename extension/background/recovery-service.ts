@@ -215,6 +215,21 @@ export function createRecoveryService(deps: RecoveryServiceDeps) {
       return dispatch({ type: 'due', online: deps.isOnline() });
     },
 
+    /**
+     * Draws a tab's badge again from the state. Both browsers reset tab-specific badge text when a navigation in
+     * the tab finishes, and in Chromium 156 that came after `webRequest.onCompleted` had set it (seen in the e2e
+     * suite), so the badge is redrawn once the tab has loaded.
+     */
+    async redrawBadge(tabId: number): Promise<void> {
+      try {
+        const state = await deps.store.load();
+        if (state.tabs[String(tabId)] === undefined) return;
+        await deps.effects.badge(tabId, deps.describe.badge(state, tabId));
+      } catch (err) {
+        deps.log.warn('recovery: badge redraw failed', err);
+      }
+    },
+
     /** The popup's view of a tab. */
     async tabView(tabId: number): Promise<TabIncidentView | null> {
       const [state, { settings }] = await Promise.all([deps.store.load(), policy()]);

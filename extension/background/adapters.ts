@@ -10,13 +10,13 @@ import type { RecoveryState } from '../../src/recovery/incident-machine';
 import type { ProbeOutcome } from '../../src/recovery/incident-machine';
 import type { BadgeView, NotificationText } from '../../src/recovery/describe';
 import { parseStoredState, type RecoveryEffects, type ReloadResult, type StateStore } from './recovery-service';
-import { currentTabUrl, showNotification, supportsNotificationButtons } from './quirks';
+import { alarmFloorMs, currentTabUrl, showNotification, supportsNotificationButtons } from './quirks';
 import { renderText, t } from '../shared/i18n';
 
 const STATE_KEY = 'recovery';
 export const WAKE_ALARM = 'recovery-wake';
-/** Chromium fires alarms no sooner than 30 s after they are set (chrome.alarms docs); shorter waits use a timer. */
-const ALARM_MIN_MS = 30_000;
+/** Waits shorter than this also get a timer: alarms are coarse, and Chromium's do not fire before 30 s. */
+const TIMER_BELOW_MS = 30_000;
 /** Longest wait for managed storage before reading settings without it, ms (see `createSettingsSource`). */
 const MANAGED_WAIT_MS = 200;
 /** A probe that has not answered in this long counts as a network error, ms. */
@@ -145,8 +145,8 @@ export function createBrowserEffects(): RecoveryEffects {
 }
 
 /**
- * Wakes the background at `at` (epoch ms): an alarm, which survives the service worker being stopped, plus a timer
- * for waits shorter than alarms allow. Both end in the same idempotent `due` event.
+ * Wakes the background at `at` (epoch ms): an alarm, which survives the service worker or event page being stopped,
+ * plus a timer for short waits (exact, but lost with the worker). Both end in the same idempotent `due` event.
  */
 export function createWakeScheduler(onDue: () => void): (at: number | null) => void {
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -162,13 +162,13 @@ export function createWakeScheduler(onDue: () => void): (at: number | null) => v
       return;
     }
     const wait = Math.max(0, at - Date.now());
-    if (wait < ALARM_MIN_MS) {
+    if (wait < TIMER_BELOW_MS) {
       timer = setTimeout(() => {
         timer = undefined;
         scheduled = undefined;
         onDue();
       }, wait);
     }
-    void browser.alarms.create(WAKE_ALARM, { when: Date.now() + Math.max(wait, ALARM_MIN_MS) });
+    void browser.alarms.create(WAKE_ALARM, { when: Date.now() + Math.max(wait, alarmFloorMs()) });
   };
 }

@@ -55,3 +55,13 @@ export function currentTabUrl(tab: { url?: string; pendingUrl?: string }): strin
 export function isOnline(): boolean {
   return typeof navigator === 'undefined' || navigator.onLine !== false;
 }
+
+/**
+ * Shortest delay an alarm honours, ms. Chromium (120+) fires alarms no sooner than 30 s after they are set
+ * (chrome.alarms docs), so shorter waits also need a timer, which dies with the service worker. Firefox has no such
+ * floor (an alarm set 3 s ahead fired after 3.3 s here), so there the alarm alone wakes a suspended event page: with
+ * a 30 s floor, a backoff of 8 s came only after 30 s once the event page had been suspended (e2e, Firefox ESR 153).
+ */
+export function alarmFloorMs(): number {
+  return isFirefox() ? 0 : 30_000;
+}

@@ -71,7 +71,10 @@ interface ExtApi {
 const DIST = { chromium: resolve('dist/chrome'), firefox: resolve('dist/firefox') };
 
 /** Launches `name` with the built extension (`npm run build` first). */
-export async function launchDriver(name: BrowserName, options: { hosts?: string[]; headless?: boolean } = {}): Promise<Driver> {
+export async function launchDriver(
+  name: BrowserName,
+  options: { hosts?: string[]; headless?: boolean; backgroundIdleTimeoutMs?: number } = {},
+): Promise<Driver> {
   const hosts = options.hosts ?? [SHOP_HOST, NEWS_HOST];
   const headless = options.headless ?? true;
   if (name === 'chromium') {
@@ -85,7 +88,12 @@ export async function launchDriver(name: BrowserName, options: { hosts?: string[
       }),
     );
   }
-  const session: FirefoxSession = await launchFirefox({ extensionDir: DIST.firefox, resolveAllHostsToLoopback: true, headless });
+  const session: FirefoxSession = await launchFirefox({
+    extensionDir: DIST.firefox,
+    resolveAllHostsToLoopback: true,
+    headless,
+    ...(options.backgroundIdleTimeoutMs !== undefined ? { backgroundIdleTimeoutMs: options.backgroundIdleTimeoutMs } : {}),
+  });
   return ready(
     createDriver(name, {
       newTab: async () => wrapPuppeteer(await session.browser.newPage()),

@@ -7,11 +7,12 @@
  *   npm start -- --headed          a visible window (needs a display: xvfb-run npm start -- --headed)
  *   npm start -- --down 20         keep the upstream down for 20 s
  *   npm start -- --firefox         Firefox ESR instead of Chromium
+ *   npm start -- --tabs 3          the page open in 3 tabs (one try stream for all of them)
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { launchDriver, SHOP_HOST, type BrowserName } from '../test/e2e/driver';
+import { launchDriver, SHOP_HOST, type BrowserName, type TabPage } from '../test/e2e/driver';
 import { startGateway } from '../test/e2e/support/gateway';
 import { NGINX_PATH } from '../test/e2e/support/binaries';
 import { startUpstream, htmlResponse, UPSTREAM_OK_MARKER } from '../test/e2e/support/upstream';
@@ -25,11 +26,13 @@ const { values: args } = parseArgs({
     headed: { type: 'boolean', default: false },
     firefox: { type: 'boolean', default: false },
     down: { type: 'string', default: '8' },
+    tabs: { type: 'string', default: '1' },
     'no-build': { type: 'boolean', default: false },
   },
 });
 const downMs = Math.max(0, Number(args.down) * 1000 || 8000);
 const browserName: BrowserName = args.firefox ? 'firefox' : 'chromium';
+const tabCount = Math.min(10, Math.max(1, Math.floor(Number(args.tabs)) || 1));
 
 const messages = JSON.parse(readFileSync('public/_locales/en/messages.json', 'utf8')) as Record<string, { message: string }>;
 const render = (t: Text): string =>
@@ -62,8 +65,9 @@ const driver = await launchDriver(browserName, { headless: !args.headed });
 let exitCode = 0;
 try {
   t0 = Date.now();
-  say(`open ${pageUrl}`);
-  const tab = await driver.openTab(pageUrl);
+  say(`open ${pageUrl}${tabCount > 1 ? ` in ${tabCount} tabs` : ''}`);
+  const tabs: TabPage[] = [];
+  for (let i = 0; i < tabCount; i++) tabs.push(await driver.openTab(pageUrl));
   setTimeout(() => void upstream.setUp().then(() => say('upstream is up again')), Math.max(0, downMs - (Date.now() - t0)));
 
   let logged = 0;
@@ -97,15 +101,18 @@ try {
     }
     await sleep(100);
   }
-  const text = await tab.text();
-  if (recovered?.phase === 'recovered' && text.includes(UPSTREAM_OK_MARKER)) {
+  // Every tab gets its one reload when the site is back; give the last ones a moment.
+  const allBack = async () => (await Promise.all(tabs.map((t) => t.text().catch(() => '')))).every((x) => x.includes(UPSTREAM_OK_MARKER));
+  for (let i = 0; i < 50 && !(await allBack()); i++) await sleep(100);
+  if (recovered?.phase === 'recovered' && (await allBack())) {
     const back = recovered.endedAt! - recovered.startedAt;
-    const reload = upstream.requests[0];
-    const during = gateway.accessLog().filter((e) => e.path === '/' && e.status === 502).length;
+    const reload = upstream.requestsTo('/')[0];
+    const during = gateway.accessLog().filter((e) => e.path === '/' && e.status === 502).length - tabCount;
     console.log(
       `\nRecovered: the page is back by itself ${(back / 1000).toFixed(1)} s after the 502, ` +
         `${reload ? `${((reload.time - t0 - downMs) / 1000).toFixed(1)} s after the upstream returned; ` : ''}` +
-        `${during} requests reached the gateway while it was down; the reload carried cache-control: ${reload?.headers['cache-control'] ?? 'none'}.`,
+        `${during} retries reached the gateway while it was down (besides the ${tabCount} first load${tabCount > 1 ? 's' : ''}), ` +
+        `${upstream.requestsTo('/').length} page request${upstream.requestsTo('/').length > 1 ? 's' : ''} when it was back; the reload carried cache-control: ${reload?.headers['cache-control'] ?? 'none'}.`,
     );
   } else {
     exitCode = 1;

@@ -56,5 +56,6 @@ function App({ client }: { client: PopupClient }) {
   );
 }
 
+document.title = t('extensionName');
 const root = document.getElementById('app');
 if (root) render(<App client={createRuntimeClient()} />, root);

@@ -31,7 +31,7 @@ export const DEFAULT_POLICY: RecoveryPolicy = {
   maxVisibleRetries: 5,
   firstDelayMs: 1_000,
   baseDelayMs: 3_000,
-  factor: 1.6,
+  factor: 1.5,
   ceilingMs: 300_000,
   jitter: 0.2,
   retryAfterMinMs: 1_000,

@@ -158,7 +158,7 @@ describe.each(BROWSERS)('%s: gateway-error recovery', (browserName) => {
     figures.push(`${browserName}: 3 tabs, ${retries} requests reached the gateway in 10 s of outage (one stream)`);
   });
 
-  it('the popup shows the incident, and "Stop retrying" stops it', async () => {
+  it('the popup shows the incident; "Retry now" reloads at once and "Stop retrying" stops it', async () => {
     await upstream.setDown();
     await driver.openTab(shop('/popup'));
     const tabId = await driver.tabIdOf(shop('/popup'));
@@ -166,6 +166,11 @@ describe.each(BROWSERS)('%s: gateway-error recovery', (browserName) => {
     await waitFor(async () => (await popup.text()).includes(`${SHOP_HOST} answered 502 Bad Gateway`), { timeoutMs: 10_000, message: 'popup heading' });
     expect(await popup.text()).toMatch(/attempt \d of 5/);
     expect(await popup.text()).toContain('nginx');
+    // "Retry now" reloads the tab at once, cache bypassed.
+    const before = gatewayHits('/popup').length;
+    await popup.click('[data-testid=retry-now]');
+    await waitFor(() => gatewayHits('/popup').length > before, { timeoutMs: 3_000, message: 'the retry-now reload' });
+    expect(gatewayHits('/popup').at(-1)?.cacheControl).toBe('no-cache');
     await popup.click('[data-testid=stop]');
     await waitFor(async () => (await popup.text()).includes('Retrying stopped.'), { timeoutMs: 5_000, message: 'stopped' });
     const hits = gatewayHits('/popup').length;

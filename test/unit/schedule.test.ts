@@ -20,7 +20,7 @@ describe('DEFAULT_POLICY', () => {
       maxVisibleRetries: 5,
       firstDelayMs: 1_000,
       baseDelayMs: 3_000,
-      factor: 1.6,
+      factor: 1.5,
       ceilingMs: 300_000,
       jitter: 0.2,
       retryAfterMinMs: 1_000,
@@ -49,10 +49,10 @@ describe('nextDelayMs: the schedule', () => {
 
   it('uses baseDelayMs for the second retry and grows by factor after that', () => {
     expect(nextDelayMs(1, P, mid)).toBe(3_000);
-    expect(nextDelayMs(2, P, mid)).toBe(4_800);
-    expect(nextDelayMs(3, P, mid)).toBe(7_680);
-    expect(nextDelayMs(4, P, mid)).toBe(12_288);
-    expect(nextDelayMs(5, P, mid)).toBe(Math.round(3_000 * 1.6 ** 4));
+    expect(nextDelayMs(2, P, mid)).toBe(4_500);
+    expect(nextDelayMs(3, P, mid)).toBe(6_750);
+    expect(nextDelayMs(4, P, mid)).toBe(10_125);
+    expect(nextDelayMs(5, P, mid)).toBe(Math.round(3_000 * 1.5 ** 4));
   });
 
   it('follows a custom policy', () => {
@@ -63,8 +63,8 @@ describe('nextDelayMs: the schedule', () => {
 
   it('ignores random() entirely when jitter is 0', () => {
     const policy: RecoveryPolicy = { ...P, jitter: 0 };
-    expect(nextDelayMs(2, policy, low)).toBe(4_800);
-    expect(nextDelayMs(2, policy, high)).toBe(4_800);
+    expect(nextDelayMs(2, policy, low)).toBe(4_500);
+    expect(nextDelayMs(2, policy, high)).toBe(4_500);
   });
 
   it('never decreases as failures grow (fixed random)', () => {
@@ -77,9 +77,9 @@ describe('nextDelayMs: the schedule', () => {
   });
 
   it('reaches the ceiling and stays there', () => {
-    expect(nextDelayMs(10, P, mid)).toBe(Math.round(3_000 * 1.6 ** 9)); // 206 158: not capped yet
-    expect(nextDelayMs(11, P, mid)).toBe(300_000); // 3000 * 1.6^10 ≈ 329 853: capped
-    expect(nextDelayMs(12, P, mid)).toBe(300_000); // 3000 * 1.6^11 ≈ 527 000 > ceiling
+    expect(nextDelayMs(12, P, mid)).toBe(Math.round(3_000 * 1.5 ** 11)); // 259 493: not capped yet
+    expect(nextDelayMs(13, P, mid)).toBe(300_000); // 3000 * 1.5^12 ≈ 389 239: capped
+    expect(nextDelayMs(14, P, mid)).toBe(300_000); // 3000 * 1.5^13 ≈ 583 859 > ceiling
     expect(nextDelayMs(100, P, mid)).toBe(300_000);
     expect(nextDelayMs(1_000_000, P, mid)).toBe(300_000);
   });
@@ -90,7 +90,7 @@ describe('nextDelayMs: the schedule', () => {
     const outside: string[] = [];
     for (const seed of SEEDS) {
       const random = createSeededRandom(seed);
-      for (let n = 11; n <= 71; n += 5) {
+      for (let n = 13; n <= 73; n += 5) {
         const d = nextDelayMs(n, P, random);
         if (d > P.ceilingMs * (1 + P.jitter) || d < P.ceilingMs * (1 - P.jitter)) outside.push(`seed ${seed} n ${n}: ${d}`);
       }
@@ -137,7 +137,7 @@ describe('nextDelayMs: Retry-After', () => {
   });
 
   it('keeps the schedule when it is longer than the Retry-After', () => {
-    expect(nextDelayMs(3, P, mid, 2_000)).toBe(7_680);
+    expect(nextDelayMs(3, P, mid, 2_000)).toBe(6_750);
   });
 
   it('clamps a short Retry-After up to retryAfterMinMs', () => {

@@ -394,6 +394,7 @@ class Mutation {
   private step(incident: Incident, online: boolean): void {
     const { now, policy } = this.ctx;
     if (!online) {
+      if (incident.offline !== true) this.notify(incident, false);
       incident.offline = true;
       incident.nextAt = now + policy.offlineRecheckMs;
       return;

@@ -81,7 +81,7 @@ export async function launchDriver(
     const session = await launchChromium({ extensionDir: DIST.chromium, hostRules: loopbackHostRules(hosts), headless });
     return ready(
       createDriver(name, {
-        newTab: async () => wrapPlaywright(await session.context.newPage()),
+        newTab: async () => wrapPage(await session.context.newPage()),
         openExtensionPage: async (path) => session.openExtensionPage(path),
         close: () => session.close(),
         chromium: session,
@@ -96,7 +96,7 @@ export async function launchDriver(
   });
   return ready(
     createDriver(name, {
-      newTab: async () => wrapPuppeteer(await session.browser.newPage()),
+      newTab: async () => wrapPage(await session.browser.newPage()),
       openExtensionPage: async (path) => session.openExtensionPage(path) as unknown as Promise<ControlPage & PuppeteerPage>,
       close: () => session.close(),
     }),
@@ -191,7 +191,7 @@ function createDriver(
     },
     async openExtensionPage(path) {
       const page = await io.openExtensionPage(path);
-      return wrapAny(page);
+      return wrapPage(page);
     },
     async closeControl() {
       const page = control;
@@ -202,29 +202,22 @@ function createDriver(
   };
 }
 
-function wrapAny(page: PlaywrightPage | PuppeteerPage): TabPage {
-  return 'context' in page && typeof page.context === 'function' && 'locator' in page
-    ? wrapPlaywright(page as PlaywrightPage)
-    : wrapPuppeteer(page as PuppeteerPage);
+/** What both Playwright's and Puppeteer's `Page` offer with the same meaning. */
+interface PageLike {
+  goto(url: string, options: { waitUntil: 'load' }): Promise<unknown>;
+  evaluate<T>(fn: () => T): Promise<T>;
+  click(selector: string): Promise<void>;
+  close(): Promise<void>;
 }
 
-function wrapPlaywright(page: PlaywrightPage): TabPage {
+function wrapPage(page: PlaywrightPage | PuppeteerPage): TabPage {
+  const p = page as unknown as PageLike;
   return {
-    goto: async (url) => void (await page.goto(url, { waitUntil: 'load' })),
-    text: () => page.evaluate(() => document.body?.innerText ?? ''),
-    href: () => page.evaluate(() => location.href),
-    click: (selector) => page.click(selector),
-    close: () => page.close(),
-  };
-}
-
-function wrapPuppeteer(page: PuppeteerPage): TabPage {
-  return {
-    goto: async (url) => void (await page.goto(url, { waitUntil: 'load' })),
-    text: () => page.evaluate(() => document.body?.innerText ?? ''),
-    href: () => page.evaluate(() => location.href),
-    click: (selector) => page.click(selector),
-    close: () => page.close(),
+    goto: async (url) => void (await p.goto(url, { waitUntil: 'load' })),
+    text: () => p.evaluate(() => document.body?.innerText ?? ''),
+    href: () => p.evaluate(() => location.href),
+    click: (selector) => p.click(selector),
+    close: () => p.close(),
   };
 }
 

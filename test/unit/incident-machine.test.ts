@@ -257,6 +257,9 @@ describe('incident machine: retry schedule and recovery', () => {
     sim.send(error(1));
     const offline = sim.wake(false);
     expect(reloads(offline)).toHaveLength(0);
+    expect(offline).toContainEqual({ type: 'notify', incidentId: sim.incident().id, phaseChanged: false });
+    // Still offline at the recheck: nothing new to say.
+    expect(sim.wake(false).filter((e) => e.type === 'notify')).toEqual([]);
     expect(sim.incident().offline).toBe(true);
     expect(sim.incident().attempts).toBe(0);
     expect(reloads(sim.wake(true))).toHaveLength(1);

@@ -33,6 +33,24 @@ export { requireBinary, CHROMIUM_PATH, FIREFOX_PATH } from './binaries';
 /** How long a graceful browser close may take before we SIGKILL it. */
 const CLOSE_TIMEOUT_MS = 10_000;
 
+/**
+ * An idempotent close for a browser: a graceful close for at most {@link CLOSE_TIMEOUT_MS}, then SIGKILL for the
+ * process group led by `pid` and anything still using the profile, then the profile goes.
+ */
+function createCloser(graceful: () => Promise<unknown>, pid: number | undefined, profileDir: string, untrack: () => void): () => Promise<void> {
+  let closing: Promise<void> | undefined;
+  return () => {
+    closing ??= (async () => {
+      await Promise.race([graceful().catch(() => {}), sleep(CLOSE_TIMEOUT_MS)]);
+      if (pid !== undefined) killQuietly(pid, 'SIGKILL', true);
+      for (const leftover of findProcesses(profileDir)) killQuietly(leftover.pid, 'SIGKILL');
+      untrack();
+      removeDirQuietly(profileDir);
+    })();
+    return closing;
+  };
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // Chromium
 // ---------------------------------------------------------------------------------------------------------
@@ -163,18 +181,10 @@ export async function launchChromium(options: ChromiumOptions): Promise<Chromium
   const mainProcess = findProcesses(`--user-data-dir=${profileDir}`).find((info) => info.ppid === process.pid);
   const untrackProcess = mainProcess ? trackForExitCleanup({ pid: mainProcess.pid, group: true }) : () => {};
 
-  let closing: Promise<void> | undefined;
-  const close = (): Promise<void> => {
-    closing ??= (async () => {
-      await Promise.race([context.close().catch(() => {}), sleep(CLOSE_TIMEOUT_MS)]);
-      if (mainProcess) killQuietly(mainProcess.pid, 'SIGKILL', true);
-      for (const leftover of findProcesses(profileDir)) killQuietly(leftover.pid, 'SIGKILL');
-      untrackProcess();
-      removeDirQuietly(profileDir);
-      untrackDir();
-    })();
-    return closing;
-  };
+  const close = createCloser(() => context.close(), mainProcess?.pid, profileDir, () => {
+    untrackProcess();
+    untrackDir();
+  });
 
   try {
     let extensionId = chromeExtensionIdFromPath(extensionDir);
@@ -467,18 +477,10 @@ export async function launchFirefox(options: FirefoxOptions): Promise<FirefoxSes
   const pid = browser.process()?.pid;
   const untrackProcess = pid !== undefined ? trackForExitCleanup({ pid, group: true }) : () => {};
 
-  let closing: Promise<void> | undefined;
-  const close = (): Promise<void> => {
-    closing ??= (async () => {
-      await Promise.race([browser.close().catch(() => {}), sleep(CLOSE_TIMEOUT_MS)]);
-      if (pid !== undefined) killQuietly(pid, 'SIGKILL', true);
-      for (const leftover of findProcesses(profileDir)) killQuietly(leftover.pid, 'SIGKILL');
-      untrackProcess();
-      removeDirQuietly(profileDir);
-      untrackDir();
-    })();
-    return closing;
-  };
+  const close = createCloser(() => browser.close(), pid, profileDir, () => {
+    untrackProcess();
+    untrackDir();
+  });
 
   try {
     const extensionId = await browser.installExtension(extensionDir);

@@ -4,19 +4,21 @@
  * validated with valibot in the background, since any extension page can send anything.
  */
 import * as v from 'valibot';
-import type { Incident, TabEntry } from './recovery/incident-machine';
+import type { Incident, SubresourceError, TabEntry } from './recovery/incident-machine';
 
 /** What the popup shows for one tab. */
-export interface TabIncidentView {
-  readonly incident: Incident;
-  readonly tab: TabEntry;
+export interface TabView {
+  /** The incident the tab belongs to, if any. */
+  readonly incident: { readonly incident: Incident; readonly tab: TabEntry } | null;
+  /** Gateway errors of the page's images, scripts and frames (never retried). */
+  readonly subresourceErrors: readonly SubresourceError[];
   /** The background's clock when it answered, epoch ms (the popup's countdown starts from it). */
   readonly now: number;
   readonly maxVisibleRetries: number;
 }
 
 export interface ProtocolMap {
-  getTabIncident: { request: { tabId: number }; response: TabIncidentView | null };
+  getTabView: { request: { tabId: number }; response: TabView };
   retryNow: { request: { tabId: number }; response: { ok: boolean } };
   stopRetrying: { request: { incidentId: string }; response: { ok: boolean } };
 }
@@ -35,7 +37,7 @@ const tabId = v.pipe(v.number(), v.integer(), v.minValue(0));
 
 /** Schemas of every request; keep in step with {@link ProtocolMap} (the `satisfies` below checks the keys). */
 const REQUEST_SCHEMAS = {
-  getTabIncident: v.object({ tabId }),
+  getTabView: v.object({ tabId }),
   retryNow: v.object({ tabId }),
   stopRetrying: v.object({ incidentId: v.pipe(v.string(), v.maxLength(200)) }),
 } satisfies { [K in MessageType]: v.GenericSchema<unknown, Request<K>> };

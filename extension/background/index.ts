@@ -96,7 +96,7 @@ void service.wake();
 
 async function handle(envelope: Envelope): Promise<Response<Envelope['type']>> {
   switch (envelope.type) {
-    case 'getTabIncident':
+    case 'getTabView':
       return service.tabView((envelope.payload as { tabId: number }).tabId);
     case 'retryNow':
       await service.dispatch({ type: 'retry-now', tabId: (envelope.payload as { tabId: number }).tabId });

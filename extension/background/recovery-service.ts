@@ -19,7 +19,7 @@ import {
 import { DEFAULT_POLICY, type Random, type RecoveryPolicy } from '../../src/recovery/schedule';
 import { hostMatches, parsePageAddress } from '../../src/recovery/site';
 import type { Settings } from '../../src/settings/settings';
-import type { TabIncidentView } from '../../src/messages';
+import type { TabView } from '../../src/messages';
 import type { BadgeView, NotificationText } from '../../src/recovery/describe';
 
 /** Where the state lives between wakes (`storage.session`). */
@@ -75,23 +75,10 @@ export interface RequestError extends RequestStart {
   readonly error: string;
 }
 
-/** A sub-resource or sub-frame gateway error: recorded, never a reason to reload the tab. */
-export interface SubresourceError {
-  readonly tabId: number;
-  readonly host: string;
-  readonly code: number;
-  readonly scope: 'sub-frame' | 'sub-resource';
-  readonly at: number;
-}
-
 export type RecoveryService = ReturnType<typeof createRecoveryService>;
-
-/** Subresource errors kept in memory for the popup (most recent last). */
-const MAX_SUBRESOURCE_ERRORS = 50;
 
 export function createRecoveryService(deps: RecoveryServiceDeps) {
   let queue: Promise<unknown> = Promise.resolve();
-  const subresourceErrors: SubresourceError[] = [];
 
   /** Runs `task` after every earlier one: events are applied strictly one at a time. */
   function serial<T>(task: () => Promise<T>): Promise<T> {
@@ -171,8 +158,7 @@ export function createRecoveryService(deps: RecoveryServiceDeps) {
           return;
         }
         if (c.scope !== 'main-frame') {
-          subresourceErrors.push({ tabId: c.tabId, host: c.host, code: c.code, scope: c.scope, at: deps.now() });
-          if (subresourceErrors.length > MAX_SUBRESOURCE_ERRORS) subresourceErrors.shift();
+          await dispatch({ type: 'subresource-error', tabId: c.tabId, host: c.host, code: c.code, scope: c.scope });
           return;
         }
         if (c.retryAfterIssue !== undefined) deps.log.warn(`recovery: Retry-After from ${c.host} ignored: ${c.retryAfterIssue}`);
@@ -231,12 +217,16 @@ export function createRecoveryService(deps: RecoveryServiceDeps) {
     },
 
     /** The popup's view of a tab. */
-    async tabView(tabId: number): Promise<TabIncidentView | null> {
+    async tabView(tabId: number): Promise<TabView> {
       const [state, { settings }] = await Promise.all([deps.store.load(), policy()]);
       const tab = state.tabs[String(tabId)];
       const incident = incidentForTab(state, tabId);
-      if (tab === undefined || incident === undefined) return null;
-      return { incident, tab, now: deps.now(), maxVisibleRetries: settings.maxVisibleRetries };
+      return {
+        incident: tab === undefined || incident === undefined ? null : { incident, tab },
+        subresourceErrors: (state.subresourceErrors ?? []).filter((x) => x.tabId === tabId),
+        now: deps.now(),
+        maxVisibleRetries: settings.maxVisibleRetries,
+      };
     },
 
     /** The incident a notification belongs to (notification id = incident id). */
@@ -250,9 +240,6 @@ export function createRecoveryService(deps: RecoveryServiceDeps) {
       return { incident, tabIds };
     },
 
-    subresourceErrors(tabId: number): SubresourceError[] {
-      return subresourceErrors.filter((e) => e.tabId === tabId);
-    },
   };
 }
 
@@ -261,7 +248,7 @@ export function parseStoredState(raw: unknown, log: Pick<Console, 'warn'>): Reco
   if (raw === undefined || raw === null) return structuredClone(EMPTY_STATE);
   const s = raw as Partial<RecoveryState>;
   if (Array.isArray(s.incidents) && s.tabs !== null && typeof s.tabs === 'object' && !Array.isArray(s.tabs)) {
-    return { incidents: s.incidents, tabs: s.tabs };
+    return { incidents: s.incidents, tabs: s.tabs, ...(Array.isArray(s.subresourceErrors) ? { subresourceErrors: s.subresourceErrors } : {}) };
   }
   log.warn('recovery: stored state has an unknown shape; starting over');
   return structuredClone(EMPTY_STATE);

@@ -5,7 +5,7 @@
 import { render } from 'preact';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
-import type { TabIncidentView } from '../../src/messages';
+import type { TabView } from '../../src/messages';
 import { parsePageAddress } from '../../src/recovery/site';
 import { t } from '../shared/i18n';
 import { createRuntimeClient, type PopupClient } from './client';
@@ -23,7 +23,7 @@ async function targetTab(): Promise<{ id: number; url: string | undefined } | nu
 
 function App({ client }: { client: PopupClient }) {
   const [tab, setTab] = useState<{ id: number; url: string | undefined } | null | undefined>(undefined);
-  const [view, setView] = useState<TabIncidentView | null>(null);
+  const [view, setView] = useState<TabView | null>(null);
   const [base, setBase] = useState(Date.now());
   const now = useNow(base);
 
@@ -31,9 +31,9 @@ function App({ client }: { client: PopupClient }) {
     const target = tab ?? (await targetTab());
     if (tab === undefined) setTab(target);
     if (target === null) return;
-    const next = await client.request('getTabIncident', { tabId: target.id });
+    const next = await client.request('getTabView', { tabId: target.id });
     setView(next);
-    if (next !== null) setBase(next.now);
+    setBase(next.now);
   }, [tab, client]);
 
   useEffect(() => {
@@ -43,7 +43,7 @@ function App({ client }: { client: PopupClient }) {
   }, [refresh]);
 
   if (tab === undefined) return null;
-  const watchable = tab !== null && (view !== null || parsePageAddress(tab.url) !== null);
+  const watchable = tab !== null && (view?.incident != null || parsePageAddress(tab.url) !== null);
   return (
     <PopupView
       view={view}
@@ -51,7 +51,7 @@ function App({ client }: { client: PopupClient }) {
       t={t}
       now={now}
       onRetryNow={() => tab && void client.request('retryNow', { tabId: tab.id }).then(refresh)}
-      onStop={() => view && void client.request('stopRetrying', { incidentId: view.incident.id }).then(refresh)}
+      onStop={() => view?.incident && void client.request('stopRetrying', { incidentId: view.incident.incident.id }).then(refresh)}
     />
   );
 }

@@ -1,10 +1,11 @@
 /** The popup's view of one tab's incident. Pure over its props: rendered against fixtures in tests. */
 import { useEffect, useState } from 'preact/hooks';
-import type { TabIncidentView } from '../../src/messages';
+import type { TabView } from '../../src/messages';
 import { durationText, statusNameText, type Text } from '../../src/recovery/describe';
 
 export interface PopupViewProps {
-  readonly view: TabIncidentView | null;
+  /** `null` until the background has answered. */
+  readonly view: TabView | null;
   /** False when the tab is not an http(s) page. */
   readonly watchable: boolean;
   readonly t: (key: string, subs?: readonly string[]) => string;
@@ -17,8 +18,16 @@ export interface PopupViewProps {
 export function PopupView({ view, watchable, t, now, onRetryNow, onStop }: PopupViewProps) {
   const render = (x: Text) => t(x.key, x.subs);
   if (!watchable) return <p class="muted">{t('popupNoTab')}</p>;
-  if (view === null) return <p>{t('popupNothing')}</p>;
-  const { incident } = view;
+  if (view === null) return null;
+  if (view.incident === null) {
+    return (
+      <>
+        <p>{t('popupNothing')}</p>
+        <SubresourceNote view={view} t={t} />
+      </>
+    );
+  }
+  const { incident } = view.incident;
   const code = String(incident.code);
   const active = incident.phase === 'retrying' || incident.phase === 'watching';
   const seconds = incident.nextAt === null ? null : Math.max(0, Math.ceil((incident.nextAt - now) / 1000));
@@ -55,6 +64,7 @@ export function PopupView({ view, watchable, t, now, onRetryNow, onStop }: Popup
         )}
       </dl>
       {incident.gateway.server !== undefined && incident.method !== 'POST' && <p class="muted">{t('popupSiteSide')}</p>}
+      <SubresourceNote view={view} t={t} />
       <div class="actions">
         {incident.notRetriedReason !== 'non-get' && (
           <button type="button" onClick={onRetryNow} data-testid="retry-now">
@@ -71,8 +81,20 @@ export function PopupView({ view, watchable, t, now, onRetryNow, onStop }: Popup
   );
 }
 
-function phaseLine(view: TabIncidentView, t: PopupViewProps['t'], since: string): string {
-  const { incident } = view;
+/** Gateway errors of the page's parts: told, so a broken image is explained, and never a reason to reload. */
+function SubresourceNote({ view, t }: { view: TabView; t: PopupViewProps['t'] }) {
+  const errors = view.subresourceErrors;
+  if (errors.length === 0) return null;
+  const hosts = [...new Set(errors.map((e) => `${e.host} (${e.code})`))].slice(0, 3).join(', ');
+  return (
+    <p class="muted" data-testid="subresources">
+      {t('popupSubresources', [String(errors.length), hosts])}
+    </p>
+  );
+}
+
+function phaseLine(view: TabView, t: PopupViewProps['t'], since: string): string {
+  const { incident } = view.incident!;
   switch (incident.phase) {
     case 'retrying':
       if (incident.offline === true) return t('popupOffline');

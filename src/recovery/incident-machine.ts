@@ -80,14 +80,29 @@ export interface TabEntry {
   requestId?: string;
 }
 
+/** A gateway error of a frame or sub-resource (image, script, ...): recorded, never a reason to reload the tab. */
+export interface SubresourceError {
+  readonly tabId: number;
+  readonly host: string;
+  readonly code: number;
+  readonly scope: 'sub-frame' | 'sub-resource';
+  /** Epoch ms. */
+  readonly at: number;
+}
+
 /** Everything recovery remembers; plain JSON. */
 export interface RecoveryState {
   incidents: Incident[];
   /** Keyed by tab id. */
   tabs: Record<string, TabEntry>;
+  /** Sub-resource gateway errors of the pages tabs show now, oldest first, at most {@link MAX_SUBRESOURCE_ERRORS}. */
+  subresourceErrors?: SubresourceError[];
 }
 
 export const EMPTY_STATE: RecoveryState = { incidents: [], tabs: {} };
+
+/** Sub-resource errors kept over all tabs, at most. */
+export const MAX_SUBRESOURCE_ERRORS = 50;
 
 /** Outcome of a background probe. */
 export type ProbeOutcome =
@@ -110,6 +125,13 @@ export type RecoveryEvent =
     }
   | { readonly type: 'main-frame-answered'; readonly tabId: number; readonly url: string; readonly code: number }
   | { readonly type: 'main-frame-start'; readonly tabId: number; readonly url: string; readonly requestId?: string }
+  | {
+      readonly type: 'subresource-error';
+      readonly tabId: number;
+      readonly host: string;
+      readonly code: number;
+      readonly scope: 'sub-frame' | 'sub-resource';
+    }
   | { readonly type: 'main-frame-failed'; readonly tabId: number; readonly url: string; readonly error: string; readonly requestId?: string }
   | { readonly type: 'tab-url-changed'; readonly tabId: number; readonly url: string }
   | { readonly type: 'tab-closed'; readonly tabId: number }
@@ -200,12 +222,17 @@ class Mutation {
       case 'main-frame-answered':
         return this.onAnswered(e.tabId, e.url);
       case 'main-frame-start':
-        return this.onStart(e.tabId, e.url, e.requestId);
+        this.forgetSubresourceErrors(e.tabId);
+        return this.onStart(e.tabId, e.requestId);
+      case 'subresource-error':
+        return this.onSubresourceError(e);
       case 'main-frame-failed':
         return this.onFailed(e.tabId, e.url, e.error, e.requestId);
       case 'tab-url-changed':
         return this.onUrlChanged(e.tabId, e.url);
       case 'tab-closed':
+        this.forgetSubresourceErrors(e.tabId);
+        return this.detach(e.tabId);
       case 'reload-refused':
         return this.detach(e.tabId);
       case 'due':
@@ -282,7 +309,22 @@ class Mutation {
     this.detach(tabId);
   }
 
-  private onStart(tabId: number, url: string, requestId: string | undefined): void {
+  private onSubresourceError(e: Extract<RecoveryEvent, { type: 'subresource-error' }>): void {
+    const list = (this.state.subresourceErrors ??= []);
+    list.push({ tabId: e.tabId, host: e.host, code: e.code, scope: e.scope, at: this.ctx.now });
+    if (list.length > MAX_SUBRESOURCE_ERRORS) list.splice(0, list.length - MAX_SUBRESOURCE_ERRORS);
+  }
+
+  /** A new document in the tab (or no tab): what its previous page's parts answered no longer applies. */
+  private forgetSubresourceErrors(tabId: number): void {
+    const list = this.state.subresourceErrors;
+    if (list === undefined || !list.some((x) => x.tabId === tabId)) return;
+    const kept = list.filter((x) => x.tabId !== tabId);
+    if (kept.length > 0) this.state.subresourceErrors = kept;
+    else delete this.state.subresourceErrors;
+  }
+
+  private onStart(tabId: number, requestId: string | undefined): void {
     const entry = this.tab(tabId);
     if (entry === undefined || entry.status === 'settled') return;
     if (entry.status === 'reloading') {
@@ -297,7 +339,6 @@ class Mutation {
     }
     entry.status = 'navigating';
     delete entry.requestId;
-    void url;
   }
 
   private onFailed(tabId: number, url: string, error: string, requestId: string | undefined): void {

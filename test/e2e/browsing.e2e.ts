@@ -71,7 +71,9 @@ describe.each(BROWSERS)('%s: how people get to a failing page', (browserName) =>
     await sleep(5_000);
     expect(upstream.requestsTo('/framed')).toHaveLength(1);
     expect(upstream.requestsTo('/frame')).toHaveLength(1);
-    expect((await driver.state()).incidents).toEqual([]);
+    const state = await driver.state();
+    expect(state.incidents).toEqual([]);
+    expect(state.subresourceErrors).toMatchObject([{ host: SHOP_HOST, code: 502, scope: 'sub-frame' }]);
   });
 
   it('two sites down at once: two incidents, both recover', async () => {

@@ -91,7 +91,9 @@ describe.each(BROWSERS)('%s: gateway-error recovery', (browserName) => {
     await waitFor(() => upstream.requestsTo('/broken.png').length >= 1, { timeoutMs: 5_000, message: 'the image request' });
     await sleep(5_000);
     expect(upstream.requestsTo('/with-image')).toHaveLength(1);
-    expect((await driver.state()).incidents).toEqual([]);
+    const state = await driver.state();
+    expect(state.incidents).toEqual([]);
+    expect(state.subresourceErrors?.filter((x) => x.code === 502)).toMatchObject([{ host: SHOP_HOST, scope: 'sub-resource' }]);
     expect(await tab.text()).toContain(UPSTREAM_OK_MARKER);
   });
 

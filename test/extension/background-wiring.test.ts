@@ -116,11 +116,11 @@ describe('background wiring', () => {
     await flush();
     expect(reload).toHaveBeenCalledWith(tab.id, { bypassCache: true });
     const view = await restarted.service.tabView(tab.id!);
-    expect(view?.incident.attempts).toBe(1);
+    expect(view.incident?.incident.attempts).toBe(1);
     // Recovery: the reload answers 200.
     await restarted.service.onCompleted(completed(tab.id!, 200));
     await flush();
-    expect((await restarted.service.tabView(tab.id!))?.incident.phase).toBe('recovered');
+    expect((await restarted.service.tabView(tab.id!)).incident?.incident.phase).toBe('recovered');
     expect(await fakeBrowser.action.getBadgeText({ tabId: tab.id! })).toBe('');
     expect(Object.values(fakeBrowser.notifications.getAllCreateOptions())[0]).toMatchObject({ title: 'shop.example.com is back' });
   });
@@ -134,7 +134,7 @@ describe('background wiring', () => {
     await service.wake();
     await flush();
     expect(reload).not.toHaveBeenCalled();
-    expect(await service.tabView(tab.id!)).toBeNull();
+    expect((await service.tabView(tab.id!)).incident).toBeNull();
   });
 
   it('uses the never-retry list and codes from settings; invalid stored settings fall back with a warning', async () => {
@@ -143,8 +143,8 @@ describe('background wiring', () => {
     const { service } = createService(() => clock);
     await service.onCompleted(completed(tab.id!, 502));
     const view = await service.tabView(tab.id!);
-    expect(view?.incident.phase).toBe('not-retried');
-    expect(view?.incident.notRetriedReason).toBe('never-retry');
+    expect(view.incident?.incident.phase).toBe('not-retried');
+    expect(view.incident?.incident.notRetriedReason).toBe('never-retry');
     expect(silent.warn).toHaveBeenCalledWith(expect.stringContaining('codes is invalid'));
   });
 
@@ -154,7 +154,7 @@ describe('background wiring', () => {
     const tab = await fakeBrowser.tabs.create({ url: URL_A });
     const { service } = createService(() => clock);
     await service.onCompleted(completed(tab.id!, 502));
-    expect((await service.tabView(tab.id!))?.maxVisibleRetries).toBe(2);
+    expect((await service.tabView(tab.id!)).maxVisibleRetries).toBe(2);
   });
 
   it('an attempt update does not re-pop a notification the user dismissed; a recovery does', async () => {
@@ -200,6 +200,19 @@ describe('background wiring', () => {
     expect(Object.keys(fakeBrowser.notifications.getAllCreateOptions())).toHaveLength(0);
   });
 
+  it('a 502 image is recorded for the popup and never reloads the tab', async () => {
+    const tab = await fakeBrowser.tabs.create({ url: URL_A });
+    const { service } = createService(() => clock);
+    await service.onCompleted(completed(tab.id!, 502, { type: 'image', url: 'https://img.example.net/a.png', requestId: '9' }));
+    clock += 60_000;
+    await service.wake();
+    await flush();
+    const view = await service.tabView(tab.id!);
+    expect(view.incident).toBeNull();
+    expect(view.subresourceErrors).toMatchObject([{ host: 'img.example.net', code: 502, scope: 'sub-resource' }]);
+    expect(reload).not.toHaveBeenCalled();
+  });
+
   it('garbage in storage.session or in webRequest details never throws out of a listener', async () => {
     await fakeBrowser.storage.session.set({ recovery: { incidents: 'nope', tabs: 5 } });
     const { service } = createService(() => clock);
@@ -208,6 +221,6 @@ describe('background wiring', () => {
     await expect(service.onCompleted({ garbage: true } as never)).resolves.toBeUndefined();
     await expect(service.onMainFrameError({ tabId: tab.id!, url: 'x', error: 'net::ERR_FAILED', requestId: 'z', type: 'main_frame' })).resolves.toBeUndefined();
     expect(silent.warn).toHaveBeenCalledWith(expect.stringContaining('unknown shape'));
-    expect((await service.tabView(tab.id!))?.incident.code).toBe(502);
+    expect((await service.tabView(tab.id!)).incident?.incident.code).toBe(502);
   });
 });

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { renderToString } from 'preact-render-to-string';
 import { PopupView } from '../../extension/popup/popup-view';
-import type { TabIncidentView } from '../../src/messages';
+import type { TabView } from '../../src/messages';
 import type { Incident } from '../../src/recovery/incident-machine';
 
 const messages = JSON.parse(readFileSync('public/_locales/en/messages.json', 'utf8')) as Record<string, { message: string }>;
@@ -14,7 +14,7 @@ const t = (key: string, subs?: readonly string[]) => {
 };
 
 const NOW = 1_700_000_000_000;
-function view(incident: Partial<Incident>): TabIncidentView {
+function view(incident: Partial<Incident>): TabView {
   const base: Incident = {
     id: 'i1',
     origin: 'https://shop.example.com',
@@ -31,13 +31,16 @@ function view(incident: Partial<Incident>): TabIncidentView {
     awaiting: null,
   };
   return {
-    incident: { ...base, ...incident },
-    tab: { tabId: 3, incidentId: 'i1', url: base.url, status: 'waiting', since: NOW - 42_000 },
+    incident: {
+      incident: { ...base, ...incident },
+      tab: { tabId: 3, incidentId: 'i1', url: base.url, status: 'waiting', since: NOW - 42_000 },
+    },
+    subresourceErrors: [],
     now: NOW,
     maxVisibleRetries: 5,
   };
 }
-const html = (v: TabIncidentView | null, watchable = true) =>
+const html = (v: TabView | null, watchable = true) =>
   renderToString(<PopupView view={v} watchable={watchable} t={t} now={NOW} onRetryNow={() => {}} onStop={() => {}} />);
 
 describe('popup view', () => {
@@ -68,7 +71,26 @@ describe('popup view', () => {
   });
 
   it('nothing seen, and a page the extension does not watch', () => {
-    expect(html(null)).toContain('No gateway error seen on this page.');
-    expect(html(null, false)).toContain('not a web page');
+    const none: TabView = { incident: null, subresourceErrors: [], now: NOW, maxVisibleRetries: 5 };
+    expect(html(none)).toContain('No gateway error seen on this page.');
+    expect(html(none)).not.toContain('data-testid="subresources"');
+    expect(html(none, false)).toContain('not a web page');
+    expect(html(null)).toBe('');
+  });
+
+  it('explains gateway errors of the page\'s parts without an incident', () => {
+    const parts: TabView = {
+      incident: null,
+      subresourceErrors: [
+        { tabId: 3, host: 'img.example.net', code: 502, scope: 'sub-resource', at: NOW },
+        { tabId: 3, host: 'img.example.net', code: 502, scope: 'sub-resource', at: NOW },
+      ],
+      now: NOW,
+      maxVisibleRetries: 5,
+    };
+    const out = html(parts);
+    expect(out).toContain('2 part(s) of this page');
+    expect(out).toContain('img.example.net (502).');
+    expect(out).toContain('not reloaded');
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   EMPTY_STATE,
   MAX_ENDED_INCIDENTS,
+  MAX_SUBRESOURCE_ERRORS,
   nextWake,
   reduce,
   tabsOf,
@@ -360,6 +361,35 @@ describe('incident machine: stop conditions', () => {
     // A due event afterwards does nothing.
     sim.advance(10_000);
     expect(reloads(sim.send({ type: 'due', online: true }))).toHaveLength(0);
+  });
+});
+
+describe('incident machine: gateway errors of a page\'s parts', () => {
+  const part = (tabId: number, host = 'img.example.net'): RecoveryEvent => ({
+    type: 'subresource-error',
+    tabId,
+    host,
+    code: 502,
+    scope: 'sub-resource',
+  });
+
+  it('records them without an incident or any reload, and forgets them when the tab loads another page', () => {
+    const sim = createSim();
+    expect(sim.send(part(4))).toEqual([]);
+    sim.send(part(5));
+    expect(sim.state.subresourceErrors?.map((x) => x.tabId)).toEqual([4, 5]);
+    expect(sim.state.incidents).toEqual([]);
+    sim.send({ type: 'main-frame-start', tabId: 4, url: 'https://a.example/', requestId: 'n' });
+    expect(sim.state.subresourceErrors?.map((x) => x.tabId)).toEqual([5]);
+    sim.send({ type: 'tab-closed', tabId: 5 });
+    expect(sim.state.subresourceErrors).toBeUndefined();
+  });
+
+  it('keeps at most MAX_SUBRESOURCE_ERRORS, the newest', () => {
+    const sim = createSim();
+    for (let n = 0; n < MAX_SUBRESOURCE_ERRORS + 7; n++) sim.send(part(1, `h${n}.example`));
+    expect(sim.state.subresourceErrors).toHaveLength(MAX_SUBRESOURCE_ERRORS);
+    expect(sim.state.subresourceErrors?.at(-1)?.host).toBe(`h${MAX_SUBRESOURCE_ERRORS + 6}.example`);
   });
 });
 

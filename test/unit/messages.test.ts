@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { parseEnvelope } from '../../src/messages';
 
 describe('parseEnvelope: valid messages', () => {
-  it('accepts getTabIncident', () => {
-    expect(parseEnvelope({ type: 'getTabIncident', payload: { tabId: 12 } })).toEqual({
+  it('accepts getTabView', () => {
+    expect(parseEnvelope({ type: 'getTabView', payload: { tabId: 12 } })).toEqual({
       ok: true,
-      envelope: { type: 'getTabIncident', payload: { tabId: 12 } },
+      envelope: { type: 'getTabView', payload: { tabId: 12 } },
     });
   });
 
@@ -45,7 +45,7 @@ describe('parseEnvelope: rejected messages', () => {
   it.each([
     ['null', null],
     ['undefined', undefined],
-    ['a string', 'getTabIncident'],
+    ['a string', 'getTabView'],
     ['a number', 1],
     ['a boolean', true],
     ['a function', () => ({ type: 'retryNow', payload: { tabId: 1 } })],
@@ -105,10 +105,10 @@ describe('parseEnvelope: rejected messages', () => {
     ['a payload that is a number', 3],
     ['a payload that is null', null],
     ['no payload', undefined],
-  ])('rejects getTabIncident with %s', (_what, payload) => {
-    const r = parseEnvelope({ type: 'getTabIncident', payload });
+  ])('rejects getTabView with %s', (_what, payload) => {
+    const r = parseEnvelope({ type: 'getTabView', payload });
     expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.error.startsWith('getTabIncident: ')).toBe(true);
+    if (!r.ok) expect(r.error.startsWith('getTabView: ')).toBe(true);
   });
 
   it.each([

@@ -9,7 +9,7 @@ import { incidentForTab } from '../../src/recovery/incident-machine';
 import { parseEnvelope, type Envelope, type Response } from '../../src/messages';
 import { renderText } from '../shared/i18n';
 import { createBrowserEffects, createSessionStateStore, createSettingsSource, createWakeScheduler, WAKE_ALARM } from './adapters';
-import { isOnline } from './quirks';
+import { attributeFirefoxMainFrame, isOnline } from './quirks';
 import { createRecoveryService, type RequestError, type RequestStart } from './recovery-service';
 import type { CompletedRequest } from '../../src/recovery/classify';
 
@@ -38,7 +38,10 @@ const ALL_URLS = { urls: ['<all_urls>'] };
 // Main frames need the headers (Retry-After, who answered); other requests are only checked for their status, and
 // asking for their headers would cost every page load something.
 browser.webRequest.onCompleted.addListener(
-  (d) => void service.onCompleted(d as unknown as CompletedRequest),
+  (d) => {
+    if (d.tabId >= 0) return void service.onCompleted(d as unknown as CompletedRequest);
+    void attributeFirefoxMainFrame(d).then((tabId) => service.onCompleted({ ...(d as unknown as CompletedRequest), tabId }));
+  },
   { ...ALL_URLS, types: ['main_frame'] },
   ['responseHeaders'],
 );

@@ -158,7 +158,7 @@ export function createRecoveryService(deps: RecoveryServiceDeps) {
           return;
         }
         if (c.scope !== 'main-frame') {
-          await dispatch({ type: 'subresource-error', tabId: c.tabId, host: c.host, code: c.code, scope: c.scope });
+          await dispatch({ type: 'subresource-error', tabId: c.tabId, origin: c.origin, host: c.host, code: c.code, scope: c.scope });
           return;
         }
         if (c.retryAfterIssue !== undefined) deps.log.warn(`recovery: Retry-After from ${c.host} ignored: ${c.retryAfterIssue}`);

@@ -53,6 +53,7 @@ export type IgnoreReason =
   | 'own-request'
   | 'prerender'
   | 'challenge'
+  | 'favicon'
   | 'not-a-gateway-error';
 
 /** What to do with one completed request. */
@@ -156,6 +157,8 @@ export function classifyCompletion(d: CompletedRequest, options: ClassifyOptions
       ? { action: 'main-frame-answered', tabId: d.tabId, url: d.url, code: d.statusCode }
       : { action: 'ignore', reason: 'challenge' };
   }
+  // The browser, not the page, asks for /favicon.ico (after an error page too): not a part of the page that failed.
+  if (!isMainFrame && address.page === `${address.origin}/favicon.ico`) return { action: 'ignore', reason: 'favicon' };
   const scope = isMainFrame ? 'main-frame' : d.type === 'sub_frame' ? 'sub-frame' : 'sub-resource';
   const retryAfter = gateway.retryAfter === undefined ? null : parseRetryAfter(gateway.retryAfter, options.nowMs);
   return {

@@ -128,6 +128,7 @@ export type RecoveryEvent =
   | {
       readonly type: 'subresource-error';
       readonly tabId: number;
+      readonly origin: string;
       readonly host: string;
       readonly code: number;
       readonly scope: 'sub-frame' | 'sub-resource';
@@ -310,6 +311,8 @@ class Mutation {
   }
 
   private onSubresourceError(e: Extract<RecoveryEvent, { type: 'subresource-error' }>): void {
+    // Parts of the site's own error page failing too are the same outage, already told as an incident.
+    if (this.incident(this.tab(e.tabId)?.incidentId ?? '')?.origin === e.origin) return;
     const list = (this.state.subresourceErrors ??= []);
     list.push({ tabId: e.tabId, host: e.host, code: e.code, scope: e.scope, at: this.ctx.now });
     if (list.length > MAX_SUBRESOURCE_ERRORS) list.splice(0, list.length - MAX_SUBRESOURCE_ERRORS);

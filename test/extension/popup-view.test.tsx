@@ -89,8 +89,7 @@ describe('popup view', () => {
       maxVisibleRetries: 5,
     };
     const out = html(parts);
-    expect(out).toContain('2 part(s) of this page');
-    expect(out).toContain('img.example.net (502).');
+    expect(out).toContain('gateway errors from img.example.net (502) (2 in all)');
     expect(out).toContain('not reloaded');
   });
 });

@@ -500,3 +500,15 @@ describe('isSafeMethod', () => {
     expect(isSafeMethod(method)).toBe(false);
   });
 });
+
+describe('classifyCompletion: the browser\'s own favicon request', () => {
+  it('ignores a 502 for /favicon.ico as a sub-resource, but not a main-frame load of it', () => {
+    const base = { url: 'https://shop.example.com/favicon.ico', method: 'GET', statusCode: 502, tabId: 3 };
+    expect(classifyCompletion({ ...base, type: 'image' }, { nowMs: 0 })).toEqual({ action: 'ignore', reason: 'favicon' });
+    expect(classifyCompletion({ ...base, type: 'main_frame' }, { nowMs: 0 })).toMatchObject({ action: 'gateway-error', scope: 'main-frame' });
+    expect(classifyCompletion({ ...base, url: 'https://shop.example.com/img/favicon.ico', type: 'image' }, { nowMs: 0 })).toMatchObject({
+      action: 'gateway-error',
+      scope: 'sub-resource',
+    });
+  });
+});

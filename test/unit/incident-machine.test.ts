@@ -368,6 +368,7 @@ describe('incident machine: gateway errors of a page\'s parts', () => {
   const part = (tabId: number, host = 'img.example.net'): RecoveryEvent => ({
     type: 'subresource-error',
     tabId,
+    origin: `https://${host}`,
     host,
     code: 502,
     scope: 'sub-resource',
@@ -383,6 +384,15 @@ describe('incident machine: gateway errors of a page\'s parts', () => {
     expect(sim.state.subresourceErrors?.map((x) => x.tabId)).toEqual([5]);
     sim.send({ type: 'tab-closed', tabId: 5 });
     expect(sim.state.subresourceErrors).toBeUndefined();
+  });
+
+  it('parts of a failed page from the same site are the same outage: not recorded again', () => {
+    const sim = createSim();
+    sim.send(error(4));
+    sim.send(part(4, 'shop.example.com'));
+    expect(sim.state.subresourceErrors).toBeUndefined();
+    sim.send(part(4, 'cdn.example.net'));
+    expect(sim.state.subresourceErrors?.map((x) => x.host)).toEqual(['cdn.example.net']);
   });
 
   it('keeps at most MAX_SUBRESOURCE_ERRORS, the newest', () => {

@@ -74,6 +74,7 @@ try {
   let last = '';
   const deadline = Date.now() + downMs + 120_000;
   let recovered: Incident | undefined;
+  let lastSeen: Incident | undefined;
   while (Date.now() < deadline) {
     for (const entry of gateway.accessLog().slice(logged)) {
       if (entry.path !== '/') continue;
@@ -82,6 +83,7 @@ try {
     logged = gateway.accessLog().length;
     const state: RecoveryState = await driver.state();
     const incident = state.incidents[0];
+    lastSeen = incident ?? lastSeen;
     if (incident) {
       const note = describeIncident(incident, Date.now(), 5, render);
       const line = `${incident.phase}, attempts ${incident.attempts}, probes ${incident.probes}`;
@@ -116,7 +118,7 @@ try {
     );
   } else {
     exitCode = 1;
-    console.error(`\nThe page did not come back (phase: ${recovered?.phase ?? 'no incident'}).`);
+    console.error(`\nThe page did not come back (phase: ${lastSeen?.phase ?? 'no incident seen'}).`);
   }
   if (args.headed) {
     console.log('Window stays open for 15 s…');

@@ -41,6 +41,8 @@ export interface Driver {
   /** The browser's id of the tab showing `url` (exact match, fragment ignored). */
   tabIdOf(url: string): Promise<number>;
   badgeText(tabId: number): Promise<string>;
+  /** Writes settings to `storage.sync`, as the options page will. */
+  setSettings(values: Record<string, unknown>): Promise<void>;
   /**
    * Ids of the notifications the extension has shown since launch. Chromium: those on screen now. Headless
    * Firefox has no alert service and closes each notification at once ("by the user"), so there the ids come
@@ -59,7 +61,10 @@ export interface Driver {
 
 /** The few extension APIs the tests read, as both browsers expose them (promise-based). */
 interface ExtApi {
-  storage: { session: { get(key: string): Promise<Record<string, unknown>> } };
+  storage: {
+    session: { get(key: string): Promise<Record<string, unknown>> };
+    sync: { set(values: Record<string, unknown>): Promise<void> };
+  };
   tabs: { query(q: object): Promise<{ id?: number; url?: string }[]> };
   action: { getBadgeText(d: { tabId: number }): Promise<string> };
   notifications: {
@@ -180,6 +185,12 @@ function createDriver(
         const api = (g.browser ?? g.chrome)!;
         return api.action.getBadgeText({ tabId: id });
       }, tabId);
+    },
+    async setSettings(values) {
+      await evaluate(async (v) => {
+        const g = globalThis as unknown as { browser?: ExtApi; chrome?: ExtApi };
+        await (g.browser ?? g.chrome)!.storage.sync.set(v);
+      }, values);
     },
     async notificationIds() {
       if (name === 'firefox') return evaluate(() => (globalThis as unknown as { closedNotifications: string[] }).closedNotifications, null);

@@ -114,6 +114,33 @@ describe.each(BROWSERS)('%s: gateway-error recovery', (browserName) => {
     expect(state.incidents[0]?.phase).toBe('abandoned');
   });
 
+  it('watch mode: background probes (cache bypassed, no cookies) find the site back, then every waiting tab reloads once', async () => {
+    upstream.route('/login', htmlResponse('signed in', 200, { 'Set-Cookie': 'session=secret; Path=/' }));
+    await driver.openTab(shop('/login'));
+    await driver.setSettings({ maxVisibleRetries: 1 });
+    await upstream.setDown();
+    const tabs = [await driver.openTab(shop('/w1')), await driver.openTab(shop('/w2'))];
+    const watching = async () => {
+      const incident = (await driver.state()).incidents[0];
+      return incident?.phase === 'watching' && incident.probes >= 1 && incident.awaiting === null;
+    };
+    await waitFor(watching, { timeoutMs: 20_000, message: 'a failed probe in watch mode' });
+    expect((await driver.state()).incidents[0]?.attempts).toBe(1);
+    await upstream.setUp();
+    for (const tab of tabs) await waitForText(tab, UPSTREAM_OK_MARKER, 30_000);
+    const hits = upstream.requests.filter((r) => r.pathname === '/w1' || r.pathname === '/w2');
+    // The probe, then one reload per tab.
+    expect(hits).toHaveLength(3);
+    const [probe, ...reloads] = hits;
+    expect(probe!.headers.cookie).toBeUndefined();
+    expect(probe!.headers['cache-control']).toBe('no-cache');
+    for (const r of reloads) {
+      expect(r.headers.cookie).toBe('session=secret');
+      expect(r.headers['cache-control']).toBe('no-cache');
+    }
+    expect((await driver.state()).incidents[0]?.phase).toBe('recovered');
+  });
+
   it('404 and 500 are left alone', async () => {
     upstream.route('/missing', errorResponse(404));
     upstream.route('/crash', errorResponse(500));

@@ -9,7 +9,7 @@ import { incidentForTab } from '../../src/recovery/incident-machine';
 import { parseEnvelope, type Envelope, type Response } from '../../src/messages';
 import { renderText } from '../shared/i18n';
 import { createBrowserEffects, createSessionStateStore, createSettingsSource, createWakeScheduler, WAKE_ALARM } from './adapters';
-import { attributeFirefoxMainFrame, isOnline } from './quirks';
+import { isOnline } from './quirks';
 import { createRecoveryService, type RequestError, type RequestStart } from './recovery-service';
 import type { CompletedRequest } from '../../src/recovery/classify';
 
@@ -38,10 +38,7 @@ const ALL_URLS = { urls: ['<all_urls>'] };
 // Main frames need the headers (Retry-After, who answered); other requests are only checked for their status, and
 // asking for their headers would cost every page load something.
 browser.webRequest.onCompleted.addListener(
-  (d) => {
-    if (d.tabId >= 0) return void service.onCompleted(d as unknown as CompletedRequest);
-    void attributeFirefoxMainFrame(d).then((tabId) => service.onCompleted({ ...(d as unknown as CompletedRequest), tabId }));
-  },
+  (d) => void service.onCompleted(d as unknown as CompletedRequest),
   { ...ALL_URLS, types: ['main_frame'] },
   ['responseHeaders'],
 );

@@ -65,21 +65,3 @@ export function isOnline(): boolean {
 export function alarmFloorMs(): number {
   return isFirefox() ? 0 : 30_000;
 }
-
-/**
- * Firefox sometimes reports `tabId: -1` for the main-frame load of a tab that has just been opened (the Wayback
- * Machine extension works around the same). For such a completion, the one tab showing exactly that URL is the tab
- * it belongs to; with none or several, it stays unattributed and is ignored.
- *
- * @returns the tab's id, or -1
- */
-export async function attributeFirefoxMainFrame(details: { tabId: number; type: string; url: string }): Promise<number> {
-  if (details.tabId >= 0 || details.type !== 'main_frame' || !isFirefox()) return details.tabId;
-  try {
-    const strip = (u: string | undefined) => (u ?? '').replace(/#.*$/, '');
-    const showing = (await browser.tabs.query({})).filter((t) => strip(t.url) === strip(details.url));
-    return showing.length === 1 && showing[0]?.id !== undefined ? showing[0].id : -1;
-  } catch {
-    return -1;
-  }
-}

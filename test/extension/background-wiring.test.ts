@@ -15,7 +15,6 @@ const { createRecoveryService } = await import('../../extension/background/recov
 const { describeBadge, describeIncident } = await import('../../src/recovery/describe');
 const { incidentForTab } = await import('../../src/recovery/incident-machine');
 const { renderText } = await import('../../extension/shared/i18n');
-const { attributeFirefoxMainFrame } = await import('../../extension/background/quirks');
 
 const messages = JSON.parse(readFileSync('public/_locales/en/messages.json', 'utf8')) as Record<string, { message: string }>;
 function getMessage(key: string, subs?: string | string[]): string {
@@ -212,18 +211,6 @@ describe('background wiring', () => {
     expect(view.incident).toBeNull();
     expect(view.subresourceErrors).toMatchObject([{ host: 'img.example.net', code: 502, scope: 'sub-resource' }]);
     expect(reload).not.toHaveBeenCalled();
-  });
-
-  it('Firefox: a main-frame completion with tabId -1 is given to the one tab showing its URL, else ignored', async () => {
-    const d = { tabId: -1, type: 'main_frame', url: `${URL_A}#x` };
-    const tab = await fakeBrowser.tabs.create({ url: URL_A });
-    // Chromium: never guessed.
-    expect(await attributeFirefoxMainFrame(d)).toBe(-1);
-    (fakeBrowser.runtime as { getBrowserInfo?: unknown }).getBrowserInfo = async () => ({ name: 'Firefox' });
-    expect(await attributeFirefoxMainFrame(d)).toBe(tab.id);
-    expect(await attributeFirefoxMainFrame({ ...d, type: 'image' })).toBe(-1);
-    await fakeBrowser.tabs.create({ url: URL_A });
-    expect(await attributeFirefoxMainFrame(d)).toBe(-1);
   });
 
   it('garbage in storage.session or in webRequest details never throws out of a listener', async () => {

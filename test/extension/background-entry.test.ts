@@ -21,7 +21,7 @@ const flush = () => new Promise((r) => setTimeout(r, 30));
 
 /** Sends a message as one of our pages (or another sender) and returns the background's answer. */
 async function ask(message: unknown, senderId = fakeBrowser.runtime.id): Promise<unknown> {
-  const [answer] = await fakeBrowser.runtime.onMessage.trigger(message, { id: senderId });
+  const [answer] = await fakeBrowser.runtime.onMessage.trigger(message, { id: senderId }, () => {});
   return answer;
 }
 

@@ -11,7 +11,7 @@
  * If this file fails, fix the harness (or the machine: missing packages are named in the error) before
  * trusting any other e2e result.
  *
- * Run: `npx vitest run --root /work/main test/e2e/support-selftest.e2e.ts`
+ * Run: `npx vitest run --project e2e test/e2e/support-selftest.e2e.ts`
  */
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

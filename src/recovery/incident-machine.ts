@@ -78,6 +78,8 @@ export interface TabEntry {
   readonly since: number;
   /** webRequest id of our reload, to tell its redirects from a new navigation by the user. */
   requestId?: string;
+  /** Epoch ms when the user's navigation started; read only while the status is `navigating`. */
+  navigatingSince?: number;
 }
 
 /** A gateway error of a frame or sub-resource (image, script, ...): recorded, never a reason to reload the tab. */
@@ -341,6 +343,7 @@ class Mutation {
       if (incident?.awaiting?.kind === 'reload' && incident.awaiting.tabId === tabId) this.tryFailed(incident);
     }
     entry.status = 'navigating';
+    entry.navigatingSince = this.ctx.now;
     delete entry.requestId;
   }
 
@@ -444,12 +447,18 @@ class Mutation {
       return;
     }
     delete incident.offline;
-    if (incident.phase === 'watching' && now - incident.startedAt >= policy.giveUpAfterMs) {
+    if (now - incident.startedAt >= policy.giveUpAfterMs) {
       this.end(incident, 'gave-up');
       return;
     }
     if (incident.phase === 'retrying') {
-      const lead = tabsOf(this.state, incident.id).find((t) => t.status === 'waiting');
+      const tabs = tabsOf(this.state, incident.id);
+      for (const t of tabs) {
+        // A navigation of the user's with no outcome for this long was lost (a download, a missed event): the tab
+        // shows the failed page again as far as we know, and the reload checks its URL first anyway.
+        if (t.status === 'navigating' && now - (t.navigatingSince ?? 0) >= policy.outcomeTimeoutMs) t.status = 'waiting';
+      }
+      const lead = tabs.find((t) => t.status === 'waiting');
       if (lead === undefined) {
         // Every tab is busy with a navigation of the user's: its outcome will decide; look again later.
         incident.nextAt = now + policy.outcomeTimeoutMs;

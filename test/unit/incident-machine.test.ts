@@ -351,6 +351,25 @@ describe('incident machine: stop conditions', () => {
     expect(sim.incident().phase).toBe('abandoned');
   });
 
+  it('a user navigation whose outcome never comes does not keep the incident alive: the tab waits again', () => {
+    const sim = createSim();
+    sim.send(error(1));
+    sim.send({ type: 'main-frame-start', tabId: 1, url: URL_A, requestId: 'user' });
+    expect(reloads(sim.wake())).toHaveLength(0);
+    // One outcome timeout later the navigation counts as lost, and the tab is tried again.
+    expect(reloads(sim.wake())).toEqual([{ type: 'reload', tabId: 1, url: URL_A }]);
+  });
+
+  it('gives up after the watch period even while still in visible retries', () => {
+    const sim = createSim({ giveUpAfterMs: 5_000, maxVisibleRetries: 50 });
+    sim.send(error(1));
+    for (let n = 0; n < 10 && sim.incident().phase === 'retrying'; n++) {
+      sim.wake();
+      if (sim.incident().awaiting) sim.send(error(1));
+    }
+    expect(sim.incident().phase).toBe('gave-up');
+  });
+
   it('cancel stops an active incident and leaves the tabs settled', () => {
     const sim = createSim();
     sim.send(error(1));

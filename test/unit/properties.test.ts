@@ -1,0 +1,202 @@
+/**
+ * Properties of the pure code over generated input (fast-check shrinks a failure to a minimal case):
+ * the incident machine over any sequence of events and clock steps, and the parsers over any string.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { classifyCompletion, readGatewayHeaders } from '../../src/recovery/classify';
+import {
+  EMPTY_STATE,
+  isActive,
+  nextWake,
+  reduce,
+  type Effect,
+  type RecoveryEvent,
+  type RecoveryState,
+} from '../../src/recovery/incident-machine';
+import { parseRetryAfter } from '../../src/recovery/retry-after';
+import { createSeededRandom, DEFAULT_POLICY, nextDelayMs, type RecoveryPolicy } from '../../src/recovery/schedule';
+import { hostMatches, isSamePage, parsePageAddress } from '../../src/recovery/site';
+import { loadSettings } from '../../src/settings/settings';
+
+const POLICY: RecoveryPolicy = { ...DEFAULT_POLICY, maxVisibleRetries: 3, giveUpAfterMs: 600_000 };
+const SITES = ['https://shop.example.com/a', 'https://shop.example.com/b', 'http://news.example.org/', 'https://x.example/'];
+
+/** What a user or the browser can do, as generated steps. */
+type Step =
+  | { kind: 'error'; tab: number; site: number; method: 'GET' | 'POST' | 'HEAD'; retryAfterMs?: number }
+  | { kind: 'answered'; tab: number; site: number }
+  | { kind: 'navigate-away'; tab: number }
+  | { kind: 'start'; tab: number; site: number; requestId: number }
+  | { kind: 'failed'; tab: number; site: number; abort: boolean }
+  | { kind: 'close'; tab: number }
+  | { kind: 'url-changed'; tab: number; site: number }
+  | { kind: 'wait'; ms: number; online: boolean }
+  | { kind: 'cancel'; pick: number }
+  | { kind: 'retry-now'; tab: number }
+  | { kind: 'probe'; pick: number; up: boolean };
+
+const tab = fc.integer({ min: 0, max: 3 });
+const site = fc.integer({ min: 0, max: SITES.length - 1 });
+const step: fc.Arbitrary<Step> = fc.oneof(
+  fc.record({
+    kind: fc.constant('error' as const),
+    tab,
+    site,
+    method: fc.constantFrom('GET' as const, 'POST' as const, 'HEAD' as const),
+    retryAfterMs: fc.option(fc.integer({ min: 0, max: 10 ** 9 }), { nil: undefined }),
+  }),
+  fc.record({ kind: fc.constant('answered' as const), tab, site }),
+  fc.record({ kind: fc.constant('navigate-away' as const), tab }),
+  fc.record({ kind: fc.constant('start' as const), tab, site, requestId: fc.integer({ min: 0, max: 3 }) }),
+  fc.record({ kind: fc.constant('failed' as const), tab, site, abort: fc.boolean() }),
+  fc.record({ kind: fc.constant('close' as const), tab }),
+  fc.record({ kind: fc.constant('url-changed' as const), tab, site }),
+  fc.record({ kind: fc.constant('wait' as const), ms: fc.integer({ min: 0, max: 400_000 }), online: fc.boolean() }),
+  fc.record({ kind: fc.constant('cancel' as const), pick: fc.nat() }),
+  fc.record({ kind: fc.constant('retry-now' as const), tab }),
+  fc.record({ kind: fc.constant('probe' as const), pick: fc.nat(), up: fc.boolean() }),
+);
+
+function toEvent(s: Step, state: RecoveryState): RecoveryEvent | null {
+  const incidents = state.incidents;
+  switch (s.kind) {
+    case 'error':
+      return { type: 'gateway-error', tabId: s.tab, url: SITES[s.site]!, method: s.method, code: 502, gateway: {}, ...(s.retryAfterMs !== undefined ? { retryAfterMs: s.retryAfterMs } : {}) };
+    case 'answered':
+      return { type: 'main-frame-answered', tabId: s.tab, url: SITES[s.site]!, code: 200 };
+    case 'navigate-away':
+      return { type: 'main-frame-answered', tabId: s.tab, url: 'https://elsewhere.example.net/', code: 200 };
+    case 'start':
+      return { type: 'main-frame-start', tabId: s.tab, url: SITES[s.site]!, requestId: String(s.requestId) };
+    case 'failed':
+      return { type: 'main-frame-failed', tabId: s.tab, url: SITES[s.site]!, error: s.abort ? 'net::ERR_ABORTED' : 'net::ERR_CONNECTION_REFUSED' };
+    case 'close':
+      return { type: 'tab-closed', tabId: s.tab };
+    case 'url-changed':
+      return { type: 'tab-url-changed', tabId: s.tab, url: SITES[s.site]! };
+    case 'wait':
+      return { type: 'due', online: s.online };
+    case 'cancel':
+      return incidents.length ? { type: 'cancel', incidentId: incidents[s.pick % incidents.length]!.id } : null;
+    case 'retry-now':
+      return { type: 'retry-now', tabId: s.tab };
+    case 'probe':
+      return incidents.length
+        ? { type: 'probe-result', incidentId: incidents[s.pick % incidents.length]!.id, outcome: s.up ? { kind: 'answered', code: 200 } : { kind: 'gateway-error', code: 502 } }
+        : null;
+  }
+}
+
+describe('incident machine properties', () => {
+  it('never reloads a tab the user left or a POST result, never exceeds the cap, never schedules a bad wake, and always ends', () => {
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 60 }), fc.integer(), (steps, seed) => {
+        const random = createSeededRandom(seed);
+        let state: RecoveryState = structuredClone(EMPTY_STATE);
+        let now = 1_700_000_000_000;
+        /** Tabs the user took away from a failed page (or that show a POST result), until they fail again with a GET. */
+        const off = new Set<number>();
+        const apply = (event: RecoveryEvent): Effect[] => {
+          const t = reduce(state, event, { now, policy: POLICY, random });
+          state = t.state;
+          return t.effects;
+        };
+        for (const s of steps) {
+          if (s.kind === 'wait') now += s.ms;
+          const event = toEvent(s, state);
+          if (event === null) continue;
+          // A user navigation elsewhere, a closed tab or a POST result: this tab must not be reloaded by us.
+          if (s.kind === 'navigate-away' || s.kind === 'close' || (s.kind === 'error' && s.method === 'POST')) off.add(s.tab);
+          if (s.kind === 'error' && s.method !== 'POST') off.delete(s.tab);
+          // The user's own click asks for a reload of what the tab shows, so it is not ours to forbid.
+          if (s.kind === 'retry-now') continue;
+          const effects = apply(event);
+          for (const e of effects) if (e.type === 'reload') expect(off.has(e.tabId), `reloaded tab ${e.tabId} after it was left`).toBe(false);
+          const wake = nextWake(state);
+          if (wake !== null) {
+            expect(Number.isFinite(wake)).toBe(true);
+            expect(wake).toBeGreaterThanOrEqual(now);
+          }
+          for (const i of state.incidents) {
+            expect(i.attempts).toBeLessThanOrEqual(POLICY.maxVisibleRetries + 1);
+            if (i.method === 'POST') expect(i.phase).toBe('not-retried');
+            if (isActive(i)) expect(i.nextAt).not.toBeNull();
+          }
+        }
+        // Let the clock run with the site down: every incident must end by itself.
+        for (let guard = 0; nextWake(state) !== null; guard++) {
+          expect(guard).toBeLessThan(1_000);
+          now = Math.max(now, nextWake(state)!);
+          for (const e of apply({ type: 'due', online: true })) {
+            if (e.type === 'probe') apply({ type: 'probe-result', incidentId: e.incidentId, outcome: { kind: 'network-error', reason: 'down' } });
+            if (e.type === 'reload') apply({ type: 'gateway-error', tabId: e.tabId, url: e.url, method: 'GET', code: 502, gateway: {} });
+          }
+        }
+        expect(state.incidents.some(isActive)).toBe(false);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('the delay is finite, non-negative and at most the larger of the ceiling and the Retry-After cap', () => {
+    fc.assert(
+      fc.property(fc.double(), fc.double(), fc.option(fc.double(), { nil: undefined }), (failures, r, retryAfter) => {
+        const d = nextDelayMs(failures, DEFAULT_POLICY, () => r, retryAfter);
+        expect(Number.isFinite(d)).toBe(true);
+        expect(d).toBeGreaterThanOrEqual(0);
+        expect(d).toBeLessThanOrEqual(Math.max(DEFAULT_POLICY.ceilingMs * (1 + DEFAULT_POLICY.jitter), DEFAULT_POLICY.retryAfterMaxMs));
+      }),
+    );
+  });
+});
+
+describe('parsers never throw on any input', () => {
+  it('Retry-After: any string gives a delay >= 0 or a reason', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 100 }), fc.integer({ min: 0, max: 4e12 }), (value, now) => {
+        const r = parseRetryAfter(value, now);
+        if (r.ok) expect(r.delayMs).toBeGreaterThanOrEqual(0);
+        else expect(r.reason.length).toBeGreaterThan(0);
+      }),
+    );
+  });
+
+  it('headers: any names and values are read without throwing, values cleaned and capped', () => {
+    const header = fc.record({ name: fc.string({ unit: 'binary' }), value: fc.option(fc.string({ unit: 'binary', maxLength: 5000 }), { nil: undefined }) });
+    fc.assert(
+      fc.property(fc.array(header), (headers) => {
+        const info = readGatewayHeaders(headers);
+        for (const v of Object.values(info)) {
+          expect(v.length).toBeLessThanOrEqual(200);
+          // eslint-disable-next-line no-control-regex
+          expect(v).not.toMatch(/[\u0000-\u001f\u007f]/);
+        }
+      }),
+    );
+  });
+
+  it('URLs and hosts: any string is parsed or refused, never thrown on', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ unit: 'binary' }), fc.webUrl({ withQueryParameters: true, withFragments: true })), fc.string(), (url, pattern) => {
+        const a = parsePageAddress(url);
+        if (a !== null) expect(a.page.includes('#')).toBe(false);
+        expect(typeof isSamePage(url, url)).toBe('boolean');
+        expect(typeof hostMatches(url, pattern)).toBe('boolean');
+        const c = classifyCompletion({ url, method: 'GET', statusCode: 502, type: 'main_frame', tabId: 1 }, { nowMs: 0 });
+        expect(['ignore', 'gateway-error']).toContain(c.action);
+      }),
+    );
+  });
+
+  it('settings: any stored JSON yields valid settings', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), fc.jsonValue(), (stored, managed) => {
+        const { settings } = loadSettings(stored, managed);
+        expect(Array.isArray(settings.codes)).toBe(true);
+        expect(Number.isInteger(settings.maxVisibleRetries)).toBe(true);
+        expect(typeof settings.notifications).toBe('boolean');
+      }),
+    );
+  });
+});

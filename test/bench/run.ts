@@ -65,3 +65,15 @@ for (const r of rows) {
 mkdirSync('dist/bench', { recursive: true });
 writeFileSync('dist/bench/results.json', `${JSON.stringify({ rounds: ROUNDS, recoveryVsLoad: rows }, null, 2)}\n`);
 console.log('\nwritten: dist/bench/results.json');
+
+// State size: what storage.session holds after a simulated day of incidents over 100 tabs.
+const { soak } = await import('./state-size');
+const day = soak(10_000, 100, 300, 24 * 3_600_000);
+console.log(
+  `\nState size after ${day.incidents} incidents over 100 tabs in a simulated day: ` +
+    `at most ${day.maxBytes} bytes, ${day.finalBytes} at the end (storage.session quota: 10 MB in Chrome)`,
+);
+writeFileSync(
+  'dist/bench/results.json',
+  `${JSON.stringify({ rounds: ROUNDS, recoveryVsLoad: rows, stateSize: day }, null, 2)}\n`,
+);

@@ -154,7 +154,7 @@ export function createRecoveryService(deps: RecoveryServiceDeps) {
         const c = classifyCompletion(details, { codes: settings.codes, ownOrigins: deps.ownOrigins, nowMs: deps.now() });
         if (c.action === 'ignore') return;
         if (c.action === 'main-frame-answered') {
-          await dispatch({ type: 'main-frame-answered', tabId: c.tabId, url: c.url, code: c.code });
+          await dispatch({ type: 'main-frame-answered', tabId: c.tabId, url: c.url, code: c.code, ...requestIdOf(details) });
           return;
         }
         if (c.scope !== 'main-frame') {
@@ -171,6 +171,7 @@ export function createRecoveryService(deps: RecoveryServiceDeps) {
           gateway: c.gateway,
           ...(c.retryAfterMs !== undefined ? { retryAfterMs: c.retryAfterMs } : {}),
           neverRetry: settings.neverRetry.some((p) => hostMatches(c.host, p)),
+          ...requestIdOf(details),
         });
       } catch (err) {
         deps.log.error('recovery: onCompleted failed', err);
@@ -241,6 +242,10 @@ export function createRecoveryService(deps: RecoveryServiceDeps) {
     },
 
   };
+}
+
+function requestIdOf(details: CompletedRequest): { requestId?: string } {
+  return typeof details.requestId === 'string' ? { requestId: details.requestId } : {};
 }
 
 /** Reads stored state defensively: anything that is not our shape starts over empty (logged), never throws. */

@@ -19,6 +19,8 @@ export interface HeaderLike {
 
 /** The fields of a webRequest completion detail that classification reads. */
 export interface CompletedRequest {
+  /** Stays the same across a request's redirects (MDN webRequest). */
+  readonly requestId?: string;
   readonly url: string;
   readonly method: string;
   readonly statusCode: number;

@@ -76,7 +76,10 @@ export interface TabEntry {
   status: TabStatus;
   /** Epoch ms when the tab attached. */
   readonly since: number;
-  /** webRequest id of our reload, to tell its redirects from a new navigation by the user. */
+  /**
+   * webRequest id of the request that owns the tab now: our reload (to tell its redirects from a new navigation by
+   * the user) or the user's navigation (so a late outcome of an earlier request is not mistaken for it).
+   */
   requestId?: string;
   /** Epoch ms when the user's navigation started; read only while the status is `navigating`. */
   navigatingSince?: number;
@@ -125,7 +128,7 @@ export type RecoveryEvent =
       readonly neverRetry?: boolean;
       readonly requestId?: string;
     }
-  | { readonly type: 'main-frame-answered'; readonly tabId: number; readonly url: string; readonly code: number }
+  | { readonly type: 'main-frame-answered'; readonly tabId: number; readonly url: string; readonly code: number; readonly requestId?: string }
   | { readonly type: 'main-frame-start'; readonly tabId: number; readonly url: string; readonly requestId?: string }
   | {
       readonly type: 'subresource-error';
@@ -223,7 +226,7 @@ class Mutation {
       case 'gateway-error':
         return this.onGatewayError(e);
       case 'main-frame-answered':
-        return this.onAnswered(e.tabId, e.url);
+        return this.onAnswered(e.tabId, e.url, e.requestId);
       case 'main-frame-start':
         this.forgetSubresourceErrors(e.tabId);
         return this.onStart(e.tabId, e.requestId);
@@ -270,6 +273,7 @@ class Mutation {
     }
 
     if (entry !== undefined && active !== undefined && entry.incidentId === active.id) {
+      if (isStale(entry, e.requestId)) return;
       const ours = entry.status === 'reloading' && active.awaiting?.kind === 'reload' && active.awaiting.tabId === e.tabId;
       entry.url = address.page;
       entry.status = 'waiting';
@@ -299,9 +303,9 @@ class Mutation {
     this.notify(incident);
   }
 
-  private onAnswered(tabId: number, url: string): void {
+  private onAnswered(tabId: number, url: string, requestId: string | undefined): void {
     const entry = this.tab(tabId);
-    if (entry === undefined) return;
+    if (entry === undefined || isStale(entry, requestId)) return;
     const incident = this.incident(entry.incidentId);
     const ourReload = entry.status === 'reloading';
     if (incident !== undefined && isActive(incident) && (ourReload || isSamePage(url, entry.url))) {
@@ -344,15 +348,16 @@ class Mutation {
     }
     entry.status = 'navigating';
     entry.navigatingSince = this.ctx.now;
-    delete entry.requestId;
+    // The user's request now owns the tab: a late answer to an earlier one must not hand the tab back to us.
+    if (requestId !== undefined) entry.requestId = requestId;
+    else delete entry.requestId;
   }
 
   private onFailed(tabId: number, url: string, error: string, requestId: string | undefined): void {
     const entry = this.tab(tabId);
-    if (entry === undefined) return;
+    if (entry === undefined || isStale(entry, requestId)) return;
     const incident = this.incident(entry.incidentId);
     if (entry.status === 'reloading') {
-      if (requestId !== undefined && entry.requestId !== undefined && requestId !== entry.requestId) return;
       if (isAbort(error)) {
         // The user pressed Stop (or replaced our reload): like Chromium's auto-reload, a Stop ends retrying here.
         this.detach(tabId);
@@ -613,6 +618,14 @@ class Mutation {
   private badge(tabId: number): void {
     if (!this.effects.some((f) => f.type === 'badge' && f.tabId === tabId)) this.effects.push({ type: 'badge', tabId });
   }
+}
+
+/**
+ * True when an outcome belongs to an earlier request than the one that now owns the tab (ours or the user's), e.g.
+ * our reload's 502 arriving after the user had started another navigation in the tab.
+ */
+function isStale(entry: TabEntry, requestId: string | undefined): boolean {
+  return entry.requestId !== undefined && requestId !== undefined && requestId !== entry.requestId;
 }
 
 /** Chromium `net::ERR_ABORTED`, Firefox `NS_BINDING_ABORTED`: the user stopped or replaced the navigation. */

@@ -90,8 +90,15 @@ describe.each(BROWSERS)('%s: gateway-error recovery', (browserName) => {
   it('a page the user moved to during backoff is not reloaded', async () => {
     await site.upstream.setDown();
     const tab = await site.driver.openTab(site.url('/left'));
-    // Let the first retry fail, so the tab is in backoff.
-    await waitFor(() => gatewayHits('/left').length >= 2, { timeoutMs: 10_000, message: 'the first retry' });
+    // Let the first retry fail and the extension take it in, so the tab is in backoff (nginx logs the 502 before
+    // the browser has committed it; navigating in between would race the browser, not the extension).
+    await waitFor(
+      async () => {
+        const incident = (await site.driver.state()).incidents[0];
+        return incident !== undefined && incident.attempts >= 1 && incident.awaiting === null;
+      },
+      { timeoutMs: 10_000, message: 'the first retry to have failed' },
+    );
     const elsewhere = `http://${NEWS_HOST}:${other.port}/elsewhere`;
     await tab.goto(elsewhere);
     const hitsWhenLeft = gatewayHits('/left').length;

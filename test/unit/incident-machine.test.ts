@@ -330,6 +330,21 @@ describe('incident machine: stop conditions', () => {
     expect(reloads(next)).toEqual([{ type: 'reload', tabId: 2, url: URL_A }]);
   });
 
+  it('a late 502 of our reload, after the user started another navigation, does not hand the tab back to us', () => {
+    const sim = createSim();
+    sim.send(error(1));
+    sim.wake();
+    sim.send({ type: 'main-frame-start', tabId: 1, url: URL_A, requestId: 'ours' });
+    sim.send({ type: 'main-frame-start', tabId: 1, url: 'https://elsewhere.example.org/', requestId: 'user' });
+    sim.send(error(1, { requestId: 'ours' }));
+    expect(sim.state.tabs['1']?.status).toBe('navigating');
+    expect(reloads(sim.wake())).toHaveLength(0);
+    // The user's own navigation decides: here it lands elsewhere and the tab is released.
+    sim.send({ type: 'main-frame-answered', tabId: 1, url: 'https://elsewhere.example.org/', code: 200, requestId: 'user' });
+    expect(sim.state.tabs['1']).toBeUndefined();
+    expect(reloads(sim.all).filter((e) => e.type === 'reload')).toHaveLength(1);
+  });
+
   it('follows redirects of our own reload (same request id) without mistaking them for the user', () => {
     const sim = createSim();
     sim.send(error(1));

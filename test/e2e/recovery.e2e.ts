@@ -99,6 +99,8 @@ describe.each(BROWSERS)('%s: gateway-error recovery', (browserName) => {
       },
       { timeoutMs: 10_000, message: 'the first retry to have failed' },
     );
+    // webRequest reports the 502 before the browser has finished committing that page; the next retry is ~3 s away.
+    await sleep(500);
     const elsewhere = `http://${NEWS_HOST}:${other.port}/elsewhere`;
     await tab.goto(elsewhere);
     const hitsWhenLeft = gatewayHits('/left').length;

@@ -100,8 +100,8 @@ export function createRecoveryService(deps: RecoveryServiceDeps) {
         const before = await deps.store.load();
         const now = deps.now();
         const { state, effects } = reduce(before, event, { now, policy: p, random: deps.random });
-        // Most navigations concern no incident: skip the write when nothing changed.
-        if (effects.length > 0 || JSON.stringify(state) !== JSON.stringify(before)) await deps.store.save(state);
+        // reduce() hands back the same object for the many navigations that concern no incident.
+        if (state !== before) await deps.store.save(state);
         deps.scheduleWake(nextWake(state));
         for (const effect of effects) runEffect(effect, state, settings, now);
       } catch (err) {

@@ -141,17 +141,15 @@ function isOwnRequest(d: CompletedRequest, ownOrigins: readonly string[]): boole
  */
 export function classifyCompletion(d: CompletedRequest, options: ClassifyOptions): Classification {
   if (typeof d.tabId !== 'number' || d.tabId < 0) return { action: 'ignore', reason: 'not-a-tab' };
+  const codes = options.codes ?? DEFAULT_GATEWAY_CODES;
+  const isMainFrame = d.type === 'main_frame';
+  // Every image, script and font of every page ends here: settle the common case before parsing any URL.
+  if (!isMainFrame && !codes.includes(d.statusCode)) return { action: 'ignore', reason: 'not-a-gateway-error' };
   const address = parsePageAddress(d.url);
   if (address === null) return { action: 'ignore', reason: 'not-http' };
   if (isOwnRequest(d, options.ownOrigins ?? [])) return { action: 'ignore', reason: 'own-request' };
   if (d.documentLifecycle === 'prerender') return { action: 'ignore', reason: 'prerender' };
-  const codes = options.codes ?? DEFAULT_GATEWAY_CODES;
-  const isMainFrame = d.type === 'main_frame';
-  if (!codes.includes(d.statusCode)) {
-    return isMainFrame
-      ? { action: 'main-frame-answered', tabId: d.tabId, url: d.url, code: d.statusCode }
-      : { action: 'ignore', reason: 'not-a-gateway-error' };
-  }
+  if (!codes.includes(d.statusCode)) return { action: 'main-frame-answered', tabId: d.tabId, url: d.url, code: d.statusCode };
   const { mitigated, ...gateway } = readGatewayHeaders(d.responseHeaders);
   if (mitigated?.toLowerCase() === 'challenge') {
     // A challenge page is the site's CDN answering on purpose: for the tab it ends an outage, it never starts one.

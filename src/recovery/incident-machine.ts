@@ -205,8 +205,13 @@ export function tabsOf(state: RecoveryState, incidentId: string): TabEntry[] {
     .sort((a, b) => a.since - b.since || a.tabId - b.tabId);
 }
 
-/** Applies one event. Pure: `state` is not modified. */
+/**
+ * Applies one event. Pure: `state` is not modified. When the event concerns nothing the state knows, the same
+ * `state` object comes back (so callers can skip the write by identity).
+ */
 export function reduce(state: RecoveryState, event: RecoveryEvent, ctx: MachineContext): Transition {
+  // Every navigation of every tab comes through here; most concern no incident. Answer those without copying.
+  if (concernsNothing(state, event)) return { state, effects: [] };
   const m = new Mutation(structuredClone(state), ctx);
   m.apply(event);
   m.prune();
@@ -274,7 +279,7 @@ class Mutation {
 
     if (entry !== undefined && active !== undefined && entry.incidentId === active.id) {
       if (isStale(entry, e.requestId)) return;
-      const ours = entry.status === 'reloading' && active.awaiting?.kind === 'reload' && active.awaiting.tabId === e.tabId;
+      const ours = entry.status === 'reloading' && awaitsReloadOf(active, e.tabId);
       entry.url = address.page;
       entry.status = 'waiting';
       delete entry.requestId;
@@ -344,7 +349,7 @@ class Mutation {
       }
       // A different request: the user started a navigation over our reload, which the browser aborts.
       const incident = this.incident(entry.incidentId);
-      if (incident?.awaiting?.kind === 'reload' && incident.awaiting.tabId === tabId) this.tryFailed(incident);
+      if (awaitsReloadOf(incident, tabId)) this.tryFailed(incident);
     }
     entry.status = 'navigating';
     entry.navigatingSince = this.ctx.now;
@@ -366,9 +371,7 @@ class Mutation {
       // The try got no HTTP answer at all (connection refused, timeout): the site is still unreachable.
       entry.status = 'waiting';
       delete entry.requestId;
-      if (incident !== undefined && incident.awaiting?.kind === 'reload' && incident.awaiting.tabId === tabId) {
-        this.tryFailed(incident);
-      }
+      if (awaitsReloadOf(incident, tabId)) this.tryFailed(incident);
       return;
     }
     if (entry.status === 'navigating') {
@@ -570,7 +573,7 @@ class Mutation {
     this.badge(tabId);
     const incident = this.incident(entry.incidentId);
     if (incident === undefined || !isActive(incident)) return;
-    if (incident.awaiting?.kind === 'reload' && incident.awaiting.tabId === tabId) {
+    if (awaitsReloadOf(incident, tabId)) {
       incident.awaiting = null;
       incident.nextAt = this.ctx.now + nextDelayMs(incident.attempts + incident.probes, this.ctx.policy, this.ctx.random, incident.retryAfterMs);
     }
@@ -617,6 +620,30 @@ class Mutation {
 
   private badge(tabId: number): void {
     if (!this.effects.some((f) => f.type === 'badge' && f.tabId === tabId)) this.effects.push({ type: 'badge', tabId });
+  }
+}
+
+/** True when `incident` waits for the outcome of its reload of `tabId`. */
+function awaitsReloadOf(incident: Incident | undefined, tabId: number): incident is Incident {
+  return incident?.awaiting?.kind === 'reload' && incident.awaiting.tabId === tabId;
+}
+
+/** Tab events for a tab that has neither an incident nor recorded sub-resource errors change nothing. */
+function concernsNothing(state: RecoveryState, event: RecoveryEvent): boolean {
+  switch (event.type) {
+    case 'main-frame-start':
+    case 'main-frame-answered':
+    case 'main-frame-failed':
+    case 'tab-url-changed':
+    case 'tab-closed':
+    case 'reload-refused':
+    case 'retry-now':
+      return (
+        state.tabs[String(event.tabId)] === undefined &&
+        !(state.subresourceErrors ?? []).some((x) => x.tabId === event.tabId)
+      );
+    default:
+      return false;
   }
 }
 

@@ -6,7 +6,7 @@
 import browser from 'webextension-polyfill';
 import { describeBadge, describeIncident } from '../../src/recovery/describe';
 import { incidentForTab } from '../../src/recovery/incident-machine';
-import { parseEnvelope, type Envelope, type Response } from '../../src/messages';
+import { parseEnvelope, type Envelope, type MessageType, type ProtocolMap, type Request, type Response } from '../../src/messages';
 import { renderText } from '../shared/i18n';
 import { createBrowserEffects, createSessionStateStore, createSettingsSource, createWakeScheduler, WAKE_ALARM } from './adapters';
 import { isOnline } from './quirks';
@@ -94,17 +94,21 @@ void settings.get().catch(() => undefined);
 // A worker that was stopped may have missed a short timer: catch up on anything overdue.
 void service.wake();
 
-async function handle(envelope: Envelope): Promise<Response<Envelope['type']>> {
-  switch (envelope.type) {
-    case 'getTabView':
-      return service.tabView((envelope.payload as { tabId: number }).tabId);
-    case 'retryNow':
-      await service.dispatch({ type: 'retry-now', tabId: (envelope.payload as { tabId: number }).tabId });
-      return { ok: true };
-    case 'stopRetrying':
-      await service.dispatch({ type: 'cancel', incidentId: (envelope.payload as { incidentId: string }).incidentId });
-      return { ok: true };
-  }
+/** One handler per message type; {@link ProtocolMap} types each request and response. */
+const handlers: { [K in MessageType]: (request: Request<K>) => Promise<Response<K>> } = {
+  getTabView: ({ tabId }) => service.tabView(tabId),
+  retryNow: async ({ tabId }) => {
+    await service.dispatch({ type: 'retry-now', tabId });
+    return { ok: true };
+  },
+  stopRetrying: async ({ incidentId }) => {
+    await service.dispatch({ type: 'cancel', incidentId });
+    return { ok: true };
+  },
+};
+
+function handle<K extends MessageType>(envelope: Envelope<K>): Promise<Response<K>> {
+  return handlers[envelope.type](envelope.payload);
 }
 
 async function focusIncidentTab(incidentId: string): Promise<void> {

@@ -10,7 +10,7 @@
  *   npm start -- --tabs 3          the page open in 3 tabs (one try stream for all of them)
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { launchDriver, SHOP_HOST, type BrowserName, type TabPage } from '../test/e2e/driver';
 import { startGateway } from '../test/e2e/support/gateway';
@@ -18,6 +18,7 @@ import { NGINX_PATH } from '../test/e2e/support/binaries';
 import { startUpstream, htmlResponse, UPSTREAM_OK_MARKER } from '../test/e2e/support/upstream';
 import { sleep } from '../test/e2e/support/wait';
 import { startNodeGateway } from './demo/node-gateway';
+import { MESSAGES, substitute } from '../test/locale';
 import { describeIncident, type Text } from '../src/recovery/describe';
 import type { Incident, RecoveryState } from '../src/recovery/incident-machine';
 
@@ -34,9 +35,7 @@ const downMs = Math.max(0, Number(args.down) * 1000 || 8000);
 const browserName: BrowserName = args.firefox ? 'firefox' : 'chromium';
 const tabCount = Math.min(10, Math.max(1, Math.floor(Number(args.tabs)) || 1));
 
-const messages = JSON.parse(readFileSync('public/_locales/en/messages.json', 'utf8')) as Record<string, { message: string }>;
-const render = (t: Text): string =>
-  (messages[t.key]?.message ?? t.key).replace(/\$(\d)/g, (_, n: string) => t.subs?.[Number(n) - 1] ?? '');
+const render = (t: Text): string => substitute(MESSAGES[t.key]?.message ?? t.key, t.subs);
 
 let t0 = Date.now();
 const stamp = (at = Date.now()) => `${((at - t0) / 1000).toFixed(1).padStart(6)} s`;

@@ -15,7 +15,7 @@
  */
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, launchFirefox, requireBinary, type ChromiumSession, type FirefoxSession } from './support/browsers';
+import { launchChromium, launchFirefox, requireBinary } from './support/browsers';
 import { findProcesses } from './support/cleanup';
 import { startGateway, type Gateway } from './support/gateway';
 import { createTestExtension, readProbeState, type ExtensionPageLike, type TestExtension } from './support/test-extension';
@@ -146,32 +146,39 @@ async function checkReloadAfter502(
   expect(state.reloads.filter((reloadEntry) => new URL(reloadEntry.url).pathname === path)).toHaveLength(1);
 }
 
-describe('Chromium: probe extension, nginx 502, bypass-cache reload, service worker restart', () => {
-  let upstream: Upstream;
-  let gateway: Gateway;
-  let extension: TestExtension;
-  let session: ChromiumSession;
-
+/**
+ * A browser of `target` with a fresh probe extension, nginx and upstream for a describe block. The returned object is
+ * filled in before its tests run.
+ */
+function useProbeBrowser<S extends { close(): Promise<void> }>(
+  target: 'chromium' | 'firefox',
+  launch: (extensionDir: string) => Promise<S>,
+): { upstream: Upstream; gateway: Gateway; extension: TestExtension; session: S } {
+  const env = {} as { upstream: Upstream; gateway: Gateway; extension: TestExtension; session: S };
   beforeAll(async () => {
-    upstream = await startUpstream();
-    gateway = await startGateway({ upstreamPort: upstream.port });
-    extension = createTestExtension({ target: 'chromium', reloadDelayMs: RELOAD_DELAY_MS });
-    session = await launchChromium({ extensionDir: extension.dir });
+    env.upstream = await startUpstream();
+    env.gateway = await startGateway({ upstreamPort: env.upstream.port });
+    env.extension = createTestExtension({ target, reloadDelayMs: RELOAD_DELAY_MS });
+    env.session = await launch(env.extension.dir);
   }, HOOK_TIMEOUT_MS);
-
   afterAll(async () => {
-    await session?.close();
-    await gateway?.stop();
-    await upstream?.close();
-    extension?.remove();
+    await env.session?.close();
+    await env.gateway?.stop();
+    await env.upstream?.close();
+    env.extension?.remove();
   }, HOOK_TIMEOUT_MS);
+  return env;
+}
+
+describe('Chromium: probe env.extension, nginx 502, bypass-cache reload, service worker restart', () => {
+  const env = useProbeBrowser('chromium', (extensionDir) => launchChromium({ extensionDir }));
 
   it(
     'sees the 502 from nginx and its bypassCache reload reaches the upstream with Cache-Control: no-cache',
     async () => {
-      const tab = await session.newPage();
-      const extensionPage = await session.openExtensionPage(extension.pagePath);
-      await checkReloadAfter502(tab, extensionPage, upstream, gateway, '/flaky');
+      const tab = await env.session.newPage();
+      const extensionPage = await env.session.openExtensionPage(env.extension.pagePath);
+      await checkReloadAfter502(tab, extensionPage, env.upstream, env.gateway, '/flaky');
     },
     BROWSER_TEST_TIMEOUT_MS,
   );
@@ -179,69 +186,52 @@ describe('Chromium: probe extension, nginx 502, bypass-cache reload, service wor
   it(
     'restarts the killed service worker on the next 502, which is still handled',
     async () => {
-      const extensionPage = await session.openExtensionPage(extension.pagePath);
+      const extensionPage = await env.session.openExtensionPage(env.extension.pagePath);
       const startsBefore = (await readProbeState(extensionPage)).starts.length;
 
-      await session.killServiceWorker();
+      await env.session.killServiceWorker();
 
-      const tab = await session.newPage();
-      await checkReloadAfter502(tab, extensionPage, upstream, gateway, '/after-kill');
-      await session.serviceWorker(); // running again
+      const tab = await env.session.newPage();
+      await checkReloadAfter502(tab, extensionPage, env.upstream, env.gateway, '/after-kill');
+      await env.session.serviceWorker(); // running again
       expect((await readProbeState(extensionPage)).starts).toHaveLength(startsBefore + 1);
     },
     BROWSER_TEST_TIMEOUT_MS,
   );
 
   it('close() kills the browser and removes the profile', async () => {
-    const { profileDir } = session;
+    const { profileDir } = env.session;
     expect(findProcesses(profileDir).length).toBeGreaterThan(0);
-    await session.close();
+    await env.session.close();
     expect(findProcesses(profileDir)).toEqual([]);
     expect(existsSync(profileDir)).toBe(false);
   });
 });
 
-describe('Firefox: probe extension, nginx 502, bypass-cache reload', () => {
-  let upstream: Upstream;
-  let gateway: Gateway;
-  let extension: TestExtension;
-  let session: FirefoxSession;
-
-  beforeAll(async () => {
-    upstream = await startUpstream();
-    gateway = await startGateway({ upstreamPort: upstream.port });
-    extension = createTestExtension({ target: 'firefox', reloadDelayMs: RELOAD_DELAY_MS });
-    session = await launchFirefox({ extensionDir: extension.dir });
-  }, HOOK_TIMEOUT_MS);
-
-  afterAll(async () => {
-    await session?.close();
-    await gateway?.stop();
-    await upstream?.close();
-    extension?.remove();
-  }, HOOK_TIMEOUT_MS);
+describe('Firefox: probe env.extension, nginx 502, bypass-cache reload', () => {
+  const env = useProbeBrowser('firefox', (extensionDir) => launchFirefox({ extensionDir }));
 
   it(
     'sees the 502 from nginx and its bypassCache reload reaches the upstream with Cache-Control: no-cache',
     async () => {
-      const tab = await session.newPage();
-      const extensionPage = await session.openExtensionPage(extension.pagePath);
+      const tab = await env.session.newPage();
+      const extensionPage = await env.session.openExtensionPage(env.extension.pagePath);
       // The extension page is scriptable with the extension's own APIs (runtime messaging, tabs).
       expect(
         await extensionPage.evaluate(() =>
           (globalThis as unknown as { browser: { runtime: { sendMessage(message: unknown): Promise<{ pong?: boolean }> } } }).browser.runtime.sendMessage({ cmd: 'ping' }),
         ),
       ).toMatchObject({ pong: true });
-      await checkReloadAfter502(tab, extensionPage, upstream, gateway, '/flaky');
+      await checkReloadAfter502(tab, extensionPage, env.upstream, env.gateway, '/flaky');
     },
     BROWSER_TEST_TIMEOUT_MS,
   );
 
   it('close() kills the browser and removes the profile', async () => {
-    const { profileDir } = session;
-    const pid = session.browser.process()?.pid;
+    const { profileDir } = env.session;
+    const pid = env.session.browser.process()?.pid;
     expect(pid).toBeTypeOf('number');
-    await session.close();
+    await env.session.close();
     expect(findProcesses(profileDir)).toEqual([]);
     expect(existsSync(profileDir)).toBe(false);
   });

@@ -2,9 +2,9 @@
  * The background entry point itself, loaded against @webext-core/fake-browser: its listeners are registered at the
  * top level, and the user's actions reach the state (notification button, popup messages from our own pages only).
  */
-import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from '@webext-core/fake-browser';
+import { getMessage } from '../locale';
 
 vi.mock('webextension-polyfill', () => ({ default: fakeBrowser }));
 
@@ -15,7 +15,6 @@ function recordingEvent() {
   return { listeners, addListener: (fn: Listener) => listeners.push(fn), removeListener: () => {}, hasListener: () => false };
 }
 
-const messages = JSON.parse(readFileSync('public/_locales/en/messages.json', 'utf8')) as Record<string, { message: string }>;
 const webRequest = { onCompleted: recordingEvent(), onBeforeRequest: recordingEvent(), onErrorOccurred: recordingEvent() };
 const flush = () => new Promise((r) => setTimeout(r, 30));
 
@@ -33,7 +32,7 @@ describe('background entry', () => {
     Object.assign(fakeBrowser, { webRequest });
     Object.assign(fakeBrowser.tabs, { onReplaced: recordingEvent(), reload: vi.fn(async () => undefined) });
     Object.assign(fakeBrowser.runtime, { onStartup: recordingEvent(), onInstalled: recordingEvent() });
-    Object.assign(fakeBrowser.i18n, { getMessage: (key: string) => messages[key]?.message ?? '' });
+    Object.assign(fakeBrowser.i18n, { getMessage });
     Object.assign(fakeBrowser.notifications, { update: undefined });
     // The worker's global: `online` events arrive on it.
     Object.assign(globalThis, { self: new EventTarget() });

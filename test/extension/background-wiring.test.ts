@@ -2,9 +2,9 @@
  * The background's adapters and wiring against an in-memory browser (@webext-core/fake-browser): storage.session
  * persistence, settings from sync + managed, badge, notifications, reloads guarded by the tab's URL.
  */
-import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from '@webext-core/fake-browser';
+import { getMessage } from '../locale';
 
 vi.mock('webextension-polyfill', () => ({ default: fakeBrowser }));
 
@@ -15,12 +15,6 @@ const { createRecoveryService } = await import('../../extension/background/recov
 const { describeBadge, describeIncident } = await import('../../src/recovery/describe');
 const { incidentForTab } = await import('../../src/recovery/incident-machine');
 const { renderText } = await import('../../extension/shared/i18n');
-
-const messages = JSON.parse(readFileSync('public/_locales/en/messages.json', 'utf8')) as Record<string, { message: string }>;
-function getMessage(key: string, subs?: string | string[]): string {
-  const list = subs === undefined ? [] : Array.isArray(subs) ? subs : [subs];
-  return (messages[key]?.message ?? '').replace(/\$(\d)/g, (_, n: string) => list[Number(n) - 1] ?? '');
-}
 
 const URL_A = 'https://shop.example.com/cart';
 const silent = { warn: vi.fn(), error: vi.fn() };

@@ -1,16 +1,15 @@
 /** The popup renders every state from fixtures, no browser needed. */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { renderToString } from 'preact-render-to-string';
 import { PopupView } from '../../extension/popup/popup-view';
+import { MESSAGES, substitute } from '../locale';
 import type { TabView } from '../../src/messages';
 import type { Incident } from '../../src/recovery/incident-machine';
 
-const messages = JSON.parse(readFileSync('public/_locales/en/messages.json', 'utf8')) as Record<string, { message: string }>;
 const t = (key: string, subs?: readonly string[]) => {
-  const m = messages[key]?.message;
+  const m = MESSAGES[key]?.message;
   if (m === undefined) throw new Error(`missing message ${key}`);
-  return m.replace(/\$(\d)/g, (_, n: string) => subs?.[Number(n) - 1] ?? '');
+  return substitute(m, subs);
 };
 
 const NOW = 1_700_000_000_000;

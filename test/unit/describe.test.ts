@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { MESSAGES } from '../locale';
 import { describe, expect, it } from 'vitest';
 import { describeBadge, describeIncident, durationText, statusNameText, type Text } from '../../src/recovery/describe';
 import type { Incident, IncidentPhase, NotRetriedReason, TabEntry } from '../../src/recovery/incident-machine';
@@ -252,9 +252,7 @@ describe('describeBadge', () => {
 });
 
 describe('i18n: every message describe.ts can produce exists in public/_locales/en/messages.json', () => {
-  const messages = JSON.parse(
-    readFileSync(new URL('../../public/_locales/en/messages.json', import.meta.url), 'utf8'),
-  ) as Record<string, { message: string }>;
+  const messages = MESSAGES;
 
   /** Every Text produced, including the nested ones handed to `render`. */
   function collectTexts(): Text[] {

@@ -1,0 +1,20 @@
+/**
+ * The English messages as `browser.i18n.getMessage` serves them, for code that runs outside a browser (tests with a
+ * fake browser, the demo's timeline).
+ */
+import { readFileSync } from 'node:fs';
+
+export const MESSAGES: Readonly<Record<string, { message: string }>> = JSON.parse(
+  readFileSync(new URL('../public/_locales/en/messages.json', import.meta.url), 'utf8'),
+);
+
+/** `$1..$9` in `message` take `subs` in order, as chrome.i18n does. */
+export function substitute(message: string, subs?: string | readonly string[]): string {
+  const list = subs === undefined ? [] : typeof subs === 'string' ? [subs] : subs;
+  return message.replace(/\$(\d)/g, (_, n: string) => list[Number(n) - 1] ?? '');
+}
+
+/** Like `browser.i18n.getMessage`: an unknown key gives an empty string. */
+export function getMessage(key: string, subs?: string | readonly string[]): string {
+  return substitute(MESSAGES[key]?.message ?? '', subs);
+}

@@ -4,12 +4,11 @@
  * an incident can produce is unit-tested.
  */
 import type { Incident, TabEntry } from './incident-machine';
+import type { Text } from '../text';
+import { describeVerdictLine } from '../status/describe-status';
+import type { StatusReport } from '../status/verdict';
 
-/** An i18n message key of `public/_locales/<lang>/messages.json` with its substitutions. */
-export interface Text {
-  readonly key: string;
-  readonly subs?: readonly string[];
-}
+export type { Text } from '../text';
 
 /** A notification's content, or `null` when the incident shows none (never-retry sites, abandoned incidents). */
 export interface NotificationText {
@@ -17,6 +16,8 @@ export interface NotificationText {
   readonly message: Text;
   /** Offer a "Stop retrying" button (where the browser supports buttons). */
   readonly canStop: boolean;
+  /** "Down for everyone: ..." once a status check has an answer; shown below the message. */
+  readonly verdict?: Text;
 }
 
 /** Statuses with a known name (RFC 9110 §15.6 and Cloudflare's 52x documentation). */
@@ -40,13 +41,22 @@ export function durationText(ms: number): Text {
  * The notification for an incident at time `now` (epoch ms).
  *
  * @param render - turns a nested {@link Text} (a duration, a status name) into a string for substitution
+ * @param status - the latest status check of the incident's host: while retries go on, its verdict joins the text
  */
 export function describeIncident(
   incident: Incident,
   now: number,
   maxVisibleRetries: number,
   render: (t: Text) => string,
+  status?: StatusReport | null,
 ): NotificationText | null {
+  const text = describePhase(incident, now, maxVisibleRetries, render);
+  if (text === null || (incident.phase !== 'retrying' && incident.phase !== 'watching')) return text;
+  const verdict = describeVerdictLine(status, render);
+  return verdict === null ? text : { ...text, verdict };
+}
+
+function describePhase(incident: Incident, now: number, maxVisibleRetries: number, render: (t: Text) => string): NotificationText | null {
   const code = String(incident.code);
   const name = render(statusNameText(incident.code));
   const errorTitle: Text = { key: 'notifTitleError', subs: [incident.host, code, name] };

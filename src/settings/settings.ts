@@ -19,7 +19,53 @@ export interface Settings {
   readonly notifications: boolean;
   /** Host names never retried (a name also covers its subdomains). */
   readonly neverRetry: readonly string[];
+  /**
+   * The user's consent to automatic status checks: when true, a gateway error sends the site's address (scheme,
+   * host, port; never path, query or cookies) to the enabled third-party providers. False until the user says yes.
+   */
+  readonly statusAutoCheck: boolean;
+  /** Which status providers may be asked; each can be turned off on its own. */
+  readonly statusProviders: StatusProviderSwitches;
+  /** Where the providers are reached; tests point them at loopback stand-ins. */
+  readonly statusEndpoints: StatusEndpoints;
+  /** A checker the user or their company runs, or `null`. Used only while `statusProviders.custom` is on. */
+  readonly customEndpoint: CustomEndpoint | null;
 }
+
+/** The third-party status providers, by id. */
+export type ThirdPartyProviderId = 'checkHost' | 'statusPage' | 'cdnStatus' | 'custom';
+
+export type StatusProviderSwitches = { readonly [K in ThirdPartyProviderId]: boolean };
+
+export interface StatusEndpoints {
+  /** check-host.net API base, no trailing slash. */
+  readonly checkHost: string;
+  /** Cloudflare's Statuspage base; a fixed URL that reveals no visited site. */
+  readonly cloudflareStatus: string;
+  /**
+   * Where a site's own status page may live, tried in order: `{domain}` is the registrable domain
+   * (`github.com`), `{name}` the domain without its public suffix (`github`).
+   */
+  readonly statusPageTemplates: readonly string[];
+  /** Locations check-host is asked to use. */
+  readonly checkHostNodes: number;
+}
+
+/** Answer formats a custom endpoint may speak (see `src/status/providers/custom-endpoint.ts`). */
+export type CustomEndpointFormat = 'uptime-kuma' | 'gatus';
+
+export interface CustomEndpoint {
+  /** An http(s) URL; `{host}` is replaced by the site's host name. */
+  readonly template: string;
+  readonly format: CustomEndpointFormat;
+}
+
+export const DEFAULT_STATUS_ENDPOINTS: StatusEndpoints = {
+  checkHost: 'https://check-host.net',
+  cloudflareStatus: 'https://www.cloudflarestatus.com',
+  statusPageTemplates: ['https://status.{domain}', 'https://{name}status.com', 'https://{name}.statuspage.io'],
+  checkHostNodes: 7,
+};
 
 export const DEFAULT_SETTINGS: Settings = {
   version: SETTINGS_VERSION,
@@ -27,7 +73,30 @@ export const DEFAULT_SETTINGS: Settings = {
   maxVisibleRetries: DEFAULT_POLICY.maxVisibleRetries,
   notifications: true,
   neverRetry: [],
+  statusAutoCheck: false,
+  statusProviders: { checkHost: true, statusPage: true, cdnStatus: true, custom: false },
+  statusEndpoints: DEFAULT_STATUS_ENDPOINTS,
+  customEndpoint: null,
 };
+
+/** An absolute http(s) URL without credentials; `{host}`, `{domain}` and `{name}` may stand in the host. */
+const endpointUrl = v.pipe(
+  v.string(),
+  v.trim(),
+  v.maxLength(500),
+  v.check((x) => isEndpointUrl(x), 'must be an http(s) URL without user name or password'),
+);
+
+/** True for an http(s) URL (placeholders allowed) that carries no credentials. */
+export function isEndpointUrl(x: string): boolean {
+  let u: URL;
+  try {
+    u = new URL(x.replace(/\{(host|domain|name)\}/g, 'placeholder'));
+  } catch {
+    return false;
+  }
+  return (u.protocol === 'https:' || u.protocol === 'http:') && u.username === '' && u.password === '';
+}
 
 const FIELDS = {
   codes: v.pipe(
@@ -39,6 +108,28 @@ const FIELDS = {
   neverRetry: v.pipe(
     v.array(v.pipe(v.string(), v.trim(), v.toLowerCase(), v.minLength(1), v.maxLength(253), v.regex(/^[a-z0-9.\-:[\]]+$/))),
     v.maxLength(500),
+  ),
+  statusAutoCheck: v.boolean(),
+  statusProviders: v.object({
+    checkHost: v.optional(v.boolean(), DEFAULT_SETTINGS.statusProviders.checkHost),
+    statusPage: v.optional(v.boolean(), DEFAULT_SETTINGS.statusProviders.statusPage),
+    cdnStatus: v.optional(v.boolean(), DEFAULT_SETTINGS.statusProviders.cdnStatus),
+    custom: v.optional(v.boolean(), DEFAULT_SETTINGS.statusProviders.custom),
+  }),
+  statusEndpoints: v.object({
+    checkHost: v.optional(v.pipe(endpointUrl, v.transform((x) => x.replace(/\/+$/, ''))), DEFAULT_STATUS_ENDPOINTS.checkHost),
+    cloudflareStatus: v.optional(
+      v.pipe(endpointUrl, v.transform((x) => x.replace(/\/+$/, ''))),
+      DEFAULT_STATUS_ENDPOINTS.cloudflareStatus,
+    ),
+    statusPageTemplates: v.optional(v.pipe(v.array(endpointUrl), v.maxLength(10)), [...DEFAULT_STATUS_ENDPOINTS.statusPageTemplates]),
+    checkHostNodes: v.optional(v.pipe(v.number(), v.integer(), v.minValue(3), v.maxValue(20)), DEFAULT_STATUS_ENDPOINTS.checkHostNodes),
+  }),
+  customEndpoint: v.nullable(
+    v.object({
+      template: endpointUrl,
+      format: v.picklist(['uptime-kuma', 'gatus']),
+    }),
   ),
 } as const;
 

@@ -7,6 +7,15 @@ const DEFAULTS = {
   maxVisibleRetries: 5,
   notifications: true,
   neverRetry: [],
+  statusAutoCheck: false,
+  statusProviders: { checkHost: true, statusPage: true, cdnStatus: true, custom: false },
+  statusEndpoints: {
+    checkHost: 'https://check-host.net',
+    cloudflareStatus: 'https://www.cloudflarestatus.com',
+    statusPageTemplates: ['https://status.{domain}', 'https://{name}status.com', 'https://{name}.statuspage.io'],
+    checkHostNodes: 7,
+  },
+  customEndpoint: null,
 };
 
 /** Valid values that all differ from the defaults, so "kept" and "fell back" can be told apart. */
@@ -15,6 +24,15 @@ const CUSTOM = {
   maxVisibleRetries: 3,
   notifications: false,
   neverRetry: ['example.com', 'intranet.local'],
+  statusAutoCheck: true,
+  statusProviders: { checkHost: false, statusPage: true, cdnStatus: false, custom: true },
+  statusEndpoints: {
+    checkHost: 'http://127.0.0.1:8081',
+    cloudflareStatus: 'http://127.0.0.1:8082',
+    statusPageTemplates: ['http://status.{domain}:8083'],
+    checkHostNodes: 3,
+  },
+  customEndpoint: { template: 'https://kuma.corp.example/api/status-page/heartbeat/{host}', format: 'uptime-kuma' },
 } as const;
 
 type Field = 'codes' | 'maxVisibleRetries' | 'notifications' | 'neverRetry';
@@ -211,13 +229,7 @@ describe('loadSettings: managed (policy) values', () => {
       { notifications: true, neverRetry: ['Corp.Example'] },
     );
     expect(warnings).toEqual([]);
-    expect(settings).toEqual({
-      version: 1,
-      codes: CUSTOM.codes,
-      maxVisibleRetries: CUSTOM.maxVisibleRetries,
-      notifications: true,
-      neverRetry: ['corp.example'],
-    });
+    expect(settings).toEqual({ version: 1, ...CUSTOM, notifications: true, neverRetry: ['corp.example'] });
   });
 
   it('lets managed fields override the defaults when nothing is stored', () => {
@@ -253,6 +265,53 @@ describe('loadSettings: managed (policy) values', () => {
     const { settings, warnings } = loadSettings(undefined, { version: 7 });
     expect(settings.version).toBe(1);
     expect(warnings).toEqual([]);
+  });
+});
+
+describe('loadSettings: status check fields', () => {
+  it('fills a partial provider switch object from the defaults', () => {
+    expect(loadSettings({ version: 1, statusProviders: { checkHost: false } }).settings.statusProviders).toEqual({
+      checkHost: false,
+      statusPage: true,
+      cdnStatus: true,
+      custom: false,
+    });
+  });
+
+  it('drops a trailing slash of a provider base URL', () => {
+    const { settings } = loadSettings({ version: 1, statusEndpoints: { checkHost: 'http://127.0.0.1:9000/' } });
+    expect(settings.statusEndpoints.checkHost).toBe('http://127.0.0.1:9000');
+    expect(settings.statusEndpoints.statusPageTemplates).toEqual(DEFAULTS.statusEndpoints.statusPageTemplates);
+  });
+
+  it.each([
+    ['javascript:alert(1)'],
+    ['file:///etc/passwd'],
+    ['https://user:secret@check-host.net'],
+    ['not a url'],
+    ['x'.repeat(600)],
+  ])('refuses the endpoint %s and keeps the defaults, with a warning', (url) => {
+    const { settings, warnings } = loadSettings({ version: 1, statusEndpoints: { checkHost: url } });
+    expect(settings.statusEndpoints).toEqual(DEFAULTS.statusEndpoints);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('statusEndpoints is invalid');
+  });
+
+  it('refuses a custom endpoint with an unknown format', () => {
+    const { settings, warnings } = loadSettings({ version: 1, customEndpoint: { template: 'https://x.example/{host}', format: 'nagios' } });
+    expect(settings.customEndpoint).toBeNull();
+    expect(warnings[0]).toContain('customEndpoint is invalid');
+  });
+
+  it('refuses a non-boolean consent, so consent is never assumed', () => {
+    const { settings, warnings } = loadSettings({ version: 1, statusAutoCheck: 'yes' });
+    expect(settings.statusAutoCheck).toBe(false);
+    expect(warnings[0]).toContain('statusAutoCheck is invalid');
+  });
+
+  it('refuses a node count outside 3-20', () => {
+    expect(loadSettings({ version: 1, statusEndpoints: { checkHostNodes: 2 } }).settings.statusEndpoints.checkHostNodes).toBe(7);
+    expect(loadSettings({ version: 1, statusEndpoints: { checkHostNodes: 20 } }).settings.statusEndpoints.checkHostNodes).toBe(20);
   });
 });
 

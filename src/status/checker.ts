@@ -1,0 +1,347 @@
+/**
+ * The status check: asks the enabled providers about one host and combines their answers into a
+ * {@link StatusReport}. It is where the privacy and good-citizen rules live:
+ * - nothing leaves the browser without consent (automatic checks switched on, or a check the user asked for), never
+ *   for a private host, and never automatically from a private window;
+ * - answers are cached per host (a "down" for about a minute, an "up" for about 5 minutes) and a site's status page
+ *   (or its absence) per registrable domain for a day; concurrent asks for one host share one check;
+ * - each provider has a rate limit, and its `Retry-After` holds it back (RFC 9110 §10.2.3);
+ * - a whole check ends within {@link CHECK_DEADLINE_MS}, whatever the providers do.
+ */
+import * as v from 'valibot';
+import type { GatewayInfo } from '../recovery/classify';
+import { parsePageAddress } from '../recovery/site';
+import type { Settings, ThirdPartyProviderId } from '../settings/settings';
+import { isPrivateHost, normaliseHost } from './host';
+import type { HttpClient } from './http';
+import type { ProviderContext, ProviderOutcome, StatusPageRef, StatusProvider, StatusQuery } from './provider';
+import { checkHostProvider } from './providers/check-host';
+import { customEndpointProvider } from './providers/custom-endpoint';
+import { readGateway } from './providers/gateway-headers';
+import { cdnStatusProvider, statusPageProvider } from './providers/status-page';
+import { combineVerdicts, unknownReport, type SourceReport, type StatusReport, type Verdict } from './verdict';
+
+/** A whole check gives up after this long, ms; providers that have not answered by then count as `unknown`. */
+export const CHECK_DEADLINE_MS = 20_000;
+
+/** How long an answer is reused, ms, by verdict. */
+export const REPORT_TTL_MS: Record<Verdict, number> = {
+  'down-for-everyone': 60_000,
+  partial: 60_000,
+  'up-elsewhere': 5 * 60_000,
+  unknown: 30_000,
+};
+/** How long a status page found (or not found) for a registrable domain is remembered, ms. */
+export const STATUS_PAGE_TTL_MS = 24 * 60 * 60_000;
+
+/** Checks each provider may start per window; more are held back (`rate-limited`) so a burst of errors across many
+ * tabs and sites cannot flood a provider. */
+export const PROVIDER_LIMITS: Record<ThirdPartyProviderId, { readonly max: number; readonly windowMs: number }> = {
+  checkHost: { max: 6, windowMs: 60_000 },
+  statusPage: { max: 12, windowMs: 60_000 },
+  cdnStatus: { max: 6, windowMs: 60_000 },
+  custom: { max: 12, windowMs: 60_000 },
+};
+/** A provider that answered 429 without `Retry-After` is left alone this long, ms. */
+const DEFAULT_BACKOFF_MS = 60_000;
+/** A provider's `Retry-After` is honoured within these bounds, ms. */
+const RETRY_AFTER_MIN_MS = 1_000;
+const RETRY_AFTER_MAX_MS = 60 * 60_000;
+
+/** Stored answers at most; the oldest go first. */
+export const MAX_REPORTS = 100;
+export const MAX_STATUS_PAGES = 200;
+
+/** What the checker keeps between wakes (plain JSON in `storage.session`). */
+export interface StatusMemory {
+  /** By host. */
+  reports: Record<string, StatusReport>;
+  /** By registrable domain; `page: null` means "it has none". */
+  statusPages: Record<string, { page: StatusPageRef | null; expiresAt: number }>;
+  /** By provider: when recent checks started (epoch ms), and a `Retry-After` hold. */
+  limits: Record<string, { starts: number[]; blockedUntil?: number }>;
+}
+
+export const EMPTY_MEMORY: StatusMemory = { reports: {}, statusPages: {}, limits: {} };
+
+export interface StatusMemoryStore {
+  load(): Promise<StatusMemory>;
+  save(memory: StatusMemory): Promise<void>;
+}
+
+/** One ask. */
+export interface StatusCheckRequest {
+  /** The page (or origin) asked about; only its scheme, host and port are used. */
+  readonly url: string;
+  readonly code?: number;
+  readonly gateway?: GatewayInfo;
+  /** `user`: the user clicked "Check now" (consent for this check alone). `auto`: a gateway error started it. */
+  readonly trigger: 'auto' | 'user';
+  /** The page is in a private window. */
+  readonly incognito?: boolean;
+}
+
+export interface StatusCheckerDeps {
+  readonly http: HttpClient;
+  /** Epoch ms. */
+  readonly now: () => number;
+  readonly settings: () => Promise<Settings>;
+  readonly store: StatusMemoryStore;
+  readonly log: Pick<Console, 'warn'>;
+  /** Waits `ms` ms or rejects when `signal` aborts; defaults to a timer. */
+  readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** Defaults to {@link CHECK_DEADLINE_MS}. */
+  readonly deadlineMs?: number;
+  /** The third-party providers, in display order; defaults to all. */
+  readonly providers?: readonly StatusProvider[];
+}
+
+export const THIRD_PARTY_PROVIDERS: readonly StatusProvider[] = [checkHostProvider, statusPageProvider, cdnStatusProvider, customEndpointProvider];
+
+export type StatusChecker = ReturnType<typeof createStatusChecker>;
+
+export function createStatusChecker(deps: StatusCheckerDeps) {
+  const providers = deps.providers ?? THIRD_PARTY_PROVIDERS;
+  const sleep = deps.sleep ?? defaultSleep;
+  const deadlineMs = deps.deadlineMs ?? CHECK_DEADLINE_MS;
+  const inFlight = new Map<string, Promise<StatusReport>>();
+  let queue: Promise<unknown> = Promise.resolve();
+
+  /** Read-modify-write of the memory, one at a time (providers finish concurrently). */
+  function update<T>(change: (m: StatusMemory) => T): Promise<T> {
+    const run = queue.then(async () => {
+      const memory = await deps.store.load();
+      const out = change(memory);
+      prune(memory, deps.now());
+      await deps.store.save(memory);
+      return out;
+    });
+    queue = run.catch((err: unknown) => deps.log.warn('status: memory update failed', err));
+    return run;
+  }
+
+  async function run(query: StatusQuery, settings: Settings, gateway: SourceReport): Promise<StatusReport> {
+    const memory = await deps.store.load();
+    const now = deps.now();
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(new DOMException('status check deadline', 'TimeoutError')), deadlineMs);
+    const remembered = new Map<string, StatusPageRef | null>();
+    const ctx: ProviderContext = {
+      http: deps.http,
+      now: deps.now,
+      sleep,
+      signal: controller.signal,
+      settings,
+      statusPages: {
+        get: (domain) => {
+          if (remembered.has(domain)) return remembered.get(domain);
+          const e = memory.statusPages[domain];
+          return e !== undefined && e.expiresAt > now ? e.page : undefined;
+        },
+        remember: (domain, page) => void remembered.set(domain, page),
+      },
+    };
+    const chosen = providers.filter((p) => settings.statusProviders[p.id as ThirdPartyProviderId] === true && p.applies(query, settings));
+    try {
+      const outcomes = await Promise.all(chosen.map((p) => guarded(p, query, ctx)));
+      const sources = [gateway, ...outcomes.map((o) => o.report)];
+      const finished = deps.now();
+      const verdict = combineVerdicts(sources);
+      const report: StatusReport = { host: query.host, verdict, sources, checkedAt: finished, expiresAt: finished + REPORT_TTL_MS[verdict] };
+      await update((m) => {
+        m.reports[query.host] = report;
+        for (const [domain, page] of remembered) m.statusPages[domain] = { page, expiresAt: finished + STATUS_PAGE_TTL_MS };
+        chosen.forEach((p, i) => {
+          const o = outcomes[i]!;
+          const limit = (m.limits[p.id] ??= { starts: [] });
+          const wait = o.retryAfterMs ?? (o.report.reason?.code === 'rate-limited' && o.started ? DEFAULT_BACKOFF_MS : undefined);
+          if (wait !== undefined) limit.blockedUntil = finished + Math.min(Math.max(wait, RETRY_AFTER_MIN_MS), RETRY_AFTER_MAX_MS);
+        });
+      });
+      for (const s of sources) {
+        if (s.reason !== undefined && s.reason.code !== 'no-signal' && s.reason.code !== 'no-status-page') {
+          deps.log.warn(`status: ${s.provider} for ${query.host}: ${s.reason.code} (${s.reason.detail})`);
+        }
+      }
+      return report;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /**
+   * Takes a slot of the provider's rate limit, or says why not. The slot is written before the provider is asked,
+   * one reservation at a time, so a burst of concurrent checks cannot all pass on the same stale count.
+   */
+  function reserve(id: ThirdPartyProviderId): Promise<string | null> {
+    return update((m) => {
+      const now = deps.now();
+      const limit = (m.limits[id] ??= { starts: [] });
+      const { max, windowMs } = PROVIDER_LIMITS[id];
+      if (limit.blockedUntil !== undefined && limit.blockedUntil > now) {
+        return `provider asked to wait; ${Math.ceil((limit.blockedUntil - now) / 1000)} s left`;
+      }
+      if (limit.starts.filter((t) => t > now - windowMs).length >= max) return `more than ${max} checks in ${windowMs / 1000} s`;
+      limit.starts.push(now);
+      return null;
+    });
+  }
+
+  /**
+   * Runs one provider under its rate limit. A provider that throws, or that is still busy at the deadline whatever
+   * it made of the abort signal, yields `unknown`: the check itself always ends.
+   */
+  async function guarded(p: StatusProvider, query: StatusQuery, ctx: ProviderContext): Promise<ProviderOutcome & { started: boolean }> {
+    const refused = await reserve(p.id as ThirdPartyProviderId).catch(() => 'rate limit unreadable');
+    if (refused !== null) return { started: false, report: unknownReport(p.id, { code: 'rate-limited', detail: refused }, deps.now()) };
+    const deadline = new Promise<ProviderOutcome>((resolve) => {
+      const give = () => resolve({ report: unknownReport(p.id, { code: 'timeout', detail: 'no answer by the deadline' }, deps.now()) });
+      if (ctx.signal.aborted) give();
+      else ctx.signal.addEventListener('abort', give, { once: true });
+    });
+    try {
+      return { ...(await Promise.race([p.check(query, ctx), deadline])), started: true };
+    } catch (err) {
+      const detail = err instanceof Error ? `${err.name}: ${err.message}` : 'failed';
+      return { started: true, report: unknownReport(p.id, { code: ctx.signal.aborted ? 'timeout' : 'invalid-answer', detail }, deps.now()) };
+    }
+  }
+
+  return {
+    /**
+     * Answers "down for everyone, or just me?" for the page at `request.url`. Never rejects: every failure is an
+     * `unknown` source with its reason. When third parties may not be asked, the report carries only what the
+     * error's headers say and `limitedBy` says why.
+     */
+    async check(request: StatusCheckRequest): Promise<StatusReport> {
+      const now = deps.now();
+      const address = parsePageAddress(request.url);
+      const host = address === null ? null : normaliseHost(address.host);
+      const gateway = readGateway(request, now);
+      const limited = (limitedBy: NonNullable<StatusReport['limitedBy']>, h: string): StatusReport => ({
+        host: h,
+        verdict: combineVerdicts([gateway]),
+        sources: [gateway],
+        checkedAt: now,
+        expiresAt: now,
+        limitedBy,
+      });
+      if (address === null || host === null || isPrivateHost(host)) return limited('private-host', host ?? 'invalid');
+      const settings = await deps.settings();
+      if (request.trigger === 'auto' && !settings.statusAutoCheck) return limited('no-consent', host);
+      if (request.trigger === 'auto' && request.incognito === true) return limited('incognito', host);
+
+      const cached = (await deps.store.load()).reports[host];
+      // A cached "unknown" is not reused when the user asks: they want a fresh try.
+      if (cached !== undefined && cached.expiresAt > now && (request.trigger === 'auto' || cached.verdict !== 'unknown')) return cached;
+      const pending = inFlight.get(host);
+      if (pending !== undefined) return pending;
+      const query: StatusQuery = {
+        host,
+        origin: address.origin,
+        ...(request.code !== undefined ? { code: request.code } : {}),
+        ...(request.gateway !== undefined ? { gateway: request.gateway } : {}),
+      };
+      const check = run(query, settings, gateway)
+        .catch((err: unknown): StatusReport => {
+          deps.log.warn('status: check failed', err);
+          const failed = unknownReport('gateway', { code: 'network', detail: String(err).slice(0, 200) }, deps.now());
+          return { host, verdict: 'unknown', sources: [gateway, failed], checkedAt: deps.now(), expiresAt: deps.now() };
+        })
+        .finally(() => inFlight.delete(host));
+      inFlight.set(host, check);
+      return check;
+    },
+
+    /** The latest answer for `host` (fresh or stale), or `null`. */
+    async latest(host: string): Promise<StatusReport | null> {
+      const h = normaliseHost(host);
+      if (h === null) return null;
+      return (await deps.store.load()).reports[h] ?? null;
+    },
+
+    /** True while a check of `host` runs in this worker. */
+    isChecking(host: string): boolean {
+      const h = normaliseHost(host);
+      return h !== null && inFlight.has(h);
+    },
+  };
+}
+
+/** Drops expired and excess entries so the memory stays bounded. */
+export function prune(memory: StatusMemory, now: number): void {
+  const reports = Object.values(memory.reports).sort((a, b) => b.checkedAt - a.checkedAt);
+  if (reports.length > MAX_REPORTS) memory.reports = Object.fromEntries(reports.slice(0, MAX_REPORTS).map((r) => [r.host, r]));
+  const pages = Object.entries(memory.statusPages)
+    .filter(([, e]) => e.expiresAt > now)
+    .sort((a, b) => b[1].expiresAt - a[1].expiresAt)
+    .slice(0, MAX_STATUS_PAGES);
+  memory.statusPages = Object.fromEntries(pages);
+  for (const [id, limit] of Object.entries(memory.limits)) {
+    const windowMs = PROVIDER_LIMITS[id as ThirdPartyProviderId]?.windowMs ?? 60_000;
+    limit.starts = limit.starts.filter((t) => t > now - windowMs).slice(-50);
+    if (limit.blockedUntil !== undefined && limit.blockedUntil <= now) delete limit.blockedUntil;
+  }
+}
+
+const finite = v.pipe(v.number(), v.finite());
+const StoredReport = v.looseObject({
+  host: v.string(),
+  verdict: v.picklist(['down-for-everyone', 'up-elsewhere', 'partial', 'unknown']),
+  sources: v.array(
+    v.looseObject({
+      provider: v.picklist(['gateway', 'checkHost', 'statusPage', 'cdnStatus', 'custom']),
+      verdict: v.picklist(['down-for-everyone', 'up-elsewhere', 'partial', 'unknown']),
+      evidence: v.object({ key: v.string(), subs: v.optional(v.array(v.string())) }),
+      checkedAt: finite,
+    }),
+  ),
+  checkedAt: finite,
+  expiresAt: finite,
+});
+const StoredPage = v.object({
+  page: v.nullable(v.object({ base: v.string(), vendor: v.picklist(['statuspage', 'instatus', 'betterstack']) })),
+  expiresAt: finite,
+});
+const StoredLimit = v.object({ starts: v.array(finite), blockedUntil: v.optional(finite) });
+
+/**
+ * Reads stored memory defensively, entry by entry: an entry of another shape (another version, a corrupted store)
+ * is dropped and the rest kept; never throws.
+ */
+export function parseMemory(raw: unknown): StatusMemory {
+  const r = raw as Partial<Record<keyof StatusMemory, unknown>> | null | undefined;
+  return {
+    reports: validEntries(r?.reports, StoredReport) as unknown as StatusMemory['reports'],
+    statusPages: validEntries(r?.statusPages, StoredPage),
+    limits: validEntries(r?.limits, StoredLimit),
+  };
+}
+
+function validEntries<T extends v.GenericSchema>(map: unknown, schema: T): Record<string, v.InferOutput<T>> {
+  if (map === null || typeof map !== 'object' || Array.isArray(map)) return {};
+  const out: Record<string, v.InferOutput<T>> = {};
+  for (const [key, value] of Object.entries(map)) {
+    const parsed = v.safeParse(schema, value);
+    if (parsed.success) out[key] = parsed.output;
+  }
+  return out;
+}
+
+function defaultSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) {
+      reject(signal.reason as Error);
+      return;
+    }
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason as Error);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}

@@ -1,0 +1,37 @@
+/**
+ * What the user is told about a status check, as i18n keys (see `src/text.ts`). Pure, so every wording a report can
+ * produce is unit-tested.
+ */
+import type { Text } from '../text';
+import type { SourceReport, StatusReport, Verdict } from './verdict';
+
+/** The source whose evidence best explains the combined verdict: the first that said the same, else the first that
+ * could tell at all. */
+export function decidingSource(report: StatusReport): SourceReport | undefined {
+  return report.sources.find((s) => s.verdict === report.verdict && s.verdict !== 'unknown') ?? report.sources.find((s) => s.verdict !== 'unknown');
+}
+
+const HEADLINE: Record<Verdict, string> = {
+  'down-for-everyone': 'verdictDown',
+  'up-elsewhere': 'verdictUp',
+  partial: 'verdictPartial',
+  unknown: 'verdictUnknown',
+};
+
+/** The verdict as a short headline ("Down for everyone"). */
+export function verdictHeadline(verdict: Verdict): Text {
+  return { key: HEADLINE[verdict] };
+}
+
+/**
+ * The line a notification gains once a check has an answer, e.g. "Down for everyone: 6 of 7 locations got 502.", or
+ * `null` when the answer is `unknown` or third parties were not asked (the notification then says nothing of it).
+ *
+ * @param render - turns the deciding source's evidence into a string for substitution
+ */
+export function describeVerdictLine(report: StatusReport | null | undefined, render: (t: Text) => string): Text | null {
+  if (report == null || report.limitedBy !== undefined || report.verdict === 'unknown') return null;
+  const source = decidingSource(report);
+  if (source === undefined) return null;
+  return { key: `${HEADLINE[report.verdict]}Line`, subs: [render(source.evidence)] };
+}

@@ -1,0 +1,86 @@
+/**
+ * The one interface every status provider implements, and what a provider may use while it checks.
+ */
+import type { GatewayInfo } from '../recovery/classify';
+import type { Settings } from '../settings/settings';
+import type { HttpClient } from './http';
+import * as v from 'valibot';
+import { cleanText, type ProviderId, type SourceReport } from './verdict';
+
+/** What is asked about. Only `origin` (scheme, host, port) ever leaves the browser; never a path or query. */
+export interface StatusQuery {
+  /** Normalised host name (lowercase, punycode, no brackets). */
+  readonly host: string;
+  /** `scheme://host[:port]`. */
+  readonly origin: string;
+  /** The gateway status the page got, if a page failed. */
+  readonly code?: number;
+  /** Who answered, from the error's headers. */
+  readonly gateway?: GatewayInfo;
+}
+
+/** Where a site's status page was found, and which vendor's API it speaks. */
+export interface StatusPageRef {
+  /** The page's base URL, no trailing slash. */
+  readonly base: string;
+  readonly vendor: StatusPageVendor;
+}
+
+export type StatusPageVendor = 'statuspage' | 'instatus' | 'betterstack';
+
+export interface ProviderContext {
+  readonly http: HttpClient;
+  /** Epoch ms. */
+  readonly now: () => number;
+  /** Waits `ms` ms; rejects when `signal` aborts. */
+  readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** Aborts at the whole check's deadline. */
+  readonly signal: AbortSignal;
+  readonly settings: Settings;
+  /** Status pages found (or not) earlier, by registrable domain: `undefined` unknown, `null` none. */
+  readonly statusPages: {
+    get(domain: string): StatusPageRef | null | undefined;
+    remember(domain: string, page: StatusPageRef | null): void;
+  };
+}
+
+/** A provider's answer, plus what the checker needs to be a good citizen. */
+export interface ProviderOutcome {
+  readonly report: SourceReport;
+  /** The provider asked to be left alone this long (`Retry-After`), ms. */
+  readonly retryAfterMs?: number;
+}
+
+export interface StatusProvider {
+  readonly id: ProviderId;
+  /** Whether it sends anything about the visited site to a third party (then it needs the user's consent). */
+  readonly sendsSite: boolean;
+  /** Whether it has anything to say about this query with these settings (e.g. CDN status only for Cloudflare). */
+  applies(query: StatusQuery, settings: Settings): boolean;
+  /** Checks; resolves with an `unknown` report on any failure, never rejects on a provider's bad answer. */
+  check(query: StatusQuery, ctx: ProviderContext): Promise<ProviderOutcome>;
+}
+
+/** True when the error's headers say Cloudflare answered. */
+export function isCloudflare(gateway: GatewayInfo | undefined): boolean {
+  return gateway?.cfRay !== undefined || gateway?.server?.trim().toLowerCase() === 'cloudflare';
+}
+
+/** The first schema issue of a rejected answer, with its path, for the log ("status.indicator: Invalid type"). */
+export function describeIssue(issues: readonly { message: string; path?: readonly { key: unknown }[] | undefined }[]): string {
+  const first = issues[0];
+  if (first === undefined) return 'invalid';
+  const path = first.path?.map((p) => String(p.key)).join('.') ?? '';
+  return cleanText(`${path === '' ? '' : `${path}: `}${first.message}`, 150);
+}
+
+/**
+ * A JSON object used as a map (`{"<key>": value}`). valibot's `record` also accepts arrays, whose indices pass as
+ * keys; a provider that answers an array where the docs give a map has answered something else.
+ */
+export function jsonMap<TValue extends v.GenericSchema>(value: TValue) {
+  return v.pipe(
+    v.custom<unknown>((x) => !Array.isArray(x), 'expected an object, got an array'),
+    v.record(v.pipe(v.string(), v.maxLength(253)), value),
+  );
+}

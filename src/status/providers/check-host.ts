@@ -1,0 +1,148 @@
+/**
+ * check-host.net: a multi-location HTTP check (check-host.net/about/api). Start a check of the site's origin, poll
+ * its result while the nodes report, and vote. Facts from the API docs and its callers: nodes do not follow
+ * redirects (3xx counts as up), and a 429 proves the server answers (counts as up).
+ */
+import * as v from 'valibot';
+import { describeIssue, jsonMap, type StatusProvider } from '../provider';
+import { cleanText, safeLink, unknownReport, type SourceReport } from '../verdict';
+import type { HttpResult } from '../http';
+
+/** Most nodes counted, however many an answer lists. */
+const MAX_NODES = 30;
+/** Time to let the nodes report, from the start of the check, ms. Callers of the API poll for 10-20 s. */
+export const CHECK_HOST_POLL_BUDGET_MS = 15_000;
+/** First poll after this long, ms, then every {@link POLL_EVERY_MS}. */
+const FIRST_POLL_MS = 1_000;
+const POLL_EVERY_MS = 2_000;
+/** Fewest reporting nodes for a vote. */
+const MIN_REPORTED = 3;
+/** Share of reporting nodes that must agree for "down for everyone" or "up elsewhere"; between is "partial". */
+const AGREEMENT = 2 / 3;
+
+const StartSchema = v.object({
+  ok: v.literal(1),
+  request_id: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,64}$/)),
+  permanent_link: v.optional(v.unknown()),
+  nodes: jsonMap(v.unknown()),
+});
+
+const ResultSchema = jsonMap(v.unknown());
+
+/** One node's HTTP result row: `[ok 1|0, seconds, message, "httpCode"|null, ip]`. */
+const RowSchema = v.looseTuple([v.picklist([0, 1]), v.nullish(v.number()), v.nullish(v.string()), v.nullish(v.string())]);
+const NodeResultSchema = v.pipe(v.array(v.unknown()), v.minLength(1));
+
+/** What one node saw. */
+export type NodeOutcome = { readonly up: true } | { readonly up: false; readonly code?: number } | null;
+
+/**
+ * Reads one node's value from `check-result`: `null` while it has not reported or when its value is unreadable.
+ * A status of 5xx is down whatever `ok` says; any other status is up; no status at all means no connection (down).
+ */
+export function readNode(value: unknown): NodeOutcome {
+  if (value === null) return null;
+  const rows = v.safeParse(NodeResultSchema, value);
+  if (!rows.success) return null;
+  const row = v.safeParse(RowSchema, rows.output[0]);
+  if (!row.success) return null;
+  const [ok, , , httpCode] = row.output;
+  const code = typeof httpCode === 'string' && /^\d{3}$/.test(httpCode) ? Number(httpCode) : undefined;
+  if (code !== undefined) return code >= 500 ? { up: false, code } : { up: true };
+  return ok === 1 ? { up: true } : { up: false };
+}
+
+/** Counts the nodes' outcomes and votes. `asked` is how many nodes the check started with. */
+export function voteNodes(outcomes: readonly NodeOutcome[], asked: number, checkedAt: number, link?: string): SourceReport {
+  let up = 0;
+  let down = 0;
+  const codes = new Map<string, number>();
+  for (const o of outcomes) {
+    if (o === null) continue;
+    if (o.up) up += 1;
+    else {
+      down += 1;
+      const k = o.code === undefined ? 'none' : String(o.code);
+      codes.set(k, (codes.get(k) ?? 0) + 1);
+    }
+  }
+  const reported = up + down;
+  const locations = { down, up, reported, asked };
+  const extra = { locations, ...(link !== undefined ? { link } : {}) };
+  if (reported < Math.min(MIN_REPORTED, asked) || reported === 0) {
+    return {
+      ...unknownReport('checkHost', { code: 'too-few-locations', detail: `${reported} of ${asked} nodes reported` }, checkedAt, {
+        key: 'evidenceTooFewLocations',
+        subs: [String(reported), String(asked)],
+      }),
+      ...extra,
+    };
+  }
+  const common = [...codes.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
+  const downText = common === undefined || common === 'none'
+    ? { key: 'evidenceLocationsNoConnection', subs: [String(down), String(reported)] }
+    : { key: 'evidenceLocationsDown', subs: [String(down), String(reported), common] };
+  if (down / reported >= AGREEMENT) return { provider: 'checkHost', verdict: 'down-for-everyone', evidence: downText, checkedAt, ...extra };
+  if (up / reported >= AGREEMENT) {
+    return { provider: 'checkHost', verdict: 'up-elsewhere', evidence: { key: 'evidenceLocationsUp', subs: [String(up), String(reported)] }, checkedAt, ...extra };
+  }
+  return {
+    provider: 'checkHost',
+    verdict: 'partial',
+    evidence: { key: 'evidenceLocationsMixed', subs: [String(down), String(reported), String(up)] },
+    checkedAt,
+    ...extra,
+  };
+}
+
+export const checkHostProvider: StatusProvider = {
+  id: 'checkHost',
+  sendsSite: true,
+  applies: () => true,
+  async check(query, ctx) {
+    const base = ctx.settings.statusEndpoints.checkHost;
+    const started = ctx.now();
+    const fail = (r: HttpResult & { ok: false }) => ({
+      report: unknownReport('checkHost', r.reason, ctx.now()),
+      ...(r.retryAfterMs !== undefined ? { retryAfterMs: r.retryAfterMs } : {}),
+    });
+    const startUrl = `${base}/check-http?host=${encodeURIComponent(query.origin)}&max_nodes=${ctx.settings.statusEndpoints.checkHostNodes}`;
+    const start = await ctx.http.getJson(startUrl, ctx.signal);
+    if (!start.ok) return fail(start);
+    const parsed = v.safeParse(StartSchema, start.json);
+    if (!parsed.success) {
+      const error = (start.json as { error?: unknown } | null)?.error;
+      const detail = typeof error === 'string' ? `check-host refused: ${cleanText(error, 100)}` : `unexpected start answer: ${describeIssue(parsed.issues)}`;
+      return { report: unknownReport('checkHost', { code: 'invalid-answer', detail }, ctx.now()) };
+    }
+    const nodes = Object.keys(parsed.output.nodes).slice(0, MAX_NODES);
+    if (nodes.length === 0) return { report: unknownReport('checkHost', { code: 'too-few-locations', detail: 'no nodes assigned' }, ctx.now()) };
+    const link = safeLink(parsed.output.permanent_link);
+    const resultUrl = `${base}/check-result/${encodeURIComponent(parsed.output.request_id)}`;
+
+    let outcomes: NodeOutcome[] = nodes.map(() => null);
+    let wait = FIRST_POLL_MS;
+    while (ctx.now() + wait - started <= CHECK_HOST_POLL_BUDGET_MS) {
+      try {
+        await ctx.sleep(wait, ctx.signal);
+      } catch {
+        break; // the check's deadline: vote with what has come in
+      }
+      wait = POLL_EVERY_MS;
+      const result = await ctx.http.getJson(resultUrl, ctx.signal);
+      if (!result.ok) {
+        if (result.reason.code === 'timeout') break;
+        if (outcomes.every((o) => o === null)) return fail(result);
+        break;
+      }
+      const map = v.safeParse(ResultSchema, result.json);
+      if (!map.success) {
+        return { report: unknownReport('checkHost', { code: 'invalid-answer', detail: `unexpected result answer: ${describeIssue(map.issues)}` }, ctx.now()) };
+      }
+      outcomes = nodes.map((n) => readNode(Object.hasOwn(map.output, n) ? map.output[n] : null));
+      if (outcomes.every((o) => o !== null)) break;
+    }
+    return { report: voteNodes(outcomes, nodes.length, ctx.now(), link) };
+  },
+};
+

@@ -1,0 +1,224 @@
+/**
+ * A site's own status page, and Cloudflare's. There is no registry of status pages, so candidates are derived from
+ * the registrable domain (`status.<domain>`, `<name>status.com`, `<name>.statuspage.io`) and a candidate is accepted
+ * only when it answers one vendor's documented JSON: some hosts answer any path with a cheerful catch-all page.
+ * Vendors read: Atlassian Statuspage v2 `summary.json`, Instatus `summary.json`, Better Stack `index.json`.
+ */
+import * as v from 'valibot';
+import { registrableDomain } from '../host';
+import { describeIssue, isCloudflare, type ProviderContext, type StatusPageRef, type StatusPageVendor, type StatusProvider } from '../provider';
+import { unknownReport, type SourceReport, type UnknownReason, type Verdict } from '../verdict';
+
+/** What a status page says, vendor-neutral. */
+export type PageState = 'operational' | 'minor' | 'major' | 'maintenance';
+
+const StatuspageSchema = v.object({
+  page: v.object({ id: v.pipe(v.string(), v.minLength(1)), url: v.string() }),
+  // `maintenance` is a fifth indicator real pages send, though the v2 docs list four.
+  status: v.object({ indicator: v.picklist(['none', 'minor', 'major', 'critical', 'maintenance']), description: v.string() }),
+  incidents: v.optional(v.array(v.object({ impact: v.optional(v.string()), status: v.optional(v.string()) }))),
+});
+
+const InstatusSchema = v.object({
+  page: v.object({ name: v.string(), url: v.string(), status: v.picklist(['UP', 'HASISSUES', 'UNDERMAINTENANCE']) }),
+  activeIncidents: v.optional(v.array(v.object({ impact: v.optional(v.string()) }))),
+});
+
+const BetterStackSchema = v.object({
+  data: v.object({
+    attributes: v.object({ aggregate_state: v.picklist(['operational', 'degraded', 'downtime', 'maintenance']) }),
+  }),
+});
+
+/** Each vendor's endpoint under a page's base URL and its reader; `null` from a reader means "not this vendor". */
+export const VENDORS: readonly { vendor: StatusPageVendor; path: string; read: (json: unknown) => PageState | { invalid: string } }[] = [
+  {
+    vendor: 'statuspage',
+    path: '/api/v2/summary.json',
+    read: (json) => {
+      const r = v.safeParse(StatuspageSchema, json);
+      if (!r.success) return { invalid: describeIssue(r.issues) };
+      return indicatorState(r.output.status.indicator);
+    },
+  },
+  {
+    vendor: 'instatus',
+    path: '/summary.json',
+    read: (json) => {
+      const r = v.safeParse(InstatusSchema, json);
+      if (!r.success) return { invalid: describeIssue(r.issues) };
+      const { status } = r.output.page;
+      if (status === 'UP') return 'operational';
+      if (status === 'UNDERMAINTENANCE') return 'maintenance';
+      return (r.output.activeIncidents ?? []).some((x) => x.impact === 'MAJOROUTAGE') ? 'major' : 'minor';
+    },
+  },
+  {
+    vendor: 'betterstack',
+    path: '/index.json',
+    read: (json) => {
+      const r = v.safeParse(BetterStackSchema, json);
+      if (!r.success) return { invalid: describeIssue(r.issues) };
+      const s = r.output.data.attributes.aggregate_state;
+      return s === 'operational' ? 'operational' : s === 'degraded' ? 'minor' : s === 'downtime' ? 'major' : 'maintenance';
+    },
+  },
+];
+
+/** How a page state counts in the vote: a page saying "all operational" is no evidence the site is up for others. */
+const STATE_VERDICT: Record<PageState, Verdict> = { operational: 'unknown', minor: 'partial', major: 'down-for-everyone', maintenance: 'down-for-everyone' };
+const STATE_KEY: Record<'statusPage' | 'cdnStatus', Record<PageState, string>> = {
+  statusPage: {
+    operational: 'evidencePageOperational',
+    minor: 'evidencePageMinor',
+    major: 'evidencePageMajor',
+    maintenance: 'evidencePageMaintenance',
+  },
+  // Cloudflare's page speaks for Cloudflare, not for the site: a minor incident there says nothing about this one.
+  cdnStatus: {
+    operational: 'evidenceCdnOperational',
+    minor: 'evidenceCdnMinor',
+    major: 'evidenceCdnMajor',
+    maintenance: 'evidenceCdnMaintenance',
+  },
+};
+
+/** The report for a page in `state`; `label` names it for people (the page's host). */
+export function pageReport(provider: 'statusPage' | 'cdnStatus', state: PageState, label: string, link: string, checkedAt: number): SourceReport {
+  const evidence = { key: STATE_KEY[provider][state], subs: [label] };
+  const verdict = provider === 'cdnStatus' && state === 'minor' ? 'unknown' : STATE_VERDICT[state];
+  if (verdict === 'unknown') {
+    return { ...unknownReport(provider, { code: 'no-signal', detail: `page says ${state}` }, checkedAt, evidence), link };
+  }
+  return { provider, verdict, evidence, link, checkedAt };
+}
+
+/** Candidate base URLs for `host`, in the order of the templates. */
+export function statusPageCandidates(host: string, templates: readonly string[]): { domain: string; bases: string[] } | null {
+  const d = registrableDomain(host);
+  if (d === null) return null;
+  const bases = templates.map((t) => t.replaceAll('{domain}', d.domain).replaceAll('{name}', d.name).replace(/\/+$/, ''));
+  return { domain: d.domain, bases: [...new Set(bases)] };
+}
+
+type Read =
+  | { ok: true; ref: StatusPageRef; state: PageState }
+  | { ok: false; reason: UnknownReason; status?: number; retryAfterMs?: number };
+
+/**
+ * True when a failed read really says "no status page here" (404, HTML, a catch-all answer, no such host), and
+ * not "ask again later" (a timeout, 429, a 5xx): only the former may be remembered for a day.
+ */
+function saysNone(r: Read): boolean {
+  if (r.ok) return false;
+  if (r.reason.code === 'timeout' || r.reason.code === 'rate-limited') return false;
+  return !(r.reason.code === 'http-error' && (r.status ?? 0) >= 500);
+}
+
+/** Reads one vendor endpoint of one page. */
+async function readVendor(base: string, vendor: (typeof VENDORS)[number], ctx: ProviderContext): Promise<Read> {
+  const res = await ctx.http.getJson(`${base}${vendor.path}`, ctx.signal);
+  if (!res.ok) {
+    return {
+      ok: false,
+      reason: res.reason,
+      ...(res.status !== undefined ? { status: res.status } : {}),
+      ...(res.retryAfterMs !== undefined ? { retryAfterMs: res.retryAfterMs } : {}),
+    };
+  }
+  const state = vendor.read(res.json);
+  if (typeof state === 'object') return { ok: false, reason: { code: 'invalid-answer', detail: `${vendor.vendor}: ${state.invalid}` } };
+  return { ok: true, ref: { base, vendor: vendor.vendor }, state };
+}
+
+/** Tries the vendors on one candidate, one after another, and keeps the first that answers its documented shape. */
+async function probeCandidate(base: string, ctx: ProviderContext): Promise<Read> {
+  let last: Read = { ok: false, reason: { code: 'no-status-page', detail: `nothing at ${base}` } };
+  for (const vendor of VENDORS) {
+    const r = await readVendor(base, vendor, ctx);
+    if (r.ok) return r;
+    // Keep the most telling failure: a 404 of the next vendor's path says less than a huge or broken answer here.
+    if (last.ok === false && (last.reason.code === 'no-status-page' || (last.reason.code === 'http-error' && saysNone(last)))) last = r;
+    if (!saysNone(r)) return r;
+  }
+  return last;
+}
+
+function labelOf(base: string): string {
+  try {
+    return new URL(base).hostname;
+  } catch {
+    return base;
+  }
+}
+
+export const statusPageProvider: StatusProvider = {
+  id: 'statusPage',
+  sendsSite: true,
+  applies: (query, settings) => settings.statusEndpoints.statusPageTemplates.length > 0 && registrableDomain(query.host) !== null,
+  async check(query, ctx) {
+    const found = statusPageCandidates(query.host, ctx.settings.statusEndpoints.statusPageTemplates);
+    if (found === null) return { report: unknownReport('statusPage', { code: 'not-applicable', detail: 'no registrable domain' }, ctx.now()) };
+    const known = ctx.statusPages.get(found.domain);
+    if (known === null) {
+      return { report: unknownReport('statusPage', { code: 'no-status-page', detail: `none found for ${found.domain}` }, ctx.now(), { key: 'evidenceNoStatusPage', subs: [found.domain] }) };
+    }
+    if (known !== undefined) {
+      const vendor = VENDORS.find((x) => x.vendor === known.vendor)!;
+      const r = await readVendor(known.base, vendor, ctx);
+      if (r.ok) return { report: pageReport('statusPage', r.state, labelOf(r.ref.base), r.ref.base, ctx.now()) };
+      return { report: unknownReport('statusPage', r.reason, ctx.now()), ...(r.retryAfterMs !== undefined ? { retryAfterMs: r.retryAfterMs } : {}) };
+    }
+    // Candidates in parallel (different hosts), vendors in turn on each; the first candidate in template order wins.
+    const reads = await Promise.all(found.bases.map((b) => probeCandidate(b, ctx)));
+    const hit = reads.find((r): r is Read & { ok: true } => r.ok);
+    if (hit !== undefined) {
+      ctx.statusPages.remember(found.domain, hit.ref);
+      return { report: pageReport('statusPage', hit.state, labelOf(hit.ref.base), hit.ref.base, ctx.now()) };
+    }
+    const reasons = reads.map((r) => (r.ok ? '' : `${r.reason.code}: ${r.reason.detail}`)).join('; ');
+    const retryAfterMs = Math.max(0, ...reads.map((r) => (r.ok ? 0 : (r.retryAfterMs ?? 0))));
+    const wait = retryAfterMs > 0 ? { retryAfterMs } : {};
+    // "None" is remembered only when every candidate really answered without a status page.
+    if (!ctx.signal.aborted && reads.every(saysNone)) {
+      ctx.statusPages.remember(found.domain, null);
+      return {
+        report: unknownReport('statusPage', { code: 'no-status-page', detail: reasons }, ctx.now(), { key: 'evidenceNoStatusPage', subs: [found.domain] }),
+      };
+    }
+    const first = reads.find((r): r is Read & { ok: false } => !r.ok && !saysNone(r));
+    const code = ctx.signal.aborted ? 'timeout' : (first?.reason.code ?? 'no-status-page');
+    return { report: unknownReport('statusPage', { code, detail: reasons }, ctx.now()), ...wait };
+  },
+};
+
+/** Cloudflare's own status page, asked only when Cloudflare answered; its URL is fixed and reveals no site. */
+export const cdnStatusProvider: StatusProvider = {
+  id: 'cdnStatus',
+  sendsSite: false,
+  applies: (query) => isCloudflare(query.gateway),
+  async check(_query, ctx) {
+    const base = ctx.settings.statusEndpoints.cloudflareStatus;
+    const r = await readVendor(base, { ...VENDORS[0]!, path: '/api/v2/status.json', read: readStatusJson }, ctx);
+    if (r.ok) return { report: pageReport('cdnStatus', r.state, 'Cloudflare', base, ctx.now()) };
+    return { report: unknownReport('cdnStatus', r.reason, ctx.now()), ...(r.retryAfterMs !== undefined ? { retryAfterMs: r.retryAfterMs } : {}) };
+  },
+};
+
+const StatusJsonSchema = v.object({
+  page: v.object({ id: v.pipe(v.string(), v.minLength(1)) }),
+  status: v.object({ indicator: v.picklist(['none', 'minor', 'major', 'critical', 'maintenance']) }),
+});
+
+function indicatorState(i: 'none' | 'minor' | 'major' | 'critical' | 'maintenance'): PageState {
+  if (i === 'none') return 'operational';
+  if (i === 'maintenance') return 'maintenance';
+  return i === 'minor' ? 'minor' : 'major';
+}
+
+/** Statuspage v2 `status.json`: the top-level indicator only. */
+function readStatusJson(json: unknown): PageState | { invalid: string } {
+  const r = v.safeParse(StatusJsonSchema, json);
+  if (!r.success) return { invalid: describeIssue(r.issues) };
+  return indicatorState(r.output.status.indicator);
+}

@@ -1,0 +1,712 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_SETTINGS, type Settings } from '../../src/settings/settings';
+import type { HttpClient, HttpResult } from '../../src/status/http';
+import type { ProviderContext, StatusPageRef, StatusQuery } from '../../src/status/provider';
+import { checkHostProvider, readNode, voteNodes, type NodeOutcome } from '../../src/status/providers/check-host';
+import { customEndpointProvider, monitorsReport, readMonitors } from '../../src/status/providers/custom-endpoint';
+import { readGateway } from '../../src/status/providers/gateway-headers';
+import { cdnStatusProvider, pageReport, statusPageCandidates, statusPageProvider, VENDORS } from '../../src/status/providers/status-page';
+import { cleanText, combineVerdicts, safeLink, unknownReport, type Verdict } from '../../src/status/verdict';
+
+const T = 1_700_000_000_000;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Fixtures in the documented shapes (/work/shared/reference/status-endpoints.md).
+
+const START_OK = {
+  ok: 1,
+  request_id: '806df9',
+  permanent_link: 'https://check-host.net/check-report/806df9',
+  nodes: Object.fromEntries(
+    ['us1', 'us2', 'de1', 'fr1', 'nl1', 'jp1', 'br1'].map((n) => [`${n}.node.check-host.net`, ['us', 'USA', 'Los Angeles', '5.253.30.82', 'AS18978']]),
+  ),
+};
+const NODES = Object.keys(START_OK.nodes);
+const row = (ok: 0 | 1, code: string | null, message = 'x'): unknown => [[ok, 0.131, message, code, '93.184.216.34']];
+const resultOf = (values: unknown[]): Record<string, unknown> => Object.fromEntries(NODES.map((n, i) => [n, values[i] ?? null]));
+
+function statuspageSummary(indicator: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    page: { id: 'kctbh9vrtdwd', name: 'GitHub', url: 'https://www.githubstatus.com', time_zone: 'Etc/UTC', updated_at: '2023-09-26T07:51:43.965Z' },
+    status: { indicator, description: 'All Systems Operational' },
+    components: [{ id: 'c1', name: 'Git Operations', status: 'operational' }],
+    incidents: [],
+    scheduled_maintenances: [],
+    ...extra,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// A small ProviderContext for driving one provider against canned answers.
+
+function fakeCtx(
+  answer: (url: string) => HttpResult | Promise<HttpResult>,
+  opts: { settings?: Partial<Settings>; pages?: Map<string, StatusPageRef | null>; signal?: AbortSignal } = {},
+) {
+  let now = T;
+  const urls: string[] = [];
+  const remembered = new Map<string, StatusPageRef | null>();
+  const http: HttpClient = {
+    getJson: async (url) => {
+      urls.push(url);
+      return answer(url);
+    },
+  };
+  const ctx: ProviderContext = {
+    http,
+    now: () => now,
+    sleep: async (ms, signal) => {
+      if (signal.aborted) throw new Error('aborted');
+      now += ms;
+    },
+    signal: opts.signal ?? new AbortController().signal,
+    settings: { ...DEFAULT_SETTINGS, ...opts.settings },
+    statusPages: {
+      get: (d) => (opts.pages?.has(d) ? opts.pages.get(d) : undefined),
+      remember: (d, p) => void remembered.set(d, p),
+    },
+  };
+  return { ctx, urls, remembered, elapsed: () => now - T };
+}
+
+const ok = (json: unknown): HttpResult => ({ ok: true, status: 200, json });
+const notFound: HttpResult = { ok: false, status: 404, reason: { code: 'http-error', detail: 'HTTP 404' } };
+const query: StatusQuery = { host: 'www.example.com', origin: 'https://www.example.com', code: 502 };
+
+// ---------------------------------------------------------------------------------------------------------------
+
+describe('check-host readNode', () => {
+  it('reads a healthy 200 as up', () => {
+    expect(readNode([[1, 0.131, 'OK', '200', '93.184.216.34']])).toEqual({ up: true });
+  });
+
+  it('reads 502 as down with its code', () => {
+    expect(readNode([[0, 0.2, 'Bad Gateway', '502', '93.184.216.34']])).toEqual({ up: false, code: 502 });
+  });
+
+  it('reads any 5xx as down whatever ok says', () => {
+    expect(readNode([[1, 0.2, 'Service Unavailable', '503']])).toEqual({ up: false, code: 503 });
+    expect(readNode([[0, 0.2, 'x', '522']])).toEqual({ up: false, code: 522 });
+  });
+
+  it('counts 3xx as up (nodes do not follow redirects)', () => {
+    expect(readNode([[1, 0.131, 'Moved Permanently', '301']])).toEqual({ up: true });
+    expect(readNode([[0, 0.131, 'Found', '302', '1.2.3.4']])).toEqual({ up: true });
+  });
+
+  it('counts 429 with ok 0 as up (the server answers)', () => {
+    expect(readNode([[0, 0.3, 'Too Many Requests', '429', '1.2.3.4']])).toEqual({ up: true });
+  });
+
+  it('reads a connection timeout row as down without a code', () => {
+    expect(readNode([[0, 10, 'Connection timed out', null, null]])).toEqual({ up: false });
+  });
+
+  it('reads a pending node (null) as not reported', () => {
+    expect(readNode(null)).toBeNull();
+  });
+
+  it('treats malformed rows as not reported', () => {
+    for (const bad of [undefined, [], [null], 'OK', 1, {}, [[]], [[2, 0.1, 'x', '200']], [['1', 0.1, 'OK', '200']], [[1, '0.1', 'OK', '200']], [[1, 0.1, 5, '200']], [[1, 0.1, 'OK', 200]], [{ ok: 1 }]]) {
+      expect(readNode(bad), JSON.stringify(bad)).toBeNull();
+    }
+  });
+
+  it('ignores extra fields in a row', () => {
+    expect(readNode([[1, 0.1, 'OK', '200', '1.2.3.4', 'extra', { x: 1 }]])).toEqual({ up: true });
+    expect(readNode([[0, 0.1, 'Bad Gateway', '502', '1.2.3.4', 'extra'], [1, 0.1, 'OK', '200']])).toEqual({ up: false, code: 502 });
+  });
+
+  it('a code that is not three digits falls back to ok', () => {
+    expect(readNode([[1, 0.1, 'OK', 'abc']])).toEqual({ up: true });
+    expect(readNode([[0, 0.1, 'weird', '5023']])).toEqual({ up: false });
+  });
+});
+
+describe('check-host voteNodes', () => {
+  const up: NodeOutcome = { up: true };
+  const d502: NodeOutcome = { up: false, code: 502 };
+  const noConn: NodeOutcome = { up: false };
+
+  it('all up → up-elsewhere', () => {
+    const r = voteNodes(Array(7).fill(up), 7, T, 'https://check-host.net/check-report/1');
+    expect(r.verdict).toBe('up-elsewhere');
+    expect(r.evidence).toEqual({ key: 'evidenceLocationsUp', subs: ['7', '7'] });
+    expect(r.locations).toEqual({ down: 0, up: 7, reported: 7, asked: 7 });
+    expect(r.link).toBe('https://check-host.net/check-report/1');
+    expect(r.reason).toBeUndefined();
+    expect(r.checkedAt).toBe(T);
+  });
+
+  it('all 502 → down-for-everyone with the common code', () => {
+    const r = voteNodes(Array(7).fill(d502), 7, T);
+    expect(r.verdict).toBe('down-for-everyone');
+    expect(r.evidence).toEqual({ key: 'evidenceLocationsDown', subs: ['7', '7', '502'] });
+    expect(r.link).toBeUndefined();
+  });
+
+  it('all timed out → down-for-everyone, "no connection"', () => {
+    const r = voteNodes(Array(5).fill(noConn), 5, T);
+    expect(r.verdict).toBe('down-for-everyone');
+    expect(r.evidence).toEqual({ key: 'evidenceLocationsNoConnection', subs: ['5', '5'] });
+  });
+
+  it('mixed → partial', () => {
+    const r = voteNodes([up, up, up, d502, d502, d502, d502], 7, T);
+    expect(r.verdict).toBe('partial');
+    expect(r.evidence).toEqual({ key: 'evidenceLocationsMixed', subs: ['4', '7', '3'] });
+  });
+
+  it('a two-thirds majority decides', () => {
+    expect(voteNodes([d502, d502, d502, d502, d502, up, up], 7, T).verdict).toBe('down-for-everyone');
+    expect(voteNodes([up, up, up, up, up, d502, d502], 7, T).verdict).toBe('up-elsewhere');
+    expect(voteNodes([up, up, d502], 3, T).verdict).toBe('up-elsewhere');
+  });
+
+  it('too few reported → unknown too-few-locations, pending ones not counted', () => {
+    const r = voteNodes([up, d502, null, null, null, null, null], 7, T);
+    expect(r.verdict).toBe('unknown');
+    expect(r.reason?.code).toBe('too-few-locations');
+    expect(r.evidence).toEqual({ key: 'evidenceTooFewLocations', subs: ['2', '7'] });
+    expect(r.locations).toEqual({ down: 1, up: 1, reported: 2, asked: 7 });
+  });
+
+  it('nobody reported → unknown, even when asked 0', () => {
+    expect(voteNodes([], 0, T).verdict).toBe('unknown');
+    expect(voteNodes([null, null], 2, T).reason?.code).toBe('too-few-locations');
+  });
+
+  it('most common down code wins the evidence', () => {
+    const r = voteNodes([d502, { up: false, code: 504 }, { up: false, code: 504 }, noConn], 4, T);
+    expect(r.evidence).toEqual({ key: 'evidenceLocationsDown', subs: ['4', '4', '504'] });
+  });
+});
+
+describe('checkHostProvider against canned answers', () => {
+  function run(results: unknown[], start: unknown = START_OK) {
+    let poll = 0;
+    const f = fakeCtx((url) => {
+      if (url.includes('/check-http?')) return ok(start);
+      if (url.includes('/check-result/')) return ok(results[Math.min(poll++, results.length - 1)]);
+      return notFound;
+    });
+    return { f, done: checkHostProvider.check(query, f.ctx) };
+  }
+
+  it('asks for the origin only, URL-encoded, with the configured node count', async () => {
+    const { f, done } = run([resultOf(Array(7).fill(row(1, '200')))]);
+    await done;
+    expect(f.urls[0]).toBe('https://check-host.net/check-http?host=https%3A%2F%2Fwww.example.com&max_nodes=7');
+    expect(f.urls[1]).toBe('https://check-host.net/check-result/806df9');
+  });
+
+  it('healthy all-200 → up-elsewhere with the report link', async () => {
+    const { report } = await run([resultOf(Array(7).fill(row(1, '200', 'OK')))]).done;
+    expect(report.verdict).toBe('up-elsewhere');
+    expect(report.locations).toEqual({ down: 0, up: 7, reported: 7, asked: 7 });
+    expect(report.link).toBe('https://check-host.net/check-report/806df9');
+  });
+
+  it('all-502 → down-for-everyone', async () => {
+    const { report } = await run([resultOf(Array(7).fill(row(0, '502', 'Bad Gateway')))]).done;
+    expect(report.verdict).toBe('down-for-everyone');
+    expect(report.evidence.subs).toEqual(['7', '7', '502']);
+  });
+
+  it('mixed → partial', async () => {
+    const { report } = await run([resultOf([row(1, '200'), row(1, '200'), row(1, '200'), row(0, '502'), row(0, '502'), row(0, '502'), row(0, '502')])]).done;
+    expect(report.verdict).toBe('partial');
+  });
+
+  it('3xx and 429 count as up', async () => {
+    const { report } = await run([resultOf([row(1, '301'), row(0, '302'), row(0, '429', 'Too Many Requests'), row(0, '429'), row(1, '200'), row(0, '429'), row(1, '308')])]).done;
+    expect(report.verdict).toBe('up-elsewhere');
+    expect(report.locations?.up).toBe(7);
+  });
+
+  it('connection timeouts count as down', async () => {
+    const timedOut = [[0, 10, 'Connection timed out', null, null]];
+    const { report } = await run([resultOf(Array(7).fill(timedOut))]).done;
+    expect(report.verdict).toBe('down-for-everyone');
+    expect(report.evidence.key).toBe('evidenceLocationsNoConnection');
+  });
+
+  it('polls while nodes are pending, then votes on what came in', async () => {
+    const partial = resultOf([row(0, '502'), row(0, '502'), null, null, null, null, null]);
+    const full = resultOf([row(0, '502'), row(0, '502'), row(0, '502'), row(0, '502'), row(0, '502'), row(0, '502'), row(1, '200')]);
+    const { f, done } = run([partial, partial, full]);
+    const { report } = await done;
+    expect(report.verdict).toBe('down-for-everyone');
+    expect(report.locations).toEqual({ down: 6, up: 1, reported: 7, asked: 7 });
+    expect(f.urls.filter((u) => u.includes('/check-result/'))).toHaveLength(3);
+  });
+
+  it('nodes that never report within the poll budget → too-few-locations, bounded number of polls', async () => {
+    const { f, done } = run([resultOf([row(0, '502'), null, null, null, null, null, null])]);
+    const { report } = await done;
+    expect(report.verdict).toBe('unknown');
+    expect(report.reason?.code).toBe('too-few-locations');
+    expect(f.elapsed()).toBeLessThanOrEqual(15_000);
+    expect(f.urls.filter((u) => u.includes('/check-result/')).length).toBeLessThanOrEqual(8);
+  });
+
+  it('malformed rows and wrong types count as not reported', async () => {
+    const { report } = await run([resultOf(['garbage', [[2]], [['1', 0, 'x', '200']], 42, row(1, '200'), row(1, '200'), row(1, '200')])]).done;
+    // 3 of 7 reported, all up: the minimum for a vote.
+    expect(report.verdict).toBe('up-elsewhere');
+    expect(report.locations).toEqual({ down: 0, up: 3, reported: 3, asked: 7 });
+  });
+
+  it('a result answer that is not an object → invalid-answer', async () => {
+    for (const bad of ['x', null, 7, true]) {
+      const { report } = await run([bad]).done;
+      expect(report.verdict, JSON.stringify(bad)).toBe('unknown');
+      expect(report.reason?.code).toBe('invalid-answer');
+    }
+  });
+
+  it('a result answer that is an array (not the documented node map) → invalid-answer, no further polls', async () => {
+    const { f, done } = run([[1, 2, 3]]);
+    const { report } = await done;
+    expect(report.verdict).toBe('unknown');
+    expect(report.reason?.code).toBe('invalid-answer');
+    expect(f.urls.filter((u) => u.includes('/check-result/'))).toHaveLength(1);
+  });
+
+  it('a start answer with an error field → invalid-answer quoting the (cleaned) error', async () => {
+    const { report } = await run([], { ok: 0, error: 'limit\u0000 exceeded\u202e' }).done;
+    expect(report.verdict).toBe('unknown');
+    expect(report.reason).toEqual({ code: 'invalid-answer', detail: 'check-host refused: limit exceeded' });
+  });
+
+  it('start answers of the wrong shape → invalid-answer, no poll', async () => {
+    for (const bad of [{ ok: true, request_id: 'a', nodes: {} }, { ok: 1, request_id: '../x', nodes: {} }, { ok: 1, request_id: 'a' }, { ok: 1, request_id: 5, nodes: {} }, [], 'x']) {
+      const { f, done } = run([], bad);
+      const { report } = await done;
+      expect(report.reason?.code, JSON.stringify(bad)).toBe('invalid-answer');
+      expect(f.urls).toHaveLength(1);
+    }
+  });
+
+  it('a start answer with no nodes → too-few-locations', async () => {
+    const { report } = await run([], { ...START_OK, nodes: {} }).done;
+    expect(report.reason?.code).toBe('too-few-locations');
+  });
+
+  it('extra fields in the start and result answers are ignored', async () => {
+    const start = { ...START_OK, extra: { deep: [1, 2] }, nodes: Object.fromEntries(NODES.map((n) => [n, ['us', 'USA', 'LA', '1.2.3.4', 'AS1', 'more']])) };
+    const result = { ...resultOf(Array(7).fill(row(1, '200'))), 'other.node.check-host.net': row(0, '502') };
+    const { report } = await run([result], start).done;
+    expect(report.verdict).toBe('up-elsewhere');
+    expect(report.locations?.asked).toBe(7);
+  });
+
+  it('a huge node map counts at most 30 nodes', async () => {
+    const nodes = Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`n${i}.node.check-host.net`, ['us']]));
+    const result = Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`n${i}.node.check-host.net`, row(0, '502')]));
+    const { report } = await run([result], { ...START_OK, nodes }).done;
+    expect(report.verdict).toBe('down-for-everyone');
+    expect(report.locations).toEqual({ down: 30, up: 0, reported: 30, asked: 30 });
+  });
+
+  it('an unsafe permanent_link is dropped', async () => {
+    const { report } = await run([resultOf(Array(7).fill(row(1, '200')))], { ...START_OK, permanent_link: 'javascript:alert(1)' }).done;
+    expect(report.verdict).toBe('up-elsewhere');
+    expect(report.link).toBeUndefined();
+  });
+
+  it('a 429 on start → rate-limited with the provider Retry-After passed on', async () => {
+    const f = fakeCtx(() => ({ ok: false, status: 429, retryAfterMs: 120_000, reason: { code: 'rate-limited', detail: 'HTTP 429' } }));
+    const out = await checkHostProvider.check(query, f.ctx);
+    expect(out.report.verdict).toBe('unknown');
+    expect(out.report.reason?.code).toBe('rate-limited');
+    expect(out.retryAfterMs).toBe(120_000);
+  });
+});
+
+describe('Statuspage summary.json (VENDORS.statuspage)', () => {
+  const read = VENDORS.find((x) => x.vendor === 'statuspage')!.read;
+
+  it('is read from /api/v2/summary.json', () => {
+    expect(VENDORS.find((x) => x.vendor === 'statuspage')!.path).toBe('/api/v2/summary.json');
+  });
+
+  it.each([
+    ['none', 'operational'],
+    ['minor', 'minor'],
+    ['major', 'major'],
+    ['critical', 'major'],
+  ])('indicator %s → %s', (indicator, state) => {
+    expect(read(statuspageSummary(indicator))).toBe(state);
+  });
+
+  it('ignores extra fields', () => {
+    expect(read(statuspageSummary('major', { extra: 1, page: { id: 'x', url: 'https://s.example', extra: true } }))).toBe('major');
+  });
+
+  it('refuses a missing page.id, a catch-all answer and wrong types', () => {
+    const noId = statuspageSummary('major');
+    delete (noId.page as Record<string, unknown>).id;
+    expect(read(noId)).toHaveProperty('invalid');
+    expect(read(statuspageSummary('major', { page: { id: '', url: 'https://x' } }))).toHaveProperty('invalid');
+    expect(read({ ok: true })).toHaveProperty('invalid');
+    expect(read(statuspageSummary('on-fire'))).toHaveProperty('invalid');
+    expect(read(statuspageSummary('none', { status: { indicator: 'none' } }))).toHaveProperty('invalid');
+    expect(read(null)).toHaveProperty('invalid');
+    expect(read('<html>')).toHaveProperty('invalid');
+  });
+
+  it('says which field was wrong', () => {
+    expect(read({ ok: true })).toEqual({ invalid: expect.stringContaining('page') });
+  });
+});
+
+describe('Instatus summary.json', () => {
+  const read = VENDORS.find((x) => x.vendor === 'instatus')!.read;
+  const page = (status: string, extra: Record<string, unknown> = {}) => ({
+    page: { name: 'Acme', url: 'https://acme.instatus.com', status },
+    activeIncidents: [],
+    activeMaintenances: [],
+    ...extra,
+  });
+
+  it('reads UP, HASISSUES, UNDERMAINTENANCE', () => {
+    expect(read(page('UP'))).toBe('operational');
+    expect(read(page('HASISSUES'))).toBe('minor');
+    expect(read(page('HASISSUES', { activeIncidents: [{ name: 'x', impact: 'MAJOROUTAGE' }] }))).toBe('major');
+    expect(read(page('UNDERMAINTENANCE'))).toBe('maintenance');
+  });
+
+  it('refuses other shapes', () => {
+    expect(read(page('DOWN'))).toHaveProperty('invalid');
+    expect(read({ ok: true })).toHaveProperty('invalid');
+    expect(read(statuspageSummary('none'))).toHaveProperty('invalid');
+  });
+});
+
+describe('Better Stack index.json', () => {
+  const read = VENDORS.find((x) => x.vendor === 'betterstack')!.read;
+  const doc = (s: unknown) => ({ data: { id: '1', type: 'status_page', attributes: { company_name: 'Acme', aggregate_state: s } }, included: [] });
+
+  it('reads the aggregate state', () => {
+    expect(read(doc('operational'))).toBe('operational');
+    expect(read(doc('degraded'))).toBe('minor');
+    expect(read(doc('downtime'))).toBe('major');
+    expect(read(doc('maintenance'))).toBe('maintenance');
+  });
+
+  it('refuses other shapes', () => {
+    expect(read(doc('down'))).toHaveProperty('invalid');
+    expect(read(doc(1))).toHaveProperty('invalid');
+    expect(read({ data: [] })).toHaveProperty('invalid');
+    expect(read({ ok: true })).toHaveProperty('invalid');
+  });
+});
+
+describe('pageReport', () => {
+  it('an operational site page is no evidence either way', () => {
+    const r = pageReport('statusPage', 'operational', 'status.example.com', 'https://status.example.com', T);
+    expect(r.verdict).toBe('unknown');
+    expect(r.reason?.code).toBe('no-signal');
+    expect(r.evidence).toEqual({ key: 'evidencePageOperational', subs: ['status.example.com'] });
+    expect(r.link).toBe('https://status.example.com');
+  });
+
+  it('minor → partial, major and maintenance → down', () => {
+    expect(pageReport('statusPage', 'minor', 'l', 'https://l', T).verdict).toBe('partial');
+    expect(pageReport('statusPage', 'major', 'l', 'https://l', T)).toEqual({
+      provider: 'statusPage',
+      verdict: 'down-for-everyone',
+      evidence: { key: 'evidencePageMajor', subs: ['l'] },
+      link: 'https://l',
+      checkedAt: T,
+    });
+    expect(pageReport('statusPage', 'maintenance', 'l', 'https://l', T).verdict).toBe('down-for-everyone');
+  });
+
+  it("Cloudflare's minor incident says nothing about this site", () => {
+    expect(pageReport('cdnStatus', 'minor', 'Cloudflare', 'https://c', T).verdict).toBe('unknown');
+    expect(pageReport('cdnStatus', 'major', 'Cloudflare', 'https://c', T).verdict).toBe('down-for-everyone');
+    expect(pageReport('cdnStatus', 'major', 'Cloudflare', 'https://c', T).evidence.key).toBe('evidenceCdnMajor');
+  });
+});
+
+describe('statusPageCandidates', () => {
+  it('fills {domain} and {name} from the registrable domain, drops trailing slashes and duplicates', () => {
+    expect(statusPageCandidates('api.github.com', ['https://status.{domain}/', 'https://{name}status.com', 'https://{name}.statuspage.io', 'https://status.{domain}'])).toEqual({
+      domain: 'github.com',
+      bases: ['https://status.github.com', 'https://githubstatus.com', 'https://github.statuspage.io'],
+    });
+  });
+
+  it('is null for an IP or bare suffix', () => {
+    expect(statusPageCandidates('8.8.8.8', ['https://status.{domain}'])).toBeNull();
+    expect(statusPageCandidates('co.uk', ['https://status.{domain}'])).toBeNull();
+  });
+});
+
+describe('statusPageProvider discovery', () => {
+  it('accepts the first candidate that answers a vendor shape, remembers it, and ignores catch-all answers', async () => {
+    const f = fakeCtx((url) => {
+      if (url === 'https://status.example.com/api/v2/summary.json') return ok({ ok: true }); // catch-all
+      if (url === 'https://status.example.com/summary.json') return ok({ ok: true });
+      if (url === 'https://status.example.com/index.json') return ok('<html>');
+      if (url === 'https://examplestatus.com/api/v2/summary.json') return ok(statuspageSummary('major'));
+      return notFound;
+    });
+    const { report } = await statusPageProvider.check(query, f.ctx);
+    expect(report.verdict).toBe('down-for-everyone');
+    expect(report.link).toBe('https://examplestatus.com');
+    expect(report.evidence).toEqual({ key: 'evidencePageMajor', subs: ['examplestatus.com'] });
+    expect(f.remembered.get('example.com')).toEqual({ base: 'https://examplestatus.com', vendor: 'statuspage' });
+  });
+
+  it('a remembered page is read directly; a remembered "none" asks nothing', async () => {
+    const f = fakeCtx((url) => (url === 'https://s.example/summary.json' ? ok({ page: { name: 'A', url: 'https://s.example', status: 'HASISSUES' } }) : notFound), {
+      pages: new Map([['example.com', { base: 'https://s.example', vendor: 'instatus' }]]),
+    });
+    expect((await statusPageProvider.check(query, f.ctx)).report.verdict).toBe('partial');
+    expect(f.urls).toEqual(['https://s.example/summary.json']);
+
+    const g = fakeCtx(() => notFound, { pages: new Map([['example.com', null]]) });
+    const { report } = await statusPageProvider.check(query, g.ctx);
+    expect(g.urls).toEqual([]);
+    expect(report.reason?.code).toBe('no-status-page');
+  });
+
+  it('nothing anywhere → no-status-page, remembered as none', async () => {
+    const f = fakeCtx(() => notFound);
+    const { report } = await statusPageProvider.check(query, f.ctx);
+    expect(report.verdict).toBe('unknown');
+    expect(report.reason?.code).toBe('no-status-page');
+    expect(f.remembered.get('example.com')).toBeNull();
+    expect(f.urls).toHaveLength(9); // 3 candidates × 3 vendors
+  });
+});
+
+describe('cdnStatusProvider (Cloudflare status.json)', () => {
+  const cf = { ...query, code: 522, gateway: { server: 'cloudflare', cfRay: '8a1b2c3d4e5f-LHR' } };
+  const statusJson = (indicator: unknown, extra: Record<string, unknown> = {}) => ({
+    page: { id: 'yh6f0r4529hb', name: 'Cloudflare', url: 'https://www.cloudflarestatus.com', time_zone: 'Etc/UTC', updated_at: '2023-09-26T07:51:43.965Z' },
+    status: { indicator, description: 'x' },
+    ...extra,
+  });
+
+  it('applies only when Cloudflare answered', () => {
+    expect(cdnStatusProvider.applies(cf, DEFAULT_SETTINGS)).toBe(true);
+    expect(cdnStatusProvider.applies({ ...query, gateway: { cfRay: 'abc' } }, DEFAULT_SETTINGS)).toBe(true);
+    expect(cdnStatusProvider.applies({ ...query, gateway: { server: ' CloudFlare ' } }, DEFAULT_SETTINGS)).toBe(true);
+    expect(cdnStatusProvider.applies({ ...query, gateway: { server: 'nginx' } }, DEFAULT_SETTINGS)).toBe(false);
+    expect(cdnStatusProvider.applies(query, DEFAULT_SETTINGS)).toBe(false);
+  });
+
+  it.each([
+    ['none', 'unknown'],
+    ['minor', 'unknown'],
+    ['major', 'down-for-everyone'],
+    ['critical', 'down-for-everyone'],
+  ])('indicator %s → %s, from the fixed URL', async (indicator, verdict) => {
+    const f = fakeCtx(() => ok(statusJson(indicator, { extra: [1] })));
+    const { report } = await cdnStatusProvider.check(cf, f.ctx);
+    expect(report.provider).toBe('cdnStatus');
+    expect(report.verdict).toBe(verdict);
+    expect(f.urls).toEqual(['https://www.cloudflarestatus.com/api/v2/status.json']);
+  });
+
+  it('refuses a catch-all, a missing page.id, a wrong indicator', async () => {
+    for (const bad of [{ ok: true }, { status: { indicator: 'major' } }, statusJson('broken'), statusJson(3)]) {
+      const f = fakeCtx(() => ok(bad));
+      const { report } = await cdnStatusProvider.check(cf, f.ctx);
+      expect(report.verdict, JSON.stringify(bad)).toBe('unknown');
+      expect(report.reason?.code).toBe('invalid-answer');
+    }
+  });
+});
+
+describe('custom endpoint: Uptime Kuma', () => {
+  const kuma = (lists: Record<string, unknown[]>) => ({ heartbeatList: lists, uptimeList: { '1_24': 0.99 } });
+  const beat = (status: unknown) => ({ status, time: '2024-01-01 00:00:00', msg: '', ping: 20 });
+
+  it('all up, all down, mixed', () => {
+    expect(readMonitors('uptime-kuma', kuma({ 1: [beat(0), beat(1)], 2: [beat(1)] }))).toEqual({ up: 2, down: 0 });
+    expect(readMonitors('uptime-kuma', kuma({ 1: [beat(1), beat(0)], 2: [beat(0)] }))).toEqual({ up: 0, down: 2 });
+    expect(readMonitors('uptime-kuma', kuma({ 1: [beat(1)], 2: [beat(0)], 3: [beat(1)] }))).toEqual({ up: 2, down: 1 });
+  });
+
+  it('pending is not counted; maintenance counts as down', () => {
+    expect(readMonitors('uptime-kuma', kuma({ 1: [beat(2)], 2: [] }))).toEqual({ up: 0, down: 0 });
+    expect(readMonitors('uptime-kuma', kuma({ 1: [beat(3)], 2: [beat(1)] }))).toEqual({ up: 1, down: 1 });
+  });
+
+  it('wrong types are invalid', () => {
+    expect(readMonitors('uptime-kuma', kuma({ 1: [beat('1')] }))).toHaveProperty('invalid');
+    expect(readMonitors('uptime-kuma', kuma({ 1: [beat(4)] }))).toHaveProperty('invalid');
+    expect(readMonitors('uptime-kuma', { ok: true })).toHaveProperty('invalid');
+    expect(readMonitors('uptime-kuma', [])).toHaveProperty('invalid');
+    expect(readMonitors('uptime-kuma', { heartbeatList: 'x' })).toHaveProperty('invalid');
+  });
+
+  it('a heartbeatList that is an array (not the documented map) is invalid', () => {
+    expect(readMonitors('uptime-kuma', { heartbeatList: [] })).toHaveProperty('invalid');
+    expect(readMonitors('uptime-kuma', { heartbeatList: [[{ status: 1 }]] })).toHaveProperty('invalid');
+  });
+});
+
+describe('custom endpoint: Gatus', () => {
+  const ep = (name: string, ...success: boolean[]) => ({
+    name,
+    group: 'core',
+    key: `core_${name}`,
+    results: success.map((s, i) => ({ status: s ? 200 : 502, success: s, timestamp: `2024-01-01T00:0${i}:00Z`, duration: 1000 })),
+  });
+
+  it('all up, all down, mixed (latest result counts)', () => {
+    expect(readMonitors('gatus', [ep('a', false, true), ep('b', true)])).toEqual({ up: 2, down: 0 });
+    expect(readMonitors('gatus', [ep('a', true, false), ep('b', false)])).toEqual({ up: 0, down: 2 });
+    expect(readMonitors('gatus', [ep('a', true), ep('b', false)])).toEqual({ up: 1, down: 1 });
+  });
+
+  it('no results yet is not counted', () => {
+    expect(readMonitors('gatus', [ep('a')])).toEqual({ up: 0, down: 0 });
+    expect(readMonitors('gatus', [])).toEqual({ up: 0, down: 0 });
+  });
+
+  it('wrong types are invalid', () => {
+    expect(readMonitors('gatus', [{ name: 'a', results: [{ success: 'true' }] }])).toHaveProperty('invalid');
+    expect(readMonitors('gatus', { results: [] })).toHaveProperty('invalid');
+    expect(readMonitors('gatus', [{ name: 'a' }])).toHaveProperty('invalid');
+    expect(readMonitors('gatus', null)).toHaveProperty('invalid');
+  });
+});
+
+describe('monitorsReport', () => {
+  it('maps counts to verdicts', () => {
+    expect(monitorsReport({ up: 3, down: 0 }, 'k.example', T).verdict).toBe('up-elsewhere');
+    expect(monitorsReport({ up: 0, down: 2 }, 'k.example', T).verdict).toBe('down-for-everyone');
+    expect(monitorsReport({ up: 1, down: 2 }, 'k.example', T)).toEqual({
+      provider: 'custom',
+      verdict: 'partial',
+      evidence: { key: 'evidenceMonitors', subs: ['k.example', '2', '3'] },
+      checkedAt: T,
+    });
+    const none = monitorsReport({ up: 0, down: 0 }, 'k.example', T);
+    expect(none.verdict).toBe('unknown');
+    expect(none.reason?.code).toBe('no-signal');
+  });
+
+  it('customEndpointProvider: maintenance-only Kuma page → down, wrong types → invalid-answer', async () => {
+    const settings = { customEndpoint: { template: 'https://kuma.example/api/status-page/heartbeat/{host}', format: 'uptime-kuma' as const } };
+    const f = fakeCtx(() => ok({ heartbeatList: { 1: [{ status: 3 }] }, uptimeList: {} }), { settings });
+    expect((await customEndpointProvider.check(query, f.ctx)).report.verdict).toBe('down-for-everyone');
+    expect(f.urls).toEqual(['https://kuma.example/api/status-page/heartbeat/www.example.com']);
+    const g = fakeCtx(() => ok({ heartbeatList: { 1: [{ status: 'up' }] } }), { settings });
+    expect((await customEndpointProvider.check(query, g.ctx)).report.reason?.code).toBe('invalid-answer');
+  });
+});
+
+describe('combineVerdicts', () => {
+  const of = (...vs: Verdict[]) => combineVerdicts(vs.map((verdict) => ({ verdict })));
+  it('combines', () => {
+    expect(of()).toBe('unknown');
+    expect(of('unknown', 'unknown')).toBe('unknown');
+    expect(of('down-for-everyone', 'unknown')).toBe('down-for-everyone');
+    expect(of('up-elsewhere', 'unknown', 'up-elsewhere')).toBe('up-elsewhere');
+    expect(of('up-elsewhere', 'down-for-everyone')).toBe('partial');
+    expect(of('partial')).toBe('partial');
+    expect(of('partial', 'up-elsewhere')).toBe('partial');
+    expect(of('unknown', 'partial', 'down-for-everyone')).toBe('partial');
+  });
+});
+
+describe('readGateway', () => {
+  it('Cloudflare 52x → cdn-origin-failed', () => {
+    for (const code of [520, 521, 522, 523, 524, 525, 526, 527]) {
+      const r = readGateway({ code, gateway: { server: 'cloudflare', cfRay: '8a-LHR' } }, T);
+      expect(r.hint, String(code)).toBe('cdn-origin-failed');
+      expect(r.evidence).toEqual({ key: 'evidenceCloudflareOrigin', subs: [String(code)] });
+      expect(r.verdict).toBe('unknown');
+      expect(r.reason?.code).toBe('no-signal');
+      expect(r.provider).toBe('gateway');
+      expect(r.checkedAt).toBe(T);
+    }
+  });
+
+  it('Cloudflare 502 → site-gateway (Cloudflare itself answered)', () => {
+    const r = readGateway({ code: 502, gateway: { server: 'cloudflare', cfRay: '8a-LHR' } }, T);
+    expect(r.hint).toBe('site-gateway');
+    expect(r.evidence).toEqual({ key: 'evidenceSiteGateway', subs: ['Cloudflare', '502'] });
+    expect(readGateway({ code: 528, gateway: { cfRay: 'x' } }, T).hint).toBe('site-gateway');
+  });
+
+  it('nginx and awselb/2.0 → site-gateway naming the server', () => {
+    expect(readGateway({ code: 502, gateway: { server: 'nginx' } }, T).evidence).toEqual({ key: 'evidenceSiteGateway', subs: ['nginx', '502'] });
+    const elb = readGateway({ code: 504, gateway: { server: 'awselb/2.0', via: '1.1 proxy' } }, T);
+    expect(elb.hint).toBe('site-gateway');
+    expect(elb.evidence).toEqual({ key: 'evidenceSiteGateway', subs: ['awselb/2.0', '504'] });
+  });
+
+  it('via only → user-proxy', () => {
+    const r = readGateway({ code: 503, gateway: { via: '1.1 squid.corp.example' } }, T);
+    expect(r.hint).toBe('user-proxy');
+    expect(r.evidence).toEqual({ key: 'evidenceProxy', subs: ['1.1 squid.corp.example', '503'] });
+  });
+
+  it('nothing → no hint', () => {
+    const r = readGateway({ code: 502 }, T);
+    expect(r.hint).toBeUndefined();
+    expect(r.evidence).toEqual({ key: 'evidenceNoServer', subs: ['502'] });
+    expect(readGateway({ code: 502, gateway: { server: '   ', via: '' } }, T).hint).toBeUndefined();
+    expect(readGateway({}, T).evidence).toEqual({ key: 'evidenceNoServer', subs: [''] });
+  });
+
+  it('cleans control and bidi characters in header values and caps them', () => {
+    const r = readGateway({ code: 502, gateway: { server: 'nginx\u0000\r\nX-Evil:\u202e 1\u0085' } }, T);
+    expect(r.evidence.subs).toEqual(['nginx X-Evil: 1', '502']);
+    const v = readGateway({ code: 502, gateway: { via: `\u0007${'p'.repeat(500)}` } }, T);
+    expect(v.evidence.subs![0]).toBe('p'.repeat(60));
+  });
+});
+
+describe('cleanText, safeLink, unknownReport', () => {
+  it('cleanText strips controls, collapses space, caps', () => {
+    expect(cleanText('  a\u0000\u0001b\t\nc\u2028d\u2066e  ')).toBe('a b c d e');
+    expect(cleanText('x'.repeat(500))).toHaveLength(120);
+    expect(cleanText('abcdef', 3)).toBe('abc');
+  });
+
+  it('safeLink keeps http(s) links', () => {
+    expect(safeLink('https://check-host.net/check-report/806df9')).toBe('https://check-host.net/check-report/806df9');
+    expect(safeLink('HTTP://Example.COM')).toBe('http://example.com/');
+  });
+
+  it('safeLink refuses javascript:, data:, credentials, relative and odd input', () => {
+    for (const bad of [
+      'javascript:alert(1)',
+      'JavaScript:alert(document.cookie)',
+      ' javascript:alert(1)',
+      'data:text/html,<script>alert(1)</script>',
+      'https://user:pw@check-host.net/',
+      'https://user@check-host.net/',
+      'https://:pw@check-host.net/',
+      'file:///etc/passwd',
+      'ftp://example.com/',
+      '/check-report/1',
+      '//evil.example/x',
+      '',
+      `https://example.com/${'a'.repeat(2000)}`,
+      null,
+      42,
+      { href: 'https://x' },
+    ]) {
+      expect(safeLink(bad), JSON.stringify(bad)).toBeUndefined();
+    }
+  });
+
+  it('unknownReport cleans and caps the detail and derives the evidence key', () => {
+    const r = unknownReport('checkHost', { code: 'too-few-locations', detail: `a\u0000b${'x'.repeat(400)}` }, T);
+    expect(r.verdict).toBe('unknown');
+    expect(r.evidence).toEqual({ key: 'reason_too_few_locations' });
+    expect(r.reason!.detail.startsWith('a b')).toBe(true);
+    expect(r.reason!.detail).toHaveLength(300);
+  });
+});

@@ -22,6 +22,8 @@ export default defineConfig({
       // The JSON schema store is out of reach offline; `web-ext lint` validates the Firefox build instead.
       skipManifestValidation: true,
       disableAutoLaunch: true,
+      // Pages the manifest does not name: the background opens the onboarding page after install.
+      additionalInputs: ['extension/onboarding/index.html'],
     }),
   ],
 });

@@ -1,0 +1,41 @@
+/** Onboarding entry, opened by the background after install: renders {@link OnboardingView} over the stored settings. */
+import { render } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import browser from 'webextension-polyfill';
+import { hasDataConsent, requestDataConsent, withdrawDataConsent } from '../shared/data-consent';
+import { t } from '../shared/i18n';
+import { createSettingsStore, type PageSettings, type SettingsPatch, type SettingsStore } from '../shared/settings-store';
+import { OnboardingView } from './onboarding-view';
+
+function App({ store }: { store: SettingsStore }) {
+  const [state, setState] = useState<PageSettings | null>(null);
+
+  useEffect(() => {
+    const reload = () => void store.load().then(setState, (err: unknown) => console.error('onboarding: cannot read settings', err));
+    reload();
+    return store.watch(reload);
+  }, [store]);
+
+  if (state === null) return null;
+
+  const onChange = async (patch: SettingsPatch) => {
+    await store.save(patch);
+    setState((s) => (s === null ? s : { ...s, settings: { ...s.settings, ...patch } }));
+    if (patch.statusAutoCheck === false) await withdrawDataConsent();
+  };
+
+  return (
+    <OnboardingView
+      settings={state.settings}
+      managed={state.managed}
+      t={t}
+      onChange={onChange}
+      requestDataConsent={requestDataConsent}
+      openOptions={() => void browser.runtime.openOptionsPage()}
+    />
+  );
+}
+
+document.title = t('onboardingTitle');
+const root = document.getElementById('app');
+if (root) render(<App store={createSettingsStore({ storage: browser.storage, hasDataConsent })} />, root);

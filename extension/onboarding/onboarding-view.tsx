@@ -1,0 +1,109 @@
+/**
+ * The page opened once after install: what the extension does, and the one question it must ask, whether automatic
+ * "down for everyone?" checks may send site addresses to the services listed. Pure over its props.
+ */
+import { useState } from 'preact/hooks';
+import type { JSX } from 'preact';
+import type { Settings } from '../../src/settings/settings';
+import type { SettingKey, SettingsPatch } from '../shared/settings-store';
+import { StatusConsent, type Translate } from '../shared/status-consent';
+
+export interface OnboardingViewProps {
+  readonly settings: Settings;
+  /** Fields set by an administrator; when `statusAutoCheck` is one, the page does not ask. */
+  readonly managed: ReadonlySet<SettingKey>;
+  readonly t: Translate;
+  /** Stores the changed fields; rejects when the browser refused to store them. */
+  readonly onChange: (patch: SettingsPatch) => Promise<void>;
+  /** The browser's data consent (Firefox), asked on "Turn on"; see `data-consent.ts`. */
+  readonly requestDataConsent: () => Promise<boolean>;
+  readonly openOptions: () => void;
+}
+
+type Outcome = 'on' | 'off' | 'denied' | { readonly error: string };
+
+export function OnboardingView({ settings, managed, t, onChange, requestDataConsent, openOptions }: OnboardingViewProps) {
+  const [outcome, setOutcome] = useState<Outcome | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const store = async (on: boolean) => {
+    try {
+      await onChange({ statusAutoCheck: on });
+      setOutcome(on ? 'on' : 'off');
+    } catch (err) {
+      setOutcome({ error: err instanceof Error ? err.message : String(err) });
+    }
+  };
+
+  const accept = () => {
+    // First and synchronously: Firefox shows its consent prompt only while the click is being handled.
+    const granted = requestDataConsent();
+    setBusy(true);
+    void granted
+      .catch(() => false)
+      .then(async (ok) => {
+        if (ok) await store(true);
+        else setOutcome('denied');
+      })
+      .finally(() => setBusy(false));
+  };
+
+  const decline = () => {
+    setBusy(true);
+    void store(false).finally(() => setBusy(false));
+  };
+
+  const onOptions = (e: JSX.TargetedMouseEvent<HTMLAnchorElement>) => {
+    e.preventDefault();
+    openOptions();
+  };
+
+  const locked = managed.has('statusAutoCheck');
+  return (
+    <>
+      <h1>{t('onboardingTitle')}</h1>
+      <p>{t('onboardingIntro')}</p>
+      <p>{t('onboardingNoForms')}</p>
+
+      <section aria-labelledby="consent-heading">
+        <h2 id="consent-heading">{t('onboardingConsentTitle')}</h2>
+        <StatusConsent settings={settings} t={t}>
+          {locked ? (
+            <p class="managed" data-testid="consent-managed">
+              {t(settings.statusAutoCheck ? 'onboardingManagedOn' : 'onboardingManagedOff')}
+            </p>
+          ) : (
+            <div class="actions">
+              <button type="button" data-testid="consent-accept" disabled={busy} onClick={accept}>
+                {t('consentAccept')}
+              </button>
+              <button type="button" class="secondary" data-testid="consent-decline" disabled={busy} onClick={decline}>
+                {t('consentDecline')}
+              </button>
+            </div>
+          )}
+        </StatusConsent>
+        <p role="status" aria-live="polite" data-testid="consent-result" class={typeof outcome === 'object' && outcome !== null ? 'error' : ''}>
+          {outcome !== null && (
+            <>
+              {outcomeText(outcome, t)} {t('onboardingChangeLater')}
+            </>
+          )}
+        </p>
+      </section>
+
+      <p>
+        <a href="../options/index.html" data-testid="open-options" onClick={onOptions}>
+          {t('onboardingOpenOptions')}
+        </a>
+      </p>
+    </>
+  );
+}
+
+function outcomeText(outcome: Outcome, t: Translate): string {
+  if (outcome === 'on') return t('onboardingChoseOn');
+  if (outcome === 'off') return t('onboardingChoseOff');
+  if (outcome === 'denied') return t('consentDenied');
+  return t('onboardingSaveFailed', [outcome.error]);
+}

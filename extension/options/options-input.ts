@@ -1,0 +1,103 @@
+/**
+ * Reading what the user typed on the options page. Pure: no browser, no DOM. Each reader either gives a value the
+ * settings schema accepts, or says what is wrong, so an invalid entry is never stored.
+ */
+import { isEndpointUrl, type CustomEndpoint, type CustomEndpointFormat } from '../../src/settings/settings';
+
+/** Longest URL template the settings schema keeps (`endpointUrl` in settings.ts); a longer one would be dropped on load. */
+const MAX_TEMPLATE_LENGTH = 500;
+
+export type CustomEndpointProblem = 'empty' | 'invalid' | 'too-long' | 'placeholder-in-host';
+
+export type CustomEndpointInput =
+  | {
+      readonly ok: true;
+      readonly endpoint: CustomEndpoint;
+      /** `scheme://host` of the server contacted, for people. */
+      readonly origin: string;
+      /**
+       * The host permission to hold for it. Without the port: match patterns take none in Firefox (MDN, "Match
+       * patterns"), and in Chrome a pattern without a port matches every port.
+       */
+      readonly pattern: string;
+    }
+  | { readonly ok: false; readonly problem: CustomEndpointProblem };
+
+/**
+ * Checks a custom endpoint as typed.
+ *
+ * @param template - an http(s) URL in which `{host}` stands for the site's host name
+ */
+export function readCustomEndpoint(template: string, format: CustomEndpointFormat): CustomEndpointInput {
+  const trimmed = template.trim();
+  if (trimmed === '') return { ok: false, problem: 'empty' };
+  if (trimmed.length > MAX_TEMPLATE_LENGTH) return { ok: false, problem: 'too-long' };
+  if (!isEndpointUrl(trimmed)) return { ok: false, problem: 'invalid' };
+  // The server must be fixed: the consent text names it, and the host permission is asked for it. A placeholder in
+  // the server's name would make it a different, unnamed server for every site.
+  const authority = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(trimmed)?.[1] ?? '';
+  if (/[{}]/.test(authority)) return { ok: false, problem: 'placeholder-in-host' };
+  const url = new URL(trimmed.replace(/\{(host|domain|name)\}/g, 'placeholder'));
+  return {
+    ok: true,
+    endpoint: { template: trimmed, format },
+    origin: url.origin,
+    pattern: `${url.protocol}//${url.hostname}/*`,
+  };
+}
+
+/** Longest never-retry list the settings schema keeps. */
+const MAX_HOSTS = 500;
+/** What the settings schema accepts as one never-retry entry (after lower-casing). */
+const HOST_PATTERN = /^[a-z0-9.\-:[\]]+$/;
+
+/**
+ * Reads the never-retry list, one host per line. Blank lines are skipped; a pasted address (`https://example.com/a`)
+ * gives its host name; an international name is stored in the punycode form the browser reports hosts in.
+ *
+ * @returns the host names (deduplicated, in order) and the lines that are not host names
+ */
+export function readHostList(text: string): { hosts: string[]; invalid: string[] } {
+  const hosts: string[] = [];
+  const invalid: string[] = [];
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (line === '') continue;
+    const host = hostOf(line);
+    if (host === null) invalid.push(line);
+    else if (!hosts.includes(host)) hosts.push(host);
+  }
+  if (hosts.length > MAX_HOSTS) invalid.push(...hosts.splice(MAX_HOSTS));
+  return { hosts, invalid };
+}
+
+function hostOf(line: string): string | null {
+  let host: string;
+  try {
+    host = new URL(line.includes('://') ? line : `http://${line}`).hostname;
+  } catch {
+    return null;
+  }
+  host = host.toLowerCase().replace(/\.$/, '');
+  return host.length > 0 && host.length <= 253 && HOST_PATTERN.test(host) ? host : null;
+}
+
+/**
+ * Reads the number of visible retries.
+ *
+ * @returns the count (0 to 20, the schema's range), or `null` when the text is not a whole number in that range
+ */
+export function readRetries(text: string): number | null {
+  if (!/^\s*\d{1,2}\s*$/.test(text)) return null;
+  const n = Number(text);
+  return n >= 0 && n <= 20 ? n : null;
+}
+
+/** The codes the options page offers: the default set (see `DEFAULT_GATEWAY_CODES`). */
+export const OFFERED_CODES: readonly number[] = [502, 503, 504, 520, 521, 522, 523, 524];
+
+/** `codes` with `code` turned on or off; codes the page does not offer (set by policy or an older version) are kept. */
+export function toggleCode(codes: readonly number[], code: number, on: boolean): number[] {
+  const rest = codes.filter((c) => c !== code);
+  return (on ? [...rest, code] : rest).sort((a, b) => a - b);
+}

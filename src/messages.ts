@@ -5,6 +5,19 @@
  */
 import * as v from 'valibot';
 import type { Incident, SubresourceError, TabEntry } from './recovery/incident-machine';
+import type { StatusReport } from './status/verdict';
+
+/** What the popup shows about "down for everyone, or just me?" for the tab's site. */
+export interface StatusView {
+  /** The latest answer for the site's host (possibly stale: see its `checkedAt`), or `null`. */
+  readonly report: StatusReport | null;
+  /** A check of the host is under way. */
+  readonly checking: boolean;
+  /** The user has switched automatic checks on. */
+  readonly autoCheck: boolean;
+  /** The host is private (localhost, LAN, ...) and is never sent to a status provider. */
+  readonly privateHost: boolean;
+}
 
 /** What the popup shows for one tab. */
 export interface TabView {
@@ -15,12 +28,16 @@ export interface TabView {
   /** The background's clock when it answered, epoch ms (the popup's countdown starts from it). */
   readonly now: number;
   readonly maxVisibleRetries: number;
+  /** The status check for the incident's site; `null` when the tab has no incident. */
+  readonly status: StatusView | null;
 }
 
 export interface ProtocolMap {
   getTabView: { request: { tabId: number }; response: TabView };
   retryNow: { request: { tabId: number }; response: { ok: boolean } };
   stopRetrying: { request: { incidentId: string }; response: { ok: boolean } };
+  /** The user clicked "Check now": consent for this one check of the tab's incident site. */
+  checkStatus: { request: { tabId: number }; response: { report: StatusReport | null } };
 }
 
 export type MessageType = keyof ProtocolMap;
@@ -40,6 +57,7 @@ const REQUEST_SCHEMAS = {
   getTabView: v.object({ tabId }),
   retryNow: v.object({ tabId }),
   stopRetrying: v.object({ incidentId: v.pipe(v.string(), v.maxLength(200)) }),
+  checkStatus: v.object({ tabId }),
 } satisfies { [K in MessageType]: v.GenericSchema<unknown, Request<K>> };
 
 /**

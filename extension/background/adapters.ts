@@ -120,17 +120,20 @@ export function createBrowserEffects(): RecoveryEffects {
         await browser.notifications.clear(id);
         return;
       }
+      const title = renderText(text.title);
+      const message = text.verdict === undefined ? renderText(text.message) : `${renderText(text.message)}\n${renderText(text.verdict)}`;
       await showNotification(
         id,
         {
           type: 'basic',
           iconUrl: browser.runtime.getURL('icons/icon-128.png'),
-          title: renderText(text.title),
-          message: renderText(text.message),
+          title,
+          message,
           ...(text.canStop && supportsNotificationButtons() ? { buttons: [{ title: t('notifStopButton') }] } : {}),
         },
         phaseChanged,
       );
+      await recordNotice({ id, title, message, at: Date.now() });
     },
 
     async badge(tabId: number, view: BadgeView | null): Promise<void> {
@@ -142,6 +145,39 @@ export function createBrowserEffects(): RecoveryEffects {
       }
     },
   };
+}
+
+/** The latest words each incident's notification showed, newest last. */
+export interface Notice {
+  readonly id: string;
+  readonly title: string;
+  readonly message: string;
+  /** Epoch ms. */
+  readonly at: number;
+}
+
+const NOTICES_KEY = 'notices';
+/** Notices kept, at most. */
+const MAX_NOTICES = 20;
+
+/**
+ * Keeps what each notification last said in `storage.session`. Headless Firefox closes a notification the moment it
+ * is shown and neither browser can read a shown notification's text back (Chromium's `getAll` gives ids only), so
+ * this is the one place the exact words can be checked, by the e2e suite and later the incident history.
+ */
+function recordNotice(notice: Notice): Promise<void> {
+  // Notifications are drawn concurrently; one read-modify-write at a time keeps every record.
+  const run = noticeQueue.then(() => writeNotice(notice));
+  noticeQueue = run.catch(() => undefined);
+  return run;
+}
+let noticeQueue: Promise<unknown> = Promise.resolve();
+
+async function writeNotice(notice: Notice): Promise<void> {
+  const got = await browser.storage.session.get(NOTICES_KEY);
+  const list = Array.isArray(got[NOTICES_KEY]) ? (got[NOTICES_KEY] as Notice[]) : [];
+  const next = [...list.filter((n) => n.id !== notice.id), notice].slice(-MAX_NOTICES);
+  await browser.storage.session.set({ [NOTICES_KEY]: next });
 }
 
 /**

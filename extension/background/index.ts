@@ -12,10 +12,28 @@ import { createBrowserEffects, createSessionStateStore, createSettingsSource, cr
 import { isOnline } from './quirks';
 import { createRecoveryService, type RequestError, type RequestStart } from './recovery-service';
 import type { CompletedRequest } from '../../src/recovery/classify';
+import type { Incident } from '../../src/recovery/incident-machine';
+import type { StatusView } from '../../src/messages';
+import { createStatusChecker } from '../../src/status/checker';
+import { isPrivateHost } from '../../src/status/host';
+import { createBrowserHttpClient, createSessionMemoryStore, isIncognitoTab } from './status-adapters';
+import { hasDataConsent } from '../shared/data-consent';
 
 const log = console;
 const settings = createSettingsSource(log);
 const ownOrigin = browser.runtime.getURL('').replace(/\/$/, '');
+
+const checker = createStatusChecker({
+  http: createBrowserHttpClient(),
+  now: Date.now,
+  // On Firefox, automatic checks also need the browser's own data consent, which the user may have revoked.
+  settings: async () => {
+    const s = await settings.get();
+    return s.statusAutoCheck && !(await hasDataConsent()) ? { ...s, statusAutoCheck: false } : s;
+  },
+  store: createSessionMemoryStore(),
+  log,
+});
 
 const service = createRecoveryService({
   now: Date.now,
@@ -27,10 +45,12 @@ const service = createRecoveryService({
   isOnline,
   ownOrigins: [ownOrigin],
   describe: {
-    incident: (incident, now, max) => describeIncident(incident, now, max, renderText),
+    incident: (incident, now, max, status) => describeIncident(incident, now, max, renderText, status),
     badge: (state, tabId) => describeBadge(state.tabs[String(tabId)], incidentForTab(state, tabId)),
   },
   log,
+  onIncidentOpened: (incident, tabIds) => void checkStatus(incident, tabIds[0], 'auto'),
+  statusOf: (host) => checker.latest(host),
 });
 
 const ALL_URLS = { urls: ['<all_urls>'] };
@@ -87,7 +107,11 @@ browser.runtime.onMessage.addListener((message: unknown, sender: browser.Runtime
 });
 
 browser.runtime.onStartup.addListener(() => void service.wake());
-browser.runtime.onInstalled.addListener(() => void service.wake());
+browser.runtime.onInstalled.addListener((details) => {
+  void service.wake();
+  // The consent to status checks is asked for once, on install, on a page that says exactly what is sent.
+  if (details.reason === 'install') void browser.tabs.create({ url: browser.runtime.getURL('extension/onboarding/index.html') });
+});
 
 // Warm the settings cache before the first event needs it.
 void settings.get().catch(() => undefined);
@@ -96,7 +120,15 @@ void service.wake();
 
 /** One handler per message type; {@link ProtocolMap} types each request and response. */
 const handlers: { [K in MessageType]: (request: Request<K>) => Promise<Response<K>> } = {
-  getTabView: ({ tabId }) => service.tabView(tabId),
+  getTabView: async ({ tabId }) => {
+    const view = await service.tabView(tabId);
+    return { ...view, status: view.incident === null ? null : await statusView(view.incident.incident.host) };
+  },
+  checkStatus: async ({ tabId }) => {
+    const found = (await service.tabView(tabId)).incident;
+    if (found === null) return { report: null };
+    return { report: await checkStatus(found.incident, tabId, 'user') };
+  },
   retryNow: async ({ tabId }) => {
     await service.dispatch({ type: 'retry-now', tabId });
     return { ok: true };
@@ -121,4 +153,17 @@ async function focusIncidentTab(incidentId: string): Promise<void> {
   } catch (err) {
     log.warn('could not focus tab', err);
   }
+}
+
+/** Runs a status check for an incident's site, then shows its verdict in the incident's notification. */
+async function checkStatus(incident: Incident, tabId: number | undefined, trigger: 'auto' | 'user') {
+  const incognito = tabId === undefined ? true : await isIncognitoTab(tabId);
+  const report = await checker.check({ url: incident.origin, code: incident.code, gateway: incident.gateway, trigger, incognito });
+  if (report.limitedBy === undefined) await service.redrawNotifications(incident.host);
+  return report;
+}
+
+async function statusView(host: string): Promise<StatusView> {
+  const [report, s] = await Promise.all([checker.latest(host), settings.get()]);
+  return { report, checking: checker.isChecking(host), autoCheck: s.statusAutoCheck, privateHost: isPrivateHost(host) };
 }

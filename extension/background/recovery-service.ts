@@ -8,6 +8,7 @@ import { classifyCompletion, type CompletedRequest } from '../../src/recovery/cl
 import {
   EMPTY_STATE,
   incidentForTab,
+  isActive as isActiveIncident,
   nextWake,
   reduce,
   type Effect,
@@ -21,6 +22,7 @@ import { hostMatches, parsePageAddress } from '../../src/recovery/site';
 import type { Settings } from '../../src/settings/settings';
 import type { TabView } from '../../src/messages';
 import type { BadgeView, NotificationText } from '../../src/recovery/describe';
+import type { StatusReport } from '../../src/status/verdict';
 
 /** Where the state lives between wakes (`storage.session`). */
 export interface StateStore {
@@ -55,11 +57,16 @@ export interface RecoveryServiceDeps {
   /** Origins of this extension's own pages (`chrome-extension://id`): their requests are never acted on. */
   readonly ownOrigins: readonly string[];
   readonly describe: {
-    incident(incident: Incident, now: number, maxVisibleRetries: number): NotificationText | null;
+    /** `status` is the latest status check of the incident's host, if any. */
+    incident(incident: Incident, now: number, maxVisibleRetries: number, status: StatusReport | null): NotificationText | null;
     badge(state: RecoveryState, tabId: number): BadgeView | null;
   };
   readonly log: Pick<Console, 'warn' | 'error'>;
   readonly policy?: Partial<RecoveryPolicy>;
+  /** Told once for each incident that opens, with the tabs attached to it (starts the automatic status check). */
+  readonly onIncidentOpened?: (incident: Incident, tabIds: number[]) => void;
+  /** The latest status check of a host, for the notification; none when absent. */
+  readonly statusOf?: (host: string) => Promise<StatusReport | null>;
 }
 
 /** webRequest details as both browsers give them, reduced to the fields read here. */
@@ -104,6 +111,10 @@ export function createRecoveryService(deps: RecoveryServiceDeps) {
         if (state !== before) await deps.store.save(state);
         deps.scheduleWake(nextWake(state));
         for (const effect of effects) runEffect(effect, state, settings, now);
+        if (state !== before && deps.onIncidentOpened !== undefined) {
+          const known = new Set(before.incidents.map((i) => i.id));
+          for (const opened of state.incidents.filter((i) => !known.has(i.id))) deps.onIncidentOpened(opened, tabIdsOf(state, opened.id));
+        }
       } catch (err) {
         deps.log.error('recovery: event failed', event.type, err);
       }
@@ -131,11 +142,7 @@ export function createRecoveryService(deps: RecoveryServiceDeps) {
         return;
       case 'notify': {
         const incident = state.incidents.find((i) => i.id === effect.incidentId);
-        const text =
-          incident === undefined || !settings.notifications
-            ? null
-            : deps.describe.incident(incident, now, settings.maxVisibleRetries);
-        guard(deps.effects.notify(effect.incidentId, text, effect.phaseChanged));
+        guard(notify(effect.incidentId, incident, settings, now, effect.phaseChanged));
         return;
       }
       case 'badge':
@@ -144,8 +151,33 @@ export function createRecoveryService(deps: RecoveryServiceDeps) {
     }
   }
 
+  async function notify(id: string, incident: Incident | undefined, settings: Settings, now: number, phaseChanged: boolean): Promise<void> {
+    if (incident === undefined || !settings.notifications) {
+      await deps.effects.notify(id, null, phaseChanged);
+      return;
+    }
+    const status = (await deps.statusOf?.(incident.host).catch(() => null)) ?? null;
+    await deps.effects.notify(id, deps.describe.incident(incident, now, settings.maxVisibleRetries, status), phaseChanged);
+  }
+
   return {
     dispatch,
+
+    /**
+     * Redraws the notifications of the active incidents of `host` (a status check of it finished). A notification
+     * the user dismissed stays dismissed.
+     */
+    async redrawNotifications(host: string): Promise<void> {
+      try {
+        const [state, settings] = await Promise.all([deps.store.load(), deps.settings()]);
+        const now = deps.now();
+        await Promise.all(
+          state.incidents.filter((i) => i.host === host && isActiveIncident(i)).map((i) => notify(i.id, i, settings, now, false)),
+        );
+      } catch (err) {
+        deps.log.warn('recovery: notification redraw failed', err);
+      }
+    },
 
     /** `webRequest.onCompleted`: the only event with the status of a finished response (MDN). */
     async onCompleted(details: CompletedRequest): Promise<void> {
@@ -217,8 +249,8 @@ export function createRecoveryService(deps: RecoveryServiceDeps) {
       }
     },
 
-    /** The popup's view of a tab. */
-    async tabView(tabId: number): Promise<TabView> {
+    /** The popup's view of a tab, without the status check (added by the caller). */
+    async tabView(tabId: number): Promise<Omit<TabView, 'status'>> {
       const [state, { settings }] = await Promise.all([deps.store.load(), policy()]);
       const tab = state.tabs[String(tabId)];
       const incident = incidentForTab(state, tabId);
@@ -235,13 +267,16 @@ export function createRecoveryService(deps: RecoveryServiceDeps) {
       const state = await deps.store.load();
       const incident = state.incidents.find((i) => i.id === id);
       if (incident === undefined) return null;
-      const tabIds = Object.values(state.tabs)
-        .filter((t) => t.incidentId === id)
-        .map((t) => t.tabId);
-      return { incident, tabIds };
+      return { incident, tabIds: tabIdsOf(state, id) };
     },
 
   };
+}
+
+function tabIdsOf(state: RecoveryState, incidentId: string): number[] {
+  return Object.values(state.tabs)
+    .filter((t) => t.incidentId === incidentId)
+    .map((t) => t.tabId);
 }
 
 function requestIdOf(details: CompletedRequest): { requestId?: string } {

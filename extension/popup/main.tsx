@@ -9,6 +9,7 @@ import type { TabView } from '../../src/messages';
 import { parsePageAddress } from '../../src/recovery/site';
 import { t } from '../shared/i18n';
 import { createRuntimeClient, type PopupClient } from './client';
+import { requestDataConsent } from '../shared/data-consent';
 import { PopupView, useNow } from './popup-view';
 
 async function targetTab(): Promise<{ id: number; url: string | undefined } | null> {
@@ -52,8 +53,19 @@ function App({ client }: { client: PopupClient }) {
       now={now}
       onRetryNow={() => tab && void client.request('retryNow', { tabId: tab.id }).then(refresh)}
       onStop={() => view?.incident && void client.request('stopRetrying', { incidentId: view.incident.incident.id }).then(refresh)}
+      onCheckNow={() => tab && void checkNow(client, tab.id).then(refresh)}
     />
   );
+}
+
+/**
+ * "Check now" is the user's consent for one check. On Firefox the browser's own data consent is asked for first,
+ * inside the click (a permission request needs the user's gesture); declined, nothing is sent.
+ */
+async function checkNow(client: PopupClient, tabId: number): Promise<void> {
+  if (!(await requestDataConsent())) return;
+  // The background answers when the check is done (up to 20 s); the popup's polling shows "Checking…" meanwhile.
+  void client.request('checkStatus', { tabId });
 }
 
 document.title = t('extensionName');

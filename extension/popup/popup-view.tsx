@@ -2,6 +2,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { TabView } from '../../src/messages';
 import { durationText, statusNameText, type Text } from '../../src/recovery/describe';
+import { StatusSection } from './status-section';
 
 export interface PopupViewProps {
   /** `null` until the background has answered. */
@@ -13,9 +14,11 @@ export interface PopupViewProps {
   readonly now: number;
   readonly onRetryNow: () => void;
   readonly onStop: () => void;
+  /** "Check now": a status check the user asked for (their consent for that one check). */
+  readonly onCheckNow: () => void;
 }
 
-export function PopupView({ view, watchable, t, now, onRetryNow, onStop }: PopupViewProps) {
+export function PopupView({ view, watchable, t, now, onRetryNow, onStop, onCheckNow }: PopupViewProps) {
   const render = (x: Text) => t(x.key, x.subs);
   if (!watchable) return <p class="muted">{t('popupNoTab')}</p>;
   if (view === null) return null;
@@ -77,6 +80,7 @@ export function PopupView({ view, watchable, t, now, onRetryNow, onStop }: Popup
           </button>
         )}
       </div>
+      <StatusSection status={view.status} host={incident.host} t={t} now={now} onCheckNow={onCheckNow} />
     </>
   );
 }

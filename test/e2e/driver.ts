@@ -14,6 +14,8 @@ export type BrowserName = 'chromium' | 'firefox';
 /** Public-looking names the tests use; both browsers resolve them to 127.0.0.1 on the URL's port. */
 export const SHOP_HOST = 'shop.example.com';
 export const NEWS_HOST = 'news.example.org';
+/** Where the status check looks for shop.example.com's own status page (`status.{domain}`). */
+export const STATUS_HOST = 'status.example.com';
 
 /** A tab the test drives. */
 export interface TabPage {
@@ -38,11 +40,15 @@ export interface Driver {
   openTab(url: string): Promise<TabPage>;
   /** The extension's recovery state from `storage.session`. */
   state(): Promise<RecoveryState>;
+  /** Any other key of the extension's `storage.session` (`status`, `notices`), or `undefined`. */
+  session<T>(key: string): Promise<T | undefined>;
   /** The browser's id of the tab showing `url` (exact match, fragment ignored). */
   tabIdOf(url: string): Promise<number>;
   badgeText(tabId: number): Promise<string>;
   /** Writes settings to `storage.sync`, as the options page will. */
   setSettings(values: Record<string, unknown>): Promise<void>;
+  /** What `storage.sync` holds. */
+  storedSettings(): Promise<Record<string, unknown>>;
   /**
    * Ids of the notifications the extension has shown since launch. Chromium: those on screen now. Headless
    * Firefox has no alert service and closes each notification at once ("by the user"), so there the ids come
@@ -63,7 +69,7 @@ export interface Driver {
 interface ExtApi {
   storage: {
     session: { get(key: string): Promise<Record<string, unknown>> };
-    sync: { set(values: Record<string, unknown>): Promise<void> };
+    sync: { set(values: Record<string, unknown>): Promise<void>; get(keys: null): Promise<Record<string, unknown>> };
   };
   tabs: { query(q: object): Promise<{ id?: number; url?: string }[]> };
   action: { getBadgeText(d: { tabId: number }): Promise<string> };
@@ -80,7 +86,7 @@ export async function launchDriver(
   name: BrowserName,
   options: { hosts?: string[]; headless?: boolean; backgroundIdleTimeoutMs?: number } = {},
 ): Promise<Driver> {
-  const hosts = options.hosts ?? [SHOP_HOST, NEWS_HOST];
+  const hosts = options.hosts ?? [SHOP_HOST, NEWS_HOST, STATUS_HOST];
   const headless = options.headless ?? true;
   if (name === 'chromium') {
     const session = await launchChromium({ extensionDir: DIST.chromium, hostRules: loopbackHostRules(hosts), headless });
@@ -97,6 +103,9 @@ export async function launchDriver(
     extensionDir: DIST.firefox,
     resolveAllHostsToLoopback: true,
     headless,
+    // permissions.request() then grants at once instead of showing a doorhanger that headless Firefox cannot click;
+    // the request still needs a real click (user input), so the consent flow under test is the real one.
+    prefs: { 'extensions.webextOptionalPermissionPrompts': false },
     ...(options.backgroundIdleTimeoutMs !== undefined ? { backgroundIdleTimeoutMs: options.backgroundIdleTimeoutMs } : {}),
   });
   return ready(
@@ -162,6 +171,13 @@ function createDriver(
         return (got.recovery ?? { incidents: [], tabs: {} }) as never;
       }, null);
     },
+    async session<T>(key: string) {
+      return evaluate(async (k) => {
+        const g = globalThis as unknown as { browser?: ExtApi; chrome?: ExtApi };
+        const got = await (g.browser ?? g.chrome)!.storage.session.get(k);
+        return got[k] as never;
+      }, key) as Promise<T | undefined>;
+    },
     async tabIdOf(url) {
       let found: number | undefined;
       await waitFor(
@@ -191,6 +207,12 @@ function createDriver(
         const g = globalThis as unknown as { browser?: ExtApi; chrome?: ExtApi };
         await (g.browser ?? g.chrome)!.storage.sync.set(v);
       }, values);
+    },
+    async storedSettings() {
+      return evaluate(async () => {
+        const g = globalThis as unknown as { browser?: ExtApi; chrome?: ExtApi };
+        return (g.browser ?? g.chrome)!.storage.sync.get(null);
+      }, null);
     },
     async notificationIds() {
       if (name === 'firefox') return evaluate(() => (globalThis as unknown as { closedNotifications: string[] }).closedNotifications, null);

@@ -18,6 +18,7 @@ const { renderText } = await import('../../extension/shared/i18n');
 
 const URL_A = 'https://shop.example.com/cart';
 const silent = { warn: vi.fn(), error: vi.fn() };
+type StatusReport = import('../../src/status/verdict').StatusReport;
 
 function completed(tabId: number, statusCode: number, extra: Record<string, unknown> = {}) {
   return {
@@ -33,7 +34,7 @@ function completed(tabId: number, statusCode: number, extra: Record<string, unkn
   };
 }
 
-function createService(now: () => number) {
+function createService(now: () => number, extra: Partial<Parameters<typeof createRecoveryService>[0]> = {}) {
   const wakes: (number | null)[] = [];
   const settings = createSettingsSource(silent);
   const service = createRecoveryService({
@@ -46,10 +47,11 @@ function createService(now: () => number) {
     isOnline: () => true,
     ownOrigins: ['chrome-extension://test-extension-id'],
     describe: {
-      incident: (incident, t, max) => describeIncident(incident, t, max, renderText),
+      incident: (incident, t, max, status) => describeIncident(incident, t, max, renderText, status),
       badge: (state, tabId) => describeBadge(state.tabs[String(tabId)], incidentForTab(state, tabId)),
     },
     log: silent,
+    ...extra,
   });
   return { service, wakes, settings };
 }
@@ -216,5 +218,37 @@ describe('background wiring', () => {
     await expect(service.onMainFrameError({ tabId: tab.id!, url: 'x', error: 'net::ERR_FAILED', requestId: 'z', type: 'main_frame' })).resolves.toBeUndefined();
     expect(silent.warn).toHaveBeenCalledWith(expect.stringContaining('unknown shape'));
     expect((await service.tabView(tab.id!)).incident?.incident.code).toBe(502);
+  });
+
+  it('tells once per new incident, with its tabs; a second tab of the site joins without a second telling', async () => {
+    const a = await fakeBrowser.tabs.create({ url: URL_A });
+    const b = await fakeBrowser.tabs.create({ url: URL_A });
+    const opened: [string, number[]][] = [];
+    const { service } = createService(() => clock, { onIncidentOpened: (i, tabIds) => opened.push([i.host, tabIds]) });
+    await service.onCompleted(completed(a.id!, 502));
+    await service.onCompleted(completed(b.id!, 502, { requestId: '2' }));
+    await flush();
+    expect(opened).toEqual([['shop.example.com', [a.id!]]]);
+  });
+
+  it('a status verdict joins the notification when it is redrawn, and the words are kept in storage.session', async () => {
+    const tab = await fakeBrowser.tabs.create({ url: URL_A });
+    let report: StatusReport | null = null;
+    const { service } = createService(() => clock, { statusOf: async () => report });
+    await service.onCompleted(completed(tab.id!, 502));
+    await flush();
+    report = {
+      host: 'shop.example.com',
+      verdict: 'down-for-everyone',
+      checkedAt: clock,
+      expiresAt: clock + 60_000,
+      sources: [{ provider: 'checkHost', verdict: 'down-for-everyone', evidence: { key: 'evidenceLocationsDown', subs: ['6', '7', '502'] }, checkedAt: clock }],
+    };
+    await service.redrawNotifications('shop.example.com');
+    await flush();
+    const [shown] = Object.values(fakeBrowser.notifications.getAllCreateOptions());
+    expect(shown?.message).toBe('Retrying in 1 s (attempt 1 of 5). The page will reload by itself.\nDown for everyone: 6 of 7 locations got 502.');
+    const notices = (await fakeBrowser.storage.session.get('notices')).notices as { message: string }[];
+    expect(notices.at(-1)?.message).toContain('Down for everyone: 6 of 7 locations got 502.');
   });
 });

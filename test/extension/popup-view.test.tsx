@@ -4,6 +4,7 @@ import { renderToString } from 'preact-render-to-string';
 import { PopupView } from '../../extension/popup/popup-view';
 import { MESSAGES, substitute } from '../locale';
 import type { TabView } from '../../src/messages';
+import type { StatusReport } from '../../src/status/verdict';
 import type { Incident } from '../../src/recovery/incident-machine';
 
 const t = (key: string, subs?: readonly string[]) => {
@@ -37,10 +38,11 @@ function view(incident: Partial<Incident>): TabView {
     subresourceErrors: [],
     now: NOW,
     maxVisibleRetries: 5,
+    status: null,
   };
 }
 const html = (v: TabView | null, watchable = true) =>
-  renderToString(<PopupView view={v} watchable={watchable} t={t} now={NOW} onRetryNow={() => {}} onStop={() => {}} />);
+  renderToString(<PopupView view={v} watchable={watchable} t={t} now={NOW} onRetryNow={() => {}} onStop={() => {}} onCheckNow={() => {}} />);
 
 describe('popup view', () => {
   it('retrying: code, who answered, attempt n of N, countdown, both buttons', () => {
@@ -70,7 +72,7 @@ describe('popup view', () => {
   });
 
   it('nothing seen, and a page the extension does not watch', () => {
-    const none: TabView = { incident: null, subresourceErrors: [], now: NOW, maxVisibleRetries: 5 };
+    const none: TabView = { incident: null, subresourceErrors: [], now: NOW, maxVisibleRetries: 5, status: null };
     expect(html(none)).toContain('No gateway error seen on this page.');
     expect(html(none)).not.toContain('data-testid="subresources"');
     expect(html(none, false)).toContain('not a web page');
@@ -86,9 +88,74 @@ describe('popup view', () => {
       ],
       now: NOW,
       maxVisibleRetries: 5,
+      status: null,
     };
     const out = html(parts);
     expect(out).toContain('gateway errors from img.example.net (502) (2 in all)');
     expect(out).toContain('not reloaded');
+  });
+});
+
+describe('popup view: down for everyone, or just you?', () => {
+  const down: StatusReport = {
+    host: 'shop.example.com',
+    verdict: 'down-for-everyone',
+    checkedAt: NOW - 20_000,
+    expiresAt: NOW + 40_000,
+    sources: [
+      { provider: 'gateway', verdict: 'unknown', evidence: { key: 'evidenceSiteGateway', subs: ['nginx', '502'] }, reason: { code: 'no-signal', detail: '' }, checkedAt: NOW - 20_000, hint: 'site-gateway' },
+      {
+        provider: 'checkHost',
+        verdict: 'down-for-everyone',
+        evidence: { key: 'evidenceLocationsDown', subs: ['6', '7', '502'] },
+        link: 'https://check-host.net/check-report/806df9',
+        checkedAt: NOW - 20_000,
+      },
+      { provider: 'statusPage', verdict: 'unknown', evidence: { key: 'reason_timeout' }, reason: { code: 'timeout', detail: 'x' }, checkedAt: NOW - 20_000 },
+    ],
+  };
+  const withStatus = (status: TabView['status']) => ({ ...view({}), status });
+
+  it('shows the verdict, each source with its evidence, the report link and the age', () => {
+    const out = html(withStatus({ report: down, checking: false, autoCheck: true, privateHost: false }));
+    expect(out).toContain('data-verdict="down-for-everyone"');
+    expect(out).toContain('Down for everyone.');
+    expect(out).toContain("It's not you");
+    expect(out).toContain('6 of 7 locations got 502');
+    expect(out).toContain('href="https://check-host.net/check-report/806df9"');
+    expect(out).toContain('no answer in time');
+    expect(out).toContain('Checked 20 s ago.');
+    expect(out).toContain('Check again');
+    expect(out).not.toContain('Checking sends only');
+  });
+
+  it('without an answer and without consent: offers Check now and says what it sends', () => {
+    const out = html(withStatus({ report: null, checking: false, autoCheck: false, privateHost: false }));
+    expect(out).toContain('data-testid="check-now"');
+    expect(out).toContain('Check now');
+    expect(out).toContain('Checking sends only the address shop.example.com');
+    expect(out).not.toContain('data-testid="verdict"');
+  });
+
+  it('while checking: says so in the live region, and offers no second check', () => {
+    const out = html(withStatus({ report: null, checking: true, autoCheck: true, privateHost: false }));
+    expect(out).toContain('Checking from several places');
+    expect(out).toContain('aria-busy');
+    expect(out).not.toContain('data-testid="check-now"');
+  });
+
+  it('a private host: never offers to send it', () => {
+    const out = html(withStatus({ report: null, checking: false, autoCheck: true, privateHost: true }));
+    expect(out).toContain('is a private address');
+    expect(out).not.toContain('data-testid="check-now"');
+  });
+
+  it('up elsewhere and unknown read differently', () => {
+    const up: StatusReport = { ...down, verdict: 'up-elsewhere', sources: [{ ...down.sources[1]!, verdict: 'up-elsewhere', evidence: { key: 'evidenceLocationsUp', subs: ['7', '7'] } }] };
+    expect(html(withStatus({ report: up, checking: false, autoCheck: true, privateHost: false }))).toContain('Up elsewhere.');
+    const unknown: StatusReport = { ...down, verdict: 'unknown', sources: [down.sources[2]!] };
+    const out = html(withStatus({ report: unknown, checking: false, autoCheck: true, privateHost: false }));
+    expect(out).toContain("Can't tell yet.");
+    expect(out).not.toContain('Down for everyone.');
   });
 });

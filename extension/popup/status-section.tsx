@@ -1,0 +1,84 @@
+/** "Down for everyone, or just you?" in the popup: the verdict with its evidence, its age, and "Check now". */
+import type { StatusView } from '../../src/messages';
+import { durationText, type Text } from '../../src/recovery/describe';
+import { verdictHeadline } from '../../src/status/describe-status';
+import type { ProviderId, Verdict } from '../../src/status/verdict';
+
+export interface StatusSectionProps {
+  readonly status: StatusView | null;
+  readonly host: string;
+  readonly t: (key: string, subs?: readonly string[]) => string;
+  /** Epoch ms. */
+  readonly now: number;
+  readonly onCheckNow: () => void;
+}
+
+const PROVIDER_KEY: Record<ProviderId, string> = {
+  gateway: 'providerGateway',
+  checkHost: 'providerCheckHost',
+  statusPage: 'providerStatusPage',
+  cdnStatus: 'providerCdnStatus',
+  custom: 'providerCustom',
+};
+
+const ADVICE_KEY: Record<Verdict, string> = {
+  'down-for-everyone': 'verdictDownAdvice',
+  'up-elsewhere': 'verdictUpAdvice',
+  partial: 'verdictPartialAdvice',
+  unknown: 'verdictUnknownAdvice',
+};
+
+export function StatusSection({ status, host, t, now, onCheckNow }: StatusSectionProps) {
+  if (status === null) return null;
+  const render = (x: Text) => t(x.key, x.subs);
+  const { report, checking, privateHost } = status;
+  const shown = report !== null && report.limitedBy === undefined ? report : null;
+  return (
+    <section class="status" aria-labelledby="status-heading" data-testid="status">
+      <h2 id="status-heading">{t('popupStatusHeading')}</h2>
+      {/* One live region for the outcome, so a screen reader hears "Checking…" and then the verdict. */}
+      <div role="status" aria-live="polite" aria-busy={checking}>
+        {checking && <p data-testid="status-checking">{t('popupStatusChecking')}</p>}
+        {!checking && shown !== null && (
+          <>
+            <p class={`verdict verdict-${shown.verdict}`} data-testid="verdict" data-verdict={shown.verdict}>
+              <strong>{render(verdictHeadline(shown.verdict))}</strong> {t(ADVICE_KEY[shown.verdict])}
+            </p>
+            <ul class="evidence" data-testid="evidence">
+              {shown.sources.map((s) => (
+                <li key={s.provider} data-provider={s.provider} data-verdict={s.verdict}>
+                  <span class="muted">{t(PROVIDER_KEY[s.provider])}:</span> {render(s.evidence)}
+                  {s.link !== undefined && (
+                    <>
+                      {' '}
+                      <a href={s.link} target="_blank" rel="noreferrer noopener">
+                        {t('popupStatusReport')}
+                      </a>
+                    </>
+                  )}
+                </li>
+              ))}
+            </ul>
+            <p class="muted" data-testid="status-age">
+              {t('popupStatusCheckedAgo', [render(durationText(now - shown.checkedAt))])}
+            </p>
+          </>
+        )}
+      </div>
+      {privateHost ? (
+        <p class="muted" data-testid="status-private">
+          {t('popupStatusPrivate', [host])}
+        </p>
+      ) : (
+        !checking && (
+          <>
+            <button type="button" class="secondary" onClick={onCheckNow} data-testid="check-now">
+              {t(shown === null ? 'popupStatusCheckNow' : 'popupStatusCheckAgain')}
+            </button>
+            {!status.autoCheck && <p class="muted small">{t('popupStatusWhatIsSent', [host])}</p>}
+          </>
+        )
+      )}
+    </section>
+  );
+}

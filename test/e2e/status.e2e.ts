@@ -1,0 +1,189 @@
+/**
+ * "Down for everyone, or just me?" in real Chromium and Firefox, against real nginx 502s, with loopback stand-ins
+ * answering as check-host.net, a site's own Statuspage and Cloudflare's status page do. Consent is given the way a
+ * user gives it: a click on the onboarding page (on Firefox that click also grants the browser's own data consent).
+ */
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { waitForText, type BrowserName, type Driver, type TabPage } from './driver';
+import { useSite } from './site-fixture';
+import {
+  allDown,
+  startCheckHost,
+  startCloudflareStatus,
+  startStatusPage,
+  stopAll,
+  type CheckHostStandIn,
+  type CloudflareStatusStandIn,
+  type StatusPageStandIn,
+} from './support/status-standins';
+import { UPSTREAM_OK_MARKER } from './support/upstream';
+import { sleep, waitFor } from './support/wait';
+import type { StatusMemory } from '../../src/status/checker';
+import type { StatusReport } from '../../src/status/verdict';
+import type { Notice } from '../../extension/background/adapters';
+
+const BROWSERS: BrowserName[] = ['chromium', 'firefox'];
+
+/** How long each check took against the stand-ins, per browser, for the closing note. */
+const durations: Record<string, number[]> = {};
+
+/** Clicks "Turn on automatic checks" on the onboarding page, as a user would. */
+async function giveConsent(driver: Driver): Promise<void> {
+  const page = await driver.openExtensionPage('extension/onboarding/index.html');
+  await waitFor(async () => (await page.text().catch(() => '')).includes('check-host.net'), { timeoutMs: 10_000, message: 'the onboarding page' });
+  await page.click('[data-testid="consent-accept"]');
+  await waitFor(async () => (await driver.storedSettings()).statusAutoCheck === true, { timeoutMs: 5_000, message: 'consent stored' });
+  await page.close();
+}
+
+async function reportFor(driver: Driver, host: string): Promise<StatusReport | undefined> {
+  return (await driver.session<StatusMemory>('status'))?.reports[host];
+}
+
+async function waitForReport(driver: Driver, host: string): Promise<StatusReport> {
+  let report: StatusReport | undefined;
+  await waitFor(async () => (report = await reportFor(driver, host)) !== undefined, { timeoutMs: 25_000, message: `a status report for ${host}` });
+  return report!;
+}
+
+async function openPopup(driver: Driver, tabId: number): Promise<TabPage> {
+  return driver.openExtensionPage(`extension/popup/index.html?tabId=${tabId}`);
+}
+
+describe.each(BROWSERS)('%s: down for everyone, or just me?', (browserName) => {
+  const site = useSite(browserName);
+  let checkHost: CheckHostStandIn;
+  let statusPage: StatusPageStandIn;
+  let cloudflare: CloudflareStatusStandIn;
+  const thirdPartyRequests = () => checkHost.requests.length + statusPage.requests.length + cloudflare.requests.length;
+
+  beforeEach(async () => {
+    checkHost = await startCheckHost({ nodes: allDown(502, 7) });
+    statusPage = await startStatusPage({ vendor: 'statuspage', state: 'major', name: 'Example' });
+    cloudflare = await startCloudflareStatus();
+    await site.driver.setSettings({
+      statusEndpoints: {
+        checkHost: checkHost.baseUrl,
+        cloudflareStatus: cloudflare.baseUrl,
+        statusPageTemplates: [`http://status.{domain}:${statusPage.port}`],
+        checkHostNodes: 7,
+      },
+    });
+  });
+  afterEach(async () => {
+    await stopAll(checkHost, statusPage, cloudflare);
+  });
+
+  it('with consent, a gateway error starts exactly one check; the verdict reaches the notification and the popup', async () => {
+    await giveConsent(site.driver);
+    await site.upstream.setDown();
+    const url = site.url('/status');
+    const tab = await site.driver.openTab(url);
+    const tabId = await site.driver.tabIdOf(url);
+    const report = await waitForReport(site.driver, 'shop.example.com');
+    const incident = (await site.driver.state()).incidents[0]!;
+    (durations[browserName] ??= []).push(report.checkedAt - incident.startedAt);
+
+    expect(report.verdict).toBe('down-for-everyone');
+    expect(report.sources.map((s) => [s.provider, s.verdict])).toEqual([
+      ['gateway', 'unknown'],
+      ['checkHost', 'down-for-everyone'],
+      ['statusPage', 'down-for-everyone'],
+    ]);
+    // Only the origin went out: no path, no query; and no cookie or referrer to the checker.
+    expect(checkHost.checksStarted()).toEqual([site.url('').replace(/\/$/, '')]);
+    const start = checkHost.requestsTo('/check-http')[0]!;
+    expect(start.headers.cookie).toBeUndefined();
+    expect(start.headers.referer).toBeUndefined();
+    // The status page was found at the first candidate, by its documented API.
+    expect(statusPage.requests.map((r) => `${r.host.split(':')[0]}${r.path}`)).toEqual(['status.example.com/api/v2/summary.json']);
+    // nginx answered, not Cloudflare: Cloudflare's status is not asked.
+    expect(cloudflare.requests).toHaveLength(0);
+
+    await waitFor(
+      async () => ((await site.driver.session<Notice[]>('notices')) ?? []).some((n) => n.message.includes('Down for everyone: 7 of 7 locations got 502.')),
+      { timeoutMs: 5_000, message: 'the verdict in the notification' },
+    );
+    const popup = await openPopup(site.driver, tabId);
+    await waitForText(popup, 'Down for everyone.', 5_000);
+    const text = await popup.text();
+    expect(text).toContain('7 of 7 locations got 502');
+    expect(text).toContain('status.example.com reports a major outage');
+    expect(text).toMatch(/Checked \d+ s ago\./);
+
+    // Retries go on (one check per incident, however many retries and popups).
+    await sleep(4_000);
+    expect(checkHost.checksStarted()).toHaveLength(1);
+    await site.upstream.setUp();
+    await waitForText(tab, UPSTREAM_OK_MARKER, 30_000);
+    expect(checkHost.checksStarted()).toHaveLength(1);
+  });
+
+  it('without consent nothing reaches any status service, until the user clicks Check now (that one check only)', async () => {
+    await site.upstream.setDown();
+    const url = site.url('/no-consent');
+    await site.driver.openTab(url);
+    const tabId = await site.driver.tabIdOf(url);
+    await waitFor(async () => (await site.driver.state()).incidents.length === 1, { timeoutMs: 5_000, message: 'the incident' });
+    await sleep(4_000);
+    expect(thirdPartyRequests()).toBe(0);
+    expect(await reportFor(site.driver, 'shop.example.com')).toBeUndefined();
+
+    const popup = await openPopup(site.driver, tabId);
+    await waitForText(popup, 'Check now', 5_000);
+    expect(await popup.text()).toContain('Checking sends only the address shop.example.com');
+    const clickedAt = Date.now();
+    await popup.click('[data-testid="check-now"]');
+    await waitForText(popup, 'Down for everyone.', 25_000);
+    (durations[browserName] ??= []).push(Date.now() - clickedAt);
+    expect(checkHost.checksStarted()).toHaveLength(1);
+    // The click was consent for that check alone: automatic checks stay off.
+    expect((await site.driver.storedSettings()).statusAutoCheck).not.toBe(true);
+    await sleep(3_000);
+    expect(checkHost.checksStarted()).toHaveLength(1);
+  });
+
+  it('a private host is never sent, even with consent', async () => {
+    await giveConsent(site.driver);
+    await site.upstream.setDown();
+    const url = `http://127.0.0.1:${site.gateway.port}/private`;
+    await site.driver.openTab(url);
+    const tabId = await site.driver.tabIdOf(url);
+    await waitFor(async () => (await site.driver.state()).incidents.length === 1, { timeoutMs: 5_000, message: 'the incident' });
+    const popup = await openPopup(site.driver, tabId);
+    await waitForText(popup, 'is a private address', 5_000);
+    expect(await popup.text()).not.toContain('Check now');
+    await sleep(3_000);
+    expect(thirdPartyRequests()).toBe(0);
+  });
+
+  it('broken providers give "unknown" with reasons, and recovery goes on untouched', async () => {
+    await giveConsent(site.driver);
+    checkHost.setMode('html');
+    statusPage.setMode('huge');
+    await site.upstream.setDown();
+    const url = site.url('/broken-providers');
+    const tab = await site.driver.openTab(url);
+    const tabId = await site.driver.tabIdOf(url);
+    const report = await waitForReport(site.driver, 'shop.example.com');
+    expect(report.verdict).toBe('unknown');
+    const reasons = Object.fromEntries(report.sources.map((s) => [s.provider, s.reason?.code]));
+    expect(reasons).toEqual({ gateway: 'no-signal', checkHost: 'not-json', statusPage: 'no-status-page' });
+    expect(report.sources.find((s) => s.provider === 'statusPage')?.reason?.detail).toContain('too-large');
+
+    const popup = await openPopup(site.driver, tabId);
+    await waitForText(popup, "Can't tell yet.", 5_000);
+    expect(await popup.text()).toContain('the answer was not readable data');
+
+    await site.upstream.setUp();
+    await waitForText(tab, UPSTREAM_OK_MARKER, 30_000);
+    expect((await site.driver.state()).incidents[0]?.phase).toBe('recovered');
+  });
+});
+
+afterAll(() => {
+  for (const [name, list] of Object.entries(durations)) {
+    const sorted = [...list].sort((a, b) => a - b);
+    console.log(`status check against loopback stand-ins, ${name}: ${sorted.map((ms) => `${ms} ms`).join(', ')}`);
+  }
+});

@@ -8,6 +8,10 @@
  *   npm start -- --down 20         keep the upstream down for 20 s
  *   npm start -- --firefox         Firefox ESR instead of Chromium
  *   npm start -- --tabs 3          the page open in 3 tabs (one try stream for all of them)
+ *   npm start -- --no-status       leave automatic "down for everyone?" checks off (the default for a new user)
+ *
+ * Status checks go to loopback stand-ins answering as check-host.net and a Statuspage page do: nothing leaves the
+ * machine. The demo gives consent the way a user does, with a click on the onboarding page.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -21,6 +25,9 @@ import { startNodeGateway } from './demo/node-gateway';
 import { MESSAGES, substitute } from '../test/locale';
 import { describeIncident, type Text } from '../src/recovery/describe';
 import type { Incident, RecoveryState } from '../src/recovery/incident-machine';
+import { allDown, allUp, startCheckHost, startStatusPage, stopAll } from '../test/e2e/support/status-standins';
+import type { StatusMemory } from '../src/status/checker';
+import type { StatusReport } from '../src/status/verdict';
 
 const { values: args } = parseArgs({
   options: {
@@ -29,6 +36,7 @@ const { values: args } = parseArgs({
     down: { type: 'string', default: '8' },
     tabs: { type: 'string', default: '1' },
     'no-build': { type: 'boolean', default: false },
+    'no-status': { type: 'boolean', default: false },
   },
 });
 const downMs = Math.max(0, Number(args.down) * 1000 || 8000);
@@ -60,14 +68,34 @@ console.log(
     `upstream down for ${downMs / 1000} s. Browser: ${browserName}${args.headed ? ' (window)' : ' (headless)'}.\n`,
 );
 
+const withStatus = !args['no-status'];
+const checkHost = withStatus ? await startCheckHost({ nodes: allDown(502, 7) }) : null;
+const statusPage = withStatus ? await startStatusPage({ vendor: 'statuspage', state: 'major', name: 'Example shop' }) : null;
 const driver = await launchDriver(browserName, { headless: !args.headed });
 let exitCode = 0;
 try {
+  if (checkHost !== null && statusPage !== null) {
+    await driver.setSettings({
+      statusEndpoints: {
+        checkHost: checkHost.baseUrl,
+        cloudflareStatus: checkHost.baseUrl,
+        statusPageTemplates: [`http://status.{domain}:${statusPage.port}`],
+        checkHostNodes: 7,
+      },
+    });
+    await driver.giveStatusConsent();
+    console.log(`Status checks: on (consent given on the onboarding page), against loopback stand-ins for check-host.net (127.0.0.1:${checkHost.port}) and status.example.com.\n`);
+  }
   t0 = Date.now();
   say(`open ${pageUrl}${tabCount > 1 ? ` in ${tabCount} tabs` : ''}`);
   const tabs: TabPage[] = [];
   for (let i = 0; i < tabCount; i++) tabs.push(await driver.openTab(pageUrl));
-  setTimeout(() => void upstream.setUp().then(() => say('upstream is up again')), Math.max(0, downMs - (Date.now() - t0)));
+  setTimeout(() => {
+    checkHost?.setNodes(allUp(7));
+    statusPage?.setState('operational');
+    void upstream.setUp().then(() => say('upstream is up again'));
+  }, Math.max(0, downMs - (Date.now() - t0)));
+  let statusSaid = false;
 
   let logged = 0;
   let last = '';
@@ -83,8 +111,14 @@ try {
     const state: RecoveryState = await driver.state();
     const incident = state.incidents[0];
     lastSeen = incident ?? lastSeen;
+    const report: StatusReport | undefined = incident ? (await driver.session<StatusMemory>('status'))?.reports[incident.host] : undefined;
+    if (incident && report && !statusSaid) {
+      statusSaid = true;
+      const evidence = report.sources.filter((x) => x.provider !== 'gateway').map((x) => render(x.evidence)).join('; ');
+      say(`extension: status check ${report.checkedAt - incident.startedAt} ms after the incident opened: ${report.verdict} (${evidence})`, report.checkedAt);
+    }
     if (incident) {
-      const note = describeIncident(incident, Date.now(), 5, render);
+      const note = describeIncident(incident, Date.now(), 5, render, report);
       const line = `${incident.phase}, attempts ${incident.attempts}, probes ${incident.probes}`;
       if (last === '') {
         const first = gateway.accessLog().find((e) => e.path === '/');
@@ -93,7 +127,7 @@ try {
       }
       if (line !== last) {
         last = line;
-        say(`extension: ${line}${note ? `; notification: "${render(note.title)}: ${render(note.message)}"` : ''}`);
+        say(`extension: ${line}${note ? `; notification: "${render(note.title)}: ${render(note.message)}${note.verdict ? ` ${render(note.verdict)}` : ''}"` : ''}`);
       }
       if (incident.phase !== 'retrying' && incident.phase !== 'watching') {
         recovered = incident;
@@ -127,5 +161,6 @@ try {
   await driver.close();
   await gateway.stop();
   await upstream.close();
+  await stopAll(checkHost, statusPage);
 }
 process.exit(exitCode);

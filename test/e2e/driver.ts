@@ -50,6 +50,11 @@ export interface Driver {
   /** What `storage.sync` holds. */
   storedSettings(): Promise<Record<string, unknown>>;
   /**
+   * Switches automatic status checks on the way a user does: a click on "Turn on automatic checks" on the
+   * onboarding page (on Firefox that click also grants the browser's own data consent).
+   */
+  giveStatusConsent(): Promise<void>;
+  /**
    * Ids of the notifications the extension has shown since launch. Chromium: those on screen now. Headless
    * Firefox has no alert service and closes each notification at once ("by the user"), so there the ids come
    * from `notifications.onClosed` as seen by our control page, one per create/replace.
@@ -57,8 +62,10 @@ export interface Driver {
   notificationIds(): Promise<string[]>;
   /** Opens an extension page (e.g. the popup for a tab) in a tab of its own. */
   openExtensionPage(path: string): Promise<TabPage>;
-  /** Opens the page used to read state (done by {@link launchDriver}). */
+  /** Opens the page used to read state and closes the onboarding page opened on install (done by {@link launchDriver}). */
   ready(): Promise<void>;
+  /** The extension opened its onboarding page on install (seen, then closed, by {@link Driver.ready}). */
+  readonly onboardingOpenedOnInstall: boolean;
   /** Closes the page used to read state, so nothing of the test's keeps the background awake. */
   closeControl(): Promise<void>;
   readonly chromium?: ChromiumSession;
@@ -71,7 +78,7 @@ interface ExtApi {
     session: { get(key: string): Promise<Record<string, unknown>> };
     sync: { set(values: Record<string, unknown>): Promise<void>; get(keys: null): Promise<Record<string, unknown>> };
   };
-  tabs: { query(q: object): Promise<{ id?: number; url?: string }[]> };
+  tabs: { query(q: object): Promise<{ id?: number; url?: string }[]>; remove(id: number): Promise<void> };
   action: { getBadgeText(d: { tabId: number }): Promise<string> };
   notifications: {
     getAll(): Promise<Record<string, unknown>>;
@@ -150,6 +157,7 @@ function createDriver(
       return page;
     }));
   const evaluate = async <T, A>(fn: (arg: A) => T | Promise<T>, arg: A): Promise<T> => (await controlPage()).evaluate(fn, arg);
+  let onboardingClosed = false;
 
   return {
     name,
@@ -157,6 +165,25 @@ function createDriver(
     /** Opens the control page first, so it sees everything from the start. */
     async ready() {
       await controlPage();
+      // The extension opens its onboarding page on install. Close it, as a user who reads it later would, so it
+      // cannot wake the background at a moment a test chose (its tab events reach the background's listeners).
+      let closed = false;
+      await waitFor(
+        async () =>
+          (closed = await evaluate(async () => {
+            const g = globalThis as unknown as { browser?: ExtApi; chrome?: ExtApi };
+            const api = (g.browser ?? g.chrome)!;
+            const tab = (await api.tabs.query({})).find((t) => (t.url ?? '').endsWith('/extension/onboarding/index.html'));
+            if (tab?.id === undefined) return false;
+            await api.tabs.remove(tab.id);
+            return true;
+          }, null)),
+        { timeoutMs: 10_000, message: 'the onboarding page the extension opens on install' },
+      );
+      onboardingClosed = closed;
+    },
+    get onboardingOpenedOnInstall() {
+      return onboardingClosed;
     },
     async openTab(url) {
       const tab = await io.newTab();
@@ -213,6 +240,13 @@ function createDriver(
         const g = globalThis as unknown as { browser?: ExtApi; chrome?: ExtApi };
         return (g.browser ?? g.chrome)!.storage.sync.get(null);
       }, null);
+    },
+    async giveStatusConsent() {
+      const page = await this.openExtensionPage('extension/onboarding/index.html');
+      await waitFor(async () => (await page.text().catch(() => '')).includes('check-host.net'), { timeoutMs: 10_000, message: 'the onboarding page' });
+      await page.click('[data-testid="consent-accept"]');
+      await waitFor(async () => (await this.storedSettings()).statusAutoCheck === true, { timeoutMs: 5_000, message: 'consent stored' });
+      await page.close();
     },
     async notificationIds() {
       if (name === 'firefox') return evaluate(() => (globalThis as unknown as { closedNotifications: string[] }).closedNotifications, null);

@@ -27,15 +27,6 @@ const BROWSERS: BrowserName[] = ['chromium', 'firefox'];
 /** How long each check took against the stand-ins, per browser, for the closing note. */
 const durations: Record<string, number[]> = {};
 
-/** Clicks "Turn on automatic checks" on the onboarding page, as a user would. */
-async function giveConsent(driver: Driver): Promise<void> {
-  const page = await driver.openExtensionPage('extension/onboarding/index.html');
-  await waitFor(async () => (await page.text().catch(() => '')).includes('check-host.net'), { timeoutMs: 10_000, message: 'the onboarding page' });
-  await page.click('[data-testid="consent-accept"]');
-  await waitFor(async () => (await driver.storedSettings()).statusAutoCheck === true, { timeoutMs: 5_000, message: 'consent stored' });
-  await page.close();
-}
-
 async function reportFor(driver: Driver, host: string): Promise<StatusReport | undefined> {
   return (await driver.session<StatusMemory>('status'))?.reports[host];
 }
@@ -75,7 +66,9 @@ describe.each(BROWSERS)('%s: down for everyone, or just me?', (browserName) => {
   });
 
   it('with consent, a gateway error starts exactly one check; the verdict reaches the notification and the popup', async () => {
-    await giveConsent(site.driver);
+    // Consent is asked for on install: the onboarding page opened by itself.
+    expect(site.driver.onboardingOpenedOnInstall).toBe(true);
+    await site.driver.giveStatusConsent();
     await site.upstream.setDown();
     const url = site.url('/status');
     const tab = await site.driver.openTab(url);
@@ -144,7 +137,7 @@ describe.each(BROWSERS)('%s: down for everyone, or just me?', (browserName) => {
   });
 
   it('a private host is never sent, even with consent', async () => {
-    await giveConsent(site.driver);
+    await site.driver.giveStatusConsent();
     await site.upstream.setDown();
     const url = `http://127.0.0.1:${site.gateway.port}/private`;
     await site.driver.openTab(url);
@@ -158,7 +151,7 @@ describe.each(BROWSERS)('%s: down for everyone, or just me?', (browserName) => {
   });
 
   it('broken providers give "unknown" with reasons, and recovery goes on untouched', async () => {
-    await giveConsent(site.driver);
+    await site.driver.giveStatusConsent();
     checkHost.setMode('html');
     statusPage.setMode('huge');
     await site.upstream.setDown();

@@ -18,3 +18,10 @@ export function substitute(message: string, subs?: string | readonly string[]): 
 export function getMessage(key: string, subs?: string | readonly string[]): string {
   return substitute(MESSAGES[key]?.message ?? '', subs);
 }
+
+/** Like {@link getMessage}, but a missing key throws: a view test then fails on a string that is not in the locale. */
+export function strictT(key: string, subs?: readonly string[]): string {
+  const m = MESSAGES[key]?.message;
+  if (m === undefined) throw new Error(`missing message ${key}`);
+  return substitute(m, subs);
+}

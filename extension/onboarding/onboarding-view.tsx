@@ -4,19 +4,11 @@
  */
 import { useState } from 'preact/hooks';
 import type { JSX } from 'preact';
-import type { Settings } from '../../src/settings/settings';
-import type { SettingKey, SettingsPatch } from '../shared/settings-store';
+import type { SettingsPageProps } from '../shared/settings-store';
 import { StatusConsent, type Translate } from '../shared/status-consent';
 
-export interface OnboardingViewProps {
-  readonly settings: Settings;
-  /** Fields set by an administrator; when `statusAutoCheck` is one, the page does not ask. */
-  readonly managed: ReadonlySet<SettingKey>;
-  readonly t: Translate;
-  /** Stores the changed fields; rejects when the browser refused to store them. */
-  readonly onChange: (patch: SettingsPatch) => Promise<void>;
-  /** The browser's data consent (Firefox), asked on "Turn on"; see `data-consent.ts`. */
-  readonly requestDataConsent: () => Promise<boolean>;
+/** `managed`: when `statusAutoCheck` is set by an administrator, the page does not ask. */
+export interface OnboardingViewProps extends SettingsPageProps {
   readonly openOptions: () => void;
 }
 

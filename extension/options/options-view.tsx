@@ -6,7 +6,7 @@
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { CustomEndpointFormat, Settings, ThirdPartyProviderId } from '../../src/settings/settings';
-import type { SettingKey, SettingsPatch } from '../shared/settings-store';
+import type { SettingKey, SettingsPageProps, SettingsPatch } from '../shared/settings-store';
 import { EndpointList, PROVIDERS, providerEndpoints, StatusConsent, type Translate } from '../shared/status-consent';
 import { OFFERED_CODES, readCustomEndpoint, readHostList, readRetries, toggleCode, type CustomEndpointProblem } from './options-input';
 
@@ -16,15 +16,7 @@ export interface HostAccess {
   request(pattern: string): Promise<boolean>;
 }
 
-export interface OptionsViewProps {
-  readonly settings: Settings;
-  /** Fields set by an administrator: shown, not changeable. */
-  readonly managed: ReadonlySet<SettingKey>;
-  readonly t: Translate;
-  /** Stores the changed fields; rejects when the browser refused to store them. */
-  readonly onChange: (patch: SettingsPatch) => Promise<void>;
-  /** The browser's data consent (Firefox), asked when automatic checks are turned on; see `data-consent.ts`. */
-  readonly requestDataConsent: () => Promise<boolean>;
+export interface OptionsViewProps extends SettingsPageProps {
   readonly hostAccess: HostAccess;
 }
 

@@ -19,6 +19,16 @@ export interface PageSettings {
   readonly managed: ReadonlySet<SettingKey>;
 }
 
+/** What every settings page (options, onboarding) is rendered from. */
+export interface SettingsPageProps extends PageSettings {
+  /** An i18n lookup: `browser.i18n` in the extension, the English messages in tests. */
+  readonly t: (key: string, subs?: readonly string[]) => string;
+  /** Stores the changed fields; rejects when the browser refused to store them. */
+  readonly onChange: (patch: SettingsPatch) => Promise<void>;
+  /** The browser's data consent (Firefox), asked when automatic checks are turned on; see `data-consent.ts`. */
+  readonly requestDataConsent: () => Promise<boolean>;
+}
+
 export interface SettingsStore {
   load(): Promise<PageSettings>;
   /** Writes `patch` (and the schema version) to `storage.sync`; rejects when the browser refuses (quota, sync off). */

@@ -4,13 +4,9 @@ import { renderToString } from 'preact-render-to-string';
 import { OnboardingView } from '../../extension/onboarding/onboarding-view';
 import type { SettingKey } from '../../extension/shared/settings-store';
 import { DEFAULT_SETTINGS, type Settings } from '../../src/settings/settings';
-import { MESSAGES, substitute } from '../locale';
+import { strictT } from '../locale';
 
-const t = (key: string, subs?: readonly string[]) => {
-  const m = MESSAGES[key]?.message;
-  if (m === undefined) throw new Error(`missing message ${key}`);
-  return substitute(m, subs);
-};
+const t = strictT;
 
 const html = (settings: Settings = DEFAULT_SETTINGS, managed: ReadonlySet<SettingKey> = new Set()) =>
   renderToString(

@@ -5,13 +5,9 @@ import { CustomEndpointFields, customEndpointError, OptionsView } from '../../ex
 import { readCustomEndpoint, readHostList, readRetries, toggleCode } from '../../extension/options/options-input';
 import { createSettingsStore, managedFields, type SettingKey } from '../../extension/shared/settings-store';
 import { DEFAULT_SETTINGS, SETTINGS_VERSION, type Settings } from '../../src/settings/settings';
-import { MESSAGES, substitute } from '../locale';
+import { strictT } from '../locale';
 
-const t = (key: string, subs?: readonly string[]) => {
-  const m = MESSAGES[key]?.message;
-  if (m === undefined) throw new Error(`missing message ${key}`);
-  return substitute(m, subs);
-};
+const t = strictT;
 
 /** Providers pointed at loopback stand-ins, as the e2e suite does: the page must name these, not the defaults. */
 const LOOPBACK: Settings = {

@@ -2,16 +2,12 @@
 import { describe, expect, it } from 'vitest';
 import { renderToString } from 'preact-render-to-string';
 import { PopupView } from '../../extension/popup/popup-view';
-import { MESSAGES, substitute } from '../locale';
+import { strictT } from '../locale';
 import type { TabView } from '../../src/messages';
 import type { StatusReport } from '../../src/status/verdict';
 import type { Incident } from '../../src/recovery/incident-machine';
 
-const t = (key: string, subs?: readonly string[]) => {
-  const m = MESSAGES[key]?.message;
-  if (m === undefined) throw new Error(`missing message ${key}`);
-  return substitute(m, subs);
-};
+const t = strictT;
 
 const NOW = 1_700_000_000_000;
 function view(incident: Partial<Incident>): TabView {

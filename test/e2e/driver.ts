@@ -25,6 +25,8 @@ export interface TabPage {
   /** `location.href` of the document. */
   href(): Promise<string>;
   click(selector: string): Promise<void>;
+  /** Types `text` into the field at `selector` with real key events. */
+  type(selector: string, text: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -274,6 +276,7 @@ interface PageLike {
   goto(url: string, options: { waitUntil: 'load' }): Promise<unknown>;
   evaluate<T>(fn: () => T): Promise<T>;
   click(selector: string): Promise<void>;
+  type(selector: string, text: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -284,6 +287,7 @@ function wrapPage(page: PlaywrightPage | PuppeteerPage): TabPage {
     text: () => p.evaluate(() => document.body?.innerText ?? ''),
     href: () => p.evaluate(() => location.href),
     click: (selector) => p.click(selector),
+    type: (selector, text) => p.type(selector, text),
     close: () => p.close(),
   };
 }

@@ -11,16 +11,21 @@ import {
   startCheckHost,
   startCloudflareStatus,
   startStatusPage,
+  startUptimeKuma,
   stopAll,
   type CheckHostStandIn,
   type CloudflareStatusStandIn,
   type StatusPageStandIn,
 } from './support/status-standins';
-import { UPSTREAM_OK_MARKER } from './support/upstream';
+import { errorResponse, UPSTREAM_OK_MARKER } from './support/upstream';
 import { sleep, waitFor } from './support/wait';
 import type { StatusMemory } from '../../src/status/checker';
 import type { StatusReport } from '../../src/status/verdict';
 import type { Notice } from '../../extension/background/adapters';
+import { getMessage } from '../locale';
+import type { Text } from '../../src/text';
+
+const render = (x: Text) => getMessage(x.key, x.subs);
 
 const BROWSERS: BrowserName[] = ['chromium', 'firefox'];
 
@@ -171,6 +176,60 @@ describe.each(BROWSERS)('%s: down for everyone, or just me?', (browserName) => {
     await site.upstream.setUp();
     await waitForText(tab, UPSTREAM_OK_MARKER, 30_000);
     expect((await site.driver.state()).incidents[0]?.phase).toBe('recovered');
+  });
+
+  it('the options page: a custom Uptime Kuma endpoint joins the verdict, and a provider switched off is not asked', async () => {
+    const kuma = await startUptimeKuma({ slug: 'shop.example.com', monitors: [{ id: 1, name: 'Shop', state: 'down' }, { id: 2, name: 'API', state: 'down' }] });
+    try {
+      await site.driver.giveStatusConsent();
+      const options = await site.driver.openExtensionPage('extension/options/index.html');
+      await waitForText(options, 'check-host.net', 10_000);
+      await options.click('[data-testid="provider-checkHost"]');
+      await options.type('[data-testid="custom-template"]', `http://127.0.0.1:${kuma.port}/api/status-page/heartbeat/{host}`);
+      await options.click('[data-testid="custom-save"]');
+      await waitFor(
+        async () => {
+          const stored = await site.driver.storedSettings();
+          const providers = stored.statusProviders as { checkHost?: boolean; custom?: boolean } | undefined;
+          return (stored.customEndpoint as { format?: string } | null | undefined)?.format === 'uptime-kuma' && providers?.checkHost === false && providers.custom === true;
+        },
+        { timeoutMs: 10_000, message: 'the options saved' },
+      );
+      // The consent text lists the endpoint now contacted.
+      expect(await options.text()).toContain(`http://127.0.0.1:${kuma.port}/api/status-page/heartbeat/{host}`);
+      await options.close();
+
+      await site.upstream.setDown();
+      await site.driver.openTab(site.url('/custom'));
+      const report = await waitForReport(site.driver, 'shop.example.com');
+      expect(report.sources.map((x) => [x.provider, x.verdict])).toEqual([
+        ['gateway', 'unknown'],
+        ['statusPage', 'down-for-everyone'],
+        ['custom', 'down-for-everyone'],
+      ]);
+      expect(render(report.sources[2]!.evidence)).toBe(`127.0.0.1:${kuma.port}: 2 of 2 monitors down`);
+      expect(kuma.requests.map((r) => r.path)).toEqual(['/api/status-page/heartbeat/shop.example.com']);
+      expect(checkHost.requests).toHaveLength(0);
+    } finally {
+      await kuma.close();
+    }
+  });
+
+  it("Cloudflare's 522: its status page (a fixed address) is asked, and the evidence says Cloudflare could not reach the origin", async () => {
+    await site.driver.giveStatusConsent();
+    site.upstream.route('/edge', errorResponse(522, { headers: { Server: 'cloudflare', 'CF-RAY': '8a1b2c3d4e5f6789-FRA' } }));
+    // The upstream plays Cloudflare's edge here: nginx cannot answer as Cloudflare does.
+    const url = `http://shop.example.com:${site.upstream.port}/edge`;
+    await site.driver.openTab(url);
+    const tabId = await site.driver.tabIdOf(url);
+    const report = await waitForReport(site.driver, 'shop.example.com');
+    const gateway = report.sources.find((x) => x.provider === 'gateway');
+    expect(gateway?.hint).toBe('cdn-origin-failed');
+    expect(report.sources.find((x) => x.provider === 'cdnStatus')?.evidence).toEqual({ key: 'evidenceCdnOperational', subs: ['Cloudflare'] });
+    expect(cloudflare.requests.map((r) => r.path)).toEqual(['/api/v2/status.json']);
+    const popup = await openPopup(site.driver, tabId);
+    await waitForText(popup, 'Cloudflare answered 522', 5_000);
+    expect(await popup.text()).toContain('Cloudflare reports all its systems operational');
   });
 });
 

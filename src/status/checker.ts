@@ -42,8 +42,6 @@ export const PROVIDER_LIMITS: Record<ThirdPartyProviderId, { readonly max: numbe
   cdnStatus: { max: 6, windowMs: 60_000 },
   custom: { max: 12, windowMs: 60_000 },
 };
-/** A provider that answered 429 without `Retry-After` is left alone this long, ms. */
-const DEFAULT_BACKOFF_MS = 60_000;
 /** A provider's `Retry-After` is honoured within these bounds, ms. */
 const RETRY_AFTER_MIN_MS = 1_000;
 const RETRY_AFTER_MAX_MS = 60 * 60_000;
@@ -125,7 +123,7 @@ export function createStatusChecker(deps: StatusCheckerDeps) {
     const now = deps.now();
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(new DOMException('status check deadline', 'TimeoutError')), deadlineMs);
-    const remembered = new Map<string, StatusPageRef | null>();
+    const remembered = new Map<string, { page: StatusPageRef | null; ttlMs: number }>();
     const ctx: ProviderContext = {
       http: deps.http,
       now: deps.now,
@@ -134,11 +132,11 @@ export function createStatusChecker(deps: StatusCheckerDeps) {
       settings,
       statusPages: {
         get: (domain) => {
-          if (remembered.has(domain)) return remembered.get(domain);
+          if (remembered.has(domain)) return remembered.get(domain)!.page;
           const e = memory.statusPages[domain];
           return e !== undefined && e.expiresAt > now ? e.page : undefined;
         },
-        remember: (domain, page) => void remembered.set(domain, page),
+        remember: (domain, page, ttlMs = STATUS_PAGE_TTL_MS) => void remembered.set(domain, { page, ttlMs }),
       },
     };
     const chosen = providers.filter((p) => settings.statusProviders[p.id as ThirdPartyProviderId] === true && p.applies(query, settings));
@@ -150,11 +148,11 @@ export function createStatusChecker(deps: StatusCheckerDeps) {
       const report: StatusReport = { host: query.host, verdict, sources, checkedAt: finished, expiresAt: finished + REPORT_TTL_MS[verdict] };
       await update((m) => {
         m.reports[query.host] = report;
-        for (const [domain, page] of remembered) m.statusPages[domain] = { page, expiresAt: finished + STATUS_PAGE_TTL_MS };
+        for (const [domain, { page, ttlMs }] of remembered) m.statusPages[domain] = { page, expiresAt: finished + ttlMs };
         chosen.forEach((p, i) => {
           const o = outcomes[i]!;
           const limit = (m.limits[p.id] ??= { starts: [] });
-          const wait = o.retryAfterMs ?? (o.report.reason?.code === 'rate-limited' && o.started ? DEFAULT_BACKOFF_MS : undefined);
+          const wait = o.retryAfterMs;
           if (wait !== undefined) limit.blockedUntil = finished + Math.min(Math.max(wait, RETRY_AFTER_MIN_MS), RETRY_AFTER_MAX_MS);
         });
       });

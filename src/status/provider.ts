@@ -40,8 +40,24 @@ export interface ProviderContext {
   /** Status pages found (or not) earlier, by registrable domain: `undefined` unknown, `null` none. */
   readonly statusPages: {
     get(domain: string): StatusPageRef | null | undefined;
-    remember(domain: string, page: StatusPageRef | null): void;
+    /** `ttlMs` defaults to a day (`STATUS_PAGE_TTL_MS`). */
+    remember(domain: string, page: StatusPageRef | null, ttlMs?: number): void;
   };
+}
+
+/** A provider that answered 429 without `Retry-After` is left alone this long, ms. */
+export const RATE_LIMITED_HOLD_MS = 60_000;
+/** A provider that answered 5xx without `Retry-After` is left alone this long, ms: it is struggling. */
+export const SERVER_ERROR_HOLD_MS = 30_000;
+
+/**
+ * How long a failed answer asks the provider to be left alone, ms: its `Retry-After` (RFC 9110 §10.2.3), else a
+ * default after a 429 or a 5xx (callers of check-host back off on both).
+ */
+export function holdAfter(result: { readonly status?: number; readonly retryAfterMs?: number }): { retryAfterMs?: number } {
+  if (result.retryAfterMs !== undefined) return { retryAfterMs: result.retryAfterMs };
+  if (result.status === 429) return { retryAfterMs: RATE_LIMITED_HOLD_MS };
+  return (result.status ?? 0) >= 500 ? { retryAfterMs: SERVER_ERROR_HOLD_MS } : {};
 }
 
 /** A provider's answer, plus what the checker needs to be a good citizen. */

@@ -86,13 +86,22 @@ export interface StatusReport {
 }
 
 /**
- * Combines the sources' verdicts: the sources that could tell (not `unknown`) decide; if they all agree that is the
- * verdict, if they disagree it is `partial` (some see the site down, some up), and with none it is `unknown`.
+ * Sources that measure the site from elsewhere (check-host's locations, the user's own monitors) outrank sources that
+ * only report on it (a status page, which often lags an outage or speaks of one part of a service).
  */
-export function combineVerdicts(sources: readonly Pick<SourceReport, 'verdict'>[]): Verdict {
-  const known = new Set(sources.map((s) => s.verdict).filter((v) => v !== 'unknown'));
-  if (known.size === 0) return 'unknown';
-  if (known.size === 1) return [...known][0]!;
+const MEASURED: ReadonlySet<ProviderId> = new Set(['checkHost', 'custom']);
+
+/**
+ * Combines the sources' verdicts. The measuring sources that could tell (not `unknown`) decide; when none could, the
+ * reporting ones do. Within the deciding group: all agree, that is the verdict; they disagree, it is `partial` (some
+ * see the site down, some up); none could tell, it is `unknown`.
+ */
+export function combineVerdicts(sources: readonly Pick<SourceReport, 'verdict' | 'provider'>[]): Verdict {
+  const known = sources.filter((s) => s.verdict !== 'unknown');
+  const measured = known.filter((s) => MEASURED.has(s.provider));
+  const deciding = new Set((measured.length > 0 ? measured : known).map((s) => s.verdict));
+  if (deciding.size === 0) return 'unknown';
+  if (deciding.size === 1) return [...deciding][0]!;
   return 'partial';
 }
 

@@ -244,10 +244,29 @@ describe('verdicts', () => {
     expect(r.expiresAt - r.checkedAt).toBe(5 * 60_000);
   });
 
-  it('disagreement (check-host up, status page major) → partial', async () => {
+  it('a measurement outranks a status page: check-host up, status page major → up elsewhere, both shown', async () => {
     const h = harness({ route: world({ checkHost: 'up', pages: { 'https://status.example.com': 'major' } }) });
     const r = await h.checker.check(ask('https://www.example.com/'));
-    expect(r.verdict).toBe('partial');
+    expect(r.verdict).toBe('up-elsewhere');
+    expect(source(r, 'statusPage')?.verdict).toBe('down-for-everyone');
+  });
+
+  it('check-host down while the status page only admits a minor incident → down for everyone', async () => {
+    const h = harness({ route: world({ checkHost: 'down', pages: { 'https://status.example.com': 'minor' } }) });
+    expect((await h.checker.check(ask('https://www.example.com/'))).verdict).toBe('down-for-everyone');
+  });
+
+  it('measurements that disagree (check-host down, own monitors up) → partial', async () => {
+    const h = harness({
+      route: world({ checkHost: 'down', other: (u) => (u.startsWith('https://mon.example.net/') ? ok([{ name: 'www.example.com', results: [{ success: true }] }]) : undefined) }),
+      settings: settingsWith({ providers: { statusPage: false, custom: true }, customEndpoint: { template: 'https://mon.example.net/{host}', format: 'gatus' } }),
+    });
+    expect((await h.checker.check(ask('https://www.example.com/'))).verdict).toBe('partial');
+  });
+
+  it('without a measurement the status page decides', async () => {
+    const h = harness({ route: world({ checkHost: fail('timeout'), pages: { 'https://status.example.com': 'major' } }) });
+    expect((await h.checker.check(ask('https://www.example.com/'))).verdict).toBe('down-for-everyone');
   });
 
   it.each([
@@ -426,10 +445,36 @@ describe('status page discovery memory', () => {
     await h.checker.check(ask('https://api.example.com/'));
     expect(h.take().filter(isStatusPage).length).toBeGreaterThan(0);
   });
+
+  it('"none" because a candidate could not be reached (no such host, or a failing network) is kept an hour, not a day', async () => {
+    const h = harness({ route: world({ other: (u) => (u.startsWith('https://examplestatus.com/') ? fail('network') : undefined) }), settings: onlyPages });
+    const first = await h.checker.check(ask('https://www.example.com/'));
+    expect(h.memory().statusPages['example.com']).toEqual({ page: null, expiresAt: first.checkedAt + 60 * 60_000 });
+  });
+
+  it("one site's status page asking to wait (Retry-After) does not hold back other sites' status pages", async () => {
+    const h = harness({
+      route: world({
+        pages: { 'https://status.example.org': 'major' },
+        other: (u) => (u.startsWith('https://status.example.com/') ? fail('rate-limited', { status: 429, retryAfterMs: 3_600_000 }) : undefined),
+      }),
+      settings: onlyPages,
+    });
+    await h.checker.check(ask('https://www.example.com/'));
+    expect(h.memory().limits.statusPage?.blockedUntil).toBeUndefined();
+    const other = await h.checker.check(ask('https://www.example.org/'));
+    expect(other.verdict).toBe('down-for-everyone');
+  });
 });
 
 describe('rate limits', () => {
   const onlyCheckHost = settingsWith({ providers: { statusPage: false, cdnStatus: false } });
+
+  it('a provider that answers 5xx without Retry-After is left alone for 30 s', async () => {
+    const h = harness({ route: world({ checkHost: fail('http-error', { status: 502 }) }), settings: onlyCheckHost });
+    const first = await h.checker.check(ask('https://a.example.com/'));
+    expect(h.memory().limits.checkHost?.blockedUntil).toBe(first.checkedAt + 30_000);
+  });
 
   it('the 7th check-host check within a minute (different hosts) is held back without a request', async () => {
     const h = harness({ route: world({ checkHost: 'down' }), settings: onlyCheckHost });
@@ -674,8 +719,10 @@ describe('which providers are asked', () => {
     const h = harness({ route: world({ checkHost: 'up', cloudflare: 'major' }), settings: settingsWith({ providers: { statusPage: false } }) });
     const viaCf = await h.checker.check(ask('https://a.example.com/', { gateway: cloudflare, code: 522 }));
     expect(h.take()).toContain(CF);
-    expect(source(viaCf, 'cdnStatus')?.verdict).toBe('down-for-everyone');
-    expect(viaCf.verdict).toBe('partial');
+    // Cloudflare's page speaks for Cloudflare: evidence, never a vote about this site.
+    expect(source(viaCf, 'cdnStatus')?.verdict).toBe('unknown');
+    expect(source(viaCf, 'cdnStatus')?.evidence).toEqual({ key: 'evidenceCdnMajor', subs: ['Cloudflare'] });
+    expect(viaCf.verdict).toBe('up-elsewhere');
 
     const viaNginx = await h.checker.check(ask('https://b.example.com/', { gateway: nginx }));
     expect(h.take()).not.toContain(CF);
@@ -686,7 +733,11 @@ describe('which providers are asked', () => {
   });
 
   it('the custom endpoint is asked only when set and switched on, with {host} substituted and URL-encoded', async () => {
-    const gatus = [{ name: 'site', results: [{ success: false }] }];
+    const gatus = [
+      { name: 'site', results: [{ success: false, hostname: 'www.example.com' }] },
+      // Gatus lists every endpoint it watches: one about another host must not count.
+      { name: 'billing', results: [{ success: true, hostname: 'billing.example.net' }] },
+    ];
     const kumaRoute = world({ checkHost: 'down', other: (u) => (u.startsWith('https://mon.example.net/') ? ok(gatus) : undefined) });
     const base = { providers: { statusPage: false, cdnStatus: false } } as const;
 

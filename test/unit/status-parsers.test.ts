@@ -171,6 +171,12 @@ describe('check-host voteNodes', () => {
     expect(r.locations).toEqual({ down: 1, up: 1, reported: 2, asked: 7 });
   });
 
+  it('one or two locations are never "everyone", however few check-host assigned', () => {
+    expect(voteNodes([d502, d502], 2, T).reason?.code).toBe('too-few-locations');
+    expect(voteNodes([up], 1, T).verdict).toBe('unknown');
+    expect(voteNodes([d502, d502, d502], 3, T).verdict).toBe('down-for-everyone');
+  });
+
   it('nobody reported → unknown, even when asked 0', () => {
     expect(voteNodes([], 0, T).verdict).toBe('unknown');
     expect(voteNodes([null, null], 2, T).reason?.code).toBe('too-few-locations');
@@ -424,9 +430,12 @@ describe('pageReport', () => {
     expect(pageReport('statusPage', 'maintenance', 'l', 'https://l', T).verdict).toBe('down-for-everyone');
   });
 
-  it("Cloudflare's minor incident says nothing about this site", () => {
-    expect(pageReport('cdnStatus', 'minor', 'Cloudflare', 'https://c', T).verdict).toBe('unknown');
-    expect(pageReport('cdnStatus', 'major', 'Cloudflare', 'https://c', T).verdict).toBe('down-for-everyone');
+  it("Cloudflare's page is evidence about Cloudflare, never a vote about the site", () => {
+    for (const state of ['operational', 'minor', 'major', 'maintenance'] as const) {
+      const r = pageReport('cdnStatus', state, 'Cloudflare', 'https://c', T);
+      expect(r.verdict).toBe('unknown');
+      expect(r.reason?.code).toBe('no-signal');
+    }
     expect(pageReport('cdnStatus', 'major', 'Cloudflare', 'https://c', T).evidence.key).toBe('evidenceCdnMajor');
   });
 });
@@ -501,15 +510,17 @@ describe('cdnStatusProvider (Cloudflare status.json)', () => {
   });
 
   it.each([
-    ['none', 'unknown'],
-    ['minor', 'unknown'],
-    ['major', 'down-for-everyone'],
-    ['critical', 'down-for-everyone'],
-  ])('indicator %s → %s, from the fixed URL', async (indicator, verdict) => {
+    ['none', 'evidenceCdnOperational'],
+    ['minor', 'evidenceCdnMinor'],
+    ['major', 'evidenceCdnMajor'],
+    ['critical', 'evidenceCdnMajor'],
+    ['maintenance', 'evidenceCdnMaintenance'],
+  ])('indicator %s → evidence %s and no vote, from the fixed URL', async (indicator, key) => {
     const f = fakeCtx(() => ok(statusJson(indicator, { extra: [1] })));
     const { report } = await cdnStatusProvider.check(cf, f.ctx);
     expect(report.provider).toBe('cdnStatus');
-    expect(report.verdict).toBe(verdict);
+    expect(report.verdict).toBe('unknown');
+    expect(report.evidence.key).toBe(key);
     expect(f.urls).toEqual(['https://www.cloudflarestatus.com/api/v2/status.json']);
   });
 
@@ -523,59 +534,62 @@ describe('cdnStatusProvider (Cloudflare status.json)', () => {
   });
 });
 
+/** The host the custom endpoint is asked about; Gatus endpoints named after it count. */
+const HOST = 'shop.example.com';
+
 describe('custom endpoint: Uptime Kuma', () => {
   const kuma = (lists: Record<string, unknown[]>) => ({ heartbeatList: lists, uptimeList: { '1_24': 0.99 } });
   const beat = (status: unknown) => ({ status, time: '2024-01-01 00:00:00', msg: '', ping: 20 });
 
   it('all up, all down, mixed', () => {
-    expect(readMonitors('uptime-kuma', kuma({ 1: [beat(0), beat(1)], 2: [beat(1)] }))).toEqual({ up: 2, down: 0 });
-    expect(readMonitors('uptime-kuma', kuma({ 1: [beat(1), beat(0)], 2: [beat(0)] }))).toEqual({ up: 0, down: 2 });
-    expect(readMonitors('uptime-kuma', kuma({ 1: [beat(1)], 2: [beat(0)], 3: [beat(1)] }))).toEqual({ up: 2, down: 1 });
+    expect(readMonitors('uptime-kuma', kuma({ 1: [beat(0), beat(1)], 2: [beat(1)] }), HOST)).toEqual({ up: 2, down: 0 });
+    expect(readMonitors('uptime-kuma', kuma({ 1: [beat(1), beat(0)], 2: [beat(0)] }), HOST)).toEqual({ up: 0, down: 2 });
+    expect(readMonitors('uptime-kuma', kuma({ 1: [beat(1)], 2: [beat(0)], 3: [beat(1)] }), HOST)).toEqual({ up: 2, down: 1 });
   });
 
   it('pending is not counted; maintenance counts as down', () => {
-    expect(readMonitors('uptime-kuma', kuma({ 1: [beat(2)], 2: [] }))).toEqual({ up: 0, down: 0 });
-    expect(readMonitors('uptime-kuma', kuma({ 1: [beat(3)], 2: [beat(1)] }))).toEqual({ up: 1, down: 1 });
+    expect(readMonitors('uptime-kuma', kuma({ 1: [beat(2)], 2: [] }), HOST)).toEqual({ up: 0, down: 0 });
+    expect(readMonitors('uptime-kuma', kuma({ 1: [beat(3)], 2: [beat(1)] }), HOST)).toEqual({ up: 1, down: 1 });
   });
 
   it('wrong types are invalid', () => {
-    expect(readMonitors('uptime-kuma', kuma({ 1: [beat('1')] }))).toHaveProperty('invalid');
-    expect(readMonitors('uptime-kuma', kuma({ 1: [beat(4)] }))).toHaveProperty('invalid');
-    expect(readMonitors('uptime-kuma', { ok: true })).toHaveProperty('invalid');
-    expect(readMonitors('uptime-kuma', [])).toHaveProperty('invalid');
-    expect(readMonitors('uptime-kuma', { heartbeatList: 'x' })).toHaveProperty('invalid');
+    expect(readMonitors('uptime-kuma', kuma({ 1: [beat('1')] }), HOST)).toHaveProperty('invalid');
+    expect(readMonitors('uptime-kuma', kuma({ 1: [beat(4)] }), HOST)).toHaveProperty('invalid');
+    expect(readMonitors('uptime-kuma', { ok: true }, HOST)).toHaveProperty('invalid');
+    expect(readMonitors('uptime-kuma', [], HOST)).toHaveProperty('invalid');
+    expect(readMonitors('uptime-kuma', { heartbeatList: 'x' }, HOST)).toHaveProperty('invalid');
   });
 
   it('a heartbeatList that is an array (not the documented map) is invalid', () => {
-    expect(readMonitors('uptime-kuma', { heartbeatList: [] })).toHaveProperty('invalid');
-    expect(readMonitors('uptime-kuma', { heartbeatList: [[{ status: 1 }]] })).toHaveProperty('invalid');
+    expect(readMonitors('uptime-kuma', { heartbeatList: [] }, HOST)).toHaveProperty('invalid');
+    expect(readMonitors('uptime-kuma', { heartbeatList: [[{ status: 1 }]] }, HOST)).toHaveProperty('invalid');
   });
 });
 
 describe('custom endpoint: Gatus', () => {
-  const ep = (name: string, ...success: boolean[]) => ({
-    name,
+  const ep = (label: string, ...success: boolean[]) => ({
+    name: `${label} ${HOST}`,
     group: 'core',
-    key: `core_${name}`,
+    key: `core_${label}`,
     results: success.map((s, i) => ({ status: s ? 200 : 502, success: s, timestamp: `2024-01-01T00:0${i}:00Z`, duration: 1000 })),
   });
 
   it('all up, all down, mixed (latest result counts)', () => {
-    expect(readMonitors('gatus', [ep('a', false, true), ep('b', true)])).toEqual({ up: 2, down: 0 });
-    expect(readMonitors('gatus', [ep('a', true, false), ep('b', false)])).toEqual({ up: 0, down: 2 });
-    expect(readMonitors('gatus', [ep('a', true), ep('b', false)])).toEqual({ up: 1, down: 1 });
+    expect(readMonitors('gatus', [ep('a', false, true), ep('b', true)], HOST)).toEqual({ up: 2, down: 0 });
+    expect(readMonitors('gatus', [ep('a', true, false), ep('b', false)], HOST)).toEqual({ up: 0, down: 2 });
+    expect(readMonitors('gatus', [ep('a', true), ep('b', false)], HOST)).toEqual({ up: 1, down: 1 });
   });
 
   it('no results yet is not counted', () => {
-    expect(readMonitors('gatus', [ep('a')])).toEqual({ up: 0, down: 0 });
-    expect(readMonitors('gatus', [])).toEqual({ up: 0, down: 0 });
+    expect(readMonitors('gatus', [ep('a')], HOST)).toEqual({ up: 0, down: 0 });
+    expect(readMonitors('gatus', [], HOST)).toEqual({ up: 0, down: 0 });
   });
 
   it('wrong types are invalid', () => {
-    expect(readMonitors('gatus', [{ name: 'a', results: [{ success: 'true' }] }])).toHaveProperty('invalid');
-    expect(readMonitors('gatus', { results: [] })).toHaveProperty('invalid');
-    expect(readMonitors('gatus', [{ name: 'a' }])).toHaveProperty('invalid');
-    expect(readMonitors('gatus', null)).toHaveProperty('invalid');
+    expect(readMonitors('gatus', [{ name: 'a', results: [{ success: 'true' }] }], HOST)).toHaveProperty('invalid');
+    expect(readMonitors('gatus', { results: [] }, HOST)).toHaveProperty('invalid');
+    expect(readMonitors('gatus', [{ name: 'a' }], HOST)).toHaveProperty('invalid');
+    expect(readMonitors('gatus', null, HOST)).toHaveProperty('invalid');
   });
 });
 
@@ -605,7 +619,7 @@ describe('monitorsReport', () => {
 });
 
 describe('combineVerdicts', () => {
-  const of = (...vs: Verdict[]) => combineVerdicts(vs.map((verdict) => ({ verdict })));
+  const of = (...vs: Verdict[]) => combineVerdicts(vs.map((verdict) => ({ verdict, provider: 'checkHost' as const })));
   it('combines', () => {
     expect(of()).toBe('unknown');
     expect(of('unknown', 'unknown')).toBe('unknown');

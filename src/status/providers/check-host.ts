@@ -4,7 +4,7 @@
  * redirects (3xx counts as up), and a 429 proves the server answers (counts as up).
  */
 import * as v from 'valibot';
-import { describeIssue, jsonMap, type StatusProvider } from '../provider';
+import { describeIssue, holdAfter, jsonMap, type StatusProvider } from '../provider';
 import { cleanText, safeLink, unknownReport, type SourceReport } from '../verdict';
 import type { HttpResult } from '../http';
 
@@ -69,7 +69,8 @@ export function voteNodes(outcomes: readonly NodeOutcome[], asked: number, check
   const reported = up + down;
   const locations = { down, up, reported, asked };
   const extra = { locations, ...(link !== undefined ? { link } : {}) };
-  if (reported < Math.min(MIN_REPORTED, asked) || reported === 0) {
+  // However few nodes check-host assigned, one or two locations are not "everyone".
+  if (reported < MIN_REPORTED) {
     return {
       ...unknownReport('checkHost', { code: 'too-few-locations', detail: `${reported} of ${asked} nodes reported` }, checkedAt, {
         key: 'evidenceTooFewLocations',
@@ -102,10 +103,7 @@ export const checkHostProvider: StatusProvider = {
   async check(query, ctx) {
     const base = ctx.settings.statusEndpoints.checkHost;
     const started = ctx.now();
-    const fail = (r: HttpResult & { ok: false }) => ({
-      report: unknownReport('checkHost', r.reason, ctx.now()),
-      ...(r.retryAfterMs !== undefined ? { retryAfterMs: r.retryAfterMs } : {}),
-    });
+    const fail = (r: HttpResult & { ok: false }) => ({ report: unknownReport('checkHost', r.reason, ctx.now()), ...holdAfter(r) });
     const startUrl = `${base}/check-http?host=${encodeURIComponent(query.origin)}&max_nodes=${ctx.settings.statusEndpoints.checkHostNodes}`;
     const start = await ctx.http.getJson(startUrl, ctx.signal);
     if (!start.ok) return fail(start);

@@ -6,7 +6,7 @@
  */
 import * as v from 'valibot';
 import { registrableDomain } from '../host';
-import { describeIssue, isCloudflare, type ProviderContext, type StatusPageRef, type StatusPageVendor, type StatusProvider } from '../provider';
+import { describeIssue, holdAfter, isCloudflare, type ProviderContext, type StatusPageRef, type StatusPageVendor, type StatusProvider } from '../provider';
 import { unknownReport, type SourceReport, type UnknownReason, type Verdict } from '../verdict';
 
 /** What a status page says, vendor-neutral. */
@@ -16,12 +16,12 @@ const StatuspageSchema = v.object({
   page: v.object({ id: v.pipe(v.string(), v.minLength(1)), url: v.string() }),
   // `maintenance` is a fifth indicator real pages send, though the v2 docs list four.
   status: v.object({ indicator: v.picklist(['none', 'minor', 'major', 'critical', 'maintenance']), description: v.string() }),
-  incidents: v.optional(v.array(v.object({ impact: v.optional(v.string()), status: v.optional(v.string()) }))),
 });
 
 const InstatusSchema = v.object({
   page: v.object({ name: v.string(), url: v.string(), status: v.picklist(['UP', 'HASISSUES', 'UNDERMAINTENANCE']) }),
-  activeIncidents: v.optional(v.array(v.object({ impact: v.optional(v.string()) }))),
+  // Only `impact` is read; a field of another shape inside an incident does not make the page unreadable.
+  activeIncidents: v.optional(v.array(v.looseObject({ impact: v.optional(v.unknown()) }))),
 });
 
 const BetterStackSchema = v.object({
@@ -74,7 +74,6 @@ const STATE_KEY: Record<'statusPage' | 'cdnStatus', Record<PageState, string>> =
     major: 'evidencePageMajor',
     maintenance: 'evidencePageMaintenance',
   },
-  // Cloudflare's page speaks for Cloudflare, not for the site: a minor incident there says nothing about this one.
   cdnStatus: {
     operational: 'evidenceCdnOperational',
     minor: 'evidenceCdnMinor',
@@ -86,7 +85,8 @@ const STATE_KEY: Record<'statusPage' | 'cdnStatus', Record<PageState, string>> =
 /** The report for a page in `state`; `label` names it for people (the page's host). */
 export function pageReport(provider: 'statusPage' | 'cdnStatus', state: PageState, label: string, link: string, checkedAt: number): SourceReport {
   const evidence = { key: STATE_KEY[provider][state], subs: [label] };
-  const verdict = provider === 'cdnStatus' && state === 'minor' ? 'unknown' : STATE_VERDICT[state];
+  // Cloudflare's page speaks for Cloudflare, whose maintenance somewhere is routine: evidence for the user, no vote.
+  const verdict = provider === 'cdnStatus' ? 'unknown' : STATE_VERDICT[state];
   if (verdict === 'unknown') {
     return { ...unknownReport(provider, { code: 'no-signal', detail: `page says ${state}` }, checkedAt, evidence), link };
   }
@@ -106,14 +106,18 @@ type Read =
   | { ok: false; reason: UnknownReason; status?: number; retryAfterMs?: number };
 
 /**
- * True when a failed read really says "no status page here" (404, HTML, a catch-all answer, no such host), and
- * not "ask again later" (a timeout, 429, a 5xx): only the former may be remembered for a day.
+ * True when a failed read says "no status page here": an HTTP answer that is not one (404, HTML, a catch-all, JSON
+ * of another shape), or no such host. Not a timeout, a 429 or a 5xx, which say "ask again later".
  */
 function saysNone(r: Read): boolean {
   if (r.ok) return false;
   if (r.reason.code === 'timeout' || r.reason.code === 'rate-limited') return false;
   return !(r.reason.code === 'http-error' && (r.status ?? 0) >= 500);
 }
+
+/** "None" found over HTTP everywhere is kept for a day (the checker's default); with a host that could not be
+ * reached among the candidates (no such host, or the user's own network failing) only this long, ms. */
+export const NONE_BY_NETWORK_TTL_MS = 60 * 60_000;
 
 /** Reads one vendor endpoint of one page. */
 async function readVendor(base: string, vendor: (typeof VENDORS)[number], ctx: ProviderContext): Promise<Read> {
@@ -167,7 +171,7 @@ export const statusPageProvider: StatusProvider = {
       const vendor = VENDORS.find((x) => x.vendor === known.vendor)!;
       const r = await readVendor(known.base, vendor, ctx);
       if (r.ok) return { report: pageReport('statusPage', r.state, labelOf(r.ref.base), r.ref.base, ctx.now()) };
-      return { report: unknownReport('statusPage', r.reason, ctx.now()), ...(r.retryAfterMs !== undefined ? { retryAfterMs: r.retryAfterMs } : {}) };
+      return { report: unknownReport('statusPage', r.reason, ctx.now()) };
     }
     // Candidates in parallel (different hosts), vendors in turn on each; the first candidate in template order wins.
     const reads = await Promise.all(found.bases.map((b) => probeCandidate(b, ctx)));
@@ -177,18 +181,18 @@ export const statusPageProvider: StatusProvider = {
       return { report: pageReport('statusPage', hit.state, labelOf(hit.ref.base), hit.ref.base, ctx.now()) };
     }
     const reasons = reads.map((r) => (r.ok ? '' : `${r.reason.code}: ${r.reason.detail}`)).join('; ');
-    const retryAfterMs = Math.max(0, ...reads.map((r) => (r.ok ? 0 : (r.retryAfterMs ?? 0))));
-    const wait = retryAfterMs > 0 ? { retryAfterMs } : {};
-    // "None" is remembered only when every candidate really answered without a status page.
+    // "None" is remembered only when every candidate said so; a `Retry-After` of one site's candidate is not a
+    // reason to hold back the status pages of every other site, so it goes no further than this check.
     if (!ctx.signal.aborted && reads.every(saysNone)) {
-      ctx.statusPages.remember(found.domain, null);
+      const byNetwork = reads.some((r) => !r.ok && r.reason.code === 'network');
+      ctx.statusPages.remember(found.domain, null, byNetwork ? NONE_BY_NETWORK_TTL_MS : undefined);
       return {
         report: unknownReport('statusPage', { code: 'no-status-page', detail: reasons }, ctx.now(), { key: 'evidenceNoStatusPage', subs: [found.domain] }),
       };
     }
     const first = reads.find((r): r is Read & { ok: false } => !r.ok && !saysNone(r));
     const code = ctx.signal.aborted ? 'timeout' : (first?.reason.code ?? 'no-status-page');
-    return { report: unknownReport('statusPage', { code, detail: reasons }, ctx.now()), ...wait };
+    return { report: unknownReport('statusPage', { code, detail: reasons }, ctx.now()) };
   },
 };
 
@@ -201,7 +205,7 @@ export const cdnStatusProvider: StatusProvider = {
     const base = ctx.settings.statusEndpoints.cloudflareStatus;
     const r = await readVendor(base, { ...VENDORS[0]!, path: '/api/v2/status.json', read: readStatusJson }, ctx);
     if (r.ok) return { report: pageReport('cdnStatus', r.state, 'Cloudflare', base, ctx.now()) };
-    return { report: unknownReport('cdnStatus', r.reason, ctx.now()), ...(r.retryAfterMs !== undefined ? { retryAfterMs: r.retryAfterMs } : {}) };
+    return { report: unknownReport('cdnStatus', r.reason, ctx.now()), ...holdAfter(r) };
   },
 };
 

@@ -5,7 +5,7 @@
 import browser from 'webextension-polyfill';
 import { isSamePage } from '../../src/recovery/site';
 import { parseRetryAfter } from '../../src/recovery/retry-after';
-import { loadSettings, type Settings } from '../../src/settings/settings';
+import { DEVICE_FIELDS, loadSettings, type Settings } from '../../src/settings/settings';
 import type { RecoveryState } from '../../src/recovery/incident-machine';
 import type { ProbeOutcome } from '../../src/recovery/incident-machine';
 import type { BadgeView, NotificationText } from '../../src/recovery/describe';
@@ -36,15 +36,19 @@ export function createSessionStateStore(log: Pick<Console, 'warn'>): StateStore 
 }
 
 /**
- * Settings from `storage.sync` with an administrator's `storage.managed` values on top. Cached until either area
- * changes; a managed area that is not set up (Firefox without a policy rejects) counts as empty.
+ * Settings from `storage.sync` (and this device's own fields from `storage.local`) with an administrator's
+ * `storage.managed` values on top. Cached until one of the areas changes; a managed area that is not set up (Firefox without a policy rejects) counts as empty.
  */
 export function createSettingsSource(log: Pick<Console, 'warn'>): { get(): Promise<Settings>; invalidate(): void } {
   let cached: Promise<Settings> | null = null;
   let managedRead: Promise<Record<string, unknown>> | null = null;
   async function read(): Promise<Settings> {
-    const [stored, managed] = await Promise.all([browser.storage.sync.get(null).catch(() => ({})), readManaged()]);
-    const { settings, warnings } = loadSettings(stored, managed);
+    const [stored, device, managed] = await Promise.all([
+      browser.storage.sync.get(null).catch(() => ({})),
+      browser.storage.local.get([...DEVICE_FIELDS]).catch(() => ({})),
+      readManaged(),
+    ]);
+    const { settings, warnings } = loadSettings(stored, managed, device);
     for (const w of warnings) log.warn(w);
     return settings;
   }

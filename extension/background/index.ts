@@ -16,8 +16,9 @@ import type { Incident } from '../../src/recovery/incident-machine';
 import type { StatusView } from '../../src/messages';
 import { createStatusChecker } from '../../src/status/checker';
 import { isPrivateHost } from '../../src/status/host';
+import { isCurrentFor } from '../../src/status/describe-status';
 import { createBrowserHttpClient, createSessionMemoryStore, isIncognitoTab } from './status-adapters';
-import { hasDataConsent } from '../shared/data-consent';
+import { hasDataConsent, waitForDataConsent } from '../shared/data-consent';
 
 const log = console;
 const settings = createSettingsSource(log);
@@ -41,7 +42,7 @@ const service = createRecoveryService({
   store: createSessionStateStore(log),
   settings: settings.get,
   effects: createBrowserEffects(),
-  scheduleWake: createWakeScheduler(() => void service.wake()),
+  scheduleWake: createWakeScheduler(() => void wake()),
   isOnline,
   ownOrigins: [ownOrigin],
   describe: {
@@ -50,7 +51,10 @@ const service = createRecoveryService({
   },
   log,
   onIncidentOpened: (incident, tabIds) => void checkStatus(incident, tabIds[0], 'auto'),
-  statusOf: (host) => checker.latest(host),
+  statusOf: async (incident) => {
+    const report = await checker.latest(incident.host);
+    return isCurrentFor(report, incident.startedAt, Date.now()) ? report : null;
+  },
 });
 
 const ALL_URLS = { urls: ['<all_urls>'] };
@@ -84,15 +88,15 @@ browser.tabs.onRemoved.addListener((tabId) => void service.dispatch({ type: 'tab
 browser.tabs.onReplaced.addListener((_added, removed) => void service.dispatch({ type: 'tab-closed', tabId: removed }));
 
 browser.alarms.onAlarm.addListener((alarm) => {
-  if (alarm.name === WAKE_ALARM) void service.wake();
+  if (alarm.name === WAKE_ALARM) void wake();
 });
-self.addEventListener('online', () => void service.wake());
+self.addEventListener('online', () => void wake());
 
 browser.notifications.onButtonClicked.addListener((id) => void service.dispatch({ type: 'cancel', incidentId: id }));
 browser.notifications.onClicked.addListener((id) => void focusIncidentTab(id));
 
 browser.storage.onChanged.addListener((_changes, area) => {
-  if (area === 'sync' || area === 'managed') settings.invalidate();
+  if (area === 'sync' || area === 'managed' || area === 'local') settings.invalidate();
 });
 
 browser.runtime.onMessage.addListener((message: unknown, sender: browser.Runtime.MessageSender) => {
@@ -106,9 +110,9 @@ browser.runtime.onMessage.addListener((message: unknown, sender: browser.Runtime
   return handle(parsed.envelope);
 });
 
-browser.runtime.onStartup.addListener(() => void service.wake());
+browser.runtime.onStartup.addListener(() => void wake());
 browser.runtime.onInstalled.addListener((details) => {
-  void service.wake();
+  void wake();
   // The consent to status checks is asked for once, on install, on a page that says exactly what is sent.
   if (details.reason === 'install') void browser.tabs.create({ url: browser.runtime.getURL('extension/onboarding/index.html') });
 });
@@ -116,7 +120,7 @@ browser.runtime.onInstalled.addListener((details) => {
 // Warm the settings cache before the first event needs it.
 void settings.get().catch(() => undefined);
 // A worker that was stopped may have missed a short timer: catch up on anything overdue.
-void service.wake();
+void wake();
 
 /** One handler per message type; {@link ProtocolMap} types each request and response. */
 const handlers: { [K in MessageType]: (request: Request<K>) => Promise<Response<K>> } = {
@@ -127,6 +131,9 @@ const handlers: { [K in MessageType]: (request: Request<K>) => Promise<Response<
   checkStatus: async ({ tabId }) => {
     const found = (await service.tabView(tabId)).incident;
     if (found === null) return { report: null };
+    // Firefox: the popup asks for the data consent and sends this at once, because the permission prompt may close
+    // the popup before it could send anything later; the check waits here for the user's answer.
+    if (!(await hasDataConsent()) && !(await waitForDataConsent(DATA_CONSENT_WAIT_MS))) return { report: null };
     return { report: await checkStatus(found.incident, tabId, 'user') };
   },
   retryNow: async ({ tabId }) => {
@@ -155,12 +162,42 @@ async function focusIncidentTab(incidentId: string): Promise<void> {
   }
 }
 
-/** Runs a status check for an incident's site, then shows its verdict in the incident's notification. */
+/** How long a "Check now" waits for the user to answer Firefox's data consent prompt, ms. */
+const DATA_CONSENT_WAIT_MS = 60_000;
+
+/**
+ * Runs a status check for an incident's site, then shows its verdict in the incident's notification. Never
+ * rejects: a failure is logged and the answer is `null`.
+ */
 async function checkStatus(incident: Incident, tabId: number | undefined, trigger: 'auto' | 'user') {
-  const incognito = tabId === undefined ? true : await isIncognitoTab(tabId);
-  const report = await checker.check({ url: incident.origin, code: incident.code, gateway: incident.gateway, trigger, incognito });
-  if (report.limitedBy === undefined) await service.redrawNotifications(incident.host);
-  return report;
+  try {
+    const incognito = tabId === undefined ? true : await isIncognitoTab(tabId);
+    const report = await checker.check({
+      url: incident.origin,
+      code: incident.code,
+      gateway: incident.gateway,
+      trigger,
+      incognito,
+      ...(trigger === 'auto' ? { incidentId: incident.id } : {}),
+    });
+    if (report.limitedBy === undefined) await service.redrawNotifications(incident.host);
+    return report;
+  } catch (err) {
+    log.warn('status: check failed', err);
+    return null;
+  }
+}
+
+/** Recovery's wake-up, then the automatic checks a stopped worker lost midway (each incident gets one answer). */
+async function wake(): Promise<void> {
+  await service.wake();
+  try {
+    for (const { incident, tabIds } of await service.activeIncidents()) {
+      if (!(await checker.wasChecked(incident.id))) void checkStatus(incident, tabIds[0], 'auto');
+    }
+  } catch (err) {
+    log.warn('status: resuming checks failed', err);
+  }
 }
 
 async function statusView(host: string): Promise<StatusView> {

@@ -65,8 +65,8 @@ export interface RecoveryServiceDeps {
   readonly policy?: Partial<RecoveryPolicy>;
   /** Told once for each incident that opens, with the tabs attached to it (starts the automatic status check). */
   readonly onIncidentOpened?: (incident: Incident, tabIds: number[]) => void;
-  /** The latest status check of a host, for the notification; none when absent. */
-  readonly statusOf?: (host: string) => Promise<StatusReport | null>;
+  /** The status check that speaks for an incident in its notification, if any. */
+  readonly statusOf?: (incident: Incident) => Promise<StatusReport | null>;
 }
 
 /** webRequest details as both browsers give them, reduced to the fields read here. */
@@ -156,7 +156,7 @@ export function createRecoveryService(deps: RecoveryServiceDeps) {
       await deps.effects.notify(id, null, phaseChanged);
       return;
     }
-    const status = (await deps.statusOf?.(incident.host).catch(() => null)) ?? null;
+    const status = (await deps.statusOf?.(incident).catch(() => null)) ?? null;
     await deps.effects.notify(id, deps.describe.incident(incident, now, settings.maxVisibleRetries, status), phaseChanged);
   }
 
@@ -167,16 +167,19 @@ export function createRecoveryService(deps: RecoveryServiceDeps) {
      * Redraws the notifications of the active incidents of `host` (a status check of it finished). A notification
      * the user dismissed stays dismissed.
      */
-    async redrawNotifications(host: string): Promise<void> {
-      try {
-        const [state, settings] = await Promise.all([deps.store.load(), deps.settings()]);
-        const now = deps.now();
-        await Promise.all(
-          state.incidents.filter((i) => i.host === host && isActiveIncident(i)).map((i) => notify(i.id, i, settings, now, false)),
-        );
-      } catch (err) {
-        deps.log.warn('recovery: notification redraw failed', err);
-      }
+    redrawNotifications(host: string): Promise<void> {
+      // In line with the events, so a redraw read before a recovery cannot paint over the "is back" notification.
+      return serial(async () => {
+        try {
+          const [state, settings] = await Promise.all([deps.store.load(), deps.settings()]);
+          const now = deps.now();
+          await Promise.all(
+            state.incidents.filter((i) => i.host === host && isActiveIncident(i)).map((i) => notify(i.id, i, settings, now, false)),
+          );
+        } catch (err) {
+          deps.log.warn('recovery: notification redraw failed', err);
+        }
+      });
     },
 
     /** `webRequest.onCompleted`: the only event with the status of a finished response (MDN). */
@@ -260,6 +263,12 @@ export function createRecoveryService(deps: RecoveryServiceDeps) {
         now: deps.now(),
         maxVisibleRetries: settings.maxVisibleRetries,
       };
+    },
+
+    /** The incidents still under way, with their tabs. */
+    async activeIncidents(): Promise<{ incident: Incident; tabIds: number[] }[]> {
+      const state = await deps.store.load();
+      return state.incidents.filter(isActiveIncident).map((incident) => ({ incident, tabIds: tabIdsOf(state, incident.id) }));
     },
 
     /** The incident a notification belongs to (notification id = incident id). */

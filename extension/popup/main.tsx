@@ -59,13 +59,15 @@ function App({ client }: { client: PopupClient }) {
 }
 
 /**
- * "Check now" is the user's consent for one check. On Firefox the browser's own data consent is asked for first,
- * inside the click (a permission request needs the user's gesture); declined, nothing is sent.
+ * "Check now" is the user's consent for one check. On Firefox the browser's own data consent is asked for inside the
+ * click (a permission request needs the user's gesture), and the request goes to the background at once: Firefox's
+ * prompt may close the popup, and the background waits for the user's answer and sends nothing if they decline.
  */
 async function checkNow(client: PopupClient, tabId: number): Promise<void> {
-  if (!(await requestDataConsent())) return;
+  const consent = requestDataConsent();
   // The background answers when the check is done (up to 20 s); the popup's polling shows "Checking…" meanwhile.
   void client.request('checkStatus', { tabId });
+  await consent;
 }
 
 document.title = t('extensionName');

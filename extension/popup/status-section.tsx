@@ -2,7 +2,7 @@
 import type { StatusView } from '../../src/messages';
 import { durationText, type Text } from '../../src/recovery/describe';
 import { verdictHeadline } from '../../src/status/describe-status';
-import type { ProviderId, Verdict } from '../../src/status/verdict';
+import type { GatewayHint, ProviderId, Verdict } from '../../src/status/verdict';
 
 export interface StatusSectionProps {
   readonly status: StatusView | null;
@@ -28,6 +28,19 @@ const ADVICE_KEY: Record<Verdict, string> = {
   unknown: 'verdictUnknownAdvice',
 };
 
+/**
+ * What to tell the user, from the verdict and from who answered the error: when the site's own gateway (or
+ * Cloudflare) answered, the user's DNS and connection demonstrably work, so "up elsewhere" cannot be blamed on them
+ * and "can't tell" still means the fault is on the site's side.
+ */
+export function adviceKey(verdict: Verdict, hint: GatewayHint | undefined): string {
+  const siteSide = hint === 'site-gateway' || hint === 'cdn-origin-failed';
+  if (verdict === 'up-elsewhere' && siteSide) return 'verdictUpAdviceSiteGateway';
+  if (verdict === 'up-elsewhere' && hint === 'user-proxy') return 'verdictUpAdviceProxy';
+  if (verdict === 'unknown' && siteSide) return 'verdictUnknownAdviceSiteGateway';
+  return ADVICE_KEY[verdict];
+}
+
 export function StatusSection({ status, host, t, now, onCheckNow }: StatusSectionProps) {
   if (status === null) return null;
   const render = (x: Text) => t(x.key, x.subs);
@@ -42,7 +55,8 @@ export function StatusSection({ status, host, t, now, onCheckNow }: StatusSectio
         {!checking && shown !== null && (
           <>
             <p class={`verdict verdict-${shown.verdict}`} data-testid="verdict" data-verdict={shown.verdict}>
-              <strong>{render(verdictHeadline(shown.verdict))}</strong> {t(ADVICE_KEY[shown.verdict])}
+              <strong>{render(verdictHeadline(shown.verdict))}</strong>{' '}
+              {t(adviceKey(shown.verdict, shown.sources.find((x) => x.provider === 'gateway')?.hint))}
             </p>
             <ul class="evidence" data-testid="evidence">
               {shown.sources.map((s) => (

@@ -50,3 +50,26 @@ export function hasDataConsent(): Promise<boolean> {
   if (!isFirefox()) return Promise.resolve(true);
   return browser.permissions.contains(BROWSING_ACTIVITY).catch(() => false);
 }
+
+/**
+ * Resolves true once the browser holds the data consent, or false after `timeoutMs` ms. For the background, whose
+ * "Check now" request arrives while Firefox's permission prompt is still open (`permissions.onAdded` tells when the
+ * user grants it).
+ */
+export function waitForDataConsent(timeoutMs: number): Promise<boolean> {
+  if (!isFirefox()) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const onAdded = (p: Permissions.Permissions) => {
+      if ((p as { data_collection?: string[] }).data_collection?.includes('browsingActivity')) done(true);
+    };
+    const timer = setTimeout(() => done(false), timeoutMs);
+    const done = (granted: boolean) => {
+      clearTimeout(timer);
+      browser.permissions.onAdded.removeListener(onAdded);
+      resolve(granted);
+    };
+    browser.permissions.onAdded.addListener(onAdded);
+    // Granted between the caller's check and now: no event will come.
+    void hasDataConsent().then((held) => held && done(true));
+  });
+}

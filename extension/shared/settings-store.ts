@@ -1,11 +1,12 @@
 /**
- * Settings as the options and onboarding pages see them: the user's values from `storage.sync`, an administrator's
+ * Settings as the options and onboarding pages see them: the user's values from `storage.sync` (and this device's
+ * own, the consent to status checks, from `storage.local`), an administrator's
  * from `storage.managed` (which win, and which the pages show but do not let the user change), and a write that
  * stores only the fields the user changed. No runtime import of the browser: the pages pass `browser.storage` in, and
  * tests a fake.
  */
 import type { Storage } from 'webextension-polyfill';
-import { DEFAULT_SETTINGS, loadSettings, SETTINGS_VERSION, type Settings } from '../../src/settings/settings';
+import { DEFAULT_SETTINGS, DEVICE_FIELDS, loadSettings, SETTINGS_VERSION, splitByArea, type Settings } from '../../src/settings/settings';
 
 /** A setting the user can change (every field but `version`). */
 export type SettingKey = Exclude<keyof Settings, 'version'>;
@@ -38,7 +39,7 @@ export interface SettingsStore {
 }
 
 export interface SettingsStoreDeps {
-  readonly storage: Pick<Storage.Static, 'sync' | 'managed' | 'onChanged'>;
+  readonly storage: Pick<Storage.Static, 'sync' | 'local' | 'managed' | 'onChanged'>;
   /** Whether the browser still holds the data consent (see `data-consent.ts`). */
   readonly hasDataConsent: () => Promise<boolean>;
 }
@@ -47,28 +48,33 @@ export function createSettingsStore(deps: SettingsStoreDeps): SettingsStore {
   const { storage } = deps;
   return {
     async load() {
-      const [stored, managedRaw] = await Promise.all([
+      const [stored, device, managedRaw] = await Promise.all([
         storage.sync.get(null),
+        storage.local.get([...DEVICE_FIELDS]),
         // Firefox rejects storage.managed when no policy (and no native manifest) exists: that just means "none".
         storage.managed.get(null).catch(() => ({})),
       ]);
-      const { settings, warnings } = loadSettings(stored, managedRaw);
+      const { settings, warnings } = loadSettings(stored, managedRaw, device);
       for (const w of warnings) console.warn(w);
       const managed = managedFields(managedRaw);
       // Firefox lets the user withdraw the data consent in its add-ons manager, without telling the extension: a
       // stored "yes" without the permission is no longer a yes, so the page shows, and stores, "no".
       if (settings.statusAutoCheck && !managed.has('statusAutoCheck') && !(await deps.hasDataConsent())) {
-        await storage.sync.set({ statusAutoCheck: false, version: SETTINGS_VERSION }).catch(() => undefined);
+        await storage.local.set({ statusAutoCheck: false }).catch(() => undefined);
         return { settings: { ...settings, statusAutoCheck: false }, managed };
       }
       return { settings, managed };
     },
-    save(patch) {
-      return storage.sync.set({ ...patch, version: SETTINGS_VERSION });
+    async save(patch) {
+      const { sync, local } = splitByArea(patch);
+      await Promise.all([
+        Object.keys(sync).length > 0 ? storage.sync.set({ ...sync, version: SETTINGS_VERSION }) : undefined,
+        Object.keys(local).length > 0 ? storage.local.set(local) : undefined,
+      ]);
     },
     watch(listener) {
       const onChanged = (_changes: unknown, area: string) => {
-        if (area === 'sync' || area === 'managed') listener();
+        if (area === 'sync' || area === 'managed' || area === 'local') listener();
       };
       storage.onChanged.addListener(onChanged);
       return () => storage.onChanged.removeListener(onChanged);

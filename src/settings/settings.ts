@@ -145,6 +145,20 @@ export interface Migration {
  */
 export const MIGRATIONS: readonly Migration[] = [{ to: 1, migrate: (raw) => ({ ...raw, version: 1 }) }];
 
+/**
+ * Fields kept per device in `storage.local`, never synced: consent given on one machine is not consent on another
+ * (and Firefox's own data consent is held per installation).
+ */
+export const DEVICE_FIELDS = ['statusAutoCheck'] as const satisfies readonly (keyof Settings)[];
+
+/** Splits a change into what goes to `storage.sync` and what stays on this device (`storage.local`). */
+export function splitByArea(patch: Record<string, unknown>): { sync: Record<string, unknown>; local: Record<string, unknown> } {
+  const sync: Record<string, unknown> = {};
+  const local: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(patch)) ((DEVICE_FIELDS as readonly string[]).includes(key) ? local : sync)[key] = value;
+  return { sync, local };
+}
+
 export interface LoadedSettings {
   readonly settings: Settings;
   /** One line per field that was invalid and replaced by its default. */
@@ -154,16 +168,20 @@ export interface LoadedSettings {
 /**
  * Reads settings from untrusted stored objects.
  *
- * @param stored - what `storage.sync` holds (any shape, or undefined)
- * @param managed - what `storage.managed` holds (an administrator's preset); its valid fields win over `stored`
+ * @param stored - what `storage.sync` holds (any shape, or undefined); its {@link DEVICE_FIELDS} are ignored
+ * @param managed - what `storage.managed` holds (an administrator's preset); its valid fields win over the others
+ * @param device - what `storage.local` holds: the {@link DEVICE_FIELDS} only are read from it
  * @returns the settings and the warnings for what was dropped; never throws
  */
-export function loadSettings(stored: unknown, managed?: unknown): LoadedSettings {
+export function loadSettings(stored: unknown, managed?: unknown, device?: unknown): LoadedSettings {
   const warnings: string[] = [];
   const migrated = migrate(asRecord(stored), warnings);
-  const fromUser = readFields(migrated, 'storage', warnings);
+  const synced = Object.fromEntries(Object.entries(migrated).filter(([k]) => !(DEVICE_FIELDS as readonly string[]).includes(k)));
+  const onDevice = Object.fromEntries(Object.entries(asRecord(device)).filter(([k]) => (DEVICE_FIELDS as readonly string[]).includes(k)));
+  const fromUser = readFields(synced, 'storage', warnings);
+  const fromDevice = readFields(onDevice, 'device', warnings);
   const fromPolicy = readFields(asRecord(managed), 'policy', warnings);
-  return { settings: { ...DEFAULT_SETTINGS, ...fromUser, ...fromPolicy, version: SETTINGS_VERSION }, warnings };
+  return { settings: { ...DEFAULT_SETTINGS, ...fromUser, ...fromDevice, ...fromPolicy, version: SETTINGS_VERSION }, warnings };
 }
 
 function asRecord(x: unknown): Record<string, unknown> {
@@ -188,7 +206,8 @@ function migrate(raw: Record<string, unknown>, warnings: string[]): Record<strin
 function readFields(raw: Record<string, unknown>, source: string, warnings: string[]): Partial<Settings> {
   const out: Record<string, unknown> = {};
   for (const [key, schema] of Object.entries(FIELDS)) {
-    if (!(key in raw)) continue;
+    // `undefined` is "not stored" (a fake or an older browser may hand back a requested key that has no value).
+    if (!(key in raw) || raw[key] === undefined) continue;
     const result = v.safeParse(schema, raw[key]);
     if (result.success) out[key] = result.output;
     else warnings.push(`settings (${source}): ${key} is invalid (${result.issues[0]?.message ?? 'unknown issue'}); ${source === 'policy' ? 'ignored' : 'using the default'}`);

@@ -58,9 +58,15 @@ export interface StatusMemory {
   statusPages: Record<string, { page: StatusPageRef | null; expiresAt: number }>;
   /** By provider: when recent checks started (epoch ms), and a `Retry-After` hold. */
   limits: Record<string, { starts: number[]; blockedUntil?: number }>;
+  /** By incident id: when its automatic check finished (epoch ms), so a check lost with a stopped worker is redone
+   * and a finished one is not. */
+  incidents: Record<string, number>;
 }
 
-export const EMPTY_MEMORY: StatusMemory = { reports: {}, statusPages: {}, limits: {} };
+export const EMPTY_MEMORY: StatusMemory = { reports: {}, statusPages: {}, limits: {}, incidents: {} };
+/** Incidents remembered as checked, at most, and for how long, ms. */
+export const MAX_CHECKED_INCIDENTS = 200;
+const CHECKED_INCIDENT_TTL_MS = 2 * 60 * 60_000;
 
 export interface StatusMemoryStore {
   load(): Promise<StatusMemory>;
@@ -77,6 +83,8 @@ export interface StatusCheckRequest {
   readonly trigger: 'auto' | 'user';
   /** The page is in a private window. */
   readonly incognito?: boolean;
+  /** The incident the check is for: recorded once the check has finished (see {@link StatusChecker.wasChecked}). */
+  readonly incidentId?: string;
 }
 
 export interface StatusCheckerDeps {
@@ -118,7 +126,7 @@ export function createStatusChecker(deps: StatusCheckerDeps) {
     return run;
   }
 
-  async function run(query: StatusQuery, settings: Settings, gateway: SourceReport): Promise<StatusReport> {
+  async function run(query: StatusQuery, settings: Settings, gateway: SourceReport, incidentId: string | undefined): Promise<StatusReport> {
     const memory = await deps.store.load();
     const now = deps.now();
     const controller = new AbortController();
@@ -148,6 +156,7 @@ export function createStatusChecker(deps: StatusCheckerDeps) {
       const report: StatusReport = { host: query.host, verdict, sources, checkedAt: finished, expiresAt: finished + REPORT_TTL_MS[verdict] };
       await update((m) => {
         m.reports[query.host] = report;
+        if (incidentId !== undefined) m.incidents[incidentId] = finished;
         for (const [domain, { page, ttlMs }] of remembered) m.statusPages[domain] = { page, expiresAt: finished + ttlMs };
         chosen.forEach((p, i) => {
           const o = outcomes[i]!;
@@ -231,7 +240,11 @@ export function createStatusChecker(deps: StatusCheckerDeps) {
 
       const cached = (await deps.store.load()).reports[host];
       // A cached "unknown" is not reused when the user asks: they want a fresh try.
-      if (cached !== undefined && cached.expiresAt > now && (request.trigger === 'auto' || cached.verdict !== 'unknown')) return cached;
+      if (cached !== undefined && cached.expiresAt > now && (request.trigger === 'auto' || cached.verdict !== 'unknown')) {
+        const id = request.incidentId;
+        if (id !== undefined) await update((m) => void (m.incidents[id] = now)).catch(() => undefined);
+        return cached;
+      }
       const pending = inFlight.get(host);
       if (pending !== undefined) return pending;
       const query: StatusQuery = {
@@ -240,7 +253,7 @@ export function createStatusChecker(deps: StatusCheckerDeps) {
         ...(request.code !== undefined ? { code: request.code } : {}),
         ...(request.gateway !== undefined ? { gateway: request.gateway } : {}),
       };
-      const check = run(query, settings, gateway)
+      const check = run(query, settings, gateway, request.incidentId)
         .catch((err: unknown): StatusReport => {
           deps.log.warn('status: check failed', err);
           const failed = unknownReport('gateway', { code: 'network', detail: String(err).slice(0, 200) }, deps.now());
@@ -256,6 +269,11 @@ export function createStatusChecker(deps: StatusCheckerDeps) {
       const h = normaliseHost(host);
       if (h === null) return null;
       return (await deps.store.load()).reports[h] ?? null;
+    },
+
+    /** True once the automatic check of incident `id` has an answer (its own or a cached one). */
+    async wasChecked(id: string): Promise<boolean> {
+      return Object.hasOwn((await deps.store.load()).incidents, id);
     },
 
     /** True while a check of `host` runs in this worker. */
@@ -275,6 +293,11 @@ export function prune(memory: StatusMemory, now: number): void {
     .sort((a, b) => b[1].expiresAt - a[1].expiresAt)
     .slice(0, MAX_STATUS_PAGES);
   memory.statusPages = Object.fromEntries(pages);
+  const checked = Object.entries(memory.incidents)
+    .filter(([, at]) => at > now - CHECKED_INCIDENT_TTL_MS)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, MAX_CHECKED_INCIDENTS);
+  memory.incidents = Object.fromEntries(checked);
   for (const [id, limit] of Object.entries(memory.limits)) {
     const windowMs = PROVIDER_LIMITS[id as ThirdPartyProviderId]?.windowMs ?? 60_000;
     limit.starts = limit.starts.filter((t) => t > now - windowMs).slice(-50);
@@ -313,6 +336,7 @@ export function parseMemory(raw: unknown): StatusMemory {
     reports: validEntries(r?.reports, StoredReport) as unknown as StatusMemory['reports'],
     statusPages: validEntries(r?.statusPages, StoredPage),
     limits: validEntries(r?.limits, StoredLimit),
+    incidents: validEntries(r?.incidents, finite),
   };
 }
 

@@ -35,3 +35,14 @@ export function describeVerdictLine(report: StatusReport | null | undefined, ren
   if (source === undefined) return null;
   return { key: `${HEADLINE[report.verdict]}Line`, subs: [render(source.evidence)] };
 }
+
+/**
+ * Whether a report may speak in an incident's notification: reached during the incident, or still fresh. An answer
+ * from an hour ago says nothing about the site now.
+ *
+ * @param startedAt - the incident's start, epoch ms
+ * @param now - epoch ms
+ */
+export function isCurrentFor(report: StatusReport | null | undefined, startedAt: number, now: number): report is StatusReport {
+  return report != null && (report.checkedAt >= startedAt || report.expiresAt > now);
+}

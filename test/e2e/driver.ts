@@ -49,7 +49,7 @@ export interface Driver {
   badgeText(tabId: number): Promise<string>;
   /** Writes settings to `storage.sync`, as the options page will. */
   setSettings(values: Record<string, unknown>): Promise<void>;
-  /** What `storage.sync` holds. */
+  /** What `storage.sync` holds, with this device's own fields from `storage.local` (the consent) on top. */
   storedSettings(): Promise<Record<string, unknown>>;
   /**
    * Switches automatic status checks on the way a user does: a click on "Turn on automatic checks" on the
@@ -79,6 +79,7 @@ interface ExtApi {
   storage: {
     session: { get(key: string): Promise<Record<string, unknown>> };
     sync: { set(values: Record<string, unknown>): Promise<void>; get(keys: null): Promise<Record<string, unknown>> };
+    local: { get(keys: null): Promise<Record<string, unknown>> };
   };
   tabs: { query(q: object): Promise<{ id?: number; url?: string }[]>; remove(id: number): Promise<void> };
   action: { getBadgeText(d: { tabId: number }): Promise<string> };
@@ -240,7 +241,8 @@ function createDriver(
     async storedSettings() {
       return evaluate(async () => {
         const g = globalThis as unknown as { browser?: ExtApi; chrome?: ExtApi };
-        return (g.browser ?? g.chrome)!.storage.sync.get(null);
+        const api = (g.browser ?? g.chrome)!;
+        return { ...(await api.storage.sync.get(null)), ...(await api.storage.local.get(null)) };
       }, null);
     },
     async giveStatusConsent() {

@@ -72,6 +72,40 @@ describe('background entry', () => {
     expect((await fakeBrowser.tabs.query({ active: true }))[0]?.id).toBe(failed);
   });
 
+  it('with consent, a new incident starts one status check; a check lost with a stopped worker is redone on wake', async () => {
+    const fetched: string[] = [];
+    const json = (body: unknown) => new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } });
+    const nodes = ['n1', 'n2', 'n3'];
+    vi.stubGlobal('fetch', async (url: string) => {
+      fetched.push(url);
+      if (url.startsWith('https://ch.test/check-http')) return json({ ok: 1, request_id: 'r1', nodes: Object.fromEntries(nodes.map((n) => [n, ['us', 'USA', 'LA', '1.2.3.4', 'AS1']])) });
+      if (url.startsWith('https://ch.test/check-result/')) return json(Object.fromEntries(nodes.map((n) => [n, [[0, 0.1, 'Bad Gateway', '502', '1.2.3.4']]])));
+      return new Response('', { status: 404 });
+    });
+    await fakeBrowser.storage.sync.set({ statusEndpoints: { checkHost: 'https://ch.test' }, statusProviders: { statusPage: false, cdnStatus: false } });
+    await fakeBrowser.storage.local.set({ statusAutoCheck: true });
+    const tab = (await fakeBrowser.tabs.create({ url: 'https://api.example.com/' })).id!;
+    webRequest.onCompleted.listeners[0]!({ requestId: '3', url: 'https://api.example.com/', method: 'GET', statusCode: 502, type: 'main_frame', tabId: tab, responseHeaders: [{ name: 'server', value: 'nginx' }] });
+    // Only this site's checks: an incident of an earlier test, never checked without consent, may be checked now too.
+    const starts = () => fetched.filter((u) => u.startsWith('https://ch.test/check-http?host=https%3A%2F%2Fapi.example.com'));
+    await vi.waitFor(async () => expect(((await ask({ type: 'getTabView', payload: { tabId: tab } })) as { status: { report: { verdict: string } | null } }).status.report?.verdict).toBe('down-for-everyone'), { timeout: 5_000 });
+    expect(starts()).toEqual(['https://ch.test/check-http?host=https%3A%2F%2Fapi.example.com&max_nodes=7']);
+    await vi.waitFor(async () => {
+      const notices = (await fakeBrowser.storage.session.get('notices')).notices as { message: string }[];
+      expect(notices.some((n) => n.message.includes('Down for everyone: 3 of 3 locations got 502.'))).toBe(true);
+    });
+
+    // A wake with the check done asks nothing more.
+    await fakeBrowser.alarms.onAlarm.trigger({ name: 'recovery-wake', scheduledTime: Date.now(), persistAcrossSessions: false });
+    await flush();
+    expect(starts()).toHaveLength(1);
+    // The worker stopped before the answer was stored: the next wake asks again, once.
+    await fakeBrowser.storage.session.remove('status');
+    await fakeBrowser.alarms.onAlarm.trigger({ name: 'recovery-wake', scheduledTime: Date.now(), persistAcrossSessions: false });
+    await vi.waitFor(() => expect(starts()).toHaveLength(2), { timeout: 5_000 });
+    vi.unstubAllGlobals();
+  });
+
   it('refuses malformed messages with a reason, and answers no other extension', async () => {
     expect(await ask({ type: 'getTabView', payload: { tabId: -1 } })).toMatchObject({ error: expect.stringContaining('getTabView') });
     expect(await ask({ type: 'dropTables' })).toEqual({ error: 'unknown message type "dropTables"' });

@@ -215,12 +215,15 @@ describe('recovery input', () => {
 });
 
 describe('settings store', () => {
-  function fakeStorage(sync: Record<string, unknown>, managed: Record<string, unknown> | Error) {
+  function fakeStorage(sync: Record<string, unknown>, managed: Record<string, unknown> | Error, local: Record<string, unknown> = {}) {
     const set = vi.fn(async (x: Record<string, unknown>) => void Object.assign(sync, x));
+    const setLocal = vi.fn(async (x: Record<string, unknown>) => void Object.assign(local, x));
     return {
       set,
+      setLocal,
       storage: {
         sync: { get: async () => ({ ...sync }), set },
+        local: { get: async () => ({ ...local }), set: setLocal },
         managed: { get: async () => (managed instanceof Error ? Promise.reject(managed) : managed) },
         onChanged: { addListener: () => {}, removeListener: () => {} },
       } as never,
@@ -244,12 +247,22 @@ describe('settings store', () => {
   });
 
   it('a stored "yes" without the browser\'s data consent (withdrawn in Firefox) reads and is stored as "no"', async () => {
-    const a = fakeStorage({ version: 1, statusAutoCheck: true }, {});
+    const a = fakeStorage({ version: 1 }, {}, { statusAutoCheck: true });
     const loaded = await createSettingsStore({ storage: a.storage, hasDataConsent: async () => false }).load();
     expect(loaded.settings.statusAutoCheck).toBe(false);
-    expect(a.set).toHaveBeenCalledWith({ statusAutoCheck: false, version: SETTINGS_VERSION });
-    const b = fakeStorage({ version: 1, statusAutoCheck: true }, {});
+    expect(a.setLocal).toHaveBeenCalledWith({ statusAutoCheck: false });
+    const b = fakeStorage({ version: 1 }, {}, { statusAutoCheck: true });
     expect((await createSettingsStore({ storage: b.storage, hasDataConsent: async () => true }).load()).settings.statusAutoCheck).toBe(true);
-    expect(b.set).not.toHaveBeenCalled();
+    expect(b.setLocal).not.toHaveBeenCalled();
+  });
+
+  it('keeps the consent on this device: it goes to storage.local, everything else to storage.sync', async () => {
+    const a = fakeStorage({}, {});
+    await createSettingsStore({ storage: a.storage, hasDataConsent: async () => true }).save({ statusAutoCheck: true, notifications: false });
+    expect(a.setLocal).toHaveBeenCalledWith({ statusAutoCheck: true });
+    expect(a.set).toHaveBeenCalledWith({ notifications: false, version: SETTINGS_VERSION });
+    // A "yes" synced from another machine is not consent here.
+    const b = fakeStorage({ version: 1, statusAutoCheck: true }, {});
+    expect((await createSettingsStore({ storage: b.storage, hasDataConsent: async () => true }).load()).settings.statusAutoCheck).toBe(false);
   });
 });

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderToString } from 'preact-render-to-string';
 import { PopupView } from '../../extension/popup/popup-view';
+import { adviceKey } from '../../extension/popup/status-section';
 import { strictT } from '../locale';
 import type { TabView } from '../../src/messages';
 import type { StatusReport } from '../../src/status/verdict';
@@ -153,5 +154,21 @@ describe('popup view: down for everyone, or just you?', () => {
     const out = html(withStatus({ report: unknown, checking: false, autoCheck: true, privateHost: false }));
     expect(out).toContain("Can't tell yet.");
     expect(out).not.toContain('Down for everyone.');
+  });
+});
+
+describe('popup advice: the verdict read with who answered the error', () => {
+  it.each([
+    ['up-elsewhere', 'site-gateway', 'verdictUpAdviceSiteGateway'],
+    ['up-elsewhere', 'cdn-origin-failed', 'verdictUpAdviceSiteGateway'],
+    ['up-elsewhere', 'user-proxy', 'verdictUpAdviceProxy'],
+    ['up-elsewhere', undefined, 'verdictUpAdvice'],
+    ['unknown', 'site-gateway', 'verdictUnknownAdviceSiteGateway'],
+    ['unknown', undefined, 'verdictUnknownAdvice'],
+    ['down-for-everyone', 'site-gateway', 'verdictDownAdvice'],
+    ['partial', 'user-proxy', 'verdictPartialAdvice'],
+  ] as const)('%s with %s → %s', (verdict, hint, key) => {
+    expect(adviceKey(verdict, hint)).toBe(key);
+    expect(strictT(key)).not.toBe('');
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SETTINGS, MIGRATIONS, SETTINGS_VERSION, loadSettings, type Settings } from '../../src/settings/settings';
+import { DEFAULT_SETTINGS, MIGRATIONS, SETTINGS_VERSION, loadSettings, splitByArea, type Settings } from '../../src/settings/settings';
 
 const DEFAULTS = {
   version: 1,
@@ -24,7 +24,8 @@ const CUSTOM = {
   maxVisibleRetries: 3,
   notifications: false,
   neverRetry: ['example.com', 'intranet.local'],
-  statusAutoCheck: true,
+  // The consent is read from the device area only (see 'status check fields'): from sync it stays the default.
+  statusAutoCheck: false,
   statusProviders: { checkHost: false, statusPage: true, cdnStatus: false, custom: true },
   statusEndpoints: {
     checkHost: 'http://127.0.0.1:8081',
@@ -304,9 +305,23 @@ describe('loadSettings: status check fields', () => {
   });
 
   it('refuses a non-boolean consent, so consent is never assumed', () => {
-    const { settings, warnings } = loadSettings({ version: 1, statusAutoCheck: 'yes' });
+    const { settings, warnings } = loadSettings({ version: 1 }, undefined, { statusAutoCheck: 'yes' });
     expect(settings.statusAutoCheck).toBe(false);
     expect(warnings[0]).toContain('statusAutoCheck is invalid');
+  });
+
+  it('reads the consent from this device only: a synced "yes" from another machine is not consent here', () => {
+    expect(loadSettings({ version: 1, statusAutoCheck: true }).settings.statusAutoCheck).toBe(false);
+    expect(loadSettings({ version: 1, statusAutoCheck: true }, undefined, { statusAutoCheck: false }).settings.statusAutoCheck).toBe(false);
+    expect(loadSettings({ version: 1 }, undefined, { statusAutoCheck: true }).settings.statusAutoCheck).toBe(true);
+    // Only device fields are read from the device area.
+    expect(loadSettings({ version: 1 }, undefined, { notifications: false }).settings.notifications).toBe(true);
+    // An administrator's policy still wins.
+    expect(loadSettings({ version: 1 }, { statusAutoCheck: false }, { statusAutoCheck: true }).settings.statusAutoCheck).toBe(false);
+  });
+
+  it('splits a change between the synced and the device area', () => {
+    expect(splitByArea({ statusAutoCheck: true, notifications: false })).toEqual({ sync: { notifications: false }, local: { statusAutoCheck: true } });
   });
 
   it('refuses a node count outside 3-20', () => {

@@ -3,6 +3,7 @@ import { DEFAULT_SETTINGS, type Settings } from '../../src/settings/settings';
 import {
   createStatusChecker,
   EMPTY_MEMORY,
+  MAX_CHECKED_INCIDENTS,
   MAX_REPORTS,
   MAX_STATUS_PAGES,
   parseMemory,
@@ -467,6 +468,32 @@ describe('status page discovery memory', () => {
   });
 });
 
+describe('one automatic check per incident', () => {
+  it('an incident is marked checked once its check has an answer, own or cached; a limited one is not', async () => {
+    const h = harness({ route: world({ checkHost: 'down' }) });
+    expect(await h.checker.wasChecked('i1')).toBe(false);
+    await h.checker.check(ask('https://www.example.com/', { incidentId: 'i1' }));
+    expect(await h.checker.wasChecked('i1')).toBe(true);
+    // A second incident of the same host within the cache answers from it, and counts as checked.
+    await h.checker.check(ask('https://www.example.com/', { incidentId: 'i2' }));
+    expect(await h.checker.wasChecked('i2')).toBe(true);
+    expect(h.take().filter(isCheckHostStart)).toHaveLength(1);
+    h.setSettings(settingsWith({ statusAutoCheck: false }));
+    await h.checker.check(ask('https://www.example.org/', { incidentId: 'i3' }));
+    expect(await h.checker.wasChecked('i3')).toBe(false);
+  });
+
+  it('forgets checked incidents after two hours and keeps at most MAX_CHECKED_INCIDENTS', () => {
+    const m: StatusMemory = structuredClone(EMPTY_MEMORY);
+    for (let i = 0; i < 300; i++) m.incidents[`i${i}`] = T0 + i;
+    m.incidents.old = T0 - 3 * 60 * 60_000;
+    prune(m, T0 + 1000);
+    expect(Object.keys(m.incidents)).toHaveLength(MAX_CHECKED_INCIDENTS);
+    expect(m.incidents.old).toBeUndefined();
+    expect(m.incidents.i299).toBe(T0 + 299);
+  });
+});
+
 describe('rate limits', () => {
   const onlyCheckHost = settingsWith({ providers: { statusPage: false, cdnStatus: false } });
 
@@ -669,7 +696,7 @@ describe('memory', () => {
   it('parseMemory on garbage gives a fresh empty memory', () => {
     for (const raw of [undefined, null, 5, 'x', [], {}, { reports: [] }, { reports: {}, statusPages: {} }, { reports: {}, statusPages: {}, limits: null }, { reports: {}, statusPages: 'x', limits: {} }]) {
       const m = parseMemory(raw);
-      expect(m, JSON.stringify(raw)).toEqual({ reports: {}, statusPages: {}, limits: {} });
+      expect(m, JSON.stringify(raw)).toEqual({ reports: {}, statusPages: {}, limits: {}, incidents: {} });
       expect(m).not.toBe(EMPTY_MEMORY);
       m.reports.x = {} as StatusReport;
       expect(EMPTY_MEMORY.reports).toEqual({});
@@ -681,6 +708,7 @@ describe('memory', () => {
       reports: {},
       statusPages: { 'example.com': { page: { base: 'https://status.example.com', vendor: 'statuspage' }, expiresAt: T0 + 1 } },
       limits: { checkHost: { starts: [T0] } },
+      incidents: { i1: T0 },
     };
     expect(parseMemory(structuredClone(valid))).toEqual(valid);
   });

@@ -262,15 +262,25 @@ function makeChromiumSession(
       return worker;
     },
     async killServiceWorker() {
-      const targets = await serviceWorkerTargets();
-      if (targets.length === 0) return;
       const session = await cdpSession();
-      for (const target of targets) await session.send('Target.closeTarget', { targetId: target.targetId });
-      // The target id survives a restart, so "gone" means "absent from the list", not "a new id appeared".
-      await waitFor(async () => (await serviceWorkerTargets()).length === 0, {
-        timeoutMs: 10_000,
-        message: 'the service worker target to disappear',
-      });
+      // A page's late request (Chromium fetches the favicon of an error page whenever it gets to it) is a webRequest
+      // event, which starts a stopped worker again at once. So: close every worker target, and again whenever one is
+      // back, until none has been seen for a whole second. The target id survives a restart, so "gone" means "absent
+      // from the list", not "a new id appeared".
+      let goneSince: number | null = null;
+      await waitFor(
+        async () => {
+          const targets = await serviceWorkerTargets();
+          if (targets.length > 0) {
+            goneSince = null;
+            for (const target of targets) await session.send('Target.closeTarget', { targetId: target.targetId }).catch(() => undefined);
+            return false;
+          }
+          goneSince ??= Date.now();
+          return Date.now() - goneSince >= 1_000;
+        },
+        { timeoutMs: 15_000, message: 'the service worker target to stay gone' },
+      );
     },
     newPage() {
       return context.newPage();

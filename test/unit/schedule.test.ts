@@ -19,13 +19,13 @@ describe('DEFAULT_POLICY', () => {
     expect(DEFAULT_POLICY).toEqual({
       maxVisibleRetries: 5,
       firstDelayMs: 1_000,
-      baseDelayMs: 3_000,
+      baseDelayMs: 4_000,
       factor: 1.5,
       ceilingMs: 300_000,
       jitter: 0.2,
       retryAfterMinMs: 1_000,
       retryAfterMaxMs: 1_800_000,
-      giveUpAfterMs: 3_600_000,
+      giveUpAfterMs: 7_200_000,
       outcomeTimeoutMs: 90_000,
       offlineRecheckMs: 30_000,
     });
@@ -48,11 +48,11 @@ describe('nextDelayMs: the schedule', () => {
   });
 
   it('uses baseDelayMs for the second retry and grows by factor after that', () => {
-    expect(nextDelayMs(1, P, mid)).toBe(3_000);
-    expect(nextDelayMs(2, P, mid)).toBe(4_500);
-    expect(nextDelayMs(3, P, mid)).toBe(6_750);
-    expect(nextDelayMs(4, P, mid)).toBe(10_125);
-    expect(nextDelayMs(5, P, mid)).toBe(Math.round(3_000 * 1.5 ** 4));
+    expect(nextDelayMs(1, P, mid)).toBe(4_000);
+    expect(nextDelayMs(2, P, mid)).toBe(6_000);
+    expect(nextDelayMs(3, P, mid)).toBe(9_000);
+    expect(nextDelayMs(4, P, mid)).toBe(13_500);
+    expect(nextDelayMs(5, P, mid)).toBe(Math.round(4_000 * 1.5 ** 4));
   });
 
   it('follows a custom policy', () => {
@@ -63,8 +63,8 @@ describe('nextDelayMs: the schedule', () => {
 
   it('ignores random() entirely when jitter is 0', () => {
     const policy: RecoveryPolicy = { ...P, jitter: 0 };
-    expect(nextDelayMs(2, policy, low)).toBe(4_500);
-    expect(nextDelayMs(2, policy, high)).toBe(4_500);
+    expect(nextDelayMs(2, policy, low)).toBe(6_000);
+    expect(nextDelayMs(2, policy, high)).toBe(6_000);
   });
 
   it('never decreases as failures grow (fixed random)', () => {
@@ -77,9 +77,9 @@ describe('nextDelayMs: the schedule', () => {
   });
 
   it('reaches the ceiling and stays there', () => {
-    expect(nextDelayMs(12, P, mid)).toBe(Math.round(3_000 * 1.5 ** 11)); // 259 493: not capped yet
-    expect(nextDelayMs(13, P, mid)).toBe(300_000); // 3000 * 1.5^12 ≈ 389 239: capped
-    expect(nextDelayMs(14, P, mid)).toBe(300_000); // 3000 * 1.5^13 ≈ 583 859 > ceiling
+    expect(nextDelayMs(11, P, mid)).toBe(Math.round(4_000 * 1.5 ** 10)); // 230 660: not capped yet
+    expect(nextDelayMs(12, P, mid)).toBe(300_000); // 4000 * 1.5^11 ≈ 345 990: capped
+    expect(nextDelayMs(14, P, mid)).toBe(300_000); // 4000 * 1.5^13 ≈ 778 478 > ceiling
     expect(nextDelayMs(100, P, mid)).toBe(300_000);
     expect(nextDelayMs(1_000_000, P, mid)).toBe(300_000);
   });
@@ -137,7 +137,7 @@ describe('nextDelayMs: Retry-After', () => {
   });
 
   it('keeps the schedule when it is longer than the Retry-After', () => {
-    expect(nextDelayMs(3, P, mid, 2_000)).toBe(6_750);
+    expect(nextDelayMs(3, P, mid, 2_000)).toBe(9_000);
   });
 
   it('clamps a short Retry-After up to retryAfterMinMs', () => {
@@ -203,7 +203,7 @@ describe('nextDelayMs: odd inputs', () => {
   );
 
   it('rounds fractional failures down', () => {
-    expect(nextDelayMs(1.9, P, mid)).toBe(3_000);
+    expect(nextDelayMs(1.9, P, mid)).toBe(4_000);
     expect(nextDelayMs(0.5, P, mid)).toBe(1_000);
   });
 

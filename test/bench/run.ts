@@ -112,7 +112,13 @@ console.log(
   `\nState size after ${day.incidents} incidents over 100 tabs in a simulated day: ` +
     `at most ${day.maxBytes} bytes, ${day.finalBytes} at the end (storage.session quota: 10 MB in Chrome)`,
 );
+const { statusSoak } = await import('./state-size');
+const status = await statusSoak(2_000);
+console.log(
+  `Status check memory after ${status.checks} checks of distinct hosts: at most ${status.maxBytes} bytes, ` +
+    `${status.finalBytes} at the end (100 reports, 200 status pages, 200 checked incidents at most)`,
+);
 writeFileSync(
   'dist/bench/results.json',
-  `${JSON.stringify({ rounds: ROUNDS, recoveryVsLoad: rows, targets, stateSize: day }, null, 2)}\n`,
+  `${JSON.stringify({ rounds: ROUNDS, recoveryVsLoad: rows, targets, stateSize: day, statusMemory: status }, null, 2)}\n`,
 );

@@ -101,6 +101,16 @@ for (const x of targets) {
 }
 console.log(`  ${targets.filter((x) => x.met).length} of ${targets.length} met`);
 
+// The README's "How it compares" table, from these medians (1 tab): delay after the site is back / requests sent
+// to it while it was down.
+const names = Object.keys(strategies);
+const cell = (r: Row) => `${fmt(r.delayMedianS)} s / ${r.requestsMedian}`;
+const outageName = (s: number) => (s >= 3600 ? `${s / 3600} h` : s >= 60 ? `${s / 60} min` : `${s} s`);
+console.log('\nHow it compares (1 tab; median delay after the site is back / requests while it was down):\n');
+console.log(`| outage | ${names.join(' | ')} |`);
+console.log(`|---|${names.map(() => '---').join('|')}|`);
+for (const outageS of OUTAGES_S) console.log(`| ${outageName(outageS)} | ${names.map((n) => cell(at(outageS, 1, n))).join(' | ')} |`);
+
 mkdirSync('dist/bench', { recursive: true });
 writeFileSync('dist/bench/results.json', `${JSON.stringify({ rounds: ROUNDS, recoveryVsLoad: rows, targets }, null, 2)}\n`);
 console.log('\nwritten: dist/bench/results.json');

@@ -57,8 +57,11 @@ function createCloser(graceful: () => Promise<unknown>, pid: number | undefined,
 
 /** Options for {@link launchChromium}. */
 export interface ChromiumOptions {
-  /** Directory of the unpacked extension (with manifest.json). */
-  extensionDir: string;
+  /**
+   * Directory of the unpacked extension (with manifest.json). Omit it for the same browser, with the same flags,
+   * without any extension: the baseline of `npm run bench`'s page-load cost. `extensionId` is then `''`.
+   */
+  extensionDir?: string;
   /** Run headless (Chromium's "new" headless mode, which supports extensions). Default `true`. */
   headless?: boolean;
   /**
@@ -142,16 +145,15 @@ function hostResolverRules(options: ChromiumOptions): string[] {
  */
 export async function launchChromium(options: ChromiumOptions): Promise<ChromiumSession> {
   const executablePath = requireBinary(options.executablePath ?? CHROMIUM_PATH, 'chromium');
-  const extensionDir = realpathSync(resolve(options.extensionDir));
-  const manifest = readManifest(extensionDir);
+  const extensionDir = options.extensionDir === undefined ? undefined : realpathSync(resolve(options.extensionDir));
+  const manifest: ManifestSubset = extensionDir === undefined ? {} : readManifest(extensionDir);
   const profileDir = mkdtempSync(join(tmpdir(), 'e2e-chromium-'));
   const untrackDir = trackForExitCleanup({ dir: profileDir });
 
   const args = [
     '--no-sandbox', // we run as root in a container; the sandbox cannot work there
     '--disable-gpu',
-    `--disable-extensions-except=${extensionDir}`,
-    `--load-extension=${extensionDir}`,
+    ...(extensionDir === undefined ? [] : [`--disable-extensions-except=${extensionDir}`, `--load-extension=${extensionDir}`]),
     // Without these Chromium keeps trying to reach Google services and gets refused (no internet).
     '--disable-background-networking',
     '--disable-component-update',
@@ -187,7 +189,7 @@ export async function launchChromium(options: ChromiumOptions): Promise<Chromium
   });
 
   try {
-    let extensionId = chromeExtensionIdFromPath(extensionDir);
+    let extensionId = extensionDir === undefined ? '' : chromeExtensionIdFromPath(extensionDir);
     if (manifest.background?.service_worker) {
       const worker = await waitForWorker(context, 'chrome-extension://', options.startupTimeoutMs ?? 20_000).catch(
         (error: Error) => {

@@ -18,6 +18,11 @@ import { parseRetryAfter } from '../../src/recovery/retry-after';
 import { createSeededRandom, DEFAULT_POLICY, nextDelayMs, type RecoveryPolicy } from '../../src/recovery/schedule';
 import { hostMatches, isSamePage, parsePageAddress } from '../../src/recovery/site';
 import { loadSettings } from '../../src/settings/settings';
+import { parseMemory } from '../../src/status/checker';
+import { createHttpClient } from '../../src/status/http';
+import { readNode } from '../../src/status/providers/check-host';
+import { readMonitors } from '../../src/status/providers/custom-endpoint';
+import { VENDORS } from '../../src/status/providers/status-page';
 
 const POLICY: RecoveryPolicy = { ...DEFAULT_POLICY, maxVisibleRetries: 3, giveUpAfterMs: 600_000 };
 const SITES = ['https://shop.example.com/a', 'https://shop.example.com/b', 'http://news.example.org/', 'https://x.example/'];
@@ -186,6 +191,39 @@ describe('parsers never throw on any input', () => {
         const c = classifyCompletion({ url, method: 'GET', statusCode: 502, type: 'main_frame', tabId: 1 }, { nowMs: 0 });
         expect(['ignore', 'gateway-error']).toContain(c.action);
       }),
+    );
+  });
+
+  it('provider answers: any JSON is read as a verdict or refused, never thrown on, never "up" from a refusal', () => {
+    const json = fc.oneof(fc.jsonValue(), fc.dictionary(fc.string(), fc.jsonValue()), fc.array(fc.jsonValue()));
+    fc.assert(
+      fc.property(json, fc.string(), (answer, host) => {
+        const node = readNode(answer);
+        expect(node === null || typeof node.up === 'boolean').toBe(true);
+        for (const vendor of VENDORS) {
+          const state = vendor.read(answer);
+          expect(typeof state === 'string' || typeof state.invalid === 'string').toBe(true);
+        }
+        for (const format of ['uptime-kuma', 'gatus'] as const) {
+          const counts = readMonitors(format, answer, host);
+          if ('invalid' in counts) expect(typeof counts.invalid).toBe('string');
+          else expect(counts.up + counts.down).toBeGreaterThanOrEqual(0);
+        }
+        const memory = parseMemory(answer);
+        expect(Object.keys(memory).sort()).toEqual(['incidents', 'limits', 'reports', 'statusPages']);
+      }),
+    );
+  });
+
+  it('status answers over a real fetch: any body is read as JSON or refused with a reason, never thrown on', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(fc.string({ unit: 'binary' }), fc.json()), fc.integer({ min: 200, max: 599 }), async (body, status) => {
+        const http = createHttpClient({ fetch: async () => new Response(body, { status }), now: () => 0 });
+        const r = await http.getJson('https://provider.example/x');
+        if (!r.ok) expect(r.reason.detail.length).toBeGreaterThan(0);
+        else expect(status).toBeLessThan(300);
+      }),
+      { numRuns: 200 },
     );
   });
 

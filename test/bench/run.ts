@@ -1,9 +1,10 @@
 /**
  * `npm run bench`: recovery vs load for outages of 5 s to 1 h, 1 and 5 tabs, the shipped incident machine against
  * Chromium's auto-reload, fixed 5 s and 60 s reloaders and exponential 60 s backoff, all in one simulated run.
- * Prints a table and writes the same figures to `dist/bench/results.json`.
+ * Prints a table and writes the same figures to `dist/bench/results.json`. Then the real-browser part (built extension in
+ * Chromium, nginx on loopback): page-load cost, sizes and popup paint, real 5 s and 30 s outages, each adding its key.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createSeededRandom } from '../../src/recovery/schedule';
 import { ALTERNATIVES, createExtensionStrategy, type Strategy } from './outage-simulation';
 
@@ -132,3 +133,25 @@ writeFileSync(
   'dist/bench/results.json',
   `${JSON.stringify({ rounds: ROUNDS, recoveryVsLoad: rows, targets, stateSize: day, statusMemory: status }, null, 2)}\n`,
 );
+
+// Real browsers: each module builds dist/ first (once), prints its table and returns figures that join the JSON above
+// under their own key. One failing (no Chromium or nginx) leaves the others' figures and makes the exit code 1.
+const realBrowser: [string, () => Promise<unknown>][] = [
+  ['pageLoadCost', async () => (await import('./page-load-cost')).measurePageLoadCost(30)],
+  ['sizeAndPaint', async () => (await import('./size-and-paint')).measureSizeAndPaint(15)],
+  ['realOutages', async () => (await import('./real-outages')).measureRealOutages({ 5: 5, 30: 3 })],
+];
+for (const [key, measure] of realBrowser) {
+  let figures: unknown;
+  try {
+    figures = await measure();
+  } catch (err) {
+    console.error(`\n${key} failed: ${err instanceof Error ? err.message : String(err)}`);
+    figures = { error: String(err) };
+    process.exitCode = 1;
+  }
+  const results = JSON.parse(readFileSync('dist/bench/results.json', 'utf8')) as Record<string, unknown>;
+  writeFileSync('dist/bench/results.json', `${JSON.stringify({ ...results, [key]: figures }, null, 2)}\n`);
+}
+console.log('\nwritten: dist/bench/results.json (pageLoadCost, sizeAndPaint, realOutages added)');
+process.exit();

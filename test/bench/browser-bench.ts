@@ -1,0 +1,91 @@
+/**
+ * What the bench's real-browser modules ({@link ./page-load-cost}, {@link ./size-and-paint}, {@link ./real-outages})
+ * share: a quiet build of the extension before any of them reads `dist/chrome`, the statistics they report, and a
+ * table printer.
+ *
+ * @module
+ */
+import { execFileSync } from 'node:child_process';
+import { cpus, loadavg } from 'node:os';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { findProcesses } from '../e2e/support/cleanup';
+
+let built = false;
+
+/**
+ * Builds `dist/chrome` and `dist/firefox` (`node scripts/build.mjs`, output hidden, errors shown) once per process,
+ * so the bench measures the sources as they are, also on a fresh clone where `dist/` does not exist yet. About 3 s.
+ */
+export function buildOnce(): void {
+  if (built) return;
+  const started = Date.now();
+  execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  built = true;
+  console.log(`(built dist/chrome from the sources in ${((Date.now() - started) / 1000).toFixed(1)} s)`);
+}
+
+/** Median of `xs` (mean of the two middle values for an even count); `NaN` for none. Same unit as `xs`. */
+export function median(xs: readonly number[]): number {
+  if (xs.length === 0) return Number.NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+/** 95th percentile of `xs` by nearest rank (the `ceil(0.95 n)`-th smallest value); `NaN` for none. Same unit as `xs`. */
+export function p95(xs: readonly number[]): number {
+  if (xs.length === 0) return Number.NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil(0.95 * s.length) - 1)]!;
+}
+
+/** Rounds to `digits` decimals, for figures written to JSON. */
+export function round(x: number, digits = 1): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}
+
+/** Prints `rows` as an aligned table under `header` (first column left-aligned, the others right-aligned). */
+export function printTable(header: readonly string[], rows: readonly (readonly string[])[]): void {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: readonly string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
+  console.log(line(header));
+  for (const row of rows) console.log(line(row));
+}
+
+/**
+ * The machine's state when a timing was taken: CPU count and 1-minute load average. Timings on a shared 2-core
+ * machine are only as good as its idleness, so each timed module records this next to its figures.
+ */
+export function machine(): { cpus: number; loadAverage1m: number } {
+  return { cpus: cpus().length, loadAverage1m: round(loadavg()[0]!, 2) };
+}
+
+/**
+ * Prints a warning when another browser or test run is on the machine before a timed module starts: on 2 shared
+ * cores its timings would be slower and noisier than the extension deserves. It does not wait; it only says so.
+ */
+export function warnIfBusy(): void {
+  const others = ['vitest run', 'chromium', 'firefox-esr']
+    .flatMap((needle) => findProcesses(needle))
+    .filter((p) => p.pid !== process.pid && p.ppid !== process.pid && !p.cmdline.includes('test/bench/'));
+  if (others.length > 0) {
+    const pids = [...new Set(others.map((p) => p.pid))].slice(0, 5).join(', ');
+    console.log(`(note: other browsers or test runs are running, pids ${pids}…: the timings below will be slower and noisier)`);
+  }
+}
+
+/** True when the module at `moduleUrl` is the script Node was started with (`npx tsx test/bench/x.ts`). */
+export function isMain(moduleUrl: string): boolean {
+  const entry = process.argv[1];
+  return entry !== undefined && pathToFileURL(resolve(entry)).href === moduleUrl;
+}
+
+/** A positive integer from the command line (`--runs 5`), or `fallback`. */
+export function intArg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  const value = i === -1 ? Number.NaN : Number(process.argv[i + 1]);
+  return Number.isInteger(value) && value > 0 ? value : fallback;
+}

@@ -1,0 +1,214 @@
+/**
+ * Real outages: the simulation's recovery figures for 5 s and 30 s outages, checked against real Chromium with the
+ * built extension in front of Debian's nginx on loopback (the `npm start` demo's pieces: {@link startUpstream},
+ * {@link startGateway}, {@link launchDriver}).
+ *
+ * One browser for all runs, one tab per run, status checks off (a new user's default: no consent given), the
+ * harness's control page closed so the service worker idles and wakes as it does for a user. Each run uses a site
+ * name of its own (`outage-<n>.example.com`, mapped to 127.0.0.1), so no run meets another's incident. A run: the
+ * upstream is down; at t0 the tab opens the page (nginx answers a genuine 502); at t0 + outage the upstream listens
+ * again (its port reopens; "up at" is the moment it listens); the run ends when the tab shows the upstream's page.
+ * - **Delay** (ms): from "up at" to the `loadEventEnd` of the page that came back, read in the tab as
+ *   `performance.timeOrigin + loadEventEnd` (same machine clock as the bench's `Date.now()`). Beside it: when the
+ *   first request for the page reached the upstream, ms after "up at".
+ * - **Requests while down**: requests for the page that reached nginx and got its 502 (nginx access log, this run's
+ *   host only), the first load excluded: the extension's reloads and probes. Chromium's own favicon requests for
+ *   the error pages are counted apart (JSON only, `faviconRequestsWhileDown`).
+ *
+ * The simulation ({@link createExtensionStrategy} from `outage-simulation.ts`, the shipped incident machine under a
+ * simulated clock) runs for exactly the same outage lengths with 1 tab over {@link SIM_SEEDS} seeds; the ratios are
+ * real median / simulated median. 5 runs of the 5 s outage and 3 of the 30 s outage: about 2.5 min in all.
+ *
+ * Run alone: `npx tsx test/bench/real-outages.ts [--runs5 5] [--runs30 3]`.
+ *
+ * @module
+ */
+import type { Page } from 'playwright-core';
+import { launchDriver } from '../e2e/driver';
+import { startGateway } from '../e2e/support/gateway';
+import { htmlResponse, startUpstream, UPSTREAM_OK_MARKER } from '../e2e/support/upstream';
+import { sleep, waitFor } from '../e2e/support/wait';
+import { buildOnce, intArg, isMain, machine, median, p95, printTable, round, warnIfBusy } from './browser-bench';
+import { createExtensionStrategy } from './outage-simulation';
+
+/** Seeds of the simulation per outage length (as many rounds as the simulated part of the bench). */
+const SIM_SEEDS = 201;
+
+/** One real run. */
+export interface RealRun {
+  readonly outageS: number;
+  readonly host: string;
+  /** ms from the upstream listening again to the returned page's `loadEventEnd`. */
+  readonly delayMs: number;
+  /** ms from the upstream listening again to the first request for the page reaching it. */
+  readonly reachedUpstreamMs: number;
+  /** Page requests (reloads, probes) that reached nginx and got a 502, the first load excluded. */
+  readonly requestsWhileDown: number;
+  /** Chromium's own `/favicon.ico` requests that reached nginx while down (not the extension's). */
+  readonly faviconRequestsWhileDown: number;
+}
+
+/** Real runs of one outage length next to the simulation of the same length. */
+export interface OutageComparison {
+  readonly outageS: number;
+  readonly runs: number;
+  readonly realDelayMedianMs: number;
+  readonly realReachedUpstreamMedianMs: number;
+  readonly simDelayMedianMs: number;
+  readonly simDelayP95Ms: number;
+  /** real median delay / simulated median delay. */
+  readonly delayRatio: number;
+  /**
+   * Share of the simulated runs (0-1) whose delay is at most the real median: where the real median sits in the
+   * simulated spread. At 5 s the simulated delay is bimodal (the second try lands just before or just after the site
+   * is back), so a few real runs may fall on either side of the simulated median by chance; 0.5 = right on it.
+   */
+  readonly realMedianSimQuantile: number;
+  readonly realRequestsMedian: number;
+  readonly simRequestsMedian: number;
+  /** real median requests / simulated median requests; `null` if the simulation sends none. */
+  readonly requestsRatio: number | null;
+}
+
+/** The figures this module adds to `dist/bench/results.json` under `realOutages`. */
+export interface RealOutagesResult {
+  readonly simSeeds: number;
+  readonly comparisons: readonly OutageComparison[];
+  readonly runs: readonly RealRun[];
+  readonly machine: { cpus: number; loadAverage1m: number };
+}
+
+/**
+ * Runs the real outages (builds `dist/chrome` first) and the simulation for the same lengths, prints the table and
+ * returns the figures.
+ *
+ * @param plan - outage length in s -> number of real runs (`{5: 5, 30: 3}` in `npm run bench`)
+ */
+export async function measureRealOutages(plan: Readonly<Record<number, number>> = { 5: 5, 30: 3 }): Promise<RealOutagesResult> {
+  buildOnce();
+  warnIfBusy();
+  const lengths = Object.keys(plan).map(Number);
+  const total = lengths.reduce((n, s) => n + plan[s]!, 0);
+  const hosts = Array.from({ length: total }, (_, i) => `outage-${i + 1}.example.com`);
+  const upstream = await startUpstream({ routes: { '/': htmlResponse(`<h1>${UPSTREAM_OK_MARKER}</h1>`) } });
+  await upstream.setDown();
+  const gateway = await startGateway({ upstreamPort: upstream.port });
+  const driver = await launchDriver('chromium', { hosts });
+  const runs: RealRun[] = [];
+  try {
+    await driver.closeControl();
+    const context = driver.chromium!.context;
+    let n = 0;
+    for (const outageS of lengths) {
+      for (let r = 0; r < plan[outageS]!; r++) {
+        const host = hosts[n++]!;
+        const page = await context.newPage();
+        try {
+          runs.push(await oneRun(page, host, outageS * 1000));
+        } finally {
+          await page.close();
+          await upstream.setDown();
+        }
+        await sleep(1_000);
+      }
+    }
+  } finally {
+    await driver.close();
+    await gateway.stop();
+    await upstream.close();
+  }
+
+  async function oneRun(page: Page, host: string, outageMs: number): Promise<RealRun> {
+    const url = `http://${host}:${gateway.port}/`;
+    const hostHeader = `${host}:${gateway.port}`;
+    const t0 = Date.now();
+    let upAt = Number.NaN;
+    const up = sleep(outageMs).then(async () => {
+      await upstream.setUp();
+      upAt = Date.now();
+    });
+    await page.goto(url, { waitUntil: 'load' });
+    await up;
+    await waitFor(
+      async () => String(await page.evaluate('document.body ? document.body.innerText : ""').catch(() => '')).includes(UPSTREAM_OK_MARKER),
+      { timeoutMs: 60_000, intervalMs: 100, message: `${url} to come back by itself after ${outageMs / 1000} s down` },
+    );
+    const loadedAt = await waitFor(
+      async () =>
+        (await page
+          .evaluate(`(() => { const nav = performance.getEntriesByType('navigation')[0]; return nav && nav.loadEventEnd > 0 ? performance.timeOrigin + nav.loadEventEnd : 0; })()`)
+          .catch(() => 0)) as number,
+      { timeoutMs: 10_000, intervalMs: 20, message: 'the returned page to finish loading' },
+    );
+    const reached = upstream.requests.find((q) => q.pathname === '/' && q.headers.host === hostHeader && q.time >= upAt);
+    const mine = gateway.accessLog().filter((e) => e.host === hostHeader && e.time >= t0 && e.status === 502);
+    return {
+      outageS: outageMs / 1000,
+      host,
+      delayMs: Math.round(loadedAt - upAt),
+      reachedUpstreamMs: reached ? reached.time - upAt : Number.NaN,
+      requestsWhileDown: mine.filter((e) => e.path === '/').length - 1,
+      faviconRequestsWhileDown: mine.filter((e) => e.path === '/favicon.ico').length,
+    };
+  }
+
+  const strategy = createExtensionStrategy();
+  const comparisons = lengths.map((outageS): OutageComparison => {
+    const real = runs.filter((r) => r.outageS === outageS);
+    const sim = Array.from({ length: SIM_SEEDS }, (_, seed) => strategy(outageS * 1000, 1, seed + 1));
+    const simDelay = median(sim.map((s) => s.delayMs));
+    const simRequests = median(sim.map((s) => s.requestsDuringOutage));
+    const realDelay = median(real.map((r) => r.delayMs));
+    const realRequests = median(real.map((r) => r.requestsWhileDown));
+    return {
+      outageS,
+      runs: real.length,
+      realDelayMedianMs: round(realDelay, 0),
+      realReachedUpstreamMedianMs: round(median(real.map((r) => r.reachedUpstreamMs)), 0),
+      simDelayMedianMs: round(simDelay, 0),
+      simDelayP95Ms: round(p95(sim.map((s) => s.delayMs)), 0),
+      delayRatio: round(realDelay / simDelay, 2),
+      realMedianSimQuantile: round(sim.filter((x) => x.delayMs <= realDelay).length / sim.length, 2),
+      realRequestsMedian: realRequests,
+      simRequestsMedian: simRequests,
+      requestsRatio: simRequests > 0 ? round(realRequests / simRequests, 2) : null,
+    };
+  });
+  const result: RealOutagesResult = { simSeeds: SIM_SEEDS, comparisons, runs, machine: machine() };
+  print(result);
+  return result;
+}
+
+function print(r: RealOutagesResult): void {
+  console.log(
+    `\nReal outages (Chromium + nginx on loopback, 1 tab, status checks off) next to the simulation ` +
+      `(same lengths, 1 tab, ${r.simSeeds} seeds); delay = upstream listening again -> page loaded, s; ` +
+      `requests = page requests that reached nginx while down, first load excluded\n`,
+  );
+  const s = (ms: number) => (ms / 1000).toFixed(2);
+  printTable(
+    ['outage', 'runs', 'real delay med', 'sim delay med', 'sim p95', 'real/sim', 'real med at sim quantile', 'reached upstream', 'real requests', 'sim requests', 'real/sim'],
+    r.comparisons.map((c) => [
+      `${c.outageS} s`,
+      String(c.runs),
+      s(c.realDelayMedianMs),
+      s(c.simDelayMedianMs),
+      s(c.simDelayP95Ms),
+      `${c.delayRatio.toFixed(2)}x`,
+      c.realMedianSimQuantile.toFixed(2),
+      s(c.realReachedUpstreamMedianMs),
+      String(c.realRequestsMedian),
+      String(c.simRequestsMedian),
+      c.requestsRatio === null ? 'n/a' : `${c.requestsRatio.toFixed(2)}x`,
+    ]),
+  );
+  console.log(
+    `  each run (outage: delay s / requests while down): ` +
+      r.runs.map((x) => `${x.outageS} s: ${s(x.delayMs)} / ${x.requestsWhileDown}`).join(', '),
+  );
+}
+
+if (isMain(import.meta.url)) {
+  await measureRealOutages({ 5: intArg('runs5', 5), 30: intArg('runs30', 3) });
+  process.exit(0);
+}

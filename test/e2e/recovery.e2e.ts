@@ -83,7 +83,8 @@ describe.each(BROWSERS)('%s: gateway-error recovery', (browserName) => {
     expect(site.upstream.requestsTo('/with-image')).toHaveLength(1);
     const state = await site.driver.state();
     expect(state.incidents).toEqual([]);
-    expect(state.subresourceErrors?.filter((x) => x.code === 502)).toMatchObject([{ host: SHOP_HOST, scope: 'sub-resource' }]);
+    // Images are not listened to at all (each event would cost every page load something): nothing recorded either.
+    expect(state.subresourceErrors ?? []).toEqual([]);
     expect(await tab.text()).toContain(UPSTREAM_OK_MARKER);
   });
 

@@ -71,7 +71,8 @@ export function parseEnvelope(raw: unknown): { ok: true; envelope: Envelope } | 
   }
   const schema = REQUEST_SCHEMAS[type as MessageType];
   const result = v.safeParse(schema, (raw as { payload?: unknown }).payload);
-  if (!result.success) return { ok: false, error: `${type}: ${result.issues[0]?.message ?? 'invalid payload'}` };
+  // valibot's message quotes the value it received, which may be a megabyte: the reason stays short.
+  if (!result.success) return { ok: false, error: `${type}: ${result.issues[0]?.message ?? 'invalid payload'}`.slice(0, 200) };
   return { ok: true, envelope: { type: type as MessageType, payload: result.output } as Envelope };
 }
 

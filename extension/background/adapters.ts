@@ -89,6 +89,7 @@ export function createBrowserEffects(): RecoveryEffects {
       } catch {
         return { kind: 'gone' };
       }
+      if (tab === undefined || tab === null) return { kind: 'gone' };
       const shown = currentTabUrl(tab as { url?: string; pendingUrl?: string });
       // Only a tab that still shows the failed page is reloaded: the user may have left it since.
       if (shown !== undefined && !isSamePage(shown, url)) return { kind: 'elsewhere', url: shown };

@@ -4,7 +4,7 @@
  * effects and sets the next wake-up. Every browser call reaches it through {@link RecoveryServiceDeps}, so the
  * wiring is tested against fakes and the real browsers alike.
  */
-import { classifyCompletion, type CompletedRequest } from '../../src/recovery/classify';
+import { classifyCompletion, isTabId, MAX_URL_LENGTH, type CompletedRequest } from '../../src/recovery/classify';
 import {
   EMPTY_STATE,
   incidentForTab,
@@ -215,14 +215,14 @@ export function createRecoveryService(deps: RecoveryServiceDeps) {
 
     /** `webRequest.onBeforeRequest` for main frames: tells our reload (and its redirects) from the user's navigation. */
     onMainFrameStart(details: RequestStart): Promise<void> | undefined {
-      if (details.tabId < 0 || details.documentLifecycle === 'prerender') return undefined;
+      if (!isActionable(details)) return undefined;
       if (parsePageAddress(details.url) === null) return undefined;
       return dispatch({ type: 'main-frame-start', tabId: details.tabId, url: details.url, requestId: details.requestId });
     },
 
     /** `webRequest.onErrorOccurred` for main frames: a network error or an abort (Stop, a new navigation). */
     onMainFrameError(details: RequestError): Promise<void> | undefined {
-      if (details.tabId < 0 || details.documentLifecycle === 'prerender') return undefined;
+      if (!isActionable(details)) return undefined;
       return dispatch({
         type: 'main-frame-failed',
         tabId: details.tabId,
@@ -280,6 +280,16 @@ export function createRecoveryService(deps: RecoveryServiceDeps) {
     },
 
   };
+}
+
+/** A main-frame request of a real tab, not prerendered, with a URL short enough to keep (see `MAX_URL_LENGTH`). */
+function isActionable(details: RequestStart): boolean {
+  return (
+    isTabId(details.tabId) &&
+    details.documentLifecycle !== 'prerender' &&
+    typeof details.url === 'string' &&
+    details.url.length <= MAX_URL_LENGTH
+  );
 }
 
 function tabIdsOf(state: RecoveryState, incidentId: string): number[] {

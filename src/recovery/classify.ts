@@ -56,6 +56,7 @@ export type IgnoreReason =
   | 'prerender'
   | 'challenge'
   | 'favicon'
+  | 'url-too-long'
   | 'not-a-gateway-error';
 
 /** What to do with one completed request. */
@@ -140,7 +141,8 @@ function isOwnRequest(d: CompletedRequest, ownOrigins: readonly string[]): boole
  * with its scope; the caller retries only `main-frame` ones whose method is GET or HEAD ({@link isSafeMethod}).
  */
 export function classifyCompletion(d: CompletedRequest, options: ClassifyOptions): Classification {
-  if (typeof d.tabId !== 'number' || d.tabId < 0) return { action: 'ignore', reason: 'not-a-tab' };
+  if (!isTabId(d.tabId)) return { action: 'ignore', reason: 'not-a-tab' };
+  if (typeof d.url === 'string' && d.url.length > MAX_URL_LENGTH) return { action: 'ignore', reason: 'url-too-long' };
   const codes = options.codes ?? DEFAULT_GATEWAY_CODES;
   const isMainFrame = d.type === 'main_frame';
   // Every image, script and font of every page ends here: settle the common case before parsing any URL.
@@ -168,12 +170,33 @@ export function classifyCompletion(d: CompletedRequest, options: ClassifyOptions
     url: d.url,
     origin: address.origin,
     host: address.host,
-    method: typeof d.method === 'string' ? d.method.toUpperCase() : 'GET',
+    method: readMethod(d.method),
     code: d.statusCode,
     gateway,
     ...(retryAfter?.ok ? { retryAfterMs: retryAfter.delayMs } : {}),
     ...(retryAfter && !retryAfter.ok ? { retryAfterIssue: retryAfter.reason } : {}),
   };
+}
+
+/**
+ * Longest URL acted on, characters. Recovery keeps each failed page's URL in `storage.session` (10 MB in Chromium):
+ * a site that sent tabs through 502s at megabyte URLs filled it and stopped recovery everywhere (a hostile-input
+ * test). 32 KiB is far above any URL a person follows (an 8 KB query string is fine).
+ */
+export const MAX_URL_LENGTH = 32 * 1024;
+
+/** A real tab id: a non-negative safe integer (webRequest gives -1 for requests outside tabs). */
+export function isTabId(x: unknown): x is number {
+  return typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
+}
+
+/**
+ * The request's method as an HTTP token (RFC 9110 §9.1), uppercased. A missing one is GET (webRequest always sends
+ * it; tests may not); anything that is not a token becomes `UNKNOWN`, which is never re-sent.
+ */
+export function readMethod(method: unknown): string {
+  if (method === undefined) return 'GET';
+  return typeof method === 'string' && /^[A-Za-z][A-Za-z0-9_-]{0,19}$/.test(method) ? method.toUpperCase() : 'UNKNOWN';
 }
 
 /** GET and HEAD may be repeated without asking; anything else (a form POST) never is. */

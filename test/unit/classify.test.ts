@@ -1,13 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  DEFAULT_GATEWAY_CODES,
-  classifyCompletion,
-  cleanHeaderValue,
-  isSafeMethod,
-  readGatewayHeaders,
-  type CompletedRequest,
-  type HeaderLike,
-} from '../../src/recovery/classify';
+import { DEFAULT_GATEWAY_CODES, MAX_URL_LENGTH, classifyCompletion, cleanHeaderValue, isSafeMethod, readGatewayHeaders, readMethod, type CompletedRequest, type HeaderLike } from '../../src/recovery/classify';
 
 const NOW = Date.UTC(2025, 5, 15, 12, 0, 0);
 const CHROME_SELF = 'chrome-extension://abcdefghijklmnopabcdefghijklmnop';
@@ -510,5 +502,32 @@ describe('classifyCompletion: the browser\'s own favicon request', () => {
       action: 'gateway-error',
       scope: 'sub-resource',
     });
+  });
+});
+
+describe('hostile request details', () => {
+  const base = { url: 'https://shop.example.com/', method: 'GET', statusCode: 502, type: 'main_frame', tabId: 3 };
+  it.each([Number.NaN, Number.POSITIVE_INFINITY, 1.5, 2 ** 53, -1, '3' as unknown as number])('tab id %s is not a tab', (tabId) => {
+    expect(classifyCompletion({ ...base, tabId }, { nowMs: 0 })).toEqual({ action: 'ignore', reason: 'not-a-tab' });
+  });
+
+  it('a URL longer than MAX_URL_LENGTH is not acted on (it would fill storage.session)', () => {
+    const url = `https://shop.example.com/?q=${'x'.repeat(MAX_URL_LENGTH)}`;
+    expect(classifyCompletion({ ...base, url }, { nowMs: 0 })).toEqual({ action: 'ignore', reason: 'url-too-long' });
+    const eightKb = `https://shop.example.com/?q=${'x'.repeat(8 * 1024)}`;
+    expect(classifyCompletion({ ...base, url: eightKb }, { nowMs: 0 }).action).toBe('gateway-error');
+  });
+
+  it.each([
+    [undefined, 'GET'],
+    ['get', 'GET'],
+    ['PROPFIND', 'PROPFIND'],
+    ['', 'UNKNOWN'],
+    ['GET /x HTTP/1.1', 'UNKNOWN'],
+    [502, 'UNKNOWN'],
+    ['x'.repeat(100), 'UNKNOWN'],
+  ])('method %j reads as %s; only GET and HEAD are ever re-sent', (method, read) => {
+    expect(readMethod(method)).toBe(read);
+    expect(isSafeMethod(readMethod(method))).toBe(read === 'GET');
   });
 });

@@ -101,7 +101,11 @@ export function createBrowserEffects(): RecoveryEffects {
       try {
         // `no-store` makes fetch send `Cache-Control: no-cache` and `Pragma: no-cache` (Fetch standard, HTTP-network-
         // or-cache fetch); no cookies go with it; a redirect proves the site answers, so it is not followed.
-        const res = await fetch(url, {
+        // Fetch refuses a URL with credentials (Fetch standard, Request constructor): probe the address without them.
+        const target = new URL(url);
+        target.username = '';
+        target.password = '';
+        const res = await fetch(target.href, {
           method: 'GET',
           cache: 'no-store',
           credentials: 'omit',

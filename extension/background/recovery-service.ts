@@ -217,7 +217,7 @@ export function createRecoveryService(deps: RecoveryServiceDeps) {
     onMainFrameStart(details: RequestStart): Promise<void> | undefined {
       if (!isActionable(details)) return undefined;
       if (parsePageAddress(details.url) === null) return undefined;
-      return dispatch({ type: 'main-frame-start', tabId: details.tabId, url: details.url, requestId: details.requestId });
+      return dispatch({ type: 'main-frame-start', tabId: details.tabId, url: details.url, ...requestIdOf(details as unknown as CompletedRequest) });
     },
 
     /** `webRequest.onErrorOccurred` for main frames: a network error or an abort (Stop, a new navigation). */
@@ -228,7 +228,7 @@ export function createRecoveryService(deps: RecoveryServiceDeps) {
         tabId: details.tabId,
         url: details.url,
         error: String(details.error).slice(0, 200),
-        requestId: details.requestId,
+        ...requestIdOf(details as unknown as CompletedRequest),
       });
     },
 

@@ -5,17 +5,11 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from '@webext-core/fake-browser';
 import { getMessage } from '../locale';
+import { recordingEvent, recordingWebRequest } from './fake-events';
 
 vi.mock('webextension-polyfill', () => ({ default: fakeBrowser }));
 
-type Listener = (...args: unknown[]) => unknown;
-/** A stand-in for webRequest events, which fake-browser does not implement: records listeners to call them. */
-function recordingEvent() {
-  const listeners: Listener[] = [];
-  return { listeners, addListener: (fn: Listener) => listeners.push(fn), removeListener: () => {}, hasListener: () => false };
-}
-
-const webRequest = { onCompleted: recordingEvent(), onBeforeRequest: recordingEvent(), onErrorOccurred: recordingEvent() };
+const webRequest = recordingWebRequest();
 const flush = () => new Promise((r) => setTimeout(r, 30));
 
 /** Sends a message as one of our pages (or another sender) and returns the background's answer. */

@@ -9,19 +9,14 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from '@webext-core/fake-browser';
 import { getMessage } from '../locale';
+import { recordingEvent, recordingWebRequest, type Listener } from './fake-events';
 import { parseStoredState } from '../../extension/background/recovery-service';
 import { parsePageAddress } from '../../src/recovery/site';
 import type { RecoveryState } from '../../src/recovery/incident-machine';
 
 vi.mock('webextension-polyfill', () => ({ default: fakeBrowser }));
 
-type Listener = (...args: unknown[]) => unknown;
-/** webRequest events, which fake-browser does not implement: records listeners so the test can call them. */
-function recordingEvent() {
-  const listeners: Listener[] = [];
-  return { listeners, addListener: (fn: Listener) => listeners.push(fn), removeListener: () => {}, hasListener: () => false };
-}
-const webRequest = { onCompleted: recordingEvent(), onBeforeRequest: recordingEvent(), onErrorOccurred: recordingEvent() };
+const webRequest = recordingWebRequest();
 const onReplaced = recordingEvent();
 
 /** Chromium's `storage.session.QUOTA_BYTES` (10 MiB); Firefox has the same limit. fake-browser has none. */

@@ -22,17 +22,25 @@ const MANAGED_WAIT_MS = 200;
 /** A probe that has not answered in this long counts as a network error, ms. */
 const PROBE_TIMEOUT_MS = 20_000;
 
-/** Recovery state in `storage.session`: kept while the browser runs, gone when it closes, out of reach of pages. */
-export function createSessionStateStore(log: Pick<Console, 'warn'>): StateStore {
+/**
+ * One key of `storage.session`: kept while the browser runs, gone when it closes, out of reach of pages. What is read
+ * back goes through `parse`, since another version of the extension may have written it.
+ */
+export function createSessionStore<T>(key: string, parse: (raw: unknown) => T): { load(): Promise<T>; save(value: T): Promise<void> } {
   return {
     async load() {
-      const got = await browser.storage.session.get(STATE_KEY);
-      return parseStoredState(got[STATE_KEY], log);
+      const got = await browser.storage.session.get(key);
+      return parse(got[key]);
     },
-    async save(state: RecoveryState) {
-      await browser.storage.session.set({ [STATE_KEY]: state });
+    async save(value: T) {
+      await browser.storage.session.set({ [key]: value });
     },
   };
+}
+
+/** Recovery state in `storage.session`. */
+export function createSessionStateStore(log: Pick<Console, 'warn'>): StateStore {
+  return createSessionStore<RecoveryState>(STATE_KEY, (raw) => parseStoredState(raw, log));
 }
 
 /**

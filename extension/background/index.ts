@@ -135,7 +135,7 @@ const handlers: { [K in MessageType]: (request: Request<K>) => Promise<Response<
     if (found === null) return { report: null };
     // Firefox: the popup asks for the data consent and sends this at once, because the permission prompt may close
     // the popup before it could send anything later; the check waits here for the user's answer.
-    if (!(await hasDataConsent()) && !(await waitForDataConsent(DATA_CONSENT_WAIT_MS))) return { report: null };
+    if (!(await waitForDataConsent(DATA_CONSENT_WAIT_MS))) return { report: null };
     return { report: await checkStatus(found.incident, tabId, 'user') };
   },
   retryNow: async ({ tabId }) => {

@@ -5,20 +5,13 @@
 import browser from 'webextension-polyfill';
 import { createHttpClient, type HttpClient } from '../../src/status/http';
 import { parseMemory, type StatusMemory, type StatusMemoryStore } from '../../src/status/checker';
+import { createSessionStore } from './adapters';
 
 const MEMORY_KEY = 'status';
 
 /** Status answers, found status pages and provider limits: kept while the browser runs, gone when it closes. */
 export function createSessionMemoryStore(): StatusMemoryStore {
-  return {
-    async load() {
-      const got = await browser.storage.session.get(MEMORY_KEY);
-      return parseMemory(got[MEMORY_KEY]);
-    },
-    async save(memory: StatusMemory) {
-      await browser.storage.session.set({ [MEMORY_KEY]: memory });
-    },
-  };
+  return createSessionStore<StatusMemory>(MEMORY_KEY, parseMemory);
 }
 
 /** JSON GETs with the extension's host permission (no CORS preflight), no cookies, bounded in size and time. */

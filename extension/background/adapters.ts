@@ -9,7 +9,7 @@ import { DEVICE_FIELDS, loadSettings, type Settings } from '../../src/settings/s
 import type { RecoveryState } from '../../src/recovery/incident-machine';
 import type { ProbeOutcome } from '../../src/recovery/incident-machine';
 import type { BadgeView, NotificationText } from '../../src/recovery/describe';
-import { parseStoredState, type RecoveryEffects, type ReloadResult, type StateStore } from './recovery-service';
+import { parseStoredState, type RecoveryEffects, type ReloadResult, type ShownDocument, type StateStore } from './recovery-service';
 import { alarmFloorMs, currentTabUrl, showNotification, supportsNotificationButtons } from './quirks';
 import { renderText, t } from '../shared/i18n';
 
@@ -103,6 +103,22 @@ export function createBrowserEffects(): RecoveryEffects {
       if (shown !== undefined && !isSamePage(shown, url)) return { kind: 'elsewhere', url: shown };
       await browser.tabs.reload(tabId, { bypassCache: true });
       return { kind: 'reloaded' };
+    },
+
+    async readDocument(tabId: number): Promise<ShownDocument | null> {
+      const tab = await browser.tabs.get(tabId).catch(() => null);
+      if (tab === null || tab.status !== 'complete') return null;
+      const [injection] = await browser.scripting.executeScript({
+        target: { tabId },
+        // Runs in the page: `responseStatus` is in Chromium 109+; where a browser lacks it the outcome stays unknown.
+        func: () => {
+          const entry = performance.getEntriesByType('navigation')[0] as (PerformanceEntry & { responseStatus?: number }) | undefined;
+          return { url: location.href, status: entry?.responseStatus ?? 0, startedAt: performance.timeOrigin };
+        },
+      });
+      const shown = injection?.result as Partial<ShownDocument> | undefined;
+      if (typeof shown?.url !== 'string' || typeof shown.status !== 'number' || typeof shown.startedAt !== 'number') return null;
+      return { url: shown.url, status: shown.status, startedAt: shown.startedAt };
     },
 
     async probe(url: string, codes: readonly number[]): Promise<ProbeOutcome> {

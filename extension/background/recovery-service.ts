@@ -18,7 +18,7 @@ import {
   type RecoveryState,
 } from '../../src/recovery/incident-machine';
 import { DEFAULT_POLICY, type Random, type RecoveryPolicy } from '../../src/recovery/schedule';
-import { hostMatches, parsePageAddress } from '../../src/recovery/site';
+import { hostMatches, isSamePage, parsePageAddress } from '../../src/recovery/site';
 import type { Settings } from '../../src/settings/settings';
 import type { TabView } from '../../src/messages';
 import type { BadgeView, NotificationText } from '../../src/recovery/describe';
@@ -33,6 +33,15 @@ export interface StateStore {
 /** What reloading a tab found. */
 export type ReloadResult = { readonly kind: 'reloaded' } | { readonly kind: 'gone' } | { readonly kind: 'elsewhere'; readonly url: string };
 
+/** The document a tab shows, as the page itself reports it (its navigation timing entry). */
+export interface ShownDocument {
+  readonly url: string;
+  /** The HTTP status the document arrived with; 0 when the browser does not tell. */
+  readonly status: number;
+  /** When its navigation started (`performance.timeOrigin`), epoch ms. */
+  readonly startedAt: number;
+}
+
 /** The browser actions recovery takes. */
 export interface RecoveryEffects {
   /** Reloads `tabId` with the cache bypassed if it still shows `url` (fragment ignored). */
@@ -42,6 +51,8 @@ export interface RecoveryEffects {
   /** Shows, updates or (with `null`) clears notification `id`. */
   notify(id: string, text: NotificationText | null, phaseChanged: boolean): Promise<void>;
   badge(tabId: number, view: BadgeView | null): Promise<void>;
+  /** The document `tabId` shows once it has finished loading; `null` while it loads, or if it cannot be read. */
+  readDocument(tabId: number): Promise<ShownDocument | null>;
 }
 
 export interface RecoveryServiceDeps {
@@ -86,6 +97,8 @@ export type RecoveryService = ReturnType<typeof createRecoveryService>;
 
 export function createRecoveryService(deps: RecoveryServiceDeps) {
   let queue: Promise<unknown> = Promise.resolve();
+  /** Reloads sent before this (epoch ms) were sent by an earlier worker, which may have stopped before their outcome. */
+  const startedAt = deps.now();
 
   /** Runs `task` after every earlier one: events are applied strictly one at a time. */
   function serial<T>(task: () => Promise<T>): Promise<T> {
@@ -160,7 +173,39 @@ export function createRecoveryService(deps: RecoveryServiceDeps) {
     await deps.effects.notify(id, deps.describe.incident(incident, now, settings.maxVisibleRetries, status), phaseChanged);
   }
 
-  return {
+  /**
+   * A service worker that stops while a reload is under way loses what it had not done yet (seen in Chromium 156
+   * with the worker killed at random moments): the reload's `webRequest.onCompleted`, or even the reload itself,
+   * recorded in the state but never handed to the browser. Either way the incident would wait for its outcome
+   * timeout. The tab itself still knows what it shows: a document whose navigation started after the reload was
+   * recorded is that reload's outcome, applied now as the event would have been; a finished document from before it
+   * means the reload never started, so the try is taken back and made again.
+   *
+   * Runs once per worker (only reloads recorded before it started qualify), before its first step.
+   */
+  async function recoverLostOutcomes(): Promise<void> {
+    try {
+      const state = await deps.store.load();
+      for (const incident of state.incidents) {
+        const awaiting = incident.awaiting;
+        if (!isActiveIncident(incident) || awaiting?.kind !== 'reload' || awaiting.at >= startedAt) continue;
+        const entry = state.tabs[String(awaiting.tabId)];
+        if (entry === undefined || entry.status !== 'reloading') continue;
+        const shown = await deps.effects.readDocument(awaiting.tabId).catch(() => null);
+        if (shown === null || !isSamePage(shown.url, entry.url)) continue;
+        if (shown.startedAt < awaiting.at) {
+          await dispatch({ type: 'reload-not-sent', tabId: awaiting.tabId });
+        } else if (shown.status > 0) {
+          await service.onCompleted({ url: shown.url, method: 'GET', statusCode: shown.status, type: 'main_frame', tabId: awaiting.tabId, responseHeaders: [] });
+        }
+      }
+    } catch (err) {
+      deps.log.warn('recovery: reading lost outcomes failed', err);
+    }
+  }
+  let lostOutcomesRead: Promise<void> | null = null;
+
+  const service = {
     dispatch,
 
     /**
@@ -232,9 +277,10 @@ export function createRecoveryService(deps: RecoveryServiceDeps) {
       });
     },
 
-    /** Runs whatever is due (on a timer, an alarm, a wake, coming back online). */
-    wake(): Promise<void> {
-      return dispatch({ type: 'due', online: deps.isOnline() });
+    /** Runs whatever is due (on a timer, an alarm, a wake, coming back online), after any outcome lost with a worker. */
+    async wake(): Promise<void> {
+      await (lostOutcomesRead ??= recoverLostOutcomes());
+      await dispatch({ type: 'due', online: deps.isOnline() });
     },
 
     /**
@@ -278,8 +324,8 @@ export function createRecoveryService(deps: RecoveryServiceDeps) {
       if (incident === undefined) return null;
       return { incident, tabIds: tabIdsOf(state, id) };
     },
-
   };
+  return service;
 }
 
 /** A main-frame request of a real tab, not prerendered, with a URL short enough to keep (see `MAX_URL_LENGTH`). */

@@ -143,6 +143,11 @@ export type RecoveryEvent =
   | { readonly type: 'tab-closed'; readonly tabId: number }
   /** A `reload` effect found the tab closed or showing another page: the user left, so the tab stops waiting. */
   | { readonly type: 'reload-refused'; readonly tabId: number }
+  /**
+   * The reload the incident awaits never started: a worker recorded it and stopped before the browser acted on it
+   * (the tab still shows the document from before the reload). The try is taken back and made again.
+   */
+  | { readonly type: 'reload-not-sent'; readonly tabId: number }
   /** A timer or alarm fired; also sent on wake and when the browser comes back online. */
   | { readonly type: 'due'; readonly online: boolean }
   | { readonly type: 'probe-result'; readonly incidentId: string; readonly outcome: ProbeOutcome }
@@ -246,6 +251,8 @@ class Mutation {
         return this.detach(e.tabId);
       case 'reload-refused':
         return this.detach(e.tabId);
+      case 'reload-not-sent':
+        return this.onReloadNotSent(e.tabId);
       case 'due':
         return this.onDue(e.online);
       case 'probe-result':
@@ -389,6 +396,17 @@ class Mutation {
     // While a request is in flight its own outcome decides (a redirect commits a new URL too).
     if (entry.status === 'reloading' || entry.status === 'navigating') return;
     this.detach(tabId);
+  }
+
+  private onReloadNotSent(tabId: number): void {
+    const entry = this.tab(tabId);
+    const incident = entry === undefined ? undefined : this.incident(entry.incidentId);
+    if (entry === undefined || entry.status !== 'reloading' || !awaitsReloadOf(incident, tabId) || !isActive(incident)) return;
+    incident.attempts = Math.max(0, incident.attempts - 1);
+    incident.awaiting = null;
+    incident.nextAt = this.ctx.now;
+    entry.status = 'waiting';
+    delete entry.requestId;
   }
 
   private onDue(online: boolean): void {
@@ -637,6 +655,7 @@ function concernsNothing(state: RecoveryState, event: RecoveryEvent): boolean {
     case 'tab-url-changed':
     case 'tab-closed':
     case 'reload-refused':
+    case 'reload-not-sent':
     case 'retry-now':
       return (
         state.tabs[String(event.tabId)] === undefined &&

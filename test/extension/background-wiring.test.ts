@@ -121,6 +121,94 @@ describe('background wiring', () => {
     expect(Object.values(fakeBrowser.notifications.getAllCreateOptions())[0]).toMatchObject({ title: 'shop.example.com is back' });
   });
 
+  describe('a reload whose outcome was lost with the worker that sent it', () => {
+    /** One worker opens the incident, a second sends the reload and stops before its outcome; returns when it was sent. */
+    async function reloadThenStop(tabId: number): Promise<number> {
+      await createService(() => clock).service.onCompleted(completed(tabId, 502));
+      clock += 1500;
+      await createService(() => clock).service.wake();
+      await flush();
+      expect(reload).toHaveBeenCalledTimes(1);
+      const sentAt = clock;
+      clock += 2000;
+      return sentAt;
+    }
+    const realGet = fakeBrowser.tabs.get;
+    afterEach(() => {
+      (fakeBrowser.tabs as { get: unknown }).get = realGet;
+      delete (fakeBrowser as unknown as { scripting?: unknown }).scripting;
+    });
+    function showDocument(tab: { id?: number }, shown: unknown) {
+      (fakeBrowser.tabs as { get: unknown }).get = async () => ({ ...tab, status: 'complete' });
+      const executeScript = vi.fn(async () => [{ frameId: 0, result: shown }]);
+      (fakeBrowser as unknown as { scripting: unknown }).scripting = { executeScript };
+      return executeScript;
+    }
+
+    it('the next worker reads the outcome from the tab: a page back is a recovery, with no second reload', async () => {
+      const tab = await fakeBrowser.tabs.create({ url: URL_A });
+      const sentAt = await reloadThenStop(tab.id!);
+      const executeScript = showDocument(tab, { url: URL_A, status: 200, startedAt: sentAt + 5 });
+      const next = createService(() => clock);
+      await next.service.wake();
+      await flush();
+      expect(executeScript).toHaveBeenCalledWith(expect.objectContaining({ target: { tabId: tab.id } }));
+      expect((await next.service.tabView(tab.id!)).incident?.incident.phase).toBe('recovered');
+      expect(reload).toHaveBeenCalledTimes(1);
+    });
+
+    it('a 502 read from the tab counts as the failed try, so the schedule goes on from it', async () => {
+      const tab = await fakeBrowser.tabs.create({ url: URL_A });
+      const sentAt = await reloadThenStop(tab.id!);
+      showDocument(tab, { url: URL_A, status: 502, startedAt: sentAt + 5 });
+      const next = createService(() => clock);
+      await next.service.wake();
+      const incident = (await next.service.tabView(tab.id!)).incident!.incident;
+      expect(incident).toMatchObject({ phase: 'retrying', attempts: 1, awaiting: null });
+      expect(incident.nextAt).toBeGreaterThan(clock);
+    });
+
+    it.each([
+      ['a browser that does not give the status', (sentAt: number) => ({ url: URL_A, status: 0, startedAt: sentAt + 5 })],
+      ['another page', (sentAt: number) => ({ url: 'https://news.example.org/', status: 200, startedAt: sentAt + 5 })],
+      ['garbage from the page', () => ({ url: 7, status: '200' })],
+    ])('%s is not taken as the outcome', async (_name, shown) => {
+      const tab = await fakeBrowser.tabs.create({ url: URL_A });
+      const sentAt = await reloadThenStop(tab.id!);
+      showDocument(tab, shown(sentAt));
+      const next = createService(() => clock);
+      await next.service.wake();
+      const incident = (await next.service.tabView(tab.id!)).incident!.incident;
+      expect(incident.phase).toBe('retrying');
+      expect(incident.awaiting).toMatchObject({ kind: 'reload', at: sentAt });
+    });
+
+    it('a tab still showing the page from before the reload: the reload never started, so it is made again', async () => {
+      const tab = await fakeBrowser.tabs.create({ url: URL_A });
+      const sentAt = await reloadThenStop(tab.id!);
+      showDocument(tab, { url: URL_A, status: 502, startedAt: sentAt - 3000 });
+      const next = createService(() => clock);
+      await next.service.wake();
+      await flush();
+      expect(reload).toHaveBeenCalledTimes(2);
+      const incident = (await next.service.tabView(tab.id!)).incident!.incident;
+      expect(incident).toMatchObject({ phase: 'retrying', attempts: 1, awaiting: { kind: 'reload', at: clock } });
+    });
+
+    it('a reload the current worker sent is left to its own event', async () => {
+      const tab = await fakeBrowser.tabs.create({ url: URL_A });
+      await createService(() => clock).service.onCompleted(completed(tab.id!, 502));
+      clock += 1500;
+      const executeScript = showDocument(tab, { url: URL_A, status: 200, startedAt: clock + 5 });
+      const worker = createService(() => clock);
+      await worker.service.wake();
+      await flush();
+      await worker.service.wake();
+      expect(executeScript).not.toHaveBeenCalled();
+      expect((await worker.service.tabView(tab.id!)).incident?.incident.awaiting).toMatchObject({ kind: 'reload' });
+    });
+  });
+
   it('does not reload a tab that shows another page by the time the retry is due', async () => {
     const tab = await fakeBrowser.tabs.create({ url: URL_A });
     const { service } = createService(() => clock);

@@ -242,6 +242,28 @@ describe('incident machine: retry schedule and recovery', () => {
     expect(reloads(sim.wake())).toHaveLength(1);
   });
 
+  it('a reload that never started (its worker stopped first) is taken back and made again at once', () => {
+    const sim = createSim();
+    sim.send(error(1));
+    sim.wake();
+    expect(sim.incident()).toMatchObject({ attempts: 1, awaiting: { kind: 'reload' } });
+    sim.advance(2_000);
+    sim.send({ type: 'reload-not-sent', tabId: 1 });
+    expect(sim.incident()).toMatchObject({ attempts: 0, awaiting: null, nextAt: sim.now });
+    expect(sim.state.tabs['1']?.status).toBe('waiting');
+    expect(reloads(sim.wake())).toEqual([{ type: 'reload', tabId: 1, url: URL_A }]);
+    expect(sim.incident().attempts).toBe(1);
+    // Only while that reload is awaited: otherwise (a stale report, another tab) nothing changes.
+    const before = structuredClone(sim.state);
+    sim.send({ type: 'reload-not-sent', tabId: 2 });
+    sim.send({ type: 'main-frame-start', tabId: 1, url: URL_A, requestId: 'r' });
+    sim.send(error(1, { requestId: 'r' }));
+    sim.send({ type: 'reload-not-sent', tabId: 1 });
+    expect(sim.incident().attempts).toBe(before.incidents[0]!.attempts);
+    expect(sim.incident().awaiting).toBeNull();
+    expect(sim.incident().nextAt).toBeGreaterThan(sim.now);
+  });
+
   it('a network error on our reload counts as a failed try', () => {
     const sim = createSim();
     sim.send(error(1));

@@ -39,6 +39,7 @@ type Step =
   | { kind: 'wait'; ms: number; online: boolean }
   | { kind: 'cancel'; pick: number }
   | { kind: 'retry-now'; tab: number }
+  | { kind: 'not-sent'; tab: number }
   | { kind: 'probe'; pick: number; up: boolean };
 
 const tab = fc.integer({ min: 0, max: 3 });
@@ -60,6 +61,7 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   fc.record({ kind: fc.constant('wait' as const), ms: fc.integer({ min: 0, max: 400_000 }), online: fc.boolean() }),
   fc.record({ kind: fc.constant('cancel' as const), pick: fc.nat() }),
   fc.record({ kind: fc.constant('retry-now' as const), tab }),
+  fc.record({ kind: fc.constant('not-sent' as const), tab }),
   fc.record({ kind: fc.constant('probe' as const), pick: fc.nat(), up: fc.boolean() }),
 );
 
@@ -86,6 +88,8 @@ function toEvent(s: Step, state: RecoveryState): RecoveryEvent | null {
       return incidents.length ? { type: 'cancel', incidentId: incidents[s.pick % incidents.length]!.id } : null;
     case 'retry-now':
       return { type: 'retry-now', tabId: s.tab };
+    case 'not-sent':
+      return { type: 'reload-not-sent', tabId: s.tab };
     case 'probe':
       return incidents.length
         ? { type: 'probe-result', incidentId: incidents[s.pick % incidents.length]!.id, outcome: s.up ? { kind: 'answered', code: 200 } : { kind: 'gateway-error', code: 502 } }

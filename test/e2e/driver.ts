@@ -27,6 +27,15 @@ export interface TabPage {
   click(selector: string): Promise<void>;
   /** Types `text` into the field at `selector` with real key events. */
   type(selector: string, text: string): Promise<void>;
+  /** Runs `fn` in the page; in an extension page that is the page's own global, with its `browser`/`chrome` API. */
+  evaluate<T, A>(fn: (arg: A) => T | Promise<T>, arg: A): Promise<T>;
+  /**
+   * Runs a script's source text in the page's global, the way a debugger console does. The extension pages' CSP
+   * (`script-src 'self'`) refuses injected `<script>` tags (`addScriptTag`) and the page's own `eval`, but not code
+   * sent over the automation protocol (CDP in Chromium, WebDriver BiDi in Firefox), so this is how a test tool such as
+   * axe-core gets into them.
+   */
+  runScript(source: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -94,12 +103,17 @@ const DIST = { chromium: resolve('dist/chrome'), firefox: resolve('dist/firefox'
 /** Launches `name` with the built extension (`npm run build` first). */
 export async function launchDriver(
   name: BrowserName,
-  options: { hosts?: string[]; headless?: boolean; backgroundIdleTimeoutMs?: number } = {},
+  options: { hosts?: string[]; headless?: boolean; backgroundIdleTimeoutMs?: number; colorScheme?: ColorScheme } = {},
 ): Promise<Driver> {
   const hosts = options.hosts ?? [SHOP_HOST, NEWS_HOST, STATUS_HOST];
   const headless = options.headless ?? true;
   if (name === 'chromium') {
-    const session = await launchChromium({ extensionDir: DIST.chromium, hostRules: loopbackHostRules(hosts), headless });
+    const session = await launchChromium({
+      extensionDir: DIST.chromium,
+      hostRules: loopbackHostRules(hosts),
+      headless,
+      ...(options.colorScheme !== undefined ? { colorScheme: options.colorScheme } : {}),
+    });
     // A user's extension was installed long before the page fails: wait until the worker has run its top level (its
     // listeners registered) before any test acts. Without this, an image loaded in the first second after launch
     // went unseen in about one run in six under load.
@@ -122,7 +136,10 @@ export async function launchDriver(
     headless,
     // permissions.request() then grants at once instead of showing a doorhanger that headless Firefox cannot click;
     // the request still needs a real click (user input), so the consent flow under test is the real one.
-    prefs: { 'extensions.webextOptionalPermissionPrompts': false },
+    prefs: {
+      'extensions.webextOptionalPermissionPrompts': false,
+      ...(options.colorScheme !== undefined ? firefoxColorSchemePrefs(options.colorScheme) : {}),
+    },
     ...(options.backgroundIdleTimeoutMs !== undefined ? { backgroundIdleTimeoutMs: options.backgroundIdleTimeoutMs } : {}),
   });
   return ready(
@@ -132,6 +149,21 @@ export async function launchDriver(
       close: () => session.close(),
     }),
   );
+}
+
+/** What `prefers-color-scheme` answers in every page of the browser, extension pages included. */
+export type ColorScheme = 'light' | 'dark';
+
+/**
+ * Firefox has no per-page media emulation over WebDriver BiDi (Puppeteer's `emulateMediaFeatures` is CDP only), so
+ * the scheme is set for the whole profile: as the OS's (which the browser theme and extension pages follow) and as
+ * the one websites get (Settings > Website appearance).
+ */
+function firefoxColorSchemePrefs(scheme: ColorScheme): Record<string, number> {
+  return {
+    'ui.systemUsesDarkTheme': scheme === 'dark' ? 1 : 0,
+    'layout.css.prefers-color-scheme.content-override': scheme === 'dark' ? 0 : 1,
+  };
 }
 
 async function ready(driver: Driver): Promise<Driver> {
@@ -284,6 +316,8 @@ function createDriver(
 interface PageLike {
   goto(url: string, options: { waitUntil: 'load' }): Promise<unknown>;
   evaluate<T>(fn: () => T): Promise<T>;
+  evaluate<T, A>(fn: (arg: A) => T | Promise<T>, arg: A): Promise<T>;
+  evaluate(expression: string): Promise<unknown>;
   click(selector: string): Promise<void>;
   type(selector: string, text: string): Promise<void>;
   close(): Promise<void>;
@@ -297,6 +331,10 @@ function wrapPage(page: PlaywrightPage | PuppeteerPage): TabPage {
     href: () => p.evaluate(() => location.href),
     click: (selector) => p.click(selector),
     type: (selector, text) => p.type(selector, text),
+    evaluate: (fn, arg) => p.evaluate(fn, arg),
+    // Both libraries evaluate a string as an expression; `void 0` keeps the script's completion value (possibly
+    // something unserialisable) from being sent back.
+    runScript: async (source) => void (await p.evaluate(`${source}\n;void 0`)),
     close: () => p.close(),
   };
 }

@@ -84,6 +84,8 @@ export interface ChromiumOptions {
   args?: string[];
   /** How long to wait for the extension's service worker at startup. Default 20 000 ms. */
   startupTimeoutMs?: number;
+  /** What `prefers-color-scheme` answers in every page, extension pages included. Default: Playwright's (`light`). */
+  colorScheme?: 'light' | 'dark';
 }
 
 /** A running Chromium with the extension loaded. */
@@ -171,6 +173,7 @@ export async function launchChromium(options: ChromiumOptions): Promise<Chromium
       args,
       // Playwright adds --disable-extensions by default, which fights --load-extension.
       ignoreDefaultArgs: ['--disable-extensions'],
+      ...(options.colorScheme !== undefined ? { colorScheme: options.colorScheme } : {}),
     });
   } catch (error) {
     removeDirQuietly(profileDir);

@@ -2,7 +2,7 @@
  * Reading what the user typed on the options page. Pure: no browser, no DOM. Each reader either gives a value the
  * settings schema accepts, or says what is wrong, so an invalid entry is never stored.
  */
-import { isEndpointUrl, type CustomEndpoint, type CustomEndpointFormat } from '../../src/settings/settings';
+import { isEndpointUrl, MAX_HISTORY_RETENTION_DAYS, type CustomEndpoint, type CustomEndpointFormat } from '../../src/settings/settings';
 
 /** Longest URL template the settings schema keeps (`endpointUrl` in settings.ts); a longer one would be dropped on load. */
 const MAX_TEMPLATE_LENGTH = 500;
@@ -91,6 +91,18 @@ export function readRetries(text: string): number | null {
   if (!/^\s*\d{1,2}\s*$/.test(text)) return null;
   const n = Number(text);
   return n >= 0 && n <= 20 ? n : null;
+}
+
+/**
+ * Reads the history retention, in days.
+ *
+ * @returns the days (0 to `MAX_HISTORY_RETENTION_DAYS`, 0 = keep no history), or `null` when the text is not a whole
+ *   number in that range
+ */
+export function readRetentionDays(text: string): number | null {
+  if (!/^\s*\d{1,3}\s*$/.test(text)) return null;
+  const n = Number(text);
+  return n >= 0 && n <= MAX_HISTORY_RETENTION_DAYS ? n : null;
 }
 
 /** The codes the options page offers: the default set (see `DEFAULT_GATEWAY_CODES`). */

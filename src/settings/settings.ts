@@ -30,6 +30,8 @@ export interface Settings {
   readonly statusEndpoints: StatusEndpoints;
   /** A checker the user or their company runs, or `null`. Used only while `statusProviders.custom` is on. */
   readonly customEndpoint: CustomEndpoint | null;
+  /** Days an ended incident stays in the recent-incidents history (`src/history/`); 0 keeps no history. */
+  readonly historyRetentionDays: number;
 }
 
 /** The third-party status providers, by id. */
@@ -77,7 +79,11 @@ export const DEFAULT_SETTINGS: Settings = {
   statusProviders: { checkHost: true, statusPage: true, cdnStatus: true, custom: false },
   statusEndpoints: DEFAULT_STATUS_ENDPOINTS,
   customEndpoint: null,
+  historyRetentionDays: 30,
 };
+
+/** Longest history retention the settings accept, days. */
+export const MAX_HISTORY_RETENTION_DAYS = 365;
 
 /** An absolute http(s) URL without credentials; `{host}`, `{domain}` and `{name}` may stand in the host. */
 const endpointUrl = v.pipe(
@@ -131,6 +137,7 @@ const FIELDS = {
       format: v.picklist(['uptime-kuma', 'gatus']),
     }),
   ),
+  historyRetentionDays: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(MAX_HISTORY_RETENTION_DAYS)),
 } as const;
 
 /** One step of the stored shape's history: turns version `to - 1` into version `to`. */

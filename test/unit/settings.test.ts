@@ -16,6 +16,7 @@ const DEFAULTS = {
     checkHostNodes: 7,
   },
   customEndpoint: null,
+  historyRetentionDays: 30,
 };
 
 /** Valid values that all differ from the defaults, so "kept" and "fell back" can be told apart. */
@@ -34,6 +35,7 @@ const CUSTOM = {
     checkHostNodes: 3,
   },
   customEndpoint: { template: 'https://kuma.corp.example/api/status-page/heartbeat/{host}', format: 'uptime-kuma' },
+  historyRetentionDays: 7,
 } as const;
 
 type Field = 'codes' | 'maxVisibleRetries' | 'notifications' | 'neverRetry';
@@ -322,6 +324,19 @@ describe('loadSettings: status check fields', () => {
 
   it('splits a change between the synced and the device area', () => {
     expect(splitByArea({ statusAutoCheck: true, notifications: false })).toEqual({ sync: { notifications: false }, local: { statusAutoCheck: true } });
+  });
+
+  it('keeps a history retention of 0-365 whole days; anything else is the default, 30', () => {
+    const days = (x: unknown) => loadSettings({ version: 1, historyRetentionDays: x });
+    expect(days(0).settings.historyRetentionDays).toBe(0);
+    expect(days(365).settings.historyRetentionDays).toBe(365);
+    for (const bad of [-1, 366, 2.5, '7', null]) {
+      const { settings, warnings } = days(bad);
+      expect(settings.historyRetentionDays).toBe(30);
+      expect(warnings).toEqual([expect.stringMatching(/^settings \(storage\): historyRetentionDays is invalid/)]);
+    }
+    // Stored by an older version without the field: the default, no warning.
+    expect(loadSettings({ version: 1, notifications: false })).toMatchObject({ settings: { historyRetentionDays: 30 }, warnings: [] });
   });
 
   it('refuses a node count outside 3-20', () => {

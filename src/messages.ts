@@ -6,6 +6,7 @@
 import * as v from 'valibot';
 import type { Incident, SubresourceError, TabEntry } from './recovery/incident-machine';
 import type { StatusReport } from './status/verdict';
+import type { HistoryEntry } from './history/history';
 
 /** What the popup shows about "down for everyone, or just me?" for the tab's site. */
 export interface StatusView {
@@ -38,6 +39,10 @@ export interface ProtocolMap {
   stopRetrying: { request: { incidentId: string }; response: { ok: boolean } };
   /** The user clicked "Check now": consent for this one check of the tab's incident site. */
   checkStatus: { request: { tabId: number }; response: { report: StatusReport | null } };
+  /** The options page: the recent incidents within the retention setting, newest first. */
+  getHistory: { request: Record<string, never>; response: { entries: HistoryEntry[] } };
+  /** The options page's "Clear history", after the user confirmed. */
+  clearHistory: { request: Record<string, never>; response: { ok: boolean } };
 }
 
 export type MessageType = keyof ProtocolMap;
@@ -58,6 +63,8 @@ const REQUEST_SCHEMAS = {
   retryNow: v.object({ tabId }),
   stopRetrying: v.object({ incidentId: v.pipe(v.string(), v.maxLength(200)) }),
   checkStatus: v.object({ tabId }),
+  getHistory: v.object({}),
+  clearHistory: v.object({}),
 } satisfies { [K in MessageType]: v.GenericSchema<unknown, Request<K>> };
 
 /**

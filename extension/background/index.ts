@@ -11,6 +11,7 @@ import { renderText } from '../shared/i18n';
 import { createBrowserEffects, createSessionStateStore, createSettingsSource, createWakeScheduler, WAKE_ALARM } from './adapters';
 import { isOnline } from './quirks';
 import { createRecoveryService, type RequestError, type RequestStart } from './recovery-service';
+import { createHistoryStore } from './history-store';
 import type { CompletedRequest } from '../../src/recovery/classify';
 import type { Incident } from '../../src/recovery/incident-machine';
 import type { StatusView } from '../../src/messages';
@@ -36,6 +37,16 @@ const checker = createStatusChecker({
   log,
 });
 
+const history = createHistoryStore({
+  area: browser.storage.local,
+  session: browser.storage.session,
+  isPrivateTab: isIncognitoTab,
+  now: Date.now,
+  retentionDays: async () => (await settings.get()).historyRetentionDays,
+  latestStatus: (host) => checker.latest(host),
+  log,
+});
+
 const service = createRecoveryService({
   now: Date.now,
   random: Math.random,
@@ -50,7 +61,11 @@ const service = createRecoveryService({
     badge: (state, tabId) => describeBadge(state.tabs[String(tabId)], incidentForTab(state, tabId)),
   },
   log,
-  onIncidentOpened: (incident, tabIds) => void checkStatus(incident, tabIds[0], 'auto'),
+  onIncidentOpened: (incident, tabIds) => {
+    void history.opened(incident, tabIds);
+    void checkStatus(incident, tabIds[0], 'auto');
+  },
+  onIncidentEnded: (incident) => void history.record(incident),
   statusOf: async (incident) => {
     const report = await checker.latest(incident.host);
     return isCurrentFor(report, incident.startedAt, Date.now()) ? report : null;
@@ -112,7 +127,11 @@ browser.runtime.onMessage.addListener((message: unknown, sender: browser.Runtime
   return handle(parsed.envelope);
 });
 
-browser.runtime.onStartup.addListener(() => void wake());
+browser.runtime.onStartup.addListener(() => {
+  void wake();
+  // Entries past the retention period go even when no new incident is recorded.
+  void history.list().catch(() => undefined);
+});
 browser.runtime.onInstalled.addListener((details) => {
   void wake();
   // The consent to status checks is asked for once, on install, on a page that says exactly what is sent.
@@ -137,6 +156,15 @@ const handlers: { [K in MessageType]: (request: Request<K>) => Promise<Response<
     // the popup before it could send anything later; the check waits here for the user's answer.
     if (!(await waitForDataConsent(DATA_CONSENT_WAIT_MS))) return { report: null };
     return { report: await checkStatus(found.incident, tabId, 'user') };
+  },
+  getHistory: async () => {
+    // The options page asks right after it stored a new retention period: read it, not this worker's cached copy.
+    settings.invalidate();
+    return { entries: await history.list() };
+  },
+  clearHistory: async () => {
+    await history.clear();
+    return { ok: true };
   },
   retryNow: async ({ tabId }) => {
     await service.dispatch({ type: 'retry-now', tabId });
@@ -183,6 +211,8 @@ async function checkStatus(incident: Incident, tabId: number | undefined, trigge
       ...(trigger === 'auto' ? { incidentId: incident.id } : {}),
     });
     if (report.limitedBy === undefined) await service.redrawNotifications(incident.host);
+    // A quick recovery may have ended the incident, and made its history entry, before the answer came.
+    void history.noteVerdict(incident.id, report);
     return report;
   } catch (err) {
     log.warn('status: check failed', err);

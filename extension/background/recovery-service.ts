@@ -78,6 +78,11 @@ export interface RecoveryServiceDeps {
   readonly onIncidentOpened?: (incident: Incident, tabIds: number[]) => void;
   /** The status check that speaks for an incident in its notification, if any. */
   readonly statusOf?: (incident: Incident) => Promise<StatusReport | null>;
+  /**
+   * Told once for each incident that ends (recovered, gave up, cancelled, abandoned), and for each incident recorded
+   * already ended (not retried), after the state is stored (keeps the history).
+   */
+  readonly onIncidentEnded?: (incident: Incident) => void;
 }
 
 /** webRequest details as both browsers give them, reduced to the fields read here. */
@@ -127,6 +132,10 @@ export function createRecoveryService(deps: RecoveryServiceDeps) {
         if (state !== before && deps.onIncidentOpened !== undefined) {
           const known = new Set(before.incidents.map((i) => i.id));
           for (const opened of state.incidents.filter((i) => !known.has(i.id))) deps.onIncidentOpened(opened, tabIdsOf(state, opened.id));
+        }
+        if (state !== before && deps.onIncidentEnded !== undefined) {
+          const endedBefore = new Set(before.incidents.filter((i) => !isActiveIncident(i)).map((i) => i.id));
+          for (const ended of state.incidents.filter((i) => !isActiveIncident(i) && !endedBefore.has(i.id))) deps.onIncidentEnded(ended);
         }
       } catch (err) {
         deps.log.error('recovery: event failed', event.type, err);

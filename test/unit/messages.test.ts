@@ -152,3 +152,14 @@ describe('parseEnvelope: rejected messages', () => {
     expect(result).toMatchObject({ ok: false });
   });
 });
+
+describe('parseEnvelope: the history messages', () => {
+  it.each(['getHistory', 'clearHistory'] as const)('accepts %s with an empty payload, and drops anything in it', (type) => {
+    expect(parseEnvelope({ type, payload: {} })).toEqual({ ok: true, envelope: { type, payload: {} } });
+    expect(parseEnvelope({ type, payload: { all: true } })).toEqual({ ok: true, envelope: { type, payload: {} } });
+  });
+
+  it.each(['getHistory', 'clearHistory'])('rejects %s without a payload object', (type) => {
+    for (const payload of [undefined, null, 'all', 1]) expect(parseEnvelope({ type, payload })).toMatchObject({ ok: false });
+  });
+});

@@ -8,18 +8,38 @@ import browser from 'webextension-polyfill';
 import { hasDataConsent, requestDataConsent, withdrawDataConsent } from '../shared/data-consent';
 import { t } from '../shared/i18n';
 import { createSettingsStore, type PageSettings, type SettingsStore, type SettingsPatch } from '../shared/settings-store';
+import { pruneHistory, type HistoryEntry } from '../../src/history/history';
+import { createHistoryClient, type HistoryClient } from './history-client';
 import { createHostAccess } from './host-access';
-import { OptionsView } from './options-view';
+import { OptionsView, type HistoryModel } from './options-view';
 
-function App({ store }: { store: SettingsStore }) {
+function App({ store, historyClient }: { store: SettingsStore; historyClient: HistoryClient }) {
   const [state, setState] = useState<PageSettings | null>(null);
   const hostAccess = useMemo(createHostAccess, []);
+  const [entries, setEntries] = useState<HistoryEntry[] | null>(null);
+  const [historyError, setHistoryError] = useState(false);
 
   useEffect(() => {
     const reload = () => void store.load().then(setState, (err: unknown) => console.error('options: cannot read settings', err));
     reload();
     return store.watch(reload);
   }, [store]);
+
+  useEffect(() => {
+    const reload = () =>
+      void historyClient.list().then(
+        (list) => {
+          setEntries(list);
+          setHistoryError(false);
+        },
+        (err: unknown) => {
+          console.error('options: cannot read the history', err);
+          setHistoryError(true);
+        },
+      );
+    reload();
+    return historyClient.watch(reload);
+  }, [historyClient]);
 
   if (state === null) return null;
 
@@ -35,6 +55,17 @@ function App({ store }: { store: SettingsStore }) {
     if (patch.statusAutoCheck === false) await withdrawDataConsent();
   };
 
+  const history: HistoryModel = {
+    // A lowered retention shows at once, before the background has pruned its copy.
+    entries: entries === null ? null : pruneHistory(entries, { now: Date.now(), retentionDays: state.settings.historyRetentionDays }),
+    error: historyError,
+    clear: async () => {
+      await historyClient.clear();
+      setEntries([]);
+    },
+    formatTime,
+  };
+
   return (
     <OptionsView
       settings={state.settings}
@@ -43,10 +74,30 @@ function App({ store }: { store: SettingsStore }) {
       onChange={onChange}
       requestDataConsent={requestDataConsent}
       hostAccess={hostAccess}
+      history={history}
     />
   );
 }
 
+/** The history's start times: local time, in the browser's language (the system's if the browser names none it knows). */
+const timeFormat = (() => {
+  const style = { dateStyle: 'medium', timeStyle: 'short' } as const;
+  try {
+    return new Intl.DateTimeFormat(browser.i18n.getUILanguage(), style);
+  } catch {
+    return new Intl.DateTimeFormat(undefined, style);
+  }
+})();
+const formatTime = (epochMs: number) => timeFormat.format(epochMs);
+
 document.title = t('optionsTitle');
 const root = document.getElementById('app');
-if (root) render(<App store={createSettingsStore({ storage: browser.storage, hasDataConsent })} />, root);
+if (root) {
+  render(
+    <App
+      store={createSettingsStore({ storage: browser.storage, hasDataConsent })}
+      historyClient={createHistoryClient({ sendMessage: (m) => browser.runtime.sendMessage(m), onChanged: browser.storage.onChanged })}
+    />,
+    root,
+  );
+}

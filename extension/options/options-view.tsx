@@ -1,14 +1,24 @@
 /**
- * The options page: status checks (consent, providers, the user's own checker) and recovery. Pure over its props:
- * the browser reaches it only through `onChange`, `requestDataConsent` and `hostAccess`, so tests render it from
- * fixtures.
+ * The options page: status checks (consent, providers, the user's own checker), recovery, and the recent-incidents
+ * history. Pure over its props: the browser reaches it only through `onChange`, `requestDataConsent`, `hostAccess`
+ * and `history`, so tests render it from fixtures.
  */
 import type { JSX } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { codeText, outcomeText, verdictText, type HistoryEntry } from '../../src/history/history';
+import type { Text } from '../../src/text';
 import type { CustomEndpointFormat, Settings, ThirdPartyProviderId } from '../../src/settings/settings';
 import type { SettingKey, SettingsPageProps, SettingsPatch } from '../shared/settings-store';
 import { EndpointList, PROVIDERS, providerEndpoints, StatusConsent, type Translate } from '../shared/status-consent';
-import { OFFERED_CODES, readCustomEndpoint, readHostList, readRetries, toggleCode, type CustomEndpointProblem } from './options-input';
+import {
+  OFFERED_CODES,
+  readCustomEndpoint,
+  readHostList,
+  readRetentionDays,
+  readRetries,
+  toggleCode,
+  type CustomEndpointProblem,
+} from './options-input';
 
 /** Host permissions for the user's own checker. Both calls must start synchronously inside a click (Firefox). */
 export interface HostAccess {
@@ -16,24 +26,40 @@ export interface HostAccess {
   request(pattern: string): Promise<boolean>;
 }
 
+/** The recent-incidents history as the page has it (the background keeps it; see `src/history/`). */
+export interface HistoryModel {
+  /** Newest first, within the retention setting; `null` while loading. */
+  readonly entries: readonly HistoryEntry[] | null;
+  /** Reading it failed. */
+  readonly error?: boolean;
+  /** Deletes every entry; called after the user confirmed, rejects when it did not work. */
+  readonly clear: () => Promise<void>;
+  /** Local date and time, in the browser's language, of an epoch ms. */
+  readonly formatTime: (epochMs: number) => string;
+}
+
 export interface OptionsViewProps extends SettingsPageProps {
   readonly hostAccess: HostAccess;
+  /** Absent until the page has asked the background: shown as loading. */
+  readonly history?: HistoryModel;
 }
 
 type Feedback = { readonly n: number; readonly text: string; readonly error: boolean };
 
-export function OptionsView({ settings, managed, t, onChange, requestDataConsent, hostAccess }: OptionsViewProps) {
+export function OptionsView({ settings, managed, t, onChange, requestDataConsent, hostAccess, history }: OptionsViewProps) {
   const [feedback, setFeedback] = useState<Feedback | null>(null);
+  /** Says `text` in the live region. */
+  const announce = (text: string, error: boolean) => setFeedback((f) => ({ n: (f?.n ?? 0) + 1, text, error }));
 
   /** Stores `patch` and says so in the live region; a refusal is said there too. */
   const save = async (patch: SettingsPatch): Promise<boolean> => {
     try {
       await onChange(patch);
-      setFeedback((f) => ({ n: (f?.n ?? 0) + 1, text: t('optionsSaved'), error: false }));
+      announce(t('optionsSaved'), false);
       return true;
     } catch (err) {
       const why = err instanceof Error ? err.message : String(err);
-      setFeedback((f) => ({ n: (f?.n ?? 0) + 1, text: t('optionsSaveFailed', [why]), error: true }));
+      announce(t('optionsSaveFailed', [why]), true);
       return false;
     }
   };
@@ -44,6 +70,7 @@ export function OptionsView({ settings, managed, t, onChange, requestDataConsent
       {managed.size > 0 && <p class="note">{t('optionsManagedNote')}</p>}
       <StatusSection settings={settings} managed={managed} t={t} save={save} requestDataConsent={requestDataConsent} hostAccess={hostAccess} />
       <RecoverySection settings={settings} managed={managed} t={t} save={save} />
+      <HistorySection settings={settings} managed={managed} t={t} save={save} history={history} announce={announce} />
       {/* Always in the page, so screen readers announce what is put into it; a new key makes a repeat "Saved" news. */}
       <p class={feedback?.error ? 'feedback error' : 'feedback'} role="status" aria-live="polite" data-testid="saved">
         {feedback !== null && <span key={feedback.n}>{feedback.text}</span>}
@@ -467,5 +494,214 @@ function NeverRetryField({ settings, managed, t, save }: SectionProps) {
         </button>
       </div>
     </form>
+  );
+}
+
+function HistorySection({
+  settings,
+  managed,
+  t,
+  save,
+  history,
+  announce,
+}: SectionProps & { history: HistoryModel | undefined; announce: (text: string, error: boolean) => void }) {
+  const [confirming, setConfirming] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const heading = useRef<HTMLHeadingElement>(null);
+  const off = settings.historyRetentionDays === 0;
+  const entries = history?.entries ?? null;
+
+  const onConfirm = () => {
+    if (history === undefined) return;
+    setBusy(true);
+    history.clear().then(
+      () => {
+        setBusy(false);
+        setConfirming(false);
+        announce(t('optionsHistoryCleared'), false);
+        // The buttons are gone or disabled now: keep keyboard focus in the section rather than on the body.
+        heading.current?.focus();
+      },
+      (err: unknown) => {
+        setBusy(false);
+        announce(t('optionsHistoryClearFailed', [err instanceof Error ? err.message : String(err)]), true);
+      },
+    );
+  };
+
+  return (
+    <section aria-labelledby="history-heading" data-testid="history">
+      <h2 id="history-heading" tabIndex={-1} ref={heading}>
+        {t('optionsHistorySection')}
+      </h2>
+      <p class="muted">{t('optionsHistoryHelp')}</p>
+      <RetentionField key={settings.historyRetentionDays} settings={settings} managed={managed} t={t} save={save} />
+      {off ? (
+        <p data-testid="history-off">{t('optionsHistoryOff')}</p>
+      ) : history?.error === true ? (
+        <p class="error" data-testid="history-error">
+          {t('optionsHistoryError')}
+        </p>
+      ) : entries === null || history === undefined ? (
+        <p class="muted">{t('optionsHistoryLoading')}</p>
+      ) : entries.length === 0 ? (
+        <p data-testid="history-empty">{t('optionsHistoryEmpty')}</p>
+      ) : (
+        <HistoryTable entries={entries} t={t} formatTime={history.formatTime} />
+      )}
+      <ClearHistoryControls
+        count={entries?.length ?? 0}
+        confirming={confirming}
+        busy={busy}
+        t={t}
+        onAsk={() => setConfirming(true)}
+        onConfirm={onConfirm}
+        onCancel={() => setConfirming(false)}
+      />
+    </section>
+  );
+}
+
+function RetentionField({ settings, managed, t, save }: SectionProps) {
+  const [text, setText] = useState(String(settings.historyRetentionDays));
+  const [invalid, setInvalid] = useState(false);
+  const onCommit = (value: string) => {
+    const n = readRetentionDays(value);
+    setInvalid(n === null);
+    if (n !== null && n !== settings.historyRetentionDays) void save({ historyRetentionDays: n });
+  };
+  return (
+    <p class="control">
+      <label for="history-retention">{t('optionsHistoryRetention')}</label>
+      <input
+        id="history-retention"
+        data-testid="history-retention"
+        type="number"
+        min={0}
+        max={365}
+        step={1}
+        value={text}
+        disabled={managed.has('historyRetentionDays')}
+        aria-invalid={invalid}
+        aria-describedby={invalid ? 'history-retention-help history-retention-error' : 'history-retention-help'}
+        onInput={(e) => setText(e.currentTarget.value)}
+        onChange={(e) => onCommit(e.currentTarget.value)}
+      />
+      <ManagedNote field="historyRetentionDays" managed={managed} t={t} />
+      <span class="muted hint" id="history-retention-help">
+        {t('optionsHistoryRetentionHelp')}
+      </span>
+      {invalid && (
+        <span class="error hint" id="history-retention-error" role="alert">
+          {t('optionsHistoryRetentionInvalid')}
+        </span>
+      )}
+    </p>
+  );
+}
+
+/** The history as a table: site, error and who answered, start (local time), outcome, reloads, probes, verdict. */
+export function HistoryTable({
+  entries,
+  t,
+  formatTime,
+}: {
+  entries: readonly HistoryEntry[];
+  t: Translate;
+  formatTime: (epochMs: number) => string;
+}) {
+  const render = (x: Text) => t(x.key, x.subs);
+  return (
+    // Scrolls sideways on a narrow window; focusable so a keyboard can scroll it too.
+    <div class="table-scroll" role="region" aria-labelledby="history-caption" tabIndex={0}>
+      <table class="history" data-testid="history-table">
+        <caption id="history-caption">{t('optionsHistoryCaption')}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t('historyColSite')}</th>
+            <th scope="col">{t('historyColCode')}</th>
+            <th scope="col">{t('historyColStarted')}</th>
+            <th scope="col">{t('historyColOutcome')}</th>
+            <th scope="col" class="num">
+              {t('historyColReloads')}
+            </th>
+            <th scope="col" class="num">
+              {t('historyColProbes')}
+            </th>
+            <th scope="col">{t('historyColVerdict')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {entries.map((e) => (
+            <tr key={e.id} data-testid="history-row" data-host={e.host} data-outcome={e.outcome}>
+              <th scope="row">{e.host}</th>
+              <td>
+                {render(codeText(e, render))}
+                {e.server !== undefined && <span class="muted hint">{t('historyServer', [e.server])}</span>}
+              </td>
+              <td>
+                <time dateTime={new Date(e.startedAt).toISOString()}>{formatTime(e.startedAt)}</time>
+              </td>
+              <td>{render(outcomeText(e, render))}</td>
+              <td class="num">{e.attempts}</td>
+              <td class="num">{e.probes}</td>
+              <td>{render(verdictText(e))}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+export interface ClearHistoryControlsProps {
+  /** Entries there are to delete. */
+  readonly count: number;
+  /** The user asked to clear and is being asked to confirm. */
+  readonly confirming: boolean;
+  /** The deletion is under way. */
+  readonly busy: boolean;
+  readonly t: Translate;
+  readonly onAsk: () => void;
+  readonly onConfirm: () => void;
+  readonly onCancel: () => void;
+}
+
+/**
+ * "Clear history…", then a confirmation in the page (not `window.confirm`, which blocks the page and cannot be styled
+ * or tested): it names how many incidents go, and focus moves to its safe choice, "Keep it".
+ */
+export function ClearHistoryControls(p: ClearHistoryControlsProps) {
+  const { t } = p;
+  const keep = useRef<HTMLButtonElement>(null);
+  const ask = useRef<HTMLButtonElement>(null);
+  const wasConfirming = useRef(false);
+  useEffect(() => {
+    if (p.confirming) keep.current?.focus();
+    else if (wasConfirming.current) ask.current?.focus();
+    wasConfirming.current = p.confirming;
+  }, [p.confirming]);
+
+  if (!p.confirming) {
+    return (
+      <div class="actions">
+        <button type="button" class="secondary" data-testid="history-clear" ref={ask} disabled={p.count === 0 || p.busy} onClick={p.onAsk}>
+          {t('optionsHistoryClear')}
+        </button>
+      </div>
+    );
+  }
+  return (
+    <div class="confirm" role="group" aria-labelledby="history-clear-question" data-testid="history-clear-confirmation">
+      <p id="history-clear-question">{t('optionsHistoryClearConfirm', [String(p.count)])}</p>
+      <div class="actions">
+        <button type="button" class="danger" data-testid="history-clear-confirm" disabled={p.busy} onClick={p.onConfirm}>
+          {t('optionsHistoryClearYes')}
+        </button>
+        <button type="button" class="secondary" data-testid="history-clear-cancel" ref={keep} disabled={p.busy} onClick={p.onCancel}>
+          {t('optionsHistoryClearNo')}
+        </button>
+      </div>
+    </div>
   );
 }

@@ -4,7 +4,7 @@
  * and `history`, so tests render it from fixtures.
  */
 import type { JSX } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { codeText, outcomeText, verdictText, type HistoryEntry } from '../../src/history/history';
 import type { Text } from '../../src/text';
 import type { CustomEndpointFormat, Settings, ThirdPartyProviderId } from '../../src/settings/settings';
@@ -676,7 +676,9 @@ export function ClearHistoryControls(p: ClearHistoryControlsProps) {
   const keep = useRef<HTMLButtonElement>(null);
   const ask = useRef<HTMLButtonElement>(null);
   const wasConfirming = useRef(false);
-  useEffect(() => {
+  // A layout effect: the button that had focus is gone once this renders, and a deferred effect (Preact runs those
+  // after the next frame, which a background tab may not draw for a while) would leave focus on the body meanwhile.
+  useLayoutEffect(() => {
     if (p.confirming) keep.current?.focus();
     else if (wasConfirming.current) ask.current?.focus();
     wasConfirming.current = p.confirming;

@@ -51,6 +51,8 @@ export interface StatusEndpoints {
   readonly statusPageTemplates: readonly string[];
   /** Locations check-host is asked to use. */
   readonly checkHostNodes: number;
+  /** The Internet Archive's base (its Wayback availability API); asked only when the user clicks "archived copy". */
+  readonly archive: string;
 }
 
 /** Answer formats a custom endpoint may speak (see `src/status/providers/custom-endpoint.ts`). */
@@ -67,6 +69,7 @@ export const DEFAULT_STATUS_ENDPOINTS: StatusEndpoints = {
   cloudflareStatus: 'https://www.cloudflarestatus.com',
   statusPageTemplates: ['https://status.{domain}', 'https://{name}status.com', 'https://{name}.statuspage.io'],
   checkHostNodes: 7,
+  archive: 'https://archive.org',
 };
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -130,6 +133,7 @@ const FIELDS = {
     ),
     statusPageTemplates: v.optional(v.pipe(v.array(endpointUrl), v.maxLength(10)), [...DEFAULT_STATUS_ENDPOINTS.statusPageTemplates]),
     checkHostNodes: v.optional(v.pipe(v.number(), v.integer(), v.minValue(3), v.maxValue(20)), DEFAULT_STATUS_ENDPOINTS.checkHostNodes),
+    archive: v.optional(v.pipe(endpointUrl, v.transform((x) => x.replace(/\/+$/, ''))), DEFAULT_STATUS_ENDPOINTS.archive),
   }),
   customEndpoint: v.nullable(
     v.object({

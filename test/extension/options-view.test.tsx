@@ -17,6 +17,7 @@ const LOOPBACK: Settings = {
     cloudflareStatus: 'http://127.0.0.1:4102',
     statusPageTemplates: ['http://127.0.0.1:4103/{domain}', 'http://127.0.0.1:4104/{name}-status'],
     checkHostNodes: 5,
+    archive: 'http://127.0.0.1:4105',
   },
 };
 

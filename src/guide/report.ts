@@ -1,0 +1,54 @@
+/**
+ * "Tell the site": a short diagnostic report a visitor can paste into a message to the site's support. It carries what
+ * their operations team can look up (the time in UTC, the code, who answered, the `cf-ray` or request id) and nothing
+ * about the visitor: no address beyond the host (a path or query string can carry tokens), no cookies, no headers
+ * of the request.
+ */
+import type { Incident } from '../recovery/incident-machine';
+import { statusNameText } from '../recovery/describe';
+import { verdictHeadline } from '../status/describe-status';
+import { cleanText, type StatusReport } from '../status/verdict';
+import type { Text } from '../text';
+
+export interface ReportInput {
+  readonly incident: Pick<Incident, 'host' | 'code' | 'gateway' | 'startedAt' | 'endedAt' | 'attempts' | 'probes' | 'phase'>;
+  /** The status check that speaks for this incident, if any. */
+  readonly status: StatusReport | null;
+  /** When the report is made, epoch ms. */
+  readonly now: number;
+  /** e.g. "Chromium 156", "Firefox 153"; the family and major version only. */
+  readonly browser: string;
+}
+
+/** ISO 8601 in UTC to the second: support teams match it against their logs. */
+export function utcTime(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/**
+ * The report as plain text, one "label: value" line each, labels in the user's language.
+ *
+ * @param render - turns a {@link Text} into words (the i18n lookup)
+ */
+export function buildReport(input: ReportInput, render: (text: Text) => string): string {
+  const { incident: i, status } = input;
+  const line = (key: string, value: string) => `${render({ key })}: ${value}`;
+  const lines = [
+    render({ key: 'reportTitle', subs: [i.host] }),
+    line('reportFirstSeen', utcTime(i.startedAt)),
+    line('reportMadeAt', utcTime(input.now)),
+    line('reportHost', i.host),
+    line('reportCode', `${i.code} ${render(statusNameText(i.code))}`),
+  ];
+  const who = i.gateway.server ?? i.gateway.via;
+  if (who !== undefined) lines.push(line('reportAnsweredBy', cleanText(who, 80)));
+  if (i.gateway.cfRay !== undefined) lines.push(line('reportCfRay', cleanText(i.gateway.cfRay, 80)));
+  if (i.gateway.requestId !== undefined) lines.push(line('reportRequestId', cleanText(i.gateway.requestId, 120)));
+  lines.push(line('reportTries', render({ key: 'reportTriesValue', subs: [String(i.attempts), String(i.probes)] })));
+  if (i.phase === 'recovered' && i.endedAt !== undefined) lines.push(line('reportRecoveredAt', utcTime(i.endedAt)));
+  if (status !== null && status.limitedBy === undefined) {
+    lines.push(line('reportVerdict', `${render(verdictHeadline(status.verdict))} (${utcTime(status.checkedAt)})`));
+  }
+  lines.push(line('reportBrowser', input.browser));
+  return lines.join('\n');
+}

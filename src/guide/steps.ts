@@ -1,0 +1,245 @@
+/**
+ * The troubleshooting guide: the fixes a visitor can make themselves, as data. {@link chooseSteps} picks and orders
+ * them from what is known about the failure (the incident, who answered it, the status verdict), the browser and the
+ * operating system; the popup renders them and runs their actions. Pure: no browser APIs.
+ */
+import type { GatewayInfo } from '../recovery/classify';
+import { readGateway } from '../status/providers/gateway-headers';
+import type { GatewayHint, Verdict } from '../status/verdict';
+import type { Text } from '../text';
+
+/** `runtime.getPlatformInfo().os` (MDN: runtime.PlatformOs). */
+export type PlatformOs = 'mac' | 'win' | 'android' | 'cros' | 'linux' | 'openbsd' | 'fuchsia';
+
+export type BrowserFamily = 'chromium' | 'firefox';
+
+export type StepId = 'refresh' | 'cookies' | 'private-window' | 'dns' | 'down-for-everyone' | 'tell-site';
+
+/** What a step's button does; the popup carries it out (see `extension/popup/guide-actions.ts`). */
+export type StepAction =
+  /** Reload the tab with the cache bypassed. */
+  | { readonly kind: 'reload' }
+  /** Remove the cookies of `domain` (and its subdomains) after the user confirmed `confirm`, then reload. */
+  | { readonly kind: 'clear-cookies'; readonly domain: string; readonly confirm: Text }
+  /** Open the page in a private window (only offered when the browser lets the extension do it). */
+  | { readonly kind: 'open-private' }
+  /** Copy the page's address, to paste into another browser. */
+  | { readonly kind: 'copy-link' }
+  /** Run (or repeat) the "down for everyone?" check. */
+  | { readonly kind: 'check-status' }
+  /** Copy the diagnostic report for the site's support. */
+  | { readonly kind: 'copy-report' };
+
+/** A command or address the user types or pastes somewhere; shown verbatim with a copy button. */
+export interface Snippet {
+  /** What it is for, e.g. "Flush the Windows DNS cache, in a Command Prompt run as administrator". */
+  readonly label: Text;
+  readonly text: string;
+}
+
+export interface GuideStep {
+  readonly id: StepId;
+  readonly title: Text;
+  /** Why this may help, for this failure. */
+  readonly why: Text;
+  /** What the button does, or what to do by hand. */
+  readonly what: Text;
+  readonly action?: StepAction;
+  /** A second, lesser action (the other browser's copy link next to "open a private window"). */
+  readonly secondary?: StepAction;
+  readonly snippets?: readonly Snippet[];
+}
+
+/** Everything the choice depends on. */
+export interface GuideContext {
+  /** The failed page's host (lowercase). */
+  readonly host: string;
+  /** The registrable domain whose cookies would go (`example.com` for `shop.example.com`); the host for IPs. */
+  readonly cookieDomain: string;
+  readonly code: number;
+  readonly gateway: GatewayInfo;
+  /** The combined status verdict, when a check answered; `null` when none did (yet). */
+  readonly verdict: Verdict | null;
+  readonly browser: BrowserFamily;
+  readonly os: PlatformOs;
+  /** The tab is in a private (incognito) window already. */
+  readonly incognito: boolean;
+  /** The extension may open private windows (`extension.isAllowedIncognitoAccess()`). */
+  readonly canOpenPrivate: boolean;
+}
+
+/** The plain answer to "is it me?", shown above the steps. */
+export type FaultSide =
+  /** Checked from elsewhere: down for everyone. Nothing on the visitor's side will help. */
+  | 'site'
+  /** The site's own gateway or CDN answered: the visitor's connection and DNS work; the fault is very likely the site's. */
+  | 'likely-site'
+  /** Up from elsewhere, and nothing says the site's gateway answered: likely the visitor's side (network, proxy, cookies). */
+  | 'likely-you'
+  | 'unknown';
+
+export interface Guide {
+  readonly side: FaultSide;
+  /** What "side" means for the user, in one sentence. */
+  readonly summary: Text;
+  readonly steps: readonly GuideStep[];
+}
+
+/**
+ * Picks and orders the steps for one failure.
+ *
+ * - Down for everyone: no chores. The guide says it is not the visitor, offers the status evidence (and an archived
+ *   copy) and the report for the site, and says the page will come back by itself.
+ * - The site's own gateway answered (a `Server` header, Cloudflare's 52x): the visitor's DNS demonstrably worked, so
+ *   DNS advice goes last and says so; the cheap steps (refresh, cookies: an oversized cookie is a classic cause of a
+ *   gateway's 502 for one visitor) come first.
+ * - Up elsewhere with no sign of the site's gateway (or a proxy answered): the visitor's side is likely; every step,
+ *   DNS early.
+ */
+export function chooseSteps(ctx: GuideContext): Guide {
+  const hint = readGateway({ code: ctx.code, gateway: ctx.gateway }, 0).hint;
+  const side = faultSide(ctx.verdict, hint);
+  const all = {
+    refresh: refreshStep(ctx),
+    cookies: cookiesStep(ctx),
+    'private-window': privateWindowStep(ctx),
+    dns: dnsStep(ctx, hint),
+    'down-for-everyone': downForEveryoneStep(ctx),
+    'tell-site': tellSiteStep(),
+  } satisfies Record<StepId, GuideStep>;
+  const order: StepId[] =
+    side === 'site'
+      ? ['down-for-everyone', 'tell-site']
+      : side === 'likely-you'
+        ? ['refresh', 'dns', 'cookies', 'private-window', 'down-for-everyone', 'tell-site']
+        : side === 'likely-site'
+          ? ['refresh', 'down-for-everyone', 'cookies', 'private-window', 'tell-site', 'dns']
+          : ['refresh', 'down-for-everyone', 'cookies', 'private-window', 'dns', 'tell-site'];
+  return { side, summary: { key: SUMMARY_KEY[side], subs: [ctx.host] }, steps: order.map((id) => all[id]) };
+}
+
+const SUMMARY_KEY: Record<FaultSide, string> = {
+  site: 'guideSideSite',
+  'likely-site': 'guideSideLikelySite',
+  'likely-you': 'guideSideLikelyYou',
+  unknown: 'guideSideUnknown',
+};
+
+/** Where the fault is, from the verdict and who answered. A measurement from elsewhere outranks the headers. */
+export function faultSide(verdict: Verdict | null, hint: GatewayHint | undefined): FaultSide {
+  if (verdict === 'down-for-everyone') return 'site';
+  const siteGateway = hint === 'site-gateway' || hint === 'cdn-origin-failed';
+  if (verdict === 'up-elsewhere') return siteGateway ? 'likely-site' : 'likely-you';
+  return siteGateway ? 'likely-site' : 'unknown';
+}
+
+/** The browser's own "reload without the cache" shortcut (Chrome and Firefox help pages). */
+export function hardReloadShortcut(os: PlatformOs): string {
+  return os === 'mac' ? '⌘ Cmd + Shift + R' : 'Ctrl + Shift + R';
+}
+
+/** The browser's shortcut for a new private window. */
+export function privateWindowShortcut(browser: BrowserFamily, os: PlatformOs): string {
+  const mod = os === 'mac' ? '⌘ Cmd' : 'Ctrl';
+  return `${mod} + Shift + ${browser === 'firefox' ? 'P' : 'N'}`;
+}
+
+function refreshStep(ctx: GuideContext): GuideStep {
+  return {
+    id: 'refresh',
+    title: { key: 'guideRefreshTitle' },
+    why: { key: 'guideRefreshWhy' },
+    what: { key: 'guideRefreshWhat', subs: [hardReloadShortcut(ctx.os)] },
+    action: { kind: 'reload' },
+  };
+}
+
+function cookiesStep(ctx: GuideContext): GuideStep {
+  return {
+    id: 'cookies',
+    title: { key: 'guideCookiesTitle', subs: [ctx.cookieDomain] },
+    why: { key: 'guideCookiesWhy' },
+    what: { key: 'guideCookiesWhat', subs: [ctx.cookieDomain] },
+    action: { kind: 'clear-cookies', domain: ctx.cookieDomain, confirm: { key: 'guideCookiesConfirm', subs: [ctx.cookieDomain] } },
+  };
+}
+
+function privateWindowStep(ctx: GuideContext): GuideStep {
+  // Product names, not words: the same in every language.
+  const other = ctx.browser === 'firefox' ? 'Chrome' : 'Firefox';
+  if (ctx.incognito) {
+    // Already private: the useful contrast left is another browser.
+    return {
+      id: 'private-window',
+      title: { key: 'guideOtherBrowserTitle' },
+      why: { key: 'guideOtherBrowserWhy' },
+      what: { key: 'guideOtherBrowserWhat', subs: [other] },
+      action: { kind: 'copy-link' },
+    };
+  }
+  return {
+    id: 'private-window',
+    title: { key: 'guidePrivateTitle' },
+    why: { key: 'guidePrivateWhy' },
+    what: ctx.canOpenPrivate
+      ? { key: 'guidePrivateWhatAllowed', subs: [other] }
+      : { key: 'guidePrivateWhatByHand', subs: [privateWindowShortcut(ctx.browser, ctx.os), other] },
+    ...(ctx.canOpenPrivate ? { action: { kind: 'open-private' } as const } : {}),
+    secondary: { kind: 'copy-link' },
+  };
+}
+
+/**
+ * Flushing resolvers: the operating system's (Microsoft `ipconfig`, Apple's `dscacheutil` support note,
+ * systemd-resolved's `resolvectl`), then the browser's own host cache (Chromium's net-internals, Firefox's
+ * about:networking), then a public resolver in the browser's secure DNS setting.
+ */
+function dnsStep(ctx: GuideContext, hint: GatewayHint | undefined): GuideStep {
+  const snippets: Snippet[] = [];
+  const os = OS_FLUSH[ctx.os];
+  if (os !== undefined) snippets.push(os);
+  snippets.push(
+    ctx.browser === 'firefox'
+      ? { label: { key: 'guideDnsBrowserCacheFirefox' }, text: 'about:networking#dns' }
+      : { label: { key: 'guideDnsBrowserCacheChromium' }, text: 'chrome://net-internals/#dns' },
+    ctx.browser === 'firefox'
+      ? { label: { key: 'guideDnsSecureFirefox' }, text: 'about:preferences#privacy' }
+      : { label: { key: 'guideDnsSecureChromium' }, text: 'chrome://settings/security' },
+  );
+  const siteGateway = hint === 'site-gateway' || hint === 'cdn-origin-failed';
+  return {
+    id: 'dns',
+    title: { key: 'guideDnsTitle' },
+    why: siteGateway ? { key: 'guideDnsWhySiteGateway', subs: [ctx.host] } : { key: 'guideDnsWhy' },
+    what: { key: 'guideDnsWhat', subs: ['1.1.1.1', '8.8.8.8'] },
+    snippets,
+  };
+}
+
+const OS_FLUSH: Partial<Record<PlatformOs, Snippet>> = {
+  win: { label: { key: 'guideDnsFlushWindows' }, text: 'ipconfig /flushdns' },
+  mac: { label: { key: 'guideDnsFlushMac' }, text: 'sudo dscacheutil -flushcache; sudo killall -HUP mDNSResponder' },
+  linux: { label: { key: 'guideDnsFlushLinux' }, text: 'resolvectl flush-caches' },
+};
+
+function downForEveryoneStep(ctx: GuideContext): GuideStep {
+  const down = ctx.verdict === 'down-for-everyone';
+  return {
+    id: 'down-for-everyone',
+    title: { key: down ? 'guideDownTitleNotYou' : 'guideDownTitle' },
+    why: { key: down ? 'guideDownWhyNotYou' : 'guideDownWhy', subs: [ctx.host] },
+    what: { key: down ? 'guideDownWhatNotYou' : 'guideDownWhat' },
+    // Already answered: the archived copy (offered by the popup) is what is left to do here.
+    ...(down ? {} : { action: { kind: 'check-status' } as const }),
+  };
+}
+
+function tellSiteStep(): GuideStep {
+  return {
+    id: 'tell-site',
+    title: { key: 'guideTellTitle' },
+    why: { key: 'guideTellWhy' },
+    what: { key: 'guideTellWhat' },
+    action: { kind: 'copy-report' },
+  };
+}

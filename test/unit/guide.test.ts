@@ -1,0 +1,182 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { chooseSteps, faultSide, hardReloadShortcut, privateWindowShortcut, type GuideContext } from '../../src/guide/steps';
+import { buildReport, utcTime } from '../../src/guide/report';
+import { archiveAddress, findArchivedCopy } from '../../src/guide/archive';
+import type { HttpClient, HttpResult } from '../../src/status/http';
+import type { StatusReport } from '../../src/status/verdict';
+import { strictT } from '../locale';
+
+const BASE: GuideContext = {
+  host: 'shop.example.com',
+  cookieDomain: 'example.com',
+  code: 502,
+  gateway: { server: 'nginx' },
+  verdict: null,
+  browser: 'chromium',
+  os: 'linux',
+  incognito: false,
+  canOpenPrivate: false,
+};
+const ids = (ctx: Partial<GuideContext>) => chooseSteps({ ...BASE, ...ctx }).steps.map((s) => s.id);
+const render = (x: { key: string; subs?: readonly string[] }) => strictT(x.key, x.subs);
+
+describe('guide: which steps, in which order', () => {
+  it('down for everyone: no chores, only the evidence and the report', () => {
+    const g = chooseSteps({ ...BASE, verdict: 'down-for-everyone' });
+    expect(g.side).toBe('site');
+    expect(g.steps.map((s) => s.id)).toEqual(['down-for-everyone', 'tell-site']);
+    expect(render(g.summary)).toContain("It's not you");
+    expect(render(g.steps[0]!.title)).toBe("It's not you");
+    // No "Check now" on a question already answered.
+    expect(g.steps[0]!.action).toBeUndefined();
+    expect(chooseSteps(BASE).steps.find((s) => s.id === 'down-for-everyone')!.action).toEqual({ kind: 'check-status' });
+  });
+
+  it("the site's gateway answered: DNS goes last and says it is unlikely to help", () => {
+    const g = chooseSteps(BASE);
+    expect(g.side).toBe('likely-site');
+    expect(g.steps.map((s) => s.id)).toEqual(['refresh', 'down-for-everyone', 'cookies', 'private-window', 'tell-site', 'dns']);
+    expect(render(g.steps.at(-1)!.why)).toContain('unlikely to help');
+  });
+
+  it('up elsewhere with no sign of the site (a proxy answered): likely the visitor, DNS early', () => {
+    expect(faultSide('up-elsewhere', 'user-proxy')).toBe('likely-you');
+    expect(ids({ verdict: 'up-elsewhere', gateway: { via: '1.1 corp-proxy' } })).toEqual(['refresh', 'dns', 'cookies', 'private-window', 'down-for-everyone', 'tell-site']);
+    expect(render(chooseSteps({ ...BASE, verdict: 'up-elsewhere', gateway: {} }).steps[1]!.why)).not.toContain('unlikely');
+  });
+
+  it("Cloudflare's 52x counts as the site's side; nothing known at all keeps DNS before the report", () => {
+    expect(chooseSteps({ ...BASE, code: 522, gateway: { server: 'cloudflare', cfRay: '8a1b2c3d4e5f-AMS' } }).side).toBe('likely-site');
+    expect(chooseSteps({ ...BASE, gateway: {} }).side).toBe('unknown');
+    expect(ids({ gateway: {} })).toEqual(['refresh', 'down-for-everyone', 'cookies', 'private-window', 'dns', 'tell-site']);
+  });
+
+  it('cookies: the confirmation names the domain whose sign-in goes', () => {
+    const step = chooseSteps(BASE).steps.find((s) => s.id === 'cookies')!;
+    expect(step.action).toMatchObject({ kind: 'clear-cookies', domain: 'example.com' });
+    if (step.action?.kind !== 'clear-cookies') throw new Error('no clear-cookies action');
+    expect(render(step.action.confirm)).toContain('signed out of example.com');
+  });
+
+  it('private window: opened for the user only when allowed; in a private window already, another browser', () => {
+    const step = (ctx: Partial<GuideContext>) => chooseSteps({ ...BASE, ...ctx }).steps.find((s) => s.id === 'private-window')!;
+    expect(step({ canOpenPrivate: true }).action).toEqual({ kind: 'open-private' });
+    expect(step({ canOpenPrivate: false }).action).toBeUndefined();
+    expect(render(step({ canOpenPrivate: false }).what)).toContain('Ctrl + Shift + N');
+    expect(render(step({ browser: 'firefox', os: 'mac' }).what)).toContain('⌘ Cmd + Shift + P');
+    expect(render(step({ browser: 'firefox' }).what)).toContain('open it in Chrome');
+    const other = step({ incognito: true });
+    expect(render(other.title)).toBe('Try another browser');
+    expect(other.action).toEqual({ kind: 'copy-link' });
+  });
+
+  it('DNS: the exact command for each OS, and the browser\'s own cache page', () => {
+    const snippets = (ctx: Partial<GuideContext>) => chooseSteps({ ...BASE, ...ctx }).steps.find((s) => s.id === 'dns')!.snippets!.map((s) => s.text);
+    expect(snippets({ os: 'win' })).toEqual(['ipconfig /flushdns', 'chrome://net-internals/#dns', 'chrome://settings/security']);
+    expect(snippets({ os: 'mac', browser: 'firefox' })).toEqual([
+      'sudo dscacheutil -flushcache; sudo killall -HUP mDNSResponder',
+      'about:networking#dns',
+      'about:preferences#privacy',
+    ]);
+    expect(snippets({ os: 'linux' })[0]).toBe('resolvectl flush-caches');
+    // ChromeOS has no resolver command a user can run: only the browser's pages.
+    expect(snippets({ os: 'cros' })).toEqual(['chrome://net-internals/#dns', 'chrome://settings/security']);
+  });
+
+  it('every step of every context renders with keys that exist', () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          verdict: fc.constantFrom(null, 'down-for-everyone', 'up-elsewhere', 'partial', 'unknown'),
+          browser: fc.constantFrom('chromium', 'firefox'),
+          os: fc.constantFrom('mac', 'win', 'android', 'cros', 'linux', 'openbsd', 'fuchsia'),
+          incognito: fc.boolean(),
+          canOpenPrivate: fc.boolean(),
+          gateway: fc.constantFrom({}, { server: 'nginx' }, { via: 'proxy' }, { server: 'cloudflare', cfRay: 'x' }),
+          code: fc.constantFrom(502, 503, 504, 520, 522),
+        }),
+        (ctx) => {
+          const g = chooseSteps({ ...BASE, ...(ctx as Partial<GuideContext>) });
+          render(g.summary);
+          expect(new Set(g.steps.map((s) => s.id)).size).toBe(g.steps.length);
+          for (const s of g.steps) for (const x of [s.title, s.why, s.what, ...(s.snippets ?? []).map((n) => n.label)]) expect(render(x)).not.toMatch(/\$\d/);
+        },
+      ),
+    );
+  });
+
+  it('shortcuts', () => {
+    expect(hardReloadShortcut('win')).toBe('Ctrl + Shift + R');
+    expect(hardReloadShortcut('mac')).toBe('⌘ Cmd + Shift + R');
+    expect(privateWindowShortcut('chromium', 'linux')).toBe('Ctrl + Shift + N');
+  });
+});
+
+describe('guide: the report for the site', () => {
+  const incident = {
+    host: 'shop.example.com',
+    code: 522,
+    gateway: { server: 'cloudflare', cfRay: '8a1b2c3d4e5f-AMS', requestId: 'req-42\u0007' },
+    startedAt: Date.UTC(2026, 10, 22, 9, 30, 5, 123),
+    attempts: 3,
+    probes: 1,
+    phase: 'retrying' as const,
+  };
+  const status: StatusReport = { host: 'shop.example.com', verdict: 'down-for-everyone', sources: [], checkedAt: Date.UTC(2026, 10, 22, 9, 30, 7), expiresAt: 0 };
+
+  it('holds the time in UTC, the code, who answered, the ids, the tries and the verdict', () => {
+    const text = buildReport({ incident, status, now: Date.UTC(2026, 10, 22, 9, 31, 0), browser: 'Firefox 153' }, render);
+    expect(text.split('\n')).toEqual([
+      'Gateway error report for shop.example.com',
+      'First seen (UTC): 2026-11-22T09:30:05Z',
+      'Report made (UTC): 2026-11-22T09:31:00Z',
+      'Site: shop.example.com',
+      'Error: 522 Connection Timed Out',
+      'Answered by: cloudflare',
+      'Cloudflare Ray ID: 8a1b2c3d4e5f-AMS',
+      'Request id: req-42',
+      'Tries: 3 reloads, 1 background checks',
+      'Down for everyone?: ' + render({ key: 'verdictDown' }) + ' (2026-11-22T09:30:07Z)',
+      'Browser: Firefox 153',
+    ]);
+  });
+
+  it('leaves out a verdict that was never asked for', () => {
+    const text = buildReport({ incident, status: { ...status, limitedBy: 'no-consent' }, now: 0, browser: 'Chromium 156' }, render);
+    expect(text).not.toContain('Down for everyone?');
+    expect(utcTime(0)).toBe('1970-01-01T00:00:00Z');
+  });
+});
+
+describe('guide: an archived copy', () => {
+  const client = (result: HttpResult, seen: string[] = []): HttpClient => ({
+    getJson: async (url) => {
+      seen.push(url);
+      return result;
+    },
+  });
+
+  it('sends the address without credentials, query or fragment', async () => {
+    const seen: string[] = [];
+    const json = { archived_snapshots: { closest: { available: true, url: 'http://web.archive.org/web/20260101000000/https://shop.example.com/a', timestamp: '20260101000000', status: '200' } } };
+    const r = await findArchivedCopy(client({ ok: true, status: 200, json }, seen), 'http://127.0.0.1:9', 'https://u:p@shop.example.com:8443/a/b?token=1#x');
+    expect(seen).toEqual([`http://127.0.0.1:9/wayback/available?url=${encodeURIComponent('https://shop.example.com:8443/a/b')}`]);
+    expect(r).toEqual({ found: true, url: json.archived_snapshots.closest.url, takenAt: Date.UTC(2026, 0, 1) });
+    expect(archiveAddress('javascript:alert(1)')).toBeNull();
+  });
+
+  it('no snapshot, a broken answer or a bad link: not found, never a made-up link', async () => {
+    expect(await findArchivedCopy(client({ ok: true, status: 200, json: { archived_snapshots: {} } }), 'b', 'https://a.example/')).toEqual({ found: false });
+    const broken = await findArchivedCopy(client({ ok: true, status: 200, json: [1, 2] }), 'b', 'https://a.example/');
+    expect(broken).toMatchObject({ found: false, reason: { code: 'invalid-answer' } });
+    const js = await findArchivedCopy(
+      client({ ok: true, status: 200, json: { archived_snapshots: { closest: { available: true, url: 'javascript:alert(1)' } } } }),
+      'b',
+      'https://a.example/',
+    );
+    expect(js).toEqual({ found: false });
+    const down = await findArchivedCopy(client({ ok: false, reason: { code: 'timeout', detail: 'after 8000 ms' } }), 'b', 'https://a.example/');
+    expect(down).toEqual({ found: false, reason: { code: 'timeout', detail: 'after 8000 ms' } });
+  });
+});

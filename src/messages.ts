@@ -7,6 +7,7 @@ import * as v from 'valibot';
 import type { Incident, SubresourceError, TabEntry } from './recovery/incident-machine';
 import type { StatusReport } from './status/verdict';
 import type { HistoryEntry } from './history/history';
+import type { ArchiveResult } from './guide/archive';
 
 /** What the popup shows about "down for everyone, or just me?" for the tab's site. */
 export interface StatusView {
@@ -43,6 +44,19 @@ export interface ProtocolMap {
   getHistory: { request: Record<string, never>; response: { entries: HistoryEntry[] } };
   /** The options page's "Clear history", after the user confirmed. */
   clearHistory: { request: Record<string, never>; response: { ok: boolean } };
+  /**
+   * "Clear this site's cookies" (the guide): removes the cookies of the incident's registrable domain from the tab's
+   * store, then reloads the tab with the cache bypassed. Waits up to 60 s for the optional `cookies` permission the
+   * popup asked for.
+   */
+  clearSiteCookies: {
+    request: { tabId: number };
+    response: { ok: true; domain: string; removed: number } | { ok: false; reason: 'no-incident' | 'no-permission' | 'failed'; detail?: string };
+  };
+  /** The Internet Archive's closest copy of the incident's page (asked only on the user's click). */
+  findArchivedCopy: { request: { tabId: number }; response: ArchiveResult };
+  /** "Send the form again", after the user confirmed: reloads a tab whose non-GET answer was a gateway error. */
+  resendForm: { request: { tabId: number }; response: { ok: boolean } };
 }
 
 export type MessageType = keyof ProtocolMap;
@@ -65,6 +79,9 @@ const REQUEST_SCHEMAS = {
   checkStatus: v.object({ tabId }),
   getHistory: v.object({}),
   clearHistory: v.object({}),
+  clearSiteCookies: v.object({ tabId }),
+  findArchivedCopy: v.object({ tabId }),
+  resendForm: v.object({ tabId }),
 } satisfies { [K in MessageType]: v.GenericSchema<unknown, Request<K>> };
 
 /**

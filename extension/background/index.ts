@@ -16,10 +16,14 @@ import type { CompletedRequest } from '../../src/recovery/classify';
 import type { Incident } from '../../src/recovery/incident-machine';
 import type { StatusView } from '../../src/messages';
 import { createStatusChecker } from '../../src/status/checker';
-import { isPrivateHost } from '../../src/status/host';
+import { isPrivateHost, registrableDomain } from '../../src/status/host';
 import { isCurrentFor } from '../../src/status/describe-status';
 import { createBrowserHttpClient, createSessionMemoryStore, isIncognitoTab } from './status-adapters';
 import { hasDataConsent, waitForDataConsent } from '../shared/data-consent';
+import { COOKIES, waitForPermission } from '../shared/optional-permissions';
+import { clearSiteCookies } from './site-cookies';
+import { findArchivedCopy } from '../../src/guide/archive';
+import { isSamePage } from '../../src/recovery/site';
 
 const log = console;
 const settings = createSettingsSource(log);
@@ -174,6 +178,34 @@ const handlers: { [K in MessageType]: (request: Request<K>) => Promise<Response<
     await service.dispatch({ type: 'cancel', incidentId });
     return { ok: true };
   },
+  clearSiteCookies: async ({ tabId }) => {
+    const found = (await service.tabView(tabId)).incident;
+    if (found === null) return { ok: false, reason: 'no-incident' };
+    const { host } = found.incident;
+    const domain = registrableDomain(host)?.domain ?? host;
+    // The popup asked for the permission inside the user's click; Firefox's prompt may still be open.
+    if (!(await waitForPermission(COOKIES, PERMISSION_WAIT_MS))) return { ok: false, reason: 'no-permission' };
+    const cleared = await clearSiteCookies(domain, tabId);
+    if (!cleared.ok) return { ok: false, reason: 'failed', detail: cleared.reason };
+    await service.dispatch({ type: 'retry-now', tabId });
+    return { ok: true, domain, removed: cleared.removed };
+  },
+  findArchivedCopy: async ({ tabId }) => {
+    const found = (await service.tabView(tabId)).incident;
+    if (found === null) return { found: false, reason: { code: 'not-applicable', detail: 'no failed page in this tab' } };
+    const s = await settings.get();
+    return findArchivedCopy(createBrowserHttpClient(), s.statusEndpoints.archive, found.incident.url);
+  },
+  resendForm: async ({ tabId }) => {
+    const found = (await service.tabView(tabId)).incident;
+    // Only the page whose form answered with a gateway error, and only while the tab still shows it.
+    if (found === null || found.incident.notRetriedReason !== 'non-get') return { ok: false };
+    const tab = await browser.tabs.get(tabId).catch(() => null);
+    if (tab === null || !isSamePage(tab.url, found.tab.url)) return { ok: false };
+    // A plain reload: the browser itself asks the user to confirm re-sending form data.
+    await browser.tabs.reload(tabId);
+    return { ok: true };
+  },
 };
 
 function handle<K extends MessageType>(envelope: Envelope<K>): Promise<Response<K>> {
@@ -194,6 +226,8 @@ async function focusIncidentTab(incidentId: string): Promise<void> {
 
 /** How long a "Check now" waits for the user to answer Firefox's data consent prompt, ms. */
 const DATA_CONSENT_WAIT_MS = 60_000;
+/** How long "Clear cookies" waits for the user to answer the browser's permission prompt, ms. */
+const PERMISSION_WAIT_MS = 60_000;
 
 /**
  * Runs a status check for an incident's site, then shows its verdict in the incident's notification. Never

@@ -11,6 +11,7 @@
  * may only be called from a user input handler").
  */
 import browser, { type Permissions } from 'webextension-polyfill';
+import { waitForPermission } from './optional-permissions';
 
 const BROWSING_ACTIVITY: Permissions.Permissions = { data_collection: ['browsingActivity'] };
 
@@ -58,18 +59,5 @@ export function hasDataConsent(): Promise<boolean> {
  */
 export function waitForDataConsent(timeoutMs: number): Promise<boolean> {
   if (!isFirefox()) return Promise.resolve(true);
-  return new Promise((resolve) => {
-    const onAdded = (p: Permissions.Permissions) => {
-      if ((p as { data_collection?: string[] }).data_collection?.includes('browsingActivity')) done(true);
-    };
-    const timer = setTimeout(() => done(false), timeoutMs);
-    const done = (granted: boolean) => {
-      clearTimeout(timer);
-      browser.permissions.onAdded.removeListener(onAdded);
-      resolve(granted);
-    };
-    browser.permissions.onAdded.addListener(onAdded);
-    // Granted between the caller's check and now: no event will come.
-    void hasDataConsent().then((held) => held && done(true));
-  });
+  return waitForPermission(BROWSING_ACTIVITY, timeoutMs);
 }

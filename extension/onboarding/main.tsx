@@ -3,7 +3,7 @@ import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
 import { hasDataConsent, requestDataConsent, withdrawDataConsent } from '../shared/data-consent';
-import { t } from '../shared/i18n';
+import { applyPageLanguage, t } from '../shared/i18n';
 import { createSettingsStore, type PageSettings, type SettingsPatch, type SettingsStore } from '../shared/settings-store';
 import { OnboardingView } from './onboarding-view';
 
@@ -37,5 +37,6 @@ function App({ store }: { store: SettingsStore }) {
 }
 
 document.title = t('onboardingTitle');
+applyPageLanguage();
 const root = document.getElementById('app');
 if (root) render(<App store={createSettingsStore({ storage: browser.storage, hasDataConsent })} />, root);

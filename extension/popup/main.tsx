@@ -7,30 +7,59 @@ import { useCallback, useEffect, useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
 import type { TabView } from '../../src/messages';
 import { parsePageAddress } from '../../src/recovery/site';
-import { t } from '../shared/i18n';
+import { applyPageLanguage, t } from '../shared/i18n';
 import { createRuntimeClient, type PopupClient } from './client';
-import { requestDataConsent } from '../shared/data-consent';
-import { PopupView, useNow } from './popup-view';
+import { isFirefox, requestDataConsent } from '../shared/data-consent';
+import { PopupView, useNow, type GuideEnvironment } from './popup-view';
+import { createGuideActions } from './guide-actions';
+import type { PlatformOs } from '../../src/guide/steps';
 
-async function targetTab(): Promise<{ id: number; url: string | undefined } | null> {
+interface TargetTab {
+  readonly id: number;
+  readonly url: string | undefined;
+  readonly incognito: boolean;
+}
+
+async function targetTab(): Promise<TargetTab | null> {
   const param = new URLSearchParams(location.search).get('tabId');
-  if (param !== null && /^\d+$/.test(param)) {
-    const tab = await browser.tabs.get(Number(param)).catch(() => null);
-    return tab?.id === undefined ? null : { id: tab.id, url: tab.url };
-  }
-  const [tab] = await browser.tabs.query({ active: true, currentWindow: true });
-  return tab?.id === undefined ? null : { id: tab.id, url: tab.url };
+  const tab =
+    param !== null && /^\d+$/.test(param)
+      ? await browser.tabs.get(Number(param)).catch(() => null)
+      : (await browser.tabs.query({ active: true, currentWindow: true }))[0];
+  return tab?.id === undefined ? null : { id: tab.id, url: tab.url, incognito: tab.incognito };
+}
+
+/** What the guide needs to know about this browser; any part the browser will not tell falls back to a safe guess. */
+async function readEnvironment(tab: TargetTab): Promise<GuideEnvironment> {
+  const firefox = isFirefox();
+  const [platform, info, allowed] = await Promise.all([
+    browser.runtime.getPlatformInfo().catch(() => null),
+    firefox ? browser.runtime.getBrowserInfo().catch(() => null) : Promise.resolve(null),
+    browser.extension.isAllowedIncognitoAccess().catch(() => false),
+  ]);
+  const chromeMajor = /Chrom(?:e|ium)\/(\d+)/.exec(navigator.userAgent)?.[1];
+  return {
+    browser: firefox ? 'firefox' : 'chromium',
+    browserLabel: firefox ? `Firefox ${info?.version.split('.')[0] ?? ''}`.trim() : `Chromium ${chromeMajor ?? ''}`.trim(),
+    os: (platform?.os ?? 'linux') as PlatformOs,
+    incognito: tab.incognito,
+    canOpenPrivate: allowed,
+  };
 }
 
 function App({ client }: { client: PopupClient }) {
-  const [tab, setTab] = useState<{ id: number; url: string | undefined } | null | undefined>(undefined);
+  const [tab, setTab] = useState<TargetTab | null | undefined>(undefined);
+  const [env, setEnv] = useState<GuideEnvironment | null>(null);
   const [view, setView] = useState<TabView | null>(null);
   const [base, setBase] = useState(Date.now());
   const now = useNow(base);
 
   const refresh = useCallback(async () => {
     const target = tab ?? (await targetTab());
-    if (tab === undefined) setTab(target);
+    if (tab === undefined) {
+      setTab(target);
+      if (target !== null) void readEnvironment(target).then(setEnv);
+    }
     if (target === null) return;
     const next = await client.request('getTabView', { tabId: target.id });
     setView(next);
@@ -54,6 +83,8 @@ function App({ client }: { client: PopupClient }) {
       onRetryNow={() => tab && void client.request('retryNow', { tabId: tab.id }).then(refresh)}
       onStop={() => view?.incident && void client.request('stopRetrying', { incidentId: view.incident.incident.id }).then(refresh)}
       onCheckNow={() => tab && void checkNow(client, tab.id).then(refresh)}
+      env={env}
+      actions={createGuideActions(client, tab?.id ?? -1, view?.incident?.tab.url ?? tab?.url ?? '')}
     />
   );
 }
@@ -71,5 +102,6 @@ async function checkNow(client: PopupClient, tabId: number): Promise<void> {
 }
 
 document.title = t('extensionName');
+applyPageLanguage();
 const root = document.getElementById('app');
 if (root) render(<App client={createRuntimeClient()} />, root);

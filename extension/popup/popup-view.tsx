@@ -3,6 +3,24 @@ import { useEffect, useState } from 'preact/hooks';
 import type { TabView } from '../../src/messages';
 import { durationText, statusNameText, type Text } from '../../src/recovery/describe';
 import { StatusSection } from './status-section';
+import { GuideSection } from './guide-section';
+import type { GuideActions } from './guide-actions';
+import { chooseSteps, type BrowserFamily, type PlatformOs } from '../../src/guide/steps';
+import { buildReport } from '../../src/guide/report';
+import { isCurrentFor } from '../../src/status/describe-status';
+import { registrableDomain } from '../../src/status/host';
+
+/** Facts about the browser the guide depends on, read once by the popup. */
+export interface GuideEnvironment {
+  readonly browser: BrowserFamily;
+  /** e.g. "Chromium 156", for the report. */
+  readonly browserLabel: string;
+  readonly os: PlatformOs;
+  /** The tab is in a private window. */
+  readonly incognito: boolean;
+  /** The extension may open private windows. */
+  readonly canOpenPrivate: boolean;
+}
 
 export interface PopupViewProps {
   /** `null` until the background has answered. */
@@ -16,16 +34,19 @@ export interface PopupViewProps {
   readonly onStop: () => void;
   /** "Check now": a status check the user asked for (their consent for that one check). */
   readonly onCheckNow: () => void;
+  /** `null` until read; the guide waits for it. */
+  readonly env: GuideEnvironment | null;
+  readonly actions: GuideActions;
 }
 
-export function PopupView({ view, watchable, t, now, onRetryNow, onStop, onCheckNow }: PopupViewProps) {
+export function PopupView({ view, watchable, t, now, onRetryNow, onStop, onCheckNow, env, actions }: PopupViewProps) {
   const render = (x: Text) => t(x.key, x.subs);
   if (!watchable) return <p class="muted">{t('popupNoTab')}</p>;
   if (view === null) return null;
   if (view.incident === null) {
     return (
       <>
-        <p>{t('popupNothing')}</p>
+        <h1>{t('popupNothing')}</h1>
         <SubresourceNote view={view} t={t} />
       </>
     );
@@ -80,8 +101,73 @@ export function PopupView({ view, watchable, t, now, onRetryNow, onStop, onCheck
           </button>
         )}
       </div>
+      {incident.notRetriedReason === 'non-get' && <ResendForm method={incident.method} t={t} actions={actions} />}
       <StatusSection status={view.status} host={incident.host} t={t} now={now} onCheckNow={onCheckNow} />
+      {incident.phase !== 'recovered' && env !== null && <Guide view={view} env={env} t={t} now={now} actions={actions} onCheckNow={onCheckNow} />}
     </>
+  );
+}
+
+/** The guide for the tab's incident, from what is known now: who answered, the verdict if current, the browser. */
+function Guide({ view, env, t, now, actions, onCheckNow }: Pick<PopupViewProps, 't' | 'now' | 'actions' | 'onCheckNow'> & { view: TabView; env: GuideEnvironment }) {
+  const { incident, tab } = view.incident!;
+  const report = view.status?.report ?? null;
+  const status = report !== null && report.limitedBy === undefined && isCurrentFor(report, incident.startedAt, now) ? report : null;
+  const guide = chooseSteps({
+    host: incident.host,
+    cookieDomain: registrableDomain(incident.host)?.domain ?? incident.host,
+    code: incident.code,
+    gateway: incident.gateway,
+    verdict: status?.verdict ?? null,
+    browser: env.browser,
+    os: env.os,
+    incognito: env.incognito,
+    canOpenPrivate: env.canOpenPrivate,
+  });
+  const text = buildReport({ incident, status, now, browser: env.browserLabel }, (x) => t(x.key, x.subs));
+  return (
+    <GuideSection
+      guide={guide}
+      t={t}
+      actions={actions}
+      pageUrl={tab.url}
+      report={text}
+      archiveOffered={status?.verdict === 'down-for-everyone' || incident.phase === 'gave-up'}
+      onCheckNow={onCheckNow}
+    />
+  );
+}
+
+/** A form's answer failed: say why it is not sent again, and let the user send it on purpose after a warning. */
+function ResendForm({ method, t, actions }: { method: string; t: PopupViewProps['t']; actions: GuideActions }) {
+  const [stage, setStage] = useState<'idle' | 'confirming' | 'sent' | 'refused'>('idle');
+  return (
+    <div class="resend" data-testid="resend">
+      <p>{t('popupResendExplain', [method])}</p>
+      {stage === 'idle' && (
+        <button type="button" class="secondary" data-testid="resend-form" onClick={() => setStage('confirming')}>
+          {t('popupResendButton')}
+        </button>
+      )}
+      {stage === 'confirming' && (
+        <div class="confirm" role="alertdialog" aria-labelledby="resend-warning">
+          <p id="resend-warning" class="warn">
+            {t('popupResendConfirm')}
+          </p>
+          <div class="actions">
+            <button type="button" data-testid="confirm-resend" onClick={() => void actions.resendForm().then((ok) => setStage(ok ? 'sent' : 'refused'))}>
+              {t('popupResendConfirmButton')}
+            </button>
+            <button type="button" class="secondary" onClick={() => setStage('idle')}>
+              {t('guideCancel')}
+            </button>
+          </div>
+        </div>
+      )}
+      <p role="status" aria-live="polite" class="muted">
+        {stage === 'sent' ? t('popupResendDone') : ''}
+      </p>
+    </div>
   );
 }
 

@@ -11,3 +11,11 @@ export function t(key: string, subs?: readonly string[]): string {
 export function renderText(text: Text): string {
   return t(text.key, text.subs);
 }
+
+/**
+ * Sets `<html lang>` to the language the messages are in (the browser falls back to English for a language without a
+ * translation), so a screen reader reads them with the right voice.
+ */
+export function applyPageLanguage(): void {
+  document.documentElement.lang = t('languageTag');
+}

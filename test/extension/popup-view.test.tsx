@@ -1,7 +1,8 @@
 /** The popup renders every state from fixtures, no browser needed. */
 import { describe, expect, it } from 'vitest';
 import { renderToString } from 'preact-render-to-string';
-import { PopupView } from '../../extension/popup/popup-view';
+import type { GuideActions } from '../../extension/popup/guide-actions';
+import { PopupView, type GuideEnvironment } from '../../extension/popup/popup-view';
 import { adviceKey } from '../../extension/popup/status-section';
 import { strictT } from '../locale';
 import type { TabView } from '../../src/messages';
@@ -38,8 +39,17 @@ function view(incident: Partial<Incident>): TabView {
     status: null,
   };
 }
-const html = (v: TabView | null, watchable = true) =>
-  renderToString(<PopupView view={v} watchable={watchable} t={t} now={NOW} onRetryNow={() => {}} onStop={() => {}} onCheckNow={() => {}} />);
+/** Actions that fail the test if a render calls one (rendering must not act). */
+const NO_ACTIONS: GuideActions = new Proxy({} as GuideActions, {
+  get: (_, name) => () => {
+    throw new Error(`render called ${String(name)}`);
+  },
+});
+const ENV: GuideEnvironment = { browser: 'chromium', browserLabel: 'Chromium 156', os: 'linux', incognito: false, canOpenPrivate: false };
+const html = (v: TabView | null, watchable = true, env: GuideEnvironment | null = ENV) =>
+  renderToString(
+    <PopupView view={v} watchable={watchable} t={t} now={NOW} onRetryNow={() => {}} onStop={() => {}} onCheckNow={() => {}} env={env} actions={NO_ACTIONS} />,
+  );
 
 describe('popup view', () => {
   it('retrying: code, who answered, attempt n of N, countdown, both buttons', () => {

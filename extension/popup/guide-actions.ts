@@ -1,0 +1,60 @@
+/**
+ * What the guide's buttons do, behind one interface so the guide renders against fixtures in tests. The real ones
+ * call the background for anything that must outlive the popup (Firefox closes it for a permission prompt) and the
+ * browser directly for the rest.
+ */
+import browser from 'webextension-polyfill';
+import type { ArchiveResult } from '../../src/guide/archive';
+import type { Response } from '../../src/messages';
+import { COOKIES, requestPermission } from '../shared/optional-permissions';
+import type { PopupClient } from './client';
+
+export interface GuideActions {
+  /** Reloads the tab with the cache bypassed. */
+  reload(): Promise<void>;
+  /** Asks for the `cookies` permission (inside the click), then has the background clear and reload. */
+  clearCookies(): Promise<Response<'clearSiteCookies'>>;
+  /** Opens the page in a new private window. */
+  openPrivate(): Promise<{ ok: true } | { ok: false; reason: string }>;
+  /** Puts `text` on the clipboard; false when the browser refused. */
+  copy(text: string): Promise<boolean>;
+  findArchive(): Promise<ArchiveResult>;
+  resendForm(): Promise<boolean>;
+}
+
+export function createGuideActions(client: PopupClient, tabId: number, url: string): GuideActions {
+  return {
+    async reload() {
+      await client.request('retryNow', { tabId });
+    },
+    clearCookies() {
+      // Both start inside the click: the request needs the gesture, and the message must be on its way before
+      // Firefox's prompt can close the popup. The background waits for the grant.
+      const granted = requestPermission(COOKIES);
+      const cleared = client.request('clearSiteCookies', { tabId });
+      return granted.then((ok) => (ok ? cleared : { ok: false, reason: 'no-permission' as const }));
+    },
+    async openPrivate() {
+      try {
+        await browser.windows.create({ url, incognito: true });
+        return { ok: true };
+      } catch (err) {
+        return { ok: false, reason: err instanceof Error ? err.message.slice(0, 200) : 'refused' };
+      }
+    },
+    async copy(text) {
+      try {
+        await navigator.clipboard.writeText(text);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    findArchive() {
+      return client.request('findArchivedCopy', { tabId });
+    },
+    async resendForm() {
+      return (await client.request('resendForm', { tabId })).ok;
+    },
+  };
+}

@@ -1,0 +1,173 @@
+/**
+ * The popup's guide in real Chromium and Firefox, during a real nginx 502: the steps in the order chosen for a
+ * failure the site's own gateway answered, clicked through one by one. "Refresh now" reloads with the cache bypassed
+ * (seen in nginx's log); "Clear cookies" removes the cookies the site set (seen by the upstream once it is back:
+ * the site's request carries none, another site's still carries its own); the report holds no query string and no
+ * cookie. A form's failed answer is sent again only after the user's confirmation (Chromium re-sends at once; Firefox
+ * asks again with its own prompt).
+ */
+import { describe, expect, it } from 'vitest';
+import { NEWS_HOST, waitForText, type BrowserName, type TabPage } from './driver';
+import { useSite } from './site-fixture';
+import { htmlResponse, pageWithPostForm, UPSTREAM_OK_MARKER } from './support/upstream';
+import { sleep, waitFor } from './support/wait';
+
+const BROWSERS: BrowserName[] = ['chromium', 'firefox'];
+
+/** The failed page's address carries a secret in its query string: it must never reach the report. */
+const PAGE = '/account?token=abc123secret';
+
+/** Waits until the guide shows step `id` (the card's `data-step`). */
+async function stepShown(popup: TabPage, id: string): Promise<void> {
+  await waitFor(
+    () => popup.evaluate((step) => document.querySelector(`[data-testid="guide-step"][data-step="${step}"]`) !== null, id),
+    { timeoutMs: 10_000, message: `guide step ${id}` },
+  );
+}
+
+describe.each(BROWSERS)('%s: the popup guide', (browserName) => {
+  const site = useSite(browserName);
+
+  it('walks through every step for a gateway error: refresh bypasses the cache, cookies of the site only go, the report is clean', async () => {
+    const { driver, gateway, upstream } = site;
+    // While up, the site sets a host cookie and a domain-wide one; another site sets its own.
+    upstream.route('/*', (req) => {
+      const host = String(req.headers.host ?? '');
+      if (host.startsWith(NEWS_HOST)) return htmlResponse(`<h1>${UPSTREAM_OK_MARKER}</h1>news`, 200, { 'Set-Cookie': 'keep=news1; Path=/' });
+      return htmlResponse(`<h1>${UPSTREAM_OK_MARKER}</h1>shop`, 200, {
+        'Set-Cookie': ['session=s3cretvalue; Path=/; HttpOnly', 'prefs=dark; Domain=example.com; Path=/'],
+      });
+    });
+    const news = await driver.openTab(`http://${NEWS_HOST}:${gateway.port}/`);
+    const tab = await driver.openTab(site.url('/'));
+    await waitForText(tab, UPSTREAM_OK_MARKER);
+    await waitForText(news, UPSTREAM_OK_MARKER);
+
+    // The site goes down; the user opens a page of it and gets nginx's 502.
+    await upstream.setDown();
+    await tab.goto(site.url(PAGE));
+    await waitForText(tab, '502 Bad Gateway');
+    const tabId = await driver.tabIdOf(site.url(PAGE));
+    await waitFor(async () => (await driver.state()).incidents.length === 1, { message: 'an incident' });
+
+    const popup = await driver.openExtensionPage(`extension/popup/index.html?tabId=${tabId}`);
+    await waitForText(popup, 'What you can try');
+    const text = await popup.text();
+    // nginx answered: the connection and DNS work, and the guide says so.
+    expect(text).toContain('The site\'s own gateway answered you');
+
+    // 1. Refresh without the cache: one click, a reload nginx sees with `Cache-Control: no-cache`.
+    await stepShown(popup, 'refresh');
+    const before = gateway.accessLog().length;
+    await popup.click('[data-testid="action-reload"]');
+    await waitForText(popup, 'Reloaded with the cache bypassed.', 10_000);
+    await waitFor(() => gateway.accessLog().slice(before).some((e) => e.path === PAGE && e.cacheControl.includes('no-cache')), {
+      timeoutMs: 10_000,
+      message: 'a cache-bypassing reload in nginx\'s log',
+    });
+    await popup.click('[data-testid="helped-no"]');
+
+    // 2. Down for everyone? (no consent given in this browser: the step offers the check, which is not clicked)
+    await stepShown(popup, 'down-for-everyone');
+    await popup.click('[data-testid="skip"]');
+
+    // 3. Cookies: a confirmation that names the consequence, then only this site's cookies go.
+    await stepShown(popup, 'cookies');
+    await popup.click('[data-testid="action-clear-cookies"]');
+    await waitForText(popup, 'You will be signed out of example.com');
+    await popup.click('[data-testid="confirm-clear-cookies"]');
+    await waitForText(popup, 'Removed 2 cookies of example.com and reloaded the page.', 15_000);
+    await popup.click('[data-testid="helped-no"]');
+
+    // 4. A private window (not allowed to the extension here, so by hand) or another browser: the link is copied.
+    await stepShown(popup, 'private-window');
+    expect(await popup.text()).toContain(`or open it in ${browserName === 'firefox' ? 'Chrome' : 'Firefox'}.`);
+    await popup.click('[data-testid="action-copy-link"]');
+    await waitForText(popup, 'Copied.', 5_000);
+    await popup.click('[data-testid="helped-no"]');
+
+    // 5. Tell the site: the report names what support can look up, and nothing of the visitor's.
+    await stepShown(popup, 'tell-site');
+    await popup.click('[data-testid="guide-step"] summary');
+    const report = (await popup.text()).split('Gateway error report for ')[1] ?? '';
+    expect(report).toContain('shop.example.com');
+    expect(report).toMatch(/Error: 502 Bad Gateway/);
+    expect(report).toMatch(/Answered by: nginx/);
+    expect(report).toMatch(/First seen \(UTC\): \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ/);
+    for (const secret of ['abc123secret', 'token', '/account', 's3cretvalue', 'prefs=dark', '?']) expect(report).not.toContain(secret);
+    await popup.click('[data-testid="action-copy-report"]');
+    await waitForText(popup, 'Copied.', 5_000);
+    await popup.click('[data-testid="helped-no"]');
+
+    // 6. DNS last, said honestly, with this platform's commands and the browser's own cache page.
+    await stepShown(popup, 'dns');
+    const dns = await popup.text();
+    expect(dns).toContain('unlikely to help');
+    expect(dns).toContain(browserName === 'firefox' ? 'about:networking#dns' : 'chrome://net-internals/#dns');
+    expect(dns).toContain('resolvectl flush-caches');
+    await popup.click('[data-testid="helped-no"]');
+    await waitForText(popup, 'That was every step a visitor can take.');
+
+    // The site comes back: its request carries no cookie any more; the other site's still carries its own.
+    await upstream.setUp();
+    upstream.clear();
+    await news.goto(`http://${NEWS_HOST}:${gateway.port}/again`);
+    await waitForText(news, UPSTREAM_OK_MARKER);
+    await waitForText(tab, UPSTREAM_OK_MARKER, 60_000);
+    const shopRequests = upstream.requests.filter((r) => !String(r.headers.host).startsWith(NEWS_HOST));
+    const newsRequests = upstream.requests.filter((r) => String(r.headers.host).startsWith(NEWS_HOST) && r.path === '/again');
+    expect(shopRequests.length).toBeGreaterThan(0);
+    expect(shopRequests[0]!.headers.cookie ?? '').not.toMatch(/session=|prefs=/);
+    expect(newsRequests[0]?.headers.cookie).toBe('keep=news1');
+  });
+
+  it('says plainly when it is not the visitor: a "Yes" ends the guide', async () => {
+    const { driver, upstream } = site;
+    await upstream.setDown();
+    const tab = await driver.openTab(site.url('/'));
+    await waitForText(tab, '502 Bad Gateway');
+    const tabId = await driver.tabIdOf(site.url('/'));
+    await waitFor(async () => (await driver.state()).incidents.length === 1, { message: 'an incident' });
+    const popup = await driver.openExtensionPage(`extension/popup/index.html?tabId=${tabId}`);
+    await stepShown(popup, 'refresh');
+    // The countdown to the next retry is live: it ticks down while the popup is open.
+    const countdown = async () => Number(/Next retry in (\d+) s/.exec(await popup.text())?.[1] ?? NaN);
+    let first = NaN;
+    await waitFor(async () => (first = await countdown()) >= 2, { timeoutMs: 15_000, message: 'a countdown of 2 s or more' });
+    // Within about a second it shows less (the popup redraws every second from the background's clock).
+    await waitFor(async () => (await countdown()) < first, { timeoutMs: 2_500, intervalMs: 100, message: `the countdown to go below ${first} s` });
+    await popup.click('[data-testid="action-reload"]');
+    await waitForText(popup, 'Did that help?');
+    await popup.click('[data-testid="helped-yes"]');
+    await waitForText(popup, 'Glad it works again.');
+  });
+
+  it('a form that failed is sent again only on purpose, after a warning', async () => {
+    const { driver, upstream } = site;
+    upstream.route('/form', pageWithPostForm('/order', { item: 'widget' }));
+    const tab = await driver.openTab(site.url('/form'));
+    await waitForText(tab, UPSTREAM_OK_MARKER);
+    await upstream.setDown();
+    await tab.click('#submit');
+    await waitForText(tab, '502 Bad Gateway');
+    const tabId = await driver.tabIdOf(site.url('/order'));
+    const popup = await driver.openExtensionPage(`extension/popup/index.html?tabId=${tabId}`);
+    await waitForText(popup, 'The extension never sends a form again by itself');
+    await upstream.setUp();
+    await popup.click('[data-testid="resend-form"]');
+    await waitForText(popup, 'may go through twice');
+    expect(upstream.requests.filter((r) => r.method === 'POST')).toHaveLength(0);
+    await popup.click('[data-testid="confirm-resend"]');
+    await waitForText(popup, 'Asked the browser to send the form again');
+    if (browserName === 'chromium') {
+      // Chromium re-sends the form data at the extension's reload.
+      await waitFor(() => upstream.requests.some((r) => r.method === 'POST' && r.path === '/order'), { timeoutMs: 10_000, message: 'the form sent again' });
+      expect(upstream.requests.filter((r) => r.method === 'POST').map((r) => r.body)).toEqual(['item=widget']);
+    } else {
+      // Firefox asks the user itself before it re-sends form data (its "Resend" prompt, which a headless test cannot
+      // answer): nothing may reach the site before that second confirmation.
+      await sleep(3_000);
+      expect(upstream.requests.filter((r) => r.method === 'POST')).toHaveLength(0);
+    }
+  });
+});

@@ -1,0 +1,116 @@
+/**
+ * The popup in its main states, in real Chromium during real nginx 502s, each checked for what it must say and
+ * photographed for the README: retrying with the guide (light and dark), down for everyone, a form that is not sent
+ * again, and recovered. Screenshots go to `dist/screenshots/`; with `SCREENSHOTS_UPDATE=1` also to
+ * `test/e2e/screenshots/`, the copies the README shows.
+ */
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterEach, describe, expect, it } from 'vitest';
+import { waitForText } from './driver';
+import { useSite } from './site-fixture';
+import { allDown, startCheckHost, startCloudflareStatus, startStatusPage, stopAll } from './support/status-standins';
+import { pageWithPostForm, UPSTREAM_OK_MARKER } from './support/upstream';
+import { waitFor } from './support/wait';
+
+const OUT = [resolve('dist/screenshots'), ...(process.env.SCREENSHOTS_UPDATE ? [resolve('test/e2e/screenshots')] : [])];
+
+/** Opens the popup page for `tabId` at the toolbar popup's width, in the given colour scheme. */
+async function openPopup(site: ReturnType<typeof useSite>, tabId: number, scheme: 'light' | 'dark' = 'light'): Promise<Page> {
+  const page = await site.driver.chromium!.newPage();
+  await page.setViewportSize({ width: 340, height: 600 });
+  await page.emulateMedia({ colorScheme: scheme });
+  await page.goto(site.driver.chromium!.extensionUrl(`extension/popup/index.html?tabId=${tabId}`));
+  return page;
+}
+
+async function shoot(page: Page, name: string): Promise<void> {
+  // Let the 1 s poll and the countdown settle, so the picture is of a steady state.
+  await page.waitForTimeout(300);
+  for (const dir of OUT) {
+    mkdirSync(dir, { recursive: true });
+    await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true });
+  }
+}
+
+describe('chromium: the popup in its main states (README screenshots)', () => {
+  const site = useSite('chromium');
+  const standIns: { close(): Promise<void> }[] = [];
+  afterEach(async () => {
+    await stopAll(...standIns.splice(0));
+  });
+
+  async function failedTab(path = '/') {
+    await site.upstream.setDown();
+    const tab = await site.driver.openTab(site.url(path));
+    await waitForText(tab, '502 Bad Gateway');
+    const tabId = await site.driver.tabIdOf(site.url(path));
+    await waitFor(async () => (await site.driver.state()).incidents.length === 1, { message: 'an incident' });
+    return { tab, tabId };
+  }
+
+  it('retrying, with the guide; the same in the dark theme', async () => {
+    const { tabId } = await failedTab('/checkout');
+    for (const scheme of ['light', 'dark'] as const) {
+      const popup = await openPopup(site, tabId, scheme);
+      await popup.getByText('What you can try').waitFor();
+      await popup.getByTestId('countdown').or(popup.getByText('Retrying now')).first().waitFor();
+      expect(await popup.getByRole('heading', { level: 1 }).textContent()).toBe('shop.example.com answered 502 Bad Gateway');
+      expect(await popup.locator('[data-testid="guide-step"]').getAttribute('data-step')).toBe('refresh');
+      const bg = await popup.evaluate(() => getComputedStyle(document.body).backgroundColor);
+      expect(bg).toBe(scheme === 'dark' ? 'rgb(31, 41, 55)' : 'rgb(255, 255, 255)');
+      // Chromium's own stylesheet for extension pages shrinks body text to 75 % (10.5 px here) unless the page says otherwise.
+      expect(await popup.evaluate(() => getComputedStyle(document.querySelector('main p')!).fontSize)).toBe('14px');
+      await shoot(popup, scheme === 'dark' ? 'popup-retrying-dark' : 'popup-retrying');
+      await popup.close();
+    }
+  });
+
+  it('down for everyone: "it\'s not you", no chores', async () => {
+    const checkHost = await startCheckHost({ nodes: allDown(502, 7) });
+    const statusPage = await startStatusPage({ vendor: 'statuspage', state: 'major', name: 'Example' });
+    const cloudflare = await startCloudflareStatus();
+    standIns.push(checkHost, statusPage, cloudflare);
+    await site.driver.setSettings({
+      statusEndpoints: {
+        checkHost: checkHost.baseUrl,
+        cloudflareStatus: cloudflare.baseUrl,
+        statusPageTemplates: [`http://status.{domain}:${statusPage.port}`],
+        checkHostNodes: 7,
+      },
+    });
+    await site.driver.giveStatusConsent();
+    const { tabId } = await failedTab();
+    const popup = await openPopup(site, tabId);
+    await popup.getByTestId('verdict').and(popup.locator('[data-verdict="down-for-everyone"]')).waitFor({ timeout: 25_000 });
+    await popup.getByText("It's not you: shop.example.com is down for everyone.").waitFor();
+    expect(await popup.locator('.toc li').count()).toBe(2);
+    await shoot(popup, 'popup-down-for-everyone');
+  });
+
+  it('a form that failed: not sent again by itself, offered on purpose with a warning', async () => {
+    site.upstream.route('/form', pageWithPostForm('/order', { item: 'widget' }));
+    const tab = await site.driver.openTab(site.url('/form'));
+    await waitForText(tab, UPSTREAM_OK_MARKER);
+    await site.upstream.setDown();
+    await tab.click('#submit');
+    await waitForText(tab, '502 Bad Gateway');
+    const tabId = await site.driver.tabIdOf(site.url('/order'));
+    const popup = await openPopup(site, tabId);
+    await popup.getByText('The extension never sends a form again by itself').waitFor();
+    await popup.getByTestId('resend-form').click();
+    await popup.getByText('an order, a payment or a message may go through twice').waitFor();
+    await shoot(popup, 'popup-form-not-resent');
+  });
+
+  it('recovered: back, and after how long', async () => {
+    const { tab, tabId } = await failedTab();
+    await site.upstream.setUp();
+    await waitForText(tab, UPSTREAM_OK_MARKER, 30_000);
+    const popup = await openPopup(site, tabId);
+    await popup.getByText(/Back: reloaded after \d+ s\./).waitFor();
+    expect(await popup.getByTestId('guide').count()).toBe(0);
+    await shoot(popup, 'popup-recovered');
+  });
+});

@@ -6,7 +6,7 @@ import { render } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
 import { hasDataConsent, requestDataConsent, withdrawDataConsent } from '../shared/data-consent';
-import { t } from '../shared/i18n';
+import { applyPageLanguage, t } from '../shared/i18n';
 import { createSettingsStore, type PageSettings, type SettingsStore, type SettingsPatch } from '../shared/settings-store';
 import { pruneHistory, type HistoryEntry } from '../../src/history/history';
 import { createHistoryClient, type HistoryClient } from './history-client';
@@ -91,6 +91,7 @@ const timeFormat = (() => {
 const formatTime = (epochMs: number) => timeFormat.format(epochMs);
 
 document.title = t('optionsTitle');
+applyPageLanguage();
 const root = document.getElementById('app');
 if (root) {
   render(

@@ -32,6 +32,12 @@ export interface TabView {
   readonly maxVisibleRetries: number;
   /** The status check for the incident's site; `null` when the tab has no incident. */
   readonly status: StatusView | null;
+  /**
+   * The incident site's registrable domain (`example.com` for `shop.example.com`; the host itself for an IP or a
+   * private name), whose cookies "Clear cookies" removes. Worked out in the background, which already holds the
+   * Public Suffix List, so the popup stays small. `null` when the tab has no incident.
+   */
+  readonly siteDomain: string | null;
 }
 
 export interface ProtocolMap {

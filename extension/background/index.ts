@@ -151,7 +151,9 @@ void wake();
 const handlers: { [K in MessageType]: (request: Request<K>) => Promise<Response<K>> } = {
   getTabView: async ({ tabId }) => {
     const view = await service.tabView(tabId);
-    return { ...view, status: view.incident === null ? null : await statusView(view.incident.incident.host) };
+    if (view.incident === null) return { ...view, status: null, siteDomain: null };
+    const { host } = view.incident.incident;
+    return { ...view, status: await statusView(host), siteDomain: siteDomainOf(host) };
   },
   checkStatus: async ({ tabId }) => {
     const found = (await service.tabView(tabId)).incident;
@@ -182,7 +184,7 @@ const handlers: { [K in MessageType]: (request: Request<K>) => Promise<Response<
     const found = (await service.tabView(tabId)).incident;
     if (found === null) return { ok: false, reason: 'no-incident' };
     const { host } = found.incident;
-    const domain = registrableDomain(host)?.domain ?? host;
+    const domain = siteDomainOf(host);
     // The popup asked for the permission inside the user's click; Firefox's prompt may still be open.
     if (!(await waitForPermission(COOKIES, PERMISSION_WAIT_MS))) return { ok: false, reason: 'no-permission' };
     const cleared = await clearSiteCookies(domain, tabId);
@@ -226,6 +228,11 @@ async function focusIncidentTab(incidentId: string): Promise<void> {
 
 /** How long a "Check now" waits for the user to answer Firefox's data consent prompt, ms. */
 const DATA_CONSENT_WAIT_MS = 60_000;
+/** The registrable domain whose cookies "Clear cookies" removes; the host itself for an IP or a private name. */
+function siteDomainOf(host: string): string {
+  return registrableDomain(host)?.domain ?? host;
+}
+
 /** How long "Clear cookies" waits for the user to answer the browser's permission prompt, ms. */
 const PERMISSION_WAIT_MS = 60_000;
 

@@ -307,8 +307,8 @@ export function createRecoveryService(deps: RecoveryServiceDeps) {
       }
     },
 
-    /** The popup's view of a tab, without the status check (added by the caller). */
-    async tabView(tabId: number): Promise<Omit<TabView, 'status'>> {
+    /** The popup's view of a tab, without the status check and the site's domain (added by the caller). */
+    async tabView(tabId: number): Promise<Omit<TabView, 'status' | 'siteDomain'>> {
       const [state, { settings }] = await Promise.all([deps.store.load(), policy()]);
       const tab = state.tabs[String(tabId)];
       const incident = incidentForTab(state, tabId);

@@ -8,7 +8,6 @@ import type { GuideActions } from './guide-actions';
 import { chooseSteps, type BrowserFamily, type PlatformOs } from '../../src/guide/steps';
 import { buildReport } from '../../src/guide/report';
 import { isCurrentFor } from '../../src/status/describe-status';
-import { registrableDomain } from '../../src/status/host';
 
 /** Facts about the browser the guide depends on, read once by the popup. */
 export interface GuideEnvironment {
@@ -115,7 +114,7 @@ function Guide({ view, env, t, now, actions, onCheckNow }: Pick<PopupViewProps, 
   const status = report !== null && report.limitedBy === undefined && isCurrentFor(report, incident.startedAt, now) ? report : null;
   const guide = chooseSteps({
     host: incident.host,
-    cookieDomain: registrableDomain(incident.host)?.domain ?? incident.host,
+    cookieDomain: view.siteDomain ?? incident.host,
     code: incident.code,
     gateway: incident.gateway,
     verdict: status?.verdict ?? null,

@@ -46,8 +46,11 @@ describe('background entry', () => {
     await flush();
     const view = (await ask({ type: 'getTabView', payload: { tabId } })) as {
       incident: { incident: { id: string; phase: string } } | null;
+      siteDomain: string | null;
     };
     expect(view.incident?.incident.phase).toBe('retrying');
+    // The registrable domain comes from the background (the popup does not carry the Public Suffix List).
+    expect(view.siteDomain).toBe('example.com');
     await fakeBrowser.notifications.onButtonClicked.trigger(view.incident!.incident.id, 0);
     await flush();
     const after = (await ask({ type: 'getTabView', payload: { tabId } })) as typeof view;

@@ -37,6 +37,7 @@ function view(incident: Partial<Incident>): TabView {
     now: NOW,
     maxVisibleRetries: 5,
     status: null,
+    siteDomain: 'example.com',
   };
 }
 /** Actions that fail the test if a render calls one (rendering must not act). */
@@ -79,7 +80,7 @@ describe('popup view', () => {
   });
 
   it('nothing seen, and a page the extension does not watch', () => {
-    const none: TabView = { incident: null, subresourceErrors: [], now: NOW, maxVisibleRetries: 5, status: null };
+    const none: TabView = { incident: null, subresourceErrors: [], now: NOW, maxVisibleRetries: 5, status: null, siteDomain: null };
     expect(html(none)).toContain('No gateway error seen on this page.');
     expect(html(none)).not.toContain('data-testid="subresources"');
     expect(html(none, false)).toContain('not a web page');
@@ -96,6 +97,7 @@ describe('popup view', () => {
       now: NOW,
       maxVisibleRetries: 5,
       status: null,
+      siteDomain: null,
     };
     const out = html(parts);
     expect(out).toContain('gateway errors from img.example.net (502) (2 in all)');

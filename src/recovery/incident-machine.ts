@@ -456,9 +456,10 @@ class Mutation {
       this.reload(incident, entry);
       return;
     }
-    // An ended incident: the user asks on purpose, so reload once; a new error starts a new incident.
+    // An ended incident: the user asks on purpose, so reload once. The tab stays with it (settled, so nothing here
+    // retries it) until the outcome: a page that works detaches it, a new error starts a new incident, and
+    // meanwhile the popup still shows what failed.
     this.effects.push({ type: 'reload', tabId, url: entry.url });
-    this.detach(tabId);
   }
 
   // ---- steps -------------------------------------------------------------------------------------------------

@@ -289,7 +289,7 @@ describe('incident machine: retry schedule and recovery', () => {
     expect(sim.incident().offline).toBeUndefined();
   });
 
-  it('retry-now reloads at once in watch mode, and for an ended incident detaches the tab', () => {
+  it('retry-now reloads at once in watch mode; for an ended incident it reloads once and the outcome decides', () => {
     const sim = createSim({ maxVisibleRetries: 1 });
     sim.send(error(1));
     sim.wake();
@@ -300,7 +300,21 @@ describe('incident machine: retry schedule and recovery', () => {
     expect(sim.incident().phase).toBe('cancelled');
     const effects = sim.send({ type: 'retry-now', tabId: 1 });
     expect(reloads(effects)).toHaveLength(1);
+    // Until the outcome the tab still belongs to the stopped incident (the popup keeps showing it), and nothing retries.
+    expect(sim.state.tabs['1']).toMatchObject({ status: 'settled', incidentId: sim.incident().id });
+    sim.send({ type: 'main-frame-start', tabId: 1, url: URL_A, requestId: 'u' });
+    expect(nextWake(sim.state)).toBeNull();
+    sim.send({ type: 'main-frame-answered', tabId: 1, url: URL_A, code: 200, requestId: 'u' });
     expect(sim.state.tabs['1']).toBeUndefined();
+    // A new 502 answering such a reload starts a new incident.
+    sim.send(error(1));
+    const first = sim.incident();
+    sim.send({ type: 'cancel', incidentId: first.id });
+    sim.send({ type: 'retry-now', tabId: 1 });
+    sim.send(error(1));
+    expect(sim.incident().id).not.toBe(first.id);
+    expect(sim.incident().phase).toBe('retrying');
+    expect(sim.state.tabs['1']?.incidentId).toBe(sim.incident().id);
   });
 });
 

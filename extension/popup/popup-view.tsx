@@ -122,6 +122,8 @@ function Guide({ view, env, t, now, actions, onCheckNow }: Pick<PopupViewProps, 
     os: env.os,
     incognito: env.incognito,
     canOpenPrivate: env.canOpenPrivate,
+    stillWatching: incident.phase === 'retrying' || incident.phase === 'watching',
+    formFailed: incident.notRetriedReason === 'non-get',
   });
   const text = buildReport({ incident, status, now, browser: env.browserLabel }, (x) => t(x.key, x.subs));
   return (
@@ -131,7 +133,8 @@ function Guide({ view, env, t, now, actions, onCheckNow }: Pick<PopupViewProps, 
       actions={actions}
       pageUrl={tab.url}
       report={text}
-      archiveOffered={status?.verdict === 'down-for-everyone' || incident.phase === 'gave-up'}
+      archiveOffered={view.status?.privateHost !== true && (status?.verdict === 'down-for-everyone' || incident.phase === 'gave-up')}
+      stillWatching={incident.phase === 'retrying' || incident.phase === 'watching'}
       onCheckNow={onCheckNow}
     />
   );
@@ -207,12 +210,17 @@ function phaseLine(view: TabView, t: PopupViewProps['t'], since: string): string
   }
 }
 
-/** Re-renders every second while mounted, for the countdown. */
+/**
+ * The clock the countdown shows, epoch ms: the background's `start`, moved on with the popup's own clock. Each poll
+ * hands a new `start`, which is taken at once; between polls it ticks 4 times a second. (Ticking once a second from
+ * each new `start` froze the countdown in Firefox, where the 1 s poll kept restarting the tick before it fired.)
+ */
 export function useNow(start: number): number {
   const [now, setNow] = useState(start);
   useEffect(() => {
     const offset = start - Date.now();
-    const id = setInterval(() => setNow(Date.now() + offset), 1000);
+    setNow(start);
+    const id = setInterval(() => setNow(Date.now() + offset), 250);
     return () => clearInterval(id);
   }, [start]);
   return now;

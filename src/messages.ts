@@ -56,8 +56,12 @@ export interface ProtocolMap {
    * popup asked for.
    */
   clearSiteCookies: {
-    request: { tabId: number };
-    response: { ok: true; domain: string; removed: number } | { ok: false; reason: 'no-incident' | 'no-permission' | 'failed'; detail?: string };
+    /** `domain` is the one the user confirmed; a tab that has since moved to another site is refused. */
+    request: { tabId: number; domain: string };
+    /** `reloaded` is false for a failed form's page, which is never reloaded for the user. */
+    response:
+      | { ok: true; domain: string; removed: number; reloaded: boolean }
+      | { ok: false; reason: 'no-incident' | 'site-changed' | 'no-permission' | 'failed'; detail?: string };
   };
   /** The Internet Archive's closest copy of the incident's page (asked only on the user's click). */
   findArchivedCopy: { request: { tabId: number }; response: ArchiveResult };
@@ -85,7 +89,7 @@ const REQUEST_SCHEMAS = {
   checkStatus: v.object({ tabId }),
   getHistory: v.object({}),
   clearHistory: v.object({}),
-  clearSiteCookies: v.object({ tabId }),
+  clearSiteCookies: v.object({ tabId, domain: v.pipe(v.string(), v.maxLength(253)) }),
   findArchivedCopy: v.object({ tabId }),
   resendForm: v.object({ tabId }),
 } satisfies { [K in MessageType]: v.GenericSchema<unknown, Request<K>> };

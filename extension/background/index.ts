@@ -180,21 +180,24 @@ const handlers: { [K in MessageType]: (request: Request<K>) => Promise<Response<
     await service.dispatch({ type: 'cancel', incidentId });
     return { ok: true };
   },
-  clearSiteCookies: async ({ tabId }) => {
+  clearSiteCookies: async ({ tabId, domain }) => {
     const found = (await service.tabView(tabId)).incident;
     if (found === null) return { ok: false, reason: 'no-incident' };
-    const { host } = found.incident;
-    const domain = siteDomainOf(host);
+    if (siteDomainOf(found.incident.host) !== domain) return { ok: false, reason: 'site-changed' };
     // The popup asked for the permission inside the user's click; Firefox's prompt may still be open.
     if (!(await waitForPermission(COOKIES, PERMISSION_WAIT_MS))) return { ok: false, reason: 'no-permission' };
     const cleared = await clearSiteCookies(domain, tabId);
     if (!cleared.ok) return { ok: false, reason: 'failed', detail: cleared.reason };
-    await service.dispatch({ type: 'retry-now', tabId });
-    return { ok: true, domain, removed: cleared.removed };
+    // A failed form's page is never reloaded for the user (that would send the form again).
+    const reloaded = found.incident.notRetriedReason !== 'non-get';
+    if (reloaded) await service.dispatch({ type: 'retry-now', tabId });
+    return { ok: true, domain, removed: cleared.removed, reloaded };
   },
   findArchivedCopy: async ({ tabId }) => {
     const found = (await service.tabView(tabId)).incident;
     if (found === null) return { found: false, reason: { code: 'not-applicable', detail: 'no failed page in this tab' } };
+    // The same rule as the status check: a private site's address never leaves the browser.
+    if (isPrivateHost(found.incident.host)) return { found: false, reason: { code: 'private-host', detail: 'a private address is not sent' } };
     const s = await settings.get();
     return findArchivedCopy(createBrowserHttpClient(), s.statusEndpoints.archive, found.incident.url);
   },

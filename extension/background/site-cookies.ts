@@ -19,10 +19,27 @@ async function storeOf(tabId: number): Promise<string | undefined> {
  * Firefox returns both kinds for `partitionKey: {}`, and with first-party isolation on it refuses a query that does
  * not say `firstPartyDomain` (MDN, cookies.getAll: `null` matches any).
  */
-function queries(domain: string, storeId: string | undefined): Cookies.GetAllDetailsType[] {
+function queries(domain: string, storeId: string | undefined): { query: Cookies.GetAllDetailsType; optional: boolean }[] {
   const base: Cookies.GetAllDetailsType = { domain, ...(storeId !== undefined ? { storeId } : {}) };
-  if (isFirefox()) return [{ ...base, firstPartyDomain: null as unknown as string, partitionKey: {} }];
-  return [base, { ...base, partitionKey: {} }];
+  if (isFirefox()) return [{ query: { ...base, firstPartyDomain: null as unknown as string, partitionKey: {} }, optional: false }];
+  // A Chromium too old for `partitionKey` refuses that query; the unpartitioned one must still answer.
+  return [
+    { query: base, optional: false },
+    { query: { ...base, partitionKey: {} }, optional: true },
+  ];
+}
+
+/** Every cookie of `domain` in the store, keyed by what tells two cookies apart. Rejects if the store cannot be read. */
+async function cookiesOf(domain: string, storeId: string | undefined): Promise<Map<string, Cookies.Cookie>> {
+  const found = new Map<string, Cookies.Cookie>();
+  for (const { query, optional } of queries(domain, storeId)) {
+    const list = await browser.cookies.getAll(query).catch((err: unknown) => {
+      if (optional) return [] as Cookies.Cookie[];
+      throw err;
+    });
+    for (const c of list) found.set(JSON.stringify([c.domain, c.path, c.name, c.storeId, c.partitionKey ?? null, c.firstPartyDomain ?? null]), c);
+  }
+  return found;
 }
 
 /** The URL `cookies.remove` needs to name a cookie: its scheme, domain and path. */
@@ -40,15 +57,9 @@ function cookieUrl(c: Cookies.Cookie): string {
 export async function clearSiteCookies(domain: string, tabId: number): Promise<ClearCookiesResult> {
   try {
     const storeId = await storeOf(tabId).catch(() => undefined);
-    const seen = new Map<string, Cookies.Cookie>();
-    for (const query of queries(domain, storeId)) {
-      // A browser too old for `partitionKey` refuses that query; the unpartitioned one still stands.
-      const found = await browser.cookies.getAll(query).catch(() => [] as Cookies.Cookie[]);
-      for (const c of found) seen.set(JSON.stringify([c.domain, c.path, c.name, c.storeId, c.partitionKey ?? null, c.firstPartyDomain ?? null]), c);
-    }
-    let removed = 0;
-    for (const c of seen.values()) {
-      const gone = await browser.cookies
+    const before = await cookiesOf(domain, storeId);
+    for (const c of before.values()) {
+      await browser.cookies
         .remove({
           url: cookieUrl(c),
           name: c.name,
@@ -57,9 +68,10 @@ export async function clearSiteCookies(domain: string, tabId: number): Promise<C
           ...(c.firstPartyDomain !== undefined ? { firstPartyDomain: c.firstPartyDomain } : {}),
         })
         .catch(() => null);
-      if (gone !== null) removed += 1;
     }
-    return { ok: true, removed };
+    // Counted by looking again: `remove` answers with the details it was given whether or not a cookie went.
+    const after = await cookiesOf(domain, storeId);
+    return { ok: true, removed: [...before.keys()].filter((k) => !after.has(k)).length };
   } catch (err) {
     return { ok: false, reason: err instanceof Error ? err.message.slice(0, 200) : 'cookies API failed' };
   }

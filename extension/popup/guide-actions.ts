@@ -12,8 +12,8 @@ import type { PopupClient } from './client';
 export interface GuideActions {
   /** Reloads the tab with the cache bypassed. */
   reload(): Promise<void>;
-  /** Asks for the `cookies` permission (inside the click), then has the background clear and reload. */
-  clearCookies(): Promise<Response<'clearSiteCookies'>>;
+  /** Asks for the `cookies` permission (inside the click), then has the background clear `domain`'s cookies and reload. */
+  clearCookies(domain: string): Promise<Response<'clearSiteCookies'>>;
   /** Opens the page in a new private window. */
   openPrivate(): Promise<{ ok: true } | { ok: false; reason: string }>;
   /** Puts `text` on the clipboard; false when the browser refused. */
@@ -27,11 +27,11 @@ export function createGuideActions(client: PopupClient, tabId: number, url: stri
     async reload() {
       await client.request('retryNow', { tabId });
     },
-    clearCookies() {
+    clearCookies(domain) {
       // Both start inside the click: the request needs the gesture, and the message must be on its way before
       // Firefox's prompt can close the popup. The background waits for the grant.
       const granted = requestPermission(COOKIES);
-      const cleared = client.request('clearSiteCookies', { tabId });
+      const cleared = client.request('clearSiteCookies', { tabId, domain });
       return granted.then((ok) => (ok ? cleared : { ok: false, reason: 'no-permission' as const }));
     },
     async openPrivate() {

@@ -3,9 +3,10 @@
  * extension can, then asking "Did that help?" before the next. Pure over its props (actions come in as an
  * interface), so every step renders against fixtures.
  */
-import { useState } from 'preact/hooks';
+import type { ComponentChildren } from 'preact';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { ArchiveResult } from '../../src/guide/archive';
-import type { Guide, GuideStep, StepAction } from '../../src/guide/steps';
+import type { Guide, GuideStep, StepAction, StepId } from '../../src/guide/steps';
 import type { Text } from '../../src/text';
 import type { GuideActions } from './guide-actions';
 
@@ -21,19 +22,33 @@ export interface GuideSectionProps {
   readonly archiveOffered: boolean;
   /** "Check now" of the status section (the popup's consent handling lives there). */
   readonly onCheckNow: () => void;
+  /** The extension still retries or watches (and will reload the page when the site is back). */
+  readonly stillWatching: boolean;
 }
 
+/**
+ * Where the user is, by step id rather than position: a verdict that arrives meanwhile reorders the steps (or drops
+ * the chores), and the user stays on the step they were at if it is still there.
+ */
 type Stage =
-  | { readonly kind: 'step'; readonly index: number; readonly asked: boolean }
+  | { readonly kind: 'step'; readonly id: StepId; readonly asked: boolean }
   | { readonly kind: 'done' }
   | { readonly kind: 'end' };
 
-export function GuideSection({ guide, t, actions, pageUrl, report, archiveOffered, onCheckNow }: GuideSectionProps) {
-  const [stage, setStage] = useState<Stage>({ kind: 'step', index: 0, asked: false });
-  const render = (x: Text) => t(x.key, x.subs);
+export function GuideSection({ guide, t, actions, pageUrl, report, archiveOffered, onCheckNow, stillWatching }: GuideSectionProps) {
   const steps = guide.steps;
-  const next = (index: number) => setStage(index + 1 < steps.length ? { kind: 'step', index: index + 1, asked: false } : { kind: 'end' });
-  const current = stage.kind === 'step' ? steps[stage.index] : undefined;
+  const [stage, setStage] = useState<Stage>({ kind: 'step', id: steps[0]!.id, asked: false });
+  // Moved by the user (not on first paint): focus follows to the new step's heading or the closing line.
+  const [moved, setMoved] = useState(false);
+  const render = (x: Text) => t(x.key, x.subs);
+  const found = stage.kind === 'step' ? steps.findIndex((s) => s.id === stage.id) : -1;
+  const index = stage.kind === 'step' ? Math.max(0, found) : -1;
+  const current = stage.kind === 'step' ? steps[index] : undefined;
+  const go = (next: Stage) => {
+    setMoved(true);
+    setStage(next);
+  };
+  const next = (i: number) => go(i + 1 < steps.length ? { kind: 'step', id: steps[i + 1]!.id, asked: false } : { kind: 'end' });
 
   return (
     <section class="guide" aria-labelledby="guide-heading" data-testid="guide" data-side={guide.side}>
@@ -45,8 +60,8 @@ export function GuideSection({ guide, t, actions, pageUrl, report, archiveOffere
             <button
               type="button"
               class="link"
-              aria-current={stage.kind === 'step' && stage.index === i ? 'step' : undefined}
-              onClick={() => setStage({ kind: 'step', index: i, asked: false })}
+              aria-current={i === index ? 'step' : undefined}
+              onClick={() => go({ kind: 'step', id: s.id, asked: false })}
               data-testid={`toc-${s.id}`}
             >
               {render(s.title)}
@@ -58,7 +73,7 @@ export function GuideSection({ guide, t, actions, pageUrl, report, archiveOffere
         <StepCard
           key={current.id}
           step={current}
-          index={stage.index}
+          index={index}
           total={steps.length}
           t={t}
           actions={actions}
@@ -66,28 +81,46 @@ export function GuideSection({ guide, t, actions, pageUrl, report, archiveOffere
           report={report}
           archiveOffered={archiveOffered}
           onCheckNow={onCheckNow}
-          asked={stage.asked}
-          onActed={() => setStage({ kind: 'step', index: stage.index, asked: true })}
-          onHelped={() => setStage({ kind: 'done' })}
-          onNext={() => next(stage.index)}
+          stillWatching={stillWatching}
+          asked={stage.asked && found >= 0}
+          focusOnShow={moved}
+          onActed={() => setStage({ kind: 'step', id: current.id, asked: true })}
+          onHelped={() => go({ kind: 'done' })}
+          onNext={() => next(index)}
         />
       )}
-      {stage.kind === 'done' && (
-        <p class="ok" role="status" data-testid="guide-done">
-          {t('guideDone')}
-        </p>
-      )}
-      {stage.kind === 'end' && (
-        <p role="status" data-testid="guide-end">
-          {t('guideEnd')}
-        </p>
-      )}
+      {/* Present from the start, so screen readers announce the closing line when it fills in. */}
+      <div role="status" aria-live="polite">
+        {stage.kind === 'done' && (
+          <FocusedLine class="ok" testId="guide-done" focus={moved}>
+            {t('guideDone')}
+          </FocusedLine>
+        )}
+        {stage.kind === 'end' && (
+          <FocusedLine testId="guide-end" focus={moved}>
+            {t(stillWatching ? 'guideEnd' : 'guideEndStopped')}
+          </FocusedLine>
+        )}
+      </div>
       {stage.kind !== 'step' && (
-        <button type="button" class="secondary" onClick={() => setStage({ kind: 'step', index: 0, asked: false })}>
+        <button type="button" class="secondary" onClick={() => go({ kind: 'step', id: steps[0]!.id, asked: false })}>
           {t('guideRestart')}
         </button>
       )}
     </section>
+  );
+}
+
+/** A paragraph that takes the focus when it appears (`tabIndex=-1`: focusable by script only). */
+function FocusedLine({ children, testId, focus, class: cls }: { children: ComponentChildren; testId: string; focus: boolean; class?: string }) {
+  const ref = useRef<HTMLParagraphElement>(null);
+  useLayoutEffect(() => {
+    if (focus) ref.current?.focus();
+  }, [focus]);
+  return (
+    <p ref={ref} tabIndex={-1} class={cls} data-testid={testId}>
+      {children}
+    </p>
   );
 }
 
@@ -96,6 +129,8 @@ export interface StepCardProps extends Omit<GuideSectionProps, 'guide'> {
   readonly index: number;
   readonly total: number;
   readonly asked: boolean;
+  /** Move the focus to this step's heading when it appears (the user moved to it). */
+  readonly focusOnShow: boolean;
   readonly onActed: () => void;
   readonly onHelped: () => void;
   readonly onNext: () => void;
@@ -110,8 +145,19 @@ export function StepCard(props: StepCardProps) {
   const [archive, setArchive] = useState<ArchiveResult | null>(null);
   // Steps done by hand (no button) ask at once; the others after their button ran.
   const askNow = asked || step.action === undefined;
+  const heading = useRef<HTMLHeadingElement>(null);
+  const confirmButton = useRef<HTMLButtonElement>(null);
+  const opener = useRef<HTMLButtonElement>(null);
+  useLayoutEffect(() => {
+    if (props.focusOnShow) heading.current?.focus();
+  }, []);
+  useLayoutEffect(() => {
+    if (confirming) confirmButton.current?.focus();
+  }, [confirming]);
 
+  // Buttons are never `disabled` while busy: a disabled button drops the keyboard focus to the page (Chromium).
   const run = async (action: StepAction) => {
+    if (busy) return;
     setBusy(true);
     try {
       const outcome = await perform(action, props);
@@ -124,7 +170,7 @@ export function StepCard(props: StepCardProps) {
 
   return (
     <div class="step" data-testid="guide-step" data-step={step.id}>
-      <h3>
+      <h3 ref={heading} tabIndex={-1}>
         <span class="muted small">{t('guideStepOf', [String(index + 1), String(total)])}</span> {render(step.title)}
       </h3>
       <p>{t('guideWhy', [render(step.why)])}</p>
@@ -152,16 +198,23 @@ export function StepCard(props: StepCardProps) {
           <div class="actions">
             <button
               type="button"
+              ref={confirmButton}
               data-testid="confirm-clear-cookies"
-              disabled={busy}
               onClick={() => {
                 setConfirming(false);
-                void run(step.action!);
+                void run(step.action!).then(() => opener.current?.focus());
               }}
             >
               {t('guideCookiesConfirmButton')}
             </button>
-            <button type="button" class="secondary" onClick={() => setConfirming(false)}>
+            <button
+              type="button"
+              class="secondary"
+              onClick={() => {
+                setConfirming(false);
+                requestAnimationFrame(() => opener.current?.focus());
+              }}
+            >
               {t('guideCancel')}
             </button>
           </div>
@@ -171,15 +224,16 @@ export function StepCard(props: StepCardProps) {
           {step.action !== undefined && (
             <button
               type="button"
+              ref={opener}
               data-testid={`action-${step.action.kind}`}
-              disabled={busy}
+              aria-disabled={busy}
               onClick={() => (step.action!.kind === 'clear-cookies' ? setConfirming(true) : void run(step.action!))}
             >
               {t(ACTION_LABEL[step.action.kind])}
             </button>
           )}
           {step.secondary !== undefined && (
-            <button type="button" class="secondary" data-testid={`action-${step.secondary.kind}`} disabled={busy} onClick={() => void run(step.secondary!)}>
+            <button type="button" class="secondary" data-testid={`action-${step.secondary.kind}`} aria-disabled={busy} onClick={() => void run(step.secondary!)}>
               {t(ACTION_LABEL[step.secondary.kind])}
             </button>
           )}
@@ -188,8 +242,9 @@ export function StepCard(props: StepCardProps) {
               type="button"
               class="secondary"
               data-testid="action-archive"
-              disabled={busy}
+              aria-disabled={busy}
               onClick={() => {
+                if (busy) return;
                 setBusy(true);
                 void props.actions.findArchive().then((r) => {
                   setArchive(r);
@@ -203,7 +258,7 @@ export function StepCard(props: StepCardProps) {
         </div>
       )}
       {step.id === 'down-for-everyone' && props.archiveOffered && archive === null && <p class="muted small">{t('guideArchiveWhatIsSent')}</p>}
-      {archive !== null && <ArchiveLine result={archive} t={t} />}
+      <div aria-live="polite">{archive !== null && <ArchiveLine result={archive} t={t} host={hostOf(props.pageUrl)} />}</div>
       {/* Always present, so the popup does not jump when a result appears; announced when it changes. */}
       <p class={`result ${result?.tone ?? ''}`} role="status" aria-live="polite" data-testid="step-result">
         {result?.text ?? ''}
@@ -244,11 +299,10 @@ async function perform(action: StepAction, p: StepCardProps): Promise<{ text: st
       await actions.reload();
       return { text: t('guideRefreshDone'), tone: 'ok' };
     case 'clear-cookies': {
-      const r = await actions.clearCookies();
+      const r = await actions.clearCookies(action.domain);
       if (r.ok) {
-        return r.removed === 0
-          ? { text: t('guideCookiesNone', [r.domain]), tone: 'muted' }
-          : { text: t('guideCookiesRemoved', [String(r.removed), r.domain]), tone: 'ok' };
+        if (r.removed === 0) return { text: t(r.reloaded ? 'guideCookiesNone' : 'guideCookiesNoneNoReload', [r.domain]), tone: 'muted' };
+        return { text: t(r.reloaded ? 'guideCookiesRemoved' : 'guideCookiesRemovedNoReload', [String(r.removed), r.domain]), tone: 'ok' };
       }
       if (r.reason === 'no-permission') return { text: t('guideCookiesNoPermission'), tone: 'warn' };
       return { text: t('guideCookiesFailed', [r.detail ?? r.reason]), tone: 'warn' };
@@ -270,13 +324,27 @@ async function perform(action: StepAction, p: StepCardProps): Promise<{ text: st
 function CopyButton({ text, t, copy }: { text: string; t: GuideSectionProps['t']; copy: GuideActions['copy'] }) {
   const [copied, setCopied] = useState<boolean | null>(null);
   return (
-    <button type="button" class="secondary small" onClick={() => void copy(text).then(setCopied)} aria-label={`${t('guideCopy')}: ${text}`}>
-      {copied === null ? t('guideCopy') : copied ? t('guideCopied') : t('guideCopyFailed')}
-    </button>
+    <>
+      <button type="button" class="secondary small" onClick={() => void copy(text).then(setCopied)} aria-label={`${t('guideCopy')}: ${text}`}>
+        {t('guideCopy')}
+      </button>
+      <span class="small" role="status" aria-live="polite">
+        {copied === null ? '' : copied ? t('guideCopied') : t('guideCopyFailed')}
+      </span>
+    </>
   );
 }
 
-function ArchiveLine({ result, t }: { result: ArchiveResult; t: GuideSectionProps['t'] }) {
+/** The host of an address, for messages; `''` if it cannot be read. */
+function hostOf(url: string): string {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return '';
+  }
+}
+
+function ArchiveLine({ result, t, host }: { result: ArchiveResult; t: GuideSectionProps['t']; host: string }) {
   if (result.found) {
     const label = result.takenAt === null ? t('guideArchiveFoundUndated') : t('guideArchiveFound', [new Date(result.takenAt).toLocaleDateString()]);
     return (
@@ -289,7 +357,11 @@ function ArchiveLine({ result, t }: { result: ArchiveResult; t: GuideSectionProp
   }
   return (
     <p class="muted" data-testid="archive">
-      {result.reason === undefined ? t('guideArchiveNone') : t('guideArchiveUnknown', [result.reason.detail ?? result.reason.code])}
+      {result.reason === undefined
+        ? t('guideArchiveNone')
+        : result.reason.code === 'private-host'
+          ? t('guideArchivePrivate', [host])
+          : t('guideArchiveUnknown', [result.reason.detail ?? result.reason.code])}
     </p>
   );
 }

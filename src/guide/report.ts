@@ -7,6 +7,7 @@
 import type { Incident } from '../recovery/incident-machine';
 import { statusNameText } from '../recovery/describe';
 import { verdictHeadline } from '../status/describe-status';
+import { readGateway } from '../status/providers/gateway-headers';
 import { cleanText, type StatusReport } from '../status/verdict';
 import type { Text } from '../text';
 
@@ -40,7 +41,8 @@ export function buildReport(input: ReportInput, render: (text: Text) => string):
     line('reportHost', i.host),
     line('reportCode', `${i.code} ${render(statusNameText(i.code))}`),
   ];
-  const who = i.gateway.server ?? i.gateway.via;
+  // A `via` with no `Server` of the site's is likely the visitor's own proxy (see readGateway): its name stays private.
+  const who = readGateway({ code: i.code, gateway: i.gateway }, 0).hint === 'user-proxy' ? undefined : (i.gateway.server ?? i.gateway.via);
   if (who !== undefined) lines.push(line('reportAnsweredBy', cleanText(who, 80)));
   if (i.gateway.cfRay !== undefined) lines.push(line('reportCfRay', cleanText(i.gateway.cfRay, 80)));
   if (i.gateway.requestId !== undefined) lines.push(line('reportRequestId', cleanText(i.gateway.requestId, 120)));

@@ -66,6 +66,10 @@ export interface GuideContext {
   readonly incognito: boolean;
   /** The extension may open private windows (`extension.isAllowedIncognitoAccess()`). */
   readonly canOpenPrivate: boolean;
+  /** The incident is still under way: the extension retries or watches and will reload the page when it is back. */
+  readonly stillWatching: boolean;
+  /** The page answered a form (not GET or HEAD): it is never reloaded for the user, so no step reloads it. */
+  readonly formFailed: boolean;
 }
 
 /** The plain answer to "is it me?", shown above the steps. */
@@ -115,7 +119,10 @@ export function chooseSteps(ctx: GuideContext): Guide {
         : side === 'likely-site'
           ? ['refresh', 'down-for-everyone', 'cookies', 'private-window', 'tell-site', 'dns']
           : ['refresh', 'down-for-everyone', 'cookies', 'private-window', 'dns', 'tell-site'];
-  return { side, summary: { key: SUMMARY_KEY[side], subs: [ctx.host] }, steps: order.map((id) => all[id]) };
+  // A form's answer is only ever re-sent on the user's explicit request (the popup's own warning): no step reloads it.
+  const steps = order.filter((id) => !(ctx.formFailed && id === 'refresh')).map((id) => all[id]);
+  const summaryKey = side === 'site' && !ctx.stillWatching ? 'guideSideSiteStopped' : SUMMARY_KEY[side];
+  return { side, summary: { key: summaryKey, subs: [ctx.host] }, steps };
 }
 
 const SUMMARY_KEY: Record<FaultSide, string> = {
@@ -159,7 +166,7 @@ function cookiesStep(ctx: GuideContext): GuideStep {
     id: 'cookies',
     title: { key: 'guideCookiesTitle', subs: [ctx.cookieDomain] },
     why: { key: 'guideCookiesWhy' },
-    what: { key: 'guideCookiesWhat', subs: [ctx.cookieDomain] },
+    what: { key: ctx.formFailed ? 'guideCookiesWhatNoReload' : 'guideCookiesWhat', subs: [ctx.cookieDomain] },
     action: { kind: 'clear-cookies', domain: ctx.cookieDomain, confirm: { key: 'guideCookiesConfirm', subs: [ctx.cookieDomain] } },
   };
 }
@@ -228,7 +235,7 @@ function downForEveryoneStep(ctx: GuideContext): GuideStep {
     id: 'down-for-everyone',
     title: { key: down ? 'guideDownTitleNotYou' : 'guideDownTitle' },
     why: { key: down ? 'guideDownWhyNotYou' : 'guideDownWhy', subs: [ctx.host] },
-    what: { key: down ? 'guideDownWhatNotYou' : 'guideDownWhat' },
+    what: { key: !down ? 'guideDownWhat' : ctx.stillWatching ? 'guideDownWhatNotYou' : 'guideDownWhatNotYouStopped' },
     // Already answered: the archived copy (offered by the popup) is what is left to do here.
     ...(down ? {} : { action: { kind: 'check-status' } as const }),
   };

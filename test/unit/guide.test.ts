@@ -17,6 +17,8 @@ const BASE: GuideContext = {
   os: 'linux',
   incognito: false,
   canOpenPrivate: false,
+  stillWatching: true,
+  formFailed: false,
 };
 const ids = (ctx: Partial<GuideContext>) => chooseSteps({ ...BASE, ...ctx }).steps.map((s) => s.id);
 const render = (x: { key: string; subs?: readonly string[] }) => strictT(x.key, x.subs);
@@ -50,6 +52,19 @@ describe('guide: which steps, in which order', () => {
     expect(chooseSteps({ ...BASE, code: 522, gateway: { server: 'cloudflare', cfRay: '8a1b2c3d4e5f-AMS' } }).side).toBe('likely-site');
     expect(chooseSteps({ ...BASE, gateway: {} }).side).toBe('unknown');
     expect(ids({ gateway: {} })).toEqual(['refresh', 'down-for-everyone', 'cookies', 'private-window', 'dns', 'tell-site']);
+  });
+
+  it("a failed form: no step reloads it (refresh goes, cookies are cleared without a reload)", () => {
+    const g = chooseSteps({ ...BASE, formFailed: true });
+    expect(g.steps.map((s) => s.id)).not.toContain('refresh');
+    expect(render(g.steps.find((s) => s.id === 'cookies')!.what)).toContain('is not reloaded');
+  });
+
+  it('once retries have ended, nothing promises an automatic reload', () => {
+    const g = chooseSteps({ ...BASE, verdict: 'down-for-everyone', stillWatching: false });
+    expect(render(g.summary)).toContain('no longer retrying');
+    for (const s of g.steps) expect(render(s.what)).not.toContain('by itself');
+    expect(render(chooseSteps({ ...BASE, verdict: 'down-for-everyone' }).summary)).toContain('reload by itself');
   });
 
   it('cookies: the confirmation names the domain whose sign-in goes', () => {
@@ -140,6 +155,12 @@ describe('guide: the report for the site', () => {
       'Down for everyone?: ' + render({ key: 'verdictDown' }) + ' (2026-11-22T09:30:07Z)',
       'Browser: Firefox 153',
     ]);
+  });
+
+  it("leaves out the name of a proxy on the visitor's side (a via with no server of the site's)", () => {
+    const text = buildReport({ incident: { ...incident, code: 502, gateway: { via: '1.1 proxy.corp.internal (squid)' } }, status: null, now: 0, browser: 'x' }, render);
+    expect(text).not.toContain('proxy.corp');
+    expect(text).not.toContain('Answered by');
   });
 
   it('leaves out a verdict that was never asked for', () => {

@@ -27,6 +27,8 @@ export interface TabPage {
   click(selector: string): Promise<void>;
   /** Types `text` into the field at `selector` with real key events. */
   type(selector: string, text: string): Promise<void>;
+  /** Presses one key (`Tab`, `Enter`, `Shift+Tab`...) with real key events, wherever the focus is. */
+  press(key: string): Promise<void>;
   /** Runs `fn` in the page; in an extension page that is the page's own global, with its `browser`/`chrome` API. */
   evaluate<T, A>(fn: (arg: A) => T | Promise<T>, arg: A): Promise<T>;
   /**
@@ -320,6 +322,7 @@ interface PageLike {
   evaluate(expression: string): Promise<unknown>;
   click(selector: string): Promise<void>;
   type(selector: string, text: string): Promise<void>;
+  keyboard: { press(key: string): Promise<void> };
   close(): Promise<void>;
 }
 
@@ -331,6 +334,7 @@ function wrapPage(page: PlaywrightPage | PuppeteerPage): TabPage {
     href: () => p.evaluate(() => location.href),
     click: (selector) => p.click(selector),
     type: (selector, text) => p.type(selector, text),
+    press: (key) => p.keyboard.press(key),
     evaluate: (fn, arg) => p.evaluate(fn, arg),
     // Both libraries evaluate a string as an expression; `void 0` keeps the script's completion value (possibly
     // something unserialisable) from being sent back.

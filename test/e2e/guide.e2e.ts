@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { NEWS_HOST, waitForText, type BrowserName, type TabPage } from './driver';
 import { useSite } from './site-fixture';
 import { htmlResponse, pageWithPostForm, UPSTREAM_OK_MARKER } from './support/upstream';
+import { allDown, startArchive, startCheckHost, startCloudflareStatus, startStatusPage, stopAll } from './support/status-standins';
 import { sleep, waitFor } from './support/wait';
 
 const BROWSERS: BrowserName[] = ['chromium', 'firefox'];
@@ -89,7 +90,9 @@ describe.each(BROWSERS)('%s: the popup guide', (browserName) => {
     // 5. Tell the site: the report names what support can look up, and nothing of the visitor's.
     await stepShown(popup, 'tell-site');
     await popup.click('[data-testid="guide-step"] summary');
-    const report = (await popup.text()).split('Gateway error report for ')[1] ?? '';
+    // Exactly the text the copy button puts on the clipboard (the same string feeds both).
+    const report = (await popup.evaluate(() => document.querySelector('[data-testid="report-preview"]')?.textContent ?? '', null)) ?? '';
+    expect(report).toMatch(/^Gateway error report for shop\.example\.com\n/);
     expect(report).toContain('shop.example.com');
     expect(report).toMatch(/Error: 502 Bad Gateway/);
     expect(report).toMatch(/Answered by: nginx/);
@@ -121,7 +124,7 @@ describe.each(BROWSERS)('%s: the popup guide', (browserName) => {
     expect(newsRequests[0]?.headers.cookie).toBe('keep=news1');
   });
 
-  it('says plainly when it is not the visitor: a "Yes" ends the guide', async () => {
+  it('works with the keyboard alone, the focus visible and never lost; a "Yes" ends the guide', async () => {
     const { driver, upstream } = site;
     await upstream.setDown();
     const tab = await driver.openTab(site.url('/'));
@@ -136,10 +139,82 @@ describe.each(BROWSERS)('%s: the popup guide', (browserName) => {
     await waitFor(async () => (first = await countdown()) >= 2, { timeoutMs: 15_000, message: 'a countdown of 2 s or more' });
     // Within about a second it shows less (the popup redraws every second from the background's clock).
     await waitFor(async () => (await countdown()) < first, { timeoutMs: 2_500, intervalMs: 100, message: `the countdown to go below ${first} s` });
-    await popup.click('[data-testid="action-reload"]');
+
+    /** Tabs forward until `testId` has the focus; returns the focused element's outline, which must show. */
+    const tabTo = async (testId: string) => {
+      for (let i = 0; i < 40; i++) {
+        await popup.press('Tab');
+        const focused = await popup.evaluate(() => {
+          const el = document.activeElement as HTMLElement | null;
+          return { id: el?.dataset.testid ?? '', outline: el ? getComputedStyle(el).outlineStyle : 'none' };
+        }, null);
+        if (focused.id === testId) return focused.outline;
+      }
+      throw new Error(`Tab never reached ${testId}`);
+    };
+    const focusedId = () => popup.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.testid ?? document.activeElement?.tagName ?? '', null);
+    expect(await tabTo('action-reload')).not.toBe('none');
+    await popup.press('Enter');
     await waitForText(popup, 'Did that help?');
-    await popup.click('[data-testid="helped-yes"]');
+    // The focus stays where the user was (not dropped to the page while the reload ran).
+    expect(await focusedId()).toBe('action-reload');
+    expect(await tabTo('helped-no')).not.toBe('none');
+    await popup.press('Enter');
+    // The next step's heading takes the focus, so the keyboard goes on from there.
+    const focusedStep = () => popup.evaluate(() => document.activeElement?.closest('[data-step]')?.getAttribute('data-step') ?? document.activeElement?.tagName, null);
+    await stepShown(popup, 'down-for-everyone');
+    expect(await focusedStep()).toBe('down-for-everyone');
+    expect(await tabTo('skip')).not.toBe('none');
+    await popup.press('Enter');
+    await stepShown(popup, 'cookies');
+    expect(await focusedStep()).toBe('cookies');
+    // The confirmation takes the focus on its first button; after it, the focus is back on the step's button.
+    expect(await tabTo('action-clear-cookies')).not.toBe('none');
+    await popup.press('Enter');
+    await waitForText(popup, 'You will be signed out of example.com');
+    expect(await focusedId()).toBe('confirm-clear-cookies');
+    await popup.press('Enter');
+    await waitForText(popup, 'had no cookies in this browser', 15_000);
+    await waitFor(async () => (await focusedId()) === 'action-clear-cookies', { timeoutMs: 2_000, message: 'the focus back on "Clear cookies…"' });
+    expect(await tabTo('helped-yes')).not.toBe('none');
+    await popup.press('Enter');
     await waitForText(popup, 'Glad it works again.');
+    expect(await focusedId()).toBe('guide-done');
+  });
+
+  it('down for everyone: "it\'s not you", no chores, and an archived copy on a click (the address without its query)', async () => {
+    const { driver } = site;
+    const checkHost = await startCheckHost({ nodes: allDown(502, 7) });
+    const statusPage = await startStatusPage({ vendor: 'statuspage', state: 'major', name: 'Example' });
+    const cloudflare = await startCloudflareStatus();
+    const archive = await startArchive();
+    try {
+      await driver.setSettings({
+        statusEndpoints: {
+          checkHost: checkHost.baseUrl,
+          cloudflareStatus: cloudflare.baseUrl,
+          statusPageTemplates: [`http://status.{domain}:${statusPage.port}`],
+          checkHostNodes: 7,
+          archive: archive.baseUrl,
+        },
+      });
+      await driver.giveStatusConsent();
+      await site.upstream.setDown();
+      const tab = await driver.openTab(site.url('/item?ref=secret'));
+      await waitForText(tab, '502 Bad Gateway');
+      const tabId = await driver.tabIdOf(site.url('/item?ref=secret'));
+      const popup = await driver.openExtensionPage(`extension/popup/index.html?tabId=${tabId}`);
+      await waitForText(popup, "It's not you: shop.example.com is down for everyone.", 25_000);
+      expect(await popup.evaluate(() => [...document.querySelectorAll('.toc li')].map((li) => li.textContent), null)).toEqual(["It's not you", 'Tell the site']);
+      expect(archive.requests).toHaveLength(0);
+      await popup.click('[data-testid="action-archive"]');
+      await waitForText(popup, 'Archived copy from', 10_000);
+      const address = `http://shop.example.com:${site.gateway.port}/item`;
+      expect(archive.requests.map((r) => r.query.url)).toEqual([address]);
+      expect(await popup.evaluate(() => document.querySelector('[data-testid="archive"] a')?.getAttribute('href'), null)).toBe(archive.snapshotUrl(address));
+    } finally {
+      await stopAll(checkHost, statusPage, cloudflare, archive);
+    }
   });
 
   it('a form that failed is sent again only on purpose, after a warning', async () => {

@@ -1393,3 +1393,35 @@ export async function startGatus(options: GatusOptions = {}): Promise<GatusStand
     },
   }) as GatusStandIn;
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// The Internet Archive's Wayback availability API
+// ---------------------------------------------------------------------------------------------------------
+
+export interface ArchiveOptions extends StandInOptions {
+  /** The snapshot's timestamp (`YYYYMMDDhhmmss`), or `null` for "no snapshot" (the API then answers `{}`). */
+  snapshot?: string | null;
+}
+
+export interface ArchiveStandIn extends StandIn {
+  /** The snapshot link it answers for `address` (the Wayback Machine's `web.archive.org/web/<ts>/<address>`). */
+  snapshotUrl(address: string): string;
+}
+
+/**
+ * `GET /wayback/available?url=<address>` as archive.org answers it (archive.org/help/wayback_api.php):
+ * `{"url": ..., "archived_snapshots": {"closest": {"status": "200", "available": true, "url": ..., "timestamp": ...}}}`,
+ * or `"archived_snapshots": {}` when there is none.
+ */
+export async function startArchive(options: ArchiveOptions = {}): Promise<ArchiveStandIn> {
+  const timestamp = options.snapshot === undefined ? '20260315120000' : options.snapshot;
+  const snapshotUrl = (address: string) => `http://web.archive.org/web/${timestamp}/${address}`;
+  const router: Router = (request) => {
+    if (request.path !== '/wayback/available') return { status: 404, text: page('Not found', '<h1>Not found</h1>') };
+    const address = String(request.query.url ?? '');
+    const closest = timestamp === null ? {} : { closest: { status: '200', available: true, url: snapshotUrl(address), timestamp } };
+    return { status: 200, json: { url: address, archived_snapshots: closest }, wrongTypes: { archived_snapshots: 'none' } };
+  };
+  const core = await startCore('archive', options, router);
+  return extend(core, { snapshotUrl }) as ArchiveStandIn;
+}

@@ -18,6 +18,12 @@ const BROWSERS: BrowserName[] = ['chromium', 'firefox'];
 /** The failed page's address carries a secret in its query string: it must never reach the report. */
 const PAGE = '/account?token=abc123secret';
 
+/** The extension APIs read here from the popup page, as both browsers give them. */
+type WindowsApi = {
+  extension: { isAllowedIncognitoAccess(): Promise<boolean> };
+  windows: { getAll(q: object): Promise<{ incognito: boolean; tabs?: { url?: string; pendingUrl?: string }[] }[]> };
+};
+
 /** Waits until the guide shows step `id` (the card's `data-step`). */
 async function stepShown(popup: TabPage, id: string): Promise<void> {
   await waitFor(
@@ -80,9 +86,28 @@ describe.each(BROWSERS)('%s: the popup guide', (browserName) => {
     await waitForText(popup, 'Removed 2 cookies of example.com and reloaded the page.', 15_000);
     await popup.click('[data-testid="helped-no"]');
 
-    // 4. A private window (not allowed to the extension here, so by hand) or another browser: the link is copied.
+    // 4. A private window, opened for the user when the extension may run in private windows (Firefox allows a
+    // temporarily installed add-on there; Chromium only after the user's switch in chrome://extensions, which a
+    // test profile does not have), else how to open one by hand; or another browser: the link is copied.
     await stepShown(popup, 'private-window');
     expect(await popup.text()).toContain(`or open it in ${browserName === 'firefox' ? 'Chrome' : 'Firefox'}.`);
+    // Runs in the popup page (its own `browser` in Firefox, `chrome` in Chromium): no closure crosses over.
+    const allowed = await popup.evaluate(() => ((globalThis as unknown as { browser?: WindowsApi; chrome: WindowsApi }).browser ?? (globalThis as unknown as { chrome: WindowsApi }).chrome).extension.isAllowedIncognitoAccess(), null);
+    if (allowed) {
+      await popup.click('[data-testid="action-open-private"]');
+      await waitForText(popup, 'Opened in a private window.', 10_000);
+      const privateTabs = await popup.evaluate(
+        async () =>
+          (await ((globalThis as unknown as { browser?: WindowsApi; chrome: WindowsApi }).browser ?? (globalThis as unknown as { chrome: WindowsApi }).chrome).windows.getAll({ populate: true }))
+            .filter((w) => w.incognito)
+            .flatMap((w) => (w.tabs ?? []).map((t) => t.url || t.pendingUrl || '')),
+        null,
+      );
+      expect(privateTabs).toContain(site.url(PAGE));
+    } else {
+      expect(await popup.text()).toContain(`Open a private window with Ctrl + Shift + ${browserName === 'firefox' ? 'P' : 'N'}`);
+    }
+    console.log(`${browserName}: private window ${allowed ? 'opened by the guide' : 'by hand (the extension is not allowed in private windows)'}`);
     await popup.click('[data-testid="action-copy-link"]');
     await waitForText(popup, 'Copied.', 5_000);
     await popup.click('[data-testid="helped-no"]');
@@ -246,3 +271,40 @@ describe.each(BROWSERS)('%s: the popup guide', (browserName) => {
     }
   });
 });
+
+describe('chromium: the user allows the extension in private windows', () => {
+  const site = useSite('chromium');
+
+  it('"Open in a private window" opens the failed page in a new private window', async () => {
+    const { driver } = site;
+    const chromium = driver.chromium!;
+    // The user's own switch: "Allow in Incognito" on the extension's page in chrome://extensions (Chromium reloads the
+    // extension when it changes, so the test's page for reading state is closed first and opened again after).
+    await driver.closeControl();
+    const settings = await chromium.newPage();
+    await settings.goto(`chrome://extensions/?id=${chromium.extensionId}`);
+    await settings.locator('#allow-incognito').click();
+    await settings.close();
+    await chromium.serviceWorker();
+    await waitFor(async () => (await driver.state().then(() => true, () => false)), { timeoutMs: 10_000, message: 'the reloaded extension' });
+
+    await site.upstream.setDown();
+    const tab = await driver.openTab(site.url(PAGE));
+    await waitForText(tab, '502 Bad Gateway');
+    const tabId = await driver.tabIdOf(site.url(PAGE));
+    await waitFor(async () => (await driver.state()).incidents.length === 1, { message: 'an incident' });
+    const popup = await driver.openExtensionPage(`extension/popup/index.html?tabId=${tabId}`);
+    await stepShown(popup, 'refresh');
+    await popup.click('[data-testid="toc-private-window"]');
+    await stepShown(popup, 'private-window');
+    expect(await popup.text()).toContain('Opens this page in a new private window.');
+    await popup.click('[data-testid="action-open-private"]');
+    await waitForText(popup, 'Opened in a private window.', 10_000);
+    const privateTabs = await popup.evaluate(async () => {
+      const windows = await (globalThis as unknown as { chrome: WindowsApi }).chrome.windows.getAll({ populate: true });
+      return windows.filter((w) => w.incognito).flatMap((w) => (w.tabs ?? []).map((t) => t.url || t.pendingUrl || ''));
+    }, null);
+    expect(privateTabs).toEqual([site.url(PAGE)]);
+  });
+});
+

@@ -242,6 +242,20 @@ describe.each(BROWSERS)('%s: the popup guide', (browserName) => {
     }
   });
 
+  it('recovered: the popup says the page is back and after how long, and the guide is gone', async () => {
+    const { driver, upstream } = site;
+    await upstream.setDown();
+    const tab = await driver.openTab(site.url('/'));
+    await waitForText(tab, '502 Bad Gateway');
+    const tabId = await driver.tabIdOf(site.url('/'));
+    const popup = await driver.openExtensionPage(`extension/popup/index.html?tabId=${tabId}`);
+    await waitForText(popup, 'What you can try');
+    await upstream.setUp();
+    await waitForText(tab, UPSTREAM_OK_MARKER, 30_000);
+    await waitForText(popup, 'Back: reloaded after', 10_000);
+    expect(await popup.text()).not.toContain('What you can try');
+  });
+
   it('a form that failed is sent again only on purpose, after a warning', async () => {
     const { driver, upstream } = site;
     upstream.route('/form', pageWithPostForm('/order', { item: 'widget' }));

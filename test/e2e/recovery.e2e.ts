@@ -126,6 +126,11 @@ describe.each(BROWSERS)('%s: gateway-error recovery', (browserName) => {
     };
     await waitFor(watching, { timeoutMs: 20_000, message: 'a failed probe in watch mode' });
     expect((await site.driver.state()).incidents[0]?.attempts).toBe(1);
+    // The popup says what watch mode is doing, and when the next background check comes.
+    const popup = await site.driver.openExtensionPage(`extension/popup/index.html?tabId=${await site.driver.tabIdOf(site.url('/w1'))}`);
+    await waitForText(popup, 'Checking in the background; the page will reload when the site is back.', 10_000);
+    expect(await popup.text()).toMatch(/Next check in \d+ s/);
+    await popup.close();
     await site.upstream.setUp();
     for (const tab of tabs) await waitForText(tab, UPSTREAM_OK_MARKER, 30_000);
     const hits = site.upstream.requests.filter((r) => r.pathname === '/w1' || r.pathname === '/w2');

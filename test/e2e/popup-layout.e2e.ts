@@ -1,0 +1,95 @@
+/**
+ * The popup does not jump while it updates (issue 4, "no layout jump while it updates"), in real Chromium and
+ * Firefox during a real nginx 502 with retries under way: the countdown ticks, a retry goes out ("Retrying now…"),
+ * its 502 comes back and the attempt count moves on, while the popup polls the background every second.
+ *
+ * How: a `MutationObserver` in the popup page measures, after every change of its DOM (before the browser paints
+ * it), where the popup's landmarks are: the top of each section heading, of the Retry now / Stop buttons, of the
+ * guide's step card, and the page's height. None may move. The test also checks that the updates it watched really
+ * happened (the attempt count and the countdown changed, and a retry was under way), so a popup that stood still
+ * could not pass it.
+ */
+import { describe, expect, it } from 'vitest';
+import { getMessage } from '../locale';
+import { waitForText, type BrowserName } from './driver';
+import { useSite } from './site-fixture';
+import { sleep, waitFor } from './support/wait';
+
+const BROWSERS: BrowserName[] = ['chromium', 'firefox'];
+/** How long the popup is watched: the 1 s first retry and the next one 3.2-4.8 s later both fall inside it, ms. */
+const WATCH_MS = 9_000;
+
+/** What the page records after each change of its DOM. */
+interface Frame {
+  /** ms since the observer started. */
+  readonly t: number;
+  /** The phase line ("Retrying with the cache bypassed: attempt 2 of 5. Next retry in 3 s"). */
+  readonly phase: string;
+  /** Landmark name -> its top, CSS px. */
+  readonly tops: Record<string, number>;
+  /** `document.documentElement.scrollHeight`, CSS px. */
+  readonly height: number;
+}
+
+describe.each(BROWSERS)('%s: the popup stays put while it updates', (browserName) => {
+  const site = useSite(browserName);
+
+  it('countdown ticks, a retry and its 502, and the polls move nothing on the page', async () => {
+    const { driver, upstream } = site;
+    // A struggling upstream: nginx answers 502 only after 1.5 s, so each retry stays under way long enough for the
+    // popup's 1 s poll to show it.
+    upstream.route('/*', { delayMs: 1_500, destroySocket: true });
+    const tab = await driver.openTab(site.url('/checkout'));
+    await waitForText(tab, '502 Bad Gateway');
+    const tabId = await driver.tabIdOf(site.url('/checkout'));
+    await waitFor(async () => (await driver.state()).incidents.length === 1, { message: 'an incident' });
+
+    const popup = await driver.openExtensionPage(`extension/popup/index.html?tabId=${tabId}`);
+    await waitForText(popup, getMessage('guideHeading'), 10_000);
+    await popup.evaluate(() => {
+      const g = globalThis as unknown as { __frames: Frame[] };
+      g.__frames = [];
+      const started = performance.now();
+      const landmarks = (): Record<string, number> => {
+        const tops: Record<string, number> = {};
+        document.querySelectorAll('h2').forEach((h, i) => (tops[`h2#${i} ${h.textContent ?? ''}`] = h.getBoundingClientRect().top));
+        for (const id of ['retry-now', 'stop', 'guide-step']) {
+          const el = document.querySelector(`[data-testid="${id}"]`);
+          if (el !== null) tops[id] = el.getBoundingClientRect().top;
+        }
+        return tops;
+      };
+      const record = () =>
+        g.__frames.push({
+          t: Math.round(performance.now() - started),
+          phase: document.querySelector('[data-phase]')?.textContent ?? '',
+          tops: landmarks(),
+          height: document.documentElement.scrollHeight,
+        });
+      record();
+      new MutationObserver(record).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+    }, null);
+    await sleep(WATCH_MS);
+    const frames = await popup.evaluate(() => (globalThis as unknown as { __frames: Frame[] }).__frames, null);
+
+    // The updates happened: the count of attempts moved on, the countdown changed, and a retry was under way.
+    const phases = [...new Set(frames.map((f) => f.phase))];
+    const attempts = new Set(phases.map((p) => /attempt (\d+) of/.exec(p)?.[1]).filter((x) => x !== undefined));
+    console.log(`${browserName}: ${frames.length} DOM changes in ${WATCH_MS / 1000} s, ${phases.length} distinct phase lines:\n  ${phases.join('\n  ')}`);
+    expect(attempts.size, 'the attempt count changed while watched').toBeGreaterThanOrEqual(2);
+    expect(phases.some((p) => p.includes(getMessage('popupRetryingNow'))), 'a retry was under way while watched').toBe(true);
+    expect(phases.filter((p) => /Next retry in \d+ s/.test(p)).length, 'the countdown ticked').toBeGreaterThanOrEqual(3);
+
+    // Nothing moved: every landmark kept its place, and the page its height.
+    const first = frames[0]!;
+    expect(Object.keys(first.tops).length, 'the landmarks were found').toBeGreaterThanOrEqual(4);
+    const moved: string[] = [];
+    for (const f of frames) {
+      for (const [name, top] of Object.entries(first.tops)) {
+        if (f.tops[name] !== top) moved.push(`+${f.t} ms: ${name} at ${f.tops[name]} px (was ${top} px) with "${f.phase}"`);
+      }
+      if (f.height !== first.height) moved.push(`+${f.t} ms: page height ${f.height} px (was ${first.height} px) with "${f.phase}"`);
+    }
+    expect(moved.slice(0, 10), `${moved.length} moves`).toEqual([]);
+  });
+});

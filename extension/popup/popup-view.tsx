@@ -61,18 +61,20 @@ export function PopupView({ view, watchable, t, now, onRetryNow, onStop, onCheck
       <h1>{t('popupAnswered', [incident.host, code, render(statusNameText(incident.code))])}</h1>
       <p role="status" aria-live="polite" data-phase={incident.phase}>
         {phaseLine(view, t, since)}
-        {active && seconds !== null && incident.awaiting === null && incident.offline !== true && (
+        {/* Its own line, one line high whatever it says (or when it says nothing, offline), so neither the ticks nor
+            a retry going out reflow the phase line and move the page under the user's pointer. */}
+        {active && (
           <>
             {' '}
-            <span class="muted" data-testid="countdown">
-              {t(incident.phase === 'retrying' ? 'popupNextRetry' : 'popupNextCheck', [String(seconds)])}
+            <span class="muted next" data-testid={incident.awaiting === null ? 'countdown' : 'retrying-now'}>
+              {incident.offline === true
+                ? ''
+                : incident.awaiting !== null
+                  ? t('popupRetryingNow')
+                  : seconds !== null
+                    ? t(incident.phase === 'retrying' ? 'popupNextRetry' : 'popupNextCheck', [String(seconds)])
+                    : ''}
             </span>
-          </>
-        )}
-        {active && incident.awaiting !== null && (
-          <>
-            {' '}
-            <span class="muted">{t('popupRetryingNow')}</span>
           </>
         )}
       </p>

@@ -62,6 +62,11 @@ export interface ChromiumOptions {
    * without any extension: the baseline of `npm run bench`'s page-load cost. `extensionId` is then `''`.
    */
   extensionDir?: string;
+  /**
+   * More unpacked extensions loaded beside `extensionDir` (the bench's do-nothing extensions that hold one permission
+   * each). The session's `extensionId` and service worker stay those of `extensionDir`.
+   */
+  alsoLoad?: string[];
   /** Run headless (Chromium's "new" headless mode, which supports extensions). Default `true`. */
   headless?: boolean;
   /**
@@ -148,6 +153,7 @@ function hostResolverRules(options: ChromiumOptions): string[] {
 export async function launchChromium(options: ChromiumOptions): Promise<ChromiumSession> {
   const executablePath = requireBinary(options.executablePath ?? CHROMIUM_PATH, 'chromium');
   const extensionDir = options.extensionDir === undefined ? undefined : realpathSync(resolve(options.extensionDir));
+  const loaded = extensionDir === undefined ? [] : [extensionDir, ...(options.alsoLoad ?? []).map((dir) => realpathSync(resolve(dir)))];
   const manifest: ManifestSubset = extensionDir === undefined ? {} : readManifest(extensionDir);
   const profileDir = mkdtempSync(join(tmpdir(), 'e2e-chromium-'));
   const untrackDir = trackForExitCleanup({ dir: profileDir });
@@ -155,7 +161,7 @@ export async function launchChromium(options: ChromiumOptions): Promise<Chromium
   const args = [
     '--no-sandbox', // we run as root in a container; the sandbox cannot work there
     '--disable-gpu',
-    ...(extensionDir === undefined ? [] : [`--disable-extensions-except=${extensionDir}`, `--load-extension=${extensionDir}`]),
+    ...(loaded.length === 0 ? [] : [`--disable-extensions-except=${loaded.join(',')}`, `--load-extension=${loaded.join(',')}`]),
     // Without these Chromium keeps trying to reach Google services and gets refused (no internet).
     '--disable-background-networking',
     '--disable-component-update',
@@ -194,7 +200,9 @@ export async function launchChromium(options: ChromiumOptions): Promise<Chromium
   try {
     let extensionId = extensionDir === undefined ? '' : chromeExtensionIdFromPath(extensionDir);
     if (manifest.background?.service_worker) {
-      const worker = await waitForWorker(context, 'chrome-extension://', options.startupTimeoutMs ?? 20_000).catch(
+      // With other extensions beside it, the first worker to start need not be its own: wait for the one at its id.
+      const prefix = loaded.length > 1 ? `chrome-extension://${extensionId}/` : 'chrome-extension://';
+      const worker = await waitForWorker(context, prefix, options.startupTimeoutMs ?? 20_000).catch(
         (error: Error) => {
           throw new Error(
             `The extension's service worker did not start; is ${extensionDir}/manifest.json valid for Chromium? (${error.message})`,

@@ -40,9 +40,13 @@ export interface TabView {
   readonly siteDomain: string | null;
 }
 
+/** What a "Retry now" did: `started` a reload; found one `under-way` (ours or the user's); `none` to make (no failed page, or a form). */
+export type ReloadStart = 'started' | 'under-way' | 'none';
+
 export interface ProtocolMap {
   getTabView: { request: { tabId: number }; response: TabView };
-  retryNow: { request: { tabId: number }; response: { ok: boolean } };
+  /** `reload`: whether a cache-bypassing reload was started now, one was under way already, or there was none to make. */
+  retryNow: { request: { tabId: number }; response: { ok: boolean; reload: ReloadStart } };
   stopRetrying: { request: { incidentId: string }; response: { ok: boolean } };
   /** The user clicked "Check now": consent for this one check of the tab's incident site. */
   checkStatus: { request: { tabId: number }; response: { report: StatusReport | null } };

@@ -6,7 +6,7 @@
 import browser from 'webextension-polyfill';
 import { describeBadge, describeIncident } from '../../src/recovery/describe';
 import { incidentForTab } from '../../src/recovery/incident-machine';
-import { parseEnvelope, type Envelope, type MessageType, type ProtocolMap, type Request, type Response } from '../../src/messages';
+import { parseEnvelope, type Envelope, type MessageType, type ProtocolMap, type ReloadStart, type Request, type Response } from '../../src/messages';
 import { renderText } from '../shared/i18n';
 import { createBrowserEffects, createSessionStateStore, createSettingsSource, createWakeScheduler, WAKE_ALARM } from './adapters';
 import { isOnline } from './quirks';
@@ -172,10 +172,7 @@ const handlers: { [K in MessageType]: (request: Request<K>) => Promise<Response<
     await history.clear();
     return { ok: true };
   },
-  retryNow: async ({ tabId }) => {
-    await service.dispatch({ type: 'retry-now', tabId });
-    return { ok: true };
-  },
+  retryNow: async ({ tabId }) => ({ ok: true, reload: await retryNow(tabId) }),
   stopRetrying: async ({ incidentId }) => {
     await service.dispatch({ type: 'cancel', incidentId });
     return { ok: true };
@@ -188,9 +185,9 @@ const handlers: { [K in MessageType]: (request: Request<K>) => Promise<Response<
     if (!(await waitForPermission(COOKIES, PERMISSION_WAIT_MS))) return { ok: false, reason: 'no-permission' };
     const cleared = await clearSiteCookies(domain, tabId);
     if (!cleared.ok) return { ok: false, reason: 'failed', detail: cleared.reason };
-    // A failed form's page is never reloaded for the user (that would send the form again).
-    const reloaded = found.incident.notRetriedReason !== 'non-get';
-    if (reloaded) await service.dispatch({ type: 'retry-now', tabId });
+    // A failed form's page is never reloaded for the user (that would send the form again). A reload already under way
+    // left before the cookies went, so only one started now counts.
+    const reloaded = found.incident.notRetriedReason !== 'non-get' && (await retryNow(tabId)) === 'started';
     return { ok: true, domain, removed: cleared.removed, reloaded };
   },
   findArchivedCopy: async ({ tabId }) => {
@@ -212,6 +209,14 @@ const handlers: { [K in MessageType]: (request: Request<K>) => Promise<Response<
     return { ok: true };
   },
 };
+
+/** "Retry now" in `tabId`, and what it did: the incident machine starts no second reload while one is under way. */
+async function retryNow(tabId: number): Promise<ReloadStart> {
+  const effects = await service.dispatch({ type: 'retry-now', tabId });
+  if (effects.some((e) => e.type === 'reload' && e.tabId === tabId)) return 'started';
+  const status = (await service.tabView(tabId)).incident?.tab.status;
+  return status === 'reloading' || status === 'navigating' ? 'under-way' : 'none';
+}
 
 function handle<K extends MessageType>(envelope: Envelope<K>): Promise<Response<K>> {
   return handlers[envelope.type](envelope.payload);

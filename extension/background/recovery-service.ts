@@ -117,8 +117,11 @@ export function createRecoveryService(deps: RecoveryServiceDeps) {
     return { settings, policy: { ...DEFAULT_POLICY, ...deps.policy, maxVisibleRetries: settings.maxVisibleRetries } };
   }
 
-  /** Applies one event and carries out its effects. Never rejects: a failure is logged and nothing is lost. */
-  function dispatch(event: RecoveryEvent): Promise<void> {
+  /**
+   * Applies one event and carries out its effects. Resolves with the effects it started (none when the event failed).
+   * Never rejects: a failure is logged and nothing is lost.
+   */
+  function dispatch(event: RecoveryEvent): Promise<readonly Effect[]> {
     return serial(async () => {
       try {
         const { policy: p, settings } = await policy();
@@ -137,8 +140,10 @@ export function createRecoveryService(deps: RecoveryServiceDeps) {
           const endedBefore = new Set(before.incidents.filter((i) => !isActiveIncident(i)).map((i) => i.id));
           for (const ended of state.incidents.filter((i) => !isActiveIncident(i) && !endedBefore.has(i.id))) deps.onIncidentEnded(ended);
         }
+        return effects;
       } catch (err) {
         deps.log.error('recovery: event failed', event.type, err);
+        return [];
       }
     });
   }
@@ -268,14 +273,14 @@ export function createRecoveryService(deps: RecoveryServiceDeps) {
     },
 
     /** `webRequest.onBeforeRequest` for main frames: tells our reload (and its redirects) from the user's navigation. */
-    onMainFrameStart(details: RequestStart): Promise<void> | undefined {
+    onMainFrameStart(details: RequestStart): Promise<unknown> | undefined {
       if (!isActionable(details)) return undefined;
       if (parsePageAddress(details.url) === null) return undefined;
       return dispatch({ type: 'main-frame-start', tabId: details.tabId, url: details.url, ...requestIdOf(details as unknown as CompletedRequest) });
     },
 
     /** `webRequest.onErrorOccurred` for main frames: a network error or an abort (Stop, a new navigation). */
-    onMainFrameError(details: RequestError): Promise<void> | undefined {
+    onMainFrameError(details: RequestError): Promise<unknown> | undefined {
       if (!isActionable(details)) return undefined;
       return dispatch({
         type: 'main-frame-failed',

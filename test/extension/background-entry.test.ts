@@ -103,6 +103,17 @@ describe('background entry', () => {
     vi.unstubAllGlobals();
   });
 
+  it('Retry now says what it did: a reload started, one already under way, or none to make', async () => {
+    const tab = (await fakeBrowser.tabs.create({ url: 'https://retry.example.com/' })).id!;
+    webRequest.onCompleted.listeners[0]!({ requestId: '9', url: 'https://retry.example.com/', method: 'GET', statusCode: 502, type: 'main_frame', tabId: tab, responseHeaders: [] });
+    await flush();
+    expect(await ask({ type: 'retryNow', payload: { tabId: tab } })).toEqual({ ok: true, reload: 'started' });
+    // Its outcome has not come back: a second click starts no second reload, and says so.
+    expect(await ask({ type: 'retryNow', payload: { tabId: tab } })).toEqual({ ok: true, reload: 'under-way' });
+    const calm = (await fakeBrowser.tabs.create({ url: 'https://calm.example.com/' })).id!;
+    expect(await ask({ type: 'retryNow', payload: { tabId: calm } })).toEqual({ ok: true, reload: 'none' });
+  });
+
   it('refuses malformed messages with a reason, and answers no other extension', async () => {
     expect(await ask({ type: 'getTabView', payload: { tabId: -1 } })).toMatchObject({ error: expect.stringContaining('getTabView') });
     expect(await ask({ type: 'dropTables' })).toEqual({ error: 'unknown message type "dropTables"' });

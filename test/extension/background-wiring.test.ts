@@ -303,7 +303,7 @@ describe('background wiring', () => {
     const tab = await fakeBrowser.tabs.create({ url: URL_A });
     await expect(service.onCompleted({ ...completed(tab.id!, 502), responseHeaders: [null, { name: 5 }] } as never)).resolves.toBeUndefined();
     await expect(service.onCompleted({ garbage: true } as never)).resolves.toBeUndefined();
-    await expect(service.onMainFrameError({ tabId: tab.id!, url: 'x', error: 'net::ERR_FAILED', requestId: 'z', type: 'main_frame' })).resolves.toBeUndefined();
+    await expect(service.onMainFrameError({ tabId: tab.id!, url: 'x', error: 'net::ERR_FAILED', requestId: 'z', type: 'main_frame' })).resolves.toEqual([]);
     expect(silent.warn).toHaveBeenCalledWith(expect.stringContaining('unknown shape'));
     expect((await service.tabView(tab.id!)).incident?.incident.code).toBe(502);
   });

@@ -193,24 +193,41 @@ describe.each(BROWSERS)('%s: gateway-error recovery', (browserName) => {
   });
 
   it('the popup shows the incident; "Retry now" reloads at once and "Stop retrying" stops it', async () => {
-    await site.upstream.setDown();
+    // The upstream's own 502 asks for 60 s (`Retry-After`), so no scheduled retry comes while "Retry now" is checked:
+    // every request that reaches nginx meanwhile is the click's.
+    let dropped = false;
+    site.upstream.route('/popup', () => (dropped ? { destroySocket: true } : errorResponse(502, { retryAfter: 60 })));
     await site.driver.openTab(site.url('/popup'));
     const tabId = await site.driver.tabIdOf(site.url('/popup'));
     const popup = await site.driver.openExtensionPage(`extension/popup/index.html?tabId=${tabId}`);
     await waitFor(async () => (await popup.text()).includes(`${SHOP_HOST} answered 502 Bad Gateway`), { timeoutMs: 10_000, message: 'popup heading' });
     expect(await popup.text()).toMatch(/attempt \d of 5/);
     expect(await popup.text()).toContain('nginx');
-    // "Retry now" reloads the tab at once, cache bypassed.
+    const incident = async () => (await site.driver.state()).incidents[0]!;
+    expect((await incident()).nextAt! - Date.now()).toBeGreaterThan(50_000);
+    // "Retry now" reloads the tab at once, cache bypassed: exactly one request, one more attempt.
     const before = gatewayHits('/popup').length;
+    const attempts = (await incident()).attempts;
     await popup.click('[data-testid=retry-now]');
     await waitFor(() => gatewayHits('/popup').length > before, { timeoutMs: 3_000, message: 'the retry-now reload' });
     expect(gatewayHits('/popup').at(-1)?.cacheControl).toBe('no-cache');
+    await waitFor(async () => (await incident()).awaiting === null, { timeoutMs: 5_000, message: 'the reload\'s outcome' });
+    expect(gatewayHits('/popup')).toHaveLength(before + 1);
+    expect((await incident()).attempts).toBe(attempts + 1);
+
+    // Now the site fails fast with nginx's own 502 and no Retry-After: one more "Retry now" puts the retries back
+    // on their seconds-long schedule, and "Stop retrying" must stop them.
+    dropped = true;
+    await popup.click('[data-testid=retry-now]');
+    await waitFor(async () => { const i = await incident(); return i.awaiting === null && i.nextAt !== null && i.nextAt - Date.now() < 20_000; }, { timeoutMs: 5_000, message: 'a retry scheduled within seconds' });
+    const due = (await incident()).nextAt!;
     await popup.click('[data-testid=stop]');
     await waitFor(async () => (await popup.text()).includes('Retrying stopped.'), { timeoutMs: 5_000, message: 'stopped' });
     const hits = gatewayHits('/popup').length;
-    await sleep(6_000);
+    // Past the moment the next retry was due, and then some: nothing came.
+    await sleep(Math.max(0, due - Date.now()) + 3_000);
     expect(gatewayHits('/popup')).toHaveLength(hits);
-    expect((await site.driver.state()).incidents[0]?.phase).toBe('cancelled');
+    expect((await incident()).phase).toBe('cancelled');
   });
 
   it('the background stopped during backoff: the retry still happens', async () => {

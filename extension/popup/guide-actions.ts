@@ -5,13 +5,13 @@
  */
 import browser from 'webextension-polyfill';
 import type { ArchiveResult } from '../../src/guide/archive';
-import type { Response } from '../../src/messages';
+import type { ReloadStart, Response } from '../../src/messages';
 import { COOKIES, requestPermission } from '../shared/optional-permissions';
 import type { PopupClient } from './client';
 
 export interface GuideActions {
-  /** Reloads the tab with the cache bypassed. */
-  reload(): Promise<void>;
+  /** Reloads the tab with the cache bypassed; says whether a reload started, was under way already, or had no page to reload. */
+  reload(): Promise<ReloadStart>;
   /** Asks for the `cookies` permission (inside the click), then has the background clear `domain`'s cookies and reload. */
   clearCookies(domain: string): Promise<Response<'clearSiteCookies'>>;
   /** Opens the page in a new private window. */
@@ -25,7 +25,7 @@ export interface GuideActions {
 export function createGuideActions(client: PopupClient, tabId: number, url: string): GuideActions {
   return {
     async reload() {
-      await client.request('retryNow', { tabId });
+      return (await client.request('retryNow', { tabId })).reload;
     },
     clearCookies(domain) {
       // Both start inside the click: the request needs the gesture, and the message must be on its way before

@@ -6,6 +6,7 @@
 import type { ComponentChildren } from 'preact';
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { ArchiveResult } from '../../src/guide/archive';
+import type { ReloadStart } from '../../src/messages';
 import type { Guide, GuideStep, StepAction, StepId } from '../../src/guide/steps';
 import type { Text } from '../../src/text';
 import type { GuideActions } from './guide-actions';
@@ -24,6 +25,8 @@ export interface GuideSectionProps {
   readonly onCheckNow: () => void;
   /** The extension still retries or watches (and will reload the page when the site is back). */
   readonly stillWatching: boolean;
+  /** Show the one-sentence answer to "is it me?" (default true; off when the popup just said it). */
+  readonly showSummary?: boolean;
 }
 
 /**
@@ -35,7 +38,7 @@ type Stage =
   | { readonly kind: 'done' }
   | { readonly kind: 'end' };
 
-export function GuideSection({ guide, t, actions, pageUrl, report, archiveOffered, onCheckNow, stillWatching }: GuideSectionProps) {
+export function GuideSection({ guide, t, actions, pageUrl, report, archiveOffered, onCheckNow, stillWatching, showSummary = true }: GuideSectionProps) {
   const steps = guide.steps;
   const [stage, setStage] = useState<Stage>({ kind: 'step', id: steps[0]!.id, asked: false });
   // Moved by the user (not on first paint): focus follows to the new step's heading or the closing line.
@@ -53,22 +56,26 @@ export function GuideSection({ guide, t, actions, pageUrl, report, archiveOffere
   return (
     <section class="guide" aria-labelledby="guide-heading" data-testid="guide" data-side={guide.side}>
       <h2 id="guide-heading">{t('guideHeading')}</h2>
-      <p data-testid="guide-summary">{render(guide.summary)}</p>
-      <ol class="toc" aria-label={t('guideShowAll')}>
-        {steps.map((s, i) => (
-          <li key={s.id}>
-            <button
-              type="button"
-              class="link"
-              aria-current={i === index ? 'step' : undefined}
-              onClick={() => go({ kind: 'step', id: s.id, asked: false })}
-              data-testid={`toc-${s.id}`}
-            >
-              {render(s.title)}
-            </button>
-          </li>
-        ))}
-      </ol>
+      {showSummary && <p data-testid="guide-summary">{render(guide.summary)}</p>}
+      {/* Folded: the step card says "Step n of N", and the popup keeps the current step in view at its size. */}
+      <details class="toc" data-testid="toc">
+        <summary>{t('guideShowAll', [String(steps.length)])}</summary>
+        <ol aria-label={t('guideShowAll', [String(steps.length)])}>
+          {steps.map((s, i) => (
+            <li key={s.id}>
+              <button
+                type="button"
+                class="link"
+                aria-current={i === index ? 'step' : undefined}
+                onClick={() => go({ kind: 'step', id: s.id, asked: false })}
+                data-testid={`toc-${s.id}`}
+              >
+                {render(s.title)}
+              </button>
+            </li>
+          ))}
+        </ol>
+      </details>
       {current !== undefined && stage.kind === 'step' && (
         <StepCard
           key={current.id}
@@ -143,8 +150,9 @@ export function StepCard(props: StepCardProps) {
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
   const [archive, setArchive] = useState<ArchiveResult | null>(null);
-  // Steps done by hand (no button) ask at once; the others after their button ran.
-  const askNow = asked || step.action === undefined;
+  // Steps done by hand (no button) ask at once; the others after their button ran. Nothing to ask when there was
+  // nothing to try.
+  const askNow = !step.informational && (asked || step.action === undefined);
   const heading = useRef<HTMLHeadingElement>(null);
   const confirmButton = useRef<HTMLButtonElement>(null);
   const opener = useRef<HTMLButtonElement>(null);
@@ -263,7 +271,11 @@ export function StepCard(props: StepCardProps) {
       <p class={`result ${result?.tone ?? ''}`} role="status" aria-live="polite" data-testid="step-result">
         {result?.text ?? ''}
       </p>
-      {askNow ? (
+      {step.informational ? (
+        <button type="button" class="secondary" data-testid="next" onClick={props.onNext}>
+          {t('guideNextStep')}
+        </button>
+      ) : askNow ? (
         <div class="actions" role="group" aria-label={t('guideDidItHelp')}>
           <span>{t('guideDidItHelp')}</span>
           <button type="button" class="secondary" data-testid="helped-yes" onClick={props.onHelped}>
@@ -282,6 +294,12 @@ export function StepCard(props: StepCardProps) {
   );
 }
 
+const RELOAD_RESULT: Record<ReloadStart, string> = {
+  started: 'guideRefreshDone',
+  'under-way': 'guideRefreshUnderWay',
+  none: 'guideRefreshNone',
+};
+
 const ACTION_LABEL: Record<StepAction['kind'], string> = {
   reload: 'guideRefreshButton',
   'clear-cookies': 'guideCookiesButton',
@@ -295,9 +313,10 @@ const ACTION_LABEL: Record<StepAction['kind'], string> = {
 async function perform(action: StepAction, p: StepCardProps): Promise<{ text: string; tone: 'ok' | 'warn' | 'muted' } | null> {
   const { t, actions } = p;
   switch (action.kind) {
-    case 'reload':
-      await actions.reload();
-      return { text: t('guideRefreshDone'), tone: 'ok' };
+    case 'reload': {
+      const started = await actions.reload();
+      return { text: t(RELOAD_RESULT[started]), tone: started === 'started' ? 'ok' : 'muted' };
+    }
     case 'clear-cookies': {
       const r = await actions.clearCookies(action.domain);
       if (r.ok) {
@@ -305,7 +324,9 @@ async function perform(action: StepAction, p: StepCardProps): Promise<{ text: st
         return { text: t(r.reloaded ? 'guideCookiesRemoved' : 'guideCookiesRemovedNoReload', [String(r.removed), r.domain]), tone: 'ok' };
       }
       if (r.reason === 'no-permission') return { text: t('guideCookiesNoPermission'), tone: 'warn' };
-      return { text: t('guideCookiesFailed', [r.detail ?? r.reason]), tone: 'warn' };
+      if (r.reason === 'failed') return { text: t('guideCookiesFailed', [r.detail ?? '']), tone: 'warn' };
+      // The tab moved on to another site, or its failure is gone: said in words, not as a code.
+      return { text: t(r.reason === 'site-changed' ? 'guideCookiesSiteChanged' : 'guideCookiesNoIncident'), tone: 'warn' };
     }
     case 'open-private': {
       const r = await actions.openPrivate();
@@ -361,7 +382,7 @@ function ArchiveLine({ result, t, host }: { result: ArchiveResult; t: GuideSecti
         ? t('guideArchiveNone')
         : result.reason.code === 'private-host'
           ? t('guideArchivePrivate', [host])
-          : t('guideArchiveUnknown', [result.reason.detail ?? result.reason.code])}
+          : t('guideArchiveUnknown', [t(`reason_${result.reason.code.replace(/-/g, '_')}`)])}
     </p>
   );
 }

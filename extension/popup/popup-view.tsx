@@ -8,6 +8,7 @@ import type { GuideActions } from './guide-actions';
 import { chooseSteps, type BrowserFamily, type PlatformOs } from '../../src/guide/steps';
 import { buildReport } from '../../src/guide/report';
 import { isCurrentFor } from '../../src/status/describe-status';
+import type { StatusReport } from '../../src/status/verdict';
 
 /** Facts about the browser the guide depends on, read once by the popup. */
 export interface GuideEnvironment {
@@ -53,6 +54,9 @@ export function PopupView({ view, watchable, t, now, onRetryNow, onStop, onCheck
   const { incident } = view.incident;
   const code = String(incident.code);
   const active = incident.phase === 'retrying' || incident.phase === 'watching';
+  const recovered = incident.phase === 'recovered';
+  const downForEveryone = currentReport(view, now)?.verdict === 'down-for-everyone';
+  const status = <StatusSection status={view.status} host={incident.host} t={t} now={now} onCheckNow={onCheckNow} stillWatching={active} />;
   const seconds = incident.nextAt === null ? null : Math.max(0, Math.ceil((incident.nextAt - now) / 1000));
   const since = render(durationText((incident.endedAt ?? now) - incident.startedAt));
   const who = incident.gateway.server ?? incident.gateway.via ?? t('popupUnknownServer');
@@ -88,23 +92,29 @@ export function PopupView({ view, watchable, t, now, onRetryNow, onStop, onCheck
           </>
         )}
       </dl>
-      {incident.gateway.server !== undefined && incident.method !== 'POST' && <p class="muted">{t('popupSiteSide')}</p>}
       <SubresourceNote view={view} t={t} />
-      <div class="actions">
-        {incident.notRetriedReason !== 'non-get' && (
-          <button type="button" onClick={onRetryNow} data-testid="retry-now">
-            {t('popupRetryNow')}
-          </button>
-        )}
-        {active && (
-          <button type="button" class="secondary" onClick={onStop} data-testid="stop">
-            {t('popupStop')}
-          </button>
-        )}
-      </div>
+      {/* Back: the page works, so nothing is left to retry, check or fix. */}
+      {!recovered && (
+        <div class="actions">
+          {incident.notRetriedReason !== 'non-get' && (
+            <button type="button" onClick={onRetryNow} data-testid="retry-now">
+              {t('popupRetryNow')}
+            </button>
+          )}
+          {active && (
+            <button type="button" class="secondary" onClick={onStop} data-testid="stop">
+              {t('popupStop')}
+            </button>
+          )}
+        </div>
+      )}
       {incident.notRetriedReason === 'non-get' && <ResendForm method={incident.method} t={t} actions={actions} />}
-      <StatusSection status={view.status} host={incident.host} t={t} now={now} onCheckNow={onCheckNow} />
-      {incident.phase !== 'recovered' && env !== null && <Guide view={view} env={env} t={t} now={now} actions={actions} onCheckNow={onCheckNow} />}
+      {/* What to do comes first and the evidence for "down for everyone?" after it (the guide's summary gives its
+          upshot); when it is down for everyone, the verdict and its evidence are the news, and the guide only adds
+          what is left to do. */}
+      {!recovered && downForEveryone && status}
+      {!recovered && env !== null && <Guide view={view} env={env} t={t} now={now} actions={actions} onCheckNow={onCheckNow} />}
+      {!recovered && !downForEveryone && status}
     </>
   );
 }
@@ -112,8 +122,7 @@ export function PopupView({ view, watchable, t, now, onRetryNow, onStop, onCheck
 /** The guide for the tab's incident, from what is known now: who answered, the verdict if current, the browser. */
 function Guide({ view, env, t, now, actions, onCheckNow }: Pick<PopupViewProps, 't' | 'now' | 'actions' | 'onCheckNow'> & { view: TabView; env: GuideEnvironment }) {
   const { incident, tab } = view.incident!;
-  const report = view.status?.report ?? null;
-  const status = report !== null && report.limitedBy === undefined && isCurrentFor(report, incident.startedAt, now) ? report : null;
+  const status = currentReport(view, now);
   const guide = chooseSteps({
     host: incident.host,
     cookieDomain: view.siteDomain ?? incident.host,
@@ -138,8 +147,17 @@ function Guide({ view, env, t, now, actions, onCheckNow }: Pick<PopupViewProps, 
       archiveOffered={view.status?.privateHost !== true && (status?.verdict === 'down-for-everyone' || incident.phase === 'gave-up')}
       stillWatching={incident.phase === 'retrying' || incident.phase === 'watching'}
       onCheckNow={onCheckNow}
+      // Down for everyone while retries go on: the verdict above already said it in the same words.
+      showSummary={!(status?.verdict === 'down-for-everyone' && (incident.phase === 'retrying' || incident.phase === 'watching'))}
     />
   );
+}
+
+/** The status check that speaks for the tab's incident: answered (not held back by a limit) since it began. */
+function currentReport(view: TabView, now: number): StatusReport | null {
+  const report = view.status?.report ?? null;
+  const incident = view.incident?.incident;
+  return report !== null && incident !== undefined && report.limitedBy === undefined && isCurrentFor(report, incident.startedAt, now) ? report : null;
 }
 
 /** A form's answer failed: say why it is not sent again, and let the user send it on purpose after a warning. */

@@ -11,6 +11,8 @@ export interface StatusSectionProps {
   /** Epoch ms. */
   readonly now: number;
   readonly onCheckNow: () => void;
+  /** The extension still retries or watches, so it will reload the page by itself (default true). */
+  readonly stillWatching?: boolean;
 }
 
 const PROVIDER_KEY: Record<ProviderId, string> = {
@@ -33,7 +35,9 @@ const ADVICE_KEY: Record<Verdict, string> = {
  * Cloudflare) answered, the user's DNS and connection demonstrably work, so "up elsewhere" cannot be blamed on them
  * and "can't tell" still means the fault is on the site's side.
  */
-export function adviceKey(verdict: Verdict, hint: GatewayHint | undefined): string {
+export function adviceKey(verdict: Verdict, hint: GatewayHint | undefined, stillWatching = true): string {
+  // Nothing promises a reload by itself once the retries ended.
+  if (verdict === 'down-for-everyone' && !stillWatching) return 'verdictDownAdviceStopped';
   const siteSide = hint === 'site-gateway' || hint === 'cdn-origin-failed';
   if (verdict === 'up-elsewhere' && siteSide) return 'verdictUpAdviceSiteGateway';
   if (verdict === 'up-elsewhere' && hint === 'user-proxy') return 'verdictUpAdviceProxy';
@@ -41,7 +45,7 @@ export function adviceKey(verdict: Verdict, hint: GatewayHint | undefined): stri
   return ADVICE_KEY[verdict];
 }
 
-export function StatusSection({ status, host, t, now, onCheckNow }: StatusSectionProps) {
+export function StatusSection({ status, host, t, now, onCheckNow, stillWatching = true }: StatusSectionProps) {
   if (status === null) return null;
   const render = (x: Text) => t(x.key, x.subs);
   const { report, checking, privateHost } = status;
@@ -56,7 +60,7 @@ export function StatusSection({ status, host, t, now, onCheckNow }: StatusSectio
           <>
             <p class={`verdict verdict-${shown.verdict}`} data-testid="verdict" data-verdict={shown.verdict}>
               <strong>{render(verdictHeadline(shown.verdict))}</strong>{' '}
-              {t(adviceKey(shown.verdict, shown.sources.find((x) => x.provider === 'gateway')?.hint))}
+              {t(adviceKey(shown.verdict, shown.sources.find((x) => x.provider === 'gateway')?.hint, stillWatching))}
             </p>
             <ul class="evidence" data-testid="evidence">
               {shown.sources.map((s) => (

@@ -48,9 +48,15 @@ export function buildReport(input: ReportInput, render: (text: Text) => string):
   if (i.gateway.requestId !== undefined) lines.push(line('reportRequestId', cleanText(i.gateway.requestId, 120)));
   lines.push(line('reportTries', render({ key: 'reportTriesValue', subs: [String(i.attempts), String(i.probes)] })));
   if (i.phase === 'recovered' && i.endedAt !== undefined) lines.push(line('reportRecoveredAt', utcTime(i.endedAt)));
-  if (status !== null && status.limitedBy === undefined) {
-    lines.push(line('reportVerdict', `${render(verdictHeadline(status.verdict))} (${utcTime(status.checkedAt)})`));
-  }
+  // Said either way, so support can tell "not checked" from a line left out.
+  lines.push(
+    line(
+      'reportVerdict',
+      status !== null && status.limitedBy === undefined
+        ? `${render(verdictHeadline(status.verdict))} (${utcTime(status.checkedAt)})`
+        : render({ key: 'reportVerdictNone' }),
+    ),
+  );
   lines.push(line('reportBrowser', input.browser));
   return lines.join('\n');
 }

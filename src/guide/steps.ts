@@ -48,6 +48,11 @@ export interface GuideStep {
   /** A second, lesser action (the other browser's copy link next to "open a private window"). */
   readonly secondary?: StepAction;
   readonly snippets?: readonly Snippet[];
+  /**
+   * Nothing for the visitor to try here (the site is down for everyone): the popup offers the next step instead of
+   * asking whether it helped.
+   */
+  readonly informational?: boolean;
 }
 
 /** Everything the choice depends on. */
@@ -237,7 +242,7 @@ function downForEveryoneStep(ctx: GuideContext): GuideStep {
     why: { key: down ? 'guideDownWhyNotYou' : 'guideDownWhy', subs: [ctx.host] },
     what: { key: !down ? 'guideDownWhat' : ctx.stillWatching ? 'guideDownWhatNotYou' : 'guideDownWhatNotYouStopped' },
     // Already answered: the archived copy (offered by the popup) is what is left to do here.
-    ...(down ? {} : { action: { kind: 'check-status' } as const }),
+    ...(down ? { informational: true } : { action: { kind: 'check-status' } as const }),
   };
 }
 

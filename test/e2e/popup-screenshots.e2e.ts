@@ -1,7 +1,8 @@
 /**
  * The popup in its main states, in real Chromium during real nginx 502s, each checked for what it must say and
  * photographed for the README: retrying with the guide (light and dark), down for everyone, a form that is not sent
- * again, and recovered. Screenshots go to `dist/screenshots/`; with `SCREENSHOTS_UPDATE=1` also to
+ * again, watch mode, recovered, and nothing wrong. What the user must see first (the current step's button, the
+ * verdict) has to fit the toolbar popup, which Chromium shows at most 600 px tall (scrolling the rest). Screenshots go to `dist/screenshots/`; with `SCREENSHOTS_UPDATE=1` also to
  * `test/e2e/screenshots/`, the copies the README shows.
  */
 import { mkdirSync } from 'node:fs';
@@ -23,6 +24,16 @@ async function openPopup(site: ReturnType<typeof useSite>, tabId: number, scheme
   await page.emulateMedia({ colorScheme: scheme });
   await page.goto(site.driver.chromium!.extensionUrl(`extension/popup/index.html?tabId=${tabId}`));
   return page;
+}
+
+/** The tallest a toolbar popup gets before it scrolls (Chromium: 800 x 600 px at most), px. */
+const POPUP_MAX_HEIGHT = 600;
+
+/** The element is in view when the popup opens: its bottom is within the first {@link POPUP_MAX_HEIGHT} px. */
+async function expectInFirstView(page: Page, testId: string): Promise<void> {
+  const box = await page.getByTestId(testId).first().boundingBox();
+  expect(box, testId).not.toBeNull();
+  expect(box!.y + box!.height, `bottom of ${testId}`).toBeLessThanOrEqual(POPUP_MAX_HEIGHT);
 }
 
 async function shoot(page: Page, name: string): Promise<void> {
@@ -62,6 +73,8 @@ describe('chromium: the popup in its main states (README screenshots)', () => {
       expect(bg).toBe(scheme === 'dark' ? 'rgb(31, 41, 55)' : 'rgb(255, 255, 255)');
       // Chromium's own stylesheet for extension pages shrinks body text to 75 % (10.5 px here) unless the page says otherwise.
       expect(await popup.evaluate(() => getComputedStyle(document.querySelector('main p')!).fontSize)).toBe('14px');
+      // The first fix is in view without scrolling.
+      await expectInFirstView(popup, 'action-reload');
       await shoot(popup, scheme === 'dark' ? 'popup-retrying-dark' : 'popup-retrying');
       await popup.close();
     }
@@ -84,8 +97,11 @@ describe('chromium: the popup in its main states (README screenshots)', () => {
     const { tabId } = await failedTab();
     const popup = await openPopup(site, tabId);
     await popup.getByTestId('verdict').and(popup.locator('[data-verdict="down-for-everyone"]')).waitFor({ timeout: 25_000 });
-    await popup.getByText("It's not you: shop.example.com is down for everyone.").waitFor();
+    await popup.getByText("It's not you: nothing on your side will fix this.").waitFor();
     expect(await popup.locator('.toc li').count()).toBe(2);
+    // The verdict, "it's not you", and its evidence come first, in view without scrolling.
+    await expectInFirstView(popup, 'verdict');
+    await expectInFirstView(popup, 'evidence');
     await shoot(popup, 'popup-down-for-everyone');
   });
 
@@ -102,6 +118,26 @@ describe('chromium: the popup in its main states (README screenshots)', () => {
     await popup.getByTestId('resend-form').click();
     await popup.getByText('an order, a payment or a message may go through twice').waitFor();
     await shoot(popup, 'popup-form-not-resent');
+  });
+
+  it('watch mode: what it does, and when it checks next', async () => {
+    await site.driver.setSettings({ maxVisibleRetries: 1 });
+    const { tabId } = await failedTab('/watch');
+    await waitFor(async () => (await site.driver.state()).incidents[0]?.phase === 'watching', { timeoutMs: 20_000, message: 'watch mode' });
+    const popup = await openPopup(site, tabId);
+    await popup.getByText('Still down. Checking in the background').waitFor();
+    await popup.getByText(/Next check in \d+ s/).waitFor();
+    await expectInFirstView(popup, 'action-reload');
+    await shoot(popup, 'popup-watching');
+  });
+
+  it('nothing wrong: says so, and nothing else', async () => {
+    const tab = await site.driver.openTab(site.url('/fine'));
+    await waitForText(tab, UPSTREAM_OK_MARKER);
+    const popup = await openPopup(site, await site.driver.tabIdOf(site.url('/fine')));
+    await popup.getByText('No gateway error seen on this page.').waitFor();
+    expect(await popup.getByRole('button').count()).toBe(0);
+    await shoot(popup, 'popup-nothing-wrong');
   });
 
   it('recovered: back, and after how long', async () => {

@@ -59,6 +59,8 @@ describe('guide views', () => {
     );
     expect(html).toContain('data-side="likely-site"');
     expect(html.match(/data-testid="toc-/g)).toHaveLength(6);
+    // Folded, so the current step stays in view at the popup's size.
+    expect(html).toMatch(/<details class="toc" data-testid="toc"><summary>All 6 steps<\/summary>/);
     expect(html).toContain('aria-current="step"');
     expect(html).toContain('data-step="refresh"');
     expect(html).toContain('Step 1 of 6');
@@ -103,6 +105,9 @@ describe('guide views', () => {
     expect(down).not.toContain('action-check-status');
     expect(down).toContain('data-testid="action-archive"');
     expect(down).toContain('to archive.org');
+    // Nothing was there to try, so nothing to ask: the next step is offered instead.
+    expect(down).not.toContain('Did that help?');
+    expect(down).toContain('data-testid="next"');
   });
 
   it('tell the site: the report is shown before it is copied', () => {

@@ -64,11 +64,31 @@ describe('popup view', () => {
     expect(out).toContain('aria-live="polite"');
   });
 
+  it('what to do comes before the evidence: the guide, then "Down for everyone, or just you?"', () => {
+    const out = renderToString(
+      <PopupView view={{ ...view({}), status: { report: null, checking: false, autoCheck: false, privateHost: false } }} watchable t={t} now={NOW} onRetryNow={() => {}} onStop={() => {}} onCheckNow={() => {}} env={ENV} actions={NO_ACTIONS} />,
+    );
+    expect(out.indexOf('data-testid="guide"')).toBeGreaterThan(0);
+    expect(out.indexOf('data-testid="status"')).toBeGreaterThan(out.indexOf('data-testid="guide"'));
+  });
+
+  it('the countdown line is always there while retrying, empty when offline, "Retrying now…" while a reload is under way', () => {
+    expect(html(view({ offline: true }))).toMatch(/<span class="muted next" data-testid="countdown"><\/span>/);
+    expect(html(view({ awaiting: { kind: 'reload', tabId: 3, at: NOW - 100 } }))).toContain('Retrying now…');
+  });
+
   it('watching, recovered, cancelled, gave up', () => {
     expect(html(view({ phase: 'watching', attempts: 5, nextAt: NOW + 60_000 }))).toContain('Next check in 60 s');
     const back = html(view({ phase: 'recovered', endedAt: NOW, nextAt: null }));
     expect(back).toContain('Back: reloaded after 42 s');
-    expect(back).not.toContain('data-testid="stop"');
+    // The page works: nothing to retry, to send to a checker, or to fix.
+    for (const gone of ['data-testid="stop"', 'data-testid="retry-now"', 'data-testid="check-now"', 'data-testid="status"', 'data-testid="guide"']) expect(back).not.toContain(gone);
+    const backWithVerdict = renderToString(
+      <PopupView view={{ ...view({ phase: 'recovered', endedAt: NOW, nextAt: null }), status: { report: null, checking: false, autoCheck: false, privateHost: false } }} watchable t={t} now={NOW} onRetryNow={() => {}} onStop={() => {}} onCheckNow={() => {}} env={ENV} actions={NO_ACTIONS} />,
+    );
+    expect(backWithVerdict).not.toContain('data-testid="check-now"');
+    const stopped = html(view({ phase: 'cancelled', endedAt: NOW, nextAt: null }));
+    expect(stopped).toContain('data-testid="retry-now"');
     expect(html(view({ phase: 'cancelled', endedAt: NOW, nextAt: null }))).toContain('Retrying stopped.');
     expect(html(view({ phase: 'gave-up', endedAt: NOW, nextAt: null, startedAt: NOW - 3_600_000 }))).toContain('Still down after 60 min');
   });
@@ -178,9 +198,10 @@ describe('popup advice: the verdict read with who answered the error', () => {
     ['unknown', 'site-gateway', 'verdictUnknownAdviceSiteGateway'],
     ['unknown', undefined, 'verdictUnknownAdvice'],
     ['down-for-everyone', 'site-gateway', 'verdictDownAdvice'],
+    ['down-for-everyone', undefined, 'verdictDownAdviceStopped', false],
     ['partial', 'user-proxy', 'verdictPartialAdvice'],
-  ] as const)('%s with %s → %s', (verdict, hint, key) => {
-    expect(adviceKey(verdict, hint)).toBe(key);
+  ] as const)('%s with %s → %s', (verdict, hint, key, ...watching: readonly boolean[]) => {
+    expect(adviceKey(verdict, hint, watching[0] ?? true)).toBe(key);
     expect(strictT(key)).not.toBe('');
   });
 });

@@ -151,7 +151,7 @@ describe('guide: the report for the site', () => {
       'Answered by: cloudflare',
       'Cloudflare Ray ID: 8a1b2c3d4e5f-AMS',
       'Request id: req-42',
-      'Tries: 3 reloads, 1 background checks',
+      'Tries: reloads 3, background checks 1',
       'Down for everyone?: ' + render({ key: 'verdictDown' }) + ' (2026-11-22T09:30:07Z)',
       'Browser: Firefox 153',
     ]);
@@ -163,9 +163,12 @@ describe('guide: the report for the site', () => {
     expect(text).not.toContain('Answered by');
   });
 
-  it('leaves out a verdict that was never asked for', () => {
-    const text = buildReport({ incident, status: { ...status, limitedBy: 'no-consent' }, now: 0, browser: 'Chromium 156' }, render);
-    expect(text).not.toContain('Down for everyone?');
+  it('says "not checked" for a verdict that was never asked for, or none at all', () => {
+    for (const none of [{ ...status, limitedBy: 'no-consent' as const }, null]) {
+      const text = buildReport({ incident, status: none, now: 0, browser: 'Chromium 156' }, render);
+      expect(text).toContain('Down for everyone?: not checked\n');
+      expect(text).not.toContain(render({ key: 'verdictDown' }));
+    }
     expect(utcTime(0)).toBe('1970-01-01T00:00:00Z');
   });
 });

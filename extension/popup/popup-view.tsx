@@ -1,5 +1,5 @@
 /** The popup's view of one tab's incident. Pure over its props: rendered against fixtures in tests. */
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { TabView } from '../../src/messages';
 import { durationText, statusNameText, type Text } from '../../src/recovery/describe';
 import { StatusSection } from './status-section';
@@ -58,30 +58,34 @@ export function PopupView({ view, watchable, t, now, onRetryNow, onStop, onCheck
   const downForEveryone = currentReport(view, now)?.verdict === 'down-for-everyone';
   const status = <StatusSection status={view.status} host={incident.host} t={t} now={now} onCheckNow={onCheckNow} stillWatching={active} />;
   const seconds = incident.nextAt === null ? null : Math.max(0, Math.ceil((incident.nextAt - now) / 1000));
+  const tail =
+    incident.offline === true
+      ? ''
+      : incident.awaiting !== null
+        ? t('popupRetryingNow')
+        : seconds !== null
+          ? t(incident.phase === 'retrying' ? 'popupNextRetry' : 'popupNextCheck', [String(seconds)])
+          : '';
   const since = render(durationText((incident.endedAt ?? now) - incident.startedAt));
   const who = incident.gateway.server ?? incident.gateway.via ?? t('popupUnknownServer');
   return (
     <>
       <h1>{t('popupAnswered', [incident.host, code, render(statusNameText(incident.code))])}</h1>
-      <p role="status" aria-live="polite" data-phase={incident.phase}>
+      <p data-phase={incident.phase}>
         {phaseLine(view, t, since)}
         {/* Its own line, one line high whatever it says (or when it says nothing, offline), so neither the ticks nor
-            a retry going out reflow the phase line and move the page under the user's pointer. */}
+            a retry going out reflow the phase line and move the page under the user's pointer. A timer is not read
+            out at every tick (role "timer" is not live); the announcement below says when the next try is set. */}
         {active && (
           <>
             {' '}
-            <span class="muted next" data-testid={incident.awaiting === null ? 'countdown' : 'retrying-now'}>
-              {incident.offline === true
-                ? ''
-                : incident.awaiting !== null
-                  ? t('popupRetryingNow')
-                  : seconds !== null
-                    ? t(incident.phase === 'retrying' ? 'popupNextRetry' : 'popupNextCheck', [String(seconds)])
-                    : ''}
+            <span class="muted next" role="timer" data-testid={incident.awaiting === null ? 'countdown' : 'retrying-now'}>
+              {tail}
             </span>
           </>
         )}
       </p>
+      <Announcement text={`${phaseLine(view, t, since)} ${active ? tail : ''}`.trim()} changeKey={[incident.phase, incident.attempts, incident.probes, incident.awaiting?.at, incident.nextAt, incident.offline].join('|')} />
       <dl>
         <dt>{t('popupWhoAnswered')}</dt>
         <dd data-testid="server">{who}</dd>
@@ -116,6 +120,20 @@ export function PopupView({ view, watchable, t, now, onRetryNow, onStop, onCheck
       {!recovered && env !== null && <Guide view={view} env={env} t={t} now={now} actions={actions} onCheckNow={onCheckNow} />}
       {!recovered && !downForEveryone && status}
     </>
+  );
+}
+
+/**
+ * What a screen reader hears of the incident: its phase and the next try as it stood when that try was set, said again
+ * only when something changes (a try goes out, its answer comes, a new wait is set), not at every tick of the
+ * countdown nor at every poll.
+ */
+function Announcement({ text, changeKey }: { text: string; changeKey: string }) {
+  const said = useMemo(() => text, [changeKey]);
+  return (
+    <p class="visually-hidden" role="status" aria-live="polite" data-testid="announcement">
+      {said}
+    </p>
   );
 }
 

@@ -7,7 +7,8 @@
  * it), where the popup's landmarks are: the top of each section heading, of the Retry now / Stop buttons, of the
  * guide's step card, and the page's height. None may move. The test also checks that the updates it watched really
  * happened (the attempt count and the countdown changed, and a retry was under way), so a popup that stood still
- * could not pass it.
+ * could not pass it. Meanwhile the live region a screen reader follows must not change with every tick of the
+ * countdown: once per wait is what it says.
  */
 import { describe, expect, it } from 'vitest';
 import { getMessage } from '../locale';
@@ -29,6 +30,8 @@ interface Frame {
   readonly tops: Record<string, number>;
   /** `document.documentElement.scrollHeight`, CSS px. */
   readonly height: number;
+  /** What the live region (for screen readers) says. */
+  readonly announcement: string;
 }
 
 describe.each(BROWSERS)('%s: the popup stays put while it updates', (browserName) => {
@@ -65,6 +68,7 @@ describe.each(BROWSERS)('%s: the popup stays put while it updates', (browserName
           phase: document.querySelector('[data-phase]')?.textContent ?? '',
           tops: landmarks(),
           height: document.documentElement.scrollHeight,
+          announcement: document.querySelector('[data-testid="announcement"]')?.textContent ?? '',
         });
       record();
       new MutationObserver(record).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
@@ -91,5 +95,18 @@ describe.each(BROWSERS)('%s: the popup stays put while it updates', (browserName
       if (f.height !== first.height) moved.push(`+${f.t} ms: page height ${f.height} px (was ${first.height} px) with "${f.phase}"`);
     }
     expect(moved.slice(0, 10), `${moved.length} moves`).toEqual([]);
+
+    // A screen reader hears each change of state once, not every tick: within one attempt's wait the countdown
+    // ticked several times, and the live announcement stayed what it was when the wait was set.
+    const waits = new Map<string, Set<string>>();
+    for (const f of frames) {
+      if (f.phase.includes(getMessage('popupRetryingNow'))) continue;
+      const attempt = /attempt (\d+) of/.exec(f.phase)?.[1] ?? '?';
+      waits.set(attempt, (waits.get(attempt) ?? new Set()).add(f.announcement));
+    }
+    const ticking = [...waits.entries()].filter(([attempt]) => frames.filter((f) => f.phase.includes(`attempt ${attempt} of`) && /Next retry in/.test(f.phase)).map((f) => f.phase).filter((p, i, all) => all.indexOf(p) === i).length >= 3);
+    expect(ticking.length, 'an attempt whose countdown ticked at least 3 times').toBeGreaterThanOrEqual(1);
+    for (const [attempt, said] of ticking) expect([...said], `announcements during the wait after attempt ${attempt}`).toHaveLength(1);
+    expect(frames.every((f) => f.announcement !== ''), 'the live region always says the phase').toBe(true);
   });
 });

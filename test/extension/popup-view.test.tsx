@@ -64,6 +64,13 @@ describe('popup view', () => {
     expect(out).toContain('aria-live="polite"');
   });
 
+  it('the countdown is a timer (not read out at every tick); the live announcement says the phase and the next try', () => {
+    const out = html(view({}));
+    expect(out).toMatch(/<p data-phase="retrying">[^]*role="timer"/);
+    expect(out).not.toMatch(/<p role="status"[^>]*data-phase/);
+    expect(out).toContain('<p class="visually-hidden" role="status" aria-live="polite" data-testid="announcement">Retrying with the cache bypassed: attempt 2 of 5. Next retry in 5 s</p>');
+  });
+
   it('what to do comes before the evidence: the guide, then "Down for everyone, or just you?"', () => {
     const out = renderToString(
       <PopupView view={{ ...view({}), status: { report: null, checking: false, autoCheck: false, privateHost: false } }} watchable t={t} now={NOW} onRetryNow={() => {}} onStop={() => {}} onCheckNow={() => {}} env={ENV} actions={NO_ACTIONS} />,
@@ -73,7 +80,7 @@ describe('popup view', () => {
   });
 
   it('the countdown line is always there while retrying, empty when offline, "Retrying now…" while a reload is under way', () => {
-    expect(html(view({ offline: true }))).toMatch(/<span class="muted next" data-testid="countdown"><\/span>/);
+    expect(html(view({ offline: true }))).toMatch(/<span class="muted next" role="timer" data-testid="countdown"><\/span>/);
     expect(html(view({ awaiting: { kind: 'reload', tabId: 3, at: NOW - 100 } }))).toContain('Retrying now…');
   });
 

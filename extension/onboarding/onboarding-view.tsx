@@ -27,7 +27,10 @@ export function OnboardingView({ settings, managed, t, onChange, requestDataCons
     }
   };
 
+  // While one choice is being stored the buttons say so (aria-disabled) and ignore clicks; they are not `disabled`,
+  // which would drop the keyboard focus to the page.
   const accept = () => {
+    if (busy) return;
     // First and synchronously: Firefox shows its consent prompt only while the click is being handled.
     const granted = requestDataConsent();
     setBusy(true);
@@ -41,6 +44,7 @@ export function OnboardingView({ settings, managed, t, onChange, requestDataCons
   };
 
   const decline = () => {
+    if (busy) return;
     setBusy(true);
     void store(false).finally(() => setBusy(false));
   };
@@ -66,10 +70,10 @@ export function OnboardingView({ settings, managed, t, onChange, requestDataCons
             </p>
           ) : (
             <div class="actions">
-              <button type="button" data-testid="consent-accept" disabled={busy} onClick={accept}>
+              <button type="button" data-testid="consent-accept" aria-disabled={busy} onClick={accept}>
                 {t('consentAccept')}
               </button>
-              <button type="button" class="secondary" data-testid="consent-decline" disabled={busy} onClick={decline}>
+              <button type="button" class="secondary" data-testid="consent-decline" aria-disabled={busy} onClick={decline}>
                 {t('consentDecline')}
               </button>
             </div>

@@ -102,6 +102,12 @@ function StatusSection({
   const [denied, setDenied] = useState(false);
 
   const onAutoCheck = (e: JSX.TargetedMouseEvent<HTMLInputElement>) => {
+    // Asking already (the browser's prompt is open): this click changes nothing. The box is not `disabled` meanwhile,
+    // which would drop the keyboard focus to the page.
+    if (asking) {
+      e.preventDefault();
+      return;
+    }
     setDenied(false);
     if (settings.statusAutoCheck) {
       void save({ statusAutoCheck: false });
@@ -133,7 +139,8 @@ function StatusSection({
               type="checkbox"
               data-testid="auto-check"
               checked={settings.statusAutoCheck}
-              disabled={asking || managed.has('statusAutoCheck')}
+              disabled={managed.has('statusAutoCheck')}
+              aria-disabled={asking}
               aria-describedby={denied ? 'auto-check-denied' : undefined}
               onClick={onAutoCheck}
             />{' '}

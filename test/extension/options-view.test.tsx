@@ -101,7 +101,7 @@ describe('options view', () => {
     expect(tag(html({ ...LOOPBACK, statusAutoCheck: true }), 'auto-check')).toMatch(/\bchecked\b/);
     for (const p of ['checkHost', 'statusPage', 'cdnStatus']) expect(tag(off, `provider-${p}`)).toMatch(/\bchecked\b/);
     // Nothing to switch on until a custom address is saved.
-    expect(tag(off, 'provider-custom')).toMatch(/\bdisabled\b/);
+    expect(tag(off, 'provider-custom')).toMatch(/(?<!-)\bdisabled\b/);
     const endpoints = /id="provider-checkHost-endpoints"[\s\S]*?<\/div>/.exec(off)?.[0] ?? '';
     expect(endpoints).toContain('<code>http://127.0.0.1:4101</code>');
   });
@@ -125,18 +125,18 @@ describe('options view', () => {
     const out = html(set);
     expect(tag(out, 'custom-template')).toContain('value="https://gatus.example.org/api/v1/{host}"');
     expect(tag(out, 'custom-remove')).toBeTruthy();
-    expect(tag(out, 'provider-custom')).not.toMatch(/\bdisabled\b/);
+    expect(tag(out, 'provider-custom')).not.toMatch(/(?<!-)\bdisabled\b/);
   });
 
   it('disables what an administrator set, with a note, and nothing else', () => {
     const managed = managedFields({ notifications: false, neverRetry: ['intranet.example'], codes: 'not a list', bogus: 1 });
     expect([...managed].sort()).toEqual(['neverRetry', 'notifications']);
     const out = html({ ...DEFAULT_SETTINGS, notifications: false }, managed);
-    expect(tag(out, 'notifications')).toMatch(/\bdisabled\b/);
-    expect(tag(out, 'never-retry')).toMatch(/\bdisabled\b/);
-    expect(tag(out, 'never-retry-save')).toMatch(/\bdisabled\b/);
-    expect(tag(out, 'retries')).not.toMatch(/\bdisabled\b/);
-    expect(tag(out, 'auto-check')).not.toMatch(/\bdisabled\b/);
+    expect(tag(out, 'notifications')).toMatch(/(?<!-)\bdisabled\b/);
+    expect(tag(out, 'never-retry')).toMatch(/(?<!-)\bdisabled\b/);
+    expect(tag(out, 'never-retry-save')).toMatch(/(?<!-)\bdisabled\b/);
+    expect(tag(out, 'retries')).not.toMatch(/(?<!-)\bdisabled\b/);
+    expect(tag(out, 'auto-check')).not.toMatch(/(?<!-)\bdisabled\b/);
     expect(out).toContain('data-testid="managed-notifications"');
     expect(out).toContain('set by your administrator');
     expect(html(DEFAULT_SETTINGS)).not.toContain('administrator');
@@ -144,7 +144,7 @@ describe('options view', () => {
 
   it('locks the consent when policy decides it', () => {
     const out = html({ ...DEFAULT_SETTINGS, statusAutoCheck: true }, managedFields({ statusAutoCheck: true }));
-    expect(tag(out, 'auto-check')).toMatch(/\bdisabled\b/);
+    expect(tag(out, 'auto-check')).toMatch(/(?<!-)\bdisabled\b/);
   });
 });
 

@@ -324,6 +324,13 @@ class Mutation {
       this.recover(incident, tabId);
       return;
     }
+    if (incident !== undefined && ourReload) {
+      // The reload a recovery made: the tab shows the site again and keeps the incident it came back from (the
+      // popup says it is back, and after how long) until its next page.
+      entry.status = 'settled';
+      delete entry.requestId;
+      return;
+    }
     // The tab moved on to another page that works: it no longer waits for this site.
     this.detach(tabId);
   }
@@ -372,6 +379,11 @@ class Mutation {
     if (entry.status === 'reloading') {
       if (isAbort(error)) {
         // The user pressed Stop (or replaced our reload): like Chromium's auto-reload, a Stop ends retrying here.
+        this.detach(tabId);
+        return;
+      }
+      // A recovery's reload that got no answer: the incident is over, and what the tab shows now is not known.
+      if (incident === undefined || !isActive(incident)) {
         this.detach(tabId);
         return;
       }
@@ -527,7 +539,11 @@ class Mutation {
     // Tabs still showing the error get one reload each; tabs the user is navigating are left to the user.
     const waiting = tabsOf(this.state, incident.id).filter((t) => t.status === 'waiting' && t.tabId !== answeredTabId);
     this.end(incident, 'recovered');
-    for (const entry of waiting) this.effects.push({ type: 'reload', tabId: entry.tabId, url: entry.url });
+    for (const entry of waiting) {
+      // Marked as ours, so its answer is known as the recovery's (see onAnswered) rather than a page of the user's.
+      entry.status = 'reloading';
+      this.effects.push({ type: 'reload', tabId: entry.tabId, url: entry.url });
+    }
   }
 
   private end(incident: Incident, phase: EndPhase): void {

@@ -211,6 +211,37 @@ describe('incident machine: retry schedule and recovery', () => {
     expect(total).toBe(4 + 2);
   });
 
+  it('every tab a recovery reloads keeps the incident it came back from until its next page', () => {
+    const sim = createSim({ maxVisibleRetries: 1 });
+    sim.send(error(1));
+    sim.send(error(2));
+    sim.wake();
+    sim.send(error(1));
+    sim.wake();
+    sim.send({ type: 'probe-result', incidentId: sim.incident().id, outcome: { kind: 'answered', code: 200 } });
+    const id = sim.incident().id;
+    // Their reloads come back: both tabs show the site again, with the incident (the popup says it is back).
+    for (const tabId of [1, 2]) {
+      sim.send({ type: 'main-frame-start', tabId, url: URL_A, requestId: `r${tabId}` });
+      sim.send({ type: 'main-frame-answered', tabId, url: URL_A, code: 200, requestId: `r${tabId}` });
+    }
+    expect(tabsOf(sim.state, id).map((t) => [t.tabId, t.status])).toEqual([[1, 'settled'], [2, 'settled']]);
+    // The user's next page in a tab is the user's: that tab leaves the incident.
+    sim.send({ type: 'main-frame-start', tabId: 2, url: URL_A, requestId: 'r2b' });
+    sim.send({ type: 'main-frame-answered', tabId: 2, url: URL_A, code: 200, requestId: 'r2b' });
+    expect(tabsOf(sim.state, id).map((t) => t.tabId)).toEqual([1]);
+    // A recovery reload that got no answer at all leaves the tab with nothing to claim.
+    const other = createSim({ maxVisibleRetries: 1 });
+    other.send(error(1));
+    other.send(error(2));
+    other.wake();
+    other.send(error(1));
+    other.wake();
+    other.send({ type: 'probe-result', incidentId: other.incident().id, outcome: { kind: 'answered', code: 200 } });
+    other.send({ type: 'main-frame-failed', tabId: 2, url: URL_A, error: 'net::ERR_CONNECTION_RESET' });
+    expect(tabsOf(other.state, other.incident().id).map((t) => t.tabId)).toEqual([1]);
+  });
+
   it('gives up after the watch period and schedules nothing more', () => {
     const sim = createSim({ maxVisibleRetries: 1, giveUpAfterMs: 600_000 });
     sim.send(error(1));

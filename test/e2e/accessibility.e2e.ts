@@ -2,7 +2,10 @@
  * axe-core over every page of the built extension, in real Chromium and real Firefox, in the light and the dark
  * theme: the popup for a tab that got a real nginx 502 (before and after "Check now" filled in the verdict) and for
  * a tab with nothing wrong, the options page (also with a field's error shown) and the onboarding page (also after a
- * choice). A violation of impact "serious" or "critical" fails the test; lesser ones are printed for the record.
+ * choice). Then, in the light theme, the popup in every other state a user can bring it to: watch mode, the step
+ * list unfolded, the cookie confirmation, the DNS step with its commands, the report unfolded, a failed form and its
+ * re-send warning, and back. A violation of impact "serious" or "critical" fails the test; lesser ones are printed for
+ * the record.
  */
 import axe from 'axe-core';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -10,7 +13,7 @@ import { getMessage } from '../locale';
 import { launchDriver, NEWS_HOST, SHOP_HOST, STATUS_HOST, waitForText, type BrowserName, type ColorScheme, type Driver, type TabPage } from './driver';
 import { startGateway, type Gateway } from './support/gateway';
 import { allDown, startCheckHost, startStatusPage, stopAll, type CheckHostStandIn, type StatusPageStandIn } from './support/status-standins';
-import { startUpstream, type Upstream } from './support/upstream';
+import { pageWithPostForm, startUpstream, UPSTREAM_OK_MARKER, type Upstream } from './support/upstream';
 import { waitFor } from './support/wait';
 
 const BROWSERS: BrowserName[] = ['chromium', 'firefox'];
@@ -162,6 +165,77 @@ describe.each(BROWSERS)('%s: axe-core finds no serious or critical violation', (
     expect(failures.filter((f) => f !== '').join('\n\n'), 'serious or critical axe-core violations').toBe('');
 
     timings[`${browserName} ${scheme}`] = Date.now() - startedAt;
+  });
+});
+
+describe.each(BROWSERS)('%s: axe-core over the popup in every state a user can bring it to', (browserName) => {
+  let upstream: Upstream;
+  let gateway: Gateway;
+  let driver: Driver | undefined;
+  beforeEach(async () => {
+    upstream = await startUpstream();
+    gateway = await startGateway({ upstreamPort: upstream.port });
+  });
+  afterEach(async () => {
+    await driver?.close();
+    driver = undefined;
+    await gateway?.stop();
+    await upstream?.close();
+  });
+
+  it('watch mode, the step list, the cookie confirmation, DNS, the report, a failed form and its warning, back', async () => {
+    const d = (driver = await launchDriver(browserName));
+    await d.setSettings({ maxVisibleRetries: 1 });
+    const label = (state: string) => `${browserName} popup, ${state}`;
+    const failures: string[] = [];
+    const url = (path: string) => `http://${SHOP_HOST}:${gateway.port}${path}`;
+    const step = (popup: TabPage, id: string) =>
+      waitFor(() => popup.evaluate((s) => document.querySelector(`[data-testid="guide-step"][data-step="${s}"]`) !== null, id), { timeoutMs: 5_000, message: `step ${id}` });
+
+    // A form whose answer is a 502: explained, and the warning before sending it again.
+    upstream.route('/form', pageWithPostForm('/order', { item: 'widget' }));
+    const formTab = await d.openTab(url('/form'));
+    await waitForText(formTab, UPSTREAM_OK_MARKER);
+    await upstream.setDown();
+    await formTab.click('#submit');
+    await waitForText(formTab, '502 Bad Gateway');
+    const form = await d.openExtensionPage(`extension/popup/index.html?tabId=${await d.tabIdOf(url('/order'))}`);
+    await waitForText(form, getMessage('popupResendButton'), 10_000);
+    failures.push(await auditPage(form, label('a failed form')));
+    await form.click('[data-testid="resend-form"]');
+    await waitForText(form, getMessage('popupResendConfirmButton'), 5_000);
+    failures.push(await auditPage(form, label('the re-send warning')));
+    await form.close();
+
+    // A page that keeps failing: after 1 visible retry, watch mode.
+    const tab = await d.openTab(url('/watch'));
+    await waitForText(tab, '502 Bad Gateway');
+    await waitFor(async () => (await d.state()).incidents.some((i) => i.url.endsWith('/watch') && i.phase === 'watching'), { timeoutMs: 20_000, message: 'watch mode' });
+    const popup = await d.openExtensionPage(`extension/popup/index.html?tabId=${await d.tabIdOf(url('/watch'))}`);
+    await waitForText(popup, getMessage('popupPhaseWatching'), 10_000);
+    failures.push(await auditPage(popup, label('watch mode')));
+    await popup.click('[data-testid="toc"] summary');
+    failures.push(await auditPage(popup, label('the step list unfolded')));
+    await popup.click('[data-testid="toc-cookies"]');
+    await step(popup, 'cookies');
+    await popup.click('[data-testid="action-clear-cookies"]');
+    await waitForText(popup, getMessage('guideCookiesConfirmButton'), 5_000);
+    failures.push(await auditPage(popup, label('the cookie confirmation')));
+    await popup.click('[data-testid="toc-dns"]');
+    await step(popup, 'dns');
+    failures.push(await auditPage(popup, label('DNS with its commands')));
+    await popup.click('[data-testid="toc-tell-site"]');
+    await step(popup, 'tell-site');
+    await popup.click('[data-testid="guide-step"] summary');
+    failures.push(await auditPage(popup, label('the report unfolded')));
+
+    // The site is back: the popup says so.
+    await upstream.setUp();
+    await waitForText(tab, UPSTREAM_OK_MARKER, 30_000);
+    await waitForText(popup, 'Back: reloaded after', 10_000);
+    failures.push(await auditPage(popup, label('back')));
+
+    expect(failures.filter((f) => f !== '').join('\n\n'), 'serious or critical axe-core violations').toBe('');
   });
 });
 

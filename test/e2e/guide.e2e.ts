@@ -24,6 +24,9 @@ type WindowsApi = {
   windows: { getAll(q: object): Promise<{ incognito: boolean; tabs?: { url?: string; pendingUrl?: string }[] }[]> };
 };
 
+/** `permissions.contains`, as both browsers give it to an extension page. */
+type PermissionsApi = { permissions: { contains(p: { permissions: string[] }): Promise<boolean> } };
+
 /** Waits until the guide shows step `id` (the card's `data-step`). */
 async function stepShown(popup: TabPage, id: string): Promise<void> {
   await waitFor(
@@ -93,13 +96,18 @@ describe.each(BROWSERS)('%s: the popup guide', (browserName) => {
     await stepShown(popup, 'down-for-everyone');
     await popup.click('[data-testid="skip"]');
 
-    // 3. Cookies: a confirmation that names the consequence, then only this site's cookies go.
+    // 3. Cookies: a confirmation that names the consequence, then only this site's cookies go. The permission to
+    // read cookies is not held until this click asks for it (an optional permission, not one of install).
     await stepShown(popup, 'cookies');
+    const holdsCookies = () =>
+      popup.evaluate(() => ((globalThis as unknown as { browser?: PermissionsApi; chrome: PermissionsApi }).browser ?? (globalThis as unknown as { chrome: PermissionsApi }).chrome).permissions.contains({ permissions: ['cookies'] }), null);
+    expect(await holdsCookies()).toBe(false);
     await popup.click('[data-testid="action-clear-cookies"]');
     await waitForText(popup, 'You will be signed out of example.com');
     const beforeClear = gateway.accessLog().length;
     await popup.click('[data-testid="confirm-clear-cookies"]');
     await waitForText(popup, 'Cookies of example.com removed: 2.', 15_000);
+    expect(await holdsCookies()).toBe(true);
     // It says it reloaded only when it did: a scheduled retry under way at that moment left with the old cookies.
     if ((await popup.text()).includes('The page was reloaded.')) {
       await waitFor(() => gateway.accessLog().slice(beforeClear).some((e) => e.path === PAGE && e.cacheControl.includes('no-cache')), { timeoutMs: 5_000, message: 'the reload after clearing' });

@@ -114,6 +114,41 @@ describe('background entry', () => {
     expect(await ask({ type: 'retryNow', payload: { tabId: calm } })).toEqual({ ok: true, reload: 'none' });
   });
 
+  it('the guide\'s requests are refused where they would act on the wrong page or send a private address', async () => {
+    const fetched: string[] = [];
+    vi.stubGlobal('fetch', async (url: string) => {
+      fetched.push(url);
+      return new Response('{}', { status: 200, headers: { 'content-type': 'application/json' } });
+    });
+    // Cookies: a tab with no failed page, and a domain other than the failed site's, are refused before anything.
+    const calm = (await fakeBrowser.tabs.create({ url: 'https://calm2.example.com/' })).id!;
+    expect(await ask({ type: 'clearSiteCookies', payload: { tabId: calm, domain: 'example.com' } })).toEqual({ ok: false, reason: 'no-incident' });
+    const failed = (await fakeBrowser.tabs.create({ url: 'https://cart.example.com/' })).id!;
+    webRequest.onCompleted.listeners[0]!({ requestId: '20', url: 'https://cart.example.com/', method: 'GET', statusCode: 502, type: 'main_frame', tabId: failed, responseHeaders: [] });
+    await flush();
+    expect(await ask({ type: 'clearSiteCookies', payload: { tabId: failed, domain: 'example.org' } })).toEqual({ ok: false, reason: 'site-changed' });
+    // The archive is never asked about a private address.
+    const router = (await fakeBrowser.tabs.create({ url: 'http://router.lan/admin' })).id!;
+    webRequest.onCompleted.listeners[0]!({ requestId: '21', url: 'http://router.lan/admin', method: 'GET', statusCode: 502, type: 'main_frame', tabId: router, responseHeaders: [] });
+    await flush();
+    expect(await ask({ type: 'findArchivedCopy', payload: { tabId: router } })).toMatchObject({ found: false, reason: { code: 'private-host' } });
+    expect(fetched.filter((u) => u.includes('wayback'))).toEqual([]);
+    // A form is sent again only for the page whose form failed, and only while the tab still shows it.
+    const reload = fakeBrowser.tabs.reload as unknown as ReturnType<typeof vi.fn>;
+    reload.mockClear();
+    expect(await ask({ type: 'resendForm', payload: { tabId: failed } })).toEqual({ ok: false });
+    const order = (await fakeBrowser.tabs.create({ url: 'https://shop.example.com/order' })).id!;
+    webRequest.onCompleted.listeners[0]!({ requestId: '22', url: 'https://shop.example.com/order', method: 'POST', statusCode: 502, type: 'main_frame', tabId: order, responseHeaders: [] });
+    await flush();
+    expect(await ask({ type: 'resendForm', payload: { tabId: order } })).toEqual({ ok: true });
+    // A plain reload, so the browser itself asks before sending the form data again; never one that skips the cache.
+    expect(reload.mock.calls).toEqual([[order]]);
+    await fakeBrowser.tabs.update(order, { url: 'https://shop.example.com/elsewhere' });
+    expect(await ask({ type: 'resendForm', payload: { tabId: order } })).toEqual({ ok: false });
+    expect(reload.mock.calls).toHaveLength(1);
+    vi.unstubAllGlobals();
+  });
+
   it('refuses malformed messages with a reason, and answers no other extension', async () => {
     expect(await ask({ type: 'getTabView', payload: { tabId: -1 } })).toMatchObject({ error: expect.stringContaining('getTabView') });
     expect(await ask({ type: 'dropTables' })).toEqual({ error: 'unknown message type "dropTables"' });

@@ -105,7 +105,14 @@ const DIST = { chromium: resolve('dist/chrome'), firefox: resolve('dist/firefox'
 /** Launches `name` with the built extension (`npm run build` first). */
 export async function launchDriver(
   name: BrowserName,
-  options: { hosts?: string[]; headless?: boolean; backgroundIdleTimeoutMs?: number; colorScheme?: ColorScheme } = {},
+  options: {
+    hosts?: string[];
+    headless?: boolean;
+    backgroundIdleTimeoutMs?: number;
+    colorScheme?: ColorScheme;
+    /** Accept the suite's self-signed certificates (`test/e2e/support/tls.ts`). */
+    acceptInsecureCerts?: boolean;
+  } = {},
 ): Promise<Driver> {
   const hosts = options.hosts ?? [SHOP_HOST, NEWS_HOST, STATUS_HOST];
   const headless = options.headless ?? true;
@@ -115,6 +122,7 @@ export async function launchDriver(
       hostRules: loopbackHostRules(hosts),
       headless,
       ...(options.colorScheme !== undefined ? { colorScheme: options.colorScheme } : {}),
+      ...(options.acceptInsecureCerts === true ? { args: ['--ignore-certificate-errors'] } : {}),
     });
     // A user's extension was installed long before the page fails: wait until the worker has run its top level (its
     // listeners registered) before any test acts. Without this, an image loaded in the first second after launch
@@ -143,6 +151,7 @@ export async function launchDriver(
       ...(options.colorScheme !== undefined ? firefoxColorSchemePrefs(options.colorScheme) : {}),
     },
     ...(options.backgroundIdleTimeoutMs !== undefined ? { backgroundIdleTimeoutMs: options.backgroundIdleTimeoutMs } : {}),
+    ...(options.acceptInsecureCerts === true ? { acceptInsecureCerts: true } : {}),
   });
   return ready(
     createDriver(name, {

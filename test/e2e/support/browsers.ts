@@ -362,6 +362,8 @@ export interface FirefoxOptions {
    */
   crashOnNonLocalConnection?: boolean;
   /** Extra preferences, applied last. */
+  /** Accept any TLS certificate (WebDriver's `acceptInsecureCerts`), for the suite's self-signed test sites. */
+  acceptInsecureCerts?: boolean;
   prefs?: Record<string, string | number | boolean>;
   /** Firefox executable. Default `/usr/bin/firefox-esr` (Debian package `firefox-esr`). */
   executablePath?: string;
@@ -467,6 +469,7 @@ export async function launchFirefox(options: FirefoxOptions): Promise<FirefoxSes
     browser = await puppeteer.launch({
       browser: 'firefox',
       executablePath,
+      ...(options.acceptInsecureCerts === true ? { acceptInsecureCerts: true } : {}),
       headless: options.headless ?? true,
       // Our own dir (not Puppeteer's temp one) so that close() can always remove it, even after a kill.
       userDataDir: profileDir,

@@ -6,10 +6,12 @@
  * cookie. A form's failed answer is sent again only after the user's confirmation (Chromium re-sends at once; Firefox
  * asks again with its own prompt).
  */
-import { describe, expect, it } from 'vitest';
-import { NEWS_HOST, waitForText, type BrowserName, type TabPage } from './driver';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { launchDriver, NEWS_HOST, SHOP_HOST, waitForText, type BrowserName, type Driver, type TabPage } from './driver';
+import { startGateway, type Gateway } from './support/gateway';
+import { createTestCertificate, type TestCertificate } from './support/tls';
 import { useSite } from './site-fixture';
-import { errorResponse, htmlResponse, pageWithPostForm, UPSTREAM_OK_MARKER } from './support/upstream';
+import { errorResponse, htmlResponse, pageWithPostForm, startUpstream, UPSTREAM_OK_MARKER, type Upstream } from './support/upstream';
 import { allDown, startArchive, startCheckHost, startCloudflareStatus, startStatusPage, stopAll } from './support/status-standins';
 import { sleep, waitFor } from './support/wait';
 
@@ -317,6 +319,69 @@ describe.each(BROWSERS)('%s: the popup guide', (browserName) => {
       await sleep(3_000);
       expect(upstream.requests.filter((r) => r.method === 'POST')).toHaveLength(0);
     }
+  });
+});
+
+describe.each(BROWSERS)('%s: "Clear cookies" also removes the site\'s partitioned cookies', (browserName) => {
+  const OTHER_HOST = 'other.example.net';
+  let upstream: Upstream;
+  let gateway: Gateway;
+  let certificate: TestCertificate;
+  let driver: Driver | undefined;
+  beforeEach(async () => {
+    // Partitioned cookies (CHIPS) must be `Secure`, so these sites are HTTPS: real nginx with a test certificate.
+    certificate = createTestCertificate([SHOP_HOST, NEWS_HOST, OTHER_HOST]);
+    upstream = await startUpstream();
+    gateway = await startGateway({ upstreamPort: upstream.port, tls: certificate });
+  });
+  afterEach(async () => {
+    await driver?.close();
+    driver = undefined;
+    await gateway?.stop();
+    await upstream?.close();
+    certificate?.remove();
+  });
+
+  it('the shop\'s cookies go, those it set inside another site\'s page too; another site\'s partitioned cookie stays', async () => {
+    const d = (driver = await launchDriver(browserName, { hosts: [SHOP_HOST, NEWS_HOST, OTHER_HOST], acceptInsecureCerts: true }));
+    const url = (host: string, path: string) => `https://${host}:${gateway.port}${path}`;
+    let shopDown = false;
+    upstream.route('/*', (req) => {
+      const host = String(req.headers.host ?? '').replace(/:\d+$/, '');
+      // A news page that embeds the shop and another site: each sets a cookie partitioned under the news site.
+      if (host === NEWS_HOST) return htmlResponse(`<h1>${UPSTREAM_OK_MARKER}</h1><iframe src="${url(SHOP_HOST, '/embed')}"></iframe><iframe src="${url(OTHER_HOST, '/embed')}"></iframe>`);
+      if (req.pathname === '/embed') return htmlResponse('<p>embedded</p>', 200, { 'Set-Cookie': `${host === SHOP_HOST ? 'shopembed' : 'otherembed'}=1; Path=/; Secure; SameSite=None; Partitioned` });
+      if (shopDown) return errorResponse(502, { retryAfter: 60, body: '<h1>502 Bad Gateway</h1>' });
+      return htmlResponse(`<h1>${UPSTREAM_OK_MARKER}</h1>shop`, 200, { 'Set-Cookie': 'session=s3cret; Path=/; Secure; HttpOnly' });
+    });
+    const shop = await d.openTab(url(SHOP_HOST, '/'));
+    await waitForText(shop, UPSTREAM_OK_MARKER);
+    const news = await d.openTab(url(NEWS_HOST, '/'));
+    await waitForText(news, UPSTREAM_OK_MARKER);
+    await waitFor(() => upstream.requests.filter((r) => r.pathname === '/embed').length === 2, { timeoutMs: 10_000, message: 'both embeds loaded' });
+
+    shopDown = true;
+    await shop.goto(url(SHOP_HOST, '/account'));
+    await waitForText(shop, '502 Bad Gateway');
+    const popup = await d.openExtensionPage(`extension/popup/index.html?tabId=${await d.tabIdOf(url(SHOP_HOST, '/account'))}`);
+    await waitForText(popup, 'What you can try', 10_000);
+    await popup.click('[data-testid="toc"] summary');
+    await popup.click('[data-testid="toc-cookies"]');
+    await stepShown(popup, 'cookies');
+    await popup.click('[data-testid="action-clear-cookies"]');
+    await popup.click('[data-testid="confirm-clear-cookies"]');
+    // The shop's own session cookie and the one it set inside the news page, partitioned under example.org.
+    await waitForText(popup, 'Cookies of example.com removed: 2.', 15_000);
+
+    // What the browser's cookie store holds now, every partition included, as the extension's own API sees it.
+    const left = await popup.evaluate(async () => {
+      type Api = { cookies: { getAll(q: object): Promise<{ name: string; partitionKey?: unknown }[]> } };
+      const api = (globalThis as unknown as { browser?: Api; chrome: Api }).browser ?? (globalThis as unknown as { chrome: Api }).chrome;
+      const names = async (domain: string) => (await api.cookies.getAll({ domain, partitionKey: {} })).map((c) => `${c.name}${c.partitionKey === undefined ? '' : ' (partitioned)'}`);
+      return { shop: await names('example.com'), other: await names('example.net') };
+    }, null);
+    expect(left.shop).toEqual([]);
+    expect(left.other).toEqual(['otherembed (partitioned)']);
   });
 });
 

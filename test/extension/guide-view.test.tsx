@@ -90,6 +90,14 @@ describe('guide views', () => {
     expect(card({ canOpenPrivate: false }, 'private-window')).not.toContain('action-open-private');
   });
 
+  it('in a private window already: another browser, by its name, with the link to copy', () => {
+    const html = card({ incognito: true }, 'private-window');
+    expect(html).toContain('Try another browser');
+    expect(html).toContain('Copy the link and open it in Firefox.');
+    expect(html).toContain('data-testid="action-copy-link"');
+    expect(card({ incognito: true, browser: 'firefox' }, 'private-window')).toContain('open it in Chrome.');
+  });
+
   it('DNS: done by hand, so it asks "Did that help?" at once; each command has a copy button', () => {
     const html = card({ gateway: {}, verdict: 'up-elsewhere' }, 'dns');
     expect(html).toContain('ipconfig /flushdns');

@@ -100,6 +100,16 @@ describe('popup view', () => {
     expect(html(view({ phase: 'gave-up', endedAt: NOW, nextAt: null, startedAt: NOW - 3_600_000 }))).toContain('Still down after 60 min');
   });
 
+  it('offline, and a site on the never-retry list', () => {
+    const offline = html(view({ offline: true }));
+    expect(offline).toContain('You are offline; retrying resumes when you are back online.');
+    expect(offline).not.toContain('Next retry in');
+    const never = html(view({ phase: 'not-retried', notRetriedReason: 'never-retry', nextAt: null, endedAt: NOW }));
+    expect(never).toContain('This site is on your never-retry list: not retried.');
+    expect(never).toContain('data-testid="retry-now"');
+    expect(never).not.toContain('data-testid="stop"');
+  });
+
   it('a form submission: explains it is never re-sent and offers no retry button', () => {
     const out = html(view({ phase: 'not-retried', notRetriedReason: 'non-get', method: 'POST', nextAt: null }));
     expect(out).toContain('never re-sent automatically');

@@ -212,13 +212,18 @@ describe('incident machine: retry schedule and recovery', () => {
   });
 
   it('every tab a recovery reloads keeps the incident it came back from until its next page', () => {
-    const sim = createSim({ maxVisibleRetries: 1 });
-    sim.send(error(1));
-    sim.send(error(2));
-    sim.wake();
-    sim.send(error(1));
-    sim.wake();
-    sim.send({ type: 'probe-result', incidentId: sim.incident().id, outcome: { kind: 'answered', code: 200 } });
+    /** Two tabs of a site that a watch-mode probe has just found back: both are being reloaded. */
+    const recoveredByProbe = () => {
+      const s = createSim({ maxVisibleRetries: 1 });
+      s.send(error(1));
+      s.send(error(2));
+      s.wake();
+      s.send(error(1));
+      s.wake();
+      s.send({ type: 'probe-result', incidentId: s.incident().id, outcome: { kind: 'answered', code: 200 } });
+      return s;
+    };
+    const sim = recoveredByProbe();
     const id = sim.incident().id;
     // Their reloads come back: both tabs show the site again, with the incident (the popup says it is back).
     for (const tabId of [1, 2]) {
@@ -231,13 +236,7 @@ describe('incident machine: retry schedule and recovery', () => {
     sim.send({ type: 'main-frame-answered', tabId: 2, url: URL_A, code: 200, requestId: 'r2b' });
     expect(tabsOf(sim.state, id).map((t) => t.tabId)).toEqual([1]);
     // A recovery reload that got no answer at all leaves the tab with nothing to claim.
-    const other = createSim({ maxVisibleRetries: 1 });
-    other.send(error(1));
-    other.send(error(2));
-    other.wake();
-    other.send(error(1));
-    other.wake();
-    other.send({ type: 'probe-result', incidentId: other.incident().id, outcome: { kind: 'answered', code: 200 } });
+    const other = recoveredByProbe();
     other.send({ type: 'main-frame-failed', tabId: 2, url: URL_A, error: 'net::ERR_CONNECTION_RESET' });
     expect(tabsOf(other.state, other.incident().id).map((t) => t.tabId)).toEqual([1]);
   });

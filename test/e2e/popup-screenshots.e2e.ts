@@ -125,8 +125,9 @@ describe('chromium: the popup in its main states (README screenshots)', () => {
     const { tabId } = await failedTab('/watch');
     await waitFor(async () => (await site.driver.state()).incidents[0]?.phase === 'watching', { timeoutMs: 20_000, message: 'watch mode' });
     const popup = await openPopup(site, tabId);
-    await popup.getByText('Still down. Checking in the background').waitFor();
-    await popup.getByText(/Next check in \d+ s/).waitFor();
+    // The phase line as shown (the live region for screen readers says the same, unseen).
+    await popup.locator('[data-phase]', { hasText: 'Still down. Checking in the background' }).waitFor();
+    await popup.locator('[data-phase]', { hasText: /Next check in \d+ s/ }).waitFor();
     await expectInFirstView(popup, 'action-reload');
     await shoot(popup, 'popup-watching');
   });
@@ -145,7 +146,7 @@ describe('chromium: the popup in its main states (README screenshots)', () => {
     await site.upstream.setUp();
     await waitForText(tab, UPSTREAM_OK_MARKER, 30_000);
     const popup = await openPopup(site, tabId);
-    await popup.getByText(/Back: reloaded after \d+ s\./).waitFor();
+    await popup.locator('[data-phase]', { hasText: /Back: reloaded after \d+ s\./ }).waitFor();
     expect(await popup.getByTestId('guide').count()).toBe(0);
     await shoot(popup, 'popup-recovered');
   });

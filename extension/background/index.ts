@@ -16,7 +16,7 @@ import type { CompletedRequest } from '../../src/recovery/classify';
 import type { Incident } from '../../src/recovery/incident-machine';
 import type { StatusView } from '../../src/messages';
 import { createStatusChecker } from '../../src/status/checker';
-import { isPrivateHost, registrableDomain } from '../../src/status/host';
+import { isPrivateHost, loadPublicSuffixList, registrableDomain } from '../../src/status/host';
 import { isCurrentFor } from '../../src/status/describe-status';
 import { createBrowserHttpClient, createSessionMemoryStore, isIncognitoTab } from './status-adapters';
 import { hasDataConsent, waitForDataConsent } from '../shared/data-consent';
@@ -153,7 +153,7 @@ const handlers: { [K in MessageType]: (request: Request<K>) => Promise<Response<
     const view = await service.tabView(tabId);
     if (view.incident === null) return { ...view, status: null, siteDomain: null };
     const { host } = view.incident.incident;
-    return { ...view, status: await statusView(host), siteDomain: siteDomainOf(host) };
+    return { ...view, status: await statusView(host), siteDomain: await siteDomainOf(host) };
   },
   checkStatus: async ({ tabId }) => {
     const found = (await service.tabView(tabId)).incident;
@@ -180,7 +180,7 @@ const handlers: { [K in MessageType]: (request: Request<K>) => Promise<Response<
   clearSiteCookies: async ({ tabId, domain }) => {
     const found = (await service.tabView(tabId)).incident;
     if (found === null) return { ok: false, reason: 'no-incident' };
-    if (siteDomainOf(found.incident.host) !== domain) return { ok: false, reason: 'site-changed' };
+    if ((await siteDomainOf(found.incident.host)) !== domain) return { ok: false, reason: 'site-changed' };
     // The popup asked for the permission inside the user's click; Firefox's prompt may still be open.
     if (!(await waitForPermission(COOKIES, PERMISSION_WAIT_MS))) return { ok: false, reason: 'no-permission' };
     const cleared = await clearSiteCookies(domain, tabId);
@@ -194,6 +194,7 @@ const handlers: { [K in MessageType]: (request: Request<K>) => Promise<Response<
     const found = (await service.tabView(tabId)).incident;
     if (found === null) return { found: false, reason: { code: 'not-applicable', detail: 'no failed page in this tab' } };
     // The same rule as the status check: a private site's address never leaves the browser.
+    await loadPublicSuffixList();
     if (isPrivateHost(found.incident.host)) return { found: false, reason: { code: 'private-host', detail: 'a private address is not sent' } };
     const s = await settings.get();
     return findArchivedCopy(createBrowserHttpClient(), s.statusEndpoints.archive, found.incident.url);
@@ -237,7 +238,8 @@ async function focusIncidentTab(incidentId: string): Promise<void> {
 /** How long a "Check now" waits for the user to answer Firefox's data consent prompt, ms. */
 const DATA_CONSENT_WAIT_MS = 60_000;
 /** The registrable domain whose cookies "Clear cookies" removes; the host itself for an IP or a private name. */
-function siteDomainOf(host: string): string {
+async function siteDomainOf(host: string): Promise<string> {
+  await loadPublicSuffixList();
   return registrableDomain(host)?.domain ?? host;
 }
 
@@ -282,6 +284,6 @@ async function wake(): Promise<void> {
 }
 
 async function statusView(host: string): Promise<StatusView> {
-  const [report, s] = await Promise.all([checker.latest(host), settings.get()]);
+  const [report, s] = await Promise.all([checker.latest(host), settings.get(), loadPublicSuffixList()]);
   return { report, checking: checker.isChecking(host), autoCheck: s.statusAutoCheck, privateHost: isPrivateHost(host) };
 }

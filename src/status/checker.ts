@@ -12,7 +12,7 @@ import * as v from 'valibot';
 import type { GatewayInfo } from '../recovery/classify';
 import { parsePageAddress } from '../recovery/site';
 import type { Settings, ThirdPartyProviderId } from '../settings/settings';
-import { isPrivateHost, normaliseHost } from './host';
+import { isPrivateHost, loadPublicSuffixList, normaliseHost } from './host';
 import type { HttpClient } from './http';
 import type { ProviderContext, ProviderOutcome, StatusPageRef, StatusProvider, StatusQuery } from './provider';
 import { checkHostProvider } from './providers/check-host';
@@ -233,6 +233,8 @@ export function createStatusChecker(deps: StatusCheckerDeps) {
         expiresAt: now,
         limitedBy,
       });
+      // The private-host rule and the status-page lookup read the Public Suffix List.
+      await loadPublicSuffixList();
       if (address === null || host === null || isPrivateHost(host)) return limited('private-host', host ?? 'invalid');
       const settings = await deps.settings();
       if (request.trigger === 'auto' && !settings.statusAutoCheck) return limited('no-consent', host);

@@ -6,7 +6,31 @@
  * only ever answer "down" for everyone else anyway.
  */
 import ipaddr from 'ipaddr.js';
-import { parse } from 'tldts';
+
+/** tldts: the Public Suffix List and its lookups. */
+type PublicSuffixList = typeof import('tldts');
+let psl: PublicSuffixList | null = null;
+let loading: Promise<PublicSuffixList> | null = null;
+
+/**
+ * Loads the Public Suffix List (tldts) once; {@link isPrivateHost} and {@link registrableDomain} need it. Call and
+ * await it before either. Evaluating the list's tables took 10-15 ms of CPU in Chromium's service worker (a trace of
+ * a worker start, `npm run bench`'s stopped-worker arm), which every start of the worker would pay, mostly while the
+ * page that woke it loads; most starts never need the list. The bundler keeps it in the same file as a lazily
+ * initialised module (the dynamic import is inlined), so nothing is fetched and a service worker, where `import()` is
+ * not allowed, never makes one.
+ *
+ * @throws never; rejects only if the module cannot be evaluated
+ */
+export function loadPublicSuffixList(): Promise<void> {
+  loading ??= import('tldts').then((m) => (psl = m));
+  return loading.then(() => undefined);
+}
+
+function parse(h: string): ReturnType<PublicSuffixList['parse']> {
+  if (psl === null) throw new Error('the Public Suffix List is not loaded: await loadPublicSuffixList() first');
+  return psl.parse(h, PSL_OPTIONS);
+}
 
 /**
  * Special-use names of RFC 6761 / RFC 6762 / RFC 8375 and names home routers and companies use in practice. A name
@@ -57,6 +81,7 @@ function parseHostname(host: string): string | null {
  * private), single-label names, special-use suffixes, and anything unparseable (when unsure, send nothing).
  *
  * @param host - a host name, possibly with port, brackets, userinfo, trailing dot or in Unicode
+ * @throws Error when a name needs the Public Suffix List and {@link loadPublicSuffixList} has not finished
  */
 export function isPrivateHost(host: string): boolean {
   const h = normaliseHost(host);
@@ -70,7 +95,7 @@ export function isPrivateHost(host: string): boolean {
   if (!h.includes('.')) return true;
   if (PRIVATE_SUFFIXES.some((s) => h === s || h.endsWith(`.${s}`))) return true;
   // A public suffix itself (`co.uk`) or a name under a TLD that is not delegated cannot be a public site.
-  const parsed = parse(h, PSL_OPTIONS);
+  const parsed = parse(h);
   return parsed.domain === null || (!parsed.isIcann && !parsed.isPrivate);
 }
 
@@ -83,11 +108,15 @@ export interface RegistrableDomain {
   readonly name: string;
 }
 
-/** The registrable domain of `host` by the Public Suffix List (tldts), or `null` for IPs and bare suffixes. */
+/**
+ * The registrable domain of `host` by the Public Suffix List (tldts), or `null` for IPs and bare suffixes.
+ *
+ * @throws Error when {@link loadPublicSuffixList} has not finished
+ */
 export function registrableDomain(host: string): RegistrableDomain | null {
   const h = normaliseHost(host);
   if (h === null || ipaddr.isValid(h)) return null;
-  const parsed = parse(h, PSL_OPTIONS);
+  const parsed = parse(h);
   if (parsed.domain === null || parsed.domainWithoutSuffix === null || parsed.domainWithoutSuffix === '') return null;
   return { domain: parsed.domain, name: parsed.domainWithoutSuffix };
 }

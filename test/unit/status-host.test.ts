@@ -1,6 +1,20 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
-import { isPrivateHost, normaliseHost, registrableDomain } from '../../src/status/host';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { isPrivateHost, loadPublicSuffixList, normaliseHost, registrableDomain } from '../../src/status/host';
+
+beforeAll(loadPublicSuffixList);
+
+describe('the Public Suffix List, loaded on demand', () => {
+  it('says clearly that it is not loaded yet; IP literals and single labels need no list', async () => {
+    vi.resetModules();
+    const fresh = await import('../../src/status/host');
+    expect(() => fresh.registrableDomain('api.github.com')).toThrow('the Public Suffix List is not loaded: await loadPublicSuffixList() first');
+    expect(fresh.isPrivateHost('10.0.0.5')).toBe(true);
+    expect(fresh.isPrivateHost('router')).toBe(true);
+    await fresh.loadPublicSuffixList();
+    expect(fresh.registrableDomain('api.github.com')).toEqual({ domain: 'github.com', name: 'github' });
+  });
+});
 
 describe('isPrivateHost: IP literals', () => {
   it.each([

@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadPublicSuffixList } from '../../src/status/host';
 import { DEFAULT_SETTINGS, type Settings } from '../../src/settings/settings';
 import type { HttpClient, HttpResult } from '../../src/status/http';
 import type { ProviderContext, StatusPageRef, StatusQuery } from '../../src/status/provider';
@@ -7,6 +8,9 @@ import { customEndpointProvider, monitorsReport, readMonitors } from '../../src/
 import { readGateway } from '../../src/status/providers/gateway-headers';
 import { cdnStatusProvider, pageReport, statusPageCandidates, statusPageProvider, VENDORS } from '../../src/status/providers/status-page';
 import { cleanText, combineVerdicts, safeLink, unknownReport, type Verdict } from '../../src/status/verdict';
+
+// The status-page candidates are named after the registrable domain (the checker loads the list itself).
+beforeAll(loadPublicSuffixList);
 
 const T = 1_700_000_000_000;
 

@@ -139,7 +139,7 @@ writeFileSync(
 const realBrowser: [string, () => Promise<unknown>][] = [
   ['pageLoadCost', async () => (await import('./page-load-cost')).measurePageLoadCost(30)],
   // The same page from a site 20 ms away: the permission's per-request cost against a load that is not all CPU.
-  ['pageLoadCostWithLatency', async () => (await import('./page-load-cost')).measurePageLoadCost(20, 20, ['withoutAgain', 'webRequestOnly', 'withExtensionWorkerStopped'])],
+  ['pageLoadCostWithLatency', async () => (await import('./page-load-cost')).measurePageLoadCost(30, 20, ['withoutAgain', 'webRequestOnly', 'withExtensionWorkerStopped'])],
   ['sizeAndPaint', async () => (await import('./size-and-paint')).measureSizeAndPaint(15)],
   ['realOutages', async () => (await import('./real-outages')).measureRealOutages({ 5: 5, 30: 3 })],
 ];

@@ -40,6 +40,18 @@ export function p95(xs: readonly number[]): number {
   return s[Math.min(s.length - 1, Math.ceil(0.95 * s.length) - 1)]!;
 }
 
+/**
+ * A 95 % bootstrap interval for `median(a) / median(b)`: both samples resampled with replacement `rounds` times
+ * (seeded, so a run can be checked), the 2.5th and 97.5th percentiles of the ratios. Says how far apart two arms of a
+ * timing may come out by chance alone on this machine. `[NaN, NaN]` when either sample is empty.
+ */
+export function medianRatioInterval(a: readonly number[], b: readonly number[], random: () => number, rounds = 2_000): [number, number] {
+  if (a.length === 0 || b.length === 0) return [Number.NaN, Number.NaN];
+  const resample = (xs: readonly number[]) => Array.from({ length: xs.length }, () => xs[Math.floor(random() * xs.length)]!);
+  const ratios = Array.from({ length: rounds }, () => median(resample(a)) / median(resample(b))).sort((x, y) => x - y);
+  return [ratios[Math.floor(0.025 * rounds)]!, ratios[Math.ceil(0.975 * rounds) - 1]!];
+}
+
 /** Rounds to `digits` decimals, for figures written to JSON. */
 export function round(x: number, digits = 1): number {
   const f = 10 ** digits;

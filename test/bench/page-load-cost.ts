@@ -43,7 +43,9 @@
  *
  * Figure: `loadEventEnd - startTime` of the page's `PerformanceNavigationTiming` entry, read in the page, ms.
  * Reported: median and p95 of each arm, and ratios of medians: this extension / without (the issue's target),
- * this extension / `webRequest` only (the extension's own share), each floor / without, and without again / without.
+ * this extension / `webRequest` only (the extension's own share), each floor / without, and without again / without;
+ * for each arm against without, a 95 % bootstrap interval, since two identical arms of 30 loads come out up to about
+ * 4 % apart on this 2-core machine.
  *
  * Run alone: `npx tsx test/bench/page-load-cost.ts [--loads 30] [--latency 20]`.
  *
@@ -59,7 +61,7 @@ import { createSeededRandom } from '../../src/recovery/schedule';
 import { startGateway } from '../e2e/support/gateway';
 import { startUpstream, type RouteHandler, type UpstreamResponse } from '../e2e/support/upstream';
 import { sleep, waitFor } from '../e2e/support/wait';
-import { buildOnce, intArg, isMain, machine, median, p95, printTable, round, warnIfBusy } from './browser-bench';
+import { buildOnce, intArg, isMain, machine, median, medianRatioInterval, p95, printTable, round, warnIfBusy } from './browser-bench';
 
 const HOST = 'shop.example.com';
 const STYLESHEETS = 25;
@@ -108,6 +110,8 @@ export interface PageLoadCostResult {
   readonly loadsEach: number;
   readonly warmupLoadsEach: number;
   readonly arms: Record<ArmKey, LoadTimes>;
+  /** Per arm: 95 % bootstrap interval of median(arm) / median(without) (see `medianRatioInterval`). */
+  readonly vsWithoutCi95: Partial<Record<ArmKey, [number, number]>>;
   /** median(this extension) / median(without); 1.00 = no cost. Issue 5's figure. */
   readonly ratioMedian: number;
   /** p95(this extension) / p95(without). */
@@ -195,6 +199,8 @@ export async function measurePageLoadCost(loads = 30, latencyMs = 0, only?: read
     });
     const med = (key: ArmKey) => median(times.get(key) ?? []);
     const ratio = (a: ArmKey, b: ArmKey) => round(med(a) / med(b), 3);
+    const bootstrap = createSeededRandom(7);
+    const interval = (a: ArmKey) => medianRatioInterval(times.get(a) ?? [], times.get('withoutExtension')!, bootstrap).map((x) => round(x, 3)) as [number, number];
     const ratioMedian = ratio('withExtension', 'withoutExtension');
     const result: PageLoadCostResult = {
       page: { stylesheets: STYLESHEETS, images: IMAGES, scripts: SCRIPTS, bytes: assets.bytes },
@@ -205,6 +211,7 @@ export async function measurePageLoadCost(loads = 30, latencyMs = 0, only?: read
       loadsEach: loads,
       warmupLoadsEach: WARMUP_LOADS,
       arms: Object.fromEntries(keys.map((k) => [k, summary(k)])) as Record<ArmKey, LoadTimes>,
+      vsWithoutCi95: Object.fromEntries(keys.map((k) => [k, interval(k)])),
       ratioMedian,
       ratioP95: round(p95(times.get('withExtension')!) / p95(times.get('withoutExtension')!), 3),
       extraMsMedian: round(med('withExtension') - med('withoutExtension'), 1),
@@ -263,14 +270,18 @@ function print(r: PageLoadCostResult, keys: readonly ArmKey[]): void {
   );
   const base = r.arms.withoutExtension.medianMs;
   printTable(
-    ['arm', 'median ms', 'p95 ms', 'requests/load', 'vs without'],
-    keys.map((key) => [
-      ARMS[key].label,
-      r.arms[key].medianMs.toFixed(1),
-      r.arms[key].p95Ms.toFixed(1),
-      String(r.arms[key].requestsPerLoad),
-      `${(r.arms[key].medianMs / base).toFixed(3)}x`,
-    ]),
+    ['arm', 'median ms', 'p95 ms', 'requests/load', 'vs without', '95 % interval'],
+    keys.map((key) => {
+      const [lo, hi] = r.vsWithoutCi95[key] ?? [Number.NaN, Number.NaN];
+      return [
+        ARMS[key].label,
+        r.arms[key].medianMs.toFixed(1),
+        r.arms[key].p95Ms.toFixed(1),
+        String(r.arms[key].requestsPerLoad),
+        `${(r.arms[key].medianMs / base).toFixed(3)}x`,
+        key === 'withoutExtension' ? '' : `${lo.toFixed(3)}-${hi.toFixed(3)}x`,
+      ];
+    }),
   );
   const x = (v: number) => (Number.isFinite(v) ? `${v.toFixed(3)}x` : 'not run');
   console.log(

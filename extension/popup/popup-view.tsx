@@ -55,7 +55,8 @@ export function PopupView({ view, watchable, t, now, onRetryNow, onStop, onCheck
   const code = String(incident.code);
   const active = incident.phase === 'retrying' || incident.phase === 'watching';
   const recovered = incident.phase === 'recovered';
-  const downForEveryone = currentReport(view, now)?.verdict === 'down-for-everyone';
+  const current = currentReport(view, now);
+  const downForEveryone = current?.verdict === 'down-for-everyone';
   const status = <StatusSection status={view.status} host={incident.host} t={t} now={now} onCheckNow={onCheckNow} stillWatching={active} />;
   const seconds = incident.nextAt === null ? null : Math.max(0, Math.ceil((incident.nextAt - now) / 1000));
   const tail =
@@ -67,12 +68,13 @@ export function PopupView({ view, watchable, t, now, onRetryNow, onStop, onCheck
           ? t(incident.phase === 'retrying' ? 'popupNextRetry' : 'popupNextCheck', [String(seconds)])
           : '';
   const since = render(durationText((incident.endedAt ?? now) - incident.startedAt));
+  const line = phaseLine(view, t, since);
   const who = incident.gateway.server ?? incident.gateway.via ?? t('popupUnknownServer');
   return (
     <>
       <h1>{t('popupAnswered', [incident.host, code, render(statusNameText(incident.code))])}</h1>
       <p data-phase={incident.phase}>
-        {phaseLine(view, t, since)}
+        {line}
         {/* Its own line, one line high whatever it says (or when it says nothing, offline), so neither the ticks nor
             a retry going out reflow the phase line and move the page under the user's pointer. A timer is not read
             out at every tick (role "timer" is not live); the announcement below says when the next try is set. */}
@@ -85,7 +87,7 @@ export function PopupView({ view, watchable, t, now, onRetryNow, onStop, onCheck
           </>
         )}
       </p>
-      <Announcement text={`${phaseLine(view, t, since)} ${active ? tail : ''}`.trim()} changeKey={[incident.phase, incident.attempts, incident.probes, incident.awaiting?.at, incident.nextAt, incident.offline].join('|')} />
+      <Announcement text={`${line} ${active ? tail : ''}`.trim()} changeKey={[incident.phase, incident.attempts, incident.probes, incident.awaiting?.at, incident.nextAt, incident.offline].join('|')} />
       <dl>
         <dt>{t('popupWhoAnswered')}</dt>
         <dd data-testid="server">{who}</dd>
@@ -117,7 +119,9 @@ export function PopupView({ view, watchable, t, now, onRetryNow, onStop, onCheck
           upshot); when it is down for everyone, the verdict and its evidence are the news, and the guide only adds
           what is left to do. */}
       {!recovered && downForEveryone && status}
-      {!recovered && env !== null && <Guide view={view} env={env} t={t} now={now} actions={actions} onCheckNow={onCheckNow} />}
+      {!recovered && env !== null && (
+        <Guide view={view} status={current} stillWatching={active} env={env} t={t} now={now} actions={actions} onCheckNow={onCheckNow} />
+      )}
       {!recovered && !downForEveryone && status}
     </>
   );
@@ -137,10 +141,21 @@ function Announcement({ text, changeKey }: { text: string; changeKey: string }) 
   );
 }
 
-/** The guide for the tab's incident, from what is known now: who answered, the verdict if current, the browser. */
-function Guide({ view, env, t, now, actions, onCheckNow }: Pick<PopupViewProps, 't' | 'now' | 'actions' | 'onCheckNow'> & { view: TabView; env: GuideEnvironment }) {
+/**
+ * The guide for the tab's incident, from what is known now: who answered, the verdict if current (`status`, see
+ * {@link currentReport}), whether retries go on, the browser.
+ */
+function Guide({
+  view,
+  status,
+  stillWatching,
+  env,
+  t,
+  now,
+  actions,
+  onCheckNow,
+}: Pick<PopupViewProps, 't' | 'now' | 'actions' | 'onCheckNow'> & { view: TabView; status: StatusReport | null; stillWatching: boolean; env: GuideEnvironment }) {
   const { incident, tab } = view.incident!;
-  const status = currentReport(view, now);
   const guide = chooseSteps({
     host: incident.host,
     cookieDomain: view.siteDomain ?? incident.host,
@@ -151,7 +166,7 @@ function Guide({ view, env, t, now, actions, onCheckNow }: Pick<PopupViewProps, 
     os: env.os,
     incognito: env.incognito,
     canOpenPrivate: env.canOpenPrivate,
-    stillWatching: incident.phase === 'retrying' || incident.phase === 'watching',
+    stillWatching,
     formFailed: incident.notRetriedReason === 'non-get',
   });
   const text = buildReport({ incident, status, now, browser: env.browserLabel }, (x) => t(x.key, x.subs));
@@ -163,10 +178,10 @@ function Guide({ view, env, t, now, actions, onCheckNow }: Pick<PopupViewProps, 
       pageUrl={tab.url}
       report={text}
       archiveOffered={view.status?.privateHost !== true && (status?.verdict === 'down-for-everyone' || incident.phase === 'gave-up')}
-      stillWatching={incident.phase === 'retrying' || incident.phase === 'watching'}
+      stillWatching={stillWatching}
       onCheckNow={onCheckNow}
       // Down for everyone while retries go on: the verdict above already said it in the same words.
-      showSummary={!(status?.verdict === 'down-for-everyone' && (incident.phase === 'retrying' || incident.phase === 'watching'))}
+      showSummary={!(status?.verdict === 'down-for-everyone' && stillWatching)}
     />
   );
 }

@@ -3,12 +3,12 @@
  * is a small factory over `webextension-polyfill`.
  */
 import browser from 'webextension-polyfill';
-import { isSamePage } from '../../src/recovery/site';
-import { parseRetryAfter } from '../../src/recovery/retry-after';
+import { isSamePage } from '../../src/shared/page-address';
+import { parseRetryAfter } from '../../src/shared/retry-after';
 import { DEVICE_FIELDS, loadSettings, type Settings } from '../../src/settings/settings';
 import type { RecoveryState } from '../../src/recovery/incident-machine';
 import type { ProbeOutcome } from '../../src/recovery/incident-machine';
-import type { BadgeView, NotificationText } from '../../src/recovery/describe';
+import type { BadgeView, NotificationText } from '../../src/view/describe';
 import { parseStoredState, type RecoveryEffects, type ReloadResult, type ShownDocument, type StateStore } from './recovery-service';
 import { alarmFloorMs, currentTabUrl, showNotification, supportsNotificationButtons } from './quirks';
 import { renderText, t } from '../shared/i18n';

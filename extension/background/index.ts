@@ -4,7 +4,7 @@
  * re-read from `storage.session` on each event.
  */
 import browser from 'webextension-polyfill';
-import { describeBadge, describeIncident } from '../../src/recovery/describe';
+import { describeBadge, describeIncident } from '../../src/view/describe';
 import { incidentForTab } from '../../src/recovery/incident-machine';
 import { parseEnvelope, type Envelope, type MessageType, type ProtocolMap, type ReloadStart, type Request, type Response } from '../../src/messages';
 import { renderText } from '../shared/i18n';
@@ -23,7 +23,7 @@ import { hasDataConsent, waitForDataConsent } from '../shared/data-consent';
 import { COOKIES, waitForPermission } from '../shared/optional-permissions';
 import { clearSiteCookies } from './site-cookies';
 import { findArchivedCopy } from '../../src/guide/archive';
-import { isSamePage } from '../../src/recovery/site';
+import { isSamePage } from '../../src/shared/page-address';
 
 const log = console;
 const settings = createSettingsSource(log);

@@ -18,10 +18,10 @@ import {
   type RecoveryState,
 } from '../../src/recovery/incident-machine';
 import { DEFAULT_POLICY, type Random, type RecoveryPolicy } from '../../src/recovery/schedule';
-import { hostMatches, isSamePage, parsePageAddress } from '../../src/recovery/site';
+import { hostMatches, isSamePage, parsePageAddress } from '../../src/shared/page-address';
 import type { Settings } from '../../src/settings/settings';
 import type { TabView } from '../../src/messages';
-import type { BadgeView, NotificationText } from '../../src/recovery/describe';
+import type { BadgeView, NotificationText } from '../../src/view/describe';
 import type { StatusReport } from '../../src/status/verdict';
 
 /** Where the state lives between wakes (`storage.session`). */

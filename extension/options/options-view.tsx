@@ -6,7 +6,7 @@
 import type { JSX } from 'preact';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { codeText, outcomeText, verdictText, type HistoryEntry } from '../../src/history/history';
-import type { Text } from '../../src/text';
+import type { Text } from '../../src/shared/text';
 import type { CustomEndpointFormat, Settings, ThirdPartyProviderId } from '../../src/settings/settings';
 import type { SettingKey, SettingsPageProps, SettingsPatch } from '../shared/settings-store';
 import { EndpointList, PROVIDERS, providerEndpoints, StatusConsent, type Translate } from '../shared/status-consent';

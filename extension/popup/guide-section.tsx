@@ -8,7 +8,7 @@ import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { ArchiveResult } from '../../src/guide/archive';
 import type { ReloadStart } from '../../src/messages';
 import type { Guide, GuideStep, StepAction, StepId } from '../../src/guide/steps';
-import type { Text } from '../../src/text';
+import type { Text } from '../../src/shared/text';
 import type { GuideActions } from './guide-actions';
 
 export interface GuideSectionProps {

@@ -6,7 +6,7 @@ import { render } from 'preact';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
 import type { TabView } from '../../src/messages';
-import { parsePageAddress } from '../../src/recovery/site';
+import { parsePageAddress } from '../../src/shared/page-address';
 import { applyPageLanguage, t } from '../shared/i18n';
 import { createRuntimeClient, type PopupClient } from './client';
 import { isFirefox, requestDataConsent } from '../shared/data-consent';

@@ -1,7 +1,7 @@
 /** The popup's view of one tab's incident. Pure over its props: rendered against fixtures in tests. */
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { TabView } from '../../src/messages';
-import { durationText, statusNameText, type Text } from '../../src/recovery/describe';
+import { durationText, statusNameText, type Text } from '../../src/view/describe';
 import { StatusSection } from './status-section';
 import { GuideSection } from './guide-section';
 import type { GuideActions } from './guide-actions';

@@ -1,6 +1,6 @@
 /** "Down for everyone, or just you?" in the popup: the verdict with its evidence, its age, and "Check now". */
 import type { StatusView } from '../../src/messages';
-import { durationText, type Text } from '../../src/recovery/describe';
+import { durationText, type Text } from '../../src/view/describe';
 import { verdictHeadline } from '../../src/status/describe-status';
 import type { GatewayHint, ProviderId, Verdict } from '../../src/status/verdict';
 

@@ -5,11 +5,11 @@
  * of the request.
  */
 import type { Incident } from '../recovery/incident-machine';
-import { statusNameText } from '../recovery/describe';
+import { statusNameText } from '../shared/text';
 import { verdictHeadline } from '../status/describe-status';
-import { readGateway } from '../status/providers/gateway-headers';
+import { whoAnswered } from '../gateway/who-answered';
 import { cleanText, type StatusReport } from '../status/verdict';
-import type { Text } from '../text';
+import type { Text } from '../shared/text';
 
 export interface ReportInput {
   readonly incident: Pick<Incident, 'host' | 'code' | 'gateway' | 'startedAt' | 'endedAt' | 'attempts' | 'probes' | 'phase'>;
@@ -41,8 +41,8 @@ export function buildReport(input: ReportInput, render: (text: Text) => string):
     line('reportHost', i.host),
     line('reportCode', `${i.code} ${render(statusNameText(i.code))}`),
   ];
-  // A `via` with no `Server` of the site's is likely the visitor's own proxy (see readGateway): its name stays private.
-  const who = readGateway({ code: i.code, gateway: i.gateway }, 0).hint === 'user-proxy' ? undefined : (i.gateway.server ?? i.gateway.via);
+  // A `via` with no `Server` of the site's is likely the visitor's own proxy (see whoAnswered): its name stays private.
+  const who = whoAnswered(i.code, i.gateway).hint === 'user-proxy' ? undefined : (i.gateway.server ?? i.gateway.via);
   if (who !== undefined) lines.push(line('reportAnsweredBy', cleanText(who, 80)));
   if (i.gateway.cfRay !== undefined) lines.push(line('reportCfRay', cleanText(i.gateway.cfRay, 80)));
   if (i.gateway.requestId !== undefined) lines.push(line('reportRequestId', cleanText(i.gateway.requestId, 120)));

@@ -4,9 +4,9 @@
  * operating system; the popup renders them and runs their actions. Pure: no browser APIs.
  */
 import type { GatewayInfo } from '../recovery/classify';
-import { readGateway } from '../status/providers/gateway-headers';
+import { whoAnswered } from '../gateway/who-answered';
 import type { GatewayHint, Verdict } from '../status/verdict';
-import type { Text } from '../text';
+import type { Text } from '../shared/text';
 
 /** `runtime.getPlatformInfo().os` (MDN: runtime.PlatformOs). */
 export type PlatformOs = 'mac' | 'win' | 'android' | 'cros' | 'linux' | 'openbsd' | 'fuchsia';
@@ -106,7 +106,7 @@ export interface Guide {
  *   DNS early.
  */
 export function chooseSteps(ctx: GuideContext): Guide {
-  const hint = readGateway({ code: ctx.code, gateway: ctx.gateway }, 0).hint;
+  const hint = whoAnswered(ctx.code, ctx.gateway).hint;
   const side = faultSide(ctx.verdict, hint);
   const all = {
     refresh: refreshStep(ctx),

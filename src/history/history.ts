@@ -11,10 +11,10 @@
  */
 import * as v from 'valibot';
 import type { EndPhase, Incident, NotRetriedReason } from '../recovery/incident-machine';
-import { durationText, statusNameText } from '../recovery/describe';
+import { durationText, statusNameText } from '../shared/text';
 import { isCurrentFor } from '../status/describe-status';
 import { cleanText, type StatusReport, type Verdict } from '../status/verdict';
-import type { Text } from '../text';
+import type { Text } from '../shared/text';
 
 /** The `storage.local` key the history lives under. */
 export const HISTORY_KEY = 'history';

@@ -2,20 +2,18 @@
  * Decides what a completed request means for recovery. Input is the subset of a `webRequest.onCompleted` detail we
  * read (MDN: webRequest.onCompleted), untrusted: any field may be missing or odd. Nothing here throws.
  */
-import { parsePageAddress } from './site';
-import { parseRetryAfter } from './retry-after';
+import { parsePageAddress } from '../shared/page-address';
+import { parseRetryAfter } from '../shared/retry-after';
+import { readGatewayHeaders, type GatewayInfo, type HeaderLike } from '../gateway/headers';
+
+export type { GatewayInfo, HeaderLike } from '../gateway/headers';
+export { cleanHeaderValue, readGatewayHeaders } from '../gateway/headers';
 
 /** HTTP statuses that mean "a gateway answered for an upstream that failed" (RFC 9110 §15.6; Cloudflare 52x). */
 export const DEFAULT_GATEWAY_CODES: readonly number[] = [502, 503, 504, 520, 521, 522, 523, 524];
 
 /** Methods that are safe to repeat without the user (RFC 9110 §9.2.1). OPTIONS/TRACE never reach a main frame. */
 const SAFE_METHODS = new Set(['GET', 'HEAD']);
-
-/** Response header as webRequest gives it (`value` may be absent when the header was binary). */
-export interface HeaderLike {
-  readonly name: string;
-  readonly value?: string;
-}
 
 /** The fields of a webRequest completion detail that classification reads. */
 export interface CompletedRequest {
@@ -35,18 +33,6 @@ export interface CompletedRequest {
   /** Chrome >= 106: `prerender` for a page loaded in the background before the user asked for it. */
   readonly documentLifecycle?: string;
   readonly responseHeaders?: readonly HeaderLike[];
-}
-
-/** Who answered the gateway error, read from response headers; each value is cleaned and capped. */
-export interface GatewayInfo {
-  readonly server?: string;
-  readonly via?: string;
-  readonly cfRay?: string;
-  /** `x-request-id`, `x-amz-cf-id` or `x-served-by`: an id the site's support can look up. */
-  readonly requestId?: string;
-  readonly xCache?: string;
-  /** The raw `Retry-After` value, cleaned. */
-  readonly retryAfter?: string;
 }
 
 export type IgnoreReason =
@@ -87,42 +73,6 @@ export interface ClassifyOptions {
   readonly ownOrigins?: readonly string[];
   /** Current time, epoch ms, for HTTP-date `Retry-After`. */
   readonly nowMs: number;
-}
-
-const MAX_HEADER_VALUE = 200;
-
-/** Strips control characters and caps length: header values end up in notifications and storage. */
-export function cleanHeaderValue(value: string | undefined): string | undefined {
-  if (typeof value !== 'string') return undefined;
-  // eslint-disable-next-line no-control-regex
-  const v = value.replace(/[\u0000-\u001f\u007f]/g, ' ').trim().slice(0, MAX_HEADER_VALUE);
-  return v === '' ? undefined : v;
-}
-
-/** Reads the first value of each header we care about (names compared case-insensitively). */
-export function readGatewayHeaders(headers: readonly HeaderLike[] | undefined): GatewayInfo & { mitigated?: string } {
-  // A Map, not an object literal: a header named `constructor` or `__proto__` must find nothing.
-  const wanted = new Map<string, string>([
-    ['server', 'server'],
-    ['via', 'via'],
-    ['cf-ray', 'cfRay'],
-    ['x-request-id', 'requestId'],
-    ['x-amz-cf-id', 'requestId'],
-    ['x-served-by', 'requestId'],
-    ['x-cache', 'xCache'],
-    ['retry-after', 'retryAfter'],
-    ['cf-mitigated', 'mitigated'],
-  ]);
-  const out: Record<string, string> = {};
-  if (!Array.isArray(headers)) return out;
-  for (const h of headers) {
-    if (h === null || typeof h !== 'object' || typeof h.name !== 'string') continue;
-    const key = wanted.get(h.name.toLowerCase());
-    if (key === undefined || key in out) continue;
-    const v = cleanHeaderValue(h.value);
-    if (v !== undefined) out[key] = v;
-  }
-  return out;
 }
 
 function isOwnRequest(d: CompletedRequest, ownOrigins: readonly string[]): boolean {

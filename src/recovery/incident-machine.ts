@@ -14,7 +14,7 @@
  * - every active incident has a `nextAt`, and every incident ends (recovered, gave up, cancelled, abandoned).
  */
 import { isSafeMethod, type GatewayInfo } from './classify';
-import { isSamePage, parsePageAddress } from './site';
+import { isSamePage, parsePageAddress } from '../shared/page-address';
 import { nextDelayMs, type Random, type RecoveryPolicy } from './schedule';
 
 /** Phases while work is under way. */

@@ -10,14 +10,14 @@
  */
 import * as v from 'valibot';
 import type { GatewayInfo } from '../recovery/classify';
-import { parsePageAddress } from '../recovery/site';
+import { parsePageAddress } from '../shared/page-address';
 import type { Settings, ThirdPartyProviderId } from '../settings/settings';
 import { isPrivateHost, loadPublicSuffixList, normaliseHost } from './host';
 import type { HttpClient } from './http';
 import type { ProviderContext, ProviderOutcome, StatusPageRef, StatusProvider, StatusQuery } from './provider';
 import { checkHostProvider } from './providers/check-host';
 import { customEndpointProvider } from './providers/custom-endpoint';
-import { readGateway } from './providers/gateway-headers';
+import { readGateway } from './gateway-report';
 import { cdnStatusProvider, statusPageProvider } from './providers/status-page';
 import { combineVerdicts, unknownReport, type SourceReport, type StatusReport, type Verdict } from './verdict';
 

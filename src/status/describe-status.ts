@@ -2,7 +2,7 @@
  * What the user is told about a status check, as i18n keys (see `src/text.ts`). Pure, so every wording a report can
  * produce is unit-tested.
  */
-import type { Text } from '../text';
+import type { Text } from '../shared/text';
 import type { SourceReport, StatusReport, Verdict } from './verdict';
 
 /** The source whose evidence best explains the combined verdict: the first that said the same, else the first that

@@ -3,7 +3,7 @@
  * deeply nested document, drip one byte a second, or never answer. Every such case ends as a failed
  * {@link HttpResult} with a reason, within the time limit and the size cap; nothing here throws.
  */
-import { parseRetryAfter } from '../recovery/retry-after';
+import { parseRetryAfter } from '../shared/retry-after';
 import type { UnknownReason } from './verdict';
 
 /** The part of the Fetch API used here; the browser's `fetch` in the extension, Node's in tests. */

@@ -1,7 +1,9 @@
 /**
  * The one interface every status provider implements, and what a provider may use while it checks.
  */
-import type { GatewayInfo } from '../recovery/classify';
+import type { GatewayInfo } from '../gateway/headers';
+
+export { isCloudflare } from '../gateway/headers';
 import type { Settings } from '../settings/settings';
 import type { HttpClient } from './http';
 import * as v from 'valibot';
@@ -75,11 +77,6 @@ export interface StatusProvider {
   applies(query: StatusQuery, settings: Settings): boolean;
   /** Checks; resolves with an `unknown` report on any failure, never rejects on a provider's bad answer. */
   check(query: StatusQuery, ctx: ProviderContext): Promise<ProviderOutcome>;
-}
-
-/** True when the error's headers say Cloudflare answered. */
-export function isCloudflare(gateway: GatewayInfo | undefined): boolean {
-  return gateway?.cfRay !== undefined || gateway?.server?.trim().toLowerCase() === 'cloudflare';
 }
 
 /** The first schema issue of a rejected answer, with its path, for the log ("status.indicator: Invalid type"). */

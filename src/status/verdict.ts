@@ -5,7 +5,9 @@
  * `partial` from an answer it could read and validate. Anything else (a timeout, HTML, a 429, a schema mismatch, too
  * few locations) is `unknown` with a {@link UnknownReason}: never "up".
  */
-import type { Text } from '../text';
+import { cleanText, type Text } from '../shared/text';
+
+export { cleanText, safeLink } from '../shared/text';
 
 export type Verdict = 'down-for-everyone' | 'up-elsewhere' | 'partial' | 'unknown';
 
@@ -44,14 +46,8 @@ export interface UnknownReason {
   readonly detail: string;
 }
 
-/** What the error's own headers say about where the fault is. */
-export type GatewayHint =
-  /** The site's own gateway (CDN, load balancer, reverse proxy) answered: DNS and the route to the site work. */
-  | 'site-gateway'
-  /** Cloudflare answered with a 52x: it reached out to the site's server and got no good answer. */
-  | 'cdn-origin-failed'
-  /** A proxy answered that may sit on the user's side (a `via` header and no server of the site's). */
-  | 'user-proxy';
+export type { GatewayHint } from '../gateway/headers';
+import type { GatewayHint } from '../gateway/headers';
 
 /** One source's evidence. Plain JSON: it is kept in `storage.session`. */
 export interface SourceReport {
@@ -103,24 +99,6 @@ export function combineVerdicts(sources: readonly Pick<SourceReport, 'verdict' |
   if (deciding.size === 0) return 'unknown';
   if (deciding.size === 1) return [...deciding][0]!;
   return 'partial';
-}
-
-/** Keeps a provider's free text printable and short before it is stored or shown. */
-export function cleanText(x: string, max = 120): string {
-  // eslint-disable-next-line no-control-regex
-  return x.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, ' ').replace(/\s+/g, ' ').trim().slice(0, max);
-}
-
-/** `link` if it is an absolute http(s) URL without credentials, else `undefined` (a provider's link is untrusted). */
-export function safeLink(link: unknown): string | undefined {
-  if (typeof link !== 'string' || link.length > 2000) return undefined;
-  try {
-    const u = new URL(link);
-    if ((u.protocol !== 'https:' && u.protocol !== 'http:') || u.username !== '' || u.password !== '') return undefined;
-    return u.href;
-  } catch {
-    return undefined;
-  }
 }
 
 /** An `unknown` report with its reason; `evidence` defaults to the reason's own message key. */

@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { findProcesses } from '../e2e/support/cleanup';
+import { findProcesses } from '../lab/cleanup';
 
 let built = false;
 

@@ -56,11 +56,11 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { launchChromium, loopbackHostRules, type ChromiumSession } from '../e2e/support/browsers';
+import { launchChromium, loopbackHostRules, type ChromiumSession } from '../lab/browsers';
 import { createSeededRandom } from '../../src/recovery/schedule';
-import { startGateway } from '../e2e/support/gateway';
-import { startUpstream, type RouteHandler, type UpstreamResponse } from '../e2e/support/upstream';
-import { sleep, waitFor } from '../e2e/support/wait';
+import { startGateway } from '../lab/gateway';
+import { startUpstream, type RouteHandler, type UpstreamResponse } from '../lab/upstream';
+import { sleep, waitFor } from '../lab/wait';
 import { buildOnce, intArg, isMain, machine, median, medianRatioInterval, p95, printTable, round, warnIfBusy } from './browser-bench';
 
 const HOST = 'shop.example.com';

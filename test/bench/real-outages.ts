@@ -25,9 +25,9 @@
  */
 import type { Page } from 'playwright-core';
 import { launchDriver } from '../e2e/driver';
-import { startGateway } from '../e2e/support/gateway';
-import { htmlResponse, startUpstream, UPSTREAM_OK_MARKER } from '../e2e/support/upstream';
-import { sleep, waitFor } from '../e2e/support/wait';
+import { startGateway } from '../lab/gateway';
+import { htmlResponse, startUpstream, UPSTREAM_OK_MARKER } from '../lab/upstream';
+import { sleep, waitFor } from '../lab/wait';
 import { buildOnce, intArg, isMain, machine, median, p95, printTable, round, warnIfBusy } from './browser-bench';
 import { createExtensionStrategy } from './outage-simulation';
 

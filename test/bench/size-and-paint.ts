@@ -31,9 +31,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, normalize, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { launchDriver, SHOP_HOST, waitForText } from '../e2e/driver';
-import { startGateway } from '../e2e/support/gateway';
-import { errorResponse, htmlResponse, startUpstream, UPSTREAM_OK_MARKER } from '../e2e/support/upstream';
-import { sleep, waitFor } from '../e2e/support/wait';
+import { startGateway } from '../lab/gateway';
+import { errorResponse, htmlResponse, startUpstream, UPSTREAM_OK_MARKER } from '../lab/upstream';
+import { sleep, waitFor } from '../lab/wait';
 import { buildOnce, intArg, isMain, machine, median, p95, printTable, round, warnIfBusy } from './browser-bench';
 
 const DIST = 'dist/chrome';

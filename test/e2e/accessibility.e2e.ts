@@ -11,10 +11,10 @@ import axe from 'axe-core';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { getMessage } from '../locale';
 import { launchDriver, NEWS_HOST, SHOP_HOST, STATUS_HOST, waitForText, type BrowserName, type ColorScheme, type Driver, type TabPage } from './driver';
-import { startGateway, type Gateway } from './support/gateway';
-import { allDown, startCheckHost, startStatusPage, stopAll, type CheckHostStandIn, type StatusPageStandIn } from './support/status-standins';
-import { pageWithPostForm, startUpstream, UPSTREAM_OK_MARKER, type Upstream } from './support/upstream';
-import { waitFor } from './support/wait';
+import { startGateway, type Gateway } from '../lab/gateway';
+import { allDown, startCheckHost, startStatusPage, stopAll, type CheckHostStandIn, type StatusPageStandIn } from '../lab/status-standins';
+import { pageWithPostForm, startUpstream, UPSTREAM_OK_MARKER, type Upstream } from '../lab/upstream';
+import { waitFor } from '../lab/wait';
 
 const BROWSERS: BrowserName[] = ['chromium', 'firefox'];
 const SCHEMES: ColorScheme[] = ['light', 'dark'];

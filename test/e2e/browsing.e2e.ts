@@ -6,9 +6,9 @@
 import { describe, expect, it } from 'vitest';
 import { NEWS_HOST, SHOP_HOST, waitForText, type BrowserName } from './driver';
 import { useSite } from './site-fixture';
-import { startGateway } from './support/gateway';
-import { errorResponse, htmlResponse, redirectResponse, startUpstream, UPSTREAM_OK_MARKER } from './support/upstream';
-import { sleep, waitFor } from './support/wait';
+import { startGateway } from '../lab/gateway';
+import { errorResponse, htmlResponse, redirectResponse, startUpstream, UPSTREAM_OK_MARKER } from '../lab/upstream';
+import { sleep, waitFor } from '../lab/wait';
 
 const BROWSERS: BrowserName[] = ['chromium', 'firefox'];
 

@@ -6,8 +6,8 @@ import { resolve } from 'node:path';
 import type { Page as PlaywrightPage } from 'playwright-core';
 import type { Page as PuppeteerPage } from 'puppeteer-core';
 import type { RecoveryState } from '../../src/recovery/incident-machine';
-import { launchChromium, launchFirefox, loopbackHostRules, type ChromiumSession, type FirefoxSession } from './support/browsers';
-import { waitFor } from './support/wait';
+import { launchChromium, launchFirefox, loopbackHostRules, type ChromiumSession, type FirefoxSession } from '../lab/browsers';
+import { waitFor } from '../lab/wait';
 
 export type BrowserName = 'chromium' | 'firefox';
 
@@ -110,7 +110,7 @@ export async function launchDriver(
     headless?: boolean;
     backgroundIdleTimeoutMs?: number;
     colorScheme?: ColorScheme;
-    /** Accept the suite's self-signed certificates (`test/e2e/support/tls.ts`). */
+    /** Accept the suite's self-signed certificates (`test/lab/tls.ts`). */
     acceptInsecureCerts?: boolean;
   } = {},
 ): Promise<Driver> {

@@ -31,9 +31,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchDriver, type Driver, type TabPage } from './driver';
-import { startGateway, type AccessLogEntry, type Gateway } from './support/gateway';
-import { htmlResponse, startUpstream, UPSTREAM_OK_MARKER, type Upstream } from './support/upstream';
-import { sleep, waitFor } from './support/wait';
+import { startGateway, type AccessLogEntry, type Gateway } from '../lab/gateway';
+import { htmlResponse, startUpstream, UPSTREAM_OK_MARKER, type Upstream } from '../lab/upstream';
+import { sleep, waitFor } from '../lab/wait';
 import { createSeededRandom, DEFAULT_POLICY, type Random } from '../../src/recovery/schedule';
 import type { Incident } from '../../src/recovery/incident-machine';
 

@@ -8,12 +8,12 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { launchDriver, NEWS_HOST, SHOP_HOST, waitForText, type BrowserName, type Driver, type TabPage } from './driver';
-import { startGateway, type Gateway } from './support/gateway';
-import { createTestCertificate, type TestCertificate } from './support/tls';
+import { startGateway, type Gateway } from '../lab/gateway';
+import { createTestCertificate, type TestCertificate } from '../lab/tls';
 import { useSite } from './site-fixture';
-import { errorResponse, htmlResponse, pageWithPostForm, startUpstream, UPSTREAM_OK_MARKER, type Upstream } from './support/upstream';
-import { allDown, startArchive, startCheckHost, startCloudflareStatus, startStatusPage, stopAll } from './support/status-standins';
-import { sleep, waitFor } from './support/wait';
+import { errorResponse, htmlResponse, pageWithPostForm, startUpstream, UPSTREAM_OK_MARKER, type Upstream } from '../lab/upstream';
+import { allDown, startArchive, startCheckHost, startCloudflareStatus, startStatusPage, stopAll } from '../lab/status-standins';
+import { sleep, waitFor } from '../lab/wait';
 
 const BROWSERS: BrowserName[] = ['chromium', 'firefox'];
 

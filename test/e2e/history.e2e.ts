@@ -9,8 +9,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { getMessage } from '../locale';
 import { SHOP_HOST, waitForText, type BrowserName, type TabPage } from './driver';
 import { useSite } from './site-fixture';
-import { UPSTREAM_OK_MARKER } from './support/upstream';
-import { sleep, waitFor } from './support/wait';
+import { UPSTREAM_OK_MARKER } from '../lab/upstream';
+import { sleep, waitFor } from '../lab/wait';
 import type { HistoryEntry, StoredHistory } from '../../src/history/history';
 
 const BROWSERS: BrowserName[] = ['chromium', 'firefox'];

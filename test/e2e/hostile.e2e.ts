@@ -18,10 +18,10 @@
 import net from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { launchDriver, waitForText, type BrowserName, type Driver, type TabPage } from './driver';
-import { startGateway, type Gateway } from './support/gateway';
-import { allDown, startCheckHost, startStatusPage, stopAll, type BreakMode, type CheckHostStandIn, type StatusPageStandIn } from './support/status-standins';
-import { startUpstream, UPSTREAM_OK_MARKER, type Upstream } from './support/upstream';
-import { getFreePort, waitFor } from './support/wait';
+import { startGateway, type Gateway } from '../lab/gateway';
+import { allDown, startCheckHost, startStatusPage, stopAll, type BreakMode, type CheckHostStandIn, type StatusPageStandIn } from '../lab/status-standins';
+import { startUpstream, UPSTREAM_OK_MARKER, type Upstream } from '../lab/upstream';
+import { getFreePort, waitFor } from '../lab/wait';
 import type { StatusMemory } from '../../src/status/checker';
 import type { StatusReport, UnknownReasonCode } from '../../src/status/verdict';
 import type { Incident } from '../../src/recovery/incident-machine';

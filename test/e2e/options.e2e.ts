@@ -11,8 +11,8 @@ import { describe, expect, it } from 'vitest';
 import { getMessage } from '../locale';
 import { NEWS_HOST, waitForText, type BrowserName, type TabPage } from './driver';
 import { useSite } from './site-fixture';
-import { errorResponse } from './support/upstream';
-import { sleep, waitFor } from './support/wait';
+import { errorResponse } from '../lab/upstream';
+import { sleep, waitFor } from '../lab/wait';
 
 const BROWSERS: BrowserName[] = ['chromium', 'firefox'];
 

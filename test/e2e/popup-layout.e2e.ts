@@ -14,7 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { getMessage } from '../locale';
 import { waitForText, type BrowserName } from './driver';
 import { useSite } from './site-fixture';
-import { sleep, waitFor } from './support/wait';
+import { sleep, waitFor } from '../lab/wait';
 
 const BROWSERS: BrowserName[] = ['chromium', 'firefox'];
 /** How long the popup is watched: the 1 s first retry and the next one 3.2-4.8 s later both fall inside it, ms. */

@@ -11,9 +11,9 @@ import type { Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { waitForText } from './driver';
 import { useSite } from './site-fixture';
-import { allDown, startCheckHost, startCloudflareStatus, startStatusPage, stopAll } from './support/status-standins';
-import { pageWithPostForm, UPSTREAM_OK_MARKER } from './support/upstream';
-import { waitFor } from './support/wait';
+import { allDown, startCheckHost, startCloudflareStatus, startStatusPage, stopAll } from '../lab/status-standins';
+import { pageWithPostForm, UPSTREAM_OK_MARKER } from '../lab/upstream';
+import { waitFor } from '../lab/wait';
 
 const OUT = [resolve('dist/screenshots'), ...(process.env.SCREENSHOTS_UPDATE ? [resolve('test/e2e/screenshots')] : [])];
 

@@ -6,8 +6,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { launchDriver, NEWS_HOST, SHOP_HOST, waitForText, type BrowserName } from './driver';
 import { useSite } from './site-fixture';
-import { errorResponse, htmlResponse, pageWithImage, pageWithPostForm, startUpstream, UPSTREAM_OK_MARKER, type Upstream } from './support/upstream';
-import { sleep, waitFor } from './support/wait';
+import { errorResponse, htmlResponse, pageWithImage, pageWithPostForm, startUpstream, UPSTREAM_OK_MARKER, type Upstream } from '../lab/upstream';
+import { sleep, waitFor } from '../lab/wait';
 
 const BROWSERS: BrowserName[] = ['chromium', 'firefox'];
 

@@ -4,8 +4,8 @@
  */
 import { afterEach, beforeEach } from 'vitest';
 import { launchDriver, SHOP_HOST, type BrowserName, type Driver } from './driver';
-import { startGateway, type Gateway } from './support/gateway';
-import { startUpstream, type Upstream } from './support/upstream';
+import { startGateway, type Gateway } from '../lab/gateway';
+import { startUpstream, type Upstream } from '../lab/upstream';
 
 export interface Site {
   upstream: Upstream;

@@ -16,14 +16,14 @@ import {
   type CheckHostStandIn,
   type CloudflareStatusStandIn,
   type StatusPageStandIn,
-} from './support/status-standins';
-import { errorResponse, UPSTREAM_OK_MARKER } from './support/upstream';
-import { sleep, waitFor } from './support/wait';
+} from '../lab/status-standins';
+import { errorResponse, UPSTREAM_OK_MARKER } from '../lab/upstream';
+import { sleep, waitFor } from '../lab/wait';
 import type { StatusMemory } from '../../src/status/checker';
 import type { StatusReport } from '../../src/status/verdict';
 import type { Notice } from '../../extension/background/adapters';
 import { getMessage } from '../locale';
-import type { Text } from '../../src/text';
+import type { Text } from '../../src/shared/text';
 
 const render = (x: Text) => getMessage(x.key, x.subs);
 

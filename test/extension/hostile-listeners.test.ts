@@ -11,7 +11,7 @@ import { fakeBrowser } from '@webext-core/fake-browser';
 import { getMessage } from '../locale';
 import { recordingEvent, recordingWebRequest, type Listener } from './fake-events';
 import { parseStoredState } from '../../extension/background/recovery-service';
-import { parsePageAddress } from '../../src/recovery/site';
+import { parsePageAddress } from '../../src/shared/page-address';
 import type { RecoveryState } from '../../src/recovery/incident-machine';
 
 vi.mock('webextension-polyfill', () => ({ default: fakeBrowser }));

@@ -21,7 +21,7 @@ import {
 } from '../../src/history/history';
 import type { Incident } from '../../src/recovery/incident-machine';
 import type { StatusReport } from '../../src/status/verdict';
-import type { Text } from '../../src/text';
+import type { Text } from '../../src/shared/text';
 import { getMessage } from '../locale';
 
 const NOW = 1_700_000_000_000;

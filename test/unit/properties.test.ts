@@ -14,9 +14,9 @@ import {
   type RecoveryEvent,
   type RecoveryState,
 } from '../../src/recovery/incident-machine';
-import { parseRetryAfter } from '../../src/recovery/retry-after';
+import { parseRetryAfter } from '../../src/shared/retry-after';
 import { createSeededRandom, DEFAULT_POLICY, nextDelayMs, type RecoveryPolicy } from '../../src/recovery/schedule';
-import { hostMatches, isSamePage, parsePageAddress } from '../../src/recovery/site';
+import { hostMatches, isSamePage, parsePageAddress } from '../../src/shared/page-address';
 import { loadSettings } from '../../src/settings/settings';
 import { parseMemory } from '../../src/status/checker';
 import { createHttpClient } from '../../src/status/http';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseHttpDate, parseRetryAfter } from '../../src/recovery/retry-after';
+import { parseHttpDate, parseRetryAfter } from '../../src/shared/retry-after';
 
 /** Sunday 15 June 2025, 12:00:00 UTC: every test measures from this fixed clock. */
 const NOW = Date.UTC(2025, 5, 15, 12, 0, 0);

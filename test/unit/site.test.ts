@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hostMatches, isSamePage, parsePageAddress } from '../../src/recovery/site';
+import { hostMatches, isSamePage, parsePageAddress } from '../../src/shared/page-address';
 
 describe('parsePageAddress', () => {
   it('reads an https URL', () => {

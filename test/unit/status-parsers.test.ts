@@ -5,7 +5,7 @@ import type { HttpClient, HttpResult } from '../../src/status/http';
 import type { ProviderContext, StatusPageRef, StatusQuery } from '../../src/status/provider';
 import { checkHostProvider, readNode, voteNodes, type NodeOutcome } from '../../src/status/providers/check-host';
 import { customEndpointProvider, monitorsReport, readMonitors } from '../../src/status/providers/custom-endpoint';
-import { readGateway } from '../../src/status/providers/gateway-headers';
+import { readGateway } from '../../src/status/gateway-report';
 import { cdnStatusProvider, pageReport, statusPageCandidates, statusPageProvider, VENDORS } from '../../src/status/providers/status-page';
 import { cleanText, combineVerdicts, safeLink, unknownReport, type Verdict } from '../../src/status/verdict';
 

@@ -1,5 +1,5 @@
 /**
- * The status-service stand-ins (`test/e2e/support/status-standins.ts`) over real loopback HTTP: documented shapes,
+ * The status-service stand-ins (`test/lab/status-standins.ts`) over real loopback HTTP: documented shapes,
  * the check-host start → poll flow, every break mode, request recording, and prompt shutdown of hung connections.
  */
 import http, { type IncomingHttpHeaders } from 'node:http';
@@ -21,7 +21,7 @@ import {
   stopAll,
   type StandIn,
   type StatusPageState,
-} from '../e2e/support/status-standins';
+} from '../lab/status-standins';
 
 const started: StandIn[] = [];
 

@@ -3,12 +3,12 @@
  * with `browser.i18n.getMessage`, whose `$1..$9` markers take the substitutions in order). Pure, so every message
  * an incident can produce is unit-tested.
  */
-import type { Incident, TabEntry } from './incident-machine';
-import type { Text } from '../text';
+import type { Incident, TabEntry } from '../recovery/incident-machine';
+import { durationText, statusNameText, type Text } from '../shared/text';
 import { describeVerdictLine } from '../status/describe-status';
 import type { StatusReport } from '../status/verdict';
 
-export type { Text } from '../text';
+export { durationText, statusNameText, type Text } from '../shared/text';
 
 /** A notification's content, or `null` when the incident shows none (never-retry sites, abandoned incidents). */
 export interface NotificationText {
@@ -18,23 +18,6 @@ export interface NotificationText {
   readonly canStop: boolean;
   /** "Down for everyone: ..." once a status check has an answer; shown below the message. */
   readonly verdict?: Text;
-}
-
-/** Statuses with a known name (RFC 9110 §15.6 and Cloudflare's 52x documentation). */
-const NAMED_CODES = new Set([500, 502, 503, 504, 520, 521, 522, 523, 524]);
-
-/** The key of a status' name, e.g. `status502` = "Bad Gateway"; unknown codes get a generic name. */
-export function statusNameText(code: number): Text {
-  return { key: NAMED_CODES.has(code) ? `status${code}` : 'statusOther' };
-}
-
-/** A duration as "42 s", "3 min" or "2 h" (rounded), for notifications. */
-export function durationText(ms: number): Text {
-  const s = Math.max(0, Math.round(ms / 1000));
-  if (s < 90) return { key: 'durationSeconds', subs: [String(s)] };
-  const min = Math.round(s / 60);
-  if (min < 90) return { key: 'durationMinutes', subs: [String(min)] };
-  return { key: 'durationHours', subs: [String(Math.round(min / 60))] };
 }
 
 /**

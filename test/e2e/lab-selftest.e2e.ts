@@ -1,5 +1,5 @@
 /**
- * Self-test of the e2e harness in `./support`: proves, independently of the real extension, that
+ * Self-test of the e2e harness in `../lab`: proves, independently of the real extension, that
  *
  * 1. nginx in front of the controllable upstream produces a genuine `502 Bad Gateway` (`Server: nginx`)
  *    while the upstream is down and passes the upstream's answers through once it is up again;
@@ -11,16 +11,16 @@
  * If this file fails, fix the harness (or the machine: missing packages are named in the error) before
  * trusting any other e2e result.
  *
- * Run: `npx vitest run --project e2e test/e2e/support-selftest.e2e.ts`
+ * Run: `npx vitest run --project e2e test/e2e/lab-selftest.e2e.ts`
  */
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, launchFirefox, requireBinary } from './support/browsers';
-import { findProcesses } from './support/cleanup';
-import { startGateway, type Gateway } from './support/gateway';
-import { createTestExtension, readProbeState, type ExtensionPageLike, type TestExtension } from './support/test-extension';
-import { errorResponse, startUpstream, UPSTREAM_OK_MARKER, type Upstream } from './support/upstream';
-import { waitFor } from './support/wait';
+import { launchChromium, launchFirefox, requireBinary } from '../lab/browsers';
+import { findProcesses } from '../lab/cleanup';
+import { startGateway, type Gateway } from '../lab/gateway';
+import { createTestExtension, readProbeState, type ExtensionPageLike, type TestExtension } from '../lab/test-extension';
+import { errorResponse, startUpstream, UPSTREAM_OK_MARKER, type Upstream } from '../lab/upstream';
+import { waitFor } from '../lab/wait';
 
 /**
  * The probe waits this long before reloading, so the test can bring the upstream back up after nginx has

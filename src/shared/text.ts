@@ -1,0 +1,45 @@
+/**
+ * Words for people travel from `src` as i18n keys, so every string lives in `public/_locales`; and the helpers that
+ * keep untrusted text (headers, provider answers) printable and short before it is stored or shown.
+ */
+
+/** An i18n message key of `public/_locales/<lang>/messages.json` with its substitutions (`$1..$9`, in order). */
+export interface Text {
+  readonly key: string;
+  readonly subs?: readonly string[];
+}
+
+/** Keeps untrusted free text (a provider's, a header's) printable and at most `max` characters long. */
+export function cleanText(x: string, max = 120): string {
+  // eslint-disable-next-line no-control-regex
+  return x.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, ' ').replace(/\s+/g, ' ').trim().slice(0, max);
+}
+
+/** `link` if it is an absolute http(s) URL without credentials, else `undefined` (a provider's link is untrusted). */
+export function safeLink(link: unknown): string | undefined {
+  if (typeof link !== 'string' || link.length > 2000) return undefined;
+  try {
+    const u = new URL(link);
+    if ((u.protocol !== 'https:' && u.protocol !== 'http:') || u.username !== '' || u.password !== '') return undefined;
+    return u.href;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Statuses with a known name (RFC 9110 §15.6 and Cloudflare's 52x documentation). */
+const NAMED_CODES = new Set([500, 502, 503, 504, 520, 521, 522, 523, 524]);
+
+/** The key of a status' name, e.g. `status502` = "Bad Gateway"; unknown codes get a generic name. */
+export function statusNameText(code: number): Text {
+  return { key: NAMED_CODES.has(code) ? `status${code}` : 'statusOther' };
+}
+
+/** A duration as "42 s", "3 min" or "2 h" (rounded), for notifications. */
+export function durationText(ms: number): Text {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 90) return { key: 'durationSeconds', subs: [String(s)] };
+  const min = Math.round(s / 60);
+  if (min < 90) return { key: 'durationMinutes', subs: [String(min)] };
+  return { key: 'durationHours', subs: [String(Math.round(min / 60))] };
+}

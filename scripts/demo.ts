@@ -23,7 +23,7 @@ import { startUpstream, htmlResponse, UPSTREAM_OK_MARKER } from '../test/lab/ups
 import { sleep } from '../test/lab/wait';
 import { startNodeGateway } from './demo/node-gateway';
 import { MESSAGES, substitute } from '../test/locale';
-import { describeIncident, type Text } from '../src/view/describe';
+import { describeIncident, type Text } from '../src/view/notification';
 import type { Incident, RecoveryState } from '../src/recovery/incident-machine';
 import { allDown, allUp, startCheckHost, startStatusPage, stopAll } from '../test/lab/status-standins';
 import type { StatusMemory } from '../src/status/checker';

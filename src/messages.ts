@@ -1,44 +1,16 @@
 /**
- * The typed protocol between the popup (and later the options page) and the background. One {@link ProtocolMap}:
- * each key is a message type, its `request` and `response` the shapes on both sides. Incoming requests are
- * validated with valibot in the background, since any extension page can send anything.
+ * The typed protocol between the extension's pages (popup, options) and the background. One {@link ProtocolMap}:
+ * each key is a message type, its `request` and `response` the shapes on both sides; any request may instead be
+ * answered with an {@link ErrorReply}. Incoming requests are validated with valibot in the background, since any
+ * extension page can send anything. What travels is the view (`src/view/`), never the stored state.
  */
 import * as v from 'valibot';
-import type { Incident, SubresourceError, TabEntry } from './recovery/incident-machine';
-import type { StatusReport } from './status/verdict';
-import type { HistoryEntry } from './history/history';
 import type { ArchiveResult } from './guide/archive';
+import type { HistoryEntry } from './history/history';
+import type { StatusReport } from './status/verdict';
+import type { TabView } from './view/incident-view';
 
-/** What the popup shows about "down for everyone, or just me?" for the tab's site. */
-export interface StatusView {
-  /** The latest answer for the site's host (possibly stale: see its `checkedAt`), or `null`. */
-  readonly report: StatusReport | null;
-  /** A check of the host is under way. */
-  readonly checking: boolean;
-  /** The user has switched automatic checks on. */
-  readonly autoCheck: boolean;
-  /** The host is private (localhost, LAN, ...) and is never sent to a status provider. */
-  readonly privateHost: boolean;
-}
-
-/** What the popup shows for one tab. */
-export interface TabView {
-  /** The incident the tab belongs to, if any. */
-  readonly incident: { readonly incident: Incident; readonly tab: TabEntry } | null;
-  /** Gateway errors of the page's images, scripts and frames (never retried). */
-  readonly subresourceErrors: readonly SubresourceError[];
-  /** The background's clock when it answered, epoch ms (the popup's countdown starts from it). */
-  readonly now: number;
-  readonly maxVisibleRetries: number;
-  /** The status check for the incident's site; `null` when the tab has no incident. */
-  readonly status: StatusView | null;
-  /**
-   * The incident site's registrable domain (`example.com` for `shop.example.com`; the host itself for an IP or a
-   * private name), whose cookies "Clear cookies" removes. Worked out in the background, which already holds the
-   * Public Suffix List, so the popup stays small. `null` when the tab has no incident.
-   */
-  readonly siteDomain: string | null;
-}
+export type { TabView } from './view/incident-view';
 
 /** What a "Retry now" did: `started` a reload; found one `under-way` (ours or the user's); `none` to make (no failed page, or a form). */
 export type ReloadStart = 'started' | 'under-way' | 'none';
@@ -74,6 +46,20 @@ export interface ProtocolMap {
 }
 
 export type MessageType = keyof ProtocolMap;
+
+/** The background's answer to a message it refused (unknown type, invalid payload). */
+export interface ErrorReply {
+  /** Why, in English, at most 200 characters; for the log, never shown as the main text. */
+  readonly error: string;
+}
+
+/** What a request of type `K` is answered with. */
+export type Reply<K extends MessageType> = Response<K> | ErrorReply;
+
+/** True for an {@link ErrorReply}: an object whose `error` is a string. */
+export function isErrorReply(x: unknown): x is ErrorReply {
+  return x !== null && typeof x === 'object' && typeof (x as { error?: unknown }).error === 'string';
+}
 export type Request<K extends MessageType> = ProtocolMap[K]['request'];
 export type Response<K extends MessageType> = ProtocolMap[K]['response'];
 

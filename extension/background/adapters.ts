@@ -8,7 +8,7 @@ import { parseRetryAfter } from '../../src/shared/retry-after';
 import { DEVICE_FIELDS, loadSettings, type Settings } from '../../src/settings/settings';
 import type { RecoveryState } from '../../src/recovery/incident-machine';
 import type { ProbeOutcome } from '../../src/recovery/incident-machine';
-import type { BadgeView, NotificationText } from '../../src/view/describe';
+import type { BadgeView, NotificationText } from '../../src/view/notification';
 import { parseStoredState, type RecoveryEffects, type ReloadResult, type ShownDocument, type StateStore } from './recovery-service';
 import { alarmFloorMs, currentTabUrl, showNotification, supportsNotificationButtons } from './quirks';
 import { renderText, t } from '../shared/i18n';

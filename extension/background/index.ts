@@ -4,7 +4,7 @@
  * re-read from `storage.session` on each event.
  */
 import browser from 'webextension-polyfill';
-import { describeBadge, describeIncident } from '../../src/view/describe';
+import { describeBadge, describeIncident } from '../../src/view/notification';
 import { incidentForTab } from '../../src/recovery/incident-machine';
 import { parseEnvelope, type Envelope, type MessageType, type ProtocolMap, type ReloadStart, type Request, type Response } from '../../src/messages';
 import { renderText } from '../shared/i18n';
@@ -14,10 +14,11 @@ import { createRecoveryService, type RequestError, type RequestStart } from './r
 import { createHistoryStore } from './history-store';
 import type { CompletedRequest } from '../../src/recovery/classify';
 import type { Incident } from '../../src/recovery/incident-machine';
-import type { StatusView } from '../../src/messages';
+import type { StatusFacts } from '../../src/view/status-panel';
+import { buildIncidentView, subresourceNote } from '../../src/view/incident-view';
+import { readBrowserFacts } from './browser-facts';
 import { createStatusChecker } from '../../src/status/checker';
 import { isPrivateHost, loadPublicSuffixList, registrableDomain } from '../../src/status/host';
-import { isCurrentFor } from '../../src/status/describe-status';
 import { createBrowserHttpClient, createSessionMemoryStore, isIncognitoTab } from './status-adapters';
 import { hasDataConsent, waitForDataConsent } from '../shared/data-consent';
 import { COOKIES, waitForPermission } from '../shared/optional-permissions';
@@ -70,10 +71,8 @@ const service = createRecoveryService({
     void checkStatus(incident, tabIds[0], 'auto');
   },
   onIncidentEnded: (incident) => void history.record(incident),
-  statusOf: async (incident) => {
-    const report = await checker.latest(incident.host);
-    return isCurrentFor(report, incident.startedAt, Date.now()) ? report : null;
-  },
+  // The notification's own rules decide whether the report speaks for the incident (`src/view/incident-facts.ts`).
+  statusOf: (incident) => checker.latest(incident.host),
 });
 
 const ALL_URLS = { urls: ['<all_urls>'] };
@@ -150,10 +149,13 @@ void wake();
 /** One handler per message type; {@link ProtocolMap} types each request and response. */
 const handlers: { [K in MessageType]: (request: Request<K>) => Promise<Response<K>> } = {
   getTabView: async ({ tabId }) => {
-    const view = await service.tabView(tabId);
-    if (view.incident === null) return { ...view, status: null, siteDomain: null };
-    const { host } = view.incident.incident;
-    return { ...view, status: await statusView(host), siteDomain: await siteDomainOf(host) };
+    const state = await service.tabView(tabId);
+    const subresources = subresourceNote(state.subresourceErrors);
+    if (state.incident === null) return { incident: null, subresources, now: state.now };
+    const { incident, tab } = state.incident;
+    const [status, siteDomain, facts] = await Promise.all([statusFacts(incident.host), siteDomainOf(incident.host), readBrowserFacts(tabId)]);
+    const input = { incident, tab, now: state.now, maxVisibleRetries: state.maxVisibleRetries, status, siteDomain, browser: facts };
+    return { incident: buildIncidentView(input, renderText), subresources, now: state.now };
   },
   checkStatus: async ({ tabId }) => {
     const found = (await service.tabView(tabId)).incident;
@@ -283,7 +285,7 @@ async function wake(): Promise<void> {
   }
 }
 
-async function statusView(host: string): Promise<StatusView> {
+async function statusFacts(host: string): Promise<StatusFacts> {
   const [report, s] = await Promise.all([checker.latest(host), settings.get(), loadPublicSuffixList()]);
   return { report, checking: checker.isChecking(host), autoCheck: s.statusAutoCheck, privateHost: isPrivateHost(host) };
 }

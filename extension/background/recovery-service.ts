@@ -16,12 +16,13 @@ import {
   type ProbeOutcome,
   type RecoveryEvent,
   type RecoveryState,
+  type SubresourceError,
+  type TabEntry,
 } from '../../src/recovery/incident-machine';
 import { DEFAULT_POLICY, type Random, type RecoveryPolicy } from '../../src/recovery/schedule';
 import { hostMatches, isSamePage, parsePageAddress } from '../../src/shared/page-address';
 import type { Settings } from '../../src/settings/settings';
-import type { TabView } from '../../src/messages';
-import type { BadgeView, NotificationText } from '../../src/view/describe';
+import type { BadgeView, NotificationText } from '../../src/view/notification';
 import type { StatusReport } from '../../src/status/verdict';
 
 /** Where the state lives between wakes (`storage.session`). */
@@ -312,8 +313,8 @@ export function createRecoveryService(deps: RecoveryServiceDeps) {
       }
     },
 
-    /** The popup's view of a tab, without the status check and the site's domain (added by the caller). */
-    async tabView(tabId: number): Promise<Omit<TabView, 'status' | 'siteDomain'>> {
+    /** What recovery knows of a tab, for its view (`src/view/incident-view.ts`, built by the caller). */
+    async tabView(tabId: number): Promise<TabState> {
       const [state, { settings }] = await Promise.all([deps.store.load(), policy()]);
       const tab = state.tabs[String(tabId)];
       const incident = incidentForTab(state, tabId);
@@ -340,6 +341,17 @@ export function createRecoveryService(deps: RecoveryServiceDeps) {
     },
   };
   return service;
+}
+
+/** What recovery knows of one tab. */
+export interface TabState {
+  /** The incident the tab belongs to, with the tab's entry; `null` when none. */
+  readonly incident: { readonly incident: Incident; readonly tab: TabEntry } | null;
+  /** Gateway errors of the page's parts. */
+  readonly subresourceErrors: readonly SubresourceError[];
+  /** Epoch ms. */
+  readonly now: number;
+  readonly maxVisibleRetries: number;
 }
 
 /** A main-frame request of a real tab, not prerendered, with a URL short enough to keep (see `MAX_URL_LENGTH`). */

@@ -6,7 +6,7 @@
  * browser: the page passes `runtime.sendMessage` and `storage.onChanged` in.
  */
 import { HISTORY_KEY, type HistoryEntry } from '../../src/history/history';
-import type { Envelope, MessageType, Request, Response } from '../../src/messages';
+import { createMessageClient } from '../shared/message-client';
 
 export interface HistoryClient {
   /** The entries within the retention setting, newest first; rejects when the background could not read them. */
@@ -29,22 +29,15 @@ export interface HistoryClientDeps {
 }
 
 export function createHistoryClient(deps: HistoryClientDeps): HistoryClient {
-  async function request<K extends MessageType>(type: K, payload: Request<K>): Promise<Response<K>> {
-    const envelope: Envelope<K> = { type, payload };
-    const answer = await deps.sendMessage(envelope);
-    if (answer === null || typeof answer !== 'object' || 'error' in answer) {
-      throw new Error(`background refused ${type}: ${String((answer as { error?: unknown } | null)?.error ?? 'no answer')}`);
-    }
-    return answer as Response<K>;
-  }
+  const client = createMessageClient(deps.sendMessage);
   return {
     async list() {
-      const { entries } = await request('getHistory', {});
+      const { entries } = await client.request('getHistory', {});
       if (!Array.isArray(entries)) throw new Error('getHistory: no entries in the answer');
       return entries;
     },
     async clear() {
-      const { ok } = await request('clearHistory', {});
+      const { ok } = await client.request('clearHistory', {});
       if (!ok) throw new Error('clearHistory: not cleared');
     },
     watch(listener) {

@@ -7,7 +7,7 @@ import browser from 'webextension-polyfill';
 import type { ArchiveResult } from '../../src/guide/archive';
 import type { ReloadStart, Response } from '../../src/messages';
 import { COOKIES, requestPermission } from '../shared/optional-permissions';
-import type { PopupClient } from './client';
+import type { MessageClient } from '../shared/message-client';
 
 export interface GuideActions {
   /** Reloads the tab with the cache bypassed; says whether a reload started, was under way already, or had no page to reload. */
@@ -22,7 +22,7 @@ export interface GuideActions {
   resendForm(): Promise<boolean>;
 }
 
-export function createGuideActions(client: PopupClient, tabId: number, url: string): GuideActions {
+export function createGuideActions(client: MessageClient, tabId: number, url: string): GuideActions {
   return {
     async reload() {
       return (await client.request('retryNow', { tabId })).reload;

@@ -8,16 +8,14 @@ import browser from 'webextension-polyfill';
 import type { TabView } from '../../src/messages';
 import { parsePageAddress } from '../../src/shared/page-address';
 import { applyPageLanguage, t } from '../shared/i18n';
-import { createRuntimeClient, type PopupClient } from './client';
-import { isFirefox, requestDataConsent } from '../shared/data-consent';
-import { PopupView, useNow, type GuideEnvironment } from './popup-view';
+import { createMessageClient, type MessageClient } from '../shared/message-client';
+import { requestDataConsent } from '../shared/data-consent';
+import { PopupView, useNow } from './popup-view';
 import { createGuideActions } from './guide-actions';
-import type { PlatformOs } from '../../src/guide/steps';
 
 interface TargetTab {
   readonly id: number;
   readonly url: string | undefined;
-  readonly incognito: boolean;
 }
 
 async function targetTab(): Promise<TargetTab | null> {
@@ -26,40 +24,18 @@ async function targetTab(): Promise<TargetTab | null> {
     param !== null && /^\d+$/.test(param)
       ? await browser.tabs.get(Number(param)).catch(() => null)
       : (await browser.tabs.query({ active: true, currentWindow: true }))[0];
-  return tab?.id === undefined ? null : { id: tab.id, url: tab.url, incognito: tab.incognito };
+  return tab?.id === undefined ? null : { id: tab.id, url: tab.url };
 }
 
-/** What the guide needs to know about this browser; any part the browser will not tell falls back to a safe guess. */
-async function readEnvironment(tab: TargetTab): Promise<GuideEnvironment> {
-  const firefox = isFirefox();
-  const [platform, info, allowed] = await Promise.all([
-    browser.runtime.getPlatformInfo().catch(() => null),
-    firefox ? browser.runtime.getBrowserInfo().catch(() => null) : Promise.resolve(null),
-    browser.extension.isAllowedIncognitoAccess().catch(() => false),
-  ]);
-  const chromeMajor = /Chrom(?:e|ium)\/(\d+)/.exec(navigator.userAgent)?.[1];
-  return {
-    browser: firefox ? 'firefox' : 'chromium',
-    browserLabel: firefox ? `Firefox ${info?.version.split('.')[0] ?? ''}`.trim() : `Chromium ${chromeMajor ?? ''}`.trim(),
-    os: (platform?.os ?? 'linux') as PlatformOs,
-    incognito: tab.incognito,
-    canOpenPrivate: allowed,
-  };
-}
-
-function App({ client }: { client: PopupClient }) {
+function App({ client }: { client: MessageClient }) {
   const [tab, setTab] = useState<TargetTab | null | undefined>(undefined);
-  const [env, setEnv] = useState<GuideEnvironment | null>(null);
   const [view, setView] = useState<TabView | null>(null);
   const [base, setBase] = useState(Date.now());
   const now = useNow(base);
 
   const refresh = useCallback(async () => {
     const target = tab ?? (await targetTab());
-    if (tab === undefined) {
-      setTab(target);
-      if (target !== null) void readEnvironment(target).then(setEnv);
-    }
+    if (tab === undefined) setTab(target);
     if (target === null) return;
     const next = await client.request('getTabView', { tabId: target.id });
     setView(next);
@@ -81,10 +57,9 @@ function App({ client }: { client: PopupClient }) {
       t={t}
       now={now}
       onRetryNow={() => tab && void client.request('retryNow', { tabId: tab.id }).then(refresh)}
-      onStop={() => view?.incident && void client.request('stopRetrying', { incidentId: view.incident.incident.id }).then(refresh)}
+      onStop={() => view?.incident && void client.request('stopRetrying', { incidentId: view.incident.id }).then(refresh)}
       onCheckNow={() => tab && void checkNow(client, tab.id).then(refresh)}
-      env={env}
-      actions={createGuideActions(client, tab?.id ?? -1, view?.incident?.tab.url ?? tab?.url ?? '')}
+      actions={createGuideActions(client, tab?.id ?? -1, view?.incident?.guide?.pageUrl ?? tab?.url ?? '')}
     />
   );
 }
@@ -94,7 +69,7 @@ function App({ client }: { client: PopupClient }) {
  * click (a permission request needs the user's gesture), and the request goes to the background at once: Firefox's
  * prompt may close the popup, and the background waits for the user's answer and sends nothing if they decline.
  */
-async function checkNow(client: PopupClient, tabId: number): Promise<void> {
+async function checkNow(client: MessageClient, tabId: number): Promise<void> {
   const consent = requestDataConsent();
   // The background answers when the check is done (up to 20 s); the popup's polling shows "Checking…" meanwhile.
   void client.request('checkStatus', { tabId });
@@ -104,4 +79,4 @@ async function checkNow(client: PopupClient, tabId: number): Promise<void> {
 document.title = t('extensionName');
 applyPageLanguage();
 const root = document.getElementById('app');
-if (root) render(<App client={createRuntimeClient()} />, root);
+if (root) render(<App client={createMessageClient((m) => browser.runtime.sendMessage(m))} />, root);

@@ -1,6 +1,6 @@
 /** `browser.i18n` lookups for views and notifications. */
 import browser from 'webextension-polyfill';
-import type { Text } from '../../src/view/describe';
+import type { Text } from '../../src/view/notification';
 
 /** One message by key; `$1..$9` in the message take `subs`. Falls back to the key so a missing string is visible. */
 export function t(key: string, subs?: readonly string[]): string {

@@ -39,3 +39,11 @@ export function whoAnswered(code: number | undefined, gateway: GatewayInfo | und
   }
   return { evidence: { key: 'evidenceNoServer', subs: [shown] } };
 }
+
+/**
+ * The site's own gateway or CDN answered the error, so the user's DNS and route to the site demonstrably work: the one
+ * rule for "the fault is on the site's side" that the guide, the status advice and the notification all follow.
+ */
+export function isSiteSide(hint: GatewayHint | undefined): boolean {
+  return hint === 'site-gateway' || hint === 'cdn-origin-failed';
+}

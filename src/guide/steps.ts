@@ -4,7 +4,7 @@
  * operating system; the popup renders them and runs their actions. Pure: no browser APIs.
  */
 import type { GatewayInfo } from '../recovery/classify';
-import { whoAnswered } from '../gateway/who-answered';
+import { isSiteSide, whoAnswered } from '../gateway/who-answered';
 import type { GatewayHint, Verdict } from '../status/verdict';
 import type { Text } from '../shared/text';
 
@@ -140,7 +140,7 @@ const SUMMARY_KEY: Record<FaultSide, string> = {
 /** Where the fault is, from the verdict and who answered. A measurement from elsewhere outranks the headers. */
 export function faultSide(verdict: Verdict | null, hint: GatewayHint | undefined): FaultSide {
   if (verdict === 'down-for-everyone') return 'site';
-  const siteGateway = hint === 'site-gateway' || hint === 'cdn-origin-failed';
+  const siteGateway = isSiteSide(hint);
   if (verdict === 'up-elsewhere') return siteGateway ? 'likely-site' : 'likely-you';
   return siteGateway ? 'likely-site' : 'unknown';
 }
@@ -218,7 +218,7 @@ function dnsStep(ctx: GuideContext, hint: GatewayHint | undefined): GuideStep {
       ? { label: { key: 'guideDnsSecureFirefox' }, text: 'about:preferences#privacy' }
       : { label: { key: 'guideDnsSecureChromium' }, text: 'chrome://settings/security' },
   );
-  const siteGateway = hint === 'site-gateway' || hint === 'cdn-origin-failed';
+  const siteGateway = isSiteSide(hint);
   return {
     id: 'dns',
     title: { key: 'guideDnsTitle' },

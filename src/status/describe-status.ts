@@ -1,9 +1,10 @@
 /**
- * What the user is told about a status check, as i18n keys (see `src/text.ts`). Pure, so every wording a report can
+ * What the user is told about a status check, as i18n keys (see `src/shared/text.ts`). Pure, so every wording a report can
  * produce is unit-tested.
  */
 import type { Text } from '../shared/text';
-import type { SourceReport, StatusReport, Verdict } from './verdict';
+import { isSiteSide } from '../gateway/who-answered';
+import type { GatewayHint, SourceReport, StatusReport, Verdict } from './verdict';
 
 /** The source whose evidence best explains the combined verdict: the first that said the same, else the first that
  * could tell at all. */
@@ -28,12 +29,16 @@ export function verdictHeadline(verdict: Verdict): Text {
  * `null` when the answer is `unknown` or third parties were not asked (the notification then says nothing of it).
  *
  * @param render - turns the deciding source's evidence into a string for substitution
+ * @param hint - what the error's own headers say (`whoAnswered`), so the line agrees with the popup's advice
  */
-export function describeVerdictLine(report: StatusReport | null | undefined, render: (t: Text) => string): Text | null {
+export function describeVerdictLine(report: StatusReport | null | undefined, render: (t: Text) => string, hint?: GatewayHint): Text | null {
   if (report == null || report.limitedBy !== undefined || report.verdict === 'unknown') return null;
   const source = decidingSource(report);
   if (source === undefined) return null;
-  return { key: `${HEADLINE[report.verdict]}Line`, subs: [render(source.evidence)] };
+  // Up elsewhere, yet the site's own gateway answered this user: their network reaches the site, so the line must not
+  // blame it (the popup's advice says the same).
+  const key = report.verdict === 'up-elsewhere' && isSiteSide(hint) ? 'verdictUpLineSiteGateway' : `${HEADLINE[report.verdict]}Line`;
+  return { key, subs: [render(source.evidence)] };
 }
 
 /**

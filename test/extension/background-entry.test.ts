@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from '@webext-core/fake-browser';
 import { getMessage } from '../locale';
 import { recordingEvent, recordingWebRequest } from './fake-events';
+import type { TabView } from '../../src/messages';
 
 vi.mock('webextension-polyfill', () => ({ default: fakeBrowser }));
 
@@ -44,17 +45,17 @@ describe('background entry', () => {
     const mainFrame = webRequest.onCompleted.listeners[0]!;
     mainFrame({ requestId: '1', url: 'https://shop.example.com/', method: 'GET', statusCode: 502, type: 'main_frame', tabId, responseHeaders: [] });
     await flush();
-    const view = (await ask({ type: 'getTabView', payload: { tabId } })) as {
-      incident: { incident: { id: string; phase: string } } | null;
-      siteDomain: string | null;
-    };
-    expect(view.incident?.incident.phase).toBe('retrying');
+    const view = (await ask({ type: 'getTabView', payload: { tabId } })) as TabView;
+    expect(view.incident?.phase).toBe('retrying');
     // The registrable domain comes from the background (the popup does not carry the Public Suffix List).
-    expect(view.siteDomain).toBe('example.com');
-    await fakeBrowser.notifications.onButtonClicked.trigger(view.incident!.incident.id, 0);
+    const cookies = view.incident?.guide?.guide.steps.find((s) => s.id === 'cookies');
+    expect(cookies?.action).toMatchObject({ kind: 'clear-cookies', domain: 'example.com' });
+    // The notification and the popup render one view: the popup's view carries what the notification says.
+    expect(view.incident?.notification?.message).toMatchObject({ key: 'notifRetryingIn' });
+    await fakeBrowser.notifications.onButtonClicked.trigger(view.incident!.id, 0);
     await flush();
-    const after = (await ask({ type: 'getTabView', payload: { tabId } })) as typeof view;
-    expect(after.incident?.incident.phase).toBe('cancelled');
+    const after = (await ask({ type: 'getTabView', payload: { tabId } })) as TabView;
+    expect(after.incident?.phase).toBe('cancelled');
   });
 
   it('a click on the notification brings its tab to the front (Firefox has no buttons)', async () => {
@@ -63,8 +64,8 @@ describe('background entry', () => {
     await flush();
     await fakeBrowser.tabs.create({ url: 'https://elsewhere.example.net/', active: true });
     expect((await fakeBrowser.tabs.query({ active: true }))[0]?.id).not.toBe(failed);
-    const view = (await ask({ type: 'getTabView', payload: { tabId: failed } })) as { incident: { incident: { id: string } } };
-    await fakeBrowser.notifications.onClicked.trigger(view.incident.incident.id);
+    const view = (await ask({ type: 'getTabView', payload: { tabId: failed } })) as TabView;
+    await fakeBrowser.notifications.onClicked.trigger(view.incident!.id);
     await flush();
     expect((await fakeBrowser.tabs.query({ active: true }))[0]?.id).toBe(failed);
   });
@@ -85,7 +86,7 @@ describe('background entry', () => {
     webRequest.onCompleted.listeners[0]!({ requestId: '3', url: 'https://api.example.com/', method: 'GET', statusCode: 502, type: 'main_frame', tabId: tab, responseHeaders: [{ name: 'server', value: 'nginx' }] });
     // Only this site's checks: an incident of an earlier test, never checked without consent, may be checked now too.
     const starts = () => fetched.filter((u) => u.startsWith('https://ch.test/check-http?host=https%3A%2F%2Fapi.example.com'));
-    await vi.waitFor(async () => expect(((await ask({ type: 'getTabView', payload: { tabId: tab } })) as { status: { report: { verdict: string } | null } }).status.report?.verdict).toBe('down-for-everyone'), { timeout: 5_000 });
+    await vi.waitFor(async () => expect(((await ask({ type: 'getTabView', payload: { tabId: tab } })) as TabView).incident?.status?.verdict?.verdict).toBe('down-for-everyone'), { timeout: 5_000 });
     expect(starts()).toEqual(['https://ch.test/check-http?host=https%3A%2F%2Fapi.example.com&max_nodes=7']);
     await vi.waitFor(async () => {
       const notices = (await fakeBrowser.storage.session.get('notices')).notices as { message: string }[];

@@ -12,7 +12,7 @@ const { createBrowserEffects, createSessionStateStore, createSettingsSource } = 
   '../../extension/background/adapters'
 );
 const { createRecoveryService } = await import('../../extension/background/recovery-service');
-const { describeBadge, describeIncident } = await import('../../src/view/describe');
+const { describeBadge, describeIncident } = await import('../../src/view/notification');
 const { incidentForTab } = await import('../../src/recovery/incident-machine');
 const { renderText } = await import('../../extension/shared/i18n');
 

@@ -1,6 +1,6 @@
 import { MESSAGES } from '../locale';
 import { describe, expect, it } from 'vitest';
-import { describeBadge, describeIncident, durationText, statusNameText, type Text } from '../../src/view/describe';
+import { describeBadge, describeIncident, durationText, statusNameText, type Text } from '../../src/view/notification';
 import type { Incident, IncidentPhase, NotRetriedReason, TabEntry } from '../../src/recovery/incident-machine';
 
 const T0 = Date.UTC(2025, 5, 15, 12, 0, 0);

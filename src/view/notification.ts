@@ -1,11 +1,13 @@
 /**
- * What the user is told about an incident, as i18n message keys with substitutions (the extension looks them up
- * with `browser.i18n.getMessage`, whose `$1..$9` markers take the substitutions in order). Pure, so every message
- * an incident can produce is unit-tested.
+ * An incident's notification and badge, as i18n message keys with substitutions (the extension looks them up with
+ * `browser.i18n.getMessage`, whose `$1..$9` markers take the substitutions in order). Part of the one view model
+ * (`incident-view.ts`): the attempt, the phase and the verdict line come from the same rules as the popup's. Pure,
+ * so every message an incident can produce is unit-tested.
  */
 import type { Incident, TabEntry } from '../recovery/incident-machine';
 import { durationText, statusNameText, type Text } from '../shared/text';
 import { describeVerdictLine } from '../status/describe-status';
+import { attemptShown, currentReport, gatewayHint, isUnderWay } from './incident-facts';
 import type { StatusReport } from '../status/verdict';
 
 export { durationText, statusNameText, type Text } from '../shared/text';
@@ -24,7 +26,8 @@ export interface NotificationText {
  * The notification for an incident at time `now` (epoch ms).
  *
  * @param render - turns a nested {@link Text} (a duration, a status name) into a string for substitution
- * @param status - the latest status check of the incident's host: while retries go on, its verdict joins the text
+ * @param status - the latest status check of the incident's host: while retries go on and it speaks for this
+ *   incident (see `currentReport`), its verdict joins the text
  */
 export function describeIncident(
   incident: Incident,
@@ -34,8 +37,8 @@ export function describeIncident(
   status?: StatusReport | null,
 ): NotificationText | null {
   const text = describePhase(incident, now, maxVisibleRetries, render);
-  if (text === null || (incident.phase !== 'retrying' && incident.phase !== 'watching')) return text;
-  const verdict = describeVerdictLine(status, render);
+  if (text === null || !isUnderWay(incident)) return text;
+  const verdict = describeVerdictLine(currentReport(status, incident, now), render, gatewayHint(incident));
   return verdict === null ? text : { ...text, verdict };
 }
 
@@ -46,7 +49,7 @@ function describePhase(incident: Incident, now: number, maxVisibleRetries: numbe
   switch (incident.phase) {
     case 'retrying': {
       if (incident.offline === true) return { title: errorTitle, message: { key: 'notifOffline' }, canStop: true };
-      const attempt = String(Math.min(incident.attempts + (incident.awaiting ? 0 : 1), maxVisibleRetries));
+      const attempt = String(attemptShown(incident, maxVisibleRetries));
       const of = String(maxVisibleRetries);
       if (incident.awaiting !== null || incident.nextAt === null) {
         return { title: errorTitle, message: { key: 'notifRetryingNow', subs: [attempt, of] }, canStop: true };

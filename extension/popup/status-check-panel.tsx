@@ -1,0 +1,64 @@
+/** "Down for everyone, or just you?" in the popup: renders the view's status panel (`src/view/status-panel.ts`). */
+import { durationText, type Text } from '../../src/shared/text';
+import type { StatusPanel } from '../../src/view/status-panel';
+
+export interface StatusCheckPanelProps {
+  readonly panel: StatusPanel;
+  readonly t: (key: string, subs?: readonly string[]) => string;
+  /** Epoch ms: the answer's age is said from it. */
+  readonly now: number;
+  readonly onCheckNow: () => void;
+}
+
+export function StatusCheckPanel({ panel, t, now, onCheckNow }: StatusCheckPanelProps) {
+  const render = (x: Text) => t(x.key, x.subs);
+  const { verdict, checking } = panel;
+  return (
+    <section class="status" aria-labelledby="status-check-heading" data-testid="status">
+      <h2 id="status-check-heading">{t('popupStatusHeading')}</h2>
+      {/* One live region for the outcome, so a screen reader hears "Checking…" and then the verdict. */}
+      <div role="status" aria-live="polite" aria-busy={checking}>
+        {checking && <p data-testid="status-checking">{t('popupStatusChecking')}</p>}
+        {!checking && verdict !== null && (
+          <>
+            <p class={`verdict verdict-${verdict.verdict}`} data-testid="verdict" data-verdict={verdict.verdict}>
+              <strong>{render(verdict.headline)}</strong> {render(verdict.advice)}
+            </p>
+            <ul class="evidence" data-testid="evidence">
+              {verdict.evidence.map((s) => (
+                <li key={s.provider} data-provider={s.provider} data-verdict={s.verdict}>
+                  <span class="muted">{render(s.label)}:</span> {render(s.evidence)}
+                  {s.link !== undefined && (
+                    <>
+                      {' '}
+                      <a href={s.link} target="_blank" rel="noreferrer noopener">
+                        {t('popupStatusReport')}
+                      </a>
+                    </>
+                  )}
+                </li>
+              ))}
+            </ul>
+            <p class="muted" data-testid="status-age">
+              {t('popupStatusCheckedAgo', [render(durationText(now - verdict.checkedAt))])}
+            </p>
+          </>
+        )}
+      </div>
+      {panel.privateNote !== null ? (
+        <p class="muted" data-testid="status-private">
+          {render(panel.privateNote)}
+        </p>
+      ) : (
+        !checking && (
+          <>
+            <button type="button" class="secondary" onClick={onCheckNow} data-testid="check-now">
+              {render(panel.checkLabel)}
+            </button>
+            {panel.whatIsSent !== null && <p class="muted small">{render(panel.whatIsSent)}</p>}
+          </>
+        )
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,194 @@
+/**
+ * The one view model of an incident. The background builds it from the stored state, the status check, the settings
+ * and the browser's facts; the popup, the notification, the badge and the copied report render it and derive nothing
+ * of their own, so they cannot disagree. It travels to the popup in place of the stored state (`messages.ts`). Pure.
+ */
+import type { Incident, SubresourceError, TabEntry } from '../recovery/incident-machine';
+import { buildReport } from '../guide/report';
+import { chooseSteps, type BrowserFamily, type Guide, type PlatformOs } from '../guide/steps';
+import { durationText, statusNameText, type Text } from '../shared/text';
+import { attemptShown, currentReport, gatewayHint, isUnderWay } from './incident-facts';
+import { describeBadge, describeIncident, type BadgeView, type NotificationText } from './notification';
+import { buildStatusPanel, type StatusFacts, type StatusPanel } from './status-panel';
+
+/** Facts about the browser the guide and the report depend on; any part the browser will not tell is a safe guess. */
+export interface BrowserFacts {
+  readonly browser: BrowserFamily;
+  /** e.g. "Chromium 156", for the report: the family and major version only. */
+  readonly browserLabel: string;
+  readonly os: PlatformOs;
+  /** The tab is in a private window. */
+  readonly incognito: boolean;
+  /** The extension may open private windows. */
+  readonly canOpenPrivate: boolean;
+}
+
+/** When the next try is due, for the popup's countdown; it ticks from `at` with its own clock. */
+export type Countdown =
+  /** `key` takes the seconds left (`popupNextRetry`, `popupNextCheck`); `at` is epoch ms. */
+  | { readonly kind: 'next'; readonly key: 'popupNextRetry' | 'popupNextCheck'; readonly at: number }
+  /** A reload or probe is out now. */
+  | { readonly kind: 'now'; readonly text: Text };
+
+/** The guide for an incident that is not over yet. */
+export interface GuideView {
+  readonly guide: Guide;
+  /** The failed page's address ("copy the link"). */
+  readonly pageUrl: string;
+  /** The diagnostic report for the site's support, in the user's language. */
+  readonly report: string;
+  /** Offer "Find an archived copy" (the site is down for everyone, or the retries gave up). */
+  readonly archiveOffered: boolean;
+  /** Show the one-sentence answer to "is it me?" (off when the verdict above just said it). */
+  readonly showSummary: boolean;
+}
+
+export interface IncidentView {
+  /** The incident's id (also its notification's id): what "Stop" names. */
+  readonly id: string;
+  readonly host: string;
+  readonly phase: Incident['phase'];
+  /** Still retrying or watching: the page will reload by itself when the site is back. */
+  readonly underWay: boolean;
+  /** "shop.example.com answered 502 Bad Gateway". */
+  readonly headline: Text;
+  /** What is happening, e.g. "Retrying with the cache bypassed: attempt 2 of 5." */
+  readonly phaseLine: Text;
+  /** `null` when nothing is due (offline, or over). */
+  readonly countdown: Countdown | null;
+  /** Changes exactly when a screen reader should hear the phase line again (a try goes out, its answer, a new wait). */
+  readonly announceKey: string;
+  /** Who answered the error (its `Server` or `Via`), or the words for "unknown gateway". */
+  readonly answeredBy: string;
+  readonly cfRay?: string;
+  /** Offer "Retry now": not once back, never for a form. */
+  readonly canRetryNow: boolean;
+  /** Offer "Stop": while retrying or watching. */
+  readonly canStop: boolean;
+  /** A form's answer failed: the method, which is never re-sent by itself. */
+  readonly formMethod: string | null;
+  /** The status check panel; `null` once the page is back. */
+  readonly status: StatusPanel | null;
+  /** The verdict is the news (down for everyone): the popup shows the status panel before the guide. */
+  readonly statusFirst: boolean;
+  /** `null` once the page is back, or while the browser's facts are unknown. */
+  readonly guide: GuideView | null;
+  /** What the incident's notification says now, or `null` when it shows none. */
+  readonly notification: NotificationText | null;
+  readonly badge: BadgeView | null;
+}
+
+/** What the popup shows for one tab. */
+export interface TabView {
+  /** The incident the tab belongs to, if any. */
+  readonly incident: IncidentView | null;
+  /** Gateway errors of the page's images, scripts and frames (never retried), or `null` when none. */
+  readonly subresources: Text | null;
+  /** The background's clock when it answered, epoch ms (the popup's countdown starts from it). */
+  readonly now: number;
+}
+
+export interface IncidentViewInput {
+  readonly incident: Incident;
+  readonly tab: TabEntry;
+  /** Epoch ms. */
+  readonly now: number;
+  readonly maxVisibleRetries: number;
+  /** The status check of the incident's host; `null` when unknown. */
+  readonly status: StatusFacts | null;
+  /** The registrable domain whose cookies "Clear cookies" removes; the host itself for an IP or a private name. */
+  readonly siteDomain: string;
+  /** `null` while unknown: the view then has no guide yet. */
+  readonly browser: BrowserFacts | null;
+}
+
+/**
+ * Builds the view of one incident for one tab.
+ *
+ * @param render - the i18n lookup, for the parts that nest words (durations, status names, the report)
+ */
+export function buildIncidentView(input: IncidentViewInput, render: (t: Text) => string): IncidentView {
+  const { incident, tab, now, maxVisibleRetries } = input;
+  const underWay = isUnderWay(incident);
+  const back = incident.phase === 'recovered';
+  const current = currentReport(input.status?.report, incident, now);
+  const hint = gatewayHint(incident);
+  const downForEveryone = current?.verdict === 'down-for-everyone';
+  const formMethod = incident.notRetriedReason === 'non-get' ? incident.method : null;
+  return {
+    id: incident.id,
+    host: incident.host,
+    phase: incident.phase,
+    underWay,
+    headline: { key: 'popupAnswered', subs: [incident.host, String(incident.code), render(statusNameText(incident.code))] },
+    phaseLine: phaseLine(incident, now, maxVisibleRetries, render),
+    countdown: underWay ? countdown(incident) : null,
+    announceKey: [incident.phase, incident.attempts, incident.probes, incident.awaiting?.at, incident.nextAt, incident.offline].join('|'),
+    answeredBy: incident.gateway.server ?? incident.gateway.via ?? render({ key: 'popupUnknownServer' }),
+    ...(incident.gateway.cfRay !== undefined ? { cfRay: incident.gateway.cfRay } : {}),
+    canRetryNow: !back && formMethod === null,
+    canStop: underWay,
+    formMethod,
+    status: back || input.status === null ? null : buildStatusPanel(input.status, hint, incident.host, underWay),
+    statusFirst: downForEveryone,
+    guide:
+      back || input.browser === null
+        ? null
+        : {
+            guide: chooseSteps({
+              host: incident.host,
+              cookieDomain: input.siteDomain,
+              code: incident.code,
+              gateway: incident.gateway,
+              verdict: current?.verdict ?? null,
+              browser: input.browser.browser,
+              os: input.browser.os,
+              incognito: input.browser.incognito,
+              canOpenPrivate: input.browser.canOpenPrivate,
+              stillWatching: underWay,
+              formFailed: formMethod !== null,
+            }),
+            pageUrl: tab.url,
+            report: buildReport({ incident, status: current, now, browser: input.browser.browserLabel }, render),
+            archiveOffered: input.status?.privateHost !== true && (downForEveryone || incident.phase === 'gave-up'),
+            // Down for everyone while retries go on: the verdict above already said it in the same words.
+            showSummary: !(downForEveryone && underWay),
+          },
+    notification: describeIncident(incident, now, maxVisibleRetries, render, input.status?.report ?? null),
+    badge: describeBadge(tab, incident),
+  };
+}
+
+/** The note on gateway errors of a page's parts, or `null` when there are none. */
+export function subresourceNote(errors: readonly SubresourceError[]): Text | null {
+  if (errors.length === 0) return null;
+  const hosts = [...new Set(errors.map((e) => `${e.host} (${e.code})`))].slice(0, 3).join(', ');
+  return { key: 'popupSubresources', subs: [String(errors.length), hosts] };
+}
+
+function countdown(incident: Incident): Countdown | null {
+  if (incident.offline === true) return null;
+  if (incident.awaiting !== null) return { kind: 'now', text: { key: 'popupRetryingNow' } };
+  if (incident.nextAt === null) return null;
+  return { kind: 'next', key: incident.phase === 'retrying' ? 'popupNextRetry' : 'popupNextCheck', at: incident.nextAt };
+}
+
+function phaseLine(incident: Incident, now: number, maxVisibleRetries: number, render: (t: Text) => string): Text {
+  const since = () => render(durationText((incident.endedAt ?? now) - incident.startedAt));
+  switch (incident.phase) {
+    case 'retrying':
+      if (incident.offline === true) return { key: 'popupOffline' };
+      return { key: 'popupPhaseRetrying', subs: [String(attemptShown(incident, maxVisibleRetries)), String(maxVisibleRetries)] };
+    case 'watching':
+      return { key: incident.offline === true ? 'popupOffline' : 'popupPhaseWatching' };
+    case 'recovered':
+      return { key: 'popupPhaseRecovered', subs: [since()] };
+    case 'gave-up':
+      return { key: 'popupPhaseGaveUp', subs: [since()] };
+    case 'cancelled':
+    case 'abandoned':
+      return { key: 'popupPhaseCancelled' };
+    case 'not-retried':
+      return incident.notRetriedReason === 'non-get' ? { key: 'popupPhaseNonGet', subs: [incident.method] } : { key: 'popupPhaseNeverRetry' };
+  }
+}

@@ -1,0 +1,119 @@
+/**
+ * "Down for everyone, or just you?" as the popup shows it: the verdict with its advice, each source with its
+ * evidence, and whether a check may be offered. Part of the one view model (`incident-view.ts`). Pure.
+ */
+import { isSiteSide } from '../gateway/who-answered';
+import type { Text } from '../shared/text';
+import { verdictHeadline } from '../status/describe-status';
+import type { GatewayHint, ProviderId, StatusReport, Verdict } from '../status/verdict';
+
+/** What the background knows of the status check of an incident's host. */
+export interface StatusFacts {
+  /** The latest answer for the host (possibly stale: see its `checkedAt`), or `null`. */
+  readonly report: StatusReport | null;
+  /** A check of the host is under way. */
+  readonly checking: boolean;
+  /** The user has switched automatic checks on. */
+  readonly autoCheck: boolean;
+  /** The host is private (localhost, LAN, ...) and is never sent to a status provider. */
+  readonly privateHost: boolean;
+}
+
+/** One source's line under the verdict. */
+export interface EvidenceLine {
+  readonly provider: ProviderId;
+  readonly verdict: Verdict;
+  /** The source's name, e.g. "check-host.net". */
+  readonly label: Text;
+  readonly evidence: Text;
+  /** A public page with the full report; an http(s) URL. */
+  readonly link?: string;
+}
+
+export interface StatusPanel {
+  readonly checking: boolean;
+  /** The host is never sent anywhere: no check is offered. */
+  readonly privateHost: boolean;
+  /**
+   * The latest answer for the host, however old (the popup says how old), or `null` when none came or third parties
+   * were not asked.
+   */
+  readonly verdict: null | {
+    readonly verdict: Verdict;
+    readonly headline: Text;
+    readonly advice: Text;
+    readonly evidence: readonly EvidenceLine[];
+    /** Epoch ms; the popup says how long ago. */
+    readonly checkedAt: number;
+  };
+  /** The check button's label ("Check now" or "Check again"). */
+  readonly checkLabel: Text;
+  /** What a check would send, said before the user's first consent; `null` once automatic checks are on. */
+  readonly whatIsSent: Text | null;
+  /** The private-host note, or `null`. */
+  readonly privateNote: Text | null;
+}
+
+const PROVIDER_KEY: Record<ProviderId, string> = {
+  gateway: 'providerGateway',
+  checkHost: 'providerCheckHost',
+  statusPage: 'providerStatusPage',
+  cdnStatus: 'providerCdnStatus',
+  custom: 'providerCustom',
+};
+
+const ADVICE_KEY: Record<Verdict, string> = {
+  'down-for-everyone': 'verdictDownAdvice',
+  'up-elsewhere': 'verdictUpAdvice',
+  partial: 'verdictPartialAdvice',
+  unknown: 'verdictUnknownAdvice',
+};
+
+/**
+ * What to tell the user, from the verdict and from who answered the error: when the site's own gateway (or
+ * Cloudflare) answered, the user's DNS and connection demonstrably work, so "up elsewhere" cannot be blamed on them
+ * and "can't tell" still means the fault is on the site's side.
+ *
+ * @param underWay - the extension still retries or watches, so it will reload the page by itself
+ */
+export function adviceKey(verdict: Verdict, hint: GatewayHint | undefined, underWay: boolean): string {
+  // Nothing promises a reload by itself once the retries ended.
+  if (verdict === 'down-for-everyone' && !underWay) return 'verdictDownAdviceStopped';
+  const siteSide = isSiteSide(hint);
+  if (verdict === 'up-elsewhere' && siteSide) return 'verdictUpAdviceSiteGateway';
+  if (verdict === 'up-elsewhere' && hint === 'user-proxy') return 'verdictUpAdviceProxy';
+  if (verdict === 'unknown' && siteSide) return 'verdictUnknownAdviceSiteGateway';
+  return ADVICE_KEY[verdict];
+}
+
+/**
+ * The panel for an incident's host.
+ *
+ * @param hint - what the error's own headers say (`whoAnswered`)
+ */
+export function buildStatusPanel(facts: StatusFacts, hint: GatewayHint | undefined, host: string, underWay: boolean): StatusPanel {
+  const shown = facts.report !== null && facts.report.limitedBy === undefined ? facts.report : null;
+  return {
+    checking: facts.checking,
+    privateHost: facts.privateHost,
+    verdict:
+      shown === null
+        ? null
+        : {
+            verdict: shown.verdict,
+            headline: verdictHeadline(shown.verdict),
+            advice: { key: adviceKey(shown.verdict, hint, underWay) },
+            evidence: shown.sources.map((s) => ({
+              provider: s.provider,
+              verdict: s.verdict,
+              label: { key: PROVIDER_KEY[s.provider] },
+              evidence: s.evidence,
+              ...(s.link !== undefined ? { link: s.link } : {}),
+            })),
+            checkedAt: shown.checkedAt,
+          },
+    checkLabel: { key: shown === null ? 'popupStatusCheckNow' : 'popupStatusCheckAgain' },
+    whatIsSent: facts.autoCheck ? null : { key: 'popupStatusWhatIsSent', subs: [host] },
+    privateNote: facts.privateHost ? { key: 'popupStatusPrivate', subs: [host] } : null,
+  };
+}

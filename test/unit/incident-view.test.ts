@@ -1,0 +1,132 @@
+/** The one view model: every surface reads the same answers, so the notification and the popup cannot disagree. */
+import { describe, expect, it } from 'vitest';
+import type { Incident, TabEntry } from '../../src/recovery/incident-machine';
+import type { StatusReport } from '../../src/status/verdict';
+import type { Text } from '../../src/shared/text';
+import { buildIncidentView, type BrowserFacts, type IncidentView } from '../../src/view/incident-view';
+import { adviceKey, type StatusFacts } from '../../src/view/status-panel';
+import { strictT } from '../locale';
+
+const NOW = Date.UTC(2026, 0, 10, 12, 0, 0);
+const FACTS: BrowserFacts = { browser: 'firefox', browserLabel: 'Firefox 153', os: 'win', incognito: false, canOpenPrivate: true };
+const render = (t: Text) => `[${t.key}${t.subs ? `:${t.subs.join('|')}` : ''}]`;
+
+function incident(overrides: Partial<Incident> = {}): Incident {
+  return {
+    id: 'incident-1',
+    origin: 'https://shop.example.com',
+    host: 'shop.example.com',
+    url: 'https://shop.example.com/cart',
+    code: 502,
+    method: 'GET',
+    gateway: { server: 'nginx' },
+    startedAt: NOW - 60_000,
+    phase: 'retrying',
+    attempts: 1,
+    probes: 0,
+    nextAt: NOW + 10_000,
+    awaiting: null,
+    ...overrides,
+  } as Incident;
+}
+
+const TAB = { tabId: 4, incidentId: 'incident-1', url: 'https://shop.example.com/cart', status: 'waiting', since: NOW - 60_000 } as TabEntry;
+
+function build(overrides: Partial<Incident> = {}, report: StatusReport | null = null, max = 5): IncidentView {
+  const status: StatusFacts = { report, checking: false, autoCheck: true, privateHost: false };
+  return buildIncidentView({ incident: incident(overrides), tab: TAB, now: NOW, maxVisibleRetries: max, status, siteDomain: 'example.com', browser: FACTS }, render);
+}
+
+function report(verdict: StatusReport['verdict'], checkedAt = NOW - 5_000, expiresAt = NOW + 55_000): StatusReport {
+  return {
+    host: 'shop.example.com',
+    verdict,
+    checkedAt,
+    expiresAt,
+    sources: [{ provider: 'checkHost', verdict, evidence: { key: 'evidenceLocationsUp', subs: ['7', '7'] }, checkedAt }],
+  };
+}
+
+describe('one view model', () => {
+  it('the popup and the notification give the same attempt, however far the retries went', () => {
+    for (let attempts = 0; attempts <= 7; attempts++) {
+      for (const awaiting of [null, { kind: 'reload' as const, tabId: 4, at: NOW - 1 }]) {
+        const view = build({ attempts, awaiting }, null, 5);
+        const popupAttempt = view.phaseLine.subs?.[0];
+        const note = view.notification?.message;
+        // notifRetryingNow: [attempt, of]; notifRetryingIn: [wait, attempt, of]
+        const notifAttempt = note?.key === 'notifRetryingNow' ? note.subs?.[0] : note?.subs?.[1];
+        expect(popupAttempt, `attempts ${attempts}, awaiting ${awaiting !== null}`).toBe(notifAttempt);
+        expect(Number(popupAttempt)).toBeLessThanOrEqual(5);
+      }
+    }
+  });
+
+  it('up elsewhere, but the site\'s own gateway answered: neither the popup nor the notification blames the user', () => {
+    const view = build({ gateway: { server: 'nginx' } }, report('up-elsewhere'));
+    expect(view.status?.verdict?.advice.key).toBe('verdictUpAdviceSiteGateway');
+    expect(view.notification?.verdict?.key).toBe('verdictUpLineSiteGateway');
+    expect(view.guide?.guide.side).toBe('likely-site');
+  });
+
+  it('up elsewhere and a proxy answered: both point at the user\'s side', () => {
+    const view = build({ gateway: { via: '1.1 proxy.corp.example' } }, report('up-elsewhere'));
+    expect(view.status?.verdict?.advice.key).toBe('verdictUpAdviceProxy');
+    expect(view.notification?.verdict?.key).toBe('verdictUpLine');
+    expect(view.guide?.guide.side).toBe('likely-you');
+  });
+
+  it('a report from before the incident that has expired speaks for neither the notification nor the guide', () => {
+    const stale = report('down-for-everyone', NOW - 3_600_000, NOW - 3_000_000);
+    const view = build({}, stale);
+    expect(view.notification?.verdict).toBeUndefined();
+    expect(view.guide?.guide.side).not.toBe('site');
+    expect(view.statusFirst).toBe(false);
+    // The panel still shows the last answer, with its age.
+    expect(view.status?.verdict?.checkedAt).toBe(NOW - 3_600_000);
+  });
+
+  it('down for everyone: the verdict comes first, the guide does not repeat it while retries go on, an archive is offered', () => {
+    const view = build({}, report('down-for-everyone'));
+    expect(view.statusFirst).toBe(true);
+    expect(view.guide?.showSummary).toBe(false);
+    expect(view.guide?.archiveOffered).toBe(true);
+    expect(view.notification?.verdict?.key).toBe('verdictDownLine');
+  });
+
+  it('back: nothing left to retry, check or fix; the badge goes', () => {
+    const view = build({ phase: 'recovered', endedAt: NOW, nextAt: null }, report('up-elsewhere'));
+    expect(view).toMatchObject({ canRetryNow: false, canStop: false, status: null, guide: null, countdown: null, badge: null });
+    expect(view.notification?.title.key).toBe('notifTitleBack');
+  });
+
+  it('a failed form: never a retry button, the method said, no step reloads it', () => {
+    const view = build({ phase: 'not-retried', notRetriedReason: 'non-get', method: 'POST', nextAt: null, endedAt: NOW });
+    expect(view).toMatchObject({ canRetryNow: false, formMethod: 'POST' });
+    expect(view.guide?.guide.steps.map((s) => s.id)).not.toContain('refresh');
+  });
+
+  it('the report for the site names the browser the background read, and who answered', () => {
+    const view = build({ gateway: { server: 'cloudflare', cfRay: '8f1e2d3c4b5a6978-FRA' }, code: 522 });
+    expect(view.guide?.report).toContain('Firefox 153');
+    expect(view.guide?.report).toContain('8f1e2d3c4b5a6978-FRA');
+    expect(view.cfRay).toBe('8f1e2d3c4b5a6978-FRA');
+  });
+});
+
+describe('status advice: the verdict read with who answered the error', () => {
+  it.each([
+    ['up-elsewhere', 'site-gateway', 'verdictUpAdviceSiteGateway'],
+    ['up-elsewhere', 'cdn-origin-failed', 'verdictUpAdviceSiteGateway'],
+    ['up-elsewhere', 'user-proxy', 'verdictUpAdviceProxy'],
+    ['up-elsewhere', undefined, 'verdictUpAdvice'],
+    ['unknown', 'site-gateway', 'verdictUnknownAdviceSiteGateway'],
+    ['unknown', undefined, 'verdictUnknownAdvice'],
+    ['down-for-everyone', 'site-gateway', 'verdictDownAdvice'],
+    ['down-for-everyone', undefined, 'verdictDownAdviceStopped', false],
+    ['partial', 'user-proxy', 'verdictPartialAdvice'],
+  ] as const)('%s with %s → %s', (verdict, hint, key, ...underWay: readonly boolean[]) => {
+    expect(adviceKey(verdict, hint, underWay[0] ?? true)).toBe(key);
+    expect(strictT(key)).not.toBe('');
+  });
+});

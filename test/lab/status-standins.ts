@@ -4,7 +4,7 @@
  * No machine of this project reaches the internet, so the extension's providers are tested against these
  * servers instead of check-host.net, a site's Statuspage / Instatus / Better Stack page, Cloudflare's status
  * page, Uptime Kuma and Gatus. Each stand-in is a plain Node `http` server on 127.0.0.1 with an ephemeral
- * port that answers with the shapes of `/work/shared/reference/status-endpoints.md`, records every request,
+ * port that answers in the shapes each service documents for its public API, records every request,
  * and can be broken on purpose ({@link BreakMode}) because the interesting tests are the ones where the
  * provider misbehaves: HTML instead of JSON, half a body, 11 MB, 100 000 nested arrays, a 429, silence.
  *

@@ -15,7 +15,7 @@ beforeAll(loadPublicSuffixList);
 const T = 1_700_000_000_000;
 
 // ---------------------------------------------------------------------------------------------------------------
-// Fixtures in the documented shapes (/work/shared/reference/status-endpoints.md).
+// Fixtures in the shapes each service documents for its public API.
 
 const START_OK = {
   ok: 1,

@@ -24,7 +24,7 @@ export interface GuideSectionProps {
   /** "Check now" of the status section (the popup's consent handling lives there). */
   readonly onCheckNow: () => void;
   /** The extension still retries or watches (and will reload the page when the site is back). */
-  readonly stillWatching: boolean;
+  readonly underWay: boolean;
   /** Show the one-sentence answer to "is it me?" (default true; off when the popup just said it). */
   readonly showSummary?: boolean;
 }
@@ -38,7 +38,7 @@ type Stage =
   | { readonly kind: 'done' }
   | { readonly kind: 'end' };
 
-export function GuideSection({ guide, t, actions, pageUrl, report, archiveOffered, onCheckNow, stillWatching, showSummary = true }: GuideSectionProps) {
+export function GuideSection({ guide, t, actions, pageUrl, report, archiveOffered, onCheckNow, underWay, showSummary = true }: GuideSectionProps) {
   const steps = guide.steps;
   const [stage, setStage] = useState<Stage>({ kind: 'step', id: steps[0]!.id, asked: false });
   // Moved by the user (not on first paint): focus follows to the new step's heading or the closing line.
@@ -88,7 +88,7 @@ export function GuideSection({ guide, t, actions, pageUrl, report, archiveOffere
           report={report}
           archiveOffered={archiveOffered}
           onCheckNow={onCheckNow}
-          stillWatching={stillWatching}
+          underWay={underWay}
           asked={stage.asked && found >= 0}
           focusOnShow={moved}
           onActed={() => setStage({ kind: 'step', id: current.id, asked: true })}
@@ -105,7 +105,7 @@ export function GuideSection({ guide, t, actions, pageUrl, report, archiveOffere
         )}
         {stage.kind === 'end' && (
           <FocusedLine testId="guide-end" focus={moved}>
-            {t(stillWatching ? 'guideEnd' : 'guideEndStopped')}
+            {t(underWay ? 'guideEnd' : 'guideEndStopped')}
           </FocusedLine>
         )}
       </div>

@@ -94,7 +94,7 @@ export function PopupView({ view, watchable, t, now, onRetryNow, onStop, onCheck
           what is left to do. */}
       {incident.statusFirst && status}
       {incident.guide !== null && (
-        <GuideSection {...incident.guide} stillWatching={incident.underWay} t={t} actions={actions} onCheckNow={onCheckNow} />
+        <GuideSection {...incident.guide} underWay={incident.underWay} t={t} actions={actions} onCheckNow={onCheckNow} />
       )}
       {!incident.statusFirst && status}
     </>

@@ -72,7 +72,7 @@ export interface GuideContext {
   /** The extension may open private windows (`extension.isAllowedIncognitoAccess()`). */
   readonly canOpenPrivate: boolean;
   /** The incident is still under way: the extension retries or watches and will reload the page when it is back. */
-  readonly stillWatching: boolean;
+  readonly underWay: boolean;
   /** The page answered a form (not GET or HEAD): it is never reloaded for the user, so no step reloads it. */
   readonly formFailed: boolean;
 }
@@ -126,7 +126,7 @@ export function chooseSteps(ctx: GuideContext): Guide {
           : ['refresh', 'down-for-everyone', 'cookies', 'private-window', 'dns', 'tell-site'];
   // A form's answer is only ever re-sent on the user's explicit request (the popup's own warning): no step reloads it.
   const steps = order.filter((id) => !(ctx.formFailed && id === 'refresh')).map((id) => all[id]);
-  const summaryKey = side === 'site' && !ctx.stillWatching ? 'guideSideSiteStopped' : SUMMARY_KEY[side];
+  const summaryKey = side === 'site' && !ctx.underWay ? 'guideSideSiteStopped' : SUMMARY_KEY[side];
   return { side, summary: { key: summaryKey, subs: [ctx.host] }, steps };
 }
 
@@ -240,7 +240,7 @@ function downForEveryoneStep(ctx: GuideContext): GuideStep {
     id: 'down-for-everyone',
     title: { key: down ? 'guideDownTitleNotYou' : 'guideDownTitle' },
     why: { key: down ? 'guideDownWhyNotYou' : 'guideDownWhy', subs: [ctx.host] },
-    what: { key: !down ? 'guideDownWhat' : ctx.stillWatching ? 'guideDownWhatNotYou' : 'guideDownWhatNotYouStopped' },
+    what: { key: !down ? 'guideDownWhat' : ctx.underWay ? 'guideDownWhatNotYou' : 'guideDownWhatNotYouStopped' },
     // Already answered: the archived copy (offered by the popup) is what is left to do here.
     ...(down ? { informational: true } : { action: { kind: 'check-status' } as const }),
   };

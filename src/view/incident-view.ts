@@ -145,7 +145,7 @@ export function buildIncidentView(input: IncidentViewInput, render: (t: Text) =>
               os: input.browser.os,
               incognito: input.browser.incognito,
               canOpenPrivate: input.browser.canOpenPrivate,
-              stillWatching: underWay,
+              underWay: underWay,
               formFailed: formMethod !== null,
             }),
             pageUrl: tab.url,

@@ -16,7 +16,7 @@ const CTX: GuideContext = {
   os: 'win',
   incognito: false,
   canOpenPrivate: true,
-  stillWatching: true,
+  underWay: true,
   formFailed: false,
 };
 const NO_ACTIONS: GuideActions = new Proxy({} as GuideActions, {
@@ -42,7 +42,7 @@ function card(ctx: Partial<GuideContext>, id: StepId, archiveOffered = false): s
       report={REPORT}
       archiveOffered={archiveOffered}
       onCheckNow={noop}
-      stillWatching
+      underWay
       asked={false}
       focusOnShow={false}
       onActed={noop}
@@ -55,7 +55,7 @@ function card(ctx: Partial<GuideContext>, id: StepId, archiveOffered = false): s
 describe('guide views', () => {
   it('the section: the summary, every step in the table of contents, the first step open', () => {
     const html = renderToString(
-      <GuideSection guide={chooseSteps(CTX)} t={t} actions={NO_ACTIONS} pageUrl="https://shop.example.com/" report={REPORT} archiveOffered={false} onCheckNow={() => {}} stillWatching />,
+      <GuideSection guide={chooseSteps(CTX)} t={t} actions={NO_ACTIONS} pageUrl="https://shop.example.com/" report={REPORT} archiveOffered={false} onCheckNow={() => {}} underWay />,
     );
     expect(html).toContain('data-side="likely-site"');
     expect(html.match(/data-testid="toc-/g)).toHaveLength(6);

@@ -17,7 +17,7 @@ const BASE: GuideContext = {
   os: 'linux',
   incognito: false,
   canOpenPrivate: false,
-  stillWatching: true,
+  underWay: true,
   formFailed: false,
 };
 const ids = (ctx: Partial<GuideContext>) => chooseSteps({ ...BASE, ...ctx }).steps.map((s) => s.id);
@@ -61,7 +61,7 @@ describe('guide: which steps, in which order', () => {
   });
 
   it('once retries have ended, nothing promises an automatic reload', () => {
-    const g = chooseSteps({ ...BASE, verdict: 'down-for-everyone', stillWatching: false });
+    const g = chooseSteps({ ...BASE, verdict: 'down-for-everyone', underWay: false });
     expect(render(g.summary)).toContain('no longer retrying');
     for (const s of g.steps) expect(render(s.what)).not.toContain('by itself');
     expect(render(chooseSteps({ ...BASE, verdict: 'down-for-everyone' }).summary)).toContain('reload by itself');

@@ -153,8 +153,8 @@ const handlers: { [K in MessageType]: (request: Request<K>) => Promise<Response<
     const subresources = subresourceNote(state.subresourceErrors);
     if (state.incident === null) return { incident: null, subresources, now: state.now };
     const { incident, tab } = state.incident;
-    const [status, siteDomain, facts] = await Promise.all([statusFacts(incident.host), siteDomainOf(incident.host), readBrowserFacts(tabId)]);
-    const input = { incident, tab, now: state.now, maxVisibleRetries: state.maxVisibleRetries, status, siteDomain, browser: facts };
+    const [check, siteDomain, facts] = await Promise.all([statusFacts(incident.host), siteDomainOf(incident.host), readBrowserFacts(tabId)]);
+    const input = { incident, tab, now: state.now, maxVisibleRetries: state.maxVisibleRetries, check, siteDomain, browser: facts };
     return { incident: buildIncidentView(input, renderText), subresources, now: state.now };
   },
   checkStatus: async ({ tabId }) => {

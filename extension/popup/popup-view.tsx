@@ -40,7 +40,7 @@ export function PopupView({ view, watchable, t, now, onRetryNow, onStop, onCheck
       </>
     );
   }
-  const status = incident.status !== null && <StatusCheckPanel panel={incident.status} t={t} now={now} onCheckNow={onCheckNow} />;
+  const check = incident.check !== null && <StatusCheckPanel panel={incident.check} t={t} now={now} onCheckNow={onCheckNow} />;
   const tail = countdownText(incident.countdown, now, t);
   const line = render(incident.phaseLine);
   const back = incident.phase === 'recovered';
@@ -92,11 +92,11 @@ export function PopupView({ view, watchable, t, now, onRetryNow, onStop, onCheck
       {/* What to do comes first and the evidence for "down for everyone?" after it (the guide's summary gives its
           upshot); when it is down for everyone, the verdict and its evidence are the news, and the guide only adds
           what is left to do. */}
-      {incident.statusFirst && status}
+      {incident.checkFirst && check}
       {incident.guide !== null && (
         <GuideSection {...incident.guide} underWay={incident.underWay} t={t} actions={actions} onCheckNow={onCheckNow} />
       )}
-      {!incident.statusFirst && status}
+      {!incident.checkFirst && check}
     </>
   );
 }

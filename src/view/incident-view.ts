@@ -67,10 +67,10 @@ export interface IncidentView {
   readonly canStop: boolean;
   /** A form's answer failed: the method, which is never re-sent by itself. */
   readonly formMethod: string | null;
-  /** The status check panel; `null` once the page is back. */
-  readonly status: StatusPanel | null;
-  /** The verdict is the news (down for everyone): the popup shows the status panel before the guide. */
-  readonly statusFirst: boolean;
+  /** "Down for everyone, or just you?"; `null` once the page is back. */
+  readonly check: StatusPanel | null;
+  /** The verdict is the news (down for everyone): the popup shows the check before the guide. */
+  readonly checkFirst: boolean;
   /** `null` once the page is back, or while the browser's facts are unknown. */
   readonly guide: GuideView | null;
   /** What the incident's notification says now, or `null` when it shows none. */
@@ -94,8 +94,8 @@ export interface IncidentViewInput {
   /** Epoch ms. */
   readonly now: number;
   readonly maxVisibleRetries: number;
-  /** The status check of the incident's host; `null` when unknown. */
-  readonly status: StatusFacts | null;
+  /** The "down for everyone?" check of the incident's host; `null` when unknown. */
+  readonly check: StatusFacts | null;
   /** The registrable domain whose cookies "Clear cookies" removes; the host itself for an IP or a private name. */
   readonly siteDomain: string;
   /** `null` while unknown: the view then has no guide yet. */
@@ -111,7 +111,7 @@ export function buildIncidentView(input: IncidentViewInput, render: (t: Text) =>
   const { incident, tab, now, maxVisibleRetries } = input;
   const underWay = isUnderWay(incident);
   const back = incident.phase === 'recovered';
-  const current = currentReport(input.status?.report, incident, now);
+  const current = currentReport(input.check?.report, incident, now);
   const hint = gatewayHint(incident);
   const downForEveryone = current?.verdict === 'down-for-everyone';
   const formMethod = incident.notRetriedReason === 'non-get' ? incident.method : null;
@@ -129,8 +129,8 @@ export function buildIncidentView(input: IncidentViewInput, render: (t: Text) =>
     canRetryNow: !back && formMethod === null,
     canStop: underWay,
     formMethod,
-    status: back || input.status === null ? null : buildStatusPanel(input.status, hint, incident.host, underWay),
-    statusFirst: downForEveryone,
+    check: back || input.check === null ? null : buildStatusPanel(input.check, hint, incident.host, underWay),
+    checkFirst: downForEveryone,
     guide:
       back || input.browser === null
         ? null
@@ -150,11 +150,11 @@ export function buildIncidentView(input: IncidentViewInput, render: (t: Text) =>
             }),
             pageUrl: tab.url,
             report: buildReport({ incident, status: current, now, browser: input.browser.browserLabel }, render),
-            archiveOffered: input.status?.privateHost !== true && (downForEveryone || incident.phase === 'gave-up'),
+            archiveOffered: input.check?.privateHost !== true && (downForEveryone || incident.phase === 'gave-up'),
             // Down for everyone while retries go on: the verdict above already said it in the same words.
             showSummary: !(downForEveryone && underWay),
           },
-    notification: describeIncident(incident, now, maxVisibleRetries, render, input.status?.report ?? null),
+    notification: describeIncident(incident, now, maxVisibleRetries, render, input.check?.report ?? null),
     badge: describeBadge(tab, incident),
   };
 }

@@ -86,7 +86,7 @@ describe('background entry', () => {
     webRequest.onCompleted.listeners[0]!({ requestId: '3', url: 'https://api.example.com/', method: 'GET', statusCode: 502, type: 'main_frame', tabId: tab, responseHeaders: [{ name: 'server', value: 'nginx' }] });
     // Only this site's checks: an incident of an earlier test, never checked without consent, may be checked now too.
     const starts = () => fetched.filter((u) => u.startsWith('https://ch.test/check-http?host=https%3A%2F%2Fapi.example.com'));
-    await vi.waitFor(async () => expect(((await ask({ type: 'getTabView', payload: { tabId: tab } })) as TabView).incident?.status?.verdict?.verdict).toBe('down-for-everyone'), { timeout: 5_000 });
+    await vi.waitFor(async () => expect(((await ask({ type: 'getTabView', payload: { tabId: tab } })) as TabView).incident?.check?.verdict?.verdict).toBe('down-for-everyone'), { timeout: 5_000 });
     expect(starts()).toEqual(['https://ch.test/check-http?host=https%3A%2F%2Fapi.example.com&max_nodes=7']);
     await vi.waitFor(async () => {
       const notices = (await fakeBrowser.storage.session.get('notices')).notices as { message: string }[];

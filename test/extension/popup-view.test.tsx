@@ -38,8 +38,8 @@ function incident(overrides: Partial<Incident> = {}): Incident {
 
 const TAB: TabEntry = { tabId: 3, incidentId: 'i1', url: 'https://shop.example.com/', status: 'waiting', since: NOW - 42_000 } as TabEntry;
 
-function view(overrides: Partial<Incident> = {}, status: StatusFacts | null = null, browser: BrowserFacts | null = FACTS): TabView {
-  const input = { incident: incident(overrides), tab: TAB, now: NOW, maxVisibleRetries: 5, status, siteDomain: 'example.com', browser };
+function view(overrides: Partial<Incident> = {}, check: StatusFacts | null = null, browser: BrowserFacts | null = FACTS): TabView {
+  const input = { incident: incident(overrides), tab: TAB, now: NOW, maxVisibleRetries: 5, check, siteDomain: 'example.com', browser };
   return { incident: buildIncidentView(input, (x) => t(x.key, x.subs)), subresources: null, now: NOW };
 }
 

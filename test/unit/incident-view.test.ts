@@ -33,8 +33,8 @@ function incident(overrides: Partial<Incident> = {}): Incident {
 const TAB = { tabId: 4, incidentId: 'incident-1', url: 'https://shop.example.com/cart', status: 'waiting', since: NOW - 60_000 } as TabEntry;
 
 function build(overrides: Partial<Incident> = {}, report: StatusReport | null = null, max = 5): IncidentView {
-  const status: StatusFacts = { report, checking: false, autoCheck: true, privateHost: false };
-  return buildIncidentView({ incident: incident(overrides), tab: TAB, now: NOW, maxVisibleRetries: max, status, siteDomain: 'example.com', browser: FACTS }, render);
+  const check: StatusFacts = { report, checking: false, autoCheck: true, privateHost: false };
+  return buildIncidentView({ incident: incident(overrides), tab: TAB, now: NOW, maxVisibleRetries: max, check, siteDomain: 'example.com', browser: FACTS }, render);
 }
 
 function report(verdict: StatusReport['verdict'], checkedAt = NOW - 5_000, expiresAt = NOW + 55_000): StatusReport {
@@ -64,14 +64,14 @@ describe('one view model', () => {
 
   it('up elsewhere, but the site\'s own gateway answered: neither the popup nor the notification blames the user', () => {
     const view = build({ gateway: { server: 'nginx' } }, report('up-elsewhere'));
-    expect(view.status?.verdict?.advice.key).toBe('verdictUpAdviceSiteGateway');
+    expect(view.check?.verdict?.advice.key).toBe('verdictUpAdviceSiteGateway');
     expect(view.notification?.verdict?.key).toBe('verdictUpLineSiteGateway');
     expect(view.guide?.guide.side).toBe('likely-site');
   });
 
   it('up elsewhere and a proxy answered: both point at the user\'s side', () => {
     const view = build({ gateway: { via: '1.1 proxy.corp.example' } }, report('up-elsewhere'));
-    expect(view.status?.verdict?.advice.key).toBe('verdictUpAdviceProxy');
+    expect(view.check?.verdict?.advice.key).toBe('verdictUpAdviceProxy');
     expect(view.notification?.verdict?.key).toBe('verdictUpLine');
     expect(view.guide?.guide.side).toBe('likely-you');
   });
@@ -81,14 +81,14 @@ describe('one view model', () => {
     const view = build({}, stale);
     expect(view.notification?.verdict).toBeUndefined();
     expect(view.guide?.guide.side).not.toBe('site');
-    expect(view.statusFirst).toBe(false);
+    expect(view.checkFirst).toBe(false);
     // The panel still shows the last answer, with its age.
-    expect(view.status?.verdict?.checkedAt).toBe(NOW - 3_600_000);
+    expect(view.check?.verdict?.checkedAt).toBe(NOW - 3_600_000);
   });
 
   it('down for everyone: the verdict comes first, the guide does not repeat it while retries go on, an archive is offered', () => {
     const view = build({}, report('down-for-everyone'));
-    expect(view.statusFirst).toBe(true);
+    expect(view.checkFirst).toBe(true);
     expect(view.guide?.showSummary).toBe(false);
     expect(view.guide?.archiveOffered).toBe(true);
     expect(view.notification?.verdict?.key).toBe('verdictDownLine');
@@ -96,7 +96,7 @@ describe('one view model', () => {
 
   it('back: nothing left to retry, check or fix; the badge goes', () => {
     const view = build({ phase: 'recovered', endedAt: NOW, nextAt: null }, report('up-elsewhere'));
-    expect(view).toMatchObject({ canRetryNow: false, canStop: false, status: null, guide: null, countdown: null, badge: null });
+    expect(view).toMatchObject({ canRetryNow: false, canStop: false, check: null, guide: null, countdown: null, badge: null });
     expect(view.notification?.title.key).toBe('notifTitleBack');
   });
 

@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import * as S from '../../src/settings/settings';
 import { DEFAULT_SETTINGS, MIGRATIONS, SETTINGS_VERSION, loadSettings, policyFields, splitByArea, type Settings } from '../../src/settings/settings';
@@ -380,6 +383,11 @@ describe('settings: the exported limits are the schema\'s', () => {
       7,
       7,
     ]);
+  });
+
+  it('the managed-storage schema an administrator reads states the same retention range', () => {
+    const schema = JSON.parse(readFileSync(join(dirname(fileURLToPath(import.meta.url)), '../../public/managed-schema.json'), 'utf8'));
+    expect(schema.properties.historyRetentionDays).toMatchObject({ minimum: S.MIN_HISTORY_RETENTION_DAYS, maximum: S.MAX_HISTORY_RETENTION_DAYS });
   });
 
   it('policyFields names the valid policy fields only', () => {

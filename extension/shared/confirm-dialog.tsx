@@ -1,6 +1,6 @@
 /**
  * A confirmation asked in the page (not `window.confirm`, which blocks the page and cannot be styled or tested), for
- * any action that cannot be undone. Accessible as an `alertdialog`: named by its question, the focus moves to the
+ * any action that cannot be undone: the options page's "Clear history", and meant for the popup's two as well. Accessible as an `alertdialog`: named by its question, the focus moves to the
  * safe choice when it opens and back to the control that opened it when it closes, and Escape cancels.
  */
 import type { ComponentChildren, JSX, RefObject } from 'preact';
@@ -17,6 +17,8 @@ export interface ConfirmDialogProps {
   readonly questionClass?: string;
   readonly confirmLabel: string;
   readonly cancelLabel: string;
+  /** The button that takes the focus on opening: the safe `cancel` unless told otherwise. */
+  readonly initialFocus?: 'confirm' | 'cancel';
   /** `danger` for a destructive action. */
   readonly confirmClass?: string;
   /** The action is under way: both choices are disabled, and Escape does nothing. */
@@ -28,13 +30,14 @@ export interface ConfirmDialogProps {
 }
 
 export function ConfirmDialog(p: ConfirmDialogProps) {
+  const confirm = useRef<HTMLButtonElement>(null);
   const cancel = useRef<HTMLButtonElement>(null);
   const trigger = useRef<HTMLButtonElement>(null);
   const wasOpen = useRef(false);
   // A layout effect: the focused button is gone once this renders, and a deferred effect (Preact runs those after the
   // next frame, which a background tab may not draw for a while) would leave the focus on the body meanwhile.
   useLayoutEffect(() => {
-    if (p.open) cancel.current?.focus();
+    if (p.open) (p.initialFocus === 'confirm' ? confirm : cancel).current?.focus();
     else if (wasOpen.current && focusIsLost()) trigger.current?.focus();
     wasOpen.current = p.open;
   }, [p.open]);
@@ -53,7 +56,7 @@ export function ConfirmDialog(p: ConfirmDialogProps) {
         {p.question}
       </p>
       <div class="actions">
-        <button type="button" class={p.confirmClass} data-testid={p.testIds?.confirm} disabled={p.busy} onClick={p.onConfirm}>
+        <button type="button" class={p.confirmClass} data-testid={p.testIds?.confirm} ref={confirm} disabled={p.busy} onClick={p.onConfirm}>
           {p.confirmLabel}
         </button>
         <button type="button" class="secondary" data-testid={p.testIds?.cancel} ref={cancel} disabled={p.busy} onClick={p.onCancel}>

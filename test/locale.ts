@@ -7,7 +7,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const MESSAGES: Readonly<Record<string, { message: string }>> = JSON.parse(
-  // A path, not a URL: a view test's DOM environment (happy-dom) replaces the global URL, which fs does not take.
+  // A path, not `new URL(..., import.meta.url)`: Vite rewrites that pattern into a served asset's http URL in the
+  // happy-dom environment of the view tests.
   readFileSync(join(dirname(fileURLToPath(import.meta.url)), '../public/_locales/en/messages.json'), 'utf8'),
 );
 

@@ -5,13 +5,14 @@
 import browser from 'webextension-polyfill';
 import { isSamePage } from '../../src/shared/page-address';
 import { parseRetryAfter } from '../../src/shared/retry-after';
-import { DEVICE_FIELDS, loadSettings, type Settings } from '../../src/settings/settings';
 import type { RecoveryState } from '../../src/recovery/incident-machine';
 import type { ProbeOutcome } from '../../src/recovery/incident-machine';
 import type { BadgeView, NotificationText } from '../../src/view/notification';
 import { parseStoredState, type RecoveryEffects, type ReloadResult, type ShownDocument, type StateStore } from './recovery-service';
 import { alarmFloorMs, currentTabUrl, showNotification, supportsNotificationButtons } from './quirks';
 import { renderText, t } from '../shared/i18n';
+import { hasDataConsent } from '../shared/data-consent';
+import { createSettingsReader, type SettingsReader } from '../shared/settings-reader';
 
 const STATE_KEY = 'recovery';
 export const WAKE_ALARM = 'recovery-wake';
@@ -44,48 +45,12 @@ export function createSessionStateStore(log: Pick<Console, 'warn'>): StateStore 
 }
 
 /**
- * Settings from `storage.sync` (and this device's own fields from `storage.local`) with an administrator's
- * `storage.managed` values on top. Cached until one of the areas changes; a managed area that is not set up (Firefox without a policy rejects) counts as empty.
+ * The background's settings: the shared reader (see `settings-reader.ts`, the pages use it too), cached until
+ * `invalidate()`, and waiting at most {@link MANAGED_WAIT_MS} for `storage.managed` (Chromium's first answer of a
+ * session took 2.9 s here, which would delay noticing the first gateway error by as much).
  */
-export function createSettingsSource(log: Pick<Console, 'warn'>): { get(): Promise<Settings>; invalidate(): void } {
-  let cached: Promise<Settings> | null = null;
-  let managedRead: Promise<Record<string, unknown>> | null = null;
-  async function read(): Promise<Settings> {
-    const [stored, device, managed] = await Promise.all([
-      browser.storage.sync.get(null).catch(() => ({})),
-      browser.storage.local.get([...DEVICE_FIELDS]).catch(() => ({})),
-      readManaged(),
-    ]);
-    const { settings, warnings } = loadSettings(stored, managed, device);
-    for (const w of warnings) log.warn(w);
-    return settings;
-  }
-  /**
-   * Chromium's first `storage.managed.get` of a browser session took 2.9 s on Linux without any policy (measured
-   * here), which would delay noticing the first gateway error by as much. Wait at most {@link MANAGED_WAIT_MS};
-   * when the answer comes later, drop the cache so the next event reads the administrator's values.
-   */
-  function readManaged(): Promise<Record<string, unknown>> {
-    const pending = (managedRead ??= browser.storage.managed.get(null).catch(() => ({})));
-    const late = new Promise<null>((resolve) => setTimeout(() => resolve(null), MANAGED_WAIT_MS));
-    return Promise.race([pending, late]).then((got) => {
-      if (got !== null) return got;
-      void pending.then(() => (cached = null));
-      return {};
-    });
-  }
-  return {
-    get() {
-      cached ??= read().catch((err: unknown) => {
-        cached = null;
-        throw err;
-      });
-      return cached;
-    },
-    invalidate() {
-      cached = null;
-    },
-  };
+export function createSettingsSource(log: Pick<Console, 'warn'>): SettingsReader {
+  return createSettingsReader({ storage: browser.storage, hasDataConsent, log, managedWaitMs: MANAGED_WAIT_MS });
 }
 
 export function createBrowserEffects(): RecoveryEffects {

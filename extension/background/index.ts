@@ -20,7 +20,7 @@ import { readBrowserFacts } from './browser-facts';
 import { createStatusChecker } from '../../src/status/checker';
 import { isPrivateHost, loadPublicSuffixList, registrableDomain } from '../../src/status/host';
 import { createBrowserHttpClient, createSessionMemoryStore, isIncognitoTab } from './status-adapters';
-import { hasDataConsent, waitForDataConsent } from '../shared/data-consent';
+import { waitForDataConsent } from '../shared/data-consent';
 import { COOKIES, waitForPermission } from '../shared/optional-permissions';
 import { clearSiteCookies } from './site-cookies';
 import { findArchivedCopy } from '../../src/guide/archive';
@@ -33,11 +33,8 @@ const ownOrigin = browser.runtime.getURL('').replace(/\/$/, '');
 const checker = createStatusChecker({
   http: createBrowserHttpClient(),
   now: Date.now,
-  // On Firefox, automatic checks also need the browser's own data consent, which the user may have revoked.
-  settings: async () => {
-    const s = await settings.get();
-    return s.statusAutoCheck && !(await hasDataConsent()) ? { ...s, statusAutoCheck: false } : s;
-  },
+  // The reader already turns a user's "yes" without Firefox's data consent into "no" (see settings-reader.ts).
+  settings: settings.get,
   store: createSessionMemoryStore(),
   log,
 });

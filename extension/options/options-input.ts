@@ -2,10 +2,18 @@
  * Reading what the user typed on the options page. Pure: no browser, no DOM. Each reader either gives a value the
  * settings schema accepts, or says what is wrong, so an invalid entry is never stored.
  */
-import { isEndpointUrl, MAX_HISTORY_RETENTION_DAYS, type CustomEndpoint, type CustomEndpointFormat } from '../../src/settings/settings';
-
-/** Longest URL template the settings schema keeps (`endpointUrl` in settings.ts); a longer one would be dropped on load. */
-const MAX_TEMPLATE_LENGTH = 500;
+import * as v from 'valibot';
+import { DEFAULT_GATEWAY_CODES } from '../../src/recovery/classify';
+import {
+  HOST_PATTERN,
+  isEndpointUrl,
+  MAX_ENDPOINT_LENGTH,
+  MAX_HOST_LENGTH,
+  MAX_NEVER_RETRY_HOSTS,
+  SETTINGS_FIELDS,
+  type CustomEndpoint,
+  type CustomEndpointFormat,
+} from '../../src/settings/settings';
 
 export type CustomEndpointProblem = 'empty' | 'invalid' | 'too-long' | 'placeholder-in-host';
 
@@ -31,7 +39,7 @@ export type CustomEndpointInput =
 export function readCustomEndpoint(template: string, format: CustomEndpointFormat): CustomEndpointInput {
   const trimmed = template.trim();
   if (trimmed === '') return { ok: false, problem: 'empty' };
-  if (trimmed.length > MAX_TEMPLATE_LENGTH) return { ok: false, problem: 'too-long' };
+  if (trimmed.length > MAX_ENDPOINT_LENGTH) return { ok: false, problem: 'too-long' };
   if (!isEndpointUrl(trimmed)) return { ok: false, problem: 'invalid' };
   // The server must be fixed: the consent text names it, and the host permission is asked for it. A placeholder in
   // the server's name would make it a different, unnamed server for every site.
@@ -45,11 +53,6 @@ export function readCustomEndpoint(template: string, format: CustomEndpointForma
     pattern: `${url.protocol}//${url.hostname}/*`,
   };
 }
-
-/** Longest never-retry list the settings schema keeps. */
-const MAX_HOSTS = 500;
-/** What the settings schema accepts as one never-retry entry (after lower-casing). */
-const HOST_PATTERN = /^[a-z0-9.\-:[\]]+$/;
 
 /**
  * Reads the never-retry list, one host per line. Blank lines are skipped; a pasted address (`https://example.com/a`)
@@ -67,7 +70,7 @@ export function readHostList(text: string): { hosts: string[]; invalid: string[]
     if (host === null) invalid.push(line);
     else if (!hosts.includes(host)) hosts.push(host);
   }
-  if (hosts.length > MAX_HOSTS) invalid.push(...hosts.splice(MAX_HOSTS));
+  if (hosts.length > MAX_NEVER_RETRY_HOSTS) invalid.push(...hosts.splice(MAX_NEVER_RETRY_HOSTS));
   return { hosts, invalid };
 }
 
@@ -79,34 +82,29 @@ function hostOf(line: string): string | null {
     return null;
   }
   host = host.toLowerCase().replace(/\.$/, '');
-  return host.length > 0 && host.length <= 253 && HOST_PATTERN.test(host) ? host : null;
+  return host.length > 0 && host.length <= MAX_HOST_LENGTH && HOST_PATTERN.test(host) ? host : null;
+}
+
+/** The settings typed as a whole number in a text field. */
+export type NumberSetting = 'maxVisibleRetries' | 'historyRetentionDays';
+
+/**
+ * Reads a whole number typed for `key`.
+ *
+ * @returns the number when the settings schema accepts it for `key` (its range: see `MAX_VISIBLE_RETRIES`,
+ *   `MAX_HISTORY_RETENTION_DAYS`), or `null` for anything else: a fraction, a sign, an exponent, a blank
+ */
+export function readNumberSetting(key: NumberSetting, text: string): number | null {
+  if (!/^\s*\d{1,6}\s*$/.test(text)) return null;
+  const n = Number(text);
+  return v.is(SETTINGS_FIELDS[key], n) ? n : null;
 }
 
 /**
- * Reads the number of visible retries.
- *
- * @returns the count (0 to 20, the schema's range), or `null` when the text is not a whole number in that range
+ * The codes the options page offers as checkboxes: a choice of the page, the default set. The schema's bounds
+ * (`MIN_GATEWAY_CODE`..`MAX_GATEWAY_CODE`, at most `MAX_GATEWAY_CODES`) hold for it; a unit test checks that.
  */
-export function readRetries(text: string): number | null {
-  if (!/^\s*\d{1,2}\s*$/.test(text)) return null;
-  const n = Number(text);
-  return n >= 0 && n <= 20 ? n : null;
-}
-
-/**
- * Reads the history retention, in days.
- *
- * @returns the days (0 to `MAX_HISTORY_RETENTION_DAYS`, 0 = keep no history), or `null` when the text is not a whole
- *   number in that range
- */
-export function readRetentionDays(text: string): number | null {
-  if (!/^\s*\d{1,3}\s*$/.test(text)) return null;
-  const n = Number(text);
-  return n >= 0 && n <= MAX_HISTORY_RETENTION_DAYS ? n : null;
-}
-
-/** The codes the options page offers: the default set (see `DEFAULT_GATEWAY_CODES`). */
-export const OFFERED_CODES: readonly number[] = [502, 503, 504, 520, 521, 522, 523, 524];
+export const OFFERED_CODES: readonly number[] = DEFAULT_GATEWAY_CODES;
 
 /** `codes` with `code` turned on or off; codes the page does not offer (set by policy or an older version) are kept. */
 export function toggleCode(codes: readonly number[], code: number, on: boolean): number[] {

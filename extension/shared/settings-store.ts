@@ -1,24 +1,17 @@
 /**
- * Settings as the options and onboarding pages see them: the user's values from `storage.sync` (and this device's
- * own, the consent to status checks, from `storage.local`), an administrator's
- * from `storage.managed` (which win, and which the pages show but do not let the user change), and a write that
- * stores only the fields the user changed. No runtime import of the browser: the pages pass `browser.storage` in, and
- * tests a fake.
+ * Settings as the options and onboarding pages see them, read by the one {@link createSettingsReader} the background
+ * uses too, and a write that stores only the fields the user changed. No runtime import of the browser: the pages
+ * pass `browser.storage` in, and tests a fake.
  */
 import type { Storage } from 'webextension-polyfill';
-import { DEFAULT_SETTINGS, DEVICE_FIELDS, loadSettings, SETTINGS_VERSION, splitByArea, type Settings } from '../../src/settings/settings';
+import { policyFields, SETTINGS_VERSION, splitByArea, type SettingKey, type Settings } from '../../src/settings/settings';
+import { createSettingsReader, type PageSettings } from './settings-reader';
 
-/** A setting the user can change (every field but `version`). */
-export type SettingKey = Exclude<keyof Settings, 'version'>;
+export type { PageSettings } from './settings-reader';
+export type { SettingKey } from '../../src/settings/settings';
 
 /** The fields one change writes. */
 export type SettingsPatch = Partial<Pick<Settings, SettingKey>>;
-
-export interface PageSettings {
-  readonly settings: Settings;
-  /** Fields an administrator set through policy: shown disabled. */
-  readonly managed: ReadonlySet<SettingKey>;
-}
 
 /** What every settings page (options, onboarding) is rendered from. */
 export interface SettingsPageProps extends PageSettings {
@@ -31,6 +24,7 @@ export interface SettingsPageProps extends PageSettings {
 }
 
 export interface SettingsStore {
+  /** Reads the settings afresh (never from a cache: the page calls it after a change elsewhere or a refused write). */
   load(): Promise<PageSettings>;
   /** Writes `patch` (and the schema version) to `storage.sync`; rejects when the browser refuses (quota, sync off). */
   save(patch: SettingsPatch): Promise<void>;
@@ -42,27 +36,19 @@ export interface SettingsStoreDeps {
   readonly storage: Pick<Storage.Static, 'sync' | 'local' | 'managed' | 'onChanged'>;
   /** Whether the browser still holds the data consent (see `data-consent.ts`). */
   readonly hasDataConsent: () => Promise<boolean>;
+  /** Where unreadable or invalid stored values are reported; the console when absent. */
+  readonly log?: Pick<Console, 'warn'>;
 }
 
 export function createSettingsStore(deps: SettingsStoreDeps): SettingsStore {
   const { storage } = deps;
+  const reader = createSettingsReader({ storage, hasDataConsent: deps.hasDataConsent, log: deps.log ?? console });
   return {
     async load() {
-      const [stored, device, managedRaw] = await Promise.all([
-        storage.sync.get(null),
-        storage.local.get([...DEVICE_FIELDS]),
-        // Firefox rejects storage.managed when no policy (and no native manifest) exists: that just means "none".
-        storage.managed.get(null).catch(() => ({})),
-      ]);
-      const { settings, warnings } = loadSettings(stored, managedRaw, device);
-      for (const w of warnings) console.warn(w);
-      const managed = managedFields(managedRaw);
-      // Firefox lets the user withdraw the data consent in its add-ons manager, without telling the extension: a
-      // stored "yes" without the permission is no longer a yes, so the page shows, and stores, "no".
-      if (settings.statusAutoCheck && !managed.has('statusAutoCheck') && !(await deps.hasDataConsent())) {
-        await storage.local.set({ statusAutoCheck: false }).catch(() => undefined);
-        return { settings: { ...settings, statusAutoCheck: false }, managed };
-      }
+      reader.invalidate();
+      const { settings, managed, consentWithdrawn } = await reader.read();
+      // The page shows "no", and stores it, so the user's choice reads the same everywhere from now on.
+      if (consentWithdrawn) await storage.local.set({ statusAutoCheck: false }).catch(() => undefined);
       return { settings, managed };
     },
     async save(patch) {
@@ -83,17 +69,8 @@ export function createSettingsStore(deps: SettingsStoreDeps): SettingsStore {
 }
 
 /**
- * Which fields a policy object sets validly. An invalid policy field is ignored by {@link loadSettings}, so it must
- * not lock the user's own value either.
+ * Which fields a policy object sets validly (see {@link policyFields}).
  *
  * @param managed - what `storage.managed.get()` returned (any shape)
  */
-export function managedFields(managed: unknown): ReadonlySet<SettingKey> {
-  const out = new Set<SettingKey>();
-  if (managed === null || typeof managed !== 'object' || Array.isArray(managed)) return out;
-  for (const [key, value] of Object.entries(managed)) {
-    if (key === 'version' || !(key in DEFAULT_SETTINGS)) continue;
-    if (loadSettings(undefined, { [key]: value }).warnings.length === 0) out.add(key as SettingKey);
-  }
-  return out;
-}
+export const managedFields: (managed: unknown) => ReadonlySet<SettingKey> = policyFields;

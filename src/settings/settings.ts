@@ -2,6 +2,9 @@
  * User settings: a typed schema with defaults, a version and ordered migrations. Stored values are untrusted (another
  * version of the extension, sync from another machine, a hand-edited policy): each field is validated on its own with
  * valibot, and an invalid field falls back to its default with a warning, never an exception.
+ *
+ * The schema ({@link SETTINGS_FIELDS}) is the one source: the types below are inferred from it, and its limits are
+ * exported so the options page offers exactly what the schema keeps.
  */
 import * as v from 'valibot';
 import { DEFAULT_GATEWAY_CODES } from '../recovery/classify';
@@ -9,92 +12,44 @@ import { DEFAULT_POLICY } from '../recovery/schedule';
 
 export const SETTINGS_VERSION = 1;
 
-export interface Settings {
-  readonly version: number;
-  /** HTTP statuses treated as gateway errors on a main frame. */
-  readonly codes: readonly number[];
-  /** Visible reloads before watch mode. */
-  readonly maxVisibleRetries: number;
-  /** Show incident notifications. */
-  readonly notifications: boolean;
-  /** Host names never retried (a name also covers its subdomains). */
-  readonly neverRetry: readonly string[];
-  /**
-   * The user's consent to automatic status checks: when true, a gateway error sends the site's address (scheme,
-   * host, port; never path, query or cookies) to the enabled third-party providers. False until the user says yes.
-   */
-  readonly statusAutoCheck: boolean;
-  /** Which status providers may be asked; each can be turned off on its own. */
-  readonly statusProviders: StatusProviderSwitches;
-  /** Where the providers are reached; tests point them at loopback stand-ins. */
-  readonly statusEndpoints: StatusEndpoints;
-  /** A checker the user or their company runs, or `null`. Used only while `statusProviders.custom` is on. */
-  readonly customEndpoint: CustomEndpoint | null;
-  /** Days an ended incident stays in the recent-incidents history (`src/history/`); 0 keeps no history. */
-  readonly historyRetentionDays: number;
-}
-
-/** The third-party status providers, by id. */
-export type ThirdPartyProviderId = 'checkHost' | 'statusPage' | 'cdnStatus' | 'custom';
-
-export type StatusProviderSwitches = { readonly [K in ThirdPartyProviderId]: boolean };
-
-export interface StatusEndpoints {
-  /** check-host.net API base, no trailing slash. */
-  readonly checkHost: string;
-  /** Cloudflare's Statuspage base; a fixed URL that reveals no visited site. */
-  readonly cloudflareStatus: string;
-  /**
-   * Where a site's own status page may live, tried in order: `{domain}` is the registrable domain
-   * (`github.com`), `{name}` the domain without its public suffix (`github`).
-   */
-  readonly statusPageTemplates: readonly string[];
-  /** Locations check-host is asked to use. */
-  readonly checkHostNodes: number;
-  /** The Internet Archive's base (its Wayback availability API); asked only when the user clicks "archived copy". */
-  readonly archive: string;
-}
-
+/** Lowest and highest HTTP status a gateway-error code may be (client and server errors only). */
+export const MIN_GATEWAY_CODE = 400;
+export const MAX_GATEWAY_CODE = 599;
+/** Most codes the settings keep. */
+export const MAX_GATEWAY_CODES = 50;
+/** Fewest and most visible reloads before watch mode. */
+export const MIN_VISIBLE_RETRIES = 0;
+export const MAX_VISIBLE_RETRIES = 20;
+/** Most host names on the never-retry list. */
+export const MAX_NEVER_RETRY_HOSTS = 500;
+/** Longest host name, characters (DNS: 253). */
+export const MAX_HOST_LENGTH = 253;
+/** What one never-retry entry may hold, after lower-casing: a host name, an IPv4 or a bracketed IPv6 address. */
+export const HOST_PATTERN = /^[a-z0-9.\-:[\]]+$/;
+/** Shortest and longest history retention, days; 0 keeps no history. */
+export const MIN_HISTORY_RETENTION_DAYS = 0;
+export const MAX_HISTORY_RETENTION_DAYS = 365;
+/** Fewest and most locations check-host is asked to use. */
+export const MIN_CHECK_HOST_NODES = 3;
+export const MAX_CHECK_HOST_NODES = 20;
+/** Longest endpoint URL or template, characters. */
+export const MAX_ENDPOINT_LENGTH = 500;
+/** Most status-page templates tried. */
+export const MAX_STATUS_PAGE_TEMPLATES = 10;
 /** Answer formats a custom endpoint may speak (see `src/status/providers/custom-endpoint.ts`). */
-export type CustomEndpointFormat = 'uptime-kuma' | 'gatus';
+export const CUSTOM_ENDPOINT_FORMATS = ['uptime-kuma', 'gatus'] as const;
 
-export interface CustomEndpoint {
-  /** An http(s) URL; `{host}` is replaced by the site's host name. */
-  readonly template: string;
-  readonly format: CustomEndpointFormat;
-}
+/** Which third-party status providers may be asked, by default. */
+const DEFAULT_PROVIDERS = { checkHost: true, statusPage: true, cdnStatus: true, custom: false } as const;
 
-export const DEFAULT_STATUS_ENDPOINTS: StatusEndpoints = {
+/** Where the providers are reached by default. */
+const DEFAULT_ENDPOINTS = {
   checkHost: 'https://check-host.net',
   cloudflareStatus: 'https://www.cloudflarestatus.com',
   statusPageTemplates: ['https://status.{domain}', 'https://{name}status.com', 'https://{name}.statuspage.io'],
   checkHostNodes: 7,
   archive: 'https://archive.org',
-};
-
-export const DEFAULT_SETTINGS: Settings = {
-  version: SETTINGS_VERSION,
-  codes: DEFAULT_GATEWAY_CODES,
-  maxVisibleRetries: DEFAULT_POLICY.maxVisibleRetries,
-  notifications: true,
-  neverRetry: [],
-  statusAutoCheck: false,
-  statusProviders: { checkHost: true, statusPage: true, cdnStatus: true, custom: false },
-  statusEndpoints: DEFAULT_STATUS_ENDPOINTS,
-  customEndpoint: null,
-  historyRetentionDays: 30,
-};
-
-/** Longest history retention the settings accept, days. */
-export const MAX_HISTORY_RETENTION_DAYS = 365;
-
-/** An absolute http(s) URL without credentials; `{host}`, `{domain}` and `{name}` may stand in the host. */
-const endpointUrl = v.pipe(
-  v.string(),
-  v.trim(),
-  v.maxLength(500),
-  v.check((x) => isEndpointUrl(x), 'must be an http(s) URL without user name or password'),
-);
+} as const;
 
 /** True for an http(s) URL (placeholders allowed) that carries no credentials. */
 export function isEndpointUrl(x: string): boolean {
@@ -107,43 +62,132 @@ export function isEndpointUrl(x: string): boolean {
   return (u.protocol === 'https:' || u.protocol === 'http:') && u.username === '' && u.password === '';
 }
 
-const FIELDS = {
-  codes: v.pipe(
-    v.array(v.pipe(v.number(), v.integer(), v.minValue(400), v.maxValue(599))),
-    v.maxLength(50),
-  ),
-  maxVisibleRetries: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(20)),
-  notifications: v.boolean(),
-  neverRetry: v.pipe(
-    v.array(v.pipe(v.string(), v.trim(), v.toLowerCase(), v.minLength(1), v.maxLength(253), v.regex(/^[a-z0-9.\-:[\]]+$/))),
-    v.maxLength(500),
-  ),
-  statusAutoCheck: v.boolean(),
-  statusProviders: v.object({
-    checkHost: v.optional(v.boolean(), DEFAULT_SETTINGS.statusProviders.checkHost),
-    statusPage: v.optional(v.boolean(), DEFAULT_SETTINGS.statusProviders.statusPage),
-    cdnStatus: v.optional(v.boolean(), DEFAULT_SETTINGS.statusProviders.cdnStatus),
-    custom: v.optional(v.boolean(), DEFAULT_SETTINGS.statusProviders.custom),
-  }),
-  statusEndpoints: v.object({
-    checkHost: v.optional(v.pipe(endpointUrl, v.transform((x) => x.replace(/\/+$/, ''))), DEFAULT_STATUS_ENDPOINTS.checkHost),
-    cloudflareStatus: v.optional(
-      v.pipe(endpointUrl, v.transform((x) => x.replace(/\/+$/, ''))),
-      DEFAULT_STATUS_ENDPOINTS.cloudflareStatus,
+/** An absolute http(s) URL without credentials; `{host}`, `{domain}` and `{name}` may stand in the host. */
+const endpointUrl = v.pipe(
+  v.string(),
+  v.trim(),
+  v.maxLength(MAX_ENDPOINT_LENGTH),
+  v.check((x) => isEndpointUrl(x), 'must be an http(s) URL without user name or password'),
+);
+
+/** An endpoint base: a URL without trailing slash. */
+const endpointBase = v.pipe(endpointUrl, v.transform((x) => x.replace(/\/+$/, '')));
+
+/** A provider switch: absent means its default. */
+const providerSwitch = (id: keyof typeof DEFAULT_PROVIDERS) => v.optional(v.boolean(), DEFAULT_PROVIDERS[id]);
+
+const statusEndpointsSchema = v.pipe(
+  v.object({
+    /** check-host.net API base, no trailing slash. */
+    checkHost: v.optional(endpointBase, DEFAULT_ENDPOINTS.checkHost),
+    /** Cloudflare's Statuspage base; a fixed URL that reveals no visited site. */
+    cloudflareStatus: v.optional(endpointBase, DEFAULT_ENDPOINTS.cloudflareStatus),
+    /**
+     * Where a site's own status page may live, tried in order: `{domain}` is the registrable domain (`github.com`),
+     * `{name}` the domain without its public suffix (`github`).
+     */
+    statusPageTemplates: v.optional(
+      v.pipe(v.array(endpointUrl), v.maxLength(MAX_STATUS_PAGE_TEMPLATES), v.readonly()),
+      () => [...DEFAULT_ENDPOINTS.statusPageTemplates],
     ),
-    statusPageTemplates: v.optional(v.pipe(v.array(endpointUrl), v.maxLength(10)), [...DEFAULT_STATUS_ENDPOINTS.statusPageTemplates]),
-    checkHostNodes: v.optional(v.pipe(v.number(), v.integer(), v.minValue(3), v.maxValue(20)), DEFAULT_STATUS_ENDPOINTS.checkHostNodes),
-    archive: v.optional(v.pipe(endpointUrl, v.transform((x) => x.replace(/\/+$/, ''))), DEFAULT_STATUS_ENDPOINTS.archive),
+    /** Locations check-host is asked to use. */
+    checkHostNodes: v.optional(
+      v.pipe(v.number(), v.integer(), v.minValue(MIN_CHECK_HOST_NODES), v.maxValue(MAX_CHECK_HOST_NODES)),
+      DEFAULT_ENDPOINTS.checkHostNodes,
+    ),
+    /** The Internet Archive's base (its Wayback availability API); asked only when the user clicks "archived copy". */
+    archive: v.optional(endpointBase, DEFAULT_ENDPOINTS.archive),
   }),
-  customEndpoint: v.nullable(
-    v.object({
-      template: endpointUrl,
-      format: v.picklist(['uptime-kuma', 'gatus']),
-    }),
+  v.readonly(),
+);
+
+const customEndpointSchema = v.pipe(
+  v.object({
+    /** An http(s) URL; `{host}` is replaced by the site's host name. */
+    template: endpointUrl,
+    format: v.picklist(CUSTOM_ENDPOINT_FORMATS),
+  }),
+  v.readonly(),
+);
+
+/** One schema per stored field; each is read on its own, so one bad field costs only itself. */
+export const SETTINGS_FIELDS = {
+  /** HTTP statuses treated as gateway errors on a main frame. */
+  codes: v.pipe(
+    v.array(v.pipe(v.number(), v.integer(), v.minValue(MIN_GATEWAY_CODE), v.maxValue(MAX_GATEWAY_CODE))),
+    v.maxLength(MAX_GATEWAY_CODES),
+    v.readonly(),
   ),
-  historyRetentionDays: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(MAX_HISTORY_RETENTION_DAYS)),
+  /** Visible reloads before watch mode. */
+  maxVisibleRetries: v.pipe(v.number(), v.integer(), v.minValue(MIN_VISIBLE_RETRIES), v.maxValue(MAX_VISIBLE_RETRIES)),
+  /** Show incident notifications. */
+  notifications: v.boolean(),
+  /** Host names never retried (a name also covers its subdomains). */
+  neverRetry: v.pipe(
+    v.array(v.pipe(v.string(), v.trim(), v.toLowerCase(), v.minLength(1), v.maxLength(MAX_HOST_LENGTH), v.regex(HOST_PATTERN))),
+    v.maxLength(MAX_NEVER_RETRY_HOSTS),
+    v.readonly(),
+  ),
+  /**
+   * The user's consent to automatic status checks: when true, a gateway error sends the site's address (scheme,
+   * host, port; never path, query or cookies) to the enabled third-party providers. False until the user says yes.
+   */
+  statusAutoCheck: v.boolean(),
+  /** Which status providers may be asked; each can be turned off on its own. */
+  statusProviders: v.pipe(
+    v.object({
+      checkHost: providerSwitch('checkHost'),
+      statusPage: providerSwitch('statusPage'),
+      cdnStatus: providerSwitch('cdnStatus'),
+      custom: providerSwitch('custom'),
+    }),
+    v.readonly(),
+  ),
+  /** Where the providers are reached; tests point them at loopback stand-ins. */
+  statusEndpoints: statusEndpointsSchema,
+  /** A checker the user or their company runs, or `null`. Used only while `statusProviders.custom` is on. */
+  customEndpoint: v.nullable(customEndpointSchema),
+  /** Days an ended incident stays in the recent-incidents history (`src/history/`); 0 keeps no history. */
+  historyRetentionDays: v.pipe(v.number(), v.integer(), v.minValue(MIN_HISTORY_RETENTION_DAYS), v.maxValue(MAX_HISTORY_RETENTION_DAYS)),
 } as const;
 
+/** A setting the user (or an administrator) can set: every field but `version`. */
+export type SettingKey = keyof typeof SETTINGS_FIELDS;
+
+/** The settings as the extension uses them, inferred from {@link SETTINGS_FIELDS}. */
+export type Settings = { readonly version: number } & Readonly<SettingValueMap>;
+type SettingValueMap = { [K in SettingKey]: v.InferOutput<(typeof SETTINGS_FIELDS)[K]> };
+
+/** Which status providers may be asked, by id. */
+export type StatusProviderSwitches = Settings['statusProviders'];
+/** The third-party status providers, by id. */
+export type ThirdPartyProviderId = keyof StatusProviderSwitches;
+/** Where the status providers are reached. */
+export type StatusEndpoints = v.InferOutput<typeof statusEndpointsSchema>;
+/** A checker the user or their company runs. */
+export type CustomEndpoint = v.InferOutput<typeof customEndpointSchema>;
+/** Answer formats a custom endpoint may speak. */
+export type CustomEndpointFormat = CustomEndpoint['format'];
+
+/** True when `key` names a setting. */
+export function isSettingKey(key: string): key is SettingKey {
+  return Object.hasOwn(SETTINGS_FIELDS, key);
+}
+
+export const DEFAULT_STATUS_ENDPOINTS: StatusEndpoints = DEFAULT_ENDPOINTS;
+
+export const DEFAULT_SETTINGS: Settings = {
+  version: SETTINGS_VERSION,
+  codes: DEFAULT_GATEWAY_CODES,
+  maxVisibleRetries: DEFAULT_POLICY.maxVisibleRetries,
+  notifications: true,
+  neverRetry: [],
+  statusAutoCheck: false,
+  statusProviders: DEFAULT_PROVIDERS,
+  statusEndpoints: DEFAULT_STATUS_ENDPOINTS,
+  customEndpoint: null,
+  historyRetentionDays: 30,
+};
 /** One step of the stored shape's history: turns version `to - 1` into version `to`. */
 export interface Migration {
   readonly to: number;
@@ -160,13 +204,13 @@ export const MIGRATIONS: readonly Migration[] = [{ to: 1, migrate: (raw) => ({ .
  * Fields kept per device in `storage.local`, never synced: consent given on one machine is not consent on another
  * (and Firefox's own data consent is held per installation).
  */
-export const DEVICE_FIELDS = ['statusAutoCheck'] as const satisfies readonly (keyof Settings)[];
+export const DEVICE_FIELDS = ['statusAutoCheck'] as const satisfies readonly SettingKey[];
 
 /** Splits a change into what goes to `storage.sync` and what stays on this device (`storage.local`). */
 export function splitByArea(patch: Record<string, unknown>): { sync: Record<string, unknown>; local: Record<string, unknown> } {
   const sync: Record<string, unknown> = {};
   const local: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(patch)) ((DEVICE_FIELDS as readonly string[]).includes(key) ? local : sync)[key] = value;
+  for (const [key, value] of Object.entries(patch)) (isDeviceField(key) ? local : sync)[key] = value;
   return { sync, local };
 }
 
@@ -187,12 +231,26 @@ export interface LoadedSettings {
 export function loadSettings(stored: unknown, managed?: unknown, device?: unknown): LoadedSettings {
   const warnings: string[] = [];
   const migrated = migrate(asRecord(stored), warnings);
-  const synced = Object.fromEntries(Object.entries(migrated).filter(([k]) => !(DEVICE_FIELDS as readonly string[]).includes(k)));
-  const onDevice = Object.fromEntries(Object.entries(asRecord(device)).filter(([k]) => (DEVICE_FIELDS as readonly string[]).includes(k)));
+  const synced = Object.fromEntries(Object.entries(migrated).filter(([k]) => !isDeviceField(k)));
+  const onDevice = Object.fromEntries(Object.entries(asRecord(device)).filter(([k]) => isDeviceField(k)));
   const fromUser = readFields(synced, 'storage', warnings);
   const fromDevice = readFields(onDevice, 'device', warnings);
   const fromPolicy = readFields(asRecord(managed), 'policy', warnings);
   return { settings: { ...DEFAULT_SETTINGS, ...fromUser, ...fromDevice, ...fromPolicy, version: SETTINGS_VERSION }, warnings };
+}
+
+/**
+ * Which fields a policy object sets validly: those win in {@link loadSettings}, and the pages show them locked. An
+ * invalid policy field is ignored there, so it must not lock the user's own value either.
+ *
+ * @param managed - what `storage.managed` holds (any shape)
+ */
+export function policyFields(managed: unknown): ReadonlySet<SettingKey> {
+  return new Set(Object.keys(readFields(asRecord(managed), 'policy', [])).filter(isSettingKey));
+}
+
+function isDeviceField(key: string): boolean {
+  return (DEVICE_FIELDS as readonly string[]).includes(key);
 }
 
 function asRecord(x: unknown): Record<string, unknown> {
@@ -214,14 +272,27 @@ function migrate(raw: Record<string, unknown>, warnings: string[]): Record<strin
   return out;
 }
 
-function readFields(raw: Record<string, unknown>, source: string, warnings: string[]): Partial<Settings> {
-  const out: Record<string, unknown> = {};
-  for (const [key, schema] of Object.entries(FIELDS)) {
+type SettingValues = Partial<SettingValueMap>;
+
+/** {@link SETTINGS_FIELDS} seen key by key, so one generic reader handles every field. */
+const FIELD_SCHEMAS: { readonly [K in SettingKey]: v.GenericSchema<unknown, SettingValueMap[K]> } = SETTINGS_FIELDS;
+
+function readFields(raw: Record<string, unknown>, source: string, warnings: string[]): SettingValues {
+  const out: SettingValues = {};
+  for (const key of Object.keys(SETTINGS_FIELDS).filter(isSettingKey)) {
     // `undefined` is "not stored" (a fake or an older browser may hand back a requested key that has no value).
     if (!(key in raw) || raw[key] === undefined) continue;
-    const result = v.safeParse(schema, raw[key]);
-    if (result.success) out[key] = result.output;
-    else warnings.push(`settings (${source}): ${key} is invalid (${result.issues[0]?.message ?? 'unknown issue'}); ${source === 'policy' ? 'ignored' : 'using the default'}`);
+    const problem = readField(out, key, raw[key]);
+    if (problem !== null) warnings.push(`settings (${source}): ${key} is invalid (${problem}); ${source === 'policy' ? 'ignored' : 'using the default'}`);
   }
-  return out as Partial<Settings>;
+  return out;
+}
+
+/** Puts `value` into `out[key]` when the field's schema accepts it; returns why not otherwise. */
+function readField<K extends SettingKey>(out: SettingValues, key: K, value: unknown): string | null {
+  const schema: v.GenericSchema<unknown, SettingValueMap[K]> = FIELD_SCHEMAS[key];
+  const result = v.safeParse(schema, value);
+  if (!result.success) return result.issues[0]?.message ?? 'unknown issue';
+  out[key] = result.output;
+  return null;
 }

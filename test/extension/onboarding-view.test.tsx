@@ -1,68 +1,99 @@
-/** The onboarding page renders from fixtures: what the extension does, the consent question, the way to the options. */
-import { describe, expect, it } from 'vitest';
-import { renderToString } from 'preact-render-to-string';
-import { OnboardingView } from '../../extension/onboarding/onboarding-view';
+// @vitest-environment happy-dom
+/** The onboarding page, rendered from fixtures and used by role: what the extension does, the consent question, the way to the options. */
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/preact';
+import { OnboardingView, type OnboardingViewProps } from '../../extension/onboarding/onboarding-view';
 import type { SettingKey } from '../../extension/shared/settings-store';
 import { DEFAULT_SETTINGS, type Settings } from '../../src/settings/settings';
 import { strictT } from '../locale';
 
 const t = strictT;
 
-const html = (settings: Settings = DEFAULT_SETTINGS, managed: ReadonlySet<SettingKey> = new Set()) =>
-  renderToString(
-    <OnboardingView
-      settings={settings}
-      managed={managed}
-      t={t}
-      onChange={async () => {}}
-      requestDataConsent={async () => true}
-      openOptions={() => {}}
-    />,
-  );
+afterEach(cleanup);
+
+function show(settings: Settings = DEFAULT_SETTINGS, managed: ReadonlySet<SettingKey> = new Set(), extra: Partial<OnboardingViewProps> = {}) {
+  const props: OnboardingViewProps = {
+    settings,
+    managed,
+    t,
+    onChange: vi.fn(async () => {}),
+    requestDataConsent: vi.fn(async () => true),
+    openOptions: vi.fn(),
+    ...extra,
+  };
+  render(<OnboardingView {...props} />);
+  return props;
+}
+
+const pageText = () => document.body.textContent ?? '';
+const accept = () => screen.getByRole('button', { name: 'Turn on automatic checks' });
+const decline = () => screen.getByRole('button', { name: 'Not now' });
 
 describe('onboarding view', () => {
   it('welcomes, says what the extension does, and that forms are never re-sent', () => {
-    const out = html();
-    expect(out).toContain('<h1>Welcome to Gateway Recovery</h1>');
-    expect(out).toContain('502 Bad Gateway');
-    expect(out).toContain('cache bypassed');
-    expect(out).toContain('never re-sends a form');
+    show();
+    expect(screen.getByRole('heading', { level: 1, name: 'Welcome to Gateway Recovery' })).toBeTruthy();
+    for (const words of ['502 Bad Gateway', 'cache bypassed', 'never re-sends a form']) expect(pageText()).toContain(words);
   });
 
   it('asks for consent with both buttons after naming every endpoint the settings contact', () => {
-    const settings: Settings = {
+    show({
       ...DEFAULT_SETTINGS,
       statusEndpoints: { ...DEFAULT_SETTINGS.statusEndpoints, checkHost: 'http://127.0.0.1:4101', statusPageTemplates: ['http://127.0.0.1:4103/{domain}'] },
       statusProviders: { ...DEFAULT_SETTINGS.statusProviders, custom: true },
       customEndpoint: { template: 'https://kuma.example/api/{host}', format: 'uptime-kuma' },
-    };
-    const out = html(settings);
-    const list = /data-testid="consent-endpoints"[\s\S]*?<h3>/.exec(out)?.[0] ?? '';
+    });
+    const list = screen.getByTestId('consent-endpoints');
     for (const a of ['http://127.0.0.1:4101', 'http://127.0.0.1:4103/{domain}', 'https://www.cloudflarestatus.com', 'https://kuma.example/api/{host}']) {
-      expect(list).toContain(`<code>${a}</code>`);
+      expect(within(list).getByText(a, { selector: 'code' })).toBeTruthy();
     }
-    expect(list).not.toContain('https://check-host.net');
+    expect(within(list).queryByText('https://check-host.net', { selector: 'code' })).toBeNull();
     // The explanation comes before the buttons.
-    expect(out.indexOf('data-testid="consent-endpoints"')).toBeLessThan(out.indexOf('data-testid="consent-accept"'));
-    expect(out).toMatch(/<button type="button" data-testid="consent-accept"[^>]*>Turn on automatic checks<\/button>/);
-    expect(out).toMatch(/<button type="button" class="secondary" data-testid="consent-decline"[^>]*>Not now<\/button>/);
+    expect(list.compareDocumentPosition(accept()) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+    expect(accept().getAttribute('type')).toBe('button');
+    expect(decline().getAttribute('type')).toBe('button');
   });
 
   it('leaves the custom endpoint out when none is set', () => {
-    const out = html();
-    expect(out).not.toContain('data-provider="custom"');
-    expect(out).not.toContain('Your own checker');
+    show();
+    expect(pageText()).not.toContain('Your own checker');
   });
 
   it('has an empty live region for the outcome and a link to the options', () => {
-    const out = html();
-    expect(out).toMatch(/<p role="status" aria-live="polite" data-testid="consent-result"[^>]*><\/p>/);
-    expect(out).toMatch(/<a href="..\/options\/index.html" data-testid="open-options">Open the options<\/a>/);
+    const props = show();
+    const live = screen.getByRole('status');
+    expect(live.getAttribute('aria-live')).toBe('polite');
+    expect(live.textContent).toBe('');
+    const link = screen.getByRole('link', { name: 'Open the options' });
+    expect(link.getAttribute('href')).toBe('../options/index.html');
+    fireEvent.click(link);
+    expect(props.openOptions).toHaveBeenCalledTimes(1);
+  });
+
+  it('"Turn on" asks the browser first, then stores the consent and says so', async () => {
+    const props = show();
+    fireEvent.click(accept());
+    expect(props.requestDataConsent).toHaveBeenCalledTimes(1);
+    await waitFor(() => expect(screen.getByRole('status').textContent).toContain(t('onboardingChoseOn')));
+    expect(props.onChange).toHaveBeenCalledWith({ statusAutoCheck: true });
+  });
+
+  it('a refused browser consent stores nothing; "Not now" stores "no"', async () => {
+    const refused = show(DEFAULT_SETTINGS, new Set(), { requestDataConsent: vi.fn(async () => false) });
+    fireEvent.click(accept());
+    await waitFor(() => expect(screen.getByRole('status').textContent).toContain(t('consentDenied')));
+    expect(refused.onChange).not.toHaveBeenCalled();
+    cleanup();
+    const props = show();
+    fireEvent.click(decline());
+    await waitFor(() => expect(screen.getByRole('status').textContent).toContain(t('onboardingChoseOff')));
+    expect(props.onChange).toHaveBeenCalledWith({ statusAutoCheck: false });
+    expect(props.requestDataConsent).not.toHaveBeenCalled();
   });
 
   it('does not ask when an administrator decided', () => {
-    const out = html({ ...DEFAULT_SETTINGS, statusAutoCheck: true }, new Set<SettingKey>(['statusAutoCheck']));
-    expect(out).not.toContain('data-testid="consent-accept"');
-    expect(out).toContain('Your administrator has turned automatic checks on.');
+    show({ ...DEFAULT_SETTINGS, statusAutoCheck: true }, new Set<SettingKey>(['statusAutoCheck']));
+    expect(screen.queryByRole('button', { name: 'Turn on automatic checks' })).toBeNull();
+    expect(screen.getByText('Your administrator has turned automatic checks on.')).toBeTruthy();
   });
 });

@@ -1,9 +1,11 @@
-/** The options page's History section renders from fixtures: the table, the retention field and the clear steps. */
-import { describe, expect, it } from 'vitest';
-import { renderToString } from 'preact-render-to-string';
-import { ClearHistoryControls, HistoryTable, OptionsView, type HistoryModel } from '../../extension/options/options-view';
-import { readRetentionDays } from '../../extension/options/options-input';
-import { managedFields } from '../../extension/shared/settings-store';
+// @vitest-environment happy-dom
+/** The options page's History section, rendered from fixtures and used by role: the table, the retention field, and the clear steps. */
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/preact';
+import { OptionsView, type HistoryModel } from '../../extension/options/options-view';
+import { HistoryTable } from '../../extension/options/history-section';
+import { readNumberSetting } from '../../extension/options/options-input';
+import { managedFields, type SettingKey } from '../../extension/shared/settings-store';
 import { createHistoryClient } from '../../extension/options/history-client';
 import { DEFAULT_SETTINGS, type Settings } from '../../src/settings/settings';
 import type { HistoryEntry } from '../../src/history/history';
@@ -13,6 +15,8 @@ const t = strictT;
 const NOW = 1_700_000_000_000;
 /** A fixed "local time", so the test does not depend on the machine's time zone. */
 const formatTime = (ms: number) => `T+${(ms - NOW) / 1000}s`;
+
+afterEach(cleanup);
 
 const ENTRIES: HistoryEntry[] = [
   { id: 'i3', host: 'shop.example.com', code: 502, server: 'nginx', startedAt: NOW - 42_000, endedAt: NOW, outcome: 'recovered', attempts: 3, probes: 0, verdict: 'down-for-everyone' },
@@ -24,8 +28,8 @@ function model(entries: readonly HistoryEntry[] | null, extra: Partial<HistoryMo
   return { entries, clear: async () => {}, formatTime, ...extra };
 }
 
-const html = (history: HistoryModel | undefined, settings: Settings = DEFAULT_SETTINGS, managed = new Set<never>() as ReadonlySet<never>) =>
-  renderToString(
+function show(history: HistoryModel | undefined, settings: Settings = DEFAULT_SETTINGS, managed: ReadonlySet<SettingKey> = new Set()) {
+  render(
     <OptionsView
       settings={settings}
       managed={managed}
@@ -36,91 +40,140 @@ const html = (history: HistoryModel | undefined, settings: Settings = DEFAULT_SE
       {...(history !== undefined ? { history } : {})}
     />,
   );
+}
 
-function tag(out: string, testid: string): string {
-  const m = new RegExp(`<[a-z]+[^>]*data-testid="${testid}"[^>]*>`).exec(out);
-  if (m === null) throw new Error(`no element ${testid}`);
-  return m[0];
+/** An element's text, its parts spaced as a screen reader reads them. */
+function spoken(el: Element): string {
+  const parts: string[] = [];
+  const walk = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+  for (let n = walk.nextNode(); n !== null; n = walk.nextNode()) parts.push(n.textContent ?? '');
+  return parts.join(' ').replace(/\s+/g, ' ').trim();
 }
 
 /** The text of each cell of each body row. */
-function rows(out: string): string[][] {
-  return [...out.matchAll(/<tr[^>]*data-testid="history-row"[^>]*>([\s\S]*?)<\/tr>/g)].map((m) =>
-    [...m[1]!.matchAll(/<t[hd][^>]*>([\s\S]*?)<\/t[hd]>/g)].map((c) => c[1]!.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim()),
-  );
+function rows(): string[][] {
+  const table = screen.getByRole('table', { name: t('optionsHistoryCaption') });
+  return within(table)
+    .getAllByRole('row')
+    .slice(1)
+    .map((row) => within(row).getAllByRole(/^(cell|rowheader)$/).map(spoken));
 }
+
+const clearButton = () => screen.getByRole<HTMLButtonElement>('button', { name: t('optionsHistoryClear') });
 
 describe('options: History section', () => {
   it('lists each incident: site, code and who answered, start, outcome and how long, reloads, probes, verdict', () => {
-    const out = html(model(ENTRIES));
-    expect(out).toContain('<h2 id="history-heading" tabindex="-1">History</h2>');
-    expect(rows(out)).toEqual([
+    show(model(ENTRIES));
+    expect(screen.getByRole('heading', { level: 2, name: 'History' }).getAttribute('tabindex')).toBe('-1');
+    expect(rows()).toEqual([
       ['shop.example.com', '502 Bad Gateway answered by nginx', 'T+-42s', 'Recovered after 42 s', '3', '0', 'Down for everyone'],
       ['api.example.org', '522 Connection Timed Out answered by cloudflare', 'T+-10800s', 'Gave up after 2 h', '5', '14', 'Not checked'],
       ['forms.example.net', '503 Service Unavailable', 'T+-18000s', 'Not retried: a form was sent', '0', '0', 'Not checked'],
     ]);
-    // Headers for screen readers, the start as a machine-readable time, and a caption.
-    for (const col of ['Site', 'Error', 'Started', 'Outcome', 'Reloads', 'Probes', 'Down for everyone?']) expect(out).toMatch(new RegExp(`<th scope="col"[^>]*>${col.replace('?', '\\?')}</th>`));
-    expect(out).toContain('<th scope="row">shop.example.com</th>');
-    expect(out).toContain(`<time datetime="${new Date(NOW - 42_000).toISOString()}">T+-42s</time>`);
-    expect(out).toContain('<caption id="history-caption">Recent incidents, newest first</caption>');
-    expect(tag(out, 'history-clear')).not.toMatch(/\bdisabled\b/);
+    // Headers for screen readers, the start as a machine-readable time, and a caption that names the table.
+    expect(screen.getAllByRole('columnheader').map(spoken)).toEqual(['Site', 'Error', 'Started', 'Outcome', 'Reloads', 'Probes', 'Down for everyone?']);
+    expect(screen.getByRole('rowheader', { name: 'shop.example.com' })).toBeTruthy();
+    const time = screen.getByText('T+-42s');
+    expect(time.tagName).toBe('TIME');
+    expect(time.getAttribute('datetime')).toBe(new Date(NOW - 42_000).toISOString());
+    expect(clearButton().disabled).toBe(false);
   });
 
   it('says when there is nothing yet, while it loads, when reading failed, and when the history is off', () => {
-    const empty = html(model([]));
-    expect(empty).toContain('No incidents recorded yet.');
-    expect(empty).not.toContain('data-testid="history-table"');
-    expect(tag(empty, 'history-clear')).toMatch(/\bdisabled\b/);
-    expect(html(model(null))).toContain('Loading the history…');
-    expect(html(undefined)).toContain('Loading the history…');
-    expect(html(model(null, { error: true }))).toContain('The history could not be read.');
-    const off = html(model([]), { ...DEFAULT_SETTINGS, historyRetentionDays: 0 });
-    expect(off).toContain('The history is off: ended incidents are not recorded.');
-    expect(off).not.toContain('No incidents recorded yet.');
+    show(model([]));
+    expect(screen.getByText('No incidents recorded yet.')).toBeTruthy();
+    expect(screen.queryByRole('table')).toBeNull();
+    expect(clearButton().disabled).toBe(true);
+    cleanup();
+    show(model(null));
+    expect(screen.getByText('Loading the history…')).toBeTruthy();
+    cleanup();
+    show(undefined);
+    expect(screen.getByText('Loading the history…')).toBeTruthy();
+    cleanup();
+    show(model(null, { error: true }));
+    expect(screen.getByText('The history could not be read.')).toBeTruthy();
+    cleanup();
+    show(model([]), { ...DEFAULT_SETTINGS, historyRetentionDays: 0 });
+    expect(screen.getByText('The history is off: ended incidents are not recorded.')).toBeTruthy();
+    expect(screen.queryByText('No incidents recorded yet.')).toBeNull();
   });
 
   it('has a labelled retention field holding the setting, locked when an administrator set it', () => {
-    const out = html(model([]), { ...DEFAULT_SETTINGS, historyRetentionDays: 14 });
-    expect(tag(out, 'history-retention')).toContain('value="14"');
-    expect(tag(out, 'history-retention')).toContain('id="history-retention"');
-    expect(out).toContain('<label for="history-retention">Keep incidents for (days)</label>');
-    expect(tag(out, 'history-retention')).not.toMatch(/\bdisabled\b/);
+    show(model([]), { ...DEFAULT_SETTINGS, historyRetentionDays: 14 });
+    const field = screen.getByRole<HTMLInputElement>('spinbutton', { name: 'Keep incidents for (days)' });
+    expect(field.value).toBe('14');
+    expect(field.disabled).toBe(false);
+    cleanup();
     const managed = managedFields({ historyRetentionDays: 90 });
     expect([...managed]).toEqual(['historyRetentionDays']);
-    const locked = html(model([]), { ...DEFAULT_SETTINGS, historyRetentionDays: 90 }, managed as ReadonlySet<never>);
-    expect(tag(locked, 'history-retention')).toMatch(/\bdisabled\b/);
-    expect(locked).toContain('data-testid="managed-historyRetentionDays"');
+    show(model([]), { ...DEFAULT_SETTINGS, historyRetentionDays: 90 }, managed);
+    expect(screen.getByRole<HTMLInputElement>('spinbutton', { name: 'Keep incidents for (days)' }).disabled).toBe(true);
+    expect(screen.getByTestId('managed-historyRetentionDays').textContent).toContain(t('optionsManaged'));
   });
 
-  it('clearing asks first, in the page: how many go, a destructive button and a way out', () => {
-    const props = { count: 3, busy: false, t, onAsk: () => {}, onConfirm: () => {}, onCancel: () => {} };
-    const asking = renderToString(<ClearHistoryControls {...props} confirming={false} />);
-    expect(asking).toContain('Clear history…');
-    expect(asking).not.toContain('history-clear-confirm');
-    const confirming = renderToString(<ClearHistoryControls {...props} confirming />);
-    expect(confirming).toMatch(/role="group" aria-labelledby="history-clear-question"/);
-    expect(confirming).toContain('<p id="history-clear-question">Delete every incident in the history (3)? This cannot be undone.</p>');
-    expect(tag(confirming, 'history-clear-confirm')).toContain('type="button"');
-    expect(confirming).toContain('>Delete history</button>');
-    expect(confirming).toContain('>Keep it</button>');
-    expect(confirming).not.toContain('data-testid="history-clear"');
-    const busy = renderToString(<ClearHistoryControls {...props} confirming busy />);
-    expect(tag(busy, 'history-clear-confirm')).toMatch(/\bdisabled\b/);
+  it('clearing asks first, in the page: how many go, a destructive button and a way out that takes the focus', () => {
+    const clear = vi.fn(async () => {});
+    show(model(ENTRIES, { clear }));
+    expect(screen.queryByRole('alertdialog')).toBeNull();
+    fireEvent.click(clearButton());
+    const dialog = screen.getByRole('alertdialog', { name: 'Delete every incident in the history (3)? This cannot be undone.' });
+    const yes = within(dialog).getByRole('button', { name: 'Delete history' });
+    expect(yes.getAttribute('type')).toBe('button');
+    expect(yes.className).toBe('danger');
+    expect(document.activeElement).toBe(within(dialog).getByRole('button', { name: 'Keep it' }));
+    expect(screen.queryByRole('button', { name: t('optionsHistoryClear') })).toBeNull();
+    // "Keep it" closes it, deletes nothing, and gives the focus back to the button that asked.
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Keep it' }));
+    expect(screen.queryByRole('alertdialog')).toBeNull();
+    expect(document.activeElement).toBe(clearButton());
+    expect(clear).not.toHaveBeenCalled();
+  });
+
+  it('Escape cancels the confirmation', () => {
+    const clear = vi.fn(async () => {});
+    show(model(ENTRIES, { clear }));
+    fireEvent.click(clearButton());
+    fireEvent.keyDown(screen.getByRole('button', { name: 'Keep it' }), { key: 'Escape' });
+    expect(screen.queryByRole('alertdialog')).toBeNull();
+    expect(document.activeElement).toBe(clearButton());
+    expect(clear).not.toHaveBeenCalled();
+  });
+
+  it('confirmed, it deletes (the choices wait meanwhile) and says so; a failure is said too', async () => {
+    let finish: () => void = () => {};
+    const clear = vi.fn(() => new Promise<void>((resolve) => (finish = resolve)));
+    show(model(ENTRIES, { clear }));
+    fireEvent.click(clearButton());
+    fireEvent.click(screen.getByRole('button', { name: 'Delete history' }));
+    expect(clear).toHaveBeenCalledTimes(1);
+    await waitFor(() => expect(screen.getByRole<HTMLButtonElement>('button', { name: 'Delete history' }).disabled).toBe(true));
+    expect(screen.getByRole<HTMLButtonElement>('button', { name: 'Keep it' }).disabled).toBe(true);
+    finish();
+    await waitFor(() => expect(screen.getByRole('status').textContent).toBe(t('optionsHistoryCleared')));
+    expect(screen.queryByRole('alertdialog')).toBeNull();
+    expect(document.activeElement).toBe(screen.getByRole('heading', { level: 2, name: 'History' }));
+    cleanup();
+
+    show(model(ENTRIES, { clear: async () => Promise.reject(new Error('storage is gone')) }));
+    fireEvent.click(clearButton());
+    fireEvent.click(screen.getByRole('button', { name: 'Delete history' }));
+    await waitFor(() => expect(screen.getByRole('status').textContent).toBe(t('optionsHistoryClearFailed', ['storage is gone'])));
+    expect(screen.getByRole('alertdialog')).toBeTruthy();
   });
 
   it('a table shows only hosts, so a URL cannot show even if one were passed in', () => {
-    const out = renderToString(<HistoryTable entries={ENTRIES} t={t} formatTime={formatTime} />);
-    expect(out).not.toMatch(/https?:\/\//);
+    const { container } = render(<HistoryTable entries={ENTRIES} t={t} formatTime={formatTime} />);
+    expect(container.textContent).not.toMatch(/https?:\/\//);
   });
 });
 
 describe('options: history input and client', () => {
   it('reads the retention from 0 to 365 whole days only', () => {
-    expect(readRetentionDays('0')).toBe(0);
-    expect(readRetentionDays(' 365 ')).toBe(365);
-    expect(readRetentionDays('30')).toBe(30);
-    for (const bad of ['366', '-1', '7.5', '', 'week', '1e2', '0x10']) expect(readRetentionDays(bad)).toBeNull();
+    expect(readNumberSetting('historyRetentionDays', '0')).toBe(0);
+    expect(readNumberSetting('historyRetentionDays', ' 365 ')).toBe(365);
+    expect(readNumberSetting('historyRetentionDays', '30')).toBe(30);
+    for (const bad of ['366', '-1', '7.5', '', 'week', '1e2', '0x10']) expect(readNumberSetting('historyRetentionDays', bad)).toBeNull();
   });
 
   it('the client sends typed envelopes, and turns a refusal into a rejection', async () => {

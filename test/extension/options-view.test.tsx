@@ -1,13 +1,28 @@
-/** The options page and its consent text render from fixtures; what the user types is read without a browser. */
-import { describe, expect, it, vi } from 'vitest';
-import { renderToString } from 'preact-render-to-string';
-import { CustomEndpointFields, customEndpointError, OptionsView } from '../../extension/options/options-view';
-import { readCustomEndpoint, readHostList, readRetries, toggleCode } from '../../extension/options/options-input';
+// @vitest-environment happy-dom
+/**
+ * The options page renders from fixtures and is used the way a person uses it: found by role and name, clicked and
+ * typed into. What the user types is read without a browser; the settings store runs over a fake storage.
+ */
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/preact';
+import * as v from 'valibot';
+import { OptionsView, type OptionsViewProps } from '../../extension/options/options-view';
+import { OFFERED_CODES, readCustomEndpoint, readHostList, readNumberSetting, toggleCode } from '../../extension/options/options-input';
 import { createSettingsStore, managedFields, type SettingKey } from '../../extension/shared/settings-store';
-import { DEFAULT_SETTINGS, SETTINGS_VERSION, type Settings } from '../../src/settings/settings';
+import {
+  DEFAULT_SETTINGS,
+  MAX_ENDPOINT_LENGTH,
+  MAX_HISTORY_RETENTION_DAYS,
+  MAX_VISIBLE_RETRIES,
+  SETTINGS_FIELDS,
+  SETTINGS_VERSION,
+  type Settings,
+} from '../../src/settings/settings';
 import { strictT } from '../locale';
 
 const t = strictT;
+
+afterEach(cleanup);
 
 /** Providers pointed at loopback stand-ins, as the e2e suite does: the page must name these, not the defaults. */
 const LOOPBACK: Settings = {
@@ -21,175 +36,235 @@ const LOOPBACK: Settings = {
   },
 };
 
-const html = (settings: Settings, managed: ReadonlySet<SettingKey> = new Set()) =>
-  renderToString(
-    <OptionsView
-      settings={settings}
-      managed={managed}
-      t={t}
-      onChange={async () => {}}
-      requestDataConsent={async () => true}
-      hostAccess={{ contains: async () => true, request: async () => true }}
-    />,
-  );
-
-/** The opening tag of the element with `data-testid`. */
-function tag(out: string, testid: string): string {
-  const m = new RegExp(`<[a-z]+[^>]*data-testid="${testid}"[^>]*>`).exec(out);
-  if (m === null) throw new Error(`no element ${testid}`);
-  return m[0];
+function show(settings: Settings, managed: ReadonlySet<SettingKey> = new Set(), extra: Partial<OptionsViewProps> = {}) {
+  const props: OptionsViewProps = {
+    settings,
+    managed,
+    t,
+    onChange: vi.fn(async () => {}),
+    requestDataConsent: vi.fn(async () => true),
+    hostAccess: { contains: vi.fn(async () => true), request: vi.fn(async () => true) },
+    ...extra,
+  };
+  render(<OptionsView {...props} />);
+  return props;
 }
 
-/** The inner HTML of the consent's list of contacted services. */
-function consentList(out: string): string {
-  const m = /<ul[^>]*data-testid="consent-endpoints"[^>]*>([\s\S]*?)<\/ul><\/li><\/ul>|<ul[^>]*data-testid="consent-endpoints"[^>]*>([\s\S]*)<\/ul>/.exec(out);
-  if (m === null) throw new Error('no consent-endpoints');
-  return m[1] ?? m[2] ?? '';
-}
+/** The consent's list of contacted services. */
+const consentList = () => within(screen.getByTestId('consent-endpoints'));
+const box = (name: string) => screen.getByRole<HTMLInputElement>('checkbox', { name });
+const pageText = () => document.body.textContent ?? '';
 
 describe('consent text', () => {
   it('names every endpoint the settings contact, with the example site filled in', () => {
-    const list = consentList(html(LOOPBACK));
+    show(LOOPBACK);
     for (const address of ['http://127.0.0.1:4101', 'http://127.0.0.1:4102', 'http://127.0.0.1:4103/{domain}', 'http://127.0.0.1:4104/{name}-status']) {
-      expect(list).toContain(`<code>${address}</code>`);
+      expect(consentList().getByText(address, { selector: 'code' })).toBeTruthy();
     }
-    expect(list).toContain('http://127.0.0.1:4103/example.com');
-    expect(list).toContain('http://127.0.0.1:4104/example-status');
-    expect(list).toContain('from 5 places');
-    expect(list).not.toContain('check-host.net</code>');
+    const text = screen.getByTestId('consent-endpoints').textContent;
+    expect(text).toContain('http://127.0.0.1:4103/example.com');
+    expect(text).toContain('http://127.0.0.1:4104/example-status');
+    expect(text).toContain('from 5 places');
+    expect(consentList().queryByText('https://check-host.net', { selector: 'code' })).toBeNull();
   });
 
   it('says what is sent, when, and never for private addresses or windows', () => {
-    const out = html(DEFAULT_SETTINGS);
-    expect(out).toContain('https://shop.example.com');
-    expect(out).toContain('never your cookies');
-    expect(out).toContain('502, 503, 504, 520, 521, 522, 523, 524');
-    expect(out).toContain('.home.arpa');
-    expect(out).toContain('private windows');
-    expect(out).toContain('Check now');
-    expect(out).toContain('<code>https://check-host.net</code>');
-    expect(out).toContain('<code>https://www.cloudflarestatus.com</code>');
+    show(DEFAULT_SETTINGS);
+    for (const words of ['https://shop.example.com', 'never your cookies', '502, 503, 504, 520, 521, 522, 523, 524', '.home.arpa', 'private windows', 'Check now']) {
+      expect(pageText()).toContain(words);
+    }
+    expect(consentList().getByText('https://check-host.net', { selector: 'code' })).toBeTruthy();
+    expect(consentList().getByText('https://www.cloudflarestatus.com', { selector: 'code' })).toBeTruthy();
   });
 
   it('lists the custom endpoint only when one is set and switched on', () => {
     const template = 'https://kuma.corp.example/api/status-page/{host}';
-    expect(consentList(html(DEFAULT_SETTINGS))).not.toContain('data-provider="custom"');
+    const who = t('consentWhoCustom');
+    show(DEFAULT_SETTINGS);
+    expect(consentList().queryByText(who, { exact: false })).toBeNull();
+    cleanup();
     const set = { ...DEFAULT_SETTINGS, customEndpoint: { template, format: 'uptime-kuma' as const } };
-    expect(consentList(html(set))).not.toContain(template);
-    const on = { ...set, statusProviders: { ...set.statusProviders, custom: true } };
-    const list = consentList(html(on));
-    expect(list).toContain('data-provider="custom"');
-    expect(list).toContain(`<code>${template}</code>`);
-    expect(list).toContain('https://kuma.corp.example/api/status-page/shop.example.com');
+    show(set);
+    expect(consentList().queryByText(template, { selector: 'code' })).toBeNull();
+    cleanup();
+    show({ ...set, statusProviders: { ...set.statusProviders, custom: true } });
+    expect(consentList().getByText(who, { exact: false })).toBeTruthy();
+    expect(consentList().getByText(template, { selector: 'code' })).toBeTruthy();
+    expect(screen.getByTestId('consent-endpoints').textContent).toContain('https://kuma.corp.example/api/status-page/shop.example.com');
   });
 
   it('leaves out a service that is switched off, and says so when all are', () => {
-    const noCheckHost = { ...LOOPBACK, statusProviders: { ...LOOPBACK.statusProviders, checkHost: false } };
-    expect(consentList(html(noCheckHost))).not.toContain('http://127.0.0.1:4101');
-    const none = { ...DEFAULT_SETTINGS, statusProviders: { checkHost: false, statusPage: false, cdnStatus: false, custom: false } };
-    const out = html(none);
-    expect(out).not.toContain('data-testid="consent-endpoints"');
-    expect(out).toContain('an automatic check would send nothing');
+    show({ ...LOOPBACK, statusProviders: { ...LOOPBACK.statusProviders, checkHost: false } });
+    expect(consentList().queryByText('http://127.0.0.1:4101', { selector: 'code' })).toBeNull();
+    cleanup();
+    show({ ...DEFAULT_SETTINGS, statusProviders: { checkHost: false, statusPage: false, cdnStatus: false, custom: false } });
+    expect(screen.queryByTestId('consent-endpoints')).toBeNull();
+    expect(pageText()).toContain('an automatic check would send nothing');
   });
 });
 
 describe('options view', () => {
   it('shows the consent checkbox as stored, labelled, and a switch per provider naming what it contacts', () => {
-    const off = html(LOOPBACK);
-    expect(tag(off, 'auto-check')).not.toMatch(/\bchecked\b/);
-    expect(off).toMatch(/<label><input[^>]*data-testid="auto-check"[^>]*\/> Check automatically whether a site is down for everyone<\/label>/);
-    expect(tag(html({ ...LOOPBACK, statusAutoCheck: true }), 'auto-check')).toMatch(/\bchecked\b/);
-    for (const p of ['checkHost', 'statusPage', 'cdnStatus']) expect(tag(off, `provider-${p}`)).toMatch(/\bchecked\b/);
+    show(LOOPBACK);
+    const autoCheck = box('Check automatically whether a site is down for everyone');
+    expect(autoCheck.checked).toBe(false);
+    for (const p of ['optionsProviderCheckHost', 'optionsProviderStatusPage', 'optionsProviderCdnStatus']) expect(box(t(p)).checked).toBe(true);
     // Nothing to switch on until a custom address is saved.
-    expect(tag(off, 'provider-custom')).toMatch(/(?<!-)\bdisabled\b/);
-    const endpoints = /id="provider-checkHost-endpoints"[\s\S]*?<\/div>/.exec(off)?.[0] ?? '';
-    expect(endpoints).toContain('<code>http://127.0.0.1:4101</code>');
+    expect(box(t('optionsProviderCustom')).disabled).toBe(true);
+    const described = document.getElementById(box(t('optionsProviderCheckHost')).getAttribute('aria-describedby') ?? '');
+    expect(within(described!).getByText('http://127.0.0.1:4101', { selector: 'code' })).toBeTruthy();
+    cleanup();
+    show({ ...LOOPBACK, statusAutoCheck: true });
+    expect(box(t('optionsAutoCheck')).checked).toBe(true);
   });
 
   it('has the custom endpoint form, the recovery fields, and an empty live region for "Saved"', () => {
-    const out = html({ ...DEFAULT_SETTINGS, codes: [502, 504], maxVisibleRetries: 7, neverRetry: ['a.example', 'b.example'] });
-    expect(tag(out, 'custom-template')).not.toContain('value="');
-    expect(tag(out, 'custom-format')).toBeTruthy();
-    expect(tag(out, 'custom-save')).toContain('type="submit"');
-    expect(out).not.toContain('data-testid="custom-error"');
-    expect(tag(out, 'code-502')).toMatch(/\bchecked\b/);
-    expect(tag(out, 'code-503')).not.toMatch(/\bchecked\b/);
-    expect(out).toContain('503 Service Unavailable');
-    expect(tag(out, 'retries')).toContain('value="7"');
-    expect(out).toMatch(/<textarea[^>]*data-testid="never-retry"[^>]*>a.example\nb.example<\/textarea>/);
-    expect(out).toMatch(/<p[^>]*role="status" aria-live="polite" data-testid="saved"><\/p>/);
+    show({ ...DEFAULT_SETTINGS, codes: [502, 504], maxVisibleRetries: 7, neverRetry: ['a.example', 'b.example'] });
+    expect(screen.getByRole<HTMLInputElement>('textbox', { name: t('optionsCustomTemplate') }).value).toBe('');
+    expect(screen.getByRole('combobox', { name: t('optionsCustomFormat') })).toBeTruthy();
+    expect(screen.getByRole('button', { name: t('optionsCustomSave') }).getAttribute('type')).toBe('submit');
+    expect(screen.queryByRole('alert')).toBeNull();
+    expect(box('502 Bad Gateway').checked).toBe(true);
+    expect(box('503 Service Unavailable').checked).toBe(false);
+    expect(screen.getByRole<HTMLInputElement>('spinbutton', { name: t('optionsRetries') }).value).toBe('7');
+    expect(screen.getByRole<HTMLTextAreaElement>('textbox', { name: t('optionsNeverRetry') }).value).toBe('a.example\nb.example');
+    const live = screen.getByRole('status');
+    expect(live.getAttribute('aria-live')).toBe('polite');
+    expect(live.textContent).toBe('');
   });
 
   it('shows a saved custom endpoint in the form, with a way to remove it', () => {
-    const set = { ...DEFAULT_SETTINGS, customEndpoint: { template: 'https://gatus.example.org/api/v1/{host}', format: 'gatus' as const } };
-    const out = html(set);
-    expect(tag(out, 'custom-template')).toContain('value="https://gatus.example.org/api/v1/{host}"');
-    expect(tag(out, 'custom-remove')).toBeTruthy();
-    expect(tag(out, 'provider-custom')).not.toMatch(/(?<!-)\bdisabled\b/);
+    show({ ...DEFAULT_SETTINGS, customEndpoint: { template: 'https://gatus.example.org/api/v1/{host}', format: 'gatus' } });
+    expect(screen.getByRole<HTMLInputElement>('textbox', { name: t('optionsCustomTemplate') }).value).toBe('https://gatus.example.org/api/v1/{host}');
+    expect(screen.getByRole('button', { name: t('optionsCustomRemove') })).toBeTruthy();
+    expect(box(t('optionsProviderCustom')).disabled).toBe(false);
   });
 
   it('disables what an administrator set, with a note, and nothing else', () => {
     const managed = managedFields({ notifications: false, neverRetry: ['intranet.example'], codes: 'not a list', bogus: 1 });
     expect([...managed].sort()).toEqual(['neverRetry', 'notifications']);
-    const out = html({ ...DEFAULT_SETTINGS, notifications: false }, managed);
-    expect(tag(out, 'notifications')).toMatch(/(?<!-)\bdisabled\b/);
-    expect(tag(out, 'never-retry')).toMatch(/(?<!-)\bdisabled\b/);
-    expect(tag(out, 'never-retry-save')).toMatch(/(?<!-)\bdisabled\b/);
-    expect(tag(out, 'retries')).not.toMatch(/(?<!-)\bdisabled\b/);
-    expect(tag(out, 'auto-check')).not.toMatch(/(?<!-)\bdisabled\b/);
-    expect(out).toContain('data-testid="managed-notifications"');
-    expect(out).toContain('set by your administrator');
-    expect(html(DEFAULT_SETTINGS)).not.toContain('administrator');
+    show({ ...DEFAULT_SETTINGS, notifications: false }, managed);
+    expect(box(t('optionsNotifications')).disabled).toBe(true);
+    expect(screen.getByRole<HTMLTextAreaElement>('textbox', { name: t('optionsNeverRetry') }).disabled).toBe(true);
+    expect(screen.getByRole<HTMLButtonElement>('button', { name: t('optionsNeverRetrySave') }).disabled).toBe(true);
+    expect(screen.getByRole<HTMLInputElement>('spinbutton', { name: t('optionsRetries') }).disabled).toBe(false);
+    expect(box(t('optionsAutoCheck')).disabled).toBe(false);
+    expect(screen.getByTestId('managed-notifications').textContent).toContain(t('optionsManaged'));
+    expect(pageText()).toContain(t('optionsManagedNote'));
+    cleanup();
+    show(DEFAULT_SETTINGS);
+    expect(pageText()).not.toContain('administrator');
   });
 
   it('locks the consent when policy decides it', () => {
-    const out = html({ ...DEFAULT_SETTINGS, statusAutoCheck: true }, managedFields({ statusAutoCheck: true }));
-    expect(tag(out, 'auto-check')).toMatch(/(?<!-)\bdisabled\b/);
+    show({ ...DEFAULT_SETTINGS, statusAutoCheck: true }, managedFields({ statusAutoCheck: true }));
+    expect(box(t('optionsAutoCheck')).disabled).toBe(true);
+  });
+
+  it('turning the consent on asks the browser first, then stores it and says "Saved"', async () => {
+    const props = show(DEFAULT_SETTINGS);
+    fireEvent.click(box(t('optionsAutoCheck')));
+    expect(props.requestDataConsent).toHaveBeenCalledTimes(1);
+    await waitFor(() => expect(props.onChange).toHaveBeenCalledWith({ statusAutoCheck: true }));
+    await waitFor(() => expect(screen.getByRole('status').textContent).toBe(t('optionsSaved')));
+  });
+
+  it('a refused consent stores nothing and says why, next to the box', async () => {
+    const props = show(DEFAULT_SETTINGS, new Set(), { requestDataConsent: vi.fn(async () => false) });
+    const autoCheck = box(t('optionsAutoCheck'));
+    fireEvent.click(autoCheck);
+    await waitFor(() => expect(document.getElementById(autoCheck.getAttribute('aria-describedby') ?? '')?.textContent).toBe(t('consentDenied')));
+    expect(props.onChange).not.toHaveBeenCalled();
   });
 });
 
-describe('custom endpoint input', () => {
-  it('an invalid template shows an error tied to the field', () => {
-    const error = customEndpointError('ftp://kuma.example/{host}', 'uptime-kuma', t);
-    expect(error).toContain('not a usable address');
-    const out = renderToString(
-      <CustomEndpointFields
-        template="ftp://kuma.example/{host}"
-        format="uptime-kuma"
-        error={error}
-        locked={false}
-        canRemove={false}
-        t={t}
-        onTemplate={() => {}}
-        onFormat={() => {}}
-        onSubmit={() => {}}
-        onRemove={() => {}}
-      />,
+describe('custom endpoint form', () => {
+  const template = () => screen.getByRole<HTMLInputElement>('textbox', { name: t('optionsCustomTemplate') });
+
+  it('an invalid template shows an error tied to the field, and stores nothing', () => {
+    const props = show(DEFAULT_SETTINGS);
+    fireEvent.input(template(), { target: { value: 'ftp://kuma.example/{host}' } });
+    fireEvent.click(screen.getByRole('button', { name: t('optionsCustomSave') }));
+    const error = screen.getByRole('alert');
+    expect(error.textContent).toMatch(/^This is not a usable address/);
+    expect(template().getAttribute('aria-invalid')).toBe('true');
+    expect(template().getAttribute('aria-describedby')?.split(' ')).toContain(error.id);
+    expect(props.onChange).not.toHaveBeenCalled();
+    // Typing again clears it.
+    fireEvent.input(template(), { target: { value: 'https://kuma.example/{host}' } });
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+
+  it('a valid one asks for its host permission, then is saved with its switch on', async () => {
+    const hostAccess = { contains: vi.fn(async () => false), request: vi.fn(async () => true) };
+    const props = show(DEFAULT_SETTINGS, new Set(), { hostAccess });
+    fireEvent.input(template(), { target: { value: 'https://kuma.example:8443/api/{host}' } });
+    fireEvent.change(screen.getByRole('combobox', { name: t('optionsCustomFormat') }), { target: { value: 'gatus' } });
+    fireEvent.click(screen.getByRole('button', { name: t('optionsCustomSave') }));
+    expect(hostAccess.request).toHaveBeenCalledWith('https://kuma.example/*');
+    await waitFor(() =>
+      expect(props.onChange).toHaveBeenCalledWith({
+        customEndpoint: { template: 'https://kuma.example:8443/api/{host}', format: 'gatus' },
+        statusProviders: { ...DEFAULT_SETTINGS.statusProviders, custom: true },
+      }),
     );
-    expect(out).toMatch(/<p[^>]*data-testid="custom-error"[^>]*>This is not a usable address/);
-    expect(tag(out, 'custom-template')).toContain('aria-invalid="true"');
-    expect(tag(out, 'custom-template')).toContain('custom-error');
   });
 
   it('accepts http(s) with {host} in the path, and rejects the rest with a reason', () => {
-    const ok = readCustomEndpoint('  https://kuma.example:8443/api/{host} ', 'gatus');
-    expect(ok).toEqual({
+    expect(readCustomEndpoint('  https://kuma.example:8443/api/{host} ', 'gatus')).toEqual({
       ok: true,
       endpoint: { template: 'https://kuma.example:8443/api/{host}', format: 'gatus' },
       origin: 'https://kuma.example:8443',
       pattern: 'https://kuma.example/*',
     });
-    expect(customEndpointError('https://kuma.example/api/{host}', 'gatus', t)).toBeNull();
     const problem = (x: string) => {
       const r = readCustomEndpoint(x, 'uptime-kuma');
       return r.ok ? 'ok' : r.problem;
     };
+    expect(problem('https://kuma.example/api/{host}')).toBe('ok');
     expect(problem('')).toBe('empty');
     expect(problem('kuma.example/{host}')).toBe('invalid');
     expect(problem('javascript:alert(1)')).toBe('invalid');
     expect(problem('https://user:pw@kuma.example/{host}')).toBe('invalid');
-    expect(problem(`https://kuma.example/${'a'.repeat(500)}`)).toBe('too-long');
+    expect(problem(`https://kuma.example/${'a'.repeat(MAX_ENDPOINT_LENGTH)}`)).toBe('too-long');
     expect(problem('https://{host}.kuma.example/')).toBe('placeholder-in-host');
+  });
+});
+
+describe('recovery fields', () => {
+  it('a number is stored when the field is left; an invalid one is said beside it and not stored', async () => {
+    const props = show(DEFAULT_SETTINGS);
+    const retries = screen.getByRole<HTMLInputElement>('spinbutton', { name: t('optionsRetries') });
+    fireEvent.input(retries, { target: { value: '21' } });
+    fireEvent.change(retries);
+    expect(screen.getByRole('alert').textContent).toBe(t('optionsRetriesInvalid'));
+    expect(retries.getAttribute('aria-invalid')).toBe('true');
+    expect(props.onChange).not.toHaveBeenCalled();
+    fireEvent.input(retries, { target: { value: '2' } });
+    fireEvent.change(retries);
+    expect(screen.queryByRole('alert')).toBeNull();
+    await waitFor(() => expect(props.onChange).toHaveBeenCalledWith({ maxVisibleRetries: 2 }));
+    expect(retries.min).toBe('0');
+    expect(retries.max).toBe(String(MAX_VISIBLE_RETRIES));
+  });
+
+  it('a code switched off keeps the others; the never-retry list is stored by its button', async () => {
+    const props = show(DEFAULT_SETTINGS);
+    fireEvent.click(box('503 Service Unavailable'));
+    await waitFor(() => expect(props.onChange).toHaveBeenCalledWith({ codes: [502, 504, 520, 521, 522, 523, 524] }));
+    const list = screen.getByRole('textbox', { name: t('optionsNeverRetry') });
+    fireEvent.input(list, { target: { value: 'not a host\nok.example' } });
+    fireEvent.click(screen.getByRole('button', { name: t('optionsNeverRetrySave') }));
+    expect(screen.getByRole('alert').textContent).toBe(t('optionsNeverRetryInvalid', ['not a host']));
+    fireEvent.input(list, { target: { value: 'ok.example' } });
+    fireEvent.click(screen.getByRole('button', { name: t('optionsNeverRetrySave') }));
+    await waitFor(() => expect(props.onChange).toHaveBeenCalledWith({ neverRetry: ['ok.example'] }));
+  });
+
+  it('a refused write is said in the live region', async () => {
+    show(DEFAULT_SETTINGS, new Set(), { onChange: vi.fn(async () => Promise.reject(new Error('QUOTA_BYTES quota exceeded'))) });
+    fireEvent.click(box(t('optionsNotifications')));
+    await waitFor(() => expect(screen.getByRole('status').textContent).toBe(t('optionsSaveFailed', ['QUOTA_BYTES quota exceeded'])));
   });
 });
 
@@ -204,14 +279,21 @@ describe('recovery input', () => {
   });
 
   it('reads retries from 0 to 20 only', () => {
-    expect(readRetries('0')).toBe(0);
-    expect(readRetries(' 20 ')).toBe(20);
-    for (const bad of ['21', '-1', '2.5', '', 'five']) expect(readRetries(bad)).toBeNull();
+    expect(readNumberSetting('maxVisibleRetries', '0')).toBe(0);
+    expect(readNumberSetting('maxVisibleRetries', ' 20 ')).toBe(20);
+    for (const bad of ['21', '-1', '2.5', '', 'five']) expect(readNumberSetting('maxVisibleRetries', bad)).toBeNull();
   });
 
   it('toggles a code and keeps codes the page does not offer', () => {
     expect(toggleCode([500, 502, 504], 503, true)).toEqual([500, 502, 503, 504]);
     expect(toggleCode([500, 502, 504], 502, false)).toEqual([500, 504]);
+  });
+
+  it('offers only codes the settings schema keeps, and its messages state the schema\'s limits', () => {
+    expect(v.is(SETTINGS_FIELDS.codes, OFFERED_CODES)).toBe(true);
+    for (const key of ['optionsRetriesHelp', 'optionsRetriesInvalid']) expect(t(key)).toContain(String(MAX_VISIBLE_RETRIES));
+    for (const key of ['optionsHistoryRetentionHelp', 'optionsHistoryRetentionInvalid']) expect(t(key)).toContain(String(MAX_HISTORY_RETENTION_DAYS));
+    expect(t('optionsCustomTooLong')).toContain(String(MAX_ENDPOINT_LENGTH));
   });
 });
 
@@ -255,6 +337,13 @@ describe('settings store', () => {
     const b = fakeStorage({ version: 1 }, {}, { statusAutoCheck: true });
     expect((await createSettingsStore({ storage: b.storage, hasDataConsent: async () => true }).load()).settings.statusAutoCheck).toBe(true);
     expect(b.setLocal).not.toHaveBeenCalled();
+  });
+
+  it('an administrator\'s "yes" stays "yes" without the browser\'s data consent, and nothing is stored', async () => {
+    const a = fakeStorage({ version: 1 }, { statusAutoCheck: true });
+    const loaded = await createSettingsStore({ storage: a.storage, hasDataConsent: async () => false }).load();
+    expect(loaded.settings.statusAutoCheck).toBe(true);
+    expect(a.setLocal).not.toHaveBeenCalled();
   });
 
   it('keeps the consent on this device: it goes to storage.local, everything else to storage.sync', async () => {

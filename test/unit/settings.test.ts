@@ -1,5 +1,9 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SETTINGS, MIGRATIONS, SETTINGS_VERSION, loadSettings, splitByArea, type Settings } from '../../src/settings/settings';
+import * as S from '../../src/settings/settings';
+import { DEFAULT_SETTINGS, MIGRATIONS, SETTINGS_VERSION, loadSettings, policyFields, splitByArea, type Settings } from '../../src/settings/settings';
 
 const DEFAULTS = {
   version: 1,
@@ -344,6 +348,51 @@ describe('loadSettings: status check fields', () => {
   it('refuses a node count outside 3-20', () => {
     expect(loadSettings({ version: 1, statusEndpoints: { checkHostNodes: 2 } }).settings.statusEndpoints.checkHostNodes).toBe(7);
     expect(loadSettings({ version: 1, statusEndpoints: { checkHostNodes: 20 } }).settings.statusEndpoints.checkHostNodes).toBe(20);
+  });
+});
+
+describe('settings: the exported limits are the schema\'s', () => {
+  /** The value of `field` after storing `value`: kept when the schema accepts it, the default otherwise. */
+  const kept = (field: string, value: unknown) => {
+    const { settings, warnings } = loadSettings({ version: 1, [field]: value });
+    const all: Record<string, unknown> = settings;
+    return warnings.length === 0 ? all[field] : 'refused';
+  };
+
+  it('accepts each bound and refuses one past it', () => {
+    expect(kept('maxVisibleRetries', S.MIN_VISIBLE_RETRIES)).toBe(S.MIN_VISIBLE_RETRIES);
+    expect(kept('maxVisibleRetries', S.MAX_VISIBLE_RETRIES)).toBe(S.MAX_VISIBLE_RETRIES);
+    expect(kept('maxVisibleRetries', S.MAX_VISIBLE_RETRIES + 1)).toBe('refused');
+    expect(kept('historyRetentionDays', S.MAX_HISTORY_RETENTION_DAYS)).toBe(S.MAX_HISTORY_RETENTION_DAYS);
+    expect(kept('historyRetentionDays', S.MAX_HISTORY_RETENTION_DAYS + 1)).toBe('refused');
+    expect(kept('codes', [S.MIN_GATEWAY_CODE, S.MAX_GATEWAY_CODE])).toEqual([S.MIN_GATEWAY_CODE, S.MAX_GATEWAY_CODE]);
+    expect(kept('codes', [S.MIN_GATEWAY_CODE - 1])).toBe('refused');
+    expect(kept('codes', [S.MAX_GATEWAY_CODE + 1])).toBe('refused');
+    expect(kept('codes', Array.from({ length: S.MAX_GATEWAY_CODES + 1 }, () => 502))).toBe('refused');
+    const host = (n: number) => `${'a'.repeat(n - 8)}.example`;
+    expect(kept('neverRetry', [host(S.MAX_HOST_LENGTH)])).toEqual([host(S.MAX_HOST_LENGTH)]);
+    expect(kept('neverRetry', [host(S.MAX_HOST_LENGTH + 1)])).toBe('refused');
+    expect(kept('neverRetry', Array.from({ length: S.MAX_NEVER_RETRY_HOSTS + 1 }, (_, i) => `h${i}.example`))).toBe('refused');
+    const url = (n: number) => `https://x.example/${'a'.repeat(n - 18)}`;
+    expect(kept('customEndpoint', { template: url(S.MAX_ENDPOINT_LENGTH), format: 'gatus' })).toMatchObject({ format: 'gatus' });
+    expect(kept('customEndpoint', { template: url(S.MAX_ENDPOINT_LENGTH + 1), format: 'gatus' })).toBe('refused');
+    const nodes = (n: number) => loadSettings({ version: 1, statusEndpoints: { checkHostNodes: n } }).settings.statusEndpoints.checkHostNodes;
+    expect([nodes(S.MIN_CHECK_HOST_NODES), nodes(S.MAX_CHECK_HOST_NODES), nodes(S.MIN_CHECK_HOST_NODES - 1), nodes(S.MAX_CHECK_HOST_NODES + 1)]).toEqual([
+      S.MIN_CHECK_HOST_NODES,
+      S.MAX_CHECK_HOST_NODES,
+      7,
+      7,
+    ]);
+  });
+
+  it('the managed-storage schema an administrator reads states the same retention range', () => {
+    const schema = JSON.parse(readFileSync(join(dirname(fileURLToPath(import.meta.url)), '../../public/managed-schema.json'), 'utf8'));
+    expect(schema.properties.historyRetentionDays).toMatchObject({ minimum: S.MIN_HISTORY_RETENTION_DAYS, maximum: S.MAX_HISTORY_RETENTION_DAYS });
+  });
+
+  it('policyFields names the valid policy fields only', () => {
+    expect([...policyFields({ notifications: false, codes: 'not a list', bogus: 1, version: 3 })]).toEqual(['notifications']);
+    expect(policyFields(null).size).toBe(0);
   });
 });
 

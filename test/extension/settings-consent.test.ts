@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from '@webext-core/fake-browser';
 import { getMessage } from '../locale';
 import { recordingEvent, recordingWebRequest } from './fake-events';
+import type { TabView } from '../../src/messages';
 
 vi.mock('webextension-polyfill', () => ({ default: fakeBrowser }));
 
@@ -38,9 +39,11 @@ describe('the data consent, pages and background alike (Firefox without its data
     const tabId = (await fakeBrowser.tabs.create({ url: `https://${host}/` })).id!;
     webRequest.onCompleted.listeners[0]!({ requestId, url: `https://${host}/`, method: 'GET', statusCode: 502, type: 'main_frame', tabId, responseHeaders: [] });
     await flush();
-    const view = (await ask({ type: 'getTabView', payload: { tabId } })) as { status: { autoCheck: boolean } | null };
+    const view = (await ask({ type: 'getTabView', payload: { tabId } })) as TabView;
     await flush();
-    return { autoCheck: view.status?.autoCheck ?? false, checked: checksOf(host).length > 0 };
+    // The popup says what a check would send only while automatic checks are off.
+    const check = view.incident?.check;
+    return { autoCheck: check != null && check.whatIsSent === null, checked: checksOf(host).length > 0 };
   }
 
   beforeAll(async () => {

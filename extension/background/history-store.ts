@@ -6,6 +6,7 @@
  */
 import { attachVerdict, HISTORY_KEY, parseHistory, pruneHistory, recordEnded, toStored, type HistoryEntry } from '../../src/history/history';
 import type { Incident } from '../../src/recovery/incident-machine';
+import { createSerialQueue } from '../../src/shared/serial-queue';
 import type { StatusReport } from '../../src/status/verdict';
 
 /** The part of a `storage.local` area the history uses. */
@@ -39,13 +40,11 @@ const PRIVATE_KEY = 'historyPrivate';
 const MAX_PRIVATE_IDS = 200;
 
 export function createHistoryStore(deps: HistoryStoreDeps) {
-  let queue: Promise<unknown> = Promise.resolve();
+  const queue = createSerialQueue();
 
   /** Runs `task` after every earlier one has settled. */
   function serial<T>(task: () => Promise<T>): Promise<T> {
-    const run = queue.then(task, task);
-    queue = run.catch(() => undefined);
-    return run;
+    return queue.run(task);
   }
 
   /** {@link serial} for the background's own writes: a failure is logged, never thrown at the recovery. */

@@ -19,6 +19,7 @@ import {
 } from '../../src/recovery/incident-machine';
 import { DEFAULT_POLICY, type Random, type RecoveryPolicy } from '../../src/recovery/schedule';
 import { hostMatches, isSamePage, parsePageAddress } from '../../src/shared/page-address';
+import { createSerialQueue } from '../../src/shared/serial-queue';
 import type { Settings } from '../../src/settings/settings';
 import type { TabView } from '../../src/messages';
 import type { BadgeView, NotificationText } from '../../src/view/describe';
@@ -101,15 +102,13 @@ export interface RequestError extends RequestStart {
 export type RecoveryService = ReturnType<typeof createRecoveryService>;
 
 export function createRecoveryService(deps: RecoveryServiceDeps) {
-  let queue: Promise<unknown> = Promise.resolve();
+  const queue = createSerialQueue();
   /** Reloads sent before this (epoch ms) were sent by an earlier worker, which may have stopped before their outcome. */
   const startedAt = deps.now();
 
   /** Runs `task` after every earlier one: events are applied strictly one at a time. */
   function serial<T>(task: () => Promise<T>): Promise<T> {
-    const run = queue.then(task, task);
-    queue = run.catch(() => undefined);
-    return run;
+    return queue.run(task);
   }
 
   async function policy(): Promise<{ policy: RecoveryPolicy; settings: Settings }> {

@@ -11,6 +11,7 @@
 import * as v from 'valibot';
 import type { GatewayInfo } from '../recovery/classify';
 import { parsePageAddress } from '../shared/page-address';
+import { createSerialQueue } from '../shared/serial-queue';
 import type { Settings, ThirdPartyProviderId } from '../settings/settings';
 import { isPrivateHost, loadPublicSuffixList, normaliseHost } from './host';
 import type { HttpClient } from './http';
@@ -111,18 +112,18 @@ export function createStatusChecker(deps: StatusCheckerDeps) {
   const sleep = deps.sleep ?? defaultSleep;
   const deadlineMs = deps.deadlineMs ?? CHECK_DEADLINE_MS;
   const inFlight = new Map<string, Promise<StatusReport>>();
-  let queue: Promise<unknown> = Promise.resolve();
+  const writes = createSerialQueue();
 
   /** Read-modify-write of the memory, one at a time (providers finish concurrently). */
   function update<T>(change: (m: StatusMemory) => T): Promise<T> {
-    const run = queue.then(async () => {
+    const run = writes.run(async () => {
       const memory = await deps.store.load();
       const out = change(memory);
       prune(memory, deps.now());
       await deps.store.save(memory);
       return out;
     });
-    queue = run.catch((err: unknown) => deps.log.warn('status: memory update failed', err));
+    void run.catch((err: unknown) => deps.log.warn('status: memory update failed', err));
     return run;
   }
 

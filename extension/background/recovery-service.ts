@@ -275,7 +275,7 @@ export function createRecoveryService(deps: RecoveryServiceDeps) {
     onMainFrameStart(details: RequestStart): Promise<unknown> | undefined {
       if (!isActionable(details)) return undefined;
       if (parsePageAddress(details.url) === null) return undefined;
-      return dispatch({ type: 'main-frame-start', tabId: details.tabId, url: details.url, ...requestIdOf(details as unknown as CompletedRequest) });
+      return dispatch({ type: 'main-frame-start', tabId: details.tabId, url: details.url, ...(typeof details.requestId === 'string' ? { requestId: details.requestId } : {}) });
     },
 
     /** `webRequest.onErrorOccurred` for main frames: a network error or an abort (Stop, a new navigation). */
@@ -286,7 +286,7 @@ export function createRecoveryService(deps: RecoveryServiceDeps) {
         tabId: details.tabId,
         url: details.url,
         error: String(details.error).slice(0, 200),
-        ...requestIdOf(details as unknown as CompletedRequest),
+        ...(typeof details.requestId === 'string' ? { requestId: details.requestId } : {}),
       });
     },
 

@@ -21,7 +21,7 @@ async function storeOf(tabId: number): Promise<string | undefined> {
  */
 function queries(domain: string, storeId: string | undefined): { query: Cookies.GetAllDetailsType; optional: boolean }[] {
   const base: Cookies.GetAllDetailsType = { domain, ...(storeId !== undefined ? { storeId } : {}) };
-  if (isFirefox()) return [{ query: { ...base, firstPartyDomain: null as unknown as string, partitionKey: {} }, optional: false }];
+  if (isFirefox()) return [{ query: { ...base, firstPartyDomain: null, partitionKey: {} }, optional: false }];
   // A Chromium too old for `partitionKey` refuses that query; the unpartitioned one must still answer.
   return [
     { query: base, optional: false },

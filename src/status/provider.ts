@@ -21,14 +21,19 @@ export interface StatusQuery {
   readonly gateway?: GatewayInfo;
 }
 
-/** Where a site's status page was found, and which vendor's API it speaks. */
-export interface StatusPageRef {
-  /** The page's base URL, no trailing slash. */
-  readonly base: string;
-  readonly vendor: StatusPageVendor;
-}
+export const StatusPageVendorSchema = v.picklist(['statuspage', 'instatus', 'betterstack']);
+export type StatusPageVendor = v.InferOutput<typeof StatusPageVendorSchema>;
 
-export type StatusPageVendor = 'statuspage' | 'instatus' | 'betterstack';
+/** Where a site's status page was found, and which vendor's API it speaks. Remembered in `storage.session`. */
+export const StatusPageRefSchema = v.pipe(
+  v.object({
+    /** The page's base URL, no trailing slash. */
+    base: v.string(),
+    vendor: StatusPageVendorSchema,
+  }),
+  v.readonly(),
+);
+export type StatusPageRef = v.InferOutput<typeof StatusPageRefSchema>;
 
 export interface ProviderContext {
   readonly http: HttpClient;

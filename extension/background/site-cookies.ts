@@ -3,7 +3,7 @@
  * store of the tab that failed, partitioned ones included, and nothing else.
  */
 import browser, { type Cookies } from 'webextension-polyfill';
-import { isFirefox } from '../shared/data-consent';
+import { isFirefox } from '../shared/browser-family';
 
 export type ClearCookiesResult = { readonly ok: true; readonly removed: number } | { readonly ok: false; readonly reason: string };
 

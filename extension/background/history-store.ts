@@ -10,13 +10,13 @@ import { createSerialQueue } from '../../src/shared/serial-queue';
 import type { StatusReport } from '../../src/status/verdict';
 
 /** The part of a `storage.local` area the history uses. */
-export interface HistoryArea {
+interface HistoryArea {
   get(key: string): Promise<Record<string, unknown>>;
   set(items: Record<string, unknown>): Promise<void>;
   remove(key: string): Promise<void>;
 }
 
-export interface HistoryStoreDeps {
+interface HistoryStoreDeps {
   /** `storage.local`: where the history lives. */
   readonly area: HistoryArea;
   /** `storage.session`: which incidents began in a private window (gone when the browser closes). */
@@ -31,8 +31,6 @@ export interface HistoryStoreDeps {
   readonly latestStatus: (host: string) => Promise<StatusReport | null>;
   readonly log: Pick<Console, 'warn'>;
 }
-
-export type HistoryStore = ReturnType<typeof createHistoryStore>;
 
 /** `storage.session` key of the ids of incidents that began in a private window. */
 const PRIVATE_KEY = 'historyPrivate';

@@ -5,7 +5,7 @@
 import browser, { type Cookies } from 'webextension-polyfill';
 import { isFirefox } from '../shared/browser-family';
 
-export type ClearCookiesResult = { readonly ok: true; readonly removed: number } | { readonly ok: false; readonly reason: string };
+type ClearCookiesResult = { readonly ok: true; readonly removed: number } | { readonly ok: false; readonly reason: string };
 
 /** The cookie store a tab uses (a private window has its own); `undefined` means the browser's default store. */
 async function storeOf(tabId: number): Promise<string | undefined> {

@@ -41,7 +41,7 @@ const count = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(1_000_00
 const HOST = /^(?:[a-z0-9_-]+(?:\.[a-z0-9_-]+)*\.?|\[[0-9a-f:.]+\])$/;
 
 /** One ended incident. Plain JSON; what storage holds is read back through this schema (see {@link parseHistory}). */
-export const HistoryEntrySchema = v.pipe(
+const HistoryEntrySchema = v.pipe(
   v.object({
     /** The incident's id: one entry per incident. */
     id: v.pipe(v.string(), v.minLength(1), v.maxLength(200)),
@@ -81,7 +81,7 @@ export interface StoredHistory {
   readonly entries: readonly HistoryEntry[];
 }
 
-export interface HistoryLimits {
+interface HistoryLimits {
   /** Epoch ms. */
   readonly now: number;
   /** Days an entry is kept after it ended; 0 keeps none. */

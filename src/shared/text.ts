@@ -11,7 +11,8 @@ export interface Text {
 
 /** Keeps untrusted free text (a provider's, a header's) printable and at most `max` characters long. */
 export function cleanText(x: string, max = 120): string {
-  // eslint-disable-next-line no-control-regex
+  // Control characters (C0, DEL, C1), line and paragraph separators, and bidi overrides and isolates: each could
+  // break a line of the page or make the text read as something else.
   return x.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, ' ').replace(/\s+/g, ' ').trim().slice(0, max);
 }
 

@@ -93,7 +93,7 @@ export interface StatusCheckRequest {
   readonly incidentId?: string;
 }
 
-export interface StatusCheckerDeps {
+interface StatusCheckerDeps {
   readonly http: HttpClient;
   /** Epoch ms. */
   readonly now: () => number;

@@ -7,7 +7,7 @@ import type { SourceReport, StatusReport, Verdict } from './verdict';
 
 /** The source whose evidence best explains the combined verdict: the first that said the same, else the first that
  * could tell at all. */
-export function decidingSource(report: StatusReport): SourceReport | undefined {
+function decidingSource(report: StatusReport): SourceReport | undefined {
   return report.sources.find((s) => s.verdict === report.verdict && s.verdict !== 'unknown') ?? report.sources.find((s) => s.verdict !== 'unknown');
 }
 

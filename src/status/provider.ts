@@ -21,7 +21,7 @@ export interface StatusQuery {
   readonly gateway?: GatewayInfo;
 }
 
-export const StatusPageVendorSchema = v.picklist(['statuspage', 'instatus', 'betterstack']);
+const StatusPageVendorSchema = v.picklist(['statuspage', 'instatus', 'betterstack']);
 export type StatusPageVendor = v.InferOutput<typeof StatusPageVendorSchema>;
 
 /** Where a site's status page was found, and which vendor's API it speaks. Remembered in `storage.session`. */
@@ -76,8 +76,6 @@ export interface ProviderOutcome {
 
 export interface StatusProvider {
   readonly id: ProviderId;
-  /** Whether it sends anything about the visited site to a third party (then it needs the user's consent). */
-  readonly sendsSite: boolean;
   /** Whether it has anything to say about this query with these settings (e.g. CDN status only for Cloudflare). */
   applies(query: StatusQuery, settings: Settings): boolean;
   /** Checks; resolves with an `unknown` report on any failure, never rejects on a provider's bad answer. */

@@ -23,10 +23,10 @@ export const VerdictSchema = v.picklist(['down-for-everyone', 'up-elsewhere', 'p
 export type Verdict = v.InferOutput<typeof VerdictSchema>;
 
 /** Every source of evidence; `gateway` reads the error's own headers and sends nothing anywhere. */
-export const ProviderIdSchema = v.picklist(['gateway', 'checkHost', 'statusPage', 'cdnStatus', 'custom']);
+const ProviderIdSchema = v.picklist(['gateway', 'checkHost', 'statusPage', 'cdnStatus', 'custom']);
 export type ProviderId = v.InferOutput<typeof ProviderIdSchema>;
 
-export const UnknownReasonCodeSchema = v.picklist([
+const UnknownReasonCodeSchema = v.picklist([
   /** Automatic checks are off and the user did not ask for this one. */
   'no-consent',
   /** The host is private (loopback, LAN, `.local`, ...) and is never sent. */
@@ -54,7 +54,7 @@ export const UnknownReasonCodeSchema = v.picklist([
 ]);
 export type UnknownReasonCode = v.InferOutput<typeof UnknownReasonCodeSchema>;
 
-export const UnknownReasonSchema = v.pipe(
+const UnknownReasonSchema = v.pipe(
   v.object({
     code: UnknownReasonCodeSchema,
     /** For the log and the popup's details, in English; never shown as the main text. At most 300 characters. */
@@ -65,7 +65,7 @@ export const UnknownReasonSchema = v.pipe(
 export type UnknownReason = v.InferOutput<typeof UnknownReasonSchema>;
 
 /** An i18n key with its substitutions (see `Text` in `src/shared/text.ts`). */
-export const TextSchema = v.pipe(
+const TextSchema = v.pipe(
   v.object({ key: v.string(), subs: v.optional(v.pipe(v.array(v.string()), v.readonly())) }),
   v.readonly(),
 );
@@ -73,7 +73,7 @@ export const TextSchema = v.pipe(
 const count = v.pipe(v.number(), v.integer(), v.minValue(0));
 
 /** One source's evidence. */
-export const SourceReportSchema = v.pipe(
+const SourceReportSchema = v.pipe(
   v.object({
     provider: ProviderIdSchema,
     verdict: VerdictSchema,

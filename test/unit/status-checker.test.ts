@@ -594,7 +594,7 @@ describe('deadline and failing providers', () => {
   });
 
   it('a provider that never resolves (ignoring the signal) still ends the check at the deadline as unknown timeout', async () => {
-    const stuck: StatusProvider = { id: 'custom', sendsSite: true, applies: () => true, check: () => new Promise(() => undefined) };
+    const stuck: StatusProvider = { id: 'custom', applies: () => true, check: () => new Promise(() => undefined) };
     const h = harness({
       route: world({ checkHost: 'down' }),
       realTime: true,
@@ -616,7 +616,6 @@ describe('deadline and failing providers', () => {
   it('a provider that throws yields unknown; the check resolves with the others', async () => {
     const throwing: StatusProvider = {
       id: 'custom',
-      sendsSite: true,
       applies: () => true,
       check: async () => {
         throw new TypeError('boom');
@@ -624,7 +623,6 @@ describe('deadline and failing providers', () => {
     };
     const syncThrowing: StatusProvider = {
       id: 'cdnStatus',
-      sendsSite: false,
       applies: () => true,
       check: () => {
         throw new Error('sync boom');

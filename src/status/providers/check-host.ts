@@ -98,7 +98,6 @@ export function voteNodes(outcomes: readonly NodeOutcome[], asked: number, check
 
 export const checkHostProvider: StatusProvider = {
   id: 'checkHost',
-  sendsSite: true,
   applies: () => true,
   async check(query, ctx) {
     const base = ctx.settings.statusEndpoints.checkHost;

@@ -56,7 +56,6 @@ export function monitorsReport(counts: { up: number; down: number }, label: stri
 
 export const customEndpointProvider: StatusProvider = {
   id: 'custom',
-  sendsSite: true,
   applies: (_query, settings) => settings.customEndpoint !== null,
   async check(query, ctx) {
     const endpoint = ctx.settings.customEndpoint;

@@ -10,7 +10,7 @@ import { describeIssue, holdAfter, isCloudflare, type ProviderContext, type Stat
 import { unknownReport, type SourceReport, type UnknownReason, type Verdict } from '../verdict';
 
 /** What a status page says, vendor-neutral. */
-export type PageState = 'operational' | 'minor' | 'major' | 'maintenance';
+type PageState = 'operational' | 'minor' | 'major' | 'maintenance';
 
 const StatuspageSchema = v.object({
   page: v.object({ id: v.pipe(v.string(), v.minLength(1)), url: v.string() }),
@@ -158,7 +158,6 @@ function labelOf(base: string): string {
 
 export const statusPageProvider: StatusProvider = {
   id: 'statusPage',
-  sendsSite: true,
   applies: (query, settings) => settings.statusEndpoints.statusPageTemplates.length > 0 && registrableDomain(query.host) !== null,
   async check(query, ctx) {
     const found = statusPageCandidates(query.host, ctx.settings.statusEndpoints.statusPageTemplates);
@@ -199,7 +198,6 @@ export const statusPageProvider: StatusProvider = {
 /** Cloudflare's own status page, asked only when Cloudflare answered; its URL is fixed and reveals no site. */
 export const cdnStatusProvider: StatusProvider = {
   id: 'cdnStatus',
-  sendsSite: false,
   applies: (query) => isCloudflare(query.gateway),
   async check(_query, ctx) {
     const base = ctx.settings.statusEndpoints.cloudflareStatus;

@@ -6,7 +6,7 @@
 import type { JSX } from 'preact';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { codeText, outcomeText, verdictText, type HistoryEntry } from '../../src/history/history';
-import type { Text } from '../../src/shared/text';
+import { statusNameText, type MessageKey, type Text } from '../../src/shared/text';
 import type { CustomEndpointFormat, Settings, ThirdPartyProviderId } from '../../src/settings/settings';
 import type { SettingKey, SettingsPageProps, SettingsPatch } from '../shared/settings-store';
 import { EndpointList, PROVIDERS, providerEndpoints, StatusConsent, type Translate } from '../shared/status-consent';
@@ -176,7 +176,7 @@ function StatusSection({
   );
 }
 
-const PROVIDER_LABELS: { readonly [K in ThirdPartyProviderId]: string } = {
+const PROVIDER_LABELS: { readonly [K in ThirdPartyProviderId]: MessageKey } = {
   checkHost: 'optionsProviderCheckHost',
   statusPage: 'optionsProviderStatusPage',
   cdnStatus: 'optionsProviderCdnStatus',
@@ -227,7 +227,7 @@ function ProviderSwitch({
   );
 }
 
-const PROBLEM_KEYS: { readonly [K in CustomEndpointProblem]: string } = {
+const PROBLEM_KEYS: { readonly [K in CustomEndpointProblem]: MessageKey } = {
   empty: 'optionsCustomEmpty',
   invalid: 'optionsCustomInvalid',
   'too-long': 'optionsCustomTooLong',
@@ -397,7 +397,7 @@ function RecoverySection({ settings, managed, t, save }: SectionProps) {
                 checked={settings.codes.includes(code)}
                 onChange={(e) => void save({ codes: toggleCode(settings.codes, code, e.currentTarget.checked) })}
               />{' '}
-              {code} {t(`status${code}`)}
+              {code} {t(statusNameText(code).key)}
             </label>
           ))}
         </div>

@@ -1,4 +1,5 @@
 /** The popup's view of one tab's incident. Pure over its props: rendered against fixtures in tests. */
+import type { MessageKey } from '../../src/shared/text';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { TabView } from '../../src/messages';
 import { durationText, statusNameText, type Text } from '../../src/view/describe';
@@ -27,7 +28,7 @@ export interface PopupViewProps {
   readonly view: TabView | null;
   /** False when the tab is not an http(s) page. */
   readonly watchable: boolean;
-  readonly t: (key: string, subs?: readonly string[]) => string;
+  readonly t: (key: MessageKey, subs?: readonly string[]) => string;
   /** Epoch ms; the countdown ticks from it. */
   readonly now: number;
   readonly onRetryNow: () => void;

@@ -1,13 +1,14 @@
 /** "Down for everyone, or just you?" in the popup: the verdict with its evidence, its age, and "Check now". */
 import type { StatusView } from '../../src/messages';
 import { durationText, type Text } from '../../src/view/describe';
+import type { MessageKey } from '../../src/shared/text';
 import { verdictHeadline } from '../../src/status/describe-status';
 import type { GatewayHint, ProviderId, Verdict } from '../../src/status/verdict';
 
 export interface StatusSectionProps {
   readonly status: StatusView | null;
   readonly host: string;
-  readonly t: (key: string, subs?: readonly string[]) => string;
+  readonly t: (key: MessageKey, subs?: readonly string[]) => string;
   /** Epoch ms. */
   readonly now: number;
   readonly onCheckNow: () => void;
@@ -15,7 +16,7 @@ export interface StatusSectionProps {
   readonly stillWatching?: boolean;
 }
 
-const PROVIDER_KEY: Record<ProviderId, string> = {
+const PROVIDER_KEY: Record<ProviderId, MessageKey> = {
   gateway: 'providerGateway',
   checkHost: 'providerCheckHost',
   statusPage: 'providerStatusPage',
@@ -23,7 +24,7 @@ const PROVIDER_KEY: Record<ProviderId, string> = {
   custom: 'providerCustom',
 };
 
-const ADVICE_KEY: Record<Verdict, string> = {
+const ADVICE_KEY: Record<Verdict, MessageKey> = {
   'down-for-everyone': 'verdictDownAdvice',
   'up-elsewhere': 'verdictUpAdvice',
   partial: 'verdictPartialAdvice',
@@ -35,7 +36,7 @@ const ADVICE_KEY: Record<Verdict, string> = {
  * Cloudflare) answered, the user's DNS and connection demonstrably work, so "up elsewhere" cannot be blamed on them
  * and "can't tell" still means the fault is on the site's side.
  */
-export function adviceKey(verdict: Verdict, hint: GatewayHint | undefined, stillWatching = true): string {
+export function adviceKey(verdict: Verdict, hint: GatewayHint | undefined, stillWatching = true): MessageKey {
   // Nothing promises a reload by itself once the retries ended.
   if (verdict === 'down-for-everyone' && !stillWatching) return 'verdictDownAdviceStopped';
   const siteSide = hint === 'site-gateway' || hint === 'cdn-origin-failed';

@@ -14,7 +14,7 @@ import type { EndPhase, Incident, NotRetriedReason } from '../recovery/incident-
 import { durationText, statusNameText } from '../shared/text';
 import { isCurrentFor } from '../status/describe-status';
 import { cleanText, VerdictSchema, type StatusReport, type Verdict } from '../status/verdict';
-import type { Text } from '../shared/text';
+import type { MessageKey, Text } from '../shared/text';
 
 /** The `storage.local` key the history lives under. */
 export const HISTORY_KEY = 'history';
@@ -240,7 +240,7 @@ export function outcomeText(entry: HistoryEntry, render: (t: Text) => string): T
   }
 }
 
-const VERDICT_KEYS: Record<Verdict, string> = {
+const VERDICT_KEYS: Record<Verdict, MessageKey> = {
   'down-for-everyone': 'historyVerdictDown',
   'up-elsewhere': 'historyVerdictUp',
   partial: 'historyVerdictPartial',

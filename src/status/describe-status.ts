@@ -2,7 +2,7 @@
  * What the user is told about a status check, as i18n keys (see `src/text.ts`). Pure, so every wording a report can
  * produce is unit-tested.
  */
-import type { Text } from '../shared/text';
+import type { MessageKey, Text } from '../shared/text';
 import type { SourceReport, StatusReport, Verdict } from './verdict';
 
 /** The source whose evidence best explains the combined verdict: the first that said the same, else the first that
@@ -11,12 +11,18 @@ function decidingSource(report: StatusReport): SourceReport | undefined {
   return report.sources.find((s) => s.verdict === report.verdict && s.verdict !== 'unknown') ?? report.sources.find((s) => s.verdict !== 'unknown');
 }
 
-const HEADLINE: Record<Verdict, string> = {
+const HEADLINE = {
   'down-for-everyone': 'verdictDown',
   'up-elsewhere': 'verdictUp',
   partial: 'verdictPartial',
   unknown: 'verdictUnknown',
-};
+} as const satisfies Record<Verdict, MessageKey>;
+/** The headline with its evidence, e.g. "Down for everyone: 6 of 7 locations got 502."; `unknown` has none. */
+const HEADLINE_LINE = {
+  'down-for-everyone': `${HEADLINE['down-for-everyone']}Line`,
+  'up-elsewhere': `${HEADLINE['up-elsewhere']}Line`,
+  partial: `${HEADLINE.partial}Line`,
+} as const satisfies Record<Exclude<Verdict, 'unknown'>, MessageKey>;
 
 /** The verdict as a short headline ("Down for everyone"). */
 export function verdictHeadline(verdict: Verdict): Text {
@@ -33,7 +39,7 @@ export function describeVerdictLine(report: StatusReport | null | undefined, ren
   if (report == null || report.limitedBy !== undefined || report.verdict === 'unknown') return null;
   const source = decidingSource(report);
   if (source === undefined) return null;
-  return { key: `${HEADLINE[report.verdict]}Line`, subs: [render(source.evidence)] };
+  return { key: HEADLINE_LINE[report.verdict], subs: [render(source.evidence)] };
 }
 
 /**

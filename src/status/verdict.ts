@@ -7,7 +7,7 @@
  */
 import * as v from 'valibot';
 import type { GatewayHint } from '../gateway/headers';
-import { cleanText, type Text } from '../shared/text';
+import { cleanText, type EvidenceKey, type Text } from '../shared/text';
 
 export { cleanText, safeLink } from '../shared/text';
 export type { GatewayHint } from '../gateway/headers';
@@ -64,9 +64,80 @@ const UnknownReasonSchema = v.pipe(
 );
 export type UnknownReason = v.InferOutput<typeof UnknownReasonSchema>;
 
-/** An i18n key with its substitutions (see `Text` in `src/shared/text.ts`). */
-const TextSchema = v.pipe(
-  v.object({ key: v.string(), subs: v.optional(v.pipe(v.array(v.string()), v.readonly())) }),
+/** The message key that says each reason to people. */
+const REASON_KEYS = {
+  'no-consent': 'reason_no_consent',
+  'private-host': 'reason_private_host',
+  disabled: 'reason_disabled',
+  timeout: 'reason_timeout',
+  'too-large': 'reason_too_large',
+  'not-json': 'reason_not_json',
+  'invalid-answer': 'reason_invalid_answer',
+  'http-error': 'reason_http_error',
+  'rate-limited': 'reason_rate_limited',
+  network: 'reason_network',
+  'too-few-locations': 'reason_too_few_locations',
+  'no-status-page': 'reason_no_status_page',
+  'not-applicable': 'reason_not_applicable',
+  'no-signal': 'reason_no_signal',
+} as const satisfies Record<UnknownReasonCode, EvidenceKey>;
+
+/** The message key of an {@link UnknownReason}, e.g. `reason_rate_limited`. */
+export function reasonKey(code: UnknownReasonCode): EvidenceKey {
+  return REASON_KEYS[code];
+}
+
+/**
+ * Every evidence key, so a stored report naming a key this version does not have (another version wrote it) is
+ * dropped rather than shown as a raw key. The compiler checks the table against `messages.json` both ways: a key
+ * missing here, or one here that is not an evidence message, is a type error.
+ */
+const EVIDENCE_KEYS = {
+  evidenceCloudflareOrigin: true,
+  evidenceSiteGateway: true,
+  evidenceProxy: true,
+  evidenceNoServer: true,
+  evidenceTooFewLocations: true,
+  evidenceLocationsNoConnection: true,
+  evidenceLocationsDown: true,
+  evidenceLocationsUp: true,
+  evidenceLocationsMixed: true,
+  evidencePageOperational: true,
+  evidencePageMinor: true,
+  evidencePageMajor: true,
+  evidencePageMaintenance: true,
+  evidenceCdnOperational: true,
+  evidenceCdnMinor: true,
+  evidenceCdnMajor: true,
+  evidenceCdnMaintenance: true,
+  evidenceNoStatusPage: true,
+  evidenceMonitors: true,
+  reason_no_consent: true,
+  reason_private_host: true,
+  reason_disabled: true,
+  reason_timeout: true,
+  reason_too_large: true,
+  reason_not_json: true,
+  reason_invalid_answer: true,
+  reason_http_error: true,
+  reason_rate_limited: true,
+  reason_network: true,
+  reason_too_few_locations: true,
+  reason_no_status_page: true,
+  reason_not_applicable: true,
+  reason_no_signal: true,
+} satisfies Record<EvidenceKey, true>;
+
+function isEvidenceKey(x: unknown): x is EvidenceKey {
+  return typeof x === 'string' && Object.hasOwn(EVIDENCE_KEYS, x);
+}
+
+/** A source's evidence: an evidence key with its substitutions (see `Text` in `src/shared/text.ts`). */
+const EvidenceSchema = v.pipe(
+  v.object({
+    key: v.custom<EvidenceKey>(isEvidenceKey, 'not an evidence message key'),
+    subs: v.optional(v.pipe(v.array(v.string()), v.readonly())),
+  }),
   v.readonly(),
 );
 
@@ -78,7 +149,7 @@ const SourceReportSchema = v.pipe(
     provider: ProviderIdSchema,
     verdict: VerdictSchema,
     /** What it saw, for people (e.g. "6 of 7 locations got 502"). */
-    evidence: TextSchema,
+    evidence: EvidenceSchema,
     /** Set whenever `verdict` is `unknown`. */
     reason: v.optional(UnknownReasonSchema),
     /** A public page with the full report (check-host's report, the status page); always an http(s) URL. */
@@ -133,11 +204,11 @@ export function combineVerdicts(sources: readonly Pick<SourceReport, 'verdict' |
 }
 
 /** An `unknown` report with its reason; `evidence` defaults to the reason's own message key. */
-export function unknownReport(provider: ProviderId, reason: UnknownReason, checkedAt: number, evidence?: Text): SourceReport {
+export function unknownReport(provider: ProviderId, reason: UnknownReason, checkedAt: number, evidence?: Text<EvidenceKey>): SourceReport {
   return {
     provider,
     verdict: 'unknown',
-    evidence: evidence ?? { key: `reason_${reason.code.replace(/-/g, '_')}` },
+    evidence: evidence ?? { key: reasonKey(reason.code) },
     reason: { code: reason.code, detail: cleanText(reason.detail, 300) },
     checkedAt,
   };

@@ -5,6 +5,7 @@
  * Vendors read: Atlassian Statuspage v2 `summary.json`, Instatus `summary.json`, Better Stack `index.json`.
  */
 import * as v from 'valibot';
+import type { EvidenceKey } from '../../shared/text';
 import { registrableDomain } from '../host';
 import { describeIssue, holdAfter, isCloudflare, type ProviderContext, type StatusPageRef, type StatusPageVendor, type StatusProvider } from '../provider';
 import { unknownReport, type SourceReport, type UnknownReason, type Verdict } from '../verdict';
@@ -67,7 +68,7 @@ export const VENDORS: readonly { vendor: StatusPageVendor; path: string; read: (
 
 /** How a page state counts in the vote: a page saying "all operational" is no evidence the site is up for others. */
 const STATE_VERDICT: Record<PageState, Verdict> = { operational: 'unknown', minor: 'partial', major: 'down-for-everyone', maintenance: 'down-for-everyone' };
-const STATE_KEY: Record<'statusPage' | 'cdnStatus', Record<PageState, string>> = {
+const STATE_KEY: Record<'statusPage' | 'cdnStatus', Record<PageState, EvidenceKey>> = {
   statusPage: {
     operational: 'evidencePageOperational',
     minor: 'evidencePageMinor',

@@ -9,6 +9,8 @@ const target = process.env.TARGET === 'firefox' ? 'firefox' : 'chrome';
 
 export default defineConfig({
   publicDir: 'public',
+  // The one browser flag (`extension/shared/browser-family.ts`): each bundle knows which browser it was built for.
+  define: { __BROWSER__: JSON.stringify(target) },
   build: {
     outDir: `dist/${target}`,
     emptyOutDir: true,

@@ -8,6 +8,8 @@ export default defineConfig({
   test: {
     projects: [
       {
+        // The browser flag the build writes in (see vite.config.ts); a test switches it with vi.stubGlobal.
+        define: { __BROWSER__: JSON.stringify('chrome') },
         test: {
           name: 'unit',
           include: ['test/unit/**/*.test.ts', 'test/unit/**/*.test.tsx', 'test/extension/**/*.test.ts', 'test/extension/**/*.test.tsx'],

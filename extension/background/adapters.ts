@@ -5,6 +5,7 @@
 import browser from 'webextension-polyfill';
 import { isSamePage } from '../../src/shared/page-address';
 import { parseRetryAfter } from '../../src/shared/retry-after';
+import { createSerialQueue } from '../../src/shared/serial-queue';
 import type { RecoveryState } from '../../src/recovery/incident-machine';
 import type { ProbeOutcome } from '../../src/recovery/incident-machine';
 import type { BadgeView, NotificationText } from '../../src/view/notification';
@@ -158,6 +159,8 @@ const NOTICES_KEY = 'notices';
 /** Notices kept, at most. */
 const MAX_NOTICES = 20;
 
+const noticeQueue = createSerialQueue();
+
 /**
  * Keeps what each notification last said in `storage.session`. Headless Firefox closes a notification the moment it
  * is shown and neither browser can read a shown notification's text back (Chromium's `getAll` gives ids only), so
@@ -165,11 +168,8 @@ const MAX_NOTICES = 20;
  */
 function recordNotice(notice: Notice): Promise<void> {
   // Notifications are drawn concurrently; one read-modify-write at a time keeps every record.
-  const run = noticeQueue.then(() => writeNotice(notice));
-  noticeQueue = run.catch(() => undefined);
-  return run;
+  return noticeQueue.run(() => writeNotice(notice));
 }
-let noticeQueue: Promise<unknown> = Promise.resolve();
 
 async function writeNotice(notice: Notice): Promise<void> {
   const got = await browser.storage.session.get(NOTICES_KEY);

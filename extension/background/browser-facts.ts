@@ -5,7 +5,7 @@
 import browser from 'webextension-polyfill';
 import type { PlatformOs } from '../../src/guide/steps';
 import type { BrowserFacts } from '../../src/view/incident-view';
-import { isFirefox } from './quirks';
+import { isFirefox } from '../shared/browser-family';
 
 /** The browser's facts as seen from tab `tabId` (whether it is private). */
 export async function readBrowserFacts(tabId: number): Promise<BrowserFacts> {

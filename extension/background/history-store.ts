@@ -6,16 +6,17 @@
  */
 import { attachVerdict, HISTORY_KEY, parseHistory, pruneHistory, recordEnded, toStored, type HistoryEntry } from '../../src/history/history';
 import type { Incident } from '../../src/recovery/incident-machine';
+import { createSerialQueue } from '../../src/shared/serial-queue';
 import type { StatusReport } from '../../src/status/verdict';
 
 /** The part of a `storage.local` area the history uses. */
-export interface HistoryArea {
+interface HistoryArea {
   get(key: string): Promise<Record<string, unknown>>;
   set(items: Record<string, unknown>): Promise<void>;
   remove(key: string): Promise<void>;
 }
 
-export interface HistoryStoreDeps {
+interface HistoryStoreDeps {
   /** `storage.local`: where the history lives. */
   readonly area: HistoryArea;
   /** `storage.session`: which incidents began in a private window (gone when the browser closes). */
@@ -31,21 +32,17 @@ export interface HistoryStoreDeps {
   readonly log: Pick<Console, 'warn'>;
 }
 
-export type HistoryStore = ReturnType<typeof createHistoryStore>;
-
 /** `storage.session` key of the ids of incidents that began in a private window. */
 const PRIVATE_KEY = 'historyPrivate';
 /** Private incident ids remembered at most (an incident is forgotten once it ends). */
 const MAX_PRIVATE_IDS = 200;
 
 export function createHistoryStore(deps: HistoryStoreDeps) {
-  let queue: Promise<unknown> = Promise.resolve();
+  const queue = createSerialQueue();
 
   /** Runs `task` after every earlier one has settled. */
   function serial<T>(task: () => Promise<T>): Promise<T> {
-    const run = queue.then(task, task);
-    queue = run.catch(() => undefined);
-    return run;
+    return queue.run(task);
   }
 
   /** {@link serial} for the background's own writes: a failure is logged, never thrown at the recovery. */

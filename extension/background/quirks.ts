@@ -2,11 +2,7 @@
  * Browser differences the background works around, one small named helper each.
  */
 import browser, { type Notifications } from 'webextension-polyfill';
-
-/** Firefox ships `runtime.getBrowserInfo`; Chromium does not. */
-export function isFirefox(): boolean {
-  return typeof (browser.runtime as { getBrowserInfo?: unknown }).getBrowserInfo === 'function';
-}
+import { isFirefox } from '../shared/browser-family';
 
 /**
  * Firefox does not implement `NotificationOptions.buttons` and rejects a notification that has them (MDN,

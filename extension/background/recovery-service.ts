@@ -21,6 +21,7 @@ import {
 } from '../../src/recovery/incident-machine';
 import { DEFAULT_POLICY, type Random, type RecoveryPolicy } from '../../src/recovery/schedule';
 import { hostMatches, isSamePage, parsePageAddress } from '../../src/shared/page-address';
+import { createSerialQueue } from '../../src/shared/serial-queue';
 import type { Settings } from '../../src/settings/settings';
 import type { BadgeView, NotificationText } from '../../src/view/notification';
 import type { StatusReport } from '../../src/status/verdict';
@@ -102,15 +103,13 @@ export interface RequestError extends RequestStart {
 export type RecoveryService = ReturnType<typeof createRecoveryService>;
 
 export function createRecoveryService(deps: RecoveryServiceDeps) {
-  let queue: Promise<unknown> = Promise.resolve();
+  const queue = createSerialQueue();
   /** Reloads sent before this (epoch ms) were sent by an earlier worker, which may have stopped before their outcome. */
   const startedAt = deps.now();
 
   /** Runs `task` after every earlier one: events are applied strictly one at a time. */
   function serial<T>(task: () => Promise<T>): Promise<T> {
-    const run = queue.then(task, task);
-    queue = run.catch(() => undefined);
-    return run;
+    return queue.run(task);
   }
 
   async function policy(): Promise<{ policy: RecoveryPolicy; settings: Settings }> {
@@ -277,7 +276,7 @@ export function createRecoveryService(deps: RecoveryServiceDeps) {
     onMainFrameStart(details: RequestStart): Promise<unknown> | undefined {
       if (!isActionable(details)) return undefined;
       if (parsePageAddress(details.url) === null) return undefined;
-      return dispatch({ type: 'main-frame-start', tabId: details.tabId, url: details.url, ...requestIdOf(details as unknown as CompletedRequest) });
+      return dispatch({ type: 'main-frame-start', tabId: details.tabId, url: details.url, ...(typeof details.requestId === 'string' ? { requestId: details.requestId } : {}) });
     },
 
     /** `webRequest.onErrorOccurred` for main frames: a network error or an abort (Stop, a new navigation). */
@@ -288,7 +287,7 @@ export function createRecoveryService(deps: RecoveryServiceDeps) {
         tabId: details.tabId,
         url: details.url,
         error: String(details.error).slice(0, 200),
-        ...requestIdOf(details as unknown as CompletedRequest),
+        ...(typeof details.requestId === 'string' ? { requestId: details.requestId } : {}),
       });
     },
 

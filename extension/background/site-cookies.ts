@@ -3,9 +3,9 @@
  * store of the tab that failed, partitioned ones included, and nothing else.
  */
 import browser, { type Cookies } from 'webextension-polyfill';
-import { isFirefox } from '../shared/data-consent';
+import { isFirefox } from '../shared/browser-family';
 
-export type ClearCookiesResult = { readonly ok: true; readonly removed: number } | { readonly ok: false; readonly reason: string };
+type ClearCookiesResult = { readonly ok: true; readonly removed: number } | { readonly ok: false; readonly reason: string };
 
 /** The cookie store a tab uses (a private window has its own); `undefined` means the browser's default store. */
 async function storeOf(tabId: number): Promise<string | undefined> {
@@ -21,7 +21,7 @@ async function storeOf(tabId: number): Promise<string | undefined> {
  */
 function queries(domain: string, storeId: string | undefined): { query: Cookies.GetAllDetailsType; optional: boolean }[] {
   const base: Cookies.GetAllDetailsType = { domain, ...(storeId !== undefined ? { storeId } : {}) };
-  if (isFirefox()) return [{ query: { ...base, firstPartyDomain: null as unknown as string, partitionKey: {} }, optional: false }];
+  if (isFirefox()) return [{ query: { ...base, firstPartyDomain: null, partitionKey: {} }, optional: false }];
   // A Chromium too old for `partitionKey` refuses that query; the unpartitioned one must still answer.
   return [
     { query: base, optional: false },

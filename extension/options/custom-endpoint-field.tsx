@@ -5,6 +5,7 @@
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { CustomEndpointFormat } from '../../src/settings/settings';
+import type { MessageKey } from '../../src/shared/text';
 import type { Translate } from '../shared/status-consent';
 import { readCustomEndpoint, type CustomEndpointProblem } from './options-input';
 import type { SectionProps } from './section';
@@ -15,7 +16,7 @@ export interface HostAccess {
   request(pattern: string): Promise<boolean>;
 }
 
-const PROBLEM_KEYS: { readonly [K in CustomEndpointProblem]: string } = {
+const PROBLEM_KEYS: { readonly [K in CustomEndpointProblem]: MessageKey } = {
   empty: 'optionsCustomEmpty',
   invalid: 'optionsCustomInvalid',
   'too-long': 'optionsCustomTooLong',

@@ -3,6 +3,7 @@
  * is stored when the user leaves the field (`change`), and an invalid entry is said beside it and never stored.
  */
 import { useState } from 'preact/hooks';
+import type { MessageKey } from '../../src/shared/text';
 import { MAX_HISTORY_RETENTION_DAYS, MAX_VISIBLE_RETRIES, MIN_HISTORY_RETENTION_DAYS, MIN_VISIBLE_RETRIES } from '../../src/settings/settings';
 import { readNumberSetting, type NumberSetting } from './options-input';
 import { ManagedNote, type SectionProps } from './section';
@@ -18,9 +19,9 @@ export interface NumberFieldProps extends SectionProps {
   /** The input's id and `data-testid`; `${id}-help` and `${id}-error` name its hint and its error. */
   readonly id: string;
   /** Message keys of the label, the hint, and the error for an invalid entry. */
-  readonly labelKey: string;
-  readonly helpKey: string;
-  readonly invalidKey: string;
+  readonly labelKey: MessageKey;
+  readonly helpKey: MessageKey;
+  readonly invalidKey: MessageKey;
 }
 
 /** Give it `key={settings[field]}`, so a value stored elsewhere replaces what is typed. */

@@ -1,6 +1,7 @@
 /** The options page's recovery section: which codes count, the reload cap, notifications, and sites left alone. */
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
+import { statusNameText } from '../../src/shared/text';
 import { NumberField } from './number-field';
 import { OFFERED_CODES, readHostList, toggleCode } from './options-input';
 import { ManagedNote, type SectionProps } from './section';
@@ -22,7 +23,7 @@ export function RecoverySection({ settings, managed, t, save }: SectionProps) {
                 checked={settings.codes.includes(code)}
                 onChange={(e) => void save({ codes: toggleCode(settings.codes, code, e.currentTarget.checked) })}
               />{' '}
-              {code} {t(`status${code}`)}
+              {code} {t(statusNameText(code).key)}
             </label>
           ))}
         </div>

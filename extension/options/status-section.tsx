@@ -5,6 +5,7 @@
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
 import type { Settings, ThirdPartyProviderId } from '../../src/settings/settings';
+import type { MessageKey } from '../../src/shared/text';
 import { EndpointList, PROVIDERS, providerEndpoints, StatusConsent, type Translate } from '../shared/status-consent';
 import { CustomEndpointForm, type HostAccess } from './custom-endpoint-field';
 import { ManagedNote, type SectionProps } from './section';
@@ -95,7 +96,7 @@ export function StatusSection({
   );
 }
 
-const PROVIDER_LABELS: { readonly [K in ThirdPartyProviderId]: string } = {
+const PROVIDER_LABELS: { readonly [K in ThirdPartyProviderId]: MessageKey } = {
   checkHost: 'optionsProviderCheckHost',
   statusPage: 'optionsProviderStatusPage',
   cdnStatus: 'optionsProviderCdnStatus',

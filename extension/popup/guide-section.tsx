@@ -8,12 +8,13 @@ import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { ArchiveResult } from '../../src/guide/archive';
 import type { ReloadStart } from '../../src/messages';
 import type { Guide, GuideStep, StepAction, StepId } from '../../src/guide/steps';
-import type { Text } from '../../src/shared/text';
+import type { MessageKey, Text } from '../../src/shared/text';
+import { reasonKey } from '../../src/status/verdict';
 import type { GuideActions } from './guide-actions';
 
 export interface GuideSectionProps {
   readonly guide: Guide;
-  readonly t: (key: string, subs?: readonly string[]) => string;
+  readonly t: (key: MessageKey, subs?: readonly string[]) => string;
   readonly actions: GuideActions;
   /** The failed page's address ("copy the link"). */
   readonly pageUrl: string;
@@ -294,13 +295,13 @@ export function StepCard(props: StepCardProps) {
   );
 }
 
-const RELOAD_RESULT: Record<ReloadStart, string> = {
+const RELOAD_RESULT: Record<ReloadStart, MessageKey> = {
   started: 'guideRefreshDone',
   'under-way': 'guideRefreshUnderWay',
   none: 'guideRefreshNone',
 };
 
-const ACTION_LABEL: Record<StepAction['kind'], string> = {
+const ACTION_LABEL: Record<StepAction['kind'], MessageKey> = {
   reload: 'guideRefreshButton',
   'clear-cookies': 'guideCookiesButton',
   'open-private': 'guidePrivateButton',
@@ -382,7 +383,7 @@ function ArchiveLine({ result, t, host }: { result: ArchiveResult; t: GuideSecti
         ? t('guideArchiveNone')
         : result.reason.code === 'private-host'
           ? t('guideArchivePrivate', [host])
-          : t('guideArchiveUnknown', [t(`reason_${result.reason.code.replace(/-/g, '_')}`)])}
+          : t('guideArchiveUnknown', [t(reasonKey(result.reason.code))])}
     </p>
   );
 }

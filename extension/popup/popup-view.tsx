@@ -1,7 +1,7 @@
 /** The popup's view of one tab: renders the view model (`src/view/incident-view.ts`) and derives nothing. */
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { TabView } from '../../src/messages';
-import type { Text } from '../../src/shared/text';
+import type { Text, Translate } from '../../src/shared/text';
 import type { Countdown } from '../../src/view/incident-view';
 import { StatusCheckPanel } from './status-check-panel';
 import { GuideSection } from './guide-section';
@@ -12,7 +12,7 @@ export interface PopupViewProps {
   readonly view: TabView | null;
   /** False when the tab is not an http(s) page. */
   readonly watchable: boolean;
-  readonly t: (key: string, subs?: readonly string[]) => string;
+  readonly t: Translate;
   /** Epoch ms; the countdown ticks from it. */
   readonly now: number;
   readonly onRetryNow: () => void;

@@ -1,10 +1,10 @@
 /** "Down for everyone, or just you?" in the popup: renders the view's status panel (`src/view/status-panel.ts`). */
-import { durationText, type Text } from '../../src/shared/text';
+import { durationText, type Text, type Translate } from '../../src/shared/text';
 import type { StatusPanel } from '../../src/view/status-panel';
 
 export interface StatusCheckPanelProps {
   readonly panel: StatusPanel;
-  readonly t: (key: string, subs?: readonly string[]) => string;
+  readonly t: Translate;
   /** Epoch ms: the answer's age is said from it. */
   readonly now: number;
   readonly onCheckNow: () => void;

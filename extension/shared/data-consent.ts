@@ -8,20 +8,14 @@
  *
  * Every function here starts its browser call synchronously: Firefox only shows a permission prompt to a caller that
  * is still handling the user's click, and an `await` before `permissions.request` loses that ("permissions.request
- * may only be called from a user input handler").
+ * may only be called from a user input handler"). Which browser it is was fixed at build time (`browser-family.ts`),
+ * so telling costs no `await` either.
  */
 import browser, { type Permissions } from 'webextension-polyfill';
+import { isFirefox } from './browser-family';
 import { waitForPermission } from './optional-permissions';
 
 const BROWSING_ACTIVITY: Permissions.Permissions = { data_collection: ['browsingActivity'] };
-
-/**
- * True in Firefox. Read from the extension's own URL scheme (`moz-extension:`) because it is synchronous: the async
- * `runtime.getBrowserInfo()` would cost the user gesture that a permission request needs.
- */
-export function isFirefox(): boolean {
-  return browser.runtime.getURL('').startsWith('moz-extension:');
-}
 
 /**
  * Asks for the user's consent to send site addresses. Call it directly inside a click handler.

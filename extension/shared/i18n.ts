@@ -1,9 +1,9 @@
 /** `browser.i18n` lookups for views and notifications. */
 import browser from 'webextension-polyfill';
-import type { Text } from '../../src/view/notification';
+import type { MessageKey, Text } from '../../src/shared/text';
 
 /** One message by key; `$1..$9` in the message take `subs`. Falls back to the key so a missing string is visible. */
-export function t(key: string, subs?: readonly string[]): string {
+export function t(key: MessageKey, subs?: readonly string[]): string {
   return browser.i18n.getMessage(key, subs ? [...subs] : undefined) || key;
 }
 

@@ -5,11 +5,13 @@
  *
  * Pure over its props; the controls (buttons or a checkbox) come in as children.
  */
+import type { MessageKey } from '../../src/shared/text';
 import type { ComponentChildren } from 'preact';
 import type { Settings, ThirdPartyProviderId } from '../../src/settings/settings';
 
 /** An i18n lookup: `browser.i18n` in the extension, the English messages in tests. */
-export type Translate = (key: string, subs?: readonly string[]) => string;
+export type { Translate } from '../../src/shared/text';
+import type { Translate } from '../../src/shared/text';
 
 /** The providers in the order they are explained and switched. */
 export const PROVIDERS: readonly ThirdPartyProviderId[] = ['checkHost', 'statusPage', 'cdnStatus', 'custom'];
@@ -73,7 +75,7 @@ export function EndpointList({ lines, t }: { lines: readonly EndpointLine[]; t: 
   );
 }
 
-const WHO_KEYS: { readonly [K in ThirdPartyProviderId]: string } = {
+const WHO_KEYS: { readonly [K in ThirdPartyProviderId]: MessageKey } = {
   checkHost: 'consentWhoCheckHost',
   statusPage: 'consentWhoStatusPage',
   cdnStatus: 'consentWhoCdnStatus',

@@ -3,8 +3,6 @@
  * recovery (what to keep of an error), the status check (the headers' own evidence) and the guide (which steps fit).
  * Headers are untrusted: each value is cleaned and capped, and nothing here throws.
  */
-import type { Text } from '../shared/text';
-
 /** Response header as webRequest gives it (`value` may be absent when the header was binary). */
 export interface HeaderLike {
   readonly name: string;
@@ -37,7 +35,7 @@ const MAX_HEADER_VALUE = 200;
 /** Strips control characters and caps length: header values end up in notifications and storage. */
 export function cleanHeaderValue(value: string | undefined): string | undefined {
   if (typeof value !== 'string') return undefined;
-  // eslint-disable-next-line no-control-regex
+  // Control characters (C0 and DEL) would break the line the value is shown on.
   const v = value.replace(/[\u0000-\u001f\u007f]/g, ' ').trim().slice(0, MAX_HEADER_VALUE);
   return v === '' ? undefined : v;
 }

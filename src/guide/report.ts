@@ -9,7 +9,7 @@ import { statusNameText } from '../shared/text';
 import { verdictHeadline } from '../status/describe-status';
 import { whoAnswered } from '../gateway/who-answered';
 import { cleanText, type StatusReport } from '../status/verdict';
-import type { Text } from '../shared/text';
+import type { MessageKey, Text } from '../shared/text';
 
 export interface ReportInput {
   readonly incident: Pick<Incident, 'host' | 'code' | 'gateway' | 'startedAt' | 'endedAt' | 'attempts' | 'probes' | 'phase'>;
@@ -33,7 +33,7 @@ export function utcTime(ms: number): string {
  */
 export function buildReport(input: ReportInput, render: (text: Text) => string): string {
   const { incident: i, status } = input;
-  const line = (key: string, value: string) => `${render({ key })}: ${value}`;
+  const line = (key: MessageKey, value: string) => `${render({ key })}: ${value}`;
   const lines = [
     render({ key: 'reportTitle', subs: [i.host] }),
     line('reportFirstSeen', utcTime(i.startedAt)),

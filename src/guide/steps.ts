@@ -6,7 +6,7 @@
 import type { GatewayInfo } from '../recovery/classify';
 import { isSiteSide, whoAnswered } from '../gateway/who-answered';
 import type { GatewayHint, Verdict } from '../status/verdict';
-import type { Text } from '../shared/text';
+import type { MessageKey, Text } from '../shared/text';
 
 /** `runtime.getPlatformInfo().os` (MDN: runtime.PlatformOs). */
 export type PlatformOs = 'mac' | 'win' | 'android' | 'cros' | 'linux' | 'openbsd' | 'fuchsia';
@@ -130,7 +130,7 @@ export function chooseSteps(ctx: GuideContext): Guide {
   return { side, summary: { key: summaryKey, subs: [ctx.host] }, steps };
 }
 
-const SUMMARY_KEY: Record<FaultSide, string> = {
+const SUMMARY_KEY: Record<FaultSide, MessageKey> = {
   site: 'guideSideSite',
   'likely-site': 'guideSideLikelySite',
   'likely-you': 'guideSideLikelyYou',

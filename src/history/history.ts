@@ -13,8 +13,8 @@ import * as v from 'valibot';
 import type { EndPhase, Incident, NotRetriedReason } from '../recovery/incident-machine';
 import { durationText, statusNameText } from '../shared/text';
 import { isCurrentFor } from '../status/describe-status';
-import { cleanText, type StatusReport, type Verdict } from '../status/verdict';
-import type { Text } from '../shared/text';
+import { cleanText, VerdictSchema, type StatusReport, type Verdict } from '../status/verdict';
+import type { MessageKey, Text } from '../shared/text';
 
 /** The `storage.local` key the history lives under. */
 export const HISTORY_KEY = 'history';
@@ -34,30 +34,46 @@ const MAX_RAW_ENTRIES = 5 * MAX_HISTORY_ENTRIES;
 /** One day, ms. */
 export const DAY_MS = 24 * 60 * 60_000;
 
-/** One ended incident. Plain JSON. */
-export interface HistoryEntry {
-  /** The incident's id: one entry per incident. */
-  readonly id: string;
-  /** The site's host name (lowercase, IDN in punycode, IPv6 in brackets); never a URL. */
-  readonly host: string;
-  /** The latest gateway status the incident saw. */
-  readonly code: number;
-  /** Who answered: the gateway's `server` header (else its `via`), cleaned, at most {@link MAX_SERVER_LENGTH}. */
-  readonly server?: string;
-  /** Epoch ms. */
-  readonly startedAt: number;
-  /** Epoch ms. */
-  readonly endedAt: number;
-  readonly outcome: EndPhase;
-  /** Set when the outcome is `not-retried`. */
-  readonly notRetriedReason?: NotRetriedReason;
-  /** Visible reloads the extension made. */
-  readonly attempts: number;
-  /** Background probes in watch mode. */
-  readonly probes: number;
-  /** The status check's verdict for the incident, when one was made with third parties asked. */
-  readonly verdict?: Verdict;
-}
+const epochMs = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(8.64e15));
+const count = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(1_000_000));
+
+/** A host name as the URL parser gives it: no scheme, path, query, port or user info can pass. */
+const HOST = /^(?:[a-z0-9_-]+(?:\.[a-z0-9_-]+)*\.?|\[[0-9a-f:.]+\])$/;
+
+/** One ended incident. Plain JSON; what storage holds is read back through this schema (see {@link parseHistory}). */
+const HistoryEntrySchema = v.pipe(
+  v.object({
+    /** The incident's id: one entry per incident. */
+    id: v.pipe(v.string(), v.minLength(1), v.maxLength(200)),
+    /** The site's host name (lowercase, IDN in punycode, IPv6 in brackets); never a URL. */
+    host: v.pipe(v.string(), v.maxLength(253), v.regex(HOST)),
+    /** The latest gateway status the incident saw. */
+    code: v.pipe(v.number(), v.integer(), v.minValue(100), v.maxValue(599)),
+    /** Who answered: the gateway's `server` header (else its `via`), cleaned, at most {@link MAX_SERVER_LENGTH}. */
+    server: v.optional(
+      v.pipe(
+        v.string(),
+        v.maxLength(1000),
+        v.transform((x) => cleanText(x, MAX_SERVER_LENGTH)),
+      ),
+    ),
+    /** Epoch ms. */
+    startedAt: epochMs,
+    /** Epoch ms. */
+    endedAt: epochMs,
+    outcome: v.picklist(['recovered', 'gave-up', 'cancelled', 'abandoned', 'not-retried'] satisfies EndPhase[]),
+    /** Set when the outcome is `not-retried`. */
+    notRetriedReason: v.optional(v.picklist(['non-get', 'never-retry'] satisfies NotRetriedReason[])),
+    /** Visible reloads the extension made. */
+    attempts: count,
+    /** Background probes in watch mode. */
+    probes: count,
+    /** The status check's verdict for the incident, when one was made with third parties asked. */
+    verdict: v.optional(VerdictSchema),
+  }),
+  v.readonly(),
+);
+export type HistoryEntry = v.InferOutput<typeof HistoryEntrySchema>;
 
 /** What storage holds under {@link HISTORY_KEY}. */
 export interface StoredHistory {
@@ -65,7 +81,7 @@ export interface StoredHistory {
   readonly entries: readonly HistoryEntry[];
 }
 
-export interface HistoryLimits {
+interface HistoryLimits {
   /** Epoch ms. */
   readonly now: number;
   /** Days an entry is kept after it ended; 0 keeps none. */
@@ -184,32 +200,6 @@ export function toStored(entries: readonly HistoryEntry[]): StoredHistory {
   return { version: HISTORY_VERSION, entries };
 }
 
-const epochMs = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(8.64e15));
-const count = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(1_000_000));
-
-/** A host name as the URL parser gives it: no scheme, path, query, port or user info can pass. */
-const HOST = /^(?:[a-z0-9_-]+(?:\.[a-z0-9_-]+)*\.?|\[[0-9a-f:.]+\])$/;
-
-const ENTRY = v.object({
-  id: v.pipe(v.string(), v.minLength(1), v.maxLength(200)),
-  host: v.pipe(v.string(), v.maxLength(253), v.regex(HOST)),
-  code: v.pipe(v.number(), v.integer(), v.minValue(100), v.maxValue(599)),
-  server: v.optional(
-    v.pipe(
-      v.string(),
-      v.maxLength(1000),
-      v.transform((x) => cleanText(x, MAX_SERVER_LENGTH)),
-    ),
-  ),
-  startedAt: epochMs,
-  endedAt: epochMs,
-  outcome: v.picklist(['recovered', 'gave-up', 'cancelled', 'abandoned', 'not-retried']),
-  notRetriedReason: v.optional(v.picklist(['non-get', 'never-retry'])),
-  attempts: count,
-  probes: count,
-  verdict: v.optional(v.picklist(['down-for-everyone', 'up-elsewhere', 'partial', 'unknown'])),
-});
-
 /**
  * Reads what storage holds under {@link HISTORY_KEY} (any shape: another version, a hand edit, a broken write).
  *
@@ -223,7 +213,7 @@ export function parseHistory(raw: unknown): { entries: HistoryEntry[]; dropped: 
   const seen = new Set<string>();
   const considered = entries.slice(0, MAX_RAW_ENTRIES);
   for (const item of considered) {
-    const parsed = v.safeParse(ENTRY, item);
+    const parsed = v.safeParse(HistoryEntrySchema, item);
     if (!parsed.success || seen.has(parsed.output.id) || parsed.output.endedAt < parsed.output.startedAt) continue;
     seen.add(parsed.output.id);
     const { server, ...rest } = parsed.output;
@@ -250,7 +240,7 @@ export function outcomeText(entry: HistoryEntry, render: (t: Text) => string): T
   }
 }
 
-const VERDICT_KEYS: Record<Verdict, string> = {
+const VERDICT_KEYS: Record<Verdict, MessageKey> = {
   'down-for-everyone': 'historyVerdictDown',
   'up-elsewhere': 'historyVerdictUp',
   partial: 'historyVerdictPartial',

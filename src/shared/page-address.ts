@@ -4,7 +4,7 @@
  */
 
 /** A parsed http(s) URL reduced to what recovery needs. */
-export interface PageAddress {
+interface PageAddress {
   /** `scheme://host[:port]`, the key of an incident (one incident per site). */
   readonly origin: string;
   /** Host name as the URL parser gives it (IDN in punycode, IPv6 in brackets). */

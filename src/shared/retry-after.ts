@@ -7,7 +7,7 @@
  */
 
 /** Outcome of {@link parseRetryAfter}: a delay in ms from `nowMs`, or the reason the value was refused. */
-export type RetryAfter =
+type RetryAfter =
   | { readonly ok: true; readonly delayMs: number; readonly form: 'delay-seconds' | 'http-date' }
   | { readonly ok: false; readonly reason: string };
 

@@ -3,15 +3,31 @@
  * keep untrusted text (headers, provider answers) printable and short before it is stored or shown.
  */
 
-/** An i18n message key of `public/_locales/<lang>/messages.json` with its substitutions (`$1..$9`, in order). */
-export interface Text {
-  readonly key: string;
+import type messages from '../../public/_locales/en/messages.json';
+
+/**
+ * A key of `public/_locales/en/messages.json` (English is the default locale; `test/unit/locales.test.ts` checks the
+ * others have the same keys). Only the type is imported: no message text reaches a bundle this way. A misspelt key,
+ * or one built at run time that may not exist, is a type error.
+ */
+export type MessageKey = keyof typeof messages;
+
+/** The keys a status source's evidence may use: its own `evidence...` lines and the `reason_...` of an `unknown`. */
+/** The i18n lookup a view renders with: `browser.i18n.getMessage` in the extension, the English messages in tests. */
+export type Translate = (key: MessageKey, subs?: readonly string[]) => string;
+
+export type EvidenceKey = Extract<MessageKey, `evidence${string}` | `reason_${string}`>;
+
+/** An i18n message key with its substitutions (`$1..$9`, in order); `K` narrows the keys allowed. */
+export interface Text<K extends MessageKey = MessageKey> {
+  readonly key: K;
   readonly subs?: readonly string[];
 }
 
 /** Keeps untrusted free text (a provider's, a header's) printable and at most `max` characters long. */
 export function cleanText(x: string, max = 120): string {
-  // eslint-disable-next-line no-control-regex
+  // Control characters (C0, DEL, C1), line and paragraph separators, and bidi overrides and isolates: each could
+  // break a line of the page or make the text read as something else.
   return x.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, ' ').replace(/\s+/g, ' ').trim().slice(0, max);
 }
 
@@ -27,12 +43,22 @@ export function safeLink(link: unknown): string | undefined {
   }
 }
 
-/** Statuses with a known name (RFC 9110 §15.6 and Cloudflare's 52x documentation). */
-const NAMED_CODES = new Set([500, 502, 503, 504, 520, 521, 522, 523, 524]);
+/** Statuses with a known name (RFC 9110 §15.6 and Cloudflare's 52x documentation), and the key of each name. */
+const STATUS_NAMES = new Map<number, MessageKey>([
+  [500, 'status500'],
+  [502, 'status502'],
+  [503, 'status503'],
+  [504, 'status504'],
+  [520, 'status520'],
+  [521, 'status521'],
+  [522, 'status522'],
+  [523, 'status523'],
+  [524, 'status524'],
+]);
 
 /** The key of a status' name, e.g. `status502` = "Bad Gateway"; unknown codes get a generic name. */
 export function statusNameText(code: number): Text {
-  return { key: NAMED_CODES.has(code) ? `status${code}` : 'statusOther' };
+  return { key: STATUS_NAMES.get(code) ?? 'statusOther' };
 }
 
 /** A duration as "42 s", "3 min" or "2 h" (rounded), for notifications. */

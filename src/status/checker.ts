@@ -11,15 +11,16 @@
 import * as v from 'valibot';
 import type { GatewayInfo } from '../recovery/classify';
 import { parsePageAddress } from '../shared/page-address';
+import { createSerialQueue } from '../shared/serial-queue';
 import type { Settings, ThirdPartyProviderId } from '../settings/settings';
 import { isPrivateHost, loadPublicSuffixList, normaliseHost } from './host';
 import type { HttpClient } from './http';
-import type { ProviderContext, ProviderOutcome, StatusPageRef, StatusProvider, StatusQuery } from './provider';
+import { StatusPageRefSchema, type ProviderContext, type ProviderOutcome, type StatusPageRef, type StatusProvider, type StatusQuery } from './provider';
 import { checkHostProvider } from './providers/check-host';
 import { customEndpointProvider } from './providers/custom-endpoint';
 import { readGateway } from './gateway-report';
 import { cdnStatusProvider, statusPageProvider } from './providers/status-page';
-import { combineVerdicts, unknownReport, type SourceReport, type StatusReport, type Verdict } from './verdict';
+import { combineVerdicts, StatusReportSchema, unknownReport, type SourceReport, type StatusReport, type Verdict } from './verdict';
 
 /** A whole check gives up after this long, ms; providers that have not answered by then count as `unknown`. */
 export const CHECK_DEADLINE_MS = 20_000;
@@ -50,18 +51,23 @@ const RETRY_AFTER_MAX_MS = 60 * 60_000;
 export const MAX_REPORTS = 100;
 export const MAX_STATUS_PAGES = 200;
 
-/** What the checker keeps between wakes (plain JSON in `storage.session`). */
-export interface StatusMemory {
+const finite = v.pipe(v.number(), v.finite());
+
+/** What the checker keeps between wakes (plain JSON in `storage.session`), one entry of each map. */
+const MemorySchemas = {
   /** By host. */
-  reports: Record<string, StatusReport>;
+  reports: StatusReportSchema,
   /** By registrable domain; `page: null` means "it has none". */
-  statusPages: Record<string, { page: StatusPageRef | null; expiresAt: number }>;
-  /** By provider: when recent checks started (epoch ms), and a `Retry-After` hold. */
-  limits: Record<string, { starts: number[]; blockedUntil?: number }>;
+  statusPages: v.object({ page: v.nullable(StatusPageRefSchema), expiresAt: finite }),
+  /** By provider: when recent checks started (epoch ms), and a `Retry-After` hold (epoch ms). */
+  limits: v.object({ starts: v.array(finite), blockedUntil: v.optional(finite) }),
   /** By incident id: when its automatic check finished (epoch ms), so a check lost with a stopped worker is redone
    * and a finished one is not. */
-  incidents: Record<string, number>;
-}
+  incidents: finite,
+};
+
+/** What the checker keeps between wakes (plain JSON in `storage.session`); see {@link MemorySchemas}. */
+export type StatusMemory = { [K in keyof typeof MemorySchemas]: Record<string, v.InferOutput<(typeof MemorySchemas)[K]>> };
 
 export const EMPTY_MEMORY: StatusMemory = { reports: {}, statusPages: {}, limits: {}, incidents: {} };
 /** Incidents remembered as checked, at most, and for how long, ms. */
@@ -87,7 +93,7 @@ export interface StatusCheckRequest {
   readonly incidentId?: string;
 }
 
-export interface StatusCheckerDeps {
+interface StatusCheckerDeps {
   readonly http: HttpClient;
   /** Epoch ms. */
   readonly now: () => number;
@@ -111,18 +117,18 @@ export function createStatusChecker(deps: StatusCheckerDeps) {
   const sleep = deps.sleep ?? defaultSleep;
   const deadlineMs = deps.deadlineMs ?? CHECK_DEADLINE_MS;
   const inFlight = new Map<string, Promise<StatusReport>>();
-  let queue: Promise<unknown> = Promise.resolve();
+  const writes = createSerialQueue();
 
   /** Read-modify-write of the memory, one at a time (providers finish concurrently). */
   function update<T>(change: (m: StatusMemory) => T): Promise<T> {
-    const run = queue.then(async () => {
+    const run = writes.run(async () => {
       const memory = await deps.store.load();
       const out = change(memory);
       prune(memory, deps.now());
       await deps.store.save(memory);
       return out;
     });
-    queue = run.catch((err: unknown) => deps.log.warn('status: memory update failed', err));
+    void run.catch((err: unknown) => deps.log.warn('status: memory update failed', err));
     return run;
   }
 
@@ -307,27 +313,6 @@ export function prune(memory: StatusMemory, now: number): void {
   }
 }
 
-const finite = v.pipe(v.number(), v.finite());
-const StoredReport = v.looseObject({
-  host: v.string(),
-  verdict: v.picklist(['down-for-everyone', 'up-elsewhere', 'partial', 'unknown']),
-  sources: v.array(
-    v.looseObject({
-      provider: v.picklist(['gateway', 'checkHost', 'statusPage', 'cdnStatus', 'custom']),
-      verdict: v.picklist(['down-for-everyone', 'up-elsewhere', 'partial', 'unknown']),
-      evidence: v.object({ key: v.string(), subs: v.optional(v.array(v.string())) }),
-      checkedAt: finite,
-    }),
-  ),
-  checkedAt: finite,
-  expiresAt: finite,
-});
-const StoredPage = v.object({
-  page: v.nullable(v.object({ base: v.string(), vendor: v.picklist(['statuspage', 'instatus', 'betterstack']) })),
-  expiresAt: finite,
-});
-const StoredLimit = v.object({ starts: v.array(finite), blockedUntil: v.optional(finite) });
-
 /**
  * Reads stored memory defensively, entry by entry: an entry of another shape (another version, a corrupted store)
  * is dropped and the rest kept; never throws.
@@ -335,10 +320,10 @@ const StoredLimit = v.object({ starts: v.array(finite), blockedUntil: v.optional
 export function parseMemory(raw: unknown): StatusMemory {
   const r = raw as Partial<Record<keyof StatusMemory, unknown>> | null | undefined;
   return {
-    reports: validEntries(r?.reports, StoredReport) as unknown as StatusMemory['reports'],
-    statusPages: validEntries(r?.statusPages, StoredPage),
-    limits: validEntries(r?.limits, StoredLimit),
-    incidents: validEntries(r?.incidents, finite),
+    reports: validEntries(r?.reports, MemorySchemas.reports),
+    statusPages: validEntries(r?.statusPages, MemorySchemas.statusPages),
+    limits: validEntries(r?.limits, MemorySchemas.limits),
+    incidents: validEntries(r?.incidents, MemorySchemas.incidents),
   };
 }
 

@@ -2,22 +2,28 @@
  * What the user is told about a status check, as i18n keys (see `src/shared/text.ts`). Pure, so every wording a report can
  * produce is unit-tested.
  */
-import type { Text } from '../shared/text';
+import type { MessageKey, Text } from '../shared/text';
 import { isSiteSide } from '../gateway/who-answered';
 import type { GatewayHint, SourceReport, StatusReport, Verdict } from './verdict';
 
 /** The source whose evidence best explains the combined verdict: the first that said the same, else the first that
  * could tell at all. */
-export function decidingSource(report: StatusReport): SourceReport | undefined {
+function decidingSource(report: StatusReport): SourceReport | undefined {
   return report.sources.find((s) => s.verdict === report.verdict && s.verdict !== 'unknown') ?? report.sources.find((s) => s.verdict !== 'unknown');
 }
 
-const HEADLINE: Record<Verdict, string> = {
+const HEADLINE = {
   'down-for-everyone': 'verdictDown',
   'up-elsewhere': 'verdictUp',
   partial: 'verdictPartial',
   unknown: 'verdictUnknown',
-};
+} as const satisfies Record<Verdict, MessageKey>;
+/** The headline with its evidence, e.g. "Down for everyone: 6 of 7 locations got 502."; `unknown` has none. */
+const HEADLINE_LINE = {
+  'down-for-everyone': `${HEADLINE['down-for-everyone']}Line`,
+  'up-elsewhere': `${HEADLINE['up-elsewhere']}Line`,
+  partial: `${HEADLINE.partial}Line`,
+} as const satisfies Record<Exclude<Verdict, 'unknown'>, MessageKey>;
 
 /** The verdict as a short headline ("Down for everyone"). */
 export function verdictHeadline(verdict: Verdict): Text {
@@ -37,7 +43,7 @@ export function describeVerdictLine(report: StatusReport | null | undefined, ren
   if (source === undefined) return null;
   // Up elsewhere, yet the site's own gateway answered this user: their network reaches the site, so the line must not
   // blame it (the popup's advice says the same).
-  const key = report.verdict === 'up-elsewhere' && isSiteSide(hint) ? 'verdictUpLineSiteGateway' : `${HEADLINE[report.verdict]}Line`;
+  const key = report.verdict === 'up-elsewhere' && isSiteSide(hint) ? 'verdictUpLineSiteGateway' : HEADLINE_LINE[report.verdict];
   return { key, subs: [render(source.evidence)] };
 }
 

@@ -103,7 +103,7 @@ export function isPrivateHost(host: string): boolean {
 const PSL_OPTIONS = { allowPrivateDomains: true } as const;
 
 /** A host's registrable domain (`github.com` for `api.github.com`) and that domain without its suffix (`github`). */
-export interface RegistrableDomain {
+interface RegistrableDomain {
   readonly domain: string;
   readonly name: string;
 }

@@ -7,7 +7,7 @@ import { parseRetryAfter } from '../shared/retry-after';
 import type { UnknownReason } from './verdict';
 
 /** The part of the Fetch API used here; the browser's `fetch` in the extension, Node's in tests. */
-export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
+type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
 
 export type HttpResult =
   | { readonly ok: true; readonly status: number; readonly json: unknown }

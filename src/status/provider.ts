@@ -21,14 +21,19 @@ export interface StatusQuery {
   readonly gateway?: GatewayInfo;
 }
 
-/** Where a site's status page was found, and which vendor's API it speaks. */
-export interface StatusPageRef {
-  /** The page's base URL, no trailing slash. */
-  readonly base: string;
-  readonly vendor: StatusPageVendor;
-}
+const StatusPageVendorSchema = v.picklist(['statuspage', 'instatus', 'betterstack']);
+export type StatusPageVendor = v.InferOutput<typeof StatusPageVendorSchema>;
 
-export type StatusPageVendor = 'statuspage' | 'instatus' | 'betterstack';
+/** Where a site's status page was found, and which vendor's API it speaks. Remembered in `storage.session`. */
+export const StatusPageRefSchema = v.pipe(
+  v.object({
+    /** The page's base URL, no trailing slash. */
+    base: v.string(),
+    vendor: StatusPageVendorSchema,
+  }),
+  v.readonly(),
+);
+export type StatusPageRef = v.InferOutput<typeof StatusPageRefSchema>;
 
 export interface ProviderContext {
   readonly http: HttpClient;
@@ -71,8 +76,6 @@ export interface ProviderOutcome {
 
 export interface StatusProvider {
   readonly id: ProviderId;
-  /** Whether it sends anything about the visited site to a third party (then it needs the user's consent). */
-  readonly sendsSite: boolean;
   /** Whether it has anything to say about this query with these settings (e.g. CDN status only for Cloudflare). */
   applies(query: StatusQuery, settings: Settings): boolean;
   /** Checks; resolves with an `unknown` report on any failure, never rejects on a provider's bad answer. */

@@ -5,81 +5,183 @@
  * `partial` from an answer it could read and validate. Anything else (a timeout, HTML, a 429, a schema mismatch, too
  * few locations) is `unknown` with a {@link UnknownReason}: never "up".
  */
-import { cleanText, type Text } from '../shared/text';
+import * as v from 'valibot';
+import type { GatewayHint } from '../gateway/headers';
+import { cleanText, type EvidenceKey, type Text } from '../shared/text';
 
 export { cleanText, safeLink } from '../shared/text';
+export type { GatewayHint } from '../gateway/headers';
 
-export type Verdict = 'down-for-everyone' | 'up-elsewhere' | 'partial' | 'unknown';
+/*
+ * The schemas below are the types' one definition: a report is plain JSON kept in `storage.session`, and what is read
+ * back from there is parsed with these same schemas (see `parseMemory` in `checker.ts`).
+ */
+
+const epochMs = v.pipe(v.number(), v.finite());
+
+export const VerdictSchema = v.picklist(['down-for-everyone', 'up-elsewhere', 'partial', 'unknown']);
+export type Verdict = v.InferOutput<typeof VerdictSchema>;
 
 /** Every source of evidence; `gateway` reads the error's own headers and sends nothing anywhere. */
-export type ProviderId = 'gateway' | 'checkHost' | 'statusPage' | 'cdnStatus' | 'custom';
+const ProviderIdSchema = v.picklist(['gateway', 'checkHost', 'statusPage', 'cdnStatus', 'custom']);
+export type ProviderId = v.InferOutput<typeof ProviderIdSchema>;
 
-export type UnknownReasonCode =
+const UnknownReasonCodeSchema = v.picklist([
   /** Automatic checks are off and the user did not ask for this one. */
-  | 'no-consent'
+  'no-consent',
   /** The host is private (loopback, LAN, `.local`, ...) and is never sent. */
-  | 'private-host'
+  'private-host',
   /** The provider is turned off in the options. */
-  | 'disabled'
-  | 'timeout'
-  | 'too-large'
-  | 'not-json'
+  'disabled',
+  'timeout',
+  'too-large',
+  'not-json',
   /** JSON that does not have the documented shape. */
-  | 'invalid-answer'
+  'invalid-answer',
   /** The provider answered with an HTTP error status. */
-  | 'http-error'
+  'http-error',
   /** The provider asked us to slow down (429, `Retry-After`), or our own per-provider limit holds the request. */
-  | 'rate-limited'
-  | 'network'
+  'rate-limited',
+  'network',
   /** Too few check locations reported in time for a vote. */
-  | 'too-few-locations'
+  'too-few-locations',
   /** The site has no status page we could find. */
-  | 'no-status-page'
+  'no-status-page',
   /** The provider has nothing to say about this error (e.g. the CDN status when the CDN was not involved). */
-  | 'not-applicable'
+  'not-applicable',
   /** The answer was read, and it says nothing either way (e.g. a status page reporting all systems operational). */
-  | 'no-signal';
+  'no-signal',
+]);
+export type UnknownReasonCode = v.InferOutput<typeof UnknownReasonCodeSchema>;
 
-export interface UnknownReason {
-  readonly code: UnknownReasonCode;
-  /** For the log and the popup's details, in English; never shown as the main text. At most 300 characters. */
-  readonly detail: string;
+const UnknownReasonSchema = v.pipe(
+  v.object({
+    code: UnknownReasonCodeSchema,
+    /** For the log and the popup's details, in English; never shown as the main text. At most 300 characters. */
+    detail: v.string(),
+  }),
+  v.readonly(),
+);
+export type UnknownReason = v.InferOutput<typeof UnknownReasonSchema>;
+
+/** The message key that says each reason to people. */
+const REASON_KEYS = {
+  'no-consent': 'reason_no_consent',
+  'private-host': 'reason_private_host',
+  disabled: 'reason_disabled',
+  timeout: 'reason_timeout',
+  'too-large': 'reason_too_large',
+  'not-json': 'reason_not_json',
+  'invalid-answer': 'reason_invalid_answer',
+  'http-error': 'reason_http_error',
+  'rate-limited': 'reason_rate_limited',
+  network: 'reason_network',
+  'too-few-locations': 'reason_too_few_locations',
+  'no-status-page': 'reason_no_status_page',
+  'not-applicable': 'reason_not_applicable',
+  'no-signal': 'reason_no_signal',
+} as const satisfies Record<UnknownReasonCode, EvidenceKey>;
+
+/** The message key of an {@link UnknownReason}, e.g. `reason_rate_limited`. */
+export function reasonKey(code: UnknownReasonCode): EvidenceKey {
+  return REASON_KEYS[code];
 }
 
-export type { GatewayHint } from '../gateway/headers';
-import type { GatewayHint } from '../gateway/headers';
+/**
+ * Every evidence key, so a stored report naming a key this version does not have (another version wrote it) is
+ * dropped rather than shown as a raw key. The compiler checks the table against `messages.json` both ways: a key
+ * missing here, or one here that is not an evidence message, is a type error.
+ */
+const EVIDENCE_KEYS = {
+  evidenceCloudflareOrigin: true,
+  evidenceSiteGateway: true,
+  evidenceProxy: true,
+  evidenceNoServer: true,
+  evidenceTooFewLocations: true,
+  evidenceLocationsNoConnection: true,
+  evidenceLocationsDown: true,
+  evidenceLocationsUp: true,
+  evidenceLocationsMixed: true,
+  evidencePageOperational: true,
+  evidencePageMinor: true,
+  evidencePageMajor: true,
+  evidencePageMaintenance: true,
+  evidenceCdnOperational: true,
+  evidenceCdnMinor: true,
+  evidenceCdnMajor: true,
+  evidenceCdnMaintenance: true,
+  evidenceNoStatusPage: true,
+  evidenceMonitors: true,
+  reason_no_consent: true,
+  reason_private_host: true,
+  reason_disabled: true,
+  reason_timeout: true,
+  reason_too_large: true,
+  reason_not_json: true,
+  reason_invalid_answer: true,
+  reason_http_error: true,
+  reason_rate_limited: true,
+  reason_network: true,
+  reason_too_few_locations: true,
+  reason_no_status_page: true,
+  reason_not_applicable: true,
+  reason_no_signal: true,
+} satisfies Record<EvidenceKey, true>;
 
-/** One source's evidence. Plain JSON: it is kept in `storage.session`. */
-export interface SourceReport {
-  readonly provider: ProviderId;
-  readonly verdict: Verdict;
-  /** What it saw, for people (e.g. "6 of 7 locations got 502"). */
-  readonly evidence: Text;
-  /** Set whenever `verdict` is `unknown`. */
-  readonly reason?: UnknownReason;
-  /** A public page with the full report (check-host's report, the status page); always an http(s) URL. */
-  readonly link?: string;
-  /** Epoch ms when the source answered (or gave up). */
-  readonly checkedAt: number;
-  /** Vote counts of a multi-location check. */
-  readonly locations?: { readonly down: number; readonly up: number; readonly reported: number; readonly asked: number };
-  /** Only from the `gateway` source. */
-  readonly hint?: GatewayHint;
+function isEvidenceKey(x: unknown): x is EvidenceKey {
+  return typeof x === 'string' && Object.hasOwn(EVIDENCE_KEYS, x);
 }
+
+/** A source's evidence: an evidence key with its substitutions (see `Text` in `src/shared/text.ts`). */
+const EvidenceSchema = v.pipe(
+  v.object({
+    key: v.custom<EvidenceKey>(isEvidenceKey, 'not an evidence message key'),
+    subs: v.optional(v.pipe(v.array(v.string()), v.readonly())),
+  }),
+  v.readonly(),
+);
+
+const count = v.pipe(v.number(), v.integer(), v.minValue(0));
+
+/** One source's evidence. */
+const SourceReportSchema = v.pipe(
+  v.object({
+    provider: ProviderIdSchema,
+    verdict: VerdictSchema,
+    /** What it saw, for people (e.g. "6 of 7 locations got 502"). */
+    evidence: EvidenceSchema,
+    /** Set whenever `verdict` is `unknown`. */
+    reason: v.optional(UnknownReasonSchema),
+    /** A public page with the full report (check-host's report, the status page); always an http(s) URL. */
+    link: v.optional(v.string()),
+    /** Epoch ms when the source answered (or gave up). */
+    checkedAt: epochMs,
+    /** Vote counts of a multi-location check. */
+    locations: v.optional(v.pipe(v.object({ down: count, up: count, reported: count, asked: count }), v.readonly())),
+    /** Only from the `gateway` source. */
+    hint: v.optional(v.picklist(['site-gateway', 'cdn-origin-failed', 'user-proxy'] satisfies GatewayHint[])),
+  }),
+  v.readonly(),
+);
+export type SourceReport = v.InferOutput<typeof SourceReportSchema>;
 
 /** The combined answer for one host. */
-export interface StatusReport {
-  /** The host asked about (lowercase, IDN in punycode). */
-  readonly host: string;
-  readonly verdict: Verdict;
-  readonly sources: readonly SourceReport[];
-  /** Epoch ms when the check finished. */
-  readonly checkedAt: number;
-  /** Epoch ms after which the answer is stale and a new check may be made. */
-  readonly expiresAt: number;
-  /** Set when third parties were not asked at all, and why. */
-  readonly limitedBy?: 'no-consent' | 'private-host' | 'incognito';
-}
+export const StatusReportSchema = v.pipe(
+  v.object({
+    /** The host asked about (lowercase, IDN in punycode). */
+    host: v.string(),
+    verdict: VerdictSchema,
+    sources: v.pipe(v.array(SourceReportSchema), v.readonly()),
+    /** Epoch ms when the check finished. */
+    checkedAt: epochMs,
+    /** Epoch ms after which the answer is stale and a new check may be made. */
+    expiresAt: epochMs,
+    /** Set when third parties were not asked at all, and why. */
+    limitedBy: v.optional(v.picklist(['no-consent', 'private-host', 'incognito'])),
+  }),
+  v.readonly(),
+);
+export type StatusReport = v.InferOutput<typeof StatusReportSchema>;
 
 /**
  * Sources that measure the site from elsewhere (check-host's locations, the user's own monitors) outrank sources that
@@ -102,11 +204,11 @@ export function combineVerdicts(sources: readonly Pick<SourceReport, 'verdict' |
 }
 
 /** An `unknown` report with its reason; `evidence` defaults to the reason's own message key. */
-export function unknownReport(provider: ProviderId, reason: UnknownReason, checkedAt: number, evidence?: Text): SourceReport {
+export function unknownReport(provider: ProviderId, reason: UnknownReason, checkedAt: number, evidence?: Text<EvidenceKey>): SourceReport {
   return {
     provider,
     verdict: 'unknown',
-    evidence: evidence ?? { key: `reason_${reason.code.replace(/-/g, '_')}` },
+    evidence: evidence ?? { key: reasonKey(reason.code) },
     reason: { code: reason.code, detail: cleanText(reason.detail, 300) },
     checkedAt,
   };

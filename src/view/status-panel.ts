@@ -3,7 +3,7 @@
  * evidence, and whether a check may be offered. Part of the one view model (`incident-view.ts`). Pure.
  */
 import { isSiteSide } from '../gateway/who-answered';
-import type { Text } from '../shared/text';
+import type { MessageKey, Text } from '../shared/text';
 import { verdictHeadline } from '../status/describe-status';
 import type { GatewayHint, ProviderId, StatusReport, Verdict } from '../status/verdict';
 
@@ -54,7 +54,7 @@ export interface StatusPanel {
   readonly privateNote: Text | null;
 }
 
-const PROVIDER_KEY: Record<ProviderId, string> = {
+const PROVIDER_KEY: Record<ProviderId, MessageKey> = {
   gateway: 'providerGateway',
   checkHost: 'providerCheckHost',
   statusPage: 'providerStatusPage',
@@ -62,7 +62,7 @@ const PROVIDER_KEY: Record<ProviderId, string> = {
   custom: 'providerCustom',
 };
 
-const ADVICE_KEY: Record<Verdict, string> = {
+const ADVICE_KEY: Record<Verdict, MessageKey> = {
   'down-for-everyone': 'verdictDownAdvice',
   'up-elsewhere': 'verdictUpAdvice',
   partial: 'verdictPartialAdvice',
@@ -76,7 +76,7 @@ const ADVICE_KEY: Record<Verdict, string> = {
  *
  * @param underWay - the extension still retries or watches, so it will reload the page by itself
  */
-export function adviceKey(verdict: Verdict, hint: GatewayHint | undefined, underWay: boolean): string {
+export function adviceKey(verdict: Verdict, hint: GatewayHint | undefined, underWay: boolean): MessageKey {
   // Nothing promises a reload by itself once the retries ended.
   if (verdict === 'down-for-everyone' && !underWay) return 'verdictDownAdviceStopped';
   const siteSide = isSiteSide(hint);

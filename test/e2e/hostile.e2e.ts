@@ -306,7 +306,6 @@ describe.each(BROWSERS)('%s: hostile input', (browserName) => {
       const gatewayInfo = rawIncident?.gateway ?? {};
       for (const [name, value] of Object.entries(gatewayInfo)) {
         expect.soft(String(value).length, `gateway.${name} is capped`).toBeLessThanOrEqual(200);
-        // eslint-disable-next-line no-control-regex
         expect.soft(value, `gateway.${name} has no control characters`).not.toMatch(/[\u0000-\u001f\u007f]/);
       }
       expect.soft(gatewayInfo.server, 'the 7 KB Server value, capped').toBe('S'.repeat(200));
@@ -351,7 +350,6 @@ describe.each(BROWSERS)('%s: hostile input', (browserName) => {
 
       // The notifications said nothing odd either.
       for (const n of (await driver.session<Notice[]>('notices')) ?? []) {
-        // eslint-disable-next-line no-control-regex
         expect.soft(n.title + n.message, 'a notification').not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f]/);
         expect.soft((n.title + n.message).length, 'a notification').toBeLessThan(1_000);
       }

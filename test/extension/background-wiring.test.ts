@@ -80,7 +80,7 @@ describe('background wiring', () => {
     silent.error.mockClear();
   });
   afterEach(() => {
-    delete (fakeBrowser.runtime as { getBrowserInfo?: unknown }).getBrowserInfo;
+    vi.unstubAllGlobals();
     vi.restoreAllMocks();
   });
 
@@ -258,9 +258,9 @@ describe('background wiring', () => {
   });
 
   it('without notifications.update (Firefox) a notification is replaced in place under the same id', async () => {
-    // Firefox: no notifications.update, no notification buttons, runtime.getBrowserInfo exists.
+    // Firefox: no notifications.update, no notification buttons.
     (fakeBrowser.notifications as { update: unknown }).update = undefined;
-    (fakeBrowser.runtime as { getBrowserInfo?: unknown }).getBrowserInfo = async () => ({ name: 'Firefox' });
+    vi.stubGlobal('__BROWSER__', 'firefox');
     const tab = await fakeBrowser.tabs.create({ url: URL_A });
     const { service } = createService(() => clock);
     await service.onCompleted(completed(tab.id!, 502));

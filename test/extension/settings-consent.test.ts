@@ -47,6 +47,8 @@ describe('the data consent, pages and background alike (Firefox without its data
   }
 
   beforeAll(async () => {
+    // The build fixes the browser family (`extension/shared/browser-family.ts`); this is the Firefox build.
+    vi.stubGlobal('__BROWSER__', 'firefox');
     fakeBrowser.reset();
     Object.assign(fakeBrowser, { webRequest });
     Object.assign(fakeBrowser.tabs, { onReplaced: recordingEvent(), reload: vi.fn(async () => undefined) });

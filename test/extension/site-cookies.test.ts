@@ -7,7 +7,6 @@ const jar: Cookie[] = [];
 const removed: object[] = [];
 let failBase = false;
 let failPartitioned = false;
-let extensionUrl = 'chrome-extension://id/';
 const domainMatches = (cookieDomain: string, domain: string) => {
   const d = cookieDomain.replace(/^\./, '');
   return d === domain || d.endsWith(`.${domain}`);
@@ -15,7 +14,6 @@ const domainMatches = (cookieDomain: string, domain: string) => {
 
 vi.mock('webextension-polyfill', () => ({
   default: {
-    runtime: { getURL: () => extensionUrl },
     cookies: {
       getAllCookieStores: async () => [{ id: '0', tabIds: [1] }, { id: '1', tabIds: [2] }],
       getAll: async (q: { domain: string; storeId?: string; partitionKey?: object }) => {
@@ -49,7 +47,7 @@ beforeEach(() => {
   removed.length = 0;
   failBase = false;
   failPartitioned = false;
-  extensionUrl = 'chrome-extension://id/';
+  vi.unstubAllGlobals();
 });
 
 describe('clearSiteCookies', () => {
@@ -72,7 +70,7 @@ describe('clearSiteCookies', () => {
   });
 
   it('Firefox: one query for both kinds (partitionKey {}), naming no first-party domain', async () => {
-    extensionUrl = 'moz-extension://id/';
+    vi.stubGlobal('__BROWSER__', 'firefox');
     const getAll = vi.spyOn((await import('webextension-polyfill')).default.cookies, 'getAll');
     expect(await clearSiteCookies('example.com', 1)).toEqual({ ok: true, removed: 3 });
     expect(getAll.mock.calls[0]).toEqual([{ domain: 'example.com', storeId: '0', firstPartyDomain: null, partitionKey: {} }]);

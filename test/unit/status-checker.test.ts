@@ -14,7 +14,7 @@ import {
 import type { HttpClient, HttpResult } from '../../src/status/http';
 import type { StatusProvider } from '../../src/status/provider';
 import { checkHostProvider } from '../../src/status/providers/check-host';
-import type { SourceReport, StatusReport } from '../../src/status/verdict';
+import { reasonKey, unknownReport, type SourceReport, type StatusReport, type UnknownReasonCode } from '../../src/status/verdict';
 
 const T0 = Date.UTC(2024, 5, 1, 12, 0, 0);
 const CH = 'https://check-host.net';
@@ -594,7 +594,7 @@ describe('deadline and failing providers', () => {
   });
 
   it('a provider that never resolves (ignoring the signal) still ends the check at the deadline as unknown timeout', async () => {
-    const stuck: StatusProvider = { id: 'custom', sendsSite: true, applies: () => true, check: () => new Promise(() => undefined) };
+    const stuck: StatusProvider = { id: 'custom', applies: () => true, check: () => new Promise(() => undefined) };
     const h = harness({
       route: world({ checkHost: 'down' }),
       realTime: true,
@@ -616,7 +616,6 @@ describe('deadline and failing providers', () => {
   it('a provider that throws yields unknown; the check resolves with the others', async () => {
     const throwing: StatusProvider = {
       id: 'custom',
-      sendsSite: true,
       applies: () => true,
       check: async () => {
         throw new TypeError('boom');
@@ -624,7 +623,6 @@ describe('deadline and failing providers', () => {
     };
     const syncThrowing: StatusProvider = {
       id: 'cdnStatus',
-      sendsSite: false,
       applies: () => true,
       check: () => {
         throw new Error('sync boom');
@@ -711,6 +709,33 @@ describe('memory', () => {
       incidents: { i1: T0 },
     };
     expect(parseMemory(structuredClone(valid))).toEqual(valid);
+  });
+
+  it('parseMemory keeps a stored report whole, and drops one naming an evidence key this version lacks', () => {
+    const report: StatusReport = {
+      host: 'shop.example.com',
+      verdict: 'down-for-everyone',
+      sources: [
+        {
+          provider: 'checkHost',
+          verdict: 'down-for-everyone',
+          evidence: { key: 'evidenceLocationsDown', subs: ['6', '7', '502'] },
+          link: 'https://check-host.net/check-report/1',
+          checkedAt: T0,
+          locations: { down: 6, up: 1, reported: 7, asked: 7 },
+        },
+        unknownReport('statusPage', { code: 'rate-limited', detail: 'more than 12 checks in 60 s' }, T0),
+      ],
+      checkedAt: T0,
+      expiresAt: T0 + 60_000,
+    };
+    const foreign = { ...structuredClone(report), host: 'old.example.com', sources: [{ ...report.sources[0]!, evidence: { key: 'evidenceFromAnotherVersion' } }] };
+    expect(parseMemory(structuredClone({ reports: { 'shop.example.com': report, 'old.example.com': foreign } })).reports).toEqual({ 'shop.example.com': report });
+  });
+
+  it("each unknown reason's message key is its code in snake case", () => {
+    const codes: UnknownReasonCode[] = ['no-consent', 'private-host', 'disabled', 'timeout', 'too-large', 'not-json', 'invalid-answer', 'http-error', 'rate-limited', 'network', 'too-few-locations', 'no-status-page', 'not-applicable', 'no-signal'];
+    for (const code of codes) expect(reasonKey(code)).toBe(`reason_${code.replace(/-/g, '_')}`);
   });
 
   it('malformed entries inside a stored memory never make prune throw', () => {

@@ -7,6 +7,7 @@ import * as v from 'valibot';
 import { describeIssue, holdAfter, jsonMap, type StatusProvider } from '../provider';
 import { unknownReport, type SourceReport } from '../verdict';
 import type { CustomEndpointFormat } from '../../settings/settings';
+import type { EvidenceKey, Text } from '../../shared/text';
 
 /** Most monitors counted. */
 const MAX_MONITORS = 500;
@@ -48,7 +49,7 @@ export function readMonitors(format: CustomEndpointFormat, json: unknown, host: 
 
 export function monitorsReport(counts: { up: number; down: number }, label: string, checkedAt: number): SourceReport {
   const total = counts.up + counts.down;
-  const evidence = { key: 'evidenceMonitors', subs: [label, String(counts.down), String(total)] };
+  const evidence: Text<EvidenceKey> = { key: 'evidenceMonitors', subs: [label, String(counts.down), String(total)] };
   if (total === 0) return unknownReport('custom', { code: 'no-signal', detail: 'no monitor of this host has reported' }, checkedAt, evidence);
   const verdict = counts.down === total ? 'down-for-everyone' : counts.down === 0 ? 'up-elsewhere' : 'partial';
   return { provider: 'custom', verdict, evidence, checkedAt };
@@ -56,7 +57,6 @@ export function monitorsReport(counts: { up: number; down: number }, label: stri
 
 export const customEndpointProvider: StatusProvider = {
   id: 'custom',
-  sendsSite: true,
   applies: (_query, settings) => settings.customEndpoint !== null,
   async check(query, ctx) {
     const endpoint = ctx.settings.customEndpoint;

@@ -5,12 +5,13 @@
  * Vendors read: Atlassian Statuspage v2 `summary.json`, Instatus `summary.json`, Better Stack `index.json`.
  */
 import * as v from 'valibot';
+import type { EvidenceKey } from '../../shared/text';
 import { registrableDomain } from '../host';
 import { describeIssue, holdAfter, isCloudflare, type ProviderContext, type StatusPageRef, type StatusPageVendor, type StatusProvider } from '../provider';
 import { unknownReport, type SourceReport, type UnknownReason, type Verdict } from '../verdict';
 
 /** What a status page says, vendor-neutral. */
-export type PageState = 'operational' | 'minor' | 'major' | 'maintenance';
+type PageState = 'operational' | 'minor' | 'major' | 'maintenance';
 
 const StatuspageSchema = v.object({
   page: v.object({ id: v.pipe(v.string(), v.minLength(1)), url: v.string() }),
@@ -67,7 +68,7 @@ export const VENDORS: readonly { vendor: StatusPageVendor; path: string; read: (
 
 /** How a page state counts in the vote: a page saying "all operational" is no evidence the site is up for others. */
 const STATE_VERDICT: Record<PageState, Verdict> = { operational: 'unknown', minor: 'partial', major: 'down-for-everyone', maintenance: 'down-for-everyone' };
-const STATE_KEY: Record<'statusPage' | 'cdnStatus', Record<PageState, string>> = {
+const STATE_KEY: Record<'statusPage' | 'cdnStatus', Record<PageState, EvidenceKey>> = {
   statusPage: {
     operational: 'evidencePageOperational',
     minor: 'evidencePageMinor',
@@ -158,7 +159,6 @@ function labelOf(base: string): string {
 
 export const statusPageProvider: StatusProvider = {
   id: 'statusPage',
-  sendsSite: true,
   applies: (query, settings) => settings.statusEndpoints.statusPageTemplates.length > 0 && registrableDomain(query.host) !== null,
   async check(query, ctx) {
     const found = statusPageCandidates(query.host, ctx.settings.statusEndpoints.statusPageTemplates);
@@ -199,7 +199,6 @@ export const statusPageProvider: StatusProvider = {
 /** Cloudflare's own status page, asked only when Cloudflare answered; its URL is fixed and reveals no site. */
 export const cdnStatusProvider: StatusProvider = {
   id: 'cdnStatus',
-  sendsSite: false,
   applies: (query) => isCloudflare(query.gateway),
   async check(_query, ctx) {
     const base = ctx.settings.statusEndpoints.cloudflareStatus;

@@ -11,6 +11,7 @@ import type { Guide, GuideStep, StepAction, StepId } from '../../src/guide/steps
 import type { MessageKey, Text } from '../../src/shared/text';
 import { reasonKey } from '../../src/status/verdict';
 import type { GuideActions } from './guide-actions';
+import { ConfirmDialog } from '../shared/confirm-dialog';
 
 export interface GuideSectionProps {
   readonly guide: Guide;
@@ -155,14 +156,9 @@ export function StepCard(props: StepCardProps) {
   // nothing to try.
   const askNow = !step.informational && (asked || step.action === undefined);
   const heading = useRef<HTMLHeadingElement>(null);
-  const confirmButton = useRef<HTMLButtonElement>(null);
-  const opener = useRef<HTMLButtonElement>(null);
   useLayoutEffect(() => {
     if (props.focusOnShow) heading.current?.focus();
   }, []);
-  useLayoutEffect(() => {
-    if (confirming) confirmButton.current?.focus();
-  }, [confirming]);
 
   // Buttons are never `disabled` while busy: a disabled button drops the keyboard focus to the page (Chromium).
   const run = async (action: StepAction) => {
@@ -199,73 +195,59 @@ export function StepCard(props: StepCardProps) {
           <pre data-testid="report-preview">{props.report}</pre>
         </details>
       )}
-      {confirming && step.action?.kind === 'clear-cookies' ? (
-        <div class="confirm" role="alertdialog" aria-labelledby="confirm-text">
-          <p id="confirm-text" class="warn">
-            {render(step.action.confirm)}
-          </p>
+      <ConfirmDialog
+        open={confirming && step.action?.kind === 'clear-cookies'}
+        id="clear-cookies"
+        trigger={(ref) => (
           <div class="actions">
-            <button
-              type="button"
-              ref={confirmButton}
-              data-testid="confirm-clear-cookies"
-              onClick={() => {
-                setConfirming(false);
-                void run(step.action!).then(() => opener.current?.focus());
-              }}
-            >
-              {t('guideCookiesConfirmButton')}
-            </button>
-            <button
-              type="button"
-              class="secondary"
-              onClick={() => {
-                setConfirming(false);
-                requestAnimationFrame(() => opener.current?.focus());
-              }}
-            >
-              {t('guideCancel')}
-            </button>
+            {step.action !== undefined && (
+              <button
+                type="button"
+                ref={ref}
+                data-testid={`action-${step.action.kind}`}
+                aria-disabled={busy}
+                onClick={() => (step.action!.kind === 'clear-cookies' ? setConfirming(true) : void run(step.action!))}
+              >
+                {t(ACTION_LABEL[step.action.kind])}
+              </button>
+            )}
+            {step.secondary !== undefined && (
+              <button type="button" class="secondary" data-testid={`action-${step.secondary.kind}`} aria-disabled={busy} onClick={() => void run(step.secondary!)}>
+                {t(ACTION_LABEL[step.secondary.kind])}
+              </button>
+            )}
+            {step.id === 'down-for-everyone' && props.archiveOffered && (
+              <button
+                type="button"
+                class="secondary"
+                data-testid="action-archive"
+                aria-disabled={busy}
+                onClick={() => {
+                  if (busy) return;
+                  setBusy(true);
+                  void props.actions.findArchive().then((r) => {
+                    setArchive(r);
+                    setBusy(false);
+                  });
+                }}
+              >
+                {t('guideArchiveButton')}
+              </button>
+            )}
           </div>
-        </div>
-      ) : (
-        <div class="actions">
-          {step.action !== undefined && (
-            <button
-              type="button"
-              ref={opener}
-              data-testid={`action-${step.action.kind}`}
-              aria-disabled={busy}
-              onClick={() => (step.action!.kind === 'clear-cookies' ? setConfirming(true) : void run(step.action!))}
-            >
-              {t(ACTION_LABEL[step.action.kind])}
-            </button>
-          )}
-          {step.secondary !== undefined && (
-            <button type="button" class="secondary" data-testid={`action-${step.secondary.kind}`} aria-disabled={busy} onClick={() => void run(step.secondary!)}>
-              {t(ACTION_LABEL[step.secondary.kind])}
-            </button>
-          )}
-          {step.id === 'down-for-everyone' && props.archiveOffered && (
-            <button
-              type="button"
-              class="secondary"
-              data-testid="action-archive"
-              aria-disabled={busy}
-              onClick={() => {
-                if (busy) return;
-                setBusy(true);
-                void props.actions.findArchive().then((r) => {
-                  setArchive(r);
-                  setBusy(false);
-                });
-              }}
-            >
-              {t('guideArchiveButton')}
-            </button>
-          )}
-        </div>
-      )}
+        )}
+        question={step.action?.kind === 'clear-cookies' ? render(step.action.confirm) : ''}
+        questionClass="warn"
+        confirmLabel={t('guideCookiesConfirmButton')}
+        cancelLabel={t('guideCancel')}
+        initialFocus="confirm"
+        testIds={{ confirm: 'confirm-clear-cookies' }}
+        onConfirm={() => {
+          setConfirming(false);
+          void run(step.action!);
+        }}
+        onCancel={() => setConfirming(false)}
+      />
       {step.id === 'down-for-everyone' && props.archiveOffered && archive === null && <p class="muted small">{t('guideArchiveWhatIsSent')}</p>}
       <div aria-live="polite">{archive !== null && <ArchiveLine result={archive} t={t} host={hostOf(props.pageUrl)} />}</div>
       {/* Always present, so the popup does not jump when a result appears; announced when it changes. */}

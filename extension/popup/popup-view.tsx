@@ -4,6 +4,7 @@ import type { TabView } from '../../src/messages';
 import type { Text, Translate } from '../../src/shared/text';
 import type { Countdown } from '../../src/view/incident-view';
 import { StatusCheckPanel } from './status-check-panel';
+import { ConfirmDialog } from '../shared/confirm-dialog';
 import { GuideSection } from './guide-section';
 import type { GuideActions } from './guide-actions';
 
@@ -128,26 +129,24 @@ function ResendForm({ method, t, actions }: { method: string; t: PopupViewProps[
   return (
     <div class="resend" data-testid="resend">
       <p>{t('popupResendExplain', [method])}</p>
-      {stage === 'idle' && (
-        <button type="button" class="secondary" data-testid="resend-form" onClick={() => setStage('confirming')}>
-          {t('popupResendButton')}
-        </button>
-      )}
-      {stage === 'confirming' && (
-        <div class="confirm" role="alertdialog" aria-labelledby="resend-warning">
-          <p id="resend-warning" class="warn">
-            {t('popupResendConfirm')}
-          </p>
-          <div class="actions">
-            <button type="button" data-testid="confirm-resend" onClick={() => void actions.resendForm().then((ok) => setStage(ok ? 'sent' : 'refused'))}>
-              {t('popupResendConfirmButton')}
+      <ConfirmDialog
+        open={stage === 'confirming'}
+        id="resend"
+        trigger={(ref) =>
+          stage === 'idle' && (
+            <button type="button" class="secondary" data-testid="resend-form" ref={ref} onClick={() => setStage('confirming')}>
+              {t('popupResendButton')}
             </button>
-            <button type="button" class="secondary" onClick={() => setStage('idle')}>
-              {t('guideCancel')}
-            </button>
-          </div>
-        </div>
-      )}
+          )
+        }
+        question={t('popupResendConfirm')}
+        questionClass="warn"
+        confirmLabel={t('popupResendConfirmButton')}
+        cancelLabel={t('guideCancel')}
+        testIds={{ confirm: 'confirm-resend' }}
+        onConfirm={() => void actions.resendForm().then((ok) => setStage(ok ? 'sent' : 'refused'))}
+        onCancel={() => setStage('idle')}
+      />
       <p role="status" aria-live="polite" class="muted">
         {stage === 'sent' ? t('popupResendDone') : ''}
       </p>

@@ -3,9 +3,13 @@
  * fake browser, the demo's timeline).
  */
 import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
+// A path, not `new URL('…', import.meta.url)`: in a DOM test environment (happy-dom) Vite rewrites that pattern into
+// the address of a web asset, which the file system cannot read.
 export const MESSAGES: Readonly<Record<string, { message: string }>> = JSON.parse(
-  readFileSync(new URL('../public/_locales/en/messages.json', import.meta.url), 'utf8'),
+  readFileSync(join(dirname(fileURLToPath(import.meta.url)), '../public/_locales/en/messages.json'), 'utf8'),
 );
 
 /** `$1..$9` in `message` take `subs` in order, as chrome.i18n does. */

@@ -110,7 +110,7 @@ describe.each(BROWSERS)('%s: gateway-error recovery', (browserName) => {
     await tab.goto(elsewhere);
     const hitsWhenLeft = gatewayHits('/left').length;
     await site.upstream.setUp();
-    await site.driver.waitForPhase(SHOP_HOST, 'abandoned', { timeoutMs: 5_000 });
+    await site.driver.waitForPhase(SHOP_HOST, 'abandoned');
     // Nothing may reload the page the user left, for 12 s (four retries' worth) after the site is back.
     await sleep(12_000);
     expect(gatewayHits('/left')).toHaveLength(hitsWhenLeft);

@@ -27,7 +27,8 @@ describe.each(BROWSERS)('%s: how people get to a failing page', (browserName) =>
     await waitForText(tab, `${UPSTREAM_OK_MARKER} /target`, 20_000);
     expect(site.upstream.requestsTo('/target')).toHaveLength(3);
     expect(site.upstream.requestsTo('/home')).toHaveLength(1);
-    expect((await site.driver.state()).incidents[0]?.phase).toBe('recovered');
+    // The tab shows the page before the background has taken in its outcome.
+    await site.driver.waitForPhase(SHOP_HOST, 'recovered');
   });
 
   it('an address typed into a tab that shows another page: only the new page is retried', async () => {
@@ -54,6 +55,8 @@ describe.each(BROWSERS)('%s: how people get to a failing page', (browserName) =>
     site.upstream.route('/frame', errorResponse(502));
     await site.driver.openTab(site.url('/framed'));
     await waitFor(() => site.upstream.requestsTo('/frame').length >= 1, { timeoutMs: 5_000, message: 'the frame request' });
+    await site.driver.waitForState((s) => (s.subresourceErrors ?? []).length > 0, { timeoutMs: 5_000, what: "the frame's 502 recorded" });
+    // Nothing may happen in these 5 s: no reload of the page, no second try of the frame.
     await sleep(5_000);
     expect(site.upstream.requestsTo('/framed')).toHaveLength(1);
     expect(site.upstream.requestsTo('/frame')).toHaveLength(1);
@@ -71,13 +74,16 @@ describe.each(BROWSERS)('%s: how people get to a failing page', (browserName) =>
       site.upstream.route('/', htmlResponse(`${UPSTREAM_OK_MARKER} shop`));
       const shopTab = await site.driver.openTab(site.url('/'));
       const newsTab = await site.driver.openTab(`http://${NEWS_HOST}:${newsGateway.port}/`);
-      await waitFor(async () => (await site.driver.state()).incidents.length === 2, { timeoutMs: 5_000, message: 'two incidents' });
+      await site.driver.waitForState((s) => s.incidents.length === 2, { timeoutMs: 5_000, what: 'two incidents' });
+      // Both sites stay down a while: a few failed retries each.
       await sleep(3_000);
       await site.upstream.setUp();
       await news.setUp();
       await waitForText(shopTab, `${UPSTREAM_OK_MARKER} shop`, 30_000);
       await waitForText(newsTab, `${UPSTREAM_OK_MARKER} news`, 30_000);
-      const state = await site.driver.state();
+      const state = await site.driver.waitForState((s) => s.incidents.length === 2 && s.incidents.every((i) => i.phase === 'recovered'), {
+        what: 'both incidents recovered',
+      });
       expect(state.incidents.map((i) => [i.host, i.phase]).sort()).toEqual([
         [NEWS_HOST, 'recovered'],
         [SHOP_HOST, 'recovered'],

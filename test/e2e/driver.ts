@@ -5,7 +5,7 @@
 import { resolve } from 'node:path';
 import type { Page as PlaywrightPage } from 'playwright-core';
 import type { Page as PuppeteerPage } from 'puppeteer-core';
-import type { RecoveryState } from '../../src/recovery/incident-machine';
+import type { Incident, IncidentPhase, RecoveryState } from '../../src/recovery/incident-machine';
 import { launchChromium, launchFirefox, loopbackHostRules, type ChromiumSession, type FirefoxSession } from '../lab/browsers';
 import { waitFor } from '../lab/wait';
 
@@ -47,12 +47,46 @@ interface ControlPage {
   close(): Promise<void>;
 }
 
+/** Which incident a wait is about: its host (`shop.example.com`, `[::1]`), or a test of the incident. */
+export type IncidentMatch = string | ((incident: Incident) => boolean);
+
+/** Options of the waits on the recovery state. */
+export interface StateWaitOptions {
+  /** Give up after this many ms. Default 10 000. */
+  timeoutMs?: number;
+  /** What is awaited, for the timeout error (which adds what the state last held). */
+  what?: string;
+}
+
+/**
+ * How often (ms) the waits read the recovery state: one `storage.session` read in the control page each time, cheap
+ * enough that a wait ends within a few tens of ms of the background's write.
+ */
+const STATE_POLL_MS = 50;
+
 export interface Driver {
   readonly name: BrowserName;
   /** Opens a new tab and navigates it to `url` (as if typed). */
   openTab(url: string): Promise<TabPage>;
-  /** The extension's recovery state from `storage.session`. */
+  /**
+   * The extension's recovery state from `storage.session`, as it is at this moment. A tab shows its page before the
+   * background has taken in the page's outcome (webRequest reports it, then the state is written), so a test that
+   * asserts on what the background made of something it waited for in a page uses {@link Driver.waitForState},
+   * {@link Driver.waitForIncident} or {@link Driver.waitForPhase} instead.
+   */
   state(): Promise<RecoveryState>;
+  /**
+   * Reads the recovery state every {@link STATE_POLL_MS} ms until `predicate` holds, and resolves with that state.
+   * Rejects after `timeoutMs` (default 10 000) with an error naming `what` and the incidents last seen.
+   */
+  waitForState(predicate: (state: RecoveryState) => boolean, options?: StateWaitOptions): Promise<RecoveryState>;
+  /**
+   * Waits until the incident matched by `which` exists and `predicate` (default: any) holds for it, and resolves with
+   * it. Rejects like {@link Driver.waitForState}.
+   */
+  waitForIncident(which: IncidentMatch, predicate?: (incident: Incident) => boolean, options?: StateWaitOptions): Promise<Incident>;
+  /** Waits until the incident matched by `which` is in `phase`, and resolves with it. Rejects like {@link Driver.waitForState}. */
+  waitForPhase(which: IncidentMatch, phase: IncidentPhase, options?: StateWaitOptions): Promise<Incident>;
   /** Any other key of the extension's `storage.session` (`status`, `notices`), or `undefined`. */
   session<T>(key: string): Promise<T | undefined>;
   /** The browser's id of the tab showing `url` (exact match, fragment ignored). */
@@ -211,6 +245,33 @@ function createDriver(
     }));
   const evaluate = async <T, A>(fn: (arg: A) => T | Promise<T>, arg: A): Promise<T> => (await controlPage()).evaluate(fn, arg);
   let onboardingClosed = false;
+  const readState = () =>
+    evaluate(async (): Promise<RecoveryState> => {
+      const g = globalThis as unknown as { browser?: ExtApi; chrome?: ExtApi };
+      const api = (g.browser ?? g.chrome)!;
+      const got = await api.storage.session.get('recovery');
+      return (got.recovery ?? { incidents: [], tabs: {} }) as never;
+    }, null);
+  const waitForState: Driver['waitForState'] = async (predicate, options = {}) => {
+    let last: RecoveryState | undefined;
+    try {
+      return await waitFor(async () => (predicate((last = await readState())) ? last : false), {
+        timeoutMs: options.timeoutMs ?? 10_000,
+        intervalMs: STATE_POLL_MS,
+        message: options.what ?? 'the recovery state',
+      });
+    } catch (err) {
+      throw new Error(`${(err as Error).message}; last seen: ${last === undefined ? 'nothing (the state could not be read)' : describeState(last)}`, { cause: err });
+    }
+  };
+  const waitForIncident: Driver['waitForIncident'] = async (which, predicate = () => true, options = {}) => {
+    const matches = incidentMatcher(which);
+    const state = await waitForState((s) => s.incidents.some((i) => matches(i) && predicate(i)), {
+      ...options,
+      what: options.what ?? `an incident for ${nameOf(which)}`,
+    });
+    return state.incidents.find((i) => matches(i) && predicate(i))!;
+  };
 
   return {
     name,
@@ -243,14 +304,11 @@ function createDriver(
       await tab.goto(url);
       return tab;
     },
-    async state() {
-      return evaluate(async () => {
-        const g = globalThis as unknown as { browser?: ExtApi; chrome?: ExtApi };
-        const api = (g.browser ?? g.chrome)!;
-        const got = await api.storage.session.get('recovery');
-        return (got.recovery ?? { incidents: [], tabs: {} }) as never;
-      }, null);
-    },
+    state: readState,
+    waitForState,
+    waitForIncident,
+    waitForPhase: (which, phase, options = {}) =>
+      waitForIncident(which, (i) => i.phase === phase, { ...options, what: options.what ?? `the incident for ${nameOf(which)} to be ${phase}` }),
     async session<T>(key: string) {
       return evaluate(async (k) => {
         const g = globalThis as unknown as { browser?: ExtApi; chrome?: ExtApi };
@@ -321,6 +379,22 @@ function createDriver(
     },
     close: () => io.close(),
   };
+}
+
+function incidentMatcher(which: IncidentMatch): (incident: Incident) => boolean {
+  return typeof which === 'string' ? (incident) => incident.host === which : which;
+}
+
+function nameOf(which: IncidentMatch): string {
+  return typeof which === 'string' ? which : 'the matched site';
+}
+
+/** One line per incident, for a timeout error: `shop.example.com retrying (2 reloads, 0 probes, awaiting reload)`. */
+function describeState(state: RecoveryState): string {
+  if (state.incidents.length === 0) return `no incident (${Object.keys(state.tabs).length} tabs attached)`;
+  return state.incidents
+    .map((i) => `${i.host} ${i.phase} (${i.attempts} reloads, ${i.probes} probes${i.awaiting ? `, awaiting ${i.awaiting.kind}` : ''})`)
+    .join('; ');
 }
 
 /** What both Playwright's and Puppeteer's `Page` offer with the same meaning. */

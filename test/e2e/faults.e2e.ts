@@ -230,7 +230,13 @@ describe('chromium: the service worker killed at random moments during 20 incide
       },
       { timeoutMs: Math.max(0, lastUp - Date.now()) + ALARM_FLOOR_MS + 20_000, intervalMs: 250, message: 'every tab to show its page again' },
     ).catch(() => undefined);
-    await sleep(1_500); // a duplicate reload would come now, if at all
+    // A tab shows its page before the background has taken in the outcome: wait for that (the problems below name any
+    // incident left behind), then for a duplicate reload, which would come in the next 1.5 s if at all.
+    const backHosts = tabs.flatMap((_, i) => (recoveredAt[i] === null ? [] : [host(i)]));
+    await driver
+      .waitForState((s) => backHosts.every((name) => s.incidents.find((x) => x.host === name)?.phase === 'recovered'), { what: 'the incidents of the pages back to be recovered' })
+      .catch(() => undefined);
+    await sleep(1_500);
     const state = await driver.state();
     const log = gateway.accessLog();
 

@@ -24,7 +24,7 @@ import { startUpstream, UPSTREAM_OK_MARKER, type Upstream } from '../lab/upstrea
 import { getFreePort, waitFor } from '../lab/wait';
 import type { StatusMemory } from '../../src/status/checker';
 import type { StatusReport, UnknownReasonCode } from '../../src/status/verdict';
-import type { Incident } from '../../src/recovery/incident-machine';
+import type { Incident, RecoveryState } from '../../src/recovery/incident-machine';
 import type { Notice } from '../../extension/background/adapters';
 
 const BROWSERS: BrowserName[] = ['chromium', 'firefox'];
@@ -86,14 +86,14 @@ async function waitForReport(driver: Driver, host: string, timeoutMs = 30_000): 
   return report!;
 }
 
-async function incidentOf(driver: Driver, host: string): Promise<Incident | undefined> {
-  return (await driver.state()).incidents.find((i) => i.host === host);
-}
-
-async function waitForIncident(driver: Driver, host: string): Promise<Incident> {
-  let incident: Incident | undefined;
-  await waitFor(async () => (incident = await incidentOf(driver, host)) !== undefined, { timeoutMs: 10_000, message: `an incident for ${host}` });
-  return incident!;
+/**
+ * Waits until every incident of `hosts` is recovered (the tabs show their pages before the background has taken in
+ * their outcome) and returns the state, or the state as it is after `timeoutMs`, for the soft checks to name each
+ * incident left behind.
+ */
+async function stateOnceRecovered(driver: Driver, hosts: readonly string[], timeoutMs = 10_000): Promise<RecoveryState> {
+  const recovered = (s: RecoveryState) => hosts.every((h) => s.incidents.find((i) => i.host === h)?.phase === 'recovered');
+  return driver.waitForState(recovered, { timeoutMs, what: `the incidents of ${hosts.join(', ')} recovered` }).catch(() => driver.state());
 }
 
 /** Resolves true once the tab shows the page again, false after `timeoutMs`. */
@@ -108,14 +108,14 @@ async function recovers(tab: TabPage, timeoutMs: number): Promise<boolean> {
 async function laterSiteStillWorks(driver: Driver, upstream: Upstream, gateway: Gateway, host: string, checkHost: CheckHostStandIn): Promise<void> {
   await upstream.setDown();
   const tab = await driver.openTab(`http://${host}:${gateway.port}/later`);
-  const incident = await waitForIncident(driver, host);
+  const incident = await driver.waitForIncident(host);
   expect(incident.phase).toBe('retrying');
   const report = await waitForReport(driver, host);
   expect(report.sources.find((s) => s.provider === 'checkHost')?.verdict).toBe('down-for-everyone');
   expect(checkHost.checksStarted()).toContain(`http://${host}:${gateway.port}`);
   await upstream.setUp();
   expect(await recovers(tab, 20_000), `the later site ${host} recovers`).toBe(true);
-  expect((await incidentOf(driver, host))?.phase).toBe('recovered');
+  await driver.waitForPhase(host, 'recovered');
 }
 
 /** Records a failure without stopping the test, so every case of a run is reported. */
@@ -184,7 +184,7 @@ describe.each(BROWSERS)('%s: hostile input', (browserName) => {
         statusPage.setMode(mode);
         const host = providerSite(mode);
         tabs.push(await driver.openTab(`http://${host}:${gateway.port}/a-${mode}`));
-        const incident = await waitForIncident(driver, host);
+        const incident = await driver.waitForIncident(host);
         const report = await waitForReport(driver, host);
         const took = report.checkedAt - incident.startedAt;
         const checkHostSource = report.sources.find((s) => s.provider === 'checkHost');
@@ -219,7 +219,8 @@ describe.each(BROWSERS)('%s: hostile input', (browserName) => {
       await upstream.setUp();
       const back = await Promise.all(tabs.map((tab) => recovers(tab, 35_000)));
       expect(back, 'every page recovered').toEqual(PROVIDER_MODES.map(() => true));
-      for (const { mode } of PROVIDER_MODES) expect.soft((await incidentOf(driver, providerSite(mode)))?.phase, mode).toBe('recovered');
+      const afterUp = await stateOnceRecovered(driver, PROVIDER_MODES.map(({ mode }) => providerSite(mode)));
+      for (const { mode } of PROVIDER_MODES) expect.soft(afterUp.incidents.find((i) => i.host === providerSite(mode))?.phase, mode).toBe('recovered');
       figures.push(`${browserName} (a) all ${tabs.length} pages back within ${((Date.now() - upAt) / 1000).toFixed(1)} s of the site`);
 
       await laterSiteStillWorks(driver, upstream, gateway, 'later.example.net', checkHost);
@@ -295,7 +296,7 @@ describe.each(BROWSERS)('%s: hostile input', (browserName) => {
       for (const c of cases) tabs.push(await driver.openTab(c.url));
       const incidents = new Map<string, Incident>();
       for (const c of cases) {
-        const incident = await waitForIncident(driver, c.host).catch(() => undefined);
+        const incident = await driver.waitForIncident(c.host).catch(() => undefined);
         expect.soft(incident, `${c.label}: an incident opens for ${c.host}`).toBeDefined();
         if (incident) incidents.set(c.label, incident);
         expect.soft(incident?.origin, `${c.label}: its site`).toBe(c.origin);
@@ -323,21 +324,21 @@ describe.each(BROWSERS)('%s: hostile input', (browserName) => {
       }
 
       // Watch mode: two reloads each, then background probes.
-      await waitFor(
-        async () => {
-          const all = (await driver!.state()).incidents;
-          return cases.every((c) => {
-            const i = all.find((x) => x.host === c.host);
-            return i !== undefined && i.phase === 'watching' && i.probes >= 1 && i.awaiting === null;
-          });
-        },
-        { timeoutMs: 30_000, intervalMs: 250, message: 'every incident in watch mode after a failed probe' },
-      ).catch(() => softFail('not every incident reached watch mode'));
+      await driver
+        .waitForState(
+          (s) =>
+            cases.every((c) => {
+              const i = s.incidents.find((x) => x.host === c.host);
+              return i !== undefined && i.phase === 'watching' && i.probes >= 1 && i.awaiting === null;
+            }),
+          { timeoutMs: 30_000, what: 'every incident in watch mode after a failed probe' },
+        )
+        .catch((err: Error) => softFail(`not every incident reached watch mode: ${err.message}`));
       const upAt = Date.now();
       await upstream.setUp();
       raw.setDown(false);
       const back = await Promise.all(tabs.map((tab) => recovers(tab, 25_000)));
-      const state = await driver.state();
+      const state = await stateOnceRecovered(driver, cases.filter((_, index) => back[index]).map((c) => c.host));
       const summary: string[] = [];
       for (const [index, c] of cases.entries()) {
         const incident = state.incidents.find((x) => x.host === c.host);

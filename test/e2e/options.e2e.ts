@@ -76,6 +76,8 @@ describe.each(BROWSERS)('%s: the options page', (browserName) => {
     const shop = async () => (await driver.state()).incidents.find((i) => i.url.endsWith('/cap'));
     await waitFor(async () => (await shop())?.phase === 'watching', { timeoutMs: 30_000, message: 'watch mode after the cap' });
     expect((await shop())!.attempts).toBe(2);
+    await driver.waitForPhase(NEWS_HOST, 'not-retried', { timeoutMs: 5_000 });
+    // Nothing more may happen in these 2 s: no incident for the 503, no retry of the never-retry site.
     await sleep(2_000);
     const state = await driver.state();
     expect(state.incidents.some((i) => i.url.endsWith('/busy'))).toBe(false);

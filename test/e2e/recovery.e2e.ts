@@ -35,6 +35,7 @@ describe.each(BROWSERS)('%s: gateway-error recovery', (browserName) => {
     await waitFor(async () => (await site.driver.badgeText(tabId)) === '502', { timeoutMs: 5_000, message: 'badge 502' });
     await waitFor(async () => (await site.driver.notificationIds()).length > 0, { timeoutMs: 5_000, message: 'a notification' });
 
+    // The site stays down 4 s: a few failed retries.
     await sleep(4_000);
     const upAt = Date.now();
     await site.upstream.setUp();
@@ -43,10 +44,9 @@ describe.each(BROWSERS)('%s: gateway-error recovery', (browserName) => {
     const [reload] = site.upstream.requestsTo('/recover');
     expect(reload?.headers['cache-control']).toBe('no-cache');
     expect(reload?.headers.pragma).toBe('no-cache');
-    const state = await site.driver.state();
-    const incident = state.incidents[0]!;
-    expect(incident.phase).toBe('recovered');
-    expect(await site.driver.badgeText(tabId)).toBe('');
+    // The tab shows the page before the background has taken in its outcome (and cleared the badge after that).
+    const incident = await site.driver.waitForPhase(SHOP_HOST, 'recovered');
+    await waitFor(async () => (await site.driver.badgeText(tabId)) === '', { timeoutMs: 5_000, intervalMs: 50, message: 'the badge cleared' });
     // One notification for the incident, updated in place under its id, never one per attempt.
     expect(new Set(await site.driver.notificationIds())).toEqual(new Set([incident.id]));
     const during = gatewayHits('/recover').filter((e) => e.status === 502).length;
@@ -64,6 +64,8 @@ describe.each(BROWSERS)('%s: gateway-error recovery', (browserName) => {
     await site.upstream.setDown();
     await tab.click('button, input[type=submit]');
     await waitFor(async () => (await tab.text().catch(() => '')).includes('502 Bad Gateway'), { timeoutMs: 10_000, message: 'the POST to fail' });
+    await site.driver.waitForPhase(SHOP_HOST, 'not-retried', { timeoutMs: 5_000 });
+    // Nothing may be sent again, while the site is down (6 s) nor once it is back (4 s).
     await sleep(6_000);
     await site.upstream.setUp();
     await sleep(4_000);
@@ -79,6 +81,7 @@ describe.each(BROWSERS)('%s: gateway-error recovery', (browserName) => {
     site.upstream.route('/broken.png', errorResponse(502));
     const tab = await site.driver.openTab(site.url('/with-image'));
     await waitFor(() => site.upstream.requestsTo('/broken.png').length >= 1, { timeoutMs: 5_000, message: 'the image request' });
+    // Nothing may happen in these 5 s: no reload, no incident.
     await sleep(5_000);
     expect(site.upstream.requestsTo('/with-image')).toHaveLength(1);
     const state = await site.driver.state();
@@ -93,19 +96,22 @@ describe.each(BROWSERS)('%s: gateway-error recovery', (browserName) => {
     const tab = await site.driver.openTab(site.url('/left'));
     // Let the first retry fail and the extension take it in, so the tab is in backoff (nginx logs the 502 before
     // the browser has committed it; navigating in between would race the browser, not the extension).
+    await site.driver.waitForIncident(SHOP_HOST, (i) => i.attempts >= 1 && i.awaiting === null, { what: 'the first retry to have failed' });
+    // webRequest reports the 502 before the browser has committed that page: wait for the retry's document (a reload,
+    // by its navigation type) to have loaded in the tab. The next retry is ~3 s away.
     await waitFor(
-      async () => {
-        const incident = (await site.driver.state()).incidents[0];
-        return incident !== undefined && incident.attempts >= 1 && incident.awaiting === null;
-      },
-      { timeoutMs: 10_000, message: 'the first retry to have failed' },
+      () =>
+        tab
+          .evaluate(() => (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined)?.type === 'reload' && document.readyState === 'complete', null)
+          .catch(() => false),
+      { timeoutMs: 5_000, intervalMs: 50, message: "the retry's 502 page committed in the tab" },
     );
-    // webRequest reports the 502 before the browser has finished committing that page; the next retry is ~3 s away.
-    await sleep(500);
     const elsewhere = `http://${NEWS_HOST}:${other.port}/elsewhere`;
     await tab.goto(elsewhere);
     const hitsWhenLeft = gatewayHits('/left').length;
     await site.upstream.setUp();
+    await site.driver.waitForPhase(SHOP_HOST, 'abandoned');
+    // Nothing may reload the page the user left, for 12 s (four retries' worth) after the site is back.
     await sleep(12_000);
     expect(gatewayHits('/left')).toHaveLength(hitsWhenLeft);
     expect(other.requestsTo('/elsewhere')).toHaveLength(1);
@@ -143,7 +149,7 @@ describe.each(BROWSERS)('%s: gateway-error recovery', (browserName) => {
       expect(r.headers.cookie).toBe('session=secret');
       expect(r.headers['cache-control']).toBe('no-cache');
     }
-    expect((await site.driver.state()).incidents[0]?.phase).toBe('recovered');
+    await site.driver.waitForPhase(SHOP_HOST, 'recovered');
   });
 
   it('404 and 500 are left alone', async () => {
@@ -151,6 +157,7 @@ describe.each(BROWSERS)('%s: gateway-error recovery', (browserName) => {
     site.upstream.route('/crash', errorResponse(500));
     await site.driver.openTab(site.url('/missing'));
     await site.driver.openTab(site.url('/crash'));
+    // Nothing may happen in these 4 s: no retry, no incident.
     await sleep(4_000);
     expect(site.upstream.requestsTo('/missing')).toHaveLength(1);
     expect(site.upstream.requestsTo('/crash')).toHaveLength(1);
@@ -172,12 +179,12 @@ describe.each(BROWSERS)('%s: gateway-error recovery', (browserName) => {
     const paths = ['/t1', '/t2', '/t3'];
     const tabs = [];
     for (const p of paths) tabs.push(await site.driver.openTab(site.url(p)));
-    await waitFor(async () => Object.keys((await site.driver.state()).tabs).length === 3, { timeoutMs: 10_000, message: 'three tabs attached' });
-    const state = await site.driver.state();
+    const state = await site.driver.waitForState((s) => Object.keys(s.tabs).length === 3, { what: 'three tabs attached' });
     expect(state.incidents).toHaveLength(1);
     // Page requests only: the browser also asks for /favicon.ico after each error page.
     const pageHits = () => site.gateway.accessLog().filter((e) => paths.includes(e.path)).length;
     const loadsBefore = pageHits();
+    // The window the tries are counted over.
     await sleep(10_000);
     const retries = pageHits() - loadsBefore;
     const incident = (await site.driver.state()).incidents[0]!;
@@ -223,6 +230,7 @@ describe.each(BROWSERS)('%s: gateway-error recovery', (browserName) => {
     const due = (await incident()).nextAt!;
     await popup.click('[data-testid=stop]');
     await waitFor(async () => (await popup.text()).includes('Retrying stopped.'), { timeoutMs: 5_000, message: 'stopped' });
+    await site.driver.waitForPhase(SHOP_HOST, 'cancelled', { timeoutMs: 5_000 });
     const hits = gatewayHits('/popup').length;
     // Past the moment the next retry was due, and then some: nothing came.
     await sleep(Math.max(0, due - Date.now()) + 3_000);
@@ -245,7 +253,7 @@ describe.each(BROWSERS)('%s: gateway-error recovery', (browserName) => {
       hit === 1 ? errorResponse(503, { retryAfter: retryAfterS }) : htmlResponse(`${UPSTREAM_OK_MARKER} /stopped`),
     );
     const tab = await site.driver.openTab(site.url('/stopped'));
-    await waitFor(async () => (await site.driver.state()).incidents.length === 1, { timeoutMs: 5_000, message: 'the incident' });
+    await site.driver.waitForIncident(SHOP_HOST, undefined, { timeoutMs: 5_000 });
     // The control page talks to the background: close it so it cannot keep the background awake.
     await site.driver.closeControl();
     if (site.driver.chromium) await site.driver.chromium.killServiceWorker();
@@ -255,7 +263,7 @@ describe.each(BROWSERS)('%s: gateway-error recovery', (browserName) => {
     expect(gap).toBeLessThan((retryAfterS + 10) * 1000);
     expect(second!.headers['cache-control']).toBe('no-cache');
     await waitForText(tab, UPSTREAM_OK_MARKER, 10_000);
-    expect((await site.driver.state()).incidents[0]?.phase).toBe('recovered');
+    await site.driver.waitForPhase(SHOP_HOST, 'recovered');
     figures.push(`${browserName}: background stopped during a ${retryAfterS} s backoff, retry came ${(gap / 1000).toFixed(1)} s after the error`);
   });
 });

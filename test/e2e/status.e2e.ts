@@ -109,7 +109,7 @@ describe.each(BROWSERS)('%s: down for everyone, or just me?', (browserName) => {
     expect(text).toContain('status.example.com reports a major outage');
     expect(text).toMatch(/Checked \d+ s ago\./);
 
-    // Retries go on (one check per incident, however many retries and popups).
+    // Retries go on (one check per incident, however many retries and popups): no second check in these 4 s.
     await sleep(4_000);
     expect(checkHost.checksStarted()).toHaveLength(1);
     await site.upstream.setUp();
@@ -122,7 +122,8 @@ describe.each(BROWSERS)('%s: down for everyone, or just me?', (browserName) => {
     const url = site.url('/no-consent');
     await site.driver.openTab(url);
     const tabId = await site.driver.tabIdOf(url);
-    await waitFor(async () => (await site.driver.state()).incidents.length === 1, { timeoutMs: 5_000, message: 'the incident' });
+    await site.driver.waitForIncident('shop.example.com', undefined, { timeoutMs: 5_000 });
+    // Nothing may reach a status service in these 4 s.
     await sleep(4_000);
     expect(thirdPartyRequests()).toBe(0);
     expect(await reportFor(site.driver, 'shop.example.com')).toBeUndefined();
@@ -137,6 +138,7 @@ describe.each(BROWSERS)('%s: down for everyone, or just me?', (browserName) => {
     expect(checkHost.checksStarted()).toHaveLength(1);
     // The click was consent for that check alone: automatic checks stay off.
     expect((await site.driver.storedSettings()).statusAutoCheck).not.toBe(true);
+    // No automatic check may follow in these 3 s.
     await sleep(3_000);
     expect(checkHost.checksStarted()).toHaveLength(1);
   });
@@ -147,10 +149,11 @@ describe.each(BROWSERS)('%s: down for everyone, or just me?', (browserName) => {
     const url = `http://127.0.0.1:${site.gateway.port}/private`;
     await site.driver.openTab(url);
     const tabId = await site.driver.tabIdOf(url);
-    await waitFor(async () => (await site.driver.state()).incidents.length === 1, { timeoutMs: 5_000, message: 'the incident' });
+    await site.driver.waitForIncident((i) => i.url.endsWith('/private'), undefined, { timeoutMs: 5_000 });
     const popup = await openPopup(site.driver, tabId);
     await waitForText(popup, 'is a private address', 5_000);
     expect(await popup.text()).not.toContain('Check now');
+    // Nothing may reach a status service in these 3 s.
     await sleep(3_000);
     expect(thirdPartyRequests()).toBe(0);
   });
@@ -175,7 +178,7 @@ describe.each(BROWSERS)('%s: down for everyone, or just me?', (browserName) => {
 
     await site.upstream.setUp();
     await waitForText(tab, UPSTREAM_OK_MARKER, 30_000);
-    expect((await site.driver.state()).incidents[0]?.phase).toBe('recovered');
+    await site.driver.waitForPhase('shop.example.com', 'recovered');
   });
 
   it('the options page: a custom Uptime Kuma endpoint joins the verdict, and a provider switched off is not asked', async () => {

@@ -4,20 +4,37 @@
  */
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from '@webext-core/fake-browser';
+import type { TabView } from '../../src/messages';
 import { getMessage } from '../locale';
 import { recordingEvent, recordingWebRequest } from './fake-events';
-import type { TabView } from '../../src/messages';
 
 vi.mock('webextension-polyfill', () => ({ default: fakeBrowser }));
 
 const webRequest = recordingWebRequest();
-const flush = () => new Promise((r) => setTimeout(r, 30));
 
 /** Sends a message as one of our pages (or another sender) and returns the background's answer. */
 async function ask(message: unknown, senderId = fakeBrowser.runtime.id): Promise<unknown> {
   const [answer] = await fakeBrowser.runtime.onMessage.trigger(message, { id: senderId }, () => {});
   return answer;
 }
+
+type View = TabView;
+
+/** The popup's view of a tab, as the background answers it. */
+const viewOf = async (tabId: number) => (await ask({ type: 'getTabView', payload: { tabId } })) as View;
+
+/** Waits for what an event leaves behind: the background's listeners return before the event is applied. */
+const eventually = (check: () => unknown) => vi.waitFor(check, { timeout: 2_000, interval: 2 });
+
+/** Waits until the incident of `tabId` is in `phase`, and returns the tab's view. */
+async function phaseOf(tabId: number, phase: string): Promise<View> {
+  let view: View | undefined;
+  await eventually(async () => expect((view = await viewOf(tabId)).incident?.phase).toBe(phase));
+  return view!;
+}
+
+/** One macrotask turn: the fake browser works in memory on promises alone, so every promise chain started runs out. */
+const drained = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 describe('background entry', () => {
   let tabId: number;
@@ -44,30 +61,24 @@ describe('background entry', () => {
   it('a 502 opens an incident; the notification button stops it', async () => {
     const mainFrame = webRequest.onCompleted.listeners[0]!;
     mainFrame({ requestId: '1', url: 'https://shop.example.com/', method: 'GET', statusCode: 502, type: 'main_frame', tabId, responseHeaders: [] });
-    await flush();
-    const view = (await ask({ type: 'getTabView', payload: { tabId } })) as TabView;
-    expect(view.incident?.phase).toBe('retrying');
+    const view = await phaseOf(tabId, 'retrying');
     // The registrable domain comes from the background (the popup does not carry the Public Suffix List).
     const cookies = view.incident?.guide?.guide.steps.find((s) => s.id === 'cookies');
     expect(cookies?.action).toMatchObject({ kind: 'clear-cookies', domain: 'example.com' });
     // The notification and the popup render one view: the popup's view carries what the notification says.
     expect(view.incident?.notification?.message).toMatchObject({ key: 'notifRetryingIn' });
     await fakeBrowser.notifications.onButtonClicked.trigger(view.incident!.id, 0);
-    await flush();
-    const after = (await ask({ type: 'getTabView', payload: { tabId } })) as TabView;
-    expect(after.incident?.phase).toBe('cancelled');
+    await phaseOf(tabId, 'cancelled');
   });
 
   it('a click on the notification brings its tab to the front (Firefox has no buttons)', async () => {
     const failed = (await fakeBrowser.tabs.create({ url: 'https://news.example.org/' })).id!;
     webRequest.onCompleted.listeners[0]!({ requestId: '2', url: 'https://news.example.org/', method: 'GET', statusCode: 503, type: 'main_frame', tabId: failed, responseHeaders: [] });
-    await flush();
+    const view = await phaseOf(failed, 'retrying');
     await fakeBrowser.tabs.create({ url: 'https://elsewhere.example.net/', active: true });
     expect((await fakeBrowser.tabs.query({ active: true }))[0]?.id).not.toBe(failed);
-    const view = (await ask({ type: 'getTabView', payload: { tabId: failed } })) as TabView;
     await fakeBrowser.notifications.onClicked.trigger(view.incident!.id);
-    await flush();
-    expect((await fakeBrowser.tabs.query({ active: true }))[0]?.id).toBe(failed);
+    await eventually(async () => expect((await fakeBrowser.tabs.query({ active: true }))[0]?.id).toBe(failed));
   });
 
   it('with consent, a new incident starts one status check; a check lost with a stopped worker is redone on wake', async () => {
@@ -86,7 +97,7 @@ describe('background entry', () => {
     webRequest.onCompleted.listeners[0]!({ requestId: '3', url: 'https://api.example.com/', method: 'GET', statusCode: 502, type: 'main_frame', tabId: tab, responseHeaders: [{ name: 'server', value: 'nginx' }] });
     // Only this site's checks: an incident of an earlier test, never checked without consent, may be checked now too.
     const starts = () => fetched.filter((u) => u.startsWith('https://ch.test/check-http?host=https%3A%2F%2Fapi.example.com'));
-    await vi.waitFor(async () => expect(((await ask({ type: 'getTabView', payload: { tabId: tab } })) as TabView).incident?.check?.verdict?.verdict).toBe('down-for-everyone'), { timeout: 5_000 });
+    await vi.waitFor(async () => expect((await viewOf(tab)).incident?.check?.verdict?.verdict).toBe('down-for-everyone'), { timeout: 5_000 });
     expect(starts()).toEqual(['https://ch.test/check-http?host=https%3A%2F%2Fapi.example.com&max_nodes=7']);
     await vi.waitFor(async () => {
       const notices = (await fakeBrowser.storage.session.get('notices')).notices as { message: string }[];
@@ -95,7 +106,8 @@ describe('background entry', () => {
 
     // A wake with the check done asks nothing more.
     await fakeBrowser.alarms.onAlarm.trigger({ name: 'recovery-wake', scheduledTime: Date.now(), persistAcrossSessions: false });
-    await flush();
+    // Nothing to wait for: the wake runs on the in-memory fake and the stubbed fetch, so one turn ends it.
+    await drained();
     expect(starts()).toHaveLength(1);
     // The worker stopped before the answer was stored: the next wake asks again, once.
     await fakeBrowser.storage.session.remove('status');
@@ -107,7 +119,7 @@ describe('background entry', () => {
   it('Retry now says what it did: a reload started, one already under way, or none to make', async () => {
     const tab = (await fakeBrowser.tabs.create({ url: 'https://retry.example.com/' })).id!;
     webRequest.onCompleted.listeners[0]!({ requestId: '9', url: 'https://retry.example.com/', method: 'GET', statusCode: 502, type: 'main_frame', tabId: tab, responseHeaders: [] });
-    await flush();
+    await phaseOf(tab, 'retrying');
     expect(await ask({ type: 'retryNow', payload: { tabId: tab } })).toEqual({ ok: true, reload: 'started' });
     // Its outcome has not come back: a second click starts no second reload, and says so.
     expect(await ask({ type: 'retryNow', payload: { tabId: tab } })).toEqual({ ok: true, reload: 'under-way' });
@@ -126,12 +138,12 @@ describe('background entry', () => {
     expect(await ask({ type: 'clearSiteCookies', payload: { tabId: calm, domain: 'example.com' } })).toEqual({ ok: false, reason: 'no-incident' });
     const failed = (await fakeBrowser.tabs.create({ url: 'https://cart.example.com/' })).id!;
     webRequest.onCompleted.listeners[0]!({ requestId: '20', url: 'https://cart.example.com/', method: 'GET', statusCode: 502, type: 'main_frame', tabId: failed, responseHeaders: [] });
-    await flush();
+    await phaseOf(failed, 'retrying');
     expect(await ask({ type: 'clearSiteCookies', payload: { tabId: failed, domain: 'example.org' } })).toEqual({ ok: false, reason: 'site-changed' });
     // The archive is never asked about a private address.
     const router = (await fakeBrowser.tabs.create({ url: 'http://router.lan/admin' })).id!;
     webRequest.onCompleted.listeners[0]!({ requestId: '21', url: 'http://router.lan/admin', method: 'GET', statusCode: 502, type: 'main_frame', tabId: router, responseHeaders: [] });
-    await flush();
+    await phaseOf(router, 'retrying');
     expect(await ask({ type: 'findArchivedCopy', payload: { tabId: router } })).toMatchObject({ found: false, reason: { code: 'private-host' } });
     expect(fetched.filter((u) => u.includes('wayback'))).toEqual([]);
     // A form is sent again only for the page whose form failed, and only while the tab still shows it.
@@ -140,7 +152,7 @@ describe('background entry', () => {
     expect(await ask({ type: 'resendForm', payload: { tabId: failed } })).toEqual({ ok: false });
     const order = (await fakeBrowser.tabs.create({ url: 'https://shop.example.com/order' })).id!;
     webRequest.onCompleted.listeners[0]!({ requestId: '22', url: 'https://shop.example.com/order', method: 'POST', statusCode: 502, type: 'main_frame', tabId: order, responseHeaders: [] });
-    await flush();
+    await phaseOf(order, 'not-retried');
     expect(await ask({ type: 'resendForm', payload: { tabId: order } })).toEqual({ ok: true });
     // A plain reload, so the browser itself asks before sending the form data again; never one that skips the cache.
     expect(reload.mock.calls).toEqual([[order]]);

@@ -56,8 +56,25 @@ function createService(now: () => number, extra: Partial<Parameters<typeof creat
   return { service, wakes, settings };
 }
 
-/** Lets fire-and-forget effects settle. */
-const flush = () => new Promise((r) => setTimeout(r, 20));
+/**
+ * The service carries out an event's effects (badge, notification, reload) after the event's promise has resolved:
+ * a test waits for what the effect it asserts leaves in the fake browser.
+ */
+const eventually = (check: () => unknown) => vi.waitFor(check, { timeout: 1_000, interval: 2 });
+
+/**
+ * Resolves once every promise chain started so far has run to its end: the fake browser works in memory on promises
+ * alone (no timers, no I/O), so one macrotask turn carries each fire-and-forget effect through. For the checks that
+ * something did not happen, which have nothing to wait for.
+ */
+const drained = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+const badgeOf = (tabId: number) => fakeBrowser.action.getBadgeText({ tabId });
+
+/** What the notifications said, as the adapter records it once a notification is drawn (or redrawn). */
+async function recordedNotices(): Promise<{ id: string; title: string; message: string }[]> {
+  return ((await fakeBrowser.storage.session.get('notices')).notices ?? []) as { id: string; title: string; message: string }[];
+}
 
 describe('background wiring', () => {
   let reload: ReturnType<typeof vi.fn>;
@@ -88,13 +105,12 @@ describe('background wiring', () => {
     const tab = await fakeBrowser.tabs.create({ url: URL_A });
     const { service, wakes } = createService(() => clock);
     await service.onCompleted(completed(tab.id!, 502));
-    await flush();
     const stored = (await fakeBrowser.storage.session.get('recovery')).recovery as { incidents: { code: number; host: string }[] };
     expect(stored.incidents).toHaveLength(1);
     expect(stored.incidents[0]).toMatchObject({ code: 502, host: 'shop.example.com' });
-    expect(await fakeBrowser.action.getBadgeText({ tabId: tab.id! })).toBe('502');
+    await eventually(async () => expect(await badgeOf(tab.id!)).toBe('502'));
+    await eventually(() => expect(Object.values(fakeBrowser.notifications.getAllCreateOptions())).toHaveLength(1));
     const shown = Object.values(fakeBrowser.notifications.getAllCreateOptions());
-    expect(shown).toHaveLength(1);
     expect(shown[0]).toMatchObject({
       title: 'shop.example.com answered 502 Bad Gateway',
       message: 'Retrying in 1 s (attempt 1 of 5). The page will reload by itself.',
@@ -106,19 +122,18 @@ describe('background wiring', () => {
   it('state survives a new service instance (a restarted worker) and the retry reloads with bypassCache', async () => {
     const tab = await fakeBrowser.tabs.create({ url: URL_A });
     await createService(() => clock).service.onCompleted(completed(tab.id!, 502));
+    await eventually(async () => expect(await badgeOf(tab.id!)).toBe('502'));
     clock += 1500;
     const restarted = createService(() => clock);
     await restarted.service.wake();
-    await flush();
-    expect(reload).toHaveBeenCalledWith(tab.id, { bypassCache: true });
+    await eventually(() => expect(reload).toHaveBeenCalledWith(tab.id, { bypassCache: true }));
     const view = await restarted.service.tabView(tab.id!);
     expect(view.incident?.incident.attempts).toBe(1);
     // Recovery: the reload answers 200.
     await restarted.service.onCompleted(completed(tab.id!, 200));
-    await flush();
     expect((await restarted.service.tabView(tab.id!)).incident?.incident.phase).toBe('recovered');
-    expect(await fakeBrowser.action.getBadgeText({ tabId: tab.id! })).toBe('');
-    expect(Object.values(fakeBrowser.notifications.getAllCreateOptions())[0]).toMatchObject({ title: 'shop.example.com is back' });
+    await eventually(async () => expect(await badgeOf(tab.id!)).toBe(''));
+    await eventually(() => expect(Object.values(fakeBrowser.notifications.getAllCreateOptions())[0]).toMatchObject({ title: 'shop.example.com is back' }));
   });
 
   describe('a reload whose outcome was lost with the worker that sent it', () => {
@@ -127,8 +142,7 @@ describe('background wiring', () => {
       await createService(() => clock).service.onCompleted(completed(tabId, 502));
       clock += 1500;
       await createService(() => clock).service.wake();
-      await flush();
-      expect(reload).toHaveBeenCalledTimes(1);
+      await eventually(() => expect(reload).toHaveBeenCalledTimes(1));
       const sentAt = clock;
       clock += 2000;
       return sentAt;
@@ -150,10 +164,11 @@ describe('background wiring', () => {
       const sentAt = await reloadThenStop(tab.id!);
       const executeScript = showDocument(tab, { url: URL_A, status: 200, startedAt: sentAt + 5 });
       const next = createService(() => clock);
+      // wake() resolves once the outcome read from the tab has been applied.
       await next.service.wake();
-      await flush();
       expect(executeScript).toHaveBeenCalledWith(expect.objectContaining({ target: { tabId: tab.id } }));
       expect((await next.service.tabView(tab.id!)).incident?.incident.phase).toBe('recovered');
+      await drained();
       expect(reload).toHaveBeenCalledTimes(1);
     });
 
@@ -189,8 +204,7 @@ describe('background wiring', () => {
       showDocument(tab, { url: URL_A, status: 502, startedAt: sentAt - 3000 });
       const next = createService(() => clock);
       await next.service.wake();
-      await flush();
-      expect(reload).toHaveBeenCalledTimes(2);
+      await eventually(() => expect(reload).toHaveBeenCalledTimes(2));
       const incident = (await next.service.tabView(tab.id!)).incident!.incident;
       expect(incident).toMatchObject({ phase: 'retrying', attempts: 1, awaiting: { kind: 'reload', at: clock } });
     });
@@ -202,7 +216,7 @@ describe('background wiring', () => {
       const executeScript = showDocument(tab, { url: URL_A, status: 200, startedAt: clock + 5 });
       const worker = createService(() => clock);
       await worker.service.wake();
-      await flush();
+      await eventually(() => expect(reload).toHaveBeenCalledTimes(1));
       await worker.service.wake();
       expect(executeScript).not.toHaveBeenCalled();
       expect((await worker.service.tabView(tab.id!)).incident?.incident.awaiting).toMatchObject({ kind: 'reload' });
@@ -216,9 +230,9 @@ describe('background wiring', () => {
     await fakeBrowser.tabs.update(tab.id!, { url: 'https://news.example.org/' });
     clock += 1500;
     await service.wake();
-    await flush();
+    // The reload effect finds the tab elsewhere and hands the tab back: it is then no longer the incident's.
+    await eventually(async () => expect((await service.tabView(tab.id!)).incident).toBeNull());
     expect(reload).not.toHaveBeenCalled();
-    expect((await service.tabView(tab.id!)).incident).toBeNull();
   });
 
   it('uses the never-retry list and codes from settings; invalid stored settings fall back with a warning', async () => {
@@ -245,16 +259,16 @@ describe('background wiring', () => {
     const tab = await fakeBrowser.tabs.create({ url: URL_A });
     const { service } = createService(() => clock);
     await service.onCompleted(completed(tab.id!, 502));
-    await flush();
+    await eventually(() => expect(Object.keys(fakeBrowser.notifications.getAllCreateOptions())).toHaveLength(1));
     const [id] = Object.keys(fakeBrowser.notifications.getAllCreateOptions());
     await fakeBrowser.notifications.clear(id!);
     clock += 1500;
     await service.wake();
-    await flush();
+    // The attempt's update is drawn (and recorded) without showing the notification again.
+    await eventually(async () => expect((await recordedNotices()).find((n) => n.id === id)?.message).toContain('attempt 1 of 5'));
     expect(Object.keys(fakeBrowser.notifications.getAllCreateOptions())).toEqual([]);
     await service.onCompleted(completed(tab.id!, 200));
-    await flush();
-    expect(fakeBrowser.notifications.getAllCreateOptions()[id!]).toMatchObject({ title: 'shop.example.com is back' });
+    await eventually(() => expect(fakeBrowser.notifications.getAllCreateOptions()[id!]).toMatchObject({ title: 'shop.example.com is back' }));
   });
 
   it('without notifications.update (Firefox) a notification is replaced in place under the same id', async () => {
@@ -264,14 +278,13 @@ describe('background wiring', () => {
     const tab = await fakeBrowser.tabs.create({ url: URL_A });
     const { service } = createService(() => clock);
     await service.onCompleted(completed(tab.id!, 502));
-    await flush();
+    await eventually(() => expect(Object.keys(fakeBrowser.notifications.getAllCreateOptions())).toHaveLength(1));
     const before = Object.keys(fakeBrowser.notifications.getAllCreateOptions());
     clock += 1500;
     await service.wake();
-    await flush();
+    await eventually(() => expect(fakeBrowser.notifications.getAllCreateOptions()[before[0]!]).toMatchObject({ message: expect.stringContaining('attempt 1 of 5') }));
     const after = fakeBrowser.notifications.getAllCreateOptions();
     expect(Object.keys(after)).toEqual(before);
-    expect(after[before[0]!]).toMatchObject({ message: expect.stringContaining('attempt 1 of 5') });
     expect(after[before[0]!]).not.toHaveProperty('buttons');
   });
 
@@ -280,7 +293,8 @@ describe('background wiring', () => {
     const tab = await fakeBrowser.tabs.create({ url: URL_A });
     const { service } = createService(() => clock);
     await service.onCompleted(completed(tab.id!, 502));
-    await flush();
+    await eventually(async () => expect(await badgeOf(tab.id!)).toBe('502'));
+    await drained();
     expect(Object.keys(fakeBrowser.notifications.getAllCreateOptions())).toHaveLength(0);
   });
 
@@ -290,7 +304,7 @@ describe('background wiring', () => {
     await service.onCompleted(completed(tab.id!, 502, { type: 'image', url: 'https://img.example.net/a.png', requestId: '9' }));
     clock += 60_000;
     await service.wake();
-    await flush();
+    await drained();
     const view = await service.tabView(tab.id!);
     expect(view.incident).toBeNull();
     expect(view.subresourceErrors).toMatchObject([{ host: 'img.example.net', code: 502, scope: 'sub-resource' }]);
@@ -315,7 +329,7 @@ describe('background wiring', () => {
     const { service } = createService(() => clock, { onIncidentOpened: (i, tabIds) => opened.push([i.host, tabIds]) });
     await service.onCompleted(completed(a.id!, 502));
     await service.onCompleted(completed(b.id!, 502, { requestId: '2' }));
-    await flush();
+    // Told from within the event: nothing to wait for once the event has been taken in.
     expect(opened).toEqual([['shop.example.com', [a.id!]]]);
   });
 
@@ -324,7 +338,7 @@ describe('background wiring', () => {
     let report: StatusReport | null = null;
     const { service } = createService(() => clock, { statusOf: async () => report });
     await service.onCompleted(completed(tab.id!, 502));
-    await flush();
+    await eventually(async () => expect((await recordedNotices()).map((n) => n.title)).toEqual(['shop.example.com answered 502 Bad Gateway']));
     report = {
       host: 'shop.example.com',
       verdict: 'down-for-everyone',
@@ -332,8 +346,8 @@ describe('background wiring', () => {
       expiresAt: clock + 60_000,
       sources: [{ provider: 'checkHost', verdict: 'down-for-everyone', evidence: { key: 'evidenceLocationsDown', subs: ['6', '7', '502'] }, checkedAt: clock }],
     };
+    // Resolves once the redrawn notification is shown and recorded.
     await service.redrawNotifications('shop.example.com');
-    await flush();
     const [shown] = Object.values(fakeBrowser.notifications.getAllCreateOptions());
     expect(shown?.message).toBe('Retrying in 1 s (attempt 1 of 5). The page will reload by itself.\nDown for everyone: 6 of 7 locations got 502.');
     const notices = (await fakeBrowser.storage.session.get('notices')).notices as { message: string }[];

@@ -1,6 +1,10 @@
-/** The guide's views against fixtures: every step of the chosen guides renders what it must, with no browser. */
-import { describe, expect, it } from 'vitest';
-import { renderToString } from 'preact-render-to-string';
+// @vitest-environment happy-dom
+/**
+ * The guide's views against fixtures: every step of the chosen guides renders what it must, with no browser. Read
+ * the way a user (or a screen reader) meets them: by role and accessible name, and by the text shown.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { cleanup, fireEvent, render, screen, within } from '@testing-library/preact';
 import { GuideSection, StepCard } from '../../extension/popup/guide-section';
 import type { GuideActions } from '../../extension/popup/guide-actions';
 import { chooseSteps, type GuideContext, type StepId } from '../../src/guide/steps';
@@ -26,12 +30,16 @@ const NO_ACTIONS: GuideActions = new Proxy({} as GuideActions, {
 });
 const REPORT = 'Gateway error report for shop.example.com\nError: 502 Bad Gateway';
 
-function card(ctx: Partial<GuideContext>, id: StepId, archiveOffered = false): string {
+// Vitest runs without globals here, so @testing-library cannot register its own cleanup.
+afterEach(cleanup);
+
+/** Renders step `id` of the guide chosen for `ctx` (over {@link CTX}) on its own, and returns the card's queries. */
+function card(ctx: Partial<GuideContext>, id: StepId, archiveOffered = false) {
   const steps = chooseSteps({ ...CTX, ...ctx }).steps;
   const index = steps.findIndex((s) => s.id === id);
   if (index < 0) throw new Error(`no step ${id}`);
   const noop = () => {};
-  return renderToString(
+  const { container } = render(
     <StepCard
       step={steps[index]!}
       index={index}
@@ -50,87 +58,109 @@ function card(ctx: Partial<GuideContext>, id: StepId, archiveOffered = false): s
       onNext={noop}
     />,
   );
+  return within(container as HTMLElement);
 }
 
 describe('guide views', () => {
   it('the section: the summary, every step in the table of contents, the first step open', () => {
-    const html = renderToString(
-      <GuideSection guide={chooseSteps(CTX)} t={t} actions={NO_ACTIONS} pageUrl="https://shop.example.com/" report={REPORT} archiveOffered={false} onCheckNow={() => {}} underWay />,
-    );
-    expect(html).toContain('data-side="likely-site"');
-    expect(html.match(/data-testid="toc-/g)).toHaveLength(6);
-    // Folded, so the current step stays in view at the popup's size.
-    expect(html).toMatch(/<details class="toc" data-testid="toc"><summary>All 6 steps<\/summary>/);
-    expect(html).toContain('aria-current="step"');
-    expect(html).toContain('data-step="refresh"');
-    expect(html).toContain('Step 1 of 6');
+    const guide = chooseSteps(CTX);
+    render(<GuideSection guide={guide} t={t} actions={NO_ACTIONS} pageUrl="https://shop.example.com/" report={REPORT} archiveOffered={false} onCheckNow={() => {}} underWay />);
+    const section = screen.getByRole('region', { name: 'What you can try' });
+    // The site's own gateway answered: the guide takes the side "likely the site's fault", and says so.
+    expect(section.dataset.side).toBe('likely-site');
+    within(section).getByText(/^The site's own gateway answered you/);
+    // Folded, so the current step stays in view at the popup's size; a click on its summary unfolds it.
+    const summary = within(section).getByText('All 6 steps', { selector: 'summary' });
+    const toc = summary.closest('details')!;
+    expect(toc.open).toBe(false);
+    fireEvent.click(summary);
+    expect(toc.open).toBe(true);
+    const entries = within(within(toc).getByRole('list', { name: 'All 6 steps' })).getAllByRole('button');
+    expect(entries.map((b) => b.textContent)).toEqual(guide.steps.map((s) => t(s.title.key, s.title.subs)));
+    expect(entries).toHaveLength(6);
+    // The first step is the current one, in the list and on the card.
+    expect(within(toc).getByRole('button', { current: 'step' }).textContent).toBe('Refresh without the cache');
+    within(section).getByRole('heading', { level: 3, name: 'Step 1 of 6 Refresh without the cache' });
   });
 
   it('refresh: why, what with the shortcut, one button, a way to skip', () => {
-    const html = card({}, 'refresh');
-    expect(html).toContain('Why: a gateway error can be');
-    expect(html).toContain('Ctrl + Shift + R');
-    expect(html).toContain('data-testid="action-reload"');
-    expect(html).toContain('data-testid="skip"');
-    expect(html).not.toContain('helped-yes');
+    const view = card({}, 'refresh');
+    view.getByText(/^Why: a gateway error can be/);
+    view.getByText(/Ctrl \+ Shift \+ R/);
+    view.getByRole('button', { name: 'Refresh now' });
+    view.getByRole('button', { name: 'Skip this step' });
+    expect(view.queryByRole('button', { name: 'Yes, it works' })).toBeNull();
   });
 
   it('cookies: the button asks first (the confirmation is a second click)', () => {
-    const html = card({}, 'cookies');
-    expect(html).toContain('Clear the cookies of example.com');
-    expect(html).toContain('Clear cookies…');
-    expect(html).not.toContain('signed out');
+    const view = card({}, 'cookies');
+    view.getByRole('heading', { name: /Clear the cookies of example\.com$/ });
+    view.getByRole('button', { name: 'Clear cookies…' });
+    expect(view.queryByText(/signed out/)).toBeNull();
+    expect(view.queryByRole('alertdialog')).toBeNull();
   });
 
   it('private window: opened when allowed, with the link to copy for Firefox', () => {
-    const html = card({}, 'private-window');
-    expect(html).toContain('data-testid="action-open-private"');
-    expect(html).toContain('data-testid="action-copy-link"');
-    expect(html).toContain('open it in Firefox');
-    expect(card({ canOpenPrivate: false }, 'private-window')).not.toContain('action-open-private');
+    const view = card({}, 'private-window');
+    view.getByRole('button', { name: 'Open in a private window' });
+    view.getByRole('button', { name: 'Copy the link' });
+    view.getByText(/open it in Firefox/);
+    cleanup();
+    expect(card({ canOpenPrivate: false }, 'private-window').queryByRole('button', { name: 'Open in a private window' })).toBeNull();
   });
 
   it('in a private window already: another browser, by its name, with the link to copy', () => {
-    const html = card({ incognito: true }, 'private-window');
-    expect(html).toContain('Try another browser');
-    expect(html).toContain('Copy the link and open it in Firefox.');
-    expect(html).toContain('data-testid="action-copy-link"');
-    expect(card({ incognito: true, browser: 'firefox' }, 'private-window')).toContain('open it in Chrome.');
+    const view = card({ incognito: true }, 'private-window');
+    view.getByRole('heading', { name: /Try another browser$/ });
+    view.getByText('Copy the link and open it in Firefox.');
+    view.getByRole('button', { name: 'Copy the link' });
+    cleanup();
+    card({ incognito: true, browser: 'firefox' }, 'private-window').getByText(/open it in Chrome\.$/);
   });
 
   it('DNS: done by hand, so it asks "Did that help?" at once; each command has a copy button', () => {
-    const html = card({ gateway: {}, verdict: 'up-elsewhere' }, 'dns');
-    expect(html).toContain('ipconfig /flushdns');
-    expect(html).toContain('chrome://net-internals/#dns');
-    expect(html.match(/aria-label="Copy: /g)).toHaveLength(3);
-    expect(html).toContain('data-testid="helped-yes"');
+    const view = card({ gateway: {}, verdict: 'up-elsewhere' }, 'dns');
+    view.getByText('ipconfig /flushdns');
+    view.getByText('chrome://net-internals/#dns');
+    const commands = view.getAllByText((_, el) => el?.tagName === 'CODE');
+    expect(commands).toHaveLength(3);
+    // Each copy button names what it copies.
+    for (const code of commands) view.getByRole('button', { name: `Copy: ${code.textContent}` });
+    expect(view.getAllByRole('button', { name: /^Copy: / })).toHaveLength(3);
+    within(view.getByRole('group', { name: 'Did that help?' })).getByRole('button', { name: 'Yes, it works' });
   });
 
   it('down for everyone: "Check now" while unknown; when down, the archived copy and what it sends', () => {
-    expect(card({}, 'down-for-everyone')).toContain('data-testid="action-check-status"');
+    card({}, 'down-for-everyone').getByRole('button', { name: 'Check now' });
+    cleanup();
     const down = card({ verdict: 'down-for-everyone' }, 'down-for-everyone', true);
-    expect(down).toContain("It's not you");
-    expect(down).not.toContain('action-check-status');
-    expect(down).toContain('data-testid="action-archive"');
-    expect(down).toContain('to archive.org');
+    down.getByRole('heading', { name: /It's not you$/ });
+    expect(down.queryByRole('button', { name: 'Check now' })).toBeNull();
+    down.getByRole('button', { name: 'Find an archived copy' });
+    down.getByText(/to archive\.org\.$/);
     // Nothing was there to try, so nothing to ask: the next step is offered instead.
-    expect(down).not.toContain('Did that help?');
-    expect(down).toContain('data-testid="next"');
+    expect(down.queryByText('Did that help?')).toBeNull();
+    expect(down.queryByRole('group', { name: 'Did that help?' })).toBeNull();
+    down.getByRole('button', { name: 'Next step' });
   });
 
   it('tell the site: the report is shown before it is copied', () => {
-    const html = card({}, 'tell-site');
-    expect(html).toContain('data-testid="report-preview"');
-    expect(html).toContain('Gateway error report for shop.example.com');
-    expect(html).toContain('data-testid="action-copy-report"');
+    const view = card({}, 'tell-site');
+    const preview = view.getByText('The report', { selector: 'summary' }).closest('details')!;
+    // The whole report, line breaks and all, exactly as it will be copied.
+    expect(within(preview).getByText(/^Gateway error report for shop\.example\.com/, { normalizer: (s) => s }).textContent).toBe(REPORT);
+    view.getByRole('button', { name: 'Copy the report' });
   });
 
   it('every step of every guide renders with a live result line reserved (no layout jump)', () => {
     for (const verdict of [null, 'down-for-everyone', 'up-elsewhere', 'partial', 'unknown'] as const) {
       for (const s of chooseSteps({ ...CTX, verdict }).steps) {
-        const html = card({ verdict }, s.id, true);
-        expect(html).toContain('role="status"');
-        expect(html).toContain('data-testid="step-result"');
+        const view = card({ verdict }, s.id, true);
+        // The result line is there before any result, empty, and a live region: a result fills it in place.
+        const line = view.getByTestId('step-result');
+        expect(view.getAllByRole('status'), `${verdict} ${s.id}`).toContain(line);
+        expect(line.textContent, `${verdict} ${s.id}`).toBe('');
+        cleanup();
       }
     }
   });

@@ -26,9 +26,14 @@ function completed(tabId: number, statusCode: number, extra: Record<string, unkn
   return { requestId: '1', url: PAGE, method: 'GET', statusCode, type: 'main_frame', tabId, frameId: 0, responseHeaders: [{ name: 'Server', value: 'nginx' }], ...extra };
 }
 
-/** The background's recovery service and history store, wired as `extension/background/index.ts` wires them. */
+/**
+ * The background's recovery service and history store, wired as `extension/background/index.ts` wires them.
+ * `writes()` resolves once every history write the events so far started has settled: the service calls the history
+ * from within an event but does not wait for it (the write runs off the event's path).
+ */
 function createBackground(now: () => number, latest: (host: string) => Promise<StatusReport | null> = async () => null) {
   const settings = createSettingsSource(silent);
+  const started: Promise<void>[] = [];
   const history = createHistoryStore({
     area: fakeBrowser.storage.local,
     session: fakeBrowser.storage.session,
@@ -52,10 +57,11 @@ function createBackground(now: () => number, latest: (host: string) => Promise<S
       badge: (state, tabId) => describeBadge(state.tabs[String(tabId)], incidentForTab(state, tabId)),
     },
     log: silent,
-    onIncidentOpened: (incident, tabIds) => void history.opened(incident, tabIds),
-    onIncidentEnded: (incident) => void history.record(incident),
+    onIncidentOpened: (incident, tabIds) => void started.push(history.opened(incident, tabIds)),
+    onIncidentEnded: (incident) => void started.push(history.record(incident)),
   });
-  return { service, history, settings };
+  const writes = async () => void (await Promise.all(started));
+  return { service, history, settings, writes };
 }
 
 async function stored(): Promise<unknown> {
@@ -68,11 +74,9 @@ async function storedEntries(n: number): Promise<HistoryEntry[]> {
   await vi.waitFor(async () => {
     entries = ((await stored()) as { entries?: HistoryEntry[] } | undefined)?.entries ?? [];
     expect(entries).toHaveLength(n);
-  });
+  }, { interval: 2 });
   return entries;
 }
-
-const flush = () => new Promise((r) => setTimeout(r, 30));
 
 describe('history wiring', () => {
   let clock: number;
@@ -89,13 +93,13 @@ describe('history wiring', () => {
 
   it('a recovered incident lands in storage.local: host, code, server, times, outcome, reloads; nothing of the URL', async () => {
     const tab = await fakeBrowser.tabs.create({ url: PAGE });
-    const { service } = createBackground(() => clock);
+    const { service, writes } = createBackground(() => clock);
     await service.onCompleted(completed(tab.id!, 502));
-    await flush();
+    await writes();
     expect(await stored()).toBeUndefined();
     clock += 1_500;
     await service.wake();
-    await flush();
+    await vi.waitFor(() => expect(fakeBrowser.tabs.reload).toHaveBeenCalledTimes(1), { interval: 2 });
     clock += 500;
     await service.onCompleted(completed(tab.id!, 200, { responseHeaders: [] }));
     const [entry] = await storedEntries(1);
@@ -115,7 +119,7 @@ describe('history wiring', () => {
     // Recorded once, not again on the next events.
     await service.wake();
     await service.onCompleted(completed(tab.id!, 200, { responseHeaders: [] }));
-    await flush();
+    await writes();
     expect(await storedEntries(1)).toHaveLength(1);
   });
 
@@ -146,17 +150,17 @@ describe('history wiring', () => {
     const get = fakeBrowser.tabs.get.bind(fakeBrowser.tabs);
     (fakeBrowser.tabs as { get: unknown }).get = async (id: number) => ({ ...(await get(id)), incognito: id === hidden.id });
     onTestFinished(() => void ((fakeBrowser.tabs as { get: unknown }).get = get));
-    const { service } = createBackground(() => clock);
+    const { service, writes } = createBackground(() => clock);
     await service.onCompleted(completed(hidden.id!, 502, { url: 'https://private.example.net/' }));
     clock += 1; // incident ids are made from the clock and a random number, both fixed here
     await service.onCompleted(completed(normal.id!, 502));
-    await flush();
+    await writes();
     clock += 10_000;
     await service.dispatch({ type: 'tab-closed', tabId: hidden.id! });
     await service.dispatch({ type: 'tab-closed', tabId: normal.id! });
     const entries = await storedEntries(1);
     expect(entries[0]).toMatchObject({ host: 'shop.example.com', outcome: 'abandoned' });
-    await flush();
+    await writes();
     expect(JSON.stringify(await fakeBrowser.storage.local.get(null))).not.toContain('private.example.net');
     // The session's note of the private incident goes once it ended.
     expect((await fakeBrowser.storage.session.get('historyPrivate')).historyPrivate).toEqual([]);
@@ -186,7 +190,7 @@ describe('history wiring', () => {
 
   it('list() applies the retention setting and deletes what fell out of it; 0 days keeps and records nothing', async () => {
     const tab = await fakeBrowser.tabs.create({ url: PAGE });
-    const { service, history, settings } = createBackground(() => clock);
+    const { service, history, settings, writes } = createBackground(() => clock);
     await service.onCompleted(completed(tab.id!, 502, { method: 'POST' }));
     await storedEntries(1);
     clock += 8 * 24 * 3_600_000;
@@ -200,17 +204,17 @@ describe('history wiring', () => {
     settings.invalidate();
     const other = await fakeBrowser.tabs.create({ url: 'https://news.example.org/' });
     await service.onCompleted(completed(other.id!, 502, { method: 'POST', url: 'https://news.example.org/' }));
-    await flush();
+    await writes();
     expect(await stored()).toBeUndefined();
   });
 
   it('clear() deletes every entry, after any write already queued', async () => {
     const tab = await fakeBrowser.tabs.create({ url: PAGE });
-    const { service, history } = createBackground(() => clock);
+    const { service, history, writes } = createBackground(() => clock);
     await service.onCompleted(completed(tab.id!, 502, { method: 'POST' }));
     // No waiting: the record is still queued when the clear is asked for, and must not come back after it.
     await history.clear();
-    await flush();
+    await writes();
     expect(await stored()).toBeUndefined();
     expect(await history.list()).toEqual([]);
   });

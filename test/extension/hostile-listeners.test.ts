@@ -39,10 +39,23 @@ async function deliver(name: string, listener: Listener, ...args: unknown[]): Pr
   }
 }
 
-/** Lets the background's fire-and-forget work (its serial event queue, effects) settle. */
-async function settle(ms = 60): Promise<void> {
-  await new Promise((r) => setTimeout(r, ms));
+/** One macrotask turn: the fake browser works in memory on promises alone, so every promise chain started runs out. */
+const drained = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Resolves once the background has taken in everything delivered so far, for the checks that nothing escaped or
+ * went wrong. Its listeners hand each event to its queue and return nothing to await, so: one macrotask turn (every
+ * event is then queued), a "Stop retrying" for no incident (an event the background answers only once every earlier
+ * one is applied), and one more turn for the effects (badge, notification) those events started.
+ */
+async function idle(): Promise<void> {
+  await drained();
+  await ask({ type: 'stopRetrying', payload: { incidentId: 'no-such-incident' } });
+  await drained();
 }
+
+/** Waits for what the background stores once it has applied an event (its listeners return before that). */
+const eventually = (check: () => unknown) => vi.waitFor(check, { timeout: 2_000, interval: 2 });
 
 async function storedState(): Promise<unknown> {
   return (await fakeBrowser.storage.session.get('recovery')).recovery;
@@ -72,6 +85,7 @@ async function expectSaneState(): Promise<RecoveryState> {
     for (const [name, value] of Object.entries(incident.gateway)) {
       expect.soft(typeof value, `gateway.${name}`).toBe('string');
       expect.soft((value as string).length, `gateway.${name} is capped`).toBeLessThanOrEqual(200);
+      // eslint-disable-next-line no-control-regex
       expect.soft(value, `gateway.${name} has no control characters`).not.toMatch(/[\u0000-\u001f\u007f]/);
     }
   }
@@ -79,6 +93,7 @@ async function expectSaneState(): Promise<RecoveryState> {
   const notices = ((await fakeBrowser.storage.session.get('notices')).notices ?? []) as { message: string; title: string }[];
   for (const n of notices) {
     expect.soft(n.title.length + n.message.length, `notice "${n.title.slice(0, 60)}"`).toBeLessThan(1_000);
+    // eslint-disable-next-line no-control-regex
     expect.soft(n.title + n.message).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f]/);
   }
   return state;
@@ -150,7 +165,7 @@ describe('background listeners under hostile input', () => {
     });
     tabId = (await fakeBrowser.tabs.create({ url: 'https://shop.example.com/' })).id!;
     await import('../../extension/background/index');
-    await settle();
+    await idle();
   });
   afterAll(() => {
     process.off('unhandledRejection', onUnhandled);
@@ -190,7 +205,7 @@ describe('background listeners under hostile input', () => {
         }
       }
     }
-    await settle(200);
+    await idle();
     expect(calls).toBe(listeners.length * FIELDS.length * GARBAGE.length);
     expectNothingEscaped();
     const state = await expectSaneState();
@@ -210,7 +225,7 @@ describe('background listeners under hostile input', () => {
       await deliver('tabs.onRemoved', (...a) => fakeBrowser.tabs.onRemoved.trigger(...(a as [never, never])), bad, { windowId: 1, isWindowClosing: false });
       await deliver('tabs.onReplaced', onReplaced.listeners[0]!, bad, bad);
     }
-    await settle(300);
+    await idle();
     expectNothingEscaped();
     const state = await expectSaneState();
     const hosts = state.incidents.map((i) => i.host).filter((h) => h.startsWith('bad-tab-'));
@@ -237,8 +252,9 @@ describe('background listeners under hostile input', () => {
     );
     const started = performance.now();
     await deliver('onCompleted(main_frame)', webRequest.onCompleted.listeners[0]!, mainFrame(tab, 'https://headers.example.com/', { responseHeaders: headers }));
-    await settle(100);
+    await eventually(async () => expect(((await storedState()) as RecoveryState | undefined)?.incidents.map((i) => i.host)).toContain('headers.example.com'));
     const tookMs = performance.now() - started;
+    await idle();
     expectNothingEscaped();
     const state = await expectSaneState();
     const incident = state.incidents.find((i) => i.host === 'headers.example.com');
@@ -297,7 +313,7 @@ describe('background listeners under hostile input', () => {
     for (const message of hostile) {
       answers.push(await deliver('runtime.onMessage', (m) => ask(m), message));
     }
-    await settle();
+    await idle();
     expectNothingEscaped();
     for (const [i, answer] of answers.entries()) {
       expect(answer, `answer to message #${i}`).toBeTypeOf('object');
@@ -319,7 +335,7 @@ describe('background listeners under hostile input', () => {
       await deliver('notifications.onClicked', (i) => fakeBrowser.notifications.onClicked.trigger(i as never), id);
     }
     await deliver('storage.onChanged', (...a) => fakeBrowser.storage.onChanged.trigger(...(a as [never, never])), { bogus: { newValue: 'x'.repeat(100_000) } }, 'nowhere');
-    await settle();
+    await idle();
     expectNothingEscaped();
     await expectSaneState();
   });
@@ -327,9 +343,11 @@ describe('background listeners under hostile input', () => {
   it('after all that, a real 502 opens an incident and the popup view answers', async () => {
     const tab = (await fakeBrowser.tabs.create({ url: 'https://later.example.net/' })).id!;
     await deliver('onCompleted(main_frame)', webRequest.onCompleted.listeners[0]!, mainFrame(tab, 'https://later.example.net/'));
-    await settle();
-    const view = (await ask({ type: 'getTabView', payload: { tabId: tab } })) as { incident: { host: string; phase: string } | null };
-    expect(view.incident).toMatchObject({ host: 'later.example.net', phase: 'retrying' });
+    await eventually(async () => {
+      const view = (await ask({ type: 'getTabView', payload: { tabId: tab } })) as { incident: { host: string; phase: string } | null };
+      expect(view.incident).toMatchObject({ host: 'later.example.net', phase: 'retrying' });
+    });
+    await idle();
     expectNothingEscaped();
   });
 
@@ -354,7 +372,7 @@ describe('background listeners under hostile input', () => {
       const url = `https://${host}/?q=${'a'.repeat(size)}`;
       await fakeBrowser.tabs.update(tab, { url });
       await deliver('onCompleted(main_frame)', webRequest.onCompleted.listeners[0]!, mainFrame(tab, url));
-      await settle(20);
+      await idle();
       hops += 1;
       const state = (await storedState()) as RecoveryState | undefined;
       if (state?.incidents.some((i) => i.host === host)) {
@@ -370,12 +388,14 @@ describe('background listeners under hostile input', () => {
     // Now an ordinary site fails in another tab.
     const other = (await fakeBrowser.tabs.create({ url: 'https://after.example.com/' })).id!;
     await deliver('onCompleted(main_frame)', webRequest.onCompleted.listeners[0]!, mainFrame(other, 'https://after.example.com/'));
-    await settle(100);
-    const state = (await storedState()) as RecoveryState | undefined;
-    expect(
-      state?.incidents.some((i) => i.host === 'after.example.com'),
-      `an incident opens for an ordinary site after ${stored} hostile incidents left storage.session at ${bytes} bytes`,
-    ).toBe(true);
+    await eventually(async () => {
+      const state = (await storedState()) as RecoveryState | undefined;
+      expect(
+        state?.incidents.some((i) => i.host === 'after.example.com'),
+        `an incident opens for an ordinary site after ${stored} hostile incidents left storage.session at ${bytes} bytes`,
+      ).toBe(true);
+    });
+    await idle();
     // A failed write may be logged (that is the handling); nothing may escape.
     expect(escaped).toEqual([]);
     expect(unhandled).toEqual([]);

@@ -5,7 +5,7 @@
 import browser from 'webextension-polyfill';
 import { createHttpClient, type HttpClient } from '../../src/status/http';
 import { parseMemory, type StatusMemory, type StatusMemoryStore } from '../../src/status/checker';
-import { createSessionStore } from './adapters';
+import { createSessionStore } from './session-store';
 
 const MEMORY_KEY = 'status';
 

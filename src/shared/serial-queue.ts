@@ -1,5 +1,5 @@
 /**
- * One-at-a-time work: the read-modify-write cycles on browser storage (state, history, status memory, notices) must
+ * One-at-a-time work: the read-modify-write cycles on browser storage (state, history, status memory) must
  * not interleave, or one write would undo another that read the same old value.
  */
 

@@ -87,6 +87,16 @@ function describePhase(incident: Incident, now: number, maxVisibleRetries: numbe
   }
 }
 
+/**
+ * The words a notification shows: its title, and its message with the verdict line (if any) below it.
+ *
+ * @param render - the i18n lookup
+ */
+export function notificationWords(text: NotificationText, render: (t: Text) => string): { title: string; message: string } {
+  const message = render(text.message);
+  return { title: render(text.title), message: text.verdict === undefined ? message : `${message}\n${render(text.verdict)}` };
+}
+
 /** Badge of a tab: its incident's code while the page shows the error, nothing once it is back. */
 export interface BadgeView {
   readonly text: string;

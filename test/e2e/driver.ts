@@ -8,6 +8,9 @@ import type { Page as PuppeteerPage } from 'puppeteer-core';
 import type { Incident, IncidentPhase, RecoveryState } from '../../src/recovery/incident-machine';
 import { launchChromium, launchFirefox, loopbackHostRules, type ChromiumSession, type FirefoxSession } from '../lab/browsers';
 import { waitFor } from '../lab/wait';
+import { isErrorReply, type TabView } from '../../src/messages';
+import { notificationWords } from '../../src/view/notification';
+import { getMessage } from '../locale';
 
 export type BrowserName = 'chromium' | 'firefox';
 
@@ -87,8 +90,15 @@ export interface Driver {
   waitForIncident(which: IncidentMatch, predicate?: (incident: Incident) => boolean, options?: StateWaitOptions): Promise<Incident>;
   /** Waits until the incident matched by `which` is in `phase`, and resolves with it. Rejects like {@link Driver.waitForState}. */
   waitForPhase(which: IncidentMatch, phase: IncidentPhase, options?: StateWaitOptions): Promise<Incident>;
-  /** Any other key of the extension's `storage.session` (`status`, `notices`), or `undefined`. */
+  /** Any other key of the extension's `storage.session` (`status`), or `undefined`. */
   session<T>(key: string): Promise<T | undefined>;
+  /** The background's view of a tab, as the popup gets it (`getTabView`). */
+  tabView(tabId: number): Promise<TabView>;
+  /**
+   * The words the incident's notification of `tabId` shows now (from the tab's view, in English), or `null`. Neither
+   * browser can read a shown notification's text back, and headless Firefox closes each at once.
+   */
+  notification(tabId: number): Promise<{ title: string; message: string } | null>;
   /** The browser's id of the tab showing `url` (exact match, fragment ignored). */
   tabIdOf(url: string): Promise<number>;
   badgeText(tabId: number): Promise<string>;
@@ -126,6 +136,7 @@ interface ExtApi {
     sync: { set(values: Record<string, unknown>): Promise<void>; get(keys: null): Promise<Record<string, unknown>> };
     local: { get(keys: null): Promise<Record<string, unknown>> };
   };
+  runtime: { sendMessage(message: unknown): Promise<unknown> };
   tabs: { query(q: object): Promise<{ id?: number; url?: string }[]>; remove(id: number): Promise<void> };
   action: { getBadgeText(d: { tabId: number }): Promise<string> };
   notifications: {
@@ -244,6 +255,14 @@ function createDriver(
       return page;
     }));
   const evaluate = async <T, A>(fn: (arg: A) => T | Promise<T>, arg: A): Promise<T> => (await controlPage()).evaluate(fn, arg);
+  const tabView = async (tabId: number): Promise<TabView> => {
+    const answer = await evaluate(async (id) => {
+      const g = globalThis as unknown as { browser?: ExtApi; chrome?: ExtApi };
+      return (await (g.browser ?? g.chrome)!.runtime.sendMessage({ type: 'getTabView', payload: { tabId: id } })) as unknown;
+    }, tabId);
+    if (isErrorReply(answer)) throw new Error(`getTabView refused: ${answer.error}`);
+    return answer as TabView;
+  };
   let onboardingClosed = false;
   const readState = () =>
     evaluate(async (): Promise<RecoveryState> => {
@@ -315,6 +334,11 @@ function createDriver(
         const got = await (g.browser ?? g.chrome)!.storage.session.get(k);
         return got[k] as never;
       }, key) as Promise<T | undefined>;
+    },
+    tabView,
+    async notification(tabId) {
+      const text = (await tabView(tabId)).incident?.notification ?? null;
+      return text === null ? null : notificationWords(text, (x) => getMessage(x.key, x.subs));
     },
     async tabIdOf(url) {
       let found: number | undefined;

@@ -25,7 +25,6 @@ import { getFreePort, waitFor } from '../lab/wait';
 import type { StatusMemory } from '../../src/status/checker';
 import type { StatusReport, UnknownReasonCode } from '../../src/status/verdict';
 import type { Incident, RecoveryState } from '../../src/recovery/incident-machine';
-import type { Notice } from '../../extension/background/adapters';
 
 const BROWSERS: BrowserName[] = ['chromium', 'firefox'];
 
@@ -349,8 +348,10 @@ describe.each(BROWSERS)('%s: hostile input', (browserName) => {
       figures.push(`${browserName} (c) ${((Date.now() - upAt) / 1000).toFixed(1)} s after the sites came back: ${summary.join('; ')}`);
       figures.push(`${browserName} (c) IPv6 literal reached the forwarder over ${[...new Set(v6.flatMap((f) => f.localAddresses))].join(' and ')}`);
 
-      // The notifications said nothing odd either.
-      for (const n of (await driver.session<Notice[]>('notices')) ?? []) {
+      // The notifications say nothing odd either.
+      for (const tabId of Object.values(state.tabs).map((t) => t.tabId)) {
+        const n = await driver.notification(tabId);
+        if (n === null) continue;
         expect.soft(n.title + n.message, 'a notification').not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f]/);
         expect.soft((n.title + n.message).length, 'a notification').toBeLessThan(1_000);
       }

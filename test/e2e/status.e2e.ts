@@ -21,7 +21,6 @@ import { errorResponse, UPSTREAM_OK_MARKER } from '../lab/upstream';
 import { sleep, waitFor } from '../lab/wait';
 import type { StatusMemory } from '../../src/status/checker';
 import type { StatusReport } from '../../src/status/verdict';
-import type { Notice } from '../../extension/background/adapters';
 import { getMessage } from '../locale';
 import type { Text } from '../../src/shared/text';
 
@@ -99,7 +98,7 @@ describe.each(BROWSERS)('%s: down for everyone, or just me?', (browserName) => {
     expect(cloudflare.requests).toHaveLength(0);
 
     await waitFor(
-      async () => ((await site.driver.session<Notice[]>('notices')) ?? []).some((n) => n.message.includes('Down for everyone: 7 of 7 locations got 502.')),
+      async () => (await site.driver.notification(tabId))?.message.includes('Down for everyone: 7 of 7 locations got 502.') === true,
       { timeoutMs: 5_000, message: 'the verdict in the notification' },
     );
     const popup = await openPopup(site.driver, tabId);

@@ -100,8 +100,8 @@ describe('background entry', () => {
     await vi.waitFor(async () => expect((await viewOf(tab)).incident?.check?.verdict?.verdict).toBe('down-for-everyone'), { timeout: 5_000 });
     expect(starts()).toEqual(['https://ch.test/check-http?host=https%3A%2F%2Fapi.example.com&max_nodes=7']);
     await vi.waitFor(async () => {
-      const notices = (await fakeBrowser.storage.session.get('notices')).notices as { message: string }[];
-      expect(notices.some((n) => n.message.includes('Down for everyone: 3 of 3 locations got 502.'))).toBe(true);
+      const drawn = Object.values(fakeBrowser.notifications.getAllCreateOptions()).map((o) => String(o.message));
+      expect(drawn.some((m) => m.includes('Down for everyone: 3 of 3 locations got 502.'))).toBe(true);
     });
 
     // A wake with the check done asks nothing more.
@@ -113,6 +113,8 @@ describe('background entry', () => {
     await fakeBrowser.storage.session.remove('status');
     await fakeBrowser.alarms.onAlarm.trigger({ name: 'recovery-wake', scheduledTime: Date.now(), persistAcrossSessions: false });
     await vi.waitFor(() => expect(starts()).toHaveLength(2), { timeout: 5_000 });
+    // The consent goes with the stubbed fetch: later tests' incidents must not reach for the network.
+    await fakeBrowser.storage.local.set({ statusAutoCheck: false });
     vi.unstubAllGlobals();
   });
 

@@ -8,9 +8,9 @@ import { getMessage } from '../locale';
 
 vi.mock('webextension-polyfill', () => ({ default: fakeBrowser }));
 
-const { createBrowserEffects, createSessionStateStore, createSettingsSource } = await import(
-  '../../extension/background/adapters'
-);
+const { createBrowserEffects } = await import('../../extension/background/browser-effects');
+const { createSessionStateStore } = await import('../../extension/background/session-store');
+const { createSettingsSource } = await import('../../extension/background/settings-source');
 const { createRecoveryService } = await import('../../extension/background/recovery-service');
 const { describeBadge, describeIncident } = await import('../../src/view/notification');
 const { incidentForTab } = await import('../../src/recovery/incident-machine');
@@ -71,9 +71,12 @@ const drained = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 const badgeOf = (tabId: number) => fakeBrowser.action.getBadgeText({ tabId });
 
-/** What the notifications said, as the adapter records it once a notification is drawn (or redrawn). */
+/** Every `notifications.update` the adapter asked for, shown or not (Chromium's update of a dismissed one shows nothing). */
+const updates: { id: string; message: string }[] = [];
+
+/** What the notifications drawn (or redrawn) say, as the fake browser keeps their options. */
 async function recordedNotices(): Promise<{ id: string; title: string; message: string }[]> {
-  return ((await fakeBrowser.storage.session.get('notices')).notices ?? []) as { id: string; title: string; message: string }[];
+  return Object.entries(fakeBrowser.notifications.getAllCreateOptions()).map(([id, o]) => ({ id, title: String(o.title), message: String(o.message) }));
 }
 
 describe('background wiring', () => {
@@ -87,7 +90,9 @@ describe('background wiring', () => {
     reload = vi.fn(async () => undefined);
     (fakeBrowser.tabs as { reload: unknown }).reload = reload;
     // Chromium's notifications.update: true when it updated a notification still shown.
-    (fakeBrowser.notifications as { update: unknown }).update = async (id: string, options: object) => {
+    updates.length = 0;
+    (fakeBrowser.notifications as { update: unknown }).update = async (id: string, options: { message?: string }) => {
+      updates.push({ id, message: String(options.message) });
       const shown = await fakeBrowser.notifications.getAll();
       if (!(id in shown)) return false;
       await fakeBrowser.notifications.create(id, { ...fakeBrowser.notifications.getAllCreateOptions()[id], ...options } as never);
@@ -264,8 +269,8 @@ describe('background wiring', () => {
     await fakeBrowser.notifications.clear(id!);
     clock += 1500;
     await service.wake();
-    // The attempt's update is drawn (and recorded) without showing the notification again.
-    await eventually(async () => expect((await recordedNotices()).find((n) => n.id === id)?.message).toContain('attempt 1 of 5'));
+    // The attempt's update is asked for without showing the notification again.
+    await eventually(() => expect(updates.find((u) => u.id === id)?.message).toContain('attempt 1 of 5'));
     expect(Object.keys(fakeBrowser.notifications.getAllCreateOptions())).toEqual([]);
     await service.onCompleted(completed(tab.id!, 200));
     await eventually(() => expect(fakeBrowser.notifications.getAllCreateOptions()[id!]).toMatchObject({ title: 'shop.example.com is back' }));
@@ -333,7 +338,7 @@ describe('background wiring', () => {
     expect(opened).toEqual([['shop.example.com', [a.id!]]]);
   });
 
-  it('a status verdict joins the notification when it is redrawn, and the words are kept in storage.session', async () => {
+  it('a status verdict joins the notification when it is redrawn', async () => {
     const tab = await fakeBrowser.tabs.create({ url: URL_A });
     let report: StatusReport | null = null;
     const { service } = createService(() => clock, { statusOf: async () => report });
@@ -346,11 +351,9 @@ describe('background wiring', () => {
       expiresAt: clock + 60_000,
       sources: [{ provider: 'checkHost', verdict: 'down-for-everyone', evidence: { key: 'evidenceLocationsDown', subs: ['6', '7', '502'] }, checkedAt: clock }],
     };
-    // Resolves once the redrawn notification is shown and recorded.
+    // Resolves once the redrawn notification is shown.
     await service.redrawNotifications('shop.example.com');
     const [shown] = Object.values(fakeBrowser.notifications.getAllCreateOptions());
     expect(shown?.message).toBe('Retrying in 1 s (attempt 1 of 5). The page will reload by itself.\nDown for everyone: 6 of 7 locations got 502.');
-    const notices = (await fakeBrowser.storage.session.get('notices')).notices as { message: string }[];
-    expect(notices.at(-1)?.message).toContain('Down for everyone: 6 of 7 locations got 502.');
   });
 });

@@ -9,7 +9,9 @@ import { getMessage } from '../locale';
 
 vi.mock('webextension-polyfill', () => ({ default: fakeBrowser }));
 
-const { createBrowserEffects, createSessionStateStore, createSettingsSource } = await import('../../extension/background/adapters');
+const { createBrowserEffects } = await import('../../extension/background/browser-effects');
+const { createSessionStateStore } = await import('../../extension/background/session-store');
+const { createSettingsSource } = await import('../../extension/background/settings-source');
 const { createRecoveryService } = await import('../../extension/background/recovery-service');
 const { createHistoryStore } = await import('../../extension/background/history-store');
 const { isIncognitoTab } = await import('../../extension/background/status-adapters');

@@ -89,8 +89,8 @@ async function expectSaneState(): Promise<RecoveryState> {
       expect.soft(value, `gateway.${name} has no control characters`).not.toMatch(/[\u0000-\u001f\u007f]/);
     }
   }
-  // What the notifications said is kept too (and shown): short, without control characters.
-  const notices = ((await fakeBrowser.storage.session.get('notices')).notices ?? []) as { message: string; title: string }[];
+  // What the notifications say: short, without control characters.
+  const notices = Object.values(fakeBrowser.notifications.getAllCreateOptions()).map((o) => ({ title: String(o.title), message: String(o.message) }));
   for (const n of notices) {
     expect.soft(n.title.length + n.message.length, `notice "${n.title.slice(0, 60)}"`).toBeLessThan(1_000);
     // eslint-disable-next-line no-control-regex
@@ -174,7 +174,7 @@ describe('background listeners under hostile input', () => {
   });
   beforeEach(async () => {
     // Each case starts from an empty state, so one case's finding does not fail the next.
-    await fakeBrowser.storage.session.remove(['recovery', 'notices', 'status']);
+    await fakeBrowser.storage.session.remove(['recovery', 'status']);
     escaped.length = 0;
     unhandled.length = 0;
     errorSpy.mockClear();

@@ -1,0 +1,105 @@
+/**
+ * The browser side of the recovery service's effects (`RecoveryEffects`): reload a tab, read what it shows, probe a
+ * site, draw a notification and a badge. Each goes through `webextension-polyfill`.
+ */
+import browser from 'webextension-polyfill';
+import type { ProbeOutcome } from '../../src/recovery/incident-machine';
+import { isSamePage } from '../../src/shared/page-address';
+import { parseRetryAfter } from '../../src/shared/retry-after';
+import { notificationWords, type BadgeView, type NotificationText } from '../../src/view/notification';
+import { renderText, t } from '../shared/i18n';
+import { currentTabUrl, showNotification, supportsNotificationButtons } from './quirks';
+import type { RecoveryEffects, ReloadResult, ShownDocument } from './recovery-service';
+
+/** A probe that has not answered in this long counts as a network error, ms. */
+const PROBE_TIMEOUT_MS = 20_000;
+
+export function createBrowserEffects(): RecoveryEffects {
+  return {
+    async reload(tabId: number, url: string): Promise<ReloadResult> {
+      let tab;
+      try {
+        tab = await browser.tabs.get(tabId);
+      } catch {
+        return { kind: 'gone' };
+      }
+      if (tab === undefined || tab === null) return { kind: 'gone' };
+      const shown = currentTabUrl(tab as { url?: string; pendingUrl?: string });
+      // Only a tab that still shows the failed page is reloaded: the user may have left it since.
+      if (shown !== undefined && !isSamePage(shown, url)) return { kind: 'elsewhere', url: shown };
+      await browser.tabs.reload(tabId, { bypassCache: true });
+      return { kind: 'reloaded' };
+    },
+
+    async readDocument(tabId: number): Promise<ShownDocument | null> {
+      const tab = await browser.tabs.get(tabId).catch(() => null);
+      if (tab === null || tab.status !== 'complete') return null;
+      const [injection] = await browser.scripting.executeScript({
+        target: { tabId },
+        // Runs in the page: `responseStatus` is in Chromium 109+; where a browser lacks it the outcome stays unknown.
+        func: () => {
+          const entry = performance.getEntriesByType('navigation')[0] as (PerformanceEntry & { responseStatus?: number }) | undefined;
+          return { url: location.href, status: entry?.responseStatus ?? 0, startedAt: performance.timeOrigin };
+        },
+      });
+      const shown = injection?.result as Partial<ShownDocument> | undefined;
+      if (typeof shown?.url !== 'string' || typeof shown.status !== 'number' || typeof shown.startedAt !== 'number') return null;
+      return { url: shown.url, status: shown.status, startedAt: shown.startedAt };
+    },
+
+    async probe(url: string, codes: readonly number[]): Promise<ProbeOutcome> {
+      try {
+        // `no-store` makes fetch send `Cache-Control: no-cache` and `Pragma: no-cache` (Fetch standard, HTTP-network-
+        // or-cache fetch); no cookies go with it; a redirect proves the site answers, so it is not followed.
+        // Fetch refuses a URL with credentials (Fetch standard, Request constructor): probe the address without them.
+        const target = new URL(url);
+        target.username = '';
+        target.password = '';
+        const res = await fetch(target.href, {
+          method: 'GET',
+          cache: 'no-store',
+          credentials: 'omit',
+          redirect: 'manual',
+          signal: AbortSignal.timeout(PROBE_TIMEOUT_MS),
+        });
+        void res.body?.cancel().catch(() => undefined);
+        if (res.type === 'opaqueredirect') return { kind: 'answered', code: 0 };
+        if (codes.includes(res.status)) {
+          const ra = parseRetryAfter(res.headers.get('retry-after'), Date.now());
+          return { kind: 'gateway-error', code: res.status, ...(ra.ok ? { retryAfterMs: ra.delayMs } : {}) };
+        }
+        return { kind: 'answered', code: res.status };
+      } catch (err) {
+        return { kind: 'network-error', reason: err instanceof Error ? `${err.name}: ${err.message}`.slice(0, 200) : 'fetch failed' };
+      }
+    },
+
+    async notify(id: string, text: NotificationText | null, phaseChanged: boolean): Promise<void> {
+      if (text === null) {
+        await browser.notifications.clear(id);
+        return;
+      }
+      const { title, message } = notificationWords(text, renderText);
+      await showNotification(
+        id,
+        {
+          type: 'basic',
+          iconUrl: browser.runtime.getURL('icons/icon-128.png'),
+          title,
+          message,
+          ...(text.canStop && supportsNotificationButtons() ? { buttons: [{ title: t('notifStopButton') }] } : {}),
+        },
+        phaseChanged,
+      );
+    },
+
+    async badge(tabId: number, view: BadgeView | null): Promise<void> {
+      try {
+        await browser.action.setBadgeText({ tabId, text: view?.text ?? '' });
+        if (view !== null) await browser.action.setBadgeBackgroundColor({ tabId, color: view.color });
+      } catch {
+        // The tab closed meanwhile: nothing to draw on.
+      }
+    },
+  };
+}

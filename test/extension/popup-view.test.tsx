@@ -30,7 +30,7 @@ function view(incident: Partial<Incident>): TabView {
   };
   return {
     incident: {
-      incident: { ...base, ...incident },
+      incident: { ...base, ...incident } as Incident,
       tab: { tabId: 3, incidentId: 'i1', url: base.url, status: 'waiting', since: NOW - 42_000 },
     },
     subresourceErrors: [],

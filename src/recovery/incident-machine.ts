@@ -20,7 +20,7 @@ import { isSafeMethod } from './classify';
 import type { MachineContext, ProbeOutcome, RecoveryEvent, Transition } from './events';
 import { awaitsReloadOf, Mutation } from './mutation';
 import { nextDelayMs } from './schedule';
-import { isActive, MAX_SUBRESOURCE_ERRORS, type RecoveryState, type TabEntry } from './state-schema';
+import { isActive, type RecoveryState, type TabEntry } from './state-schema';
 import { openIncident, recordNotRetried, toNavigating, toReloading, toSettled, toWaiting } from './transitions';
 import { isSamePage, parsePageAddress } from '../shared/page-address';
 
@@ -66,16 +66,16 @@ function apply(m: Mutation, e: RecoveryEvent): void {
     case 'main-frame-answered':
       return onAnswered(m, e.tabId, e.url, e.requestId);
     case 'main-frame-start':
-      forgetSubresourceErrors(m.state, e.tabId);
+      m.forgetSubresourceErrors(e.tabId);
       return onStart(m, e.tabId, e.requestId);
     case 'subresource-error':
-      return onSubresourceError(m, e);
+      return m.recordSubresourceError(e);
     case 'main-frame-failed':
       return onFailed(m, e.tabId, e.url, e.error, e.requestId);
     case 'tab-url-changed':
       return onUrlChanged(m, e.tabId, e.url);
     case 'tab-closed':
-      forgetSubresourceErrors(m.state, e.tabId);
+      m.forgetSubresourceErrors(e.tabId);
       return m.detach(e.tabId);
     case 'reload-refused':
       return m.detach(e.tabId);
@@ -152,23 +152,6 @@ function onAnswered(m: Mutation, tabId: number, url: string, requestId: string |
   }
   // The tab moved on to another page that works: it no longer waits for this site.
   m.detach(tabId);
-}
-
-function onSubresourceError(m: Mutation, e: Extract<RecoveryEvent, { type: 'subresource-error' }>): void {
-  // Parts of the site's own error page failing too are the same outage, already told as an incident.
-  if (m.incident(m.tab(e.tabId)?.incidentId ?? '')?.origin === e.origin) return;
-  const list = (m.state.subresourceErrors ??= []);
-  list.push({ tabId: e.tabId, host: e.host, code: e.code, scope: e.scope, at: m.ctx.now });
-  if (list.length > MAX_SUBRESOURCE_ERRORS) list.splice(0, list.length - MAX_SUBRESOURCE_ERRORS);
-}
-
-/** A new document in the tab (or no tab): what its previous page's parts answered no longer applies. */
-function forgetSubresourceErrors(state: RecoveryState, tabId: number): void {
-  const list = state.subresourceErrors;
-  if (list === undefined || !list.some((x) => x.tabId === tabId)) return;
-  const kept = list.filter((x) => x.tabId !== tabId);
-  if (kept.length > 0) state.subresourceErrors = kept;
-  else delete state.subresourceErrors;
 }
 
 function onStart(m: Mutation, tabId: number, requestId: string | undefined): void {

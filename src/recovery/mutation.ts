@@ -1,15 +1,15 @@
 /**
  * One step of the incident machine under way: the state being changed (a copy of the stored one), the effects asked
  * for so far, and the steps the events share (attach and detach a tab, make a try, count one as failed, recover,
- * end, prune). The events themselves are in `incident-machine.ts`.
+ * end, prune, keep the list of sub-resource errors). The events themselves are in `incident-machine.ts`.
  *
  * Tab entries are never changed in place: each status change puts the entry a transition returns
  * (`transitions.ts`). An incident changes in place while it stays active and is replaced when it ends.
  */
 import type { GatewayInfo } from './classify';
-import type { Effect, MachineContext } from './events';
+import type { Effect, MachineContext, RecoveryEvent } from './events';
 import { nextDelayMs } from './schedule';
-import { isActive, tabsOf, type ActiveIncident, type EndedIncident, type Incident, type RecoveryState, type TabEntry } from './state-schema';
+import { isActive, MAX_SUBRESOURCE_ERRORS, tabsOf, type ActiveIncident, type EndedIncident, type Incident, type RecoveryState, type TabEntry } from './state-schema';
 import { endIncident, enterWatch, toReloading, toSettled, toWaiting, type IncidentOrigin } from './transitions';
 
 /** Ended incidents kept for the popup (and later the history), at most. */
@@ -207,6 +207,24 @@ export class Mutation {
     if (drop.size === 0) return;
     this.state.incidents = this.state.incidents.filter((i) => !drop.has(i.id));
     for (const [key, t] of Object.entries(this.state.tabs)) if (drop.has(t.incidentId)) delete this.state.tabs[key];
+  }
+
+  /** Records a gateway error of a part of the page `e.tabId` shows, keeping the newest {@link MAX_SUBRESOURCE_ERRORS}. */
+  recordSubresourceError(e: Extract<RecoveryEvent, { type: 'subresource-error' }>): void {
+    // Parts of the site's own error page failing too are the same outage, already told as an incident.
+    if (this.incident(this.tab(e.tabId)?.incidentId ?? '')?.origin === e.origin) return;
+    const list = (this.state.subresourceErrors ??= []);
+    list.push({ tabId: e.tabId, host: e.host, code: e.code, scope: e.scope, at: this.ctx.now });
+    if (list.length > MAX_SUBRESOURCE_ERRORS) list.splice(0, list.length - MAX_SUBRESOURCE_ERRORS);
+  }
+
+  /** A new document in the tab (or no tab): what its previous page's parts answered no longer applies. */
+  forgetSubresourceErrors(tabId: number): void {
+    const list = this.state.subresourceErrors;
+    if (list === undefined || !list.some((x) => x.tabId === tabId)) return;
+    const kept = list.filter((x) => x.tabId !== tabId);
+    if (kept.length > 0) this.state.subresourceErrors = kept;
+    else delete this.state.subresourceErrors;
   }
 
   // ---- effects -----------------------------------------------------------------------------------------------

@@ -73,13 +73,10 @@ const INCIDENT_BASE = {
  */
 const ABSENT = v.optional(v.undefined());
 
-export const ACTIVE_PHASES = ['retrying', 'watching'] as const;
-export const END_PHASES = ['recovered', 'gave-up', 'cancelled', 'abandoned', 'not-retried'] as const;
-
 /** An incident while work is under way: a next step is always due. */
 const ACTIVE_INCIDENT = v.object({
   ...INCIDENT_BASE,
-  phase: v.picklist(ACTIVE_PHASES),
+  phase: v.picklist(['retrying', 'watching']),
   /** When the next step is due, epoch ms; while a try is awaited, its timeout. */
   nextAt: ms,
   awaiting: v.nullable(AWAITING),

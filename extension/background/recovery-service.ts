@@ -6,7 +6,6 @@
  */
 import { classifyCompletion, isTabId, MAX_URL_LENGTH, type CompletedRequest } from '../../src/recovery/classify';
 import {
-  EMPTY_STATE,
   incidentForTab,
   isActive as isActiveIncident,
   nextWake,
@@ -19,6 +18,8 @@ import {
   type SubresourceError,
   type TabEntry,
 } from '../../src/recovery/incident-machine';
+import { parseRecoveryState } from '../../src/recovery/read-state';
+import { MAX_REQUEST_ID_LENGTH } from '../../src/recovery/state-schema';
 import { DEFAULT_POLICY, type Random, type RecoveryPolicy } from '../../src/recovery/schedule';
 import { hostMatches, isSamePage, parsePageAddress } from '../../src/shared/page-address';
 import { createSerialQueue } from '../../src/shared/serial-queue';
@@ -276,7 +277,7 @@ export function createRecoveryService(deps: RecoveryServiceDeps) {
     onMainFrameStart(details: RequestStart): Promise<unknown> | undefined {
       if (!isActionable(details)) return undefined;
       if (parsePageAddress(details.url) === null) return undefined;
-      return dispatch({ type: 'main-frame-start', tabId: details.tabId, url: details.url, ...(typeof details.requestId === 'string' ? { requestId: details.requestId } : {}) });
+      return dispatch({ type: 'main-frame-start', tabId: details.tabId, url: details.url, ...requestIdOf(details) });
     },
 
     /** `webRequest.onErrorOccurred` for main frames: a network error or an abort (Stop, a new navigation). */
@@ -287,7 +288,7 @@ export function createRecoveryService(deps: RecoveryServiceDeps) {
         tabId: details.tabId,
         url: details.url,
         error: String(details.error).slice(0, 200),
-        ...(typeof details.requestId === 'string' ? { requestId: details.requestId } : {}),
+        ...requestIdOf(details),
       });
     },
 
@@ -369,17 +370,16 @@ function tabIdsOf(state: RecoveryState, incidentId: string): number[] {
     .map((t) => t.tabId);
 }
 
-function requestIdOf(details: CompletedRequest): { requestId?: string } {
-  return typeof details.requestId === 'string' ? { requestId: details.requestId } : {};
+/** The request id, when it looks like one: an odd one is as good as none (the outcome is then never stale). */
+function requestIdOf(details: { readonly requestId?: unknown }): { requestId?: string } {
+  const id = details.requestId;
+  return typeof id === 'string' && id.length <= MAX_REQUEST_ID_LENGTH ? { requestId: id } : {};
 }
 
-/** Reads stored state defensively: anything that is not our shape starts over empty (logged), never throws. */
+/**
+ * Reads stored state entry by entry (see {@link parseRecoveryState}): a malformed incident or tab is dropped with a
+ * warning and the rest kept; anything that is not our shape at all starts over empty. Never throws.
+ */
 export function parseStoredState(raw: unknown, log: Pick<Console, 'warn'>): RecoveryState {
-  if (raw === undefined || raw === null) return structuredClone(EMPTY_STATE);
-  const s = raw as Partial<RecoveryState>;
-  if (Array.isArray(s.incidents) && s.tabs !== null && typeof s.tabs === 'object' && !Array.isArray(s.tabs)) {
-    return { incidents: s.incidents, tabs: s.tabs, ...(Array.isArray(s.subresourceErrors) ? { subresourceErrors: s.subresourceErrors } : {}) };
-  }
-  log.warn('recovery: stored state has an unknown shape; starting over');
-  return structuredClone(EMPTY_STATE);
+  return parseRecoveryState(raw, log);
 }

@@ -6,7 +6,8 @@ import type { Incident, IncidentPhase, NotRetriedReason, TabEntry } from '../../
 const T0 = Date.UTC(2025, 5, 15, 12, 0, 0);
 const MAX = 5;
 
-function incident(overrides: Partial<Incident> = {}): Incident {
+/** Any mix of incident fields, valid together or not: the describers must cope with whatever a state holds. */
+function incident(overrides: { [K in keyof Incident]?: Incident[K] } = {}): Incident {
   return {
     id: 'incident-1',
     origin: 'https://shop.example',
@@ -22,11 +23,11 @@ function incident(overrides: Partial<Incident> = {}): Incident {
     nextAt: T0 + 1_000,
     awaiting: null,
     ...overrides,
-  };
+  } as Incident;
 }
 
-function tab(overrides: Partial<TabEntry> = {}): TabEntry {
-  return { tabId: 7, incidentId: 'incident-1', url: 'https://shop.example/cart', status: 'waiting', since: T0, ...overrides };
+function tab(overrides: { [K in keyof TabEntry]?: TabEntry[K] } = {}): TabEntry {
+  return { tabId: 7, incidentId: 'incident-1', url: 'https://shop.example/cart', status: 'waiting', since: T0, ...overrides } as TabEntry;
 }
 
 /** Renders a nested Text visibly, so the substitution shows which key and values were used. */

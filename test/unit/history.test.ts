@@ -27,7 +27,7 @@ import { getMessage } from '../locale';
 const NOW = 1_700_000_000_000;
 const render = (x: Text) => getMessage(x.key, x.subs);
 
-function incident(over: Partial<Incident> = {}): Incident {
+function incident(over: { [K in keyof Incident]?: Incident[K] } = {}): Incident {
   return {
     id: 'incident-1',
     origin: 'https://shop.example.com',
@@ -44,7 +44,7 @@ function incident(over: Partial<Incident> = {}): Incident {
     awaiting: null,
     endedAt: NOW,
     ...over,
-  };
+  } as Incident;
 }
 
 function entry(i: number, over: Partial<HistoryEntry> = {}): HistoryEntry {

@@ -586,3 +586,61 @@ describe('incident machine: bad and out-of-order input', () => {
     }
   });
 });
+
+describe('incident machine: sub-states hold only their own fields', () => {
+  it('a tab walks waiting → navigating → waiting → reloading → settled, each with only its own fields', () => {
+    const sim = createSim();
+    sim.send(error(1));
+    const base = { tabId: 1, incidentId: sim.incident().id, url: URL_A, since: sim.now };
+    expect(sim.state.tabs['1']).toEqual({ ...base, status: 'waiting' });
+    sim.advance(100);
+    sim.send({ type: 'main-frame-start', tabId: 1, url: URL_A, requestId: 'u' });
+    expect(sim.state.tabs['1']).toEqual({ ...base, status: 'navigating', navigatingSince: sim.now, requestId: 'u' });
+    sim.send({ type: 'main-frame-failed', tabId: 1, url: URL_A, error: 'net::ERR_CONNECTION_RESET', requestId: 'u' });
+    expect(sim.state.tabs['1']).toEqual({ ...base, status: 'waiting', requestId: 'u' });
+    sim.wake();
+    expect(sim.state.tabs['1']).toEqual({ ...base, status: 'reloading' });
+    sim.send({ type: 'main-frame-start', tabId: 1, url: URL_A, requestId: 'r' });
+    expect(sim.state.tabs['1']).toEqual({ ...base, status: 'reloading', requestId: 'r' });
+    sim.send({ type: 'main-frame-answered', tabId: 1, url: URL_A, code: 200, requestId: 'r' });
+    expect(sim.state.tabs['1']).toEqual({ ...base, status: 'settled' });
+  });
+
+  it('a user navigation that failed on the failed page keeps the tab: a late answer to an older request is stale', () => {
+    const sim = createSim();
+    sim.send(error(1));
+    sim.send({ type: 'main-frame-start', tabId: 1, url: URL_A, requestId: 'u' });
+    sim.send({ type: 'main-frame-failed', tabId: 1, url: URL_A, error: 'net::ERR_CONNECTION_RESET', requestId: 'u' });
+    expect(sim.send({ type: 'main-frame-answered', tabId: 1, url: URL_A, code: 200, requestId: 'older' })).toEqual([]);
+    expect(sim.incident().phase).toBe('retrying');
+    expect(sim.state.tabs['1']?.status).toBe('waiting');
+  });
+
+  it('an ended incident has endedAt and nothing due or awaited, and is no longer offline', () => {
+    const sim = createSim();
+    sim.send(error(1));
+    sim.wake(false);
+    expect(sim.incident()).toMatchObject({ phase: 'retrying', offline: true });
+    sim.send({ type: 'cancel', incidentId: sim.incident().id });
+    const ended = sim.incident();
+    expect(ended).toMatchObject({ phase: 'cancelled', endedAt: sim.now, nextAt: null, awaiting: null });
+    expect('offline' in ended || 'notRetriedReason' in ended).toBe(false);
+    // A not-retried record is ended from its start, and says why.
+    sim.send(error(2, { url: 'https://form.example/', method: 'POST' }));
+    const record = sim.incident();
+    expect(record).toMatchObject({ phase: 'not-retried', notRetriedReason: 'non-get', endedAt: record.startedAt, nextAt: null, awaiting: null });
+  });
+
+  it('a reload the incident awaits is of a tab of its own in reloading, until its outcome', () => {
+    const sim = createSim();
+    sim.send(error(1));
+    sim.send(error(2));
+    sim.wake();
+    const awaiting = sim.incident().awaiting;
+    expect(awaiting?.kind === 'reload' && sim.state.tabs[String(awaiting.tabId)]?.status).toBe('reloading');
+    // "Retry now" in the other tab moves the awaited try there.
+    sim.send({ type: 'retry-now', tabId: 2 });
+    expect(sim.incident().awaiting).toMatchObject({ kind: 'reload', tabId: 2 });
+    expect(sim.state.tabs['2']?.status).toBe('reloading');
+  });
+});

@@ -3,17 +3,19 @@
  * the incident machine over any sequence of events and clock steps, and the parsers over any string.
  */
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { classifyCompletion, readGatewayHeaders } from '../../src/recovery/classify';
 import {
   EMPTY_STATE,
   isActive,
   nextWake,
   reduce,
+  tabsOf,
   type Effect,
   type RecoveryEvent,
   type RecoveryState,
 } from '../../src/recovery/incident-machine';
+import { parseRecoveryState } from '../../src/recovery/read-state';
 import { parseRetryAfter } from '../../src/shared/retry-after';
 import { createSeededRandom, DEFAULT_POLICY, nextDelayMs, type RecoveryPolicy } from '../../src/recovery/schedule';
 import { hostMatches, isSamePage, parsePageAddress } from '../../src/shared/page-address';
@@ -97,7 +99,78 @@ function toEvent(s: Step, state: RecoveryState): RecoveryEvent | null {
   }
 }
 
+/**
+ * What the sub-states promise, beyond the shapes: every state passes the schema and reads back as it was written;
+ * a field exists only in the sub-state it belongs to; an awaited reload is of a tab in `reloading`.
+ */
+function expectSound(state: RecoveryState): void {
+  // Read back entry by entry against the schema: nothing dropped, nothing changed.
+  const warn = vi.fn();
+  expect(parseRecoveryState(JSON.parse(JSON.stringify(state)), { warn }), 'the state passes its schema').toEqual(state);
+  expect(warn).not.toHaveBeenCalled();
+  const activeOrigins = new Set<string>();
+  for (const i of state.incidents) {
+    const tabs = tabsOf(state, i.id);
+    if (isActive(i)) {
+      expect(activeOrigins.has(i.origin), 'one active incident per origin').toBe(false);
+      activeOrigins.add(i.origin);
+      expect(Number.isFinite(i.nextAt)).toBe(true);
+      expect('endedAt' in i || 'notRetriedReason' in i, 'an active incident has not ended').toBe(false);
+      expect(tabs.length, 'an active incident has a tab').toBeGreaterThan(0);
+      expect(tabs.some((t) => t.status === 'settled'), 'no tab of an active incident is settled').toBe(false);
+      if (i.awaiting?.kind === 'reload') {
+        expect(state.tabs[String(i.awaiting.tabId)], 'an awaited reload is of a tab of its own, reloading').toMatchObject({ incidentId: i.id, status: 'reloading' });
+      }
+    } else {
+      expect(i.endedAt, 'an ended incident has endedAt').toBeGreaterThanOrEqual(i.startedAt);
+      expect([i.nextAt, i.awaiting], 'an ended incident has nothing due').toEqual([null, null]);
+      expect('offline' in i, 'an ended incident is not offline').toBe(false);
+      expect('notRetriedReason' in i, 'only a not-retried incident says why').toBe(i.phase === 'not-retried');
+      // Only a recovery reloads the tabs of an ended incident (and the user may navigate over that reload).
+      if (i.phase !== 'recovered') for (const t of tabs) expect(t.status, 'tabs of an ended incident are settled').toBe('settled');
+    }
+  }
+  for (const t of Object.values(state.tabs)) {
+    expect('navigatingSince' in t, 'only a navigating tab has navigatingSince').toBe(t.status === 'navigating');
+    expect(t.status === 'settled' && 'requestId' in t, 'a settled tab is owned by no request').toBe(false);
+    expect(state.incidents.some((i) => i.id === t.incidentId), 'a tab belongs to an incident that exists').toBe(true);
+  }
+}
+
 describe('incident machine properties', () => {
+  it('after any event sequence every state is sound: it passes the schema, and each sub-state holds only its own fields', () => {
+    fc.assert(
+      // Long sequences: the sub-state changes worth checking (a user's navigation that fails, say) take a few steps.
+      fc.property(fc.array(step, { minLength: 20, maxLength: 120 }), fc.integer(), (steps, seed) => {
+        const random = createSeededRandom(seed);
+        let state: RecoveryState = structuredClone(EMPTY_STATE);
+        let now = 1_700_000_000_000;
+        const apply = (event: RecoveryEvent): Effect[] => {
+          const t = reduce(state, event, { now, policy: POLICY, random });
+          state = t.state;
+          expectSound(state);
+          return t.effects;
+        };
+        for (const s of steps) {
+          if (s.kind === 'wait') now += s.ms;
+          const event = toEvent(s, state);
+          if (event !== null) apply(event);
+        }
+        for (let guard = 0; nextWake(state) !== null && guard < 1_000; guard++) {
+          now = Math.max(now, nextWake(state)!);
+          for (const e of apply({ type: 'due', online: true })) {
+            if (e.type === 'probe') apply({ type: 'probe-result', incidentId: e.incidentId, outcome: { kind: 'network-error', reason: 'down' } });
+            if (e.type === 'reload') {
+              apply({ type: 'main-frame-start', tabId: e.tabId, url: e.url, requestId: `r${guard}` });
+              apply({ type: 'gateway-error', tabId: e.tabId, url: e.url, method: 'GET', code: 502, gateway: {}, requestId: `r${guard}` });
+            }
+          }
+        }
+      }),
+      { numRuns: 100 },
+    );
+  }, 60_000);
+
   it('never reloads a tab the user left or a POST result, never exceeds the cap, never schedules a bad wake, and always ends', () => {
     fc.assert(
       fc.property(fc.array(step, { maxLength: 60 }), fc.integer(), (steps, seed) => {

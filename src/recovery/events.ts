@@ -1,0 +1,78 @@
+/**
+ * What drives the incident machine and what it asks for: the events it reduces ({@link RecoveryEvent}), the effects
+ * the extension must carry out ({@link Effect}), and the context of one step ({@link MachineContext}).
+ */
+import type { GatewayInfo } from './classify';
+import type { Random, RecoveryPolicy } from './schedule';
+import type { RecoveryState } from './state-schema';
+
+/** Outcome of a background probe. */
+export type ProbeOutcome =
+  | { readonly kind: 'gateway-error'; readonly code: number; readonly retryAfterMs?: number }
+  | { readonly kind: 'answered'; readonly code: number }
+  | { readonly kind: 'network-error'; readonly reason: string };
+
+export type RecoveryEvent =
+  | {
+      readonly type: 'gateway-error';
+      readonly tabId: number;
+      readonly url: string;
+      readonly method: string;
+      readonly code: number;
+      readonly gateway: GatewayInfo;
+      readonly retryAfterMs?: number;
+      /** The site is on the user's never-retry list. */
+      readonly neverRetry?: boolean;
+      readonly requestId?: string;
+    }
+  | { readonly type: 'main-frame-answered'; readonly tabId: number; readonly url: string; readonly code: number; readonly requestId?: string }
+  | { readonly type: 'main-frame-start'; readonly tabId: number; readonly url: string; readonly requestId?: string }
+  | {
+      readonly type: 'subresource-error';
+      readonly tabId: number;
+      readonly origin: string;
+      readonly host: string;
+      readonly code: number;
+      readonly scope: 'sub-frame' | 'sub-resource';
+    }
+  | { readonly type: 'main-frame-failed'; readonly tabId: number; readonly url: string; readonly error: string; readonly requestId?: string }
+  | { readonly type: 'tab-url-changed'; readonly tabId: number; readonly url: string }
+  | { readonly type: 'tab-closed'; readonly tabId: number }
+  /** A `reload` effect found the tab closed or showing another page: the user left, so the tab stops waiting. */
+  | { readonly type: 'reload-refused'; readonly tabId: number }
+  /**
+   * The reload the incident awaits never started: a worker recorded it and stopped before the browser acted on it
+   * (the tab still shows the document from before the reload). The try is taken back and made again.
+   */
+  | { readonly type: 'reload-not-sent'; readonly tabId: number }
+  /** A timer or alarm fired; also sent on wake and when the browser comes back online. */
+  | { readonly type: 'due'; readonly online: boolean }
+  | { readonly type: 'probe-result'; readonly incidentId: string; readonly outcome: ProbeOutcome }
+  | { readonly type: 'cancel'; readonly incidentId: string }
+  /** The user asked for a retry now, in this tab. */
+  | { readonly type: 'retry-now'; readonly tabId: number };
+
+export type Effect =
+  /** Reload the tab with the cache bypassed, but only if it still shows `url` (else report `reload-refused`). */
+  | { readonly type: 'reload'; readonly tabId: number; readonly url: string }
+  /** Send one background GET to `url`, cache bypassed, and report a `probe-result`. */
+  | { readonly type: 'probe'; readonly incidentId: string; readonly url: string }
+  /**
+   * Redraw this incident's notification from the state (or clear it). `phaseChanged` is false for a mere attempt
+   * update, which should not pop a notification the user already dismissed.
+   */
+  | { readonly type: 'notify'; readonly incidentId: string; readonly phaseChanged: boolean }
+  /** Redraw this tab's badge from the state. */
+  | { readonly type: 'badge'; readonly tabId: number };
+
+export interface MachineContext {
+  /** Epoch ms. */
+  readonly now: number;
+  readonly policy: RecoveryPolicy;
+  readonly random: Random;
+}
+
+export interface Transition {
+  readonly state: RecoveryState;
+  readonly effects: Effect[];
+}

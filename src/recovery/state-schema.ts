@@ -1,0 +1,232 @@
+/**
+ * What recovery remembers between events, as valibot schemas: the types of the state are inferred from them, and the
+ * state read back from `storage.session` is checked against them entry by entry ({@link parseRecoveryState}).
+ *
+ * The sub-states are discriminated unions, so a field exists only where it means something:
+ * - an incident is active (`retrying`, `watching`: a `nextAt`, maybe an `awaiting` try, maybe `offline`) or ended
+ *   (`endedAt`, with `nextAt` and `awaiting` both `null`; `notRetriedReason` only on `not-retried`);
+ * - a tab is `waiting`, `reloading` (by us), `navigating` (by the user, since `navigatingSince`) or `settled`.
+ * The transitions between them are in `transitions.ts`.
+ */
+import * as v from 'valibot';
+import { MAX_URL_LENGTH } from './classify';
+
+/** Epoch ms (or a duration in ms): finite, not negative. */
+const ms = v.pipe(v.number(), v.finite(), v.minValue(0));
+const count = v.pipe(v.number(), v.safeInteger(), v.minValue(0));
+const tabId = v.pipe(v.number(), v.safeInteger(), v.minValue(0));
+const id = v.pipe(v.string(), v.minLength(1), v.maxLength(200));
+/** An http(s) page, fragment removed; as long as a webRequest URL recovery acts on may be. */
+const pageUrl = v.pipe(v.string(), v.maxLength(MAX_URL_LENGTH), v.regex(/^https?:\/\//));
+/** `scheme://host[:port]`: a host name has at most 253 characters. */
+const origin = v.pipe(v.string(), v.maxLength(300), v.regex(/^https?:\/\//));
+const host = v.pipe(v.string(), v.minLength(1), v.maxLength(260));
+/** Longest webRequest request id kept, characters (both browsers use short decimal numbers). */
+export const MAX_REQUEST_ID_LENGTH = 200;
+const requestId = v.optional(v.pipe(v.string(), v.maxLength(MAX_REQUEST_ID_LENGTH)));
+/** A header value as `readGatewayHeaders` keeps it (cleaned, at most 200 characters). */
+const headerValue = v.optional(v.pipe(v.string(), v.maxLength(200)));
+
+/** Who answered the gateway error (see `GatewayInfo`). */
+const GATEWAY = v.object({
+  server: headerValue,
+  via: headerValue,
+  cfRay: headerValue,
+  requestId: headerValue,
+  xCache: headerValue,
+  retryAfter: headerValue,
+});
+
+/** A reload or probe sent and not yet answered; `at` is when it was sent, epoch ms. */
+const AWAITING = v.variant('kind', [
+  v.object({ kind: v.literal('reload'), tabId, at: ms }),
+  v.object({ kind: v.literal('probe'), at: ms }),
+]);
+
+/** Fields every incident has, whatever its phase. */
+const INCIDENT_BASE = {
+  /** Unique id, also the notification id. */
+  id,
+  origin,
+  host,
+  /** The failed page (latest one seen), fragment removed. */
+  url: pageUrl,
+  /** The latest gateway status seen. */
+  code: v.pipe(v.number(), v.integer(), v.minValue(100), v.maxValue(599)),
+  /** An HTTP token, uppercased (see `readMethod`). */
+  method: v.pipe(v.string(), v.regex(/^[A-Z][A-Z0-9_-]{0,19}$/)),
+  gateway: GATEWAY,
+  /** Epoch ms. */
+  startedAt: ms,
+  /** Visible reloads issued by us. */
+  attempts: count,
+  /** Background probes issued in watch mode. */
+  probes: count,
+  /** The latest `Retry-After` honoured, ms. */
+  retryAfterMs: v.optional(ms),
+};
+
+/**
+ * A field of another variant that this one never has. `endedAt`, `offline` and `notRetriedReason` are read all over
+ * the popup and the notifications without narrowing first, so each variant names the ones it lacks as absent: a
+ * reader gets `undefined`, and a stored value there does not pass.
+ */
+const ABSENT = v.optional(v.undefined());
+
+/** An incident while work is under way: a next step is always due. */
+const ACTIVE_INCIDENT = v.object({
+  ...INCIDENT_BASE,
+  phase: v.picklist(['retrying', 'watching']),
+  /** When the next step is due, epoch ms; while a try is awaited, its timeout. */
+  nextAt: ms,
+  awaiting: v.nullable(AWAITING),
+  /** Present (true) while tries are held back because the browser is offline. */
+  offline: v.optional(v.literal(true)),
+  endedAt: ABSENT,
+  notRetriedReason: ABSENT,
+});
+
+/** Fields of an incident that does nothing more by itself. */
+const ENDED = {
+  /** Epoch ms. */
+  endedAt: ms,
+  nextAt: v.null(),
+  awaiting: v.null(),
+};
+
+/** An incident that ran and ended. */
+const FINISHED_INCIDENT = v.object({
+  ...INCIDENT_BASE,
+  ...ENDED,
+  phase: v.picklist(['recovered', 'gave-up', 'cancelled', 'abandoned']),
+  offline: ABSENT,
+  notRetriedReason: ABSENT,
+});
+
+/** An incident recorded already ended: never retried, and why. */
+const NOT_RETRIED_INCIDENT = v.object({
+  ...INCIDENT_BASE,
+  ...ENDED,
+  phase: v.literal('not-retried'),
+  notRetriedReason: v.picklist(['non-get', 'never-retry']),
+  offline: ABSENT,
+});
+
+export const INCIDENT = v.variant('phase', [ACTIVE_INCIDENT, FINISHED_INCIDENT, NOT_RETRIED_INCIDENT]);
+
+export type Incident = v.InferOutput<typeof INCIDENT>;
+export type ActiveIncident = v.InferOutput<typeof ACTIVE_INCIDENT>;
+export type EndedIncident = v.InferOutput<typeof FINISHED_INCIDENT> | v.InferOutput<typeof NOT_RETRIED_INCIDENT>;
+/** Phases while work is under way. */
+export type ActivePhase = ActiveIncident['phase'];
+/** Phases after which the incident does nothing more by itself. */
+export type EndPhase = EndedIncident['phase'];
+export type IncidentPhase = Incident['phase'];
+/** Why an incident was recorded but never retried. */
+export type NotRetriedReason = v.InferOutput<typeof NOT_RETRIED_INCIDENT>['notRetriedReason'];
+export type Awaiting = v.InferOutput<typeof AWAITING>;
+
+/** Fields every tab entry has, whatever its status. */
+const TAB_BASE = {
+  tabId,
+  incidentId: id,
+  /** The page the tab shows (or our reload is loading), fragment removed. */
+  url: pageUrl,
+  /** Epoch ms when the tab attached. */
+  since: ms,
+};
+
+/** Shows the failed page; may be reloaded by us. */
+const WAITING_TAB = v.object({
+  ...TAB_BASE,
+  status: v.literal('waiting'),
+  /** The user's navigation that failed or went unanswered: outcomes of requests older than it are stale. */
+  requestId,
+});
+
+/** We reloaded it and wait for the outcome. */
+const RELOADING_TAB = v.object({
+  ...TAB_BASE,
+  status: v.literal('reloading'),
+  /** webRequest id of our reload once it started: tells its redirects from a new navigation by the user. */
+  requestId,
+});
+
+/** The user started a navigation in it: hands off until its outcome. */
+const NAVIGATING_TAB = v.object({
+  ...TAB_BASE,
+  status: v.literal('navigating'),
+  /** Epoch ms when the user's navigation started. */
+  navigatingSince: ms,
+  /** webRequest id of the user's navigation: a late outcome of an earlier request is not mistaken for it. */
+  requestId,
+});
+
+/** Its incident ended; kept so the popup can tell what happened, until the tab moves on. */
+const SETTLED_TAB = v.object({ ...TAB_BASE, status: v.literal('settled') });
+
+export const TAB_ENTRY = v.variant('status', [WAITING_TAB, RELOADING_TAB, NAVIGATING_TAB, SETTLED_TAB]);
+
+export type TabEntry = v.InferOutput<typeof TAB_ENTRY>;
+export type WaitingTab = v.InferOutput<typeof WAITING_TAB>;
+export type ReloadingTab = v.InferOutput<typeof RELOADING_TAB>;
+export type NavigatingTab = v.InferOutput<typeof NAVIGATING_TAB>;
+export type SettledTab = v.InferOutput<typeof SETTLED_TAB>;
+/** What a tab attached to an incident is doing. */
+export type TabStatus = TabEntry['status'];
+
+/** A gateway error of a frame or sub-resource (image, script, ...): recorded, never a reason to reload the tab. */
+export const SUBRESOURCE_ERROR = v.object({
+  tabId,
+  host,
+  code: v.pipe(v.number(), v.integer(), v.minValue(100), v.maxValue(599)),
+  scope: v.picklist(['sub-frame', 'sub-resource']),
+  /** Epoch ms. */
+  at: ms,
+});
+
+export type SubresourceError = v.InferOutput<typeof SUBRESOURCE_ERROR>;
+
+/** Everything recovery remembers; plain JSON. */
+export const RECOVERY_STATE = v.object({
+  incidents: v.array(INCIDENT),
+  /** Keyed by tab id. */
+  tabs: v.record(v.string(), TAB_ENTRY),
+  /** Sub-resource gateway errors of the pages tabs show now, oldest first, at most `MAX_SUBRESOURCE_ERRORS`. */
+  subresourceErrors: v.optional(v.array(SUBRESOURCE_ERROR)),
+});
+
+export type RecoveryState = v.InferOutput<typeof RECOVERY_STATE>;
+
+export const EMPTY_STATE: RecoveryState = { incidents: [], tabs: {} };
+
+/** Sub-resource errors kept over all tabs, at most. */
+export const MAX_SUBRESOURCE_ERRORS = 50;
+
+
+/** True while work is under way (`retrying`, `watching`). */
+export function isActive(incident: Incident): incident is ActiveIncident {
+  return incident.phase === 'retrying' || incident.phase === 'watching';
+}
+
+/** The earliest `nextAt` over active incidents, epoch ms, or `null` when nothing is scheduled. */
+export function nextWake(state: RecoveryState): number | null {
+  let at: number | null = null;
+  for (const i of state.incidents) {
+    if (isActive(i) && (at === null || i.nextAt < at)) at = i.nextAt;
+  }
+  return at;
+}
+
+/** The incident a tab is attached to, if any. */
+export function incidentForTab(state: RecoveryState, tabId: number): Incident | undefined {
+  const entry = state.tabs[String(tabId)];
+  return entry === undefined ? undefined : state.incidents.find((i) => i.id === entry.incidentId);
+}
+
+/** Tabs attached to an incident, oldest first. */
+export function tabsOf(state: RecoveryState, incidentId: string): TabEntry[] {
+  return Object.values(state.tabs)
+    .filter((t) => t.incidentId === incidentId)
+    .sort((a, b) => a.since - b.since || a.tabId - b.tabId);
+}

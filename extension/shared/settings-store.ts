@@ -3,7 +3,7 @@
  * uses too, and a write that stores only the fields the user changed. No runtime import of the browser: the pages
  * pass `browser.storage` in, and tests a fake.
  */
-import type { MessageKey } from '../../src/shared/text';
+import type { Translate } from '../../src/shared/text';
 import type { Storage } from 'webextension-polyfill';
 import { policyFields, SETTINGS_VERSION, splitByArea, type SettingKey, type Settings } from '../../src/settings/settings';
 import { createSettingsReader, type PageSettings } from './settings-reader';
@@ -17,7 +17,7 @@ export type SettingsPatch = Partial<Pick<Settings, SettingKey>>;
 /** What every settings page (options, onboarding) is rendered from. */
 export interface SettingsPageProps extends PageSettings {
   /** An i18n lookup: `browser.i18n` in the extension, the English messages in tests. */
-  readonly t: (key: MessageKey, subs?: readonly string[]) => string;
+  readonly t: Translate;
   /** Stores the changed fields; rejects when the browser refused to store them. */
   readonly onChange: (patch: SettingsPatch) => Promise<void>;
   /** The browser's data consent (Firefox), asked when automatic checks are turned on; see `data-consent.ts`. */

@@ -5,7 +5,8 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/preact';
-import { GuideSection, StepCard } from '../../extension/popup/guide-section';
+import { GuideSection } from '../../extension/popup/guide-section';
+import { StepCard } from '../../extension/popup/step-card';
 import type { GuideActions } from '../../extension/popup/guide-actions';
 import { chooseSteps, type GuideContext, type StepId } from '../../src/guide/steps';
 import { strictT as t } from '../locale';

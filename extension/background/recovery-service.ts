@@ -12,94 +12,18 @@ import {
   reduce,
   type Effect,
   type Incident,
-  type ProbeOutcome,
   type RecoveryEvent,
   type RecoveryState,
-  type SubresourceError,
-  type TabEntry,
 } from '../../src/recovery/incident-machine';
 import { parseRecoveryState } from '../../src/recovery/read-state';
 import { MAX_REQUEST_ID_LENGTH } from '../../src/recovery/state-schema';
-import { DEFAULT_POLICY, type Random, type RecoveryPolicy } from '../../src/recovery/schedule';
+import { DEFAULT_POLICY, type RecoveryPolicy } from '../../src/recovery/schedule';
 import { hostMatches, isSamePage, parsePageAddress } from '../../src/shared/page-address';
 import { createSerialQueue } from '../../src/shared/serial-queue';
 import type { Settings } from '../../src/settings/settings';
-import type { BadgeView, NotificationText } from '../../src/view/notification';
-import type { StatusReport } from '../../src/status/verdict';
+import type { RecoveryServiceDeps, RequestError, RequestStart, TabState } from './recovery-ports';
 
-/** Where the state lives between wakes (`storage.session`). */
-export interface StateStore {
-  load(): Promise<RecoveryState>;
-  save(state: RecoveryState): Promise<void>;
-}
-
-/** What reloading a tab found. */
-export type ReloadResult = { readonly kind: 'reloaded' } | { readonly kind: 'gone' } | { readonly kind: 'elsewhere'; readonly url: string };
-
-/** The document a tab shows, as the page itself reports it (its navigation timing entry). */
-export interface ShownDocument {
-  readonly url: string;
-  /** The HTTP status the document arrived with; 0 when the browser does not tell. */
-  readonly status: number;
-  /** When its navigation started (`performance.timeOrigin`), epoch ms. */
-  readonly startedAt: number;
-}
-
-/** The browser actions recovery takes. */
-export interface RecoveryEffects {
-  /** Reloads `tabId` with the cache bypassed if it still shows `url` (fragment ignored). */
-  reload(tabId: number, url: string): Promise<ReloadResult>;
-  /** One GET to `url`, cache bypassed, no cookies; `codes` are the statuses that count as gateway errors. */
-  probe(url: string, codes: readonly number[]): Promise<ProbeOutcome>;
-  /** Shows, updates or (with `null`) clears notification `id`. */
-  notify(id: string, text: NotificationText | null, phaseChanged: boolean): Promise<void>;
-  badge(tabId: number, view: BadgeView | null): Promise<void>;
-  /** The document `tabId` shows once it has finished loading; `null` while it loads, or if it cannot be read. */
-  readDocument(tabId: number): Promise<ShownDocument | null>;
-}
-
-export interface RecoveryServiceDeps {
-  /** Epoch ms. */
-  readonly now: () => number;
-  readonly random: Random;
-  readonly store: StateStore;
-  readonly settings: () => Promise<Settings>;
-  readonly effects: RecoveryEffects;
-  /** Arranges a `due` event at `at` (epoch ms), or cancels it with `null`. */
-  readonly scheduleWake: (at: number | null) => void;
-  readonly isOnline: () => boolean;
-  /** Origins of this extension's own pages (`chrome-extension://id`): their requests are never acted on. */
-  readonly ownOrigins: readonly string[];
-  readonly describe: {
-    /** `status` is the latest status check of the incident's host, if any. */
-    incident(incident: Incident, now: number, maxVisibleRetries: number, status: StatusReport | null): NotificationText | null;
-    badge(state: RecoveryState, tabId: number): BadgeView | null;
-  };
-  readonly log: Pick<Console, 'warn' | 'error'>;
-  readonly policy?: Partial<RecoveryPolicy>;
-  /** Told once for each incident that opens, with the tabs attached to it (starts the automatic status check). */
-  readonly onIncidentOpened?: (incident: Incident, tabIds: number[]) => void;
-  /** The status check that speaks for an incident in its notification, if any. */
-  readonly statusOf?: (incident: Incident) => Promise<StatusReport | null>;
-  /**
-   * Told once for each incident that ends (recovered, gave up, cancelled, abandoned), and for each incident recorded
-   * already ended (not retried), after the state is stored (keeps the history).
-   */
-  readonly onIncidentEnded?: (incident: Incident) => void;
-}
-
-/** webRequest details as both browsers give them, reduced to the fields read here. */
-export interface RequestStart {
-  readonly requestId: string;
-  readonly url: string;
-  readonly tabId: number;
-  readonly type: string;
-  readonly documentLifecycle?: string;
-}
-
-export interface RequestError extends RequestStart {
-  readonly error: string;
-}
+export type { RecoveryEffects, RecoveryServiceDeps, ReloadResult, RequestError, RequestStart, ShownDocument, StateStore, TabState } from './recovery-ports';
 
 export type RecoveryService = ReturnType<typeof createRecoveryService>;
 
@@ -341,17 +265,6 @@ export function createRecoveryService(deps: RecoveryServiceDeps) {
     },
   };
   return service;
-}
-
-/** What recovery knows of one tab. */
-export interface TabState {
-  /** The incident the tab belongs to, with the tab's entry; `null` when none. */
-  readonly incident: { readonly incident: Incident; readonly tab: TabEntry } | null;
-  /** Gateway errors of the page's parts. */
-  readonly subresourceErrors: readonly SubresourceError[];
-  /** Epoch ms. */
-  readonly now: number;
-  readonly maxVisibleRetries: number;
 }
 
 /** A main-frame request of a real tab, not prerendered, with a URL short enough to keep (see `MAX_URL_LENGTH`). */

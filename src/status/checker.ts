@@ -8,19 +8,21 @@
  * - each provider has a rate limit, and its `Retry-After` holds it back (RFC 9110 §10.2.3);
  * - a whole check ends within {@link CHECK_DEADLINE_MS}, whatever the providers do.
  */
-import * as v from 'valibot';
 import type { GatewayInfo } from '../recovery/classify';
 import { parsePageAddress } from '../shared/page-address';
 import { createSerialQueue } from '../shared/serial-queue';
 import type { Settings, ThirdPartyProviderId } from '../settings/settings';
 import { isPrivateHost, loadPublicSuffixList, normaliseHost } from './host';
 import type { HttpClient } from './http';
-import { StatusPageRefSchema, type ProviderContext, type ProviderOutcome, type StatusPageRef, type StatusProvider, type StatusQuery } from './provider';
+import { type ProviderContext, type ProviderOutcome, type StatusPageRef, type StatusProvider, type StatusQuery } from './provider';
 import { checkHostProvider } from './providers/check-host';
 import { customEndpointProvider } from './providers/custom-endpoint';
 import { readGateway } from './gateway-report';
+import { EMPTY_MEMORY, PROVIDER_LIMITS, prune, type StatusMemory, type StatusMemoryStore } from './memory';
+
+export { EMPTY_MEMORY, MAX_CHECKED_INCIDENTS, MAX_REPORTS, MAX_STATUS_PAGES, parseMemory, PROVIDER_LIMITS, prune, type StatusMemory, type StatusMemoryStore } from './memory';
 import { cdnStatusProvider, statusPageProvider } from './providers/status-page';
-import { combineVerdicts, StatusReportSchema, unknownReport, type SourceReport, type StatusReport, type Verdict } from './verdict';
+import { combineVerdicts, unknownReport, type SourceReport, type StatusReport, type Verdict } from './verdict';
 
 /** A whole check gives up after this long, ms; providers that have not answered by then count as `unknown`. */
 export const CHECK_DEADLINE_MS = 20_000;
@@ -35,49 +37,9 @@ export const REPORT_TTL_MS: Record<Verdict, number> = {
 /** How long a status page found (or not found) for a registrable domain is remembered, ms. */
 export const STATUS_PAGE_TTL_MS = 24 * 60 * 60_000;
 
-/** Checks each provider may start per window; more are held back (`rate-limited`) so a burst of errors across many
- * tabs and sites cannot flood a provider. */
-export const PROVIDER_LIMITS: Record<ThirdPartyProviderId, { readonly max: number; readonly windowMs: number }> = {
-  checkHost: { max: 6, windowMs: 60_000 },
-  statusPage: { max: 12, windowMs: 60_000 },
-  cdnStatus: { max: 6, windowMs: 60_000 },
-  custom: { max: 12, windowMs: 60_000 },
-};
 /** A provider's `Retry-After` is honoured within these bounds, ms. */
 const RETRY_AFTER_MIN_MS = 1_000;
 const RETRY_AFTER_MAX_MS = 60 * 60_000;
-
-/** Stored answers at most; the oldest go first. */
-export const MAX_REPORTS = 100;
-export const MAX_STATUS_PAGES = 200;
-
-const finite = v.pipe(v.number(), v.finite());
-
-/** What the checker keeps between wakes (plain JSON in `storage.session`), one entry of each map. */
-const MemorySchemas = {
-  /** By host. */
-  reports: StatusReportSchema,
-  /** By registrable domain; `page: null` means "it has none". */
-  statusPages: v.object({ page: v.nullable(StatusPageRefSchema), expiresAt: finite }),
-  /** By provider: when recent checks started (epoch ms), and a `Retry-After` hold (epoch ms). */
-  limits: v.object({ starts: v.array(finite), blockedUntil: v.optional(finite) }),
-  /** By incident id: when its automatic check finished (epoch ms), so a check lost with a stopped worker is redone
-   * and a finished one is not. */
-  incidents: finite,
-};
-
-/** What the checker keeps between wakes (plain JSON in `storage.session`); see {@link MemorySchemas}. */
-export type StatusMemory = { [K in keyof typeof MemorySchemas]: Record<string, v.InferOutput<(typeof MemorySchemas)[K]>> };
-
-export const EMPTY_MEMORY: StatusMemory = { reports: {}, statusPages: {}, limits: {}, incidents: {} };
-/** Incidents remembered as checked, at most, and for how long, ms. */
-export const MAX_CHECKED_INCIDENTS = 200;
-const CHECKED_INCIDENT_TTL_MS = 2 * 60 * 60_000;
-
-export interface StatusMemoryStore {
-  load(): Promise<StatusMemory>;
-  save(memory: StatusMemory): Promise<void>;
-}
 
 /** One ask. */
 export interface StatusCheckRequest {
@@ -290,51 +252,6 @@ export function createStatusChecker(deps: StatusCheckerDeps) {
       return h !== null && inFlight.has(h);
     },
   };
-}
-
-/** Drops expired and excess entries so the memory stays bounded. */
-export function prune(memory: StatusMemory, now: number): void {
-  const reports = Object.values(memory.reports).sort((a, b) => b.checkedAt - a.checkedAt);
-  if (reports.length > MAX_REPORTS) memory.reports = Object.fromEntries(reports.slice(0, MAX_REPORTS).map((r) => [r.host, r]));
-  const pages = Object.entries(memory.statusPages)
-    .filter(([, e]) => e.expiresAt > now)
-    .sort((a, b) => b[1].expiresAt - a[1].expiresAt)
-    .slice(0, MAX_STATUS_PAGES);
-  memory.statusPages = Object.fromEntries(pages);
-  const checked = Object.entries(memory.incidents)
-    .filter(([, at]) => at > now - CHECKED_INCIDENT_TTL_MS)
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, MAX_CHECKED_INCIDENTS);
-  memory.incidents = Object.fromEntries(checked);
-  for (const [id, limit] of Object.entries(memory.limits)) {
-    const windowMs = PROVIDER_LIMITS[id as ThirdPartyProviderId]?.windowMs ?? 60_000;
-    limit.starts = limit.starts.filter((t) => t > now - windowMs).slice(-50);
-    if (limit.blockedUntil !== undefined && limit.blockedUntil <= now) delete limit.blockedUntil;
-  }
-}
-
-/**
- * Reads stored memory defensively, entry by entry: an entry of another shape (another version, a corrupted store)
- * is dropped and the rest kept; never throws.
- */
-export function parseMemory(raw: unknown): StatusMemory {
-  const r = raw as Partial<Record<keyof StatusMemory, unknown>> | null | undefined;
-  return {
-    reports: validEntries(r?.reports, MemorySchemas.reports),
-    statusPages: validEntries(r?.statusPages, MemorySchemas.statusPages),
-    limits: validEntries(r?.limits, MemorySchemas.limits),
-    incidents: validEntries(r?.incidents, MemorySchemas.incidents),
-  };
-}
-
-function validEntries<T extends v.GenericSchema>(map: unknown, schema: T): Record<string, v.InferOutput<T>> {
-  if (map === null || typeof map !== 'object' || Array.isArray(map)) return {};
-  const out: Record<string, v.InferOutput<T>> = {};
-  for (const [key, value] of Object.entries(map)) {
-    const parsed = v.safeParse(schema, value);
-    if (parsed.success) out[key] = parsed.output;
-  }
-  return out;
 }
 
 function defaultSleep(ms: number, signal: AbortSignal): Promise<void> {

@@ -85,7 +85,6 @@ async function expectSaneState(): Promise<RecoveryState> {
     for (const [name, value] of Object.entries(incident.gateway)) {
       expect.soft(typeof value, `gateway.${name}`).toBe('string');
       expect.soft((value as string).length, `gateway.${name} is capped`).toBeLessThanOrEqual(200);
-      // eslint-disable-next-line no-control-regex
       expect.soft(value, `gateway.${name} has no control characters`).not.toMatch(/[\u0000-\u001f\u007f]/);
     }
   }
@@ -93,7 +92,6 @@ async function expectSaneState(): Promise<RecoveryState> {
   const notices = Object.values(fakeBrowser.notifications.getAllCreateOptions()).map((o) => ({ title: String(o.title), message: String(o.message) }));
   for (const n of notices) {
     expect.soft(n.title.length + n.message.length, `notice "${n.title.slice(0, 60)}"`).toBeLessThan(1_000);
-    // eslint-disable-next-line no-control-regex
     expect.soft(n.title + n.message).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f]/);
   }
   return state;

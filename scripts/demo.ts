@@ -23,7 +23,7 @@ import { startUpstream, htmlResponse, UPSTREAM_OK_MARKER } from '../test/lab/ups
 import { sleep } from '../test/lab/wait';
 import { startNodeGateway } from './demo/node-gateway';
 import { MESSAGES, substitute } from '../test/locale';
-import { describeIncident, type Text } from '../src/view/notification';
+import { describeIncident, type I18nText } from '../src/view/notification';
 import type { Incident, RecoveryState } from '../src/recovery/incident-machine';
 import { allDown, allUp, startCheckHost, startStatusPage, stopAll } from '../test/lab/status-standins';
 import type { StatusMemory } from '../src/status/checker';
@@ -43,7 +43,7 @@ const downMs = Math.max(0, Number(args.down) * 1000 || 8000);
 const browserName: BrowserName = args.firefox ? 'firefox' : 'chromium';
 const tabCount = Math.min(10, Math.max(1, Math.floor(Number(args.tabs)) || 1));
 
-const render = (t: Text): string => substitute(MESSAGES[t.key]?.message ?? t.key, t.subs);
+const render = (t: I18nText): string => substitute(MESSAGES[t.key]?.message ?? t.key, t.subs);
 
 let t0 = Date.now();
 const stamp = (at = Date.now()) => `${((at - t0) / 1000).toFixed(1).padStart(6)} s`;

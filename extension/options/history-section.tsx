@@ -4,7 +4,7 @@
  */
 import { useRef, useState } from 'preact/hooks';
 import { codeText, outcomeText, verdictText, type HistoryEntry } from '../../src/history/history';
-import type { Text } from '../../src/shared/text';
+import type { I18nText } from '../../src/shared/text';
 import { ConfirmDialog } from '../shared/confirm-dialog';
 import type { Translate } from '../shared/status-consent';
 import { NumberField } from './number-field';
@@ -119,7 +119,7 @@ export function HistoryTable({
   t: Translate;
   formatTime: (epochMs: number) => string;
 }) {
-  const render = (x: Text) => t(x.key, x.subs);
+  const render = (x: I18nText) => t(x.key, x.subs);
   return (
     // Scrolls sideways on a narrow window; focusable so a keyboard can scroll it too.
     <div class="table-scroll" role="region" aria-labelledby="history-caption" tabIndex={0}>

@@ -6,7 +6,7 @@
 import type { ComponentChildren } from 'preact';
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { Guide, StepId } from '../../src/guide/steps';
-import type { Text, Translate } from '../../src/shared/text';
+import type { I18nText, Translate } from '../../src/shared/text';
 import type { GuideActions } from './guide-actions';
 import { StepCard } from './step-card';
 
@@ -42,7 +42,7 @@ export function GuideSection({ guide, t, actions, pageUrl, report, archiveOffere
   const [stage, setStage] = useState<Stage>({ kind: 'step', id: steps[0]!.id, asked: false });
   // Moved by the user (not on first paint): focus follows to the new step's heading or the closing line.
   const [moved, setMoved] = useState(false);
-  const render = (x: Text) => t(x.key, x.subs);
+  const render = (x: I18nText) => t(x.key, x.subs);
   const found = stage.kind === 'step' ? steps.findIndex((s) => s.id === stage.id) : -1;
   const index = stage.kind === 'step' ? Math.max(0, found) : -1;
   const current = stage.kind === 'step' ? steps[index] : undefined;

@@ -1,7 +1,7 @@
 /** The popup's view of one tab: renders the view model (`src/view/incident-view.ts`) and derives nothing. */
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { TabView } from '../../src/messages';
-import type { Text, Translate } from '../../src/shared/text';
+import type { I18nText, Translate } from '../../src/shared/text';
 import type { Countdown } from '../../src/view/incident-view';
 import { StatusCheckPanel } from './status-check-panel';
 import { ConfirmDialog } from '../shared/confirm-dialog';
@@ -24,7 +24,7 @@ export interface PopupViewProps {
 }
 
 export function PopupView({ view, watchable, t, now, onRetryNow, onStop, onCheckNow, actions }: PopupViewProps) {
-  const render = (x: Text) => t(x.key, x.subs);
+  const render = (x: I18nText) => t(x.key, x.subs);
   if (!watchable) return <p class="muted">{t('popupNoTab')}</p>;
   if (view === null) return null;
   const subresources = view.subresources !== null && (

@@ -1,5 +1,5 @@
 /** "Down for everyone, or just you?" in the popup: renders the view's status panel (`src/view/status-panel.ts`). */
-import { durationText, type Text, type Translate } from '../../src/shared/text';
+import { durationText, type I18nText, type Translate } from '../../src/shared/text';
 import type { StatusPanel } from '../../src/view/status-panel';
 
 export interface StatusCheckPanelProps {
@@ -11,7 +11,7 @@ export interface StatusCheckPanelProps {
 }
 
 export function StatusCheckPanel({ panel, t, now, onCheckNow }: StatusCheckPanelProps) {
-  const render = (x: Text) => t(x.key, x.subs);
+  const render = (x: I18nText) => t(x.key, x.subs);
   const { verdict, checking } = panel;
   return (
     <section class="status" aria-labelledby="status-check-heading" data-testid="status">

@@ -6,7 +6,7 @@ import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { ArchiveResult } from '../../src/guide/archive';
 import type { GuideStep, StepAction } from '../../src/guide/steps';
 import type { ReloadStart } from '../../src/messages';
-import type { MessageKey, Text } from '../../src/shared/text';
+import type { MessageKey, I18nText } from '../../src/shared/text';
 import { reasonKey } from '../../src/status/verdict';
 import { ConfirmDialog } from '../shared/confirm-dialog';
 import type { GuideActions } from './guide-actions';
@@ -26,7 +26,7 @@ export interface StepCardProps extends Omit<GuideSectionProps, 'guide'> {
 
 export function StepCard(props: StepCardProps) {
   const { step, index, total, t, asked } = props;
-  const render = (x: Text) => t(x.key, x.subs);
+  const render = (x: I18nText) => t(x.key, x.subs);
   const [result, setResult] = useState<{ text: string; tone: 'ok' | 'warn' | 'muted' } | null>(null);
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);

@@ -1,14 +1,14 @@
 /** `browser.i18n` lookups for views and notifications. */
 import browser from 'webextension-polyfill';
-import type { MessageKey, Text } from '../../src/shared/text';
+import type { MessageKey, I18nText } from '../../src/shared/text';
 
 /** One message by key; `$1..$9` in the message take `subs`. Falls back to the key so a missing string is visible. */
 export function t(key: MessageKey, subs?: readonly string[]): string {
   return browser.i18n.getMessage(key, subs ? [...subs] : undefined) || key;
 }
 
-/** Renders a {@link Text} from `src`. */
-export function renderText(text: Text): string {
+/** Renders a {@link I18nText} from `src`. */
+export function renderText(text: I18nText): string {
   return t(text.key, text.subs);
 }
 

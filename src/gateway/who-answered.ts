@@ -3,7 +3,7 @@
  * "just me", but it does tell where the fault is not: a gateway the browser reached answered, so the user's DNS and
  * route to the site worked (the 502 was produced behind it).
  */
-import { cleanText, type EvidenceKey, type Text } from '../shared/text';
+import { cleanText, type EvidenceKey, type I18nText } from '../shared/text';
 import { isCloudflare, type GatewayHint, type GatewayInfo } from './headers';
 
 /** Cloudflare's 52x: its edge reached out to the site's own server and got no good answer (Cloudflare's docs). */
@@ -13,7 +13,7 @@ const CLOUDFLARE_ORIGIN_CODES = new Set([520, 521, 522, 523, 524, 525, 526, 527]
 export interface GatewayReading {
   readonly hint?: GatewayHint;
   /** For people, e.g. "The site's gateway (nginx) answered 502". */
-  readonly evidence: Text<EvidenceKey>;
+  readonly evidence: I18nText<EvidenceKey>;
 }
 
 /**

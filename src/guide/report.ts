@@ -9,7 +9,7 @@ import { statusNameText } from '../shared/text';
 import { verdictHeadline } from '../status/describe-status';
 import { whoAnswered } from '../gateway/who-answered';
 import { cleanText, type StatusReport } from '../status/verdict';
-import type { MessageKey, Text } from '../shared/text';
+import type { MessageKey, I18nText } from '../shared/text';
 
 export interface ReportInput {
   readonly incident: Pick<Incident, 'host' | 'code' | 'gateway' | 'startedAt' | 'endedAt' | 'attempts' | 'probes' | 'phase'>;
@@ -29,9 +29,9 @@ export function utcTime(ms: number): string {
 /**
  * The report as plain text, one "label: value" line each, labels in the user's language.
  *
- * @param render - turns a {@link Text} into words (the i18n lookup)
+ * @param render - turns a {@link I18nText} into words (the i18n lookup)
  */
-export function buildReport(input: ReportInput, render: (text: Text) => string): string {
+export function buildReport(input: ReportInput, render: (text: I18nText) => string): string {
   const { incident: i, status } = input;
   const line = (key: MessageKey, value: string) => `${render({ key })}: ${value}`;
   const lines = [

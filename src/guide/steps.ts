@@ -6,7 +6,7 @@
 import type { GatewayInfo } from '../recovery/classify';
 import { isSiteSide, whoAnswered } from '../gateway/who-answered';
 import type { GatewayHint, Verdict } from '../status/verdict';
-import type { MessageKey, Text } from '../shared/text';
+import type { MessageKey, I18nText } from '../shared/text';
 
 /** `runtime.getPlatformInfo().os` (MDN: runtime.PlatformOs). */
 export type PlatformOs = 'mac' | 'win' | 'android' | 'cros' | 'linux' | 'openbsd' | 'fuchsia';
@@ -20,7 +20,7 @@ export type StepAction =
   /** Reload the tab with the cache bypassed. */
   | { readonly kind: 'reload' }
   /** Remove the cookies of `domain` (and its subdomains) after the user confirmed `confirm`, then reload. */
-  | { readonly kind: 'clear-cookies'; readonly domain: string; readonly confirm: Text }
+  | { readonly kind: 'clear-cookies'; readonly domain: string; readonly confirm: I18nText }
   /** Open the page in a private window (only offered when the browser lets the extension do it). */
   | { readonly kind: 'open-private' }
   /** Copy the page's address, to paste into another browser. */
@@ -33,17 +33,17 @@ export type StepAction =
 /** A command or address the user types or pastes somewhere; shown verbatim with a copy button. */
 export interface Snippet {
   /** What it is for, e.g. "Flush the Windows DNS cache, in a Command Prompt run as administrator". */
-  readonly label: Text;
+  readonly label: I18nText;
   readonly text: string;
 }
 
 export interface GuideStep {
   readonly id: StepId;
-  readonly title: Text;
+  readonly title: I18nText;
   /** Why this may help, for this failure. */
-  readonly why: Text;
+  readonly why: I18nText;
   /** What the button does, or what to do by hand. */
-  readonly what: Text;
+  readonly what: I18nText;
   readonly action?: StepAction;
   /** A second, lesser action (the other browser's copy link next to "open a private window"). */
   readonly secondary?: StepAction;
@@ -90,7 +90,7 @@ export type FaultSide =
 export interface Guide {
   readonly side: FaultSide;
   /** What "side" means for the user, in one sentence. */
-  readonly summary: Text;
+  readonly summary: I18nText;
   readonly steps: readonly GuideStep[];
 }
 

@@ -14,7 +14,7 @@ import type { EndPhase, Incident, NotRetriedReason } from '../recovery/incident-
 import { durationText, statusNameText } from '../shared/text';
 import { isCurrentFor } from '../status/describe-status';
 import { cleanText, VerdictSchema, type StatusReport, type Verdict } from '../status/verdict';
-import type { MessageKey, Text } from '../shared/text';
+import type { MessageKey, I18nText } from '../shared/text';
 
 /** The `storage.local` key the history lives under. */
 export const HISTORY_KEY = 'history';
@@ -224,7 +224,7 @@ export function parseHistory(raw: unknown): { entries: HistoryEntry[]; dropped: 
 }
 
 /** How an entry ended, for people: "Recovered after 42 s", "Not retried: a form was sent". */
-export function outcomeText(entry: HistoryEntry, render: (t: Text) => string): Text {
+export function outcomeText(entry: HistoryEntry, render: (t: I18nText) => string): I18nText {
   const after = render(durationText(entry.endedAt - entry.startedAt));
   switch (entry.outcome) {
     case 'recovered':
@@ -248,11 +248,11 @@ const VERDICT_KEYS: Record<Verdict, MessageKey> = {
 };
 
 /** The verdict column: "Down for everyone", ..., or "Not checked". */
-export function verdictText(entry: HistoryEntry): Text {
+export function verdictText(entry: HistoryEntry): I18nText {
   return { key: entry.verdict === undefined ? 'historyVerdictNone' : VERDICT_KEYS[entry.verdict] };
 }
 
 /** The code column: "502 Bad Gateway". */
-export function codeText(entry: HistoryEntry, render: (t: Text) => string): Text {
+export function codeText(entry: HistoryEntry, render: (t: I18nText) => string): I18nText {
   return { key: 'historyCode', subs: [String(entry.code), render(statusNameText(entry.code))] };
 }

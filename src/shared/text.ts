@@ -19,7 +19,7 @@ export type Translate = (key: MessageKey, subs?: readonly string[]) => string;
 export type EvidenceKey = Extract<MessageKey, `evidence${string}` | `reason_${string}`>;
 
 /** An i18n message key with its substitutions (`$1..$9`, in order); `K` narrows the keys allowed. */
-export interface Text<K extends MessageKey = MessageKey> {
+export interface I18nText<K extends MessageKey = MessageKey> {
   readonly key: K;
   readonly subs?: readonly string[];
 }
@@ -57,12 +57,12 @@ const STATUS_NAMES = new Map<number, MessageKey>([
 ]);
 
 /** The key of a status' name, e.g. `status502` = "Bad Gateway"; unknown codes get a generic name. */
-export function statusNameText(code: number): Text {
+export function statusNameText(code: number): I18nText {
   return { key: STATUS_NAMES.get(code) ?? 'statusOther' };
 }
 
 /** A duration as "42 s", "3 min" or "2 h" (rounded), for notifications. */
-export function durationText(ms: number): Text {
+export function durationText(ms: number): I18nText {
   const s = Math.max(0, Math.round(ms / 1000));
   if (s < 90) return { key: 'durationSeconds', subs: [String(s)] };
   const min = Math.round(s / 60);

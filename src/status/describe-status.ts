@@ -2,7 +2,7 @@
  * What the user is told about a status check, as i18n keys (see `src/shared/text.ts`). Pure, so every wording a report can
  * produce is unit-tested.
  */
-import type { MessageKey, Text } from '../shared/text';
+import type { MessageKey, I18nText } from '../shared/text';
 import { isSiteSide } from '../gateway/who-answered';
 import type { GatewayHint, SourceReport, StatusReport, Verdict } from './verdict';
 
@@ -26,7 +26,7 @@ const HEADLINE_LINE = {
 } as const satisfies Record<Exclude<Verdict, 'unknown'>, MessageKey>;
 
 /** The verdict as a short headline ("Down for everyone"). */
-export function verdictHeadline(verdict: Verdict): Text {
+export function verdictHeadline(verdict: Verdict): I18nText {
   return { key: HEADLINE[verdict] };
 }
 
@@ -37,7 +37,7 @@ export function verdictHeadline(verdict: Verdict): Text {
  * @param render - turns the deciding source's evidence into a string for substitution
  * @param hint - what the error's own headers say (`whoAnswered`), so the line agrees with the popup's advice
  */
-export function describeVerdictLine(report: StatusReport | null | undefined, render: (t: Text) => string, hint?: GatewayHint): Text | null {
+export function describeVerdictLine(report: StatusReport | null | undefined, render: (t: I18nText) => string, hint?: GatewayHint): I18nText | null {
   if (report == null || report.limitedBy !== undefined || report.verdict === 'unknown') return null;
   const source = decidingSource(report);
   if (source === undefined) return null;

@@ -7,7 +7,7 @@
  */
 import * as v from 'valibot';
 import type { GatewayHint } from '../gateway/headers';
-import { cleanText, type EvidenceKey, type Text } from '../shared/text';
+import { cleanText, type EvidenceKey, type I18nText } from '../shared/text';
 
 export { cleanText, safeLink } from '../shared/text';
 export type { GatewayHint } from '../gateway/headers';
@@ -132,7 +132,7 @@ function isEvidenceKey(x: unknown): x is EvidenceKey {
   return typeof x === 'string' && Object.hasOwn(EVIDENCE_KEYS, x);
 }
 
-/** A source's evidence: an evidence key with its substitutions (see `Text` in `src/shared/text.ts`). */
+/** A source's evidence: an evidence key with its substitutions (see `I18nText` in `src/shared/text.ts`). */
 const EvidenceSchema = v.pipe(
   v.object({
     key: v.custom<EvidenceKey>(isEvidenceKey, 'not an evidence message key'),
@@ -204,7 +204,7 @@ export function combineVerdicts(sources: readonly Pick<SourceReport, 'verdict' |
 }
 
 /** An `unknown` report with its reason; `evidence` defaults to the reason's own message key. */
-export function unknownReport(provider: ProviderId, reason: UnknownReason, checkedAt: number, evidence?: Text<EvidenceKey>): SourceReport {
+export function unknownReport(provider: ProviderId, reason: UnknownReason, checkedAt: number, evidence?: I18nText<EvidenceKey>): SourceReport {
   return {
     provider,
     verdict: 'unknown',

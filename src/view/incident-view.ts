@@ -6,7 +6,7 @@
 import type { Incident, SubresourceError, TabEntry } from '../recovery/incident-machine';
 import { buildReport } from '../guide/report';
 import { chooseSteps, type BrowserFamily, type Guide, type PlatformOs } from '../guide/steps';
-import { durationText, statusNameText, type Text } from '../shared/text';
+import { durationText, statusNameText, type I18nText } from '../shared/text';
 import { attemptShown, currentReport, gatewayHint, isUnderWay } from './incident-facts';
 import { describeBadge, describeIncident, type BadgeView, type NotificationText } from './notification';
 import { buildStatusPanel, type StatusFacts, type StatusPanel } from './status-panel';
@@ -28,7 +28,7 @@ export type Countdown =
   /** `key` takes the seconds left (`popupNextRetry`, `popupNextCheck`); `at` is epoch ms. */
   | { readonly kind: 'next'; readonly key: 'popupNextRetry' | 'popupNextCheck'; readonly at: number }
   /** A reload or probe is out now. */
-  | { readonly kind: 'now'; readonly text: Text };
+  | { readonly kind: 'now'; readonly text: I18nText };
 
 /** The guide for an incident that is not over yet. */
 export interface GuideView {
@@ -51,9 +51,9 @@ export interface IncidentView {
   /** Still retrying or watching: the page will reload by itself when the site is back. */
   readonly underWay: boolean;
   /** "shop.example.com answered 502 Bad Gateway". */
-  readonly headline: Text;
+  readonly headline: I18nText;
   /** What is happening, e.g. "Retrying with the cache bypassed: attempt 2 of 5." */
-  readonly phaseLine: Text;
+  readonly phaseLine: I18nText;
   /** `null` when nothing is due (offline, or over). */
   readonly countdown: Countdown | null;
   /** Changes exactly when a screen reader should hear the phase line again (a try goes out, its answer, a new wait). */
@@ -83,7 +83,7 @@ export interface TabView {
   /** The incident the tab belongs to, if any. */
   readonly incident: IncidentView | null;
   /** Gateway errors of the page's images, scripts and frames (never retried), or `null` when none. */
-  readonly subresources: Text | null;
+  readonly subresources: I18nText | null;
   /** The background's clock when it answered, epoch ms (the popup's countdown starts from it). */
   readonly now: number;
 }
@@ -107,7 +107,7 @@ export interface IncidentViewInput {
  *
  * @param render - the i18n lookup, for the parts that nest words (durations, status names, the report)
  */
-export function buildIncidentView(input: IncidentViewInput, render: (t: Text) => string): IncidentView {
+export function buildIncidentView(input: IncidentViewInput, render: (t: I18nText) => string): IncidentView {
   const { incident, tab, now, maxVisibleRetries } = input;
   const underWay = isUnderWay(incident);
   const back = incident.phase === 'recovered';
@@ -160,7 +160,7 @@ export function buildIncidentView(input: IncidentViewInput, render: (t: Text) =>
 }
 
 /** The note on gateway errors of a page's parts, or `null` when there are none. */
-export function subresourceNote(errors: readonly SubresourceError[]): Text | null {
+export function subresourceNote(errors: readonly SubresourceError[]): I18nText | null {
   if (errors.length === 0) return null;
   const hosts = [...new Set(errors.map((e) => `${e.host} (${e.code})`))].slice(0, 3).join(', ');
   return { key: 'popupSubresources', subs: [String(errors.length), hosts] };
@@ -173,7 +173,7 @@ function countdown(incident: Incident): Countdown | null {
   return { kind: 'next', key: incident.phase === 'retrying' ? 'popupNextRetry' : 'popupNextCheck', at: incident.nextAt };
 }
 
-function phaseLine(incident: Incident, now: number, maxVisibleRetries: number, render: (t: Text) => string): Text {
+function phaseLine(incident: Incident, now: number, maxVisibleRetries: number, render: (t: I18nText) => string): I18nText {
   const since = () => render(durationText((incident.endedAt ?? now) - incident.startedAt));
   switch (incident.phase) {
     case 'retrying':

@@ -5,27 +5,27 @@
  * so every message an incident can produce is unit-tested.
  */
 import type { Incident, TabEntry } from '../recovery/incident-machine';
-import { durationText, statusNameText, type Text } from '../shared/text';
+import { durationText, statusNameText, type I18nText } from '../shared/text';
 import { describeVerdictLine } from '../status/describe-status';
 import { attemptShown, currentReport, gatewayHint, isUnderWay } from './incident-facts';
 import type { StatusReport } from '../status/verdict';
 
-export { durationText, statusNameText, type Text } from '../shared/text';
+export { durationText, statusNameText, type I18nText } from '../shared/text';
 
 /** A notification's content, or `null` when the incident shows none (never-retry sites, abandoned incidents). */
 export interface NotificationText {
-  readonly title: Text;
-  readonly message: Text;
+  readonly title: I18nText;
+  readonly message: I18nText;
   /** Offer a "Stop retrying" button (where the browser supports buttons). */
   readonly canStop: boolean;
   /** "Down for everyone: ..." once a status check has an answer; shown below the message. */
-  readonly verdict?: Text;
+  readonly verdict?: I18nText;
 }
 
 /**
  * The notification for an incident at time `now` (epoch ms).
  *
- * @param render - turns a nested {@link Text} (a duration, a status name) into a string for substitution
+ * @param render - turns a nested {@link I18nText} (a duration, a status name) into a string for substitution
  * @param status - the latest status check of the incident's host: while retries go on and it speaks for this
  *   incident (see `currentReport`), its verdict joins the text
  */
@@ -33,7 +33,7 @@ export function describeIncident(
   incident: Incident,
   now: number,
   maxVisibleRetries: number,
-  render: (t: Text) => string,
+  render: (t: I18nText) => string,
   status?: StatusReport | null,
 ): NotificationText | null {
   const text = describePhase(incident, now, maxVisibleRetries, render);
@@ -42,10 +42,10 @@ export function describeIncident(
   return verdict === null ? text : { ...text, verdict };
 }
 
-function describePhase(incident: Incident, now: number, maxVisibleRetries: number, render: (t: Text) => string): NotificationText | null {
+function describePhase(incident: Incident, now: number, maxVisibleRetries: number, render: (t: I18nText) => string): NotificationText | null {
   const code = String(incident.code);
   const name = render(statusNameText(incident.code));
-  const errorTitle: Text = { key: 'notifTitleError', subs: [incident.host, code, name] };
+  const errorTitle: I18nText = { key: 'notifTitleError', subs: [incident.host, code, name] };
   switch (incident.phase) {
     case 'retrying': {
       if (incident.offline === true) return { title: errorTitle, message: { key: 'notifOffline' }, canStop: true };
@@ -92,7 +92,7 @@ function describePhase(incident: Incident, now: number, maxVisibleRetries: numbe
  *
  * @param render - the i18n lookup
  */
-export function notificationWords(text: NotificationText, render: (t: Text) => string): { title: string; message: string } {
+export function notificationWords(text: NotificationText, render: (t: I18nText) => string): { title: string; message: string } {
   const message = render(text.message);
   return { title: render(text.title), message: text.verdict === undefined ? message : `${message}\n${render(text.verdict)}` };
 }

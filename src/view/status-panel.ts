@@ -3,7 +3,7 @@
  * evidence, and whether a check may be offered. Part of the one view model (`incident-view.ts`). Pure.
  */
 import { isSiteSide } from '../gateway/who-answered';
-import type { MessageKey, Text } from '../shared/text';
+import type { MessageKey, I18nText } from '../shared/text';
 import { verdictHeadline } from '../status/describe-status';
 import type { GatewayHint, ProviderId, StatusReport, Verdict } from '../status/verdict';
 
@@ -24,8 +24,8 @@ export interface EvidenceLine {
   readonly provider: ProviderId;
   readonly verdict: Verdict;
   /** The source's name, e.g. "check-host.net". */
-  readonly label: Text;
-  readonly evidence: Text;
+  readonly label: I18nText;
+  readonly evidence: I18nText;
   /** A public page with the full report; an http(s) URL. */
   readonly link?: string;
 }
@@ -40,18 +40,18 @@ export interface StatusPanel {
    */
   readonly verdict: null | {
     readonly verdict: Verdict;
-    readonly headline: Text;
-    readonly advice: Text;
+    readonly headline: I18nText;
+    readonly advice: I18nText;
     readonly evidence: readonly EvidenceLine[];
     /** Epoch ms; the popup says how long ago. */
     readonly checkedAt: number;
   };
   /** The check button's label ("Check now" or "Check again"). */
-  readonly checkLabel: Text;
+  readonly checkLabel: I18nText;
   /** What a check would send, said before the user's first consent; `null` once automatic checks are on. */
-  readonly whatIsSent: Text | null;
+  readonly whatIsSent: I18nText | null;
   /** The private-host note, or `null`. */
-  readonly privateNote: Text | null;
+  readonly privateNote: I18nText | null;
 }
 
 const PROVIDER_KEY: Record<ProviderId, MessageKey> = {

@@ -22,9 +22,9 @@ import { sleep, waitFor } from '../lab/wait';
 import type { StatusMemory } from '../../src/status/checker';
 import type { StatusReport } from '../../src/status/verdict';
 import { getMessage } from '../locale';
-import type { Text } from '../../src/shared/text';
+import type { I18nText } from '../../src/shared/text';
 
-const render = (x: Text) => getMessage(x.key, x.subs);
+const render = (x: I18nText) => getMessage(x.key, x.subs);
 
 const BROWSERS: BrowserName[] = ['chromium', 'firefox'];
 

@@ -1,6 +1,6 @@
 import { MESSAGES } from '../locale';
 import { describe, expect, it } from 'vitest';
-import { describeBadge, describeIncident, durationText, statusNameText, type Text } from '../../src/view/notification';
+import { describeBadge, describeIncident, durationText, statusNameText, type I18nText } from '../../src/view/notification';
 import type { Incident, IncidentPhase, NotRetriedReason, TabEntry } from '../../src/recovery/incident-machine';
 
 const T0 = Date.UTC(2025, 5, 15, 12, 0, 0);
@@ -30,8 +30,8 @@ function tab(overrides: { [K in keyof TabEntry]?: TabEntry[K] } = {}): TabEntry 
   return { tabId: 7, incidentId: 'incident-1', url: 'https://shop.example/cart', status: 'waiting', since: T0, ...overrides } as TabEntry;
 }
 
-/** Renders a nested Text visibly, so the substitution shows which key and values were used. */
-function render(t: Text): string {
+/** Renders a nested I18nText visibly, so the substitution shows which key and values were used. */
+function render(t: I18nText): string {
   return `[${t.key}${t.subs ? `:${t.subs.join('|')}` : ''}]`;
 }
 
@@ -255,14 +255,14 @@ describe('describeBadge', () => {
 describe('i18n: every message describe.ts can produce exists in public/_locales/en/messages.json', () => {
   const messages = MESSAGES;
 
-  /** Every Text produced, including the nested ones handed to `render`. */
-  function collectTexts(): Text[] {
-    const texts: Text[] = [];
-    const recording = (t: Text): string => {
+  /** Every I18nText produced, including the nested ones handed to `render`. */
+  function collectTexts(): I18nText[] {
+    const texts: I18nText[] = [];
+    const recording = (t: I18nText): string => {
       texts.push(t);
       return render(t);
     };
-    const record = (t: Text | undefined) => t && texts.push(t);
+    const record = (t: I18nText | undefined) => t && texts.push(t);
     const phases: IncidentPhase[] = ['retrying', 'watching', 'recovered', 'gave-up', 'cancelled', 'not-retried', 'abandoned'];
     const reasons: (NotRetriedReason | undefined)[] = [undefined, 'non-get', 'never-retry'];
     const codes = [500, 502, 503, 504, 520, 521, 522, 523, 524, 429, 599];

@@ -21,11 +21,11 @@ import {
 } from '../../src/history/history';
 import type { Incident } from '../../src/recovery/incident-machine';
 import type { StatusReport } from '../../src/status/verdict';
-import type { Text } from '../../src/shared/text';
+import type { I18nText } from '../../src/shared/text';
 import { getMessage } from '../locale';
 
 const NOW = 1_700_000_000_000;
-const render = (x: Text) => getMessage(x.key, x.subs);
+const render = (x: I18nText) => getMessage(x.key, x.subs);
 
 function incident(over: { [K in keyof Incident]?: Incident[K] } = {}): Incident {
   return {

@@ -2,14 +2,14 @@
 import { describe, expect, it } from 'vitest';
 import type { Incident, TabEntry } from '../../src/recovery/incident-machine';
 import type { StatusReport } from '../../src/status/verdict';
-import type { Text } from '../../src/shared/text';
+import type { I18nText } from '../../src/shared/text';
 import { buildIncidentView, type BrowserFacts, type IncidentView } from '../../src/view/incident-view';
 import { adviceKey, type StatusFacts } from '../../src/view/status-panel';
 import { strictT } from '../locale';
 
 const NOW = Date.UTC(2026, 0, 10, 12, 0, 0);
 const FACTS: BrowserFacts = { browser: 'firefox', browserLabel: 'Firefox 153', os: 'win', incognito: false, canOpenPrivate: true };
-const render = (t: Text) => `[${t.key}${t.subs ? `:${t.subs.join('|')}` : ''}]`;
+const render = (t: I18nText) => `[${t.key}${t.subs ? `:${t.subs.join('|')}` : ''}]`;
 
 function incident(overrides: Partial<Incident> = {}): Incident {
   return {

@@ -7,7 +7,7 @@ import * as v from 'valibot';
 import { describeIssue, holdAfter, jsonMap, type StatusProvider } from '../provider';
 import { cleanText, safeLink, unknownReport, type SourceReport } from '../verdict';
 import type { HttpResult } from '../http';
-import type { EvidenceKey, Text } from '../../shared/text';
+import type { EvidenceKey, I18nText } from '../../shared/text';
 
 /** Most nodes counted, however many an answer lists. */
 const MAX_NODES = 30;
@@ -81,7 +81,7 @@ export function voteNodes(outcomes: readonly NodeOutcome[], asked: number, check
     };
   }
   const common = [...codes.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
-  const downText: Text<EvidenceKey> = common === undefined || common === 'none'
+  const downText: I18nText<EvidenceKey> = common === undefined || common === 'none'
     ? { key: 'evidenceLocationsNoConnection', subs: [String(down), String(reported)] }
     : { key: 'evidenceLocationsDown', subs: [String(down), String(reported), common] };
   if (down / reported >= AGREEMENT) return { provider: 'checkHost', verdict: 'down-for-everyone', evidence: downText, checkedAt, ...extra };

@@ -7,7 +7,7 @@ import * as v from 'valibot';
 import { describeIssue, holdAfter, jsonMap, type StatusProvider } from '../provider';
 import { unknownReport, type SourceReport } from '../verdict';
 import type { CustomEndpointFormat } from '../../settings/settings';
-import type { EvidenceKey, Text } from '../../shared/text';
+import type { EvidenceKey, I18nText } from '../../shared/text';
 
 /** Most monitors counted. */
 const MAX_MONITORS = 500;
@@ -49,7 +49,7 @@ export function readMonitors(format: CustomEndpointFormat, json: unknown, host: 
 
 export function monitorsReport(counts: { up: number; down: number }, label: string, checkedAt: number): SourceReport {
   const total = counts.up + counts.down;
-  const evidence: Text<EvidenceKey> = { key: 'evidenceMonitors', subs: [label, String(counts.down), String(total)] };
+  const evidence: I18nText<EvidenceKey> = { key: 'evidenceMonitors', subs: [label, String(counts.down), String(total)] };
   if (total === 0) return unknownReport('custom', { code: 'no-signal', detail: 'no monitor of this host has reported' }, checkedAt, evidence);
   const verdict = counts.down === total ? 'down-for-everyone' : counts.down === 0 ? 'up-elsewhere' : 'partial';
   return { provider: 'custom', verdict, evidence, checkedAt };

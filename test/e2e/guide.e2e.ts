@@ -26,6 +26,16 @@ type WindowsApi = {
   windows: { getAll(q: object): Promise<{ incognito: boolean; tabs?: { url?: string; pendingUrl?: string }[] }[]> };
 };
 
+/** What chrome://extensions itself reads (its `developerPrivate` API): Developer mode and one extension's state. */
+type DeveloperPrivateApi = {
+  chrome: {
+    developerPrivate: {
+      getProfileConfiguration(): Promise<{ inDeveloperMode: boolean }>;
+      getExtensionInfo(id: string): Promise<{ state: string; incognitoAccess: { isActive: boolean } }>;
+    };
+  };
+};
+
 /** `permissions.contains`, as both browsers give it to an extension page. */
 type PermissionsApi = { permissions: { contains(p: { permissions: string[] }): Promise<boolean> } };
 
@@ -393,10 +403,27 @@ describe('chromium: the user allows the extension in private windows', () => {
     const chromium = driver.chromium!;
     // The user's own switch: "Allow in Incognito" on the extension's page in chrome://extensions (Chromium reloads the
     // extension when it changes, so the test's page for reading state is closed first and opened again after).
+    // The suite loads the extension unpacked. Chromium 156.0.8078.129 (not .73) reloads it as an unpacked extension that
+    // needs Developer mode, and with that off it stays disabled ("Turn on developer mode to use this extension"), so
+    // no worker ever runs. Whoever runs an unpacked extension has Developer mode on: the user turns it on first, with
+    // the page's own switch, and waits for each switch to take effect before going on.
     await driver.closeControl();
     const settings = await chromium.newPage();
     await settings.goto(`chrome://extensions/?id=${chromium.extensionId}`);
+    await settings.locator('#devMode').click();
+    await waitFor(
+      () => settings.evaluate(() => (globalThis as unknown as DeveloperPrivateApi).chrome.developerPrivate.getProfileConfiguration().then((c) => c.inDeveloperMode)),
+      { message: 'Developer mode on' },
+    );
     await settings.locator('#allow-incognito').click();
+    await waitFor(
+      () =>
+        settings.evaluate(
+          (id) => (globalThis as unknown as DeveloperPrivateApi).chrome.developerPrivate.getExtensionInfo(id).then((i) => i.incognitoAccess.isActive && i.state === 'ENABLED'),
+          chromium.extensionId,
+        ),
+      { message: 'the extension enabled and allowed in Incognito' },
+    );
     await settings.close();
     await chromium.serviceWorker();
     await waitFor(async () => (await driver.state().then(() => true, () => false)), { timeoutMs: 10_000, message: 'the reloaded extension' });
@@ -407,6 +434,8 @@ describe('chromium: the user allows the extension in private windows', () => {
     const tabId = await driver.tabIdOf(site.url(PAGE));
     await waitFor(async () => (await driver.state()).incidents.length === 1, { message: 'an incident' });
     const popup = await driver.openExtensionPage(`extension/popup/index.html?tabId=${tabId}`);
+    // The extension itself sees the user's switch (not just the settings page).
+    expect(await popup.evaluate(() => (globalThis as unknown as { chrome: WindowsApi }).chrome.extension.isAllowedIncognitoAccess(), null)).toBe(true);
     await stepShown(popup, 'refresh');
     await popup.click('[data-testid="toc"] summary');
     await popup.click('[data-testid="toc-private-window"]');

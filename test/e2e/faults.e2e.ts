@@ -1,6 +1,6 @@
 /**
  * "Worker killed" (issue 5, "Breaking it on purpose"): in real Chromium, 20 incidents on 20 sites at once, with the
- * extension's service worker killed (CDP `Target.closeTarget`) at random moments, replayable from a seed
+ * extension's service worker killed (CDP `ServiceWorker.stopWorker`) at random moments, replayable from a seed
  * (`FAULTS_SEED=<n>`; every run prints the one it used).
  *
  * The sites are 20 public-looking names (site1.example.com ... site20.example.com, each its own origin, so its own

@@ -189,11 +189,19 @@ describe('Chromium: probe env.extension, nginx 502, bypass-cache reload, service
       const extensionPage = await env.session.openExtensionPage(env.extension.pagePath);
       const startsBefore = (await readProbeState(extensionPage)).starts.length;
 
+      // A global survives anything but a real stop (a detached target, a hidden one): it must be gone afterwards.
+      const before = await env.session.serviceWorker();
+      await before.evaluate(() => {
+        (globalThis as { killMarker?: string }).killMarker = 'set before the kill';
+      });
+
       await env.session.killServiceWorker();
+      expect(await env.session.serviceWorkerRunning()).toBe(false);
 
       const tab = await env.session.newPage();
       await checkReloadAfter502(tab, extensionPage, env.upstream, env.gateway, '/after-kill');
-      await env.session.serviceWorker(); // running again
+      const after = await env.session.serviceWorker(); // running again
+      expect(await after.evaluate(() => (globalThis as { killMarker?: string }).killMarker ?? 'gone')).toBe('gone');
       expect((await readProbeState(extensionPage)).starts).toHaveLength(startsBefore + 1);
     },
     BROWSER_TEST_TIMEOUT_MS,

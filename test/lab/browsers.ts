@@ -114,11 +114,13 @@ export interface ChromiumSession {
    */
   serviceWorker(timeoutMs?: number): Promise<Worker>;
   /**
-   * Stops the extension's service worker, as Chromium does when it idles out (CDP `Target.closeTarget` on
-   * the `service_worker` target), then waits until the target is no longer listed. In-memory state is lost;
-   * the next extension event starts it again. No-op if it is not running.
+   * Stops the extension's service worker, as Chromium does when it idles out (CDP `ServiceWorker.stopWorker` on
+   * its running version), again whenever an event starts it, until it has stayed stopped for 1 s (at most 15 s).
+   * In-memory state (globals, timers) is lost; the next extension event starts it again. No-op if it is not running.
    */
   killServiceWorker(): Promise<void>;
+  /** Whether a version of the extension's worker is running (or starting/stopping), per CDP's ServiceWorker domain. */
+  serviceWorkerRunning(): Promise<boolean>;
   /** Opens a new tab. */
   newPage(): Promise<Page>;
   /** Opens `chrome-extension://<id>/<path>` in a new tab and waits for it to load. */
@@ -253,6 +255,43 @@ function makeChromiumSession(
     return targetInfos.filter((target) => target.type === 'service_worker' && isOurs(target.url));
   };
 
+  type RunningStatus = 'stopped' | 'starting' | 'running' | 'stopping';
+  /** How long a restarted worker may run before the kill stops it again (ms): time to take in what woke it. */
+  const STOP_GRACE_MS = 500;
+  /**
+   * A CDP session with the ServiceWorker domain enabled, and the running status of each version of the extension's
+   * worker (by version id), kept up to date. The domain belongs to a page and sees its storage partition, which the
+   * extension's worker shares with ordinary pages: any open page will do. None is opened unless there is none, since
+   * a new tab is itself an event (tabs listeners) that wakes the worker.
+   */
+  const openServiceWorkerDomain = async () => {
+    const page = context.pages().find((candidate) => !candidate.isClosed()) ?? (await context.newPage());
+    const session = await context.newCDPSession(page);
+    const status = new Map<string, { versionId: string; runningStatus: RunningStatus; since: number }>();
+    const debug = process.env.KILL_DEBUG ? (...args: unknown[]) => console.log(`[sw ${Date.now() % 100_000}]`, ...args) : () => {};
+    session.on('ServiceWorker.workerVersionUpdated', (event: { versions: { versionId: string; scriptURL: string; runningStatus: RunningStatus }[] }) => {
+      for (const version of event.versions) {
+        if (!isOurs(version.scriptURL)) continue;
+        if (status.get(version.versionId)?.runningStatus === version.runningStatus) continue;
+        debug(version.versionId, version.runningStatus);
+        // Running when first seen: long enough (a kill must not wait its grace).
+        const since = status.has(version.versionId) ? Date.now() : 0;
+        status.set(version.versionId, { versionId: version.versionId, runningStatus: version.runningStatus, since });
+      }
+    });
+    const close = () => session.detach().catch(() => undefined);
+    await session.send('ServiceWorker.enable');
+    // enable reports every registration's versions shortly after it answers. None of ours would mean another
+    // partition, and a kill that sees no worker must not pass for one that stopped it.
+    await waitFor(() => status.size > 0, { timeoutMs: 5_000, intervalMs: 20, message: `the ServiceWorker domain of ${page.url()} to list a worker of ${origin}` }).catch(
+      async (error: unknown) => {
+        await close();
+        throw error;
+      },
+    );
+    return { session, status, close };
+  };
+
   return {
     context,
     extensionId,
@@ -274,26 +313,47 @@ function makeChromiumSession(
       await worker.evaluate(() => 0);
       return worker;
     },
+    async serviceWorkerRunning() {
+      const domain = await openServiceWorkerDomain();
+      try {
+        return [...domain.status.values()].some((version) => version.runningStatus !== 'stopped');
+      } finally {
+        await domain.close();
+      }
+    },
     async killServiceWorker() {
-      const session = await cdpSession();
-      // A page's late request (Chromium fetches the favicon of an error page whenever it gets to it) is a webRequest
-      // event, which starts a stopped worker again at once. So: close every worker target, and again whenever one is
-      // back, until none has been seen for a whole second. The target id survives a restart, so "gone" means "absent
-      // from the list", not "a new id appeared".
-      let goneSince: number | null = null;
-      await waitFor(
-        async () => {
-          const targets = await serviceWorkerTargets();
-          if (targets.length > 0) {
-            goneSince = null;
-            for (const target of targets) await session.send('Target.closeTarget', { targetId: target.targetId }).catch(() => undefined);
+      // Target.closeTarget on the worker's target is not a reliable stop on Chromium 156.0.8078.129: under load it
+      // answered success again and again while the target stayed listed for the whole 15 s. The ServiceWorker domain
+      // stops the version itself (as the idle timeout does) and reports each running-status change, so the kill
+      // waits for "stopped" rather than inferring it from the target list.
+      const domain = await openServiceWorkerDomain();
+      try {
+        // Events queued for the worker (a try's webRequest events, the favicon an error page fetches late) start it
+        // again at once: stop it again until it has stayed stopped for a whole second. But never while it is starting:
+        // the event that started it is then still undelivered, and Chromium starts it again for that event as soon as
+        // it has stopped, on and on (seen: stop/start every 100-200 ms for the whole 15 s). Once it runs, it gets
+        // STOP_GRACE_MS to take its events in before the next stop.
+        let stoppedSince: number | null = null;
+        await waitFor(
+          async () => {
+            const now = Date.now();
+            const versions = [...domain.status.values()];
+            if (versions.every((version) => version.runningStatus === 'stopped')) {
+              stoppedSince ??= now;
+              return now - stoppedSince >= 1_000;
+            }
+            stoppedSince = null;
+            for (const version of versions) {
+              if (version.runningStatus !== 'running' || now - version.since < STOP_GRACE_MS) continue;
+              await domain.session.send('ServiceWorker.stopWorker', { versionId: version.versionId }).catch(() => undefined);
+            }
             return false;
-          }
-          goneSince ??= Date.now();
-          return Date.now() - goneSince >= 1_000;
-        },
-        { timeoutMs: 15_000, message: 'the service worker target to stay gone' },
-      );
+          },
+          { timeoutMs: 15_000, intervalMs: 50, message: 'the service worker to stay stopped' },
+        );
+      } finally {
+        await domain.close();
+      }
     },
     newPage() {
       return context.newPage();

@@ -16,8 +16,9 @@
  * - **`declarativeNetRequest` only**: only a do-nothing extension with that permission and no rules: what an MV3
  *   content blocker costs before its first rule;
  * - **this extension** (`dist/chrome`), its service worker running (the user browsed in the last 30 s);
- * - **this extension, worker stopped**: its service worker stopped just before the load (CDP `Target.closeTarget`,
- *   as Chromium stops it after 30 s idle), so the page's first request starts it again, as after a pause in browsing.
+ * - **this extension, worker stopped**: its service worker stopped just before the load (`killServiceWorker()`, CDP
+ *   `ServiceWorker.stopWorker`, as Chromium stops it after 30 s idle), so the page's first request starts it again, as
+ *   after a pause in browsing.
  *
  * One browser, so no arm gets a luckier process: one Chromium ({@link launchChromium}) has all three extensions
  * installed, and before each load a `chrome://extensions` tab enables exactly the one the arm wants

@@ -55,7 +55,8 @@ const service = createRecoveryService({
   now: Date.now,
   random: Math.random,
   store: createSessionStateStore(log),
-  settings: settings.get,
+  // Asks the browser nothing: a consent check (Firefox IPC) on every page load would buy recovery nothing.
+  settings: settings.forRecovery,
   effects: createBrowserEffects(),
   scheduleWake: createWakeScheduler(() => void wake()),
   isOnline,

@@ -40,6 +40,12 @@ export interface SettingsReaderDeps {
 export interface SettingsReader {
   /** The settings and the managed fields, the consent rule applied. Never rejects (an unreadable area counts as empty). */
   read(): Promise<ReadSettings>;
+  /**
+   * The stored settings without the consent rule, for readers that never send anything anywhere (recovery, on every
+   * main-frame completion): it asks the browser nothing. `statusAutoCheck` is always false here, so no one can act on
+   * an unverified "yes".
+   */
+  forRecovery(): Promise<Settings>;
   /** {@link read}'s settings alone. */
   get(): Promise<Settings>;
   /** Forgets what was read from storage: call it when a storage area changed. */
@@ -102,6 +108,10 @@ export function createSettingsReader(deps: SettingsReaderDeps): SettingsReader {
   };
   return {
     read,
+    forRecovery: async () => {
+      cached ??= readStored();
+      return { ...(await cached).settings, statusAutoCheck: false };
+    },
     get: async () => (await read()).settings,
     invalidate() {
       cached = null;

@@ -87,6 +87,15 @@ describe('settings reader', () => {
     expect(String(log.warn.mock.calls[0]![0])).toContain('storage.sync');
   });
 
+  it('forRecovery asks the browser nothing and never hands out an unverified "yes"', async () => {
+    const hasDataConsent = vi.fn(async () => true);
+    const reader = createSettingsReader({ storage: fakeStorage({ local: { statusAutoCheck: true }, sync: { maxVisibleRetries: 3 } }).storage, hasDataConsent, log: silent });
+    const s = await reader.forRecovery();
+    expect(s.maxVisibleRetries).toBe(3);
+    expect(s.statusAutoCheck).toBe(false);
+    expect(hasDataConsent).not.toHaveBeenCalled();
+  });
+
   it('asks for the data consent on every read of a user\'s "yes", never for a "no" or an administrator\'s value', async () => {
     let consent = true;
     const hasDataConsent = vi.fn(async () => consent);

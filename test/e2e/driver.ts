@@ -32,6 +32,12 @@ export interface TabPage {
   type(selector: string, text: string): Promise<void>;
   /** Presses one key (`Tab`, `Enter`, `Shift+Tab`...) with real key events, wherever the focus is. */
   press(key: string): Promise<void>;
+  /**
+   * Gives the page's window the focus if something else took it. Headless Firefox ESR 140 shows each notification in
+   * an alert window of its own that takes the focus from the page (ESR 153 does not), and a page without the focus
+   * never matches `:focus-visible`; a person at the keyboard has the page focused.
+   */
+  refocus(): Promise<void>;
   /** Runs `fn` in the page; in an extension page that is the page's own global, with its `browser`/`chrome` API. */
   evaluate<T, A>(fn: (arg: A) => T | Promise<T>, arg: A): Promise<T>;
   /**
@@ -137,7 +143,12 @@ interface ExtApi {
     local: { get(keys: null): Promise<Record<string, unknown>> };
   };
   runtime: { sendMessage(message: unknown): Promise<unknown> };
-  tabs: { query(q: object): Promise<{ id?: number; url?: string }[]>; remove(id: number): Promise<void> };
+  tabs: {
+    query(q: object): Promise<{ id?: number; url?: string }[]>;
+    remove(id: number): Promise<void>;
+    getCurrent(): Promise<{ id?: number } | undefined>;
+  };
+  extension: { getViews(q: { type: 'tab' }): Window[] };
   action: { getBadgeText(d: { tabId: number }): Promise<string> };
   notifications: {
     getAll(): Promise<Record<string, unknown>>;
@@ -200,7 +211,7 @@ export async function launchDriver(
   });
   return ready(
     createDriver(name, {
-      newTab: async () => wrapPage(await session.browser.newPage()),
+      newTab: async () => wrapPage(await session.newPage()),
       openExtensionPage: async (path) => session.openExtensionPage(path) as unknown as Promise<ControlPage & PuppeteerPage>,
       close: () => session.close(),
     }),
@@ -306,7 +317,14 @@ function createDriver(
           (closed = await evaluate(async () => {
             const g = globalThis as unknown as { browser?: ExtApi; chrome?: ExtApi };
             const api = (g.browser ?? g.chrome)!;
-            const tab = (await api.tabs.query({})).find((t) => (t.url ?? '').endsWith('/extension/onboarding/index.html'));
+            // Found through the extension's own views, not `tabs.query`: Chromium 150 gives an extension without the
+            // `tabs` permission no `url` for its own pages' tabs (156 does), so the tab cannot be found by its URL.
+            const view = api.extension
+              .getViews({ type: 'tab' })
+              .find((w) => w.location.pathname.endsWith('/extension/onboarding/index.html'));
+            const own = view as unknown as { browser?: ExtApi; chrome?: ExtApi } | undefined;
+            const viewApi = own?.browser ?? own?.chrome;
+            const tab = await viewApi?.tabs.getCurrent();
             if (tab?.id === undefined) return false;
             await api.tabs.remove(tab.id);
             return true;
@@ -430,18 +448,26 @@ interface PageLike {
   click(selector: string): Promise<void>;
   type(selector: string, text: string): Promise<void>;
   keyboard: { press(key: string): Promise<void> };
+  bringToFront(): Promise<void>;
   close(): Promise<void>;
 }
 
 function wrapPage(page: PlaywrightPage | PuppeteerPage): TabPage {
   const p = page as unknown as PageLike;
+  const refocus = async () => {
+    if (!(await p.evaluate(() => document.hasFocus()))) await p.bringToFront();
+  };
   return {
     goto: async (url) => void (await p.goto(url, { waitUntil: 'load' })),
     text: () => p.evaluate(() => document.body?.innerText ?? ''),
     href: () => p.evaluate(() => location.href),
     click: (selector) => p.click(selector),
     type: (selector, text) => p.type(selector, text),
-    press: (key) => p.keyboard.press(key),
+    press: async (key) => {
+      await refocus();
+      await p.keyboard.press(key);
+    },
+    refocus,
     evaluate: (fn, arg) => p.evaluate(fn, arg),
     // Both libraries evaluate a string as an expression; `void 0` keeps the script's completion value (possibly
     // something unserialisable) from being sent back.

@@ -212,6 +212,8 @@ describe.each(BROWSERS)('%s: the popup guide', (browserName) => {
     const tabTo = async (testId: string) => {
       for (let i = 0; i < 40; i++) {
         await popup.press('Tab');
+        // A notification shown meanwhile may have taken the window's focus (see TabPage.refocus).
+        await popup.refocus();
         const focused = await popup.evaluate(() => {
           const el = document.activeElement as HTMLElement | null;
           return { id: el?.dataset.testid ?? '', outline: el ? getComputedStyle(el).outlineStyle : 'none' };

@@ -513,6 +513,30 @@ export const FIREFOX_OFFLINE_ENV: Readonly<Record<string, string>> = {
  * @throws Error `firefox-esr is not installed: apt-get install -y firefox-esr ...` if the binary is missing.
  * @throws Error if the manifest has no `browser_specific_settings.gecko.id`.
  */
+/**
+ * A new tab in the browser window. Firefox ESR 140's WebDriver BiDi opens a tab without a reference in the most recent
+ * window, and while a notification is on screen that is the notification's own alert window, which has no tabs:
+ * `browsingContext.create` then fails with "TabManager.getTabBrowser(...) is undefined" (seen with Firefox ESR
+ * 140.12; ESR 153 does not do it). Given an existing tab as `referenceContext` (a BiDi parameter Puppeteer's
+ * `newPage` does not pass), Firefox opens the new tab in that tab's window.
+ */
+async function newFirefoxPage(browser: PuppeteerBrowser): Promise<PuppeteerPage> {
+  try {
+    return await browser.newPage();
+  } catch (error) {
+    if (!String(error).includes('getTabBrowser')) throw error;
+    type Internal = { createBrowsingContext(type: 'tab', options: { referenceContext: unknown }): Promise<{ id: string }> };
+    const [reference] = await browser.pages();
+    if (reference === undefined) throw error;
+    const userContext = (browser.defaultBrowserContext() as unknown as { userContext: Internal }).userContext;
+    const frameContext = (page: PuppeteerPage) => (page.mainFrame() as unknown as { browsingContext: { id: string } }).browsingContext;
+    const created = await userContext.createBrowsingContext('tab', { referenceContext: frameContext(reference) });
+    const page = (await browser.pages()).find((p) => frameContext(p).id === created.id);
+    if (page === undefined) throw error;
+    return page;
+  }
+}
+
 export async function launchFirefox(options: FirefoxOptions): Promise<FirefoxSession> {
   const executablePath = requireBinary(options.executablePath ?? FIREFOX_PATH, 'firefox-esr');
   const extensionDir = realpathSync(resolve(options.extensionDir));
@@ -580,11 +604,11 @@ export async function launchFirefox(options: FirefoxOptions): Promise<FirefoxSes
         return origin + path.replace(/^\//, '');
       },
       newPage() {
-        return browser.newPage();
+        return newFirefoxPage(browser);
       },
       async openExtensionPage(path) {
         const url = origin + path.replace(/^\//, '');
-        const page = await browser.newPage();
+        const page = await newFirefoxPage(browser);
         // page.goto() never resolves for moz-extension: URLs: Puppeteer waits for the navigation's network
         // response, and WebDriver BiDi reports none for extension resources. The navigation itself works
         // (given --remote-allow-system-access), so start it, ignore the promise and poll the document.

@@ -148,7 +148,7 @@ describe('guide: the report for the site', () => {
       'Report made (UTC): 2026-11-22T09:31:00Z',
       'Site: shop.example.com',
       'Error: 522 Connection Timed Out',
-      'Answered by: cloudflare',
+      'Answered by: Cloudflare',
       'Cloudflare Ray ID: 8a1b2c3d4e5f-AMS',
       'Request id: req-42',
       'Tries: reloads 3, background checks 1',
@@ -157,10 +157,20 @@ describe('guide: the report for the site', () => {
     ]);
   });
 
-  it("leaves out the name of a proxy on the visitor's side (a via with no server of the site's)", () => {
+  it("never copies a Via into the report (it may name a host of the visitor's network); a product name is fine", () => {
     const text = buildReport({ incident: { ...incident, code: 502, gateway: { via: '1.1 proxy.corp.internal (squid)' } }, status: null, now: 0, browser: 'x' }, render);
     expect(text).not.toContain('proxy.corp');
-    expect(text).not.toContain('Answered by');
+    expect(text).toContain('Answered by: Squid\n');
+    const unknown = buildReport({ incident: { ...incident, code: 502, gateway: { via: '1.1 gw.corp.internal' } }, status: null, now: 0, browser: 'x' }, render);
+    expect(unknown).not.toContain('gw.corp');
+    expect(unknown).not.toContain('Answered by');
+  });
+
+  it("keeps a proxy's own error code for its IT department", () => {
+    const gateway = { server: 'squid/5.5', via: '1.1 proxy.corp.internal (squid/5.5)', party: 'squid', ownError: 'ERR_CONNECT_FAIL 111' };
+    const text = buildReport({ incident: { ...incident, code: 503, gateway }, status: null, now: 0, browser: 'x' }, render);
+    expect(text).toContain('Answered by: Squid (ERR_CONNECT_FAIL 111)');
+    expect(text).not.toContain('proxy.corp');
   });
 
   it('says "not checked" for a verdict that was never asked for, or none at all', () => {

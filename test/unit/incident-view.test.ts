@@ -128,7 +128,10 @@ describe('status advice: the verdict read with who answered the error', () => {
   it.each([
     ['up-elsewhere', 'site-gateway', 'verdictUpAdviceSiteGateway'],
     ['up-elsewhere', 'cdn-origin-failed', 'verdictUpAdviceSiteGateway'],
+    ['up-elsewhere', 'site-edge', 'verdictUpAdviceSiteGateway'],
     ['up-elsewhere', 'user-proxy', 'verdictUpAdviceProxy'],
+    ['unknown', 'user-proxy', 'verdictUnknownAdviceProxy'],
+    ['unknown', 'site-edge', 'verdictUnknownAdviceSiteGateway'],
     ['up-elsewhere', undefined, 'verdictUpAdvice'],
     ['unknown', 'site-gateway', 'verdictUnknownAdviceSiteGateway'],
     ['unknown', undefined, 'verdictUnknownAdvice'],

@@ -4,7 +4,7 @@
  * operating system; the popup renders them and runs their actions. Pure: no browser APIs.
  */
 import type { GatewayInfo } from '../recovery/classify';
-import { isSiteSide, isUserProxy, whoAnswered, type GatewayReading } from '../gateway/who-answered';
+import { isSiteSide, isUserProxy, whoAnswered } from '../gateway/who-answered';
 import type { GatewayHint, Verdict } from '../status/verdict';
 import type { MessageKey, I18nText } from '../shared/text';
 
@@ -108,12 +108,11 @@ export interface Guide {
  *   or the IT department are the candidates), then DNS, which nothing has shown to work.
  */
 export function chooseSteps(ctx: GuideContext): Guide {
-  const reading = whoAnswered(ctx.code, ctx.gateway);
-  const hint = reading.hint;
+  const hint = whoAnswered(ctx.code, ctx.gateway).hint;
   const side = faultSide(ctx.verdict, hint);
   const proxyFirst = side !== 'site' && isUserProxy(hint);
   const all = {
-    proxy: proxyStep(reading),
+    proxy: proxyStep(ctx),
     refresh: refreshStep(ctx),
     cookies: cookiesStep(ctx),
     'private-window': privateWindowStep(ctx),
@@ -165,16 +164,15 @@ export function privateWindowShortcut(browser: BrowserFamily, os: PlatformOs): s
 
 /**
  * The proxy's own error page: the request never got past a proxy between the visitor and the site, so the proxy, a
- * VPN or the network (the IT department, for a company's or school's proxy) are the candidates (issue 12).
+ * VPN or the network (the IT department, for a company's or school's proxy) are the candidates (issue 12). The
+ * proxy's name is in the headers' evidence line; the report (last step) carries its error code for the IT department.
  */
-function proxyStep(reading: GatewayReading): GuideStep {
+function proxyStep(ctx: GuideContext): GuideStep {
   return {
     id: 'proxy',
     title: { key: 'guideProxyTitle' },
-    why: { key: 'guideProxyWhy', subs: [reading.label ?? 'proxy'] },
-    what: { key: 'guideProxyWhat' },
-    // The report names the time, the code and the proxy's error: what an IT department looks up.
-    action: { kind: 'copy-report' },
+    why: { key: 'guideProxyWhyHeaders' },
+    what: { key: 'guideProxyWhat', subs: [ctx.host] },
   };
 }
 

@@ -49,7 +49,7 @@ describe('guide: which steps, in which order', () => {
       const g = chooseSteps({ ...BASE, verdict, gateway: squid });
       expect(g.steps.map((s) => s.id), String(verdict)).toEqual(['proxy', 'refresh', 'dns', 'down-for-everyone', 'cookies', 'private-window', 'tell-site']);
       expect(render(g.summary)).toContain('IT department');
-      expect(render(g.steps[0]!.why)).toContain('(Squid)');
+      expect(render(g.steps[0]!.why)).toContain('a proxy on the way answered the error');
       expect(render(g.steps[0]!.what)).toContain('VPN');
       expect(render(g.steps[2]!.why)).not.toContain('unlikely');
     }

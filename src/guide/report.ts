@@ -41,9 +41,14 @@ export function buildReport(input: ReportInput, render: (text: I18nText) => stri
     line('reportHost', i.host),
     line('reportCode', `${i.code} ${render(statusNameText(i.code))}`),
   ];
-  // A `via` with no `Server` of the site's is likely the visitor's own proxy (see whoAnswered): its name stays private.
-  const who = whoAnswered(i.code, i.gateway).hint === 'user-proxy' ? undefined : (i.gateway.server ?? i.gateway.via);
-  if (who !== undefined) lines.push(line('reportAnsweredBy', cleanText(who, 80)));
+  // Who answered, by the signature table's product name or the site's own Server. A raw Via is left out: it may name
+  // a host of the visitor's own network (a company proxy). A proxy's own error code is kept: its IT department
+  // looks it up.
+  const reading = whoAnswered(i.code, i.gateway);
+  if (reading.label !== undefined) {
+    const ownError = reading.hint === 'user-proxy' && i.gateway.ownError !== undefined ? ` (${cleanText(i.gateway.ownError, 80)})` : '';
+    lines.push(line('reportAnsweredBy', `${reading.label}${ownError}`));
+  }
   if (i.gateway.cfRay !== undefined) lines.push(line('reportCfRay', cleanText(i.gateway.cfRay, 80)));
   if (i.gateway.requestId !== undefined) lines.push(line('reportRequestId', cleanText(i.gateway.requestId, 120)));
   lines.push(line('reportTries', render({ key: 'reportTriesValue', subs: [String(i.attempts), String(i.probes)] })));

@@ -4,7 +4,7 @@
  * operating system; the popup renders them and runs their actions. Pure: no browser APIs.
  */
 import type { GatewayInfo } from '../recovery/classify';
-import { isSiteSide, whoAnswered } from '../gateway/who-answered';
+import { isSiteSide, isUserProxy, whoAnswered } from '../gateway/who-answered';
 import type { GatewayHint, Verdict } from '../status/verdict';
 import type { MessageKey, I18nText } from '../shared/text';
 
@@ -13,7 +13,7 @@ export type PlatformOs = 'mac' | 'win' | 'android' | 'cros' | 'linux' | 'openbsd
 
 export type BrowserFamily = 'chromium' | 'firefox';
 
-export type StepId = 'refresh' | 'cookies' | 'private-window' | 'dns' | 'down-for-everyone' | 'tell-site';
+export type StepId = 'proxy' | 'refresh' | 'cookies' | 'private-window' | 'dns' | 'down-for-everyone' | 'tell-site';
 
 /** What a step's button does; the popup carries it out (see `extension/popup/guide-actions.ts`). */
 export type StepAction =
@@ -102,13 +102,17 @@ export interface Guide {
  * - The site's own gateway answered (a `Server` header, Cloudflare's 52x): the visitor's DNS demonstrably worked, so
  *   DNS advice goes last and says so; the cheap steps (refresh, cookies: an oversized cookie is a classic cause of a
  *   gateway's 502 for one visitor) come first.
- * - Up elsewhere with no sign of the site's gateway (or a proxy answered): the visitor's side is likely; every step,
- *   DNS early.
+ * - Up elsewhere with no sign of the site's gateway: the visitor's side is likely; every step, DNS early.
+ * - A proxy between the visitor and the site answered with its own error page (squid's `X-Squid-Error`, …; see
+ *   `src/gateway/signatures.ts`): unless the site is down for everyone, the proxy step comes first (the proxy, a VPN
+ *   or the IT department are the candidates), then DNS, which nothing has shown to work.
  */
 export function chooseSteps(ctx: GuideContext): Guide {
   const hint = whoAnswered(ctx.code, ctx.gateway).hint;
   const side = faultSide(ctx.verdict, hint);
+  const proxyFirst = side !== 'site' && isUserProxy(hint);
   const all = {
+    proxy: proxyStep(ctx),
     refresh: refreshStep(ctx),
     cookies: cookiesStep(ctx),
     'private-window': privateWindowStep(ctx),
@@ -119,14 +123,16 @@ export function chooseSteps(ctx: GuideContext): Guide {
   const order: StepId[] =
     side === 'site'
       ? ['down-for-everyone', 'tell-site']
-      : side === 'likely-you'
-        ? ['refresh', 'dns', 'cookies', 'private-window', 'down-for-everyone', 'tell-site']
-        : side === 'likely-site'
-          ? ['refresh', 'down-for-everyone', 'cookies', 'private-window', 'tell-site', 'dns']
-          : ['refresh', 'down-for-everyone', 'cookies', 'private-window', 'dns', 'tell-site'];
+      : proxyFirst
+        ? ['proxy', 'refresh', 'dns', 'down-for-everyone', 'cookies', 'private-window', 'tell-site']
+        : side === 'likely-you'
+          ? ['refresh', 'dns', 'cookies', 'private-window', 'down-for-everyone', 'tell-site']
+          : side === 'likely-site'
+            ? ['refresh', 'down-for-everyone', 'cookies', 'private-window', 'tell-site', 'dns']
+            : ['refresh', 'down-for-everyone', 'cookies', 'private-window', 'dns', 'tell-site'];
   // A form's answer is only ever re-sent on the user's explicit request (the popup's own warning): no step reloads it.
   const steps = order.filter((id) => !(ctx.formFailed && id === 'refresh')).map((id) => all[id]);
-  const summaryKey = side === 'site' && !ctx.underWay ? 'guideSideSiteStopped' : SUMMARY_KEY[side];
+  const summaryKey = side === 'site' && !ctx.underWay ? 'guideSideSiteStopped' : proxyFirst ? 'guideSideProxy' : SUMMARY_KEY[side];
   return { side, summary: { key: summaryKey, subs: [ctx.host] }, steps };
 }
 
@@ -154,6 +160,20 @@ export function hardReloadShortcut(os: PlatformOs): string {
 export function privateWindowShortcut(browser: BrowserFamily, os: PlatformOs): string {
   const mod = os === 'mac' ? '⌘ Cmd' : 'Ctrl';
   return `${mod} + Shift + ${browser === 'firefox' ? 'P' : 'N'}`;
+}
+
+/**
+ * The proxy's own error page: the request never got past a proxy between the visitor and the site, so the proxy, a
+ * VPN or the network (the IT department, for a company's or school's proxy) are the candidates (issue 12). The
+ * proxy's name is in the headers' evidence line; the report (last step) carries its error code for the IT department.
+ */
+function proxyStep(ctx: GuideContext): GuideStep {
+  return {
+    id: 'proxy',
+    title: { key: 'guideProxyTitle' },
+    why: { key: 'guideProxyWhyHeaders' },
+    what: { key: 'guideProxyWhat', subs: [ctx.host] },
+  };
 }
 
 function refreshStep(ctx: GuideContext): GuideStep {

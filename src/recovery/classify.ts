@@ -87,8 +87,10 @@ function isOwnRequest(d: CompletedRequest, ownOrigins: readonly string[]): boole
  * Classifies a completed request.
  *
  * Rules: only tabs (`tabId >= 0`), only http(s), never our own requests (probes), never prerendered documents, never a
- * Cloudflare challenge (`cf-mitigated: challenge`, which is a bot check, not an outage). A gateway error is reported
- * with its scope; the caller retries only `main-frame` ones whose method is GET or HEAD ({@link isSafeMethod}).
+ * challenge or block page, even one sent as a 5xx (Cloudflare's `cf-mitigated: challenge`, Jiasule's 521 with
+ * `X-Via-JSL`, Sucuri's `X-Sucuri-Block`: the signature table in `src/gateway/signatures.ts`): a bot check is not an
+ * outage. A gateway error is reported with its scope; the caller retries only `main-frame` ones whose method is GET
+ * or HEAD ({@link isSafeMethod}).
  */
 export function classifyCompletion(d: CompletedRequest, options: ClassifyOptions): Classification {
   if (!isTabId(d.tabId)) return { action: 'ignore', reason: 'not-a-tab' };
@@ -102,9 +104,11 @@ export function classifyCompletion(d: CompletedRequest, options: ClassifyOptions
   if (isOwnRequest(d, options.ownOrigins ?? [])) return { action: 'ignore', reason: 'own-request' };
   if (d.documentLifecycle === 'prerender') return { action: 'ignore', reason: 'prerender' };
   if (!codes.includes(d.statusCode)) return { action: 'main-frame-answered', tabId: d.tabId, url: d.url, code: d.statusCode };
-  const { mitigated, ...gateway } = readGatewayHeaders(d.responseHeaders);
-  if (mitigated?.toLowerCase() === 'challenge') {
-    // A challenge page is the site's CDN answering on purpose: for the tab it ends an outage, it never starts one.
+  const { challenge, ...gateway } = readGatewayHeaders(d.responseHeaders, d.statusCode);
+  if (challenge !== undefined) {
+    // A challenge or block page (Cloudflare, Jiasule, Sucuri, DDoS-Guard, Vercel: see signatures.ts) is the site's
+    // edge answering on purpose, shown to the visitor to solve. For the tab it ends an outage and never starts one:
+    // no incident, no retry with the cache bypassed (that would only fetch the check again), no "down" verdict.
     return isMainFrame
       ? { action: 'main-frame-answered', tabId: d.tabId, url: d.url, code: d.statusCode }
       : { action: 'ignore', reason: 'challenge' };

@@ -27,7 +27,13 @@ const requestId = v.optional(v.pipe(v.string(), v.maxLength(MAX_REQUEST_ID_LENGT
 /** A header value as `readGatewayHeaders` keeps it (cleaned, at most 200 characters). */
 const headerValue = v.optional(v.pipe(v.string(), v.maxLength(200)));
 
-/** Who answered the gateway error (see `GatewayInfo`). */
+/**
+ * The id of a signature (`src/gateway/signatures.ts`). Any id of that form reads, not only this version's: an id
+ * another version stored is matched again from the stored headers (`whoAnswered`).
+ */
+const partyId = v.optional(v.pipe(v.string(), v.maxLength(40), v.regex(/^[a-z0-9-]+$/)));
+
+/** Who answered the gateway error (see `GatewayInfo`). `party` and `ownError` are newer: entries without them read. */
 const GATEWAY = v.object({
   server: headerValue,
   via: headerValue,
@@ -35,6 +41,8 @@ const GATEWAY = v.object({
   requestId: headerValue,
   xCache: headerValue,
   retryAfter: headerValue,
+  party: partyId,
+  ownError: headerValue,
 });
 
 /** A reload or probe sent and not yet answered; `at` is when it was sent, epoch ms. */

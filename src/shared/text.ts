@@ -31,6 +31,18 @@ export function cleanText(x: string, max = 120): string {
   return x.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, ' ').replace(/\s+/g, ' ').trim().slice(0, max);
 }
 
+/**
+ * Like {@link cleanText}, but a text longer than `max` is cut at the last space or `/` before it and ends in `…`:
+ * a label is never cut mid-word ("(CloudFr", issue 12). A single word longer than `max` is cut where it must be.
+ */
+export function clipWords(x: string, max = 60): string {
+  const text = cleanText(x, Number.MAX_SAFE_INTEGER);
+  if (text.length <= max) return text;
+  const room = text.slice(0, Math.max(1, max - 1));
+  const at = Math.max(room.lastIndexOf(' '), room.lastIndexOf('/'));
+  return `${(at >= max / 3 ? room.slice(0, at) : room).trimEnd()}…`;
+}
+
 /** `link` if it is an absolute http(s) URL without credentials, else `undefined` (a provider's link is untrusted). */
 export function safeLink(link: unknown): string | undefined {
   if (typeof link !== 'string' || link.length > 2000) return undefined;

@@ -3,6 +3,12 @@ import { whoAnswered } from '../gateway/who-answered';
 import type { StatusQuery } from './provider';
 import type { SourceReport } from './verdict';
 
+/** The stored part of the reading: the report's schema keeps `hint` and `evidence` only. */
+function reading(query: Pick<StatusQuery, 'code' | 'gateway'>): Pick<SourceReport, 'hint' | 'evidence'> {
+  const { hint, evidence } = whoAnswered(query.code, query.gateway);
+  return { ...(hint !== undefined ? { hint } : {}), evidence };
+}
+
 /** The headers' reading as an `unknown` source (they cannot tell "everyone" from "just me"); `now` is epoch ms. */
 export function readGateway(query: Pick<StatusQuery, 'code' | 'gateway'>, now: number): SourceReport {
   return {
@@ -10,6 +16,6 @@ export function readGateway(query: Pick<StatusQuery, 'code' | 'gateway'>, now: n
     verdict: 'unknown',
     checkedAt: now,
     reason: { code: 'no-signal', detail: 'headers tell who answered, not whether others reach the site' },
-    ...whoAnswered(query.code, query.gateway),
+    ...reading(query),
   };
 }

@@ -94,8 +94,15 @@ export function reasonKey(code: UnknownReasonCode): EvidenceKey {
  */
 const EVIDENCE_KEYS = {
   evidenceCloudflareOrigin: true,
+  evidenceEdgeOriginFailed: true,
+  evidenceSiteEdge: true,
+  evidenceSiteHost: true,
   evidenceSiteGateway: true,
+  evidenceProxyError: true,
+  // Written by versions before the signature table (a bare Via read as "a proxy"); still shown when read back.
   evidenceProxy: true,
+  evidenceCannotTell: true,
+  evidenceUnknownVia: true,
   evidenceNoServer: true,
   evidenceTooFewLocations: true,
   evidenceLocationsNoConnection: true,
@@ -159,7 +166,7 @@ const SourceReportSchema = v.pipe(
     /** Vote counts of a multi-location check. */
     locations: v.optional(v.pipe(v.object({ down: count, up: count, reported: count, asked: count }), v.readonly())),
     /** Only from the `gateway` source. */
-    hint: v.optional(v.picklist(['site-gateway', 'cdn-origin-failed', 'user-proxy'] satisfies GatewayHint[])),
+    hint: v.optional(v.picklist(['site-gateway', 'cdn-origin-failed', 'site-edge', 'user-proxy'] satisfies GatewayHint[])),
   }),
   v.readonly(),
 );

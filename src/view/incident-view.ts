@@ -6,7 +6,8 @@
 import type { Incident, SubresourceError, TabEntry } from '../recovery/incident-machine';
 import { buildReport } from '../guide/report';
 import { chooseSteps, type BrowserFamily, type Guide, type PlatformOs } from '../guide/steps';
-import { durationText, statusNameText, type I18nText } from '../shared/text';
+import { clipWords, durationText, statusNameText, type I18nText } from '../shared/text';
+import { whoAnswered } from '../gateway/who-answered';
 import { attemptShown, currentReport, gatewayHint, isUnderWay } from './incident-facts';
 import { describeBadge, describeIncident, type BadgeView, type NotificationText } from './notification';
 import { buildStatusPanel, type StatusFacts, type StatusPanel } from './status-panel';
@@ -58,7 +59,7 @@ export interface IncidentView {
   readonly countdown: Countdown | null;
   /** Changes exactly when a screen reader should hear the phase line again (a try goes out, its answer, a new wait). */
   readonly announceKey: string;
-  /** Who answered the error (its `Server` or `Via`), or the words for "unknown gateway". */
+  /** Who answered the error (the signature table's name, its `Server` or `Via`), or the words for "unknown gateway". */
   readonly answeredBy: string;
   readonly cfRay?: string;
   /** Offer "Retry now": not once back, never for a form. */
@@ -124,7 +125,7 @@ export function buildIncidentView(input: IncidentViewInput, render: (t: I18nText
     phaseLine: phaseLine(incident, now, maxVisibleRetries, render),
     countdown: underWay ? countdown(incident) : null,
     announceKey: [incident.phase, incident.attempts, incident.probes, incident.awaiting?.at, incident.nextAt, incident.offline].join('|'),
-    answeredBy: incident.gateway.server ?? incident.gateway.via ?? render({ key: 'popupUnknownServer' }),
+    answeredBy: answeredBy(incident, render),
     ...(incident.gateway.cfRay !== undefined ? { cfRay: incident.gateway.cfRay } : {}),
     canRetryNow: !back && formMethod === null,
     canStop: underWay,
@@ -157,6 +158,14 @@ export function buildIncidentView(input: IncidentViewInput, render: (t: I18nText
     notification: describeIncident(incident, now, maxVisibleRetries, render, input.check?.report ?? null),
     badge: describeBadge(tab, incident),
   };
+}
+
+/** Who answered, for the popup: the signature table's name or the site's Server, else the Via (cut at a word). */
+function answeredBy(incident: Incident, render: (t: I18nText) => string): string {
+  const label = whoAnswered(incident.code, incident.gateway).label;
+  if (label !== undefined) return label;
+  const via = incident.gateway.via;
+  return via !== undefined && via.trim() !== '' ? clipWords(via) : render({ key: 'popupUnknownServer' });
 }
 
 /** The note on gateway errors of a page's parts, or `null` when there are none. */

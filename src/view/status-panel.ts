@@ -70,9 +70,10 @@ const ADVICE_KEY: Record<Verdict, MessageKey> = {
 };
 
 /**
- * What to tell the user, from the verdict and from who answered the error: when the site's own gateway (or
- * Cloudflare) answered, the user's DNS and connection demonstrably work, so "up elsewhere" cannot be blamed on them
- * and "can't tell" still means the fault is on the site's side.
+ * What to tell the user, from the verdict and from who answered the error: when the site's own gateway, host or CDN
+ * answered, the user's DNS and connection demonstrably work, so "up elsewhere" cannot be blamed on them and "can't
+ * tell" still means the fault is on the site's side; when a proxy answered with its own error page, the proxy, a VPN
+ * or the network are the candidates, whatever the sources say short of "down for everyone".
  *
  * @param underWay - the extension still retries or watches, so it will reload the page by itself
  */
@@ -83,6 +84,7 @@ export function adviceKey(verdict: Verdict, hint: GatewayHint | undefined, under
   if (verdict === 'up-elsewhere' && siteSide) return 'verdictUpAdviceSiteGateway';
   if (verdict === 'up-elsewhere' && hint === 'user-proxy') return 'verdictUpAdviceProxy';
   if (verdict === 'unknown' && siteSide) return 'verdictUnknownAdviceSiteGateway';
+  if (verdict === 'unknown' && hint === 'user-proxy') return 'verdictUnknownAdviceProxy';
   return ADVICE_KEY[verdict];
 }
 

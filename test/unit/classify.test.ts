@@ -208,8 +208,8 @@ describe('classifyCompletion: Cloudflare challenges', () => {
       request({ responseHeaders: [{ name: 'cf-mitigated', value: 'block' }, { name: 'server', value: 'cloudflare' }] }),
       OPTIONS,
     );
-    expect(c).toMatchObject({ action: 'gateway-error', gateway: { server: 'cloudflare' } });
-    if (c.action === 'gateway-error') expect(Object.keys(c.gateway)).toEqual(['server']);
+    expect(c).toMatchObject({ action: 'gateway-error', gateway: { server: 'cloudflare', party: 'cloudflare' } });
+    if (c.action === 'gateway-error') expect(Object.keys(c.gateway)).toEqual(['server', 'party']);
   });
 });
 
@@ -245,23 +245,36 @@ describe('classifyCompletion: gateway headers', () => {
         requestId: 'req-123',
         xCache: 'MISS',
         retryAfter: '30',
+        // A known edge (cf-ray) wins over a bare Server: the signature table.
+        party: 'cloudflare',
       },
       retryAfterMs: 30_000,
     });
   });
 
-  it.each(['x-request-id', 'X-AMZ-CF-ID', 'x-served-by'])('reads %s as the request id', (name) => {
-    expect(readGatewayHeaders([{ name, value: 'abc' }])).toEqual({ requestId: 'abc' });
+  it.each([
+    ['x-request-id', undefined],
+    ['X-AMZ-CF-ID', 'cloudfront'],
+    ['x-served-by', undefined],
+    ['x-vercel-id', 'vercel'],
+    ['x-azure-ref', 'azure-front-door'],
+    ['x-nf-request-id', 'netlify'],
+    ['fly-request-id', 'fly'],
+    ['x-github-request-id', 'github-pages'],
+    ['akamai-grn', 'akamai'],
+  ])('reads %s as the request id (party %s)', (name, party) => {
+    expect(readGatewayHeaders([{ name, value: 'abc' }])).toEqual({ requestId: 'abc', ...(party !== undefined ? { party } : {}) });
   });
 
-  it('keeps the first of the request-id headers', () => {
+  it("prefers the answering party's own request id, then the generic ones, then other vendors' ids", () => {
     expect(
       readGatewayHeaders([
         { name: 'x-served-by', value: 'cache-ams-1' },
         { name: 'x-request-id', value: 'req-1' },
         { name: 'x-amz-cf-id', value: 'cf-1' },
       ]),
-    ).toEqual({ requestId: 'cache-ams-1' });
+    ).toEqual({ requestId: 'cf-1', party: 'cloudfront' });
+    expect(readGatewayHeaders([{ name: 'x-request-id', value: 'req-1' }, { name: 'x-served-by', value: 'node-7' }]).requestId).toBe('req-1');
   });
 
   it('reads header names case-insensitively', () => {
@@ -284,11 +297,11 @@ describe('classifyCompletion: gateway headers', () => {
         { name: 'server', value: '\u0000\u0001 ' },
         { name: 'server', value: 'nginx' },
       ]),
-    ).toEqual({ server: 'nginx' });
+    ).toEqual({ server: 'nginx', party: 'nginx' });
   });
 
   it('replaces control characters with spaces and trims', () => {
-    expect(readGatewayHeaders([{ name: 'server', value: '\u0000nginx\r\n\u001bx\u007f' }])).toEqual({ server: 'nginx   x' });
+    expect(readGatewayHeaders([{ name: 'server', value: '\u0000nginx\r\n\u001bx\u007f' }])).toEqual({ server: 'nginx   x', party: 'nginx' });
   });
 
   it('caps header values at 200 characters', () => {
@@ -307,7 +320,7 @@ describe('classifyCompletion: gateway headers', () => {
       { name: '__proto__', value: 'y' },
       { name: 'server', value: 'nginx' },
     ]);
-    expect(Object.keys(info)).toEqual(['server']);
+    expect(Object.keys(info)).toEqual(['server', 'party']);
   });
 
   it.each([
@@ -338,7 +351,7 @@ describe('classifyCompletion: gateway headers', () => {
       { name: 'server', value: { toString: () => 'object' } },
       { name: 'server', value: 'nginx' },
     ]);
-    expect(readGatewayHeaders(headers)).toEqual({ server: 'nginx' });
+    expect(readGatewayHeaders(headers)).toEqual({ server: 'nginx', party: 'nginx' });
     expect(classifyCompletion(request({ responseHeaders: headers }), OPTIONS)).toMatchObject({
       action: 'gateway-error',
       gateway: { server: 'nginx' },

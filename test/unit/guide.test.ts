@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { chooseSteps, faultSide, hardReloadShortcut, privateWindowShortcut, type GuideContext } from '../../src/guide/steps';
 import { buildReport, utcTime } from '../../src/guide/report';
+import { readGatewayHeaders } from '../../src/gateway/headers';
 import { archiveAddress, findArchivedCopy } from '../../src/guide/archive';
 import type { HttpClient, HttpResult } from '../../src/status/http';
 import type { StatusReport } from '../../src/status/verdict';
@@ -40,6 +41,29 @@ describe('guide: which steps, in which order', () => {
     expect(g.side).toBe('likely-site');
     expect(g.steps.map((s) => s.id)).toEqual(['refresh', 'down-for-everyone', 'cookies', 'private-window', 'tell-site', 'dns']);
     expect(render(g.steps.at(-1)!.why)).toContain('unlikely to help');
+  });
+
+  it("a corporate squid's own 502 (issue 12): the proxy step first, DNS next and not called unlikely, the IT department named", () => {
+    const squid = { server: 'squid', via: '1.1 proxy.corp.example (squid)', party: 'squid', ownError: 'ERR_CONNECT_FAIL 111' };
+    for (const verdict of [null, 'unknown', 'up-elsewhere', 'partial'] as const) {
+      const g = chooseSteps({ ...BASE, verdict, gateway: squid });
+      expect(g.steps.map((s) => s.id), String(verdict)).toEqual(['proxy', 'refresh', 'dns', 'down-for-everyone', 'cookies', 'private-window', 'tell-site']);
+      expect(render(g.summary)).toContain('IT department');
+      expect(render(g.steps[0]!.why)).toContain('a proxy on the way answered the error');
+      expect(render(g.steps[0]!.what)).toContain('VPN');
+      expect(render(g.steps[2]!.why)).not.toContain('unlikely');
+    }
+    // Down for everyone outranks the proxy: nothing on the visitor's side helps.
+    expect(ids({ verdict: 'down-for-everyone', gateway: squid })).toEqual(['down-for-everyone', 'tell-site']);
+    // The same headers read from the wire give the same guide.
+    const wire = readGatewayHeaders([{ name: 'Server', value: 'squid' }, { name: 'X-Squid-Error', value: 'ERR_CONNECT_FAIL 111' }, { name: 'Via', value: '1.1 proxy.corp.example (squid)' }], 502);
+    expect(ids({ gateway: wire })[0]).toBe('proxy');
+  });
+
+  it('CloudFront in front of an API (no Server, a CloudFront Via): the site\'s side, never a proxy step', () => {
+    const g = chooseSteps({ ...BASE, gateway: { via: '1.1 0123456789abcdef0123456789abcdef.cloudfront.net (CloudFront)', requestId: 'abc==' } });
+    expect(g.side).toBe('likely-site');
+    expect(g.steps.map((s) => s.id)).not.toContain('proxy');
   });
 
   it('up elsewhere with no sign of the site (a proxy answered): likely the visitor, DNS early', () => {
@@ -148,7 +172,7 @@ describe('guide: the report for the site', () => {
       'Report made (UTC): 2026-11-22T09:31:00Z',
       'Site: shop.example.com',
       'Error: 522 Connection Timed Out',
-      'Answered by: cloudflare',
+      'Answered by: Cloudflare',
       'Cloudflare Ray ID: 8a1b2c3d4e5f-AMS',
       'Request id: req-42',
       'Tries: reloads 3, background checks 1',
@@ -157,10 +181,20 @@ describe('guide: the report for the site', () => {
     ]);
   });
 
-  it("leaves out the name of a proxy on the visitor's side (a via with no server of the site's)", () => {
+  it("never copies a Via into the report (it may name a host of the visitor's network); a product name is fine", () => {
     const text = buildReport({ incident: { ...incident, code: 502, gateway: { via: '1.1 proxy.corp.internal (squid)' } }, status: null, now: 0, browser: 'x' }, render);
     expect(text).not.toContain('proxy.corp');
-    expect(text).not.toContain('Answered by');
+    expect(text).toContain('Answered by: Squid\n');
+    const unknown = buildReport({ incident: { ...incident, code: 502, gateway: { via: '1.1 gw.corp.internal' } }, status: null, now: 0, browser: 'x' }, render);
+    expect(unknown).not.toContain('gw.corp');
+    expect(unknown).not.toContain('Answered by');
+  });
+
+  it("keeps a proxy's own error code for its IT department", () => {
+    const gateway = { server: 'squid/5.5', via: '1.1 proxy.corp.internal (squid/5.5)', party: 'squid', ownError: 'ERR_CONNECT_FAIL 111' };
+    const text = buildReport({ incident: { ...incident, code: 503, gateway }, status: null, now: 0, browser: 'x' }, render);
+    expect(text).toContain('Answered by: Squid (ERR_CONNECT_FAIL 111)');
+    expect(text).not.toContain('proxy.corp');
   });
 
   it('says "not checked" for a verdict that was never asked for, or none at all', () => {

@@ -69,11 +69,21 @@ describe('one view model', () => {
     expect(view.guide?.guide.side).toBe('likely-site');
   });
 
-  it('up elsewhere and a proxy answered: both point at the user\'s side', () => {
-    const view = build({ gateway: { via: '1.1 proxy.corp.example' } }, report('up-elsewhere'));
+  it('up elsewhere and a proxy answered with its own error: both point at the user\'s side, the proxy first', () => {
+    const squid = { server: 'squid/5.5', party: 'squid', ownError: 'ERR_CONNECT_FAIL 111' };
+    const view = build({ gateway: squid }, report('up-elsewhere'));
     expect(view.check?.verdict?.advice.key).toBe('verdictUpAdviceProxy');
     expect(view.notification?.verdict?.key).toBe('verdictUpLine');
     expect(view.guide?.guide.side).toBe('likely-you');
+    expect(view.guide?.guide.steps[0]?.id).toBe('proxy');
+    expect(view.answeredBy).toBe('Squid');
+  });
+
+  it('up elsewhere and only an unknown Via: the generic advice, never "your proxy"', () => {
+    const view = build({ gateway: { via: '1.1 proxy.corp.example' } }, report('up-elsewhere'));
+    expect(view.check?.verdict?.advice.key).toBe('verdictUpAdvice');
+    expect(view.guide?.guide.side).toBe('likely-you');
+    expect(view.guide?.guide.steps[0]?.id).toBe('refresh');
   });
 
   it('a report from before the incident that has expired speaks for neither the notification nor the guide', () => {
@@ -118,7 +128,10 @@ describe('status advice: the verdict read with who answered the error', () => {
   it.each([
     ['up-elsewhere', 'site-gateway', 'verdictUpAdviceSiteGateway'],
     ['up-elsewhere', 'cdn-origin-failed', 'verdictUpAdviceSiteGateway'],
+    ['up-elsewhere', 'site-edge', 'verdictUpAdviceSiteGateway'],
     ['up-elsewhere', 'user-proxy', 'verdictUpAdviceProxy'],
+    ['unknown', 'user-proxy', 'verdictUnknownAdviceProxy'],
+    ['unknown', 'site-edge', 'verdictUnknownAdviceSiteGateway'],
     ['up-elsewhere', undefined, 'verdictUpAdvice'],
     ['unknown', 'site-gateway', 'verdictUnknownAdviceSiteGateway'],
     ['unknown', undefined, 'verdictUnknownAdvice'],

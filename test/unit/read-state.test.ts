@@ -116,6 +116,30 @@ describe('reading the stored recovery state', () => {
     expect(warnings).toEqual(['recovery: stored state has an unknown shape; starting over']);
   });
 
+  it('reads the gateway info of every version: without party (older), with party and ownError, with a party it does not know', () => {
+    const raw = stored(threeIncidents());
+    const incidents = raw.incidents as Record<string, unknown>[];
+    incidents[0]!.gateway = { server: 'nginx' };
+    incidents[1]!.gateway = { server: 'squid/5.5', party: 'squid', ownError: 'ERR_CONNECT_FAIL 111' };
+    incidents[2]!.gateway = { server: 'nginx', party: 'some-future-party' };
+    const { state, warnings } = read(raw);
+    expect(warnings).toEqual([]);
+    expect(state.incidents.map((i) => i.gateway)).toEqual([
+      { server: 'nginx' },
+      { server: 'squid/5.5', party: 'squid', ownError: 'ERR_CONNECT_FAIL 111' },
+      { server: 'nginx', party: 'some-future-party' },
+    ]);
+  });
+
+  it('drops an entry whose stored party is not an id (a header value written there by a bad version)', () => {
+    const raw = stored(threeIncidents());
+    (raw.incidents as Record<string, unknown>[])[0]!.gateway = { party: '__proto__' };
+    const { state, warnings } = read(raw);
+    expect(state.incidents.map((i) => i.host)).toEqual(['b.example', 'c.example']);
+    // The entry, and the tab that belonged to it.
+    expect(warnings.length).toBeGreaterThan(0);
+  });
+
   it('hostile values never throw: huge strings, prototype keys, deep nesting, a throwing getter', () => {
     const raw = stored(threeIncidents());
     const incidents = raw.incidents as Record<string, unknown>[];

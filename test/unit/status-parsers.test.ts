@@ -649,24 +649,41 @@ describe('readGateway', () => {
     }
   });
 
-  it('Cloudflare 502 → site-gateway (Cloudflare itself answered)', () => {
+  it('Cloudflare 502 → site-edge (the site\'s CDN answered; the fault is there or behind it)', () => {
     const r = readGateway({ code: 502, gateway: { server: 'cloudflare', cfRay: '8a-LHR' } }, T);
-    expect(r.hint).toBe('site-gateway');
-    expect(r.evidence).toEqual({ key: 'evidenceSiteGateway', subs: ['Cloudflare', '502'] });
-    expect(readGateway({ code: 528, gateway: { cfRay: 'x' } }, T).hint).toBe('site-gateway');
+    expect(r.hint).toBe('site-edge');
+    expect(r.evidence).toEqual({ key: 'evidenceSiteEdge', subs: ['Cloudflare', '502'] });
+    expect(readGateway({ code: 528, gateway: { cfRay: 'x' } }, T).hint).toBe('site-edge');
   });
 
-  it('nginx and awselb/2.0 → site-gateway naming the server', () => {
+  it('nginx and awselb/2.0 → site-gateway naming the product', () => {
     expect(readGateway({ code: 502, gateway: { server: 'nginx' } }, T).evidence).toEqual({ key: 'evidenceSiteGateway', subs: ['nginx', '502'] });
     const elb = readGateway({ code: 504, gateway: { server: 'awselb/2.0', via: '1.1 proxy' } }, T);
     expect(elb.hint).toBe('site-gateway');
-    expect(elb.evidence).toEqual({ key: 'evidenceSiteGateway', subs: ['awselb/2.0', '504'] });
+    expect(elb.evidence).toEqual({ key: 'evidenceSiteGateway', subs: ['AWS Elastic Load Balancing', '504'] });
+    // A Server the table does not know is still the site's gateway, named as it names itself.
+    expect(readGateway({ code: 502, gateway: { server: 'Tengine' } }, T).evidence).toEqual({ key: 'evidenceSiteGateway', subs: ['Tengine', '502'] });
   });
 
-  it('via only → user-proxy', () => {
+  it('an unknown Via alone cannot tell (CDNs put Via on every answer)', () => {
     const r = readGateway({ code: 503, gateway: { via: '1.1 squid.corp.example' } }, T);
+    expect(r.hint).toBeUndefined();
+    expect(r.evidence).toEqual({ key: 'evidenceUnknownVia', subs: ['1.1 squid.corp.example', '503'] });
+  });
+
+  it("a proxy's own error signature → user-proxy, whatever else is there", () => {
+    const r = readGateway({ code: 502, gateway: { server: 'squid/5.5', party: 'squid', ownError: 'ERR_CONNECT_FAIL 111' } }, T);
     expect(r.hint).toBe('user-proxy');
-    expect(r.evidence).toEqual({ key: 'evidenceProxy', subs: ['1.1 squid.corp.example', '503'] });
+    expect(r.evidence).toEqual({ key: 'evidenceProxyError', subs: ['Squid', '502'] });
+  });
+
+  it('CloudFront and Google: a known edge, never "your proxy"', () => {
+    const cf = readGateway({ code: 502, gateway: { via: '1.1 0123456789abcdef0123456789abcdef.cloudfront.net (CloudFront)', xCache: 'Error from cloudfront' } }, T);
+    expect(cf.hint).toBe('cdn-origin-failed');
+    expect(cf.evidence).toEqual({ key: 'evidenceEdgeOriginFailed', subs: ['Amazon CloudFront', '502'] });
+    const g = readGateway({ code: 503, gateway: { via: '1.1 google' } }, T);
+    expect(g.hint).toBe('cdn-origin-failed');
+    expect(readGateway({ code: 503, gateway: { via: '1.1 google', server: 'gunicorn' } }, T).hint).toBe('site-edge');
   });
 
   it('nothing → no hint', () => {
@@ -678,10 +695,15 @@ describe('readGateway', () => {
   });
 
   it('cleans control and bidi characters in header values and caps them', () => {
-    const r = readGateway({ code: 502, gateway: { server: 'nginx\u0000\r\nX-Evil:\u202e 1\u0085' } }, T);
-    expect(r.evidence.subs).toEqual(['nginx X-Evil: 1', '502']);
+    const r = readGateway({ code: 502, gateway: { server: 'tengine\u0000\r\nX-Evil:\u202e 1\u0085' } }, T);
+    expect(r.evidence.subs).toEqual(['tengine X-Evil: 1', '502']);
+    // A known product is named by the table, whatever follows its name.
+    expect(readGateway({ code: 502, gateway: { server: 'nginx\u0000\r\nX-Evil: 1' } }, T).evidence.subs).toEqual(['nginx', '502']);
     const v = readGateway({ code: 502, gateway: { via: `\u0007${'p'.repeat(500)}` } }, T);
-    expect(v.evidence.subs![0]).toBe('p'.repeat(60));
+    expect(v.evidence.subs![0]).toBe(`${'p'.repeat(59)}…`);
+    // Never cut inside a word: at the last space before the limit.
+    const w = readGateway({ code: 502, gateway: { server: `Very Long Server Name ${'x'.repeat(30)} Tail Words Here And More` } }, T);
+    expect(w.evidence.subs![0]).toBe('Very Long Server Name xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx Tail…');
   });
 });
 

@@ -406,12 +406,19 @@ describe('status page discovery memory', () => {
     expect(source(second, 'statusPage')?.reason?.code).toBe('no-status-page');
   });
 
-  it('a different registrable domain is discovered on its own (a.github.io vs b.github.io)', async () => {
+  it('a different registrable domain is discovered on its own (example.com vs example.org)', async () => {
     const h = harness({ route: world({}), settings: onlyPages });
-    await h.checker.check(ask('https://a.github.io/'));
+    await h.checker.check(ask('https://www.example.com/'));
     expect(h.take().length).toBeGreaterThan(0);
-    await h.checker.check(ask('https://b.github.io/'));
+    await h.checker.check(ask('https://www.example.org/'));
     expect(h.take().length).toBeGreaterThan(0);
+  });
+
+  it('guesses nothing under a private-section suffix: a.github.io is one user, not a company', async () => {
+    const h = harness({ route: world({}), settings: onlyPages });
+    const report = await h.checker.check(ask('https://a.github.io/'));
+    expect(h.take()).toEqual([]);
+    expect(source(report, 'statusPage')).toBeUndefined();
   });
 
   it('is forgotten after a day', async () => {

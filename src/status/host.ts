@@ -58,7 +58,7 @@ const PUBLIC_RANGES = new Set(['unicast']);
  *
  * Always private: the local-use NAT64 prefix `64:ff9b:1::/48` (RFC 8215: a prefix of one network's own translator)
  * and Teredo `2001::/32` (RFC 4380: a tunnel endpoint behind the user's NAT, whose obfuscated client address is that
- * household's own address, never a site's). sslip.io's server judges both the same way (`xip.IsPublic`).
+ * household's own address, never a site's). sslip.io's server also counts 64:ff9b:1::/48 as private (`xip.IsPublic`).
  *
  * Meant for the address the browser connected to (webRequest's `ip`) as well as IP literals in URLs.
  *
@@ -109,7 +109,7 @@ function embeddedIPv4(a: ipaddr.IPv6): ipaddr.IPv4 | 'private' | null {
 /**
  * Wildcard-DNS services: a name under one resolves to the address spelled inside it, so it is private exactly when
  * that address is. `reads` says how the service finds the address:
- * - `sslip`: sslip.io's own rules (it also answers for nip.io since 2025): dashed IPv4 (`10-0-0-5`), then dotted
+ * - `sslip`: sslip.io's own rules (nip.io is now served by sslip.io, its page says): dashed IPv4 (`10-0-0-5`), then dotted
  *   (`10.0.0.5`), then eight hex digits (`0a000005`), each anywhere between `.` or `-`, the leftmost winning; IPv6
  *   with dashes (`--1`, `fe80--1`) or 32 hex digits. Source: cunnie/sslip.io `xip/xip.go` (`String2IPv4`,
  *   `NameToAAAA`) and its test table; the nip.io page kept in that repository.

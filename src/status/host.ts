@@ -109,10 +109,10 @@ function embeddedIPv4(a: ipaddr.IPv6): ipaddr.IPv4 | 'private' | null {
 /**
  * Wildcard-DNS services: a name under one resolves to the address spelled inside it, so it is private exactly when
  * that address is. `reads` says how the service finds the address:
- * - `sslip`: sslip.io's own rules (nip.io is now served by sslip.io, its page says): dashed IPv4 (`10-0-0-5`), then dotted
- *   (`10.0.0.5`), then eight hex digits (`0a000005`), each anywhere between `.` or `-`, the leftmost winning; IPv6
- *   with dashes (`--1`, `fe80--1`) or 32 hex digits. Source: cunnie/sslip.io `xip/xip.go` (`String2IPv4`,
- *   `NameToAAAA`) and its test table; the nip.io page kept in that repository.
+ * - `sslip`: sslip.io's own rules (nip.io is now served by sslip.io, its page says): dashed IPv4 (`10-0-0-5`),
+ *   then dotted (`10.0.0.5`), then eight hex digits (`0a000005`), each anywhere between `.` or `-`, the leftmost
+ *   winning; IPv6 with dashes (`--1`, `fe80--1`) or 32 hex digits. Source: cunnie/sslip.io `xip/xip.go`
+ *   (`String2IPv4`, `NameToAAAA`) and its test table; the nip.io page kept in that repository.
  * - `last-four`: the original nip.io backend traefik.me still runs (pyrou/traefik.me `nipio/backend.py`): the last
  *   four `.`/`-`-separated parts before the domain, else `fallback`; xip.io's dotted form reads the same way.
  * `site`: names that are the service's own web site, not an embedded address.

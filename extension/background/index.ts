@@ -20,7 +20,7 @@ import type { StatusFacts } from '../../src/view/status-panel';
 import { buildIncidentView, subresourceNote } from '../../src/view/incident-view';
 import { readBrowserFacts } from './browser-facts';
 import { createStatusChecker } from '../../src/status/checker';
-import { isPrivateHost, loadPublicSuffixList, registrableDomain } from '../../src/status/host';
+import { isWithheldHost, loadPublicSuffixList, registrableDomain } from '../../src/status/host';
 import { createBrowserHttpClient, createSessionMemoryStore, isIncognitoTab } from './status-adapters';
 import { waitForDataConsent } from '../shared/data-consent';
 import { COOKIES, waitForPermission } from '../shared/optional-permissions';
@@ -197,10 +197,9 @@ const handlers: { [K in MessageType]: (request: Request<K>) => Promise<Response<
   findArchivedCopy: async ({ tabId }) => {
     const found = (await service.tabView(tabId)).incident;
     if (found === null) return { found: false, reason: { code: 'not-applicable', detail: 'no failed page in this tab' } };
-    // The same rule as the status check: a private site's address never leaves the browser.
-    await loadPublicSuffixList();
-    if (isPrivateHost(found.incident.host)) return { found: false, reason: { code: 'private-host', detail: 'a private address is not sent' } };
-    const s = await settings.get();
+    // The same rule as the status check: a private site's address, or one the user listed, never leaves the browser.
+    const [s] = await Promise.all([settings.get(), loadPublicSuffixList()]);
+    if (isWithheldHost(found.incident.host, s.neverSend)) return { found: false, reason: { code: 'private-host', detail: 'a private address is not sent' } };
     return findArchivedCopy(createBrowserHttpClient(), s.statusEndpoints.archive, found.incident.url);
   },
   resendForm: async ({ tabId }) => {
@@ -289,5 +288,5 @@ async function wake(): Promise<void> {
 
 async function statusFacts(host: string): Promise<StatusFacts> {
   const [report, s] = await Promise.all([checker.latest(host), settings.get(), loadPublicSuffixList()]);
-  return { report, checking: checker.isChecking(host), autoCheck: s.statusAutoCheck, privateHost: isPrivateHost(host) };
+  return { report, checking: checker.isChecking(host), autoCheck: s.statusAutoCheck, privateHost: isWithheldHost(host, s.neverSend) };
 }

@@ -10,6 +10,7 @@ import {
   MAX_ENDPOINT_LENGTH,
   MAX_HOST_LENGTH,
   MAX_NEVER_RETRY_HOSTS,
+  MAX_NEVER_SEND_HOSTS,
   SETTINGS_FIELDS,
   type CustomEndpoint,
   type CustomEndpointFormat,
@@ -54,13 +55,17 @@ export function readCustomEndpoint(template: string, format: CustomEndpointForma
   };
 }
 
+/** The most entries each host-list setting keeps (the schema's limits). */
+const HOST_LIST_LIMITS = { neverRetry: MAX_NEVER_RETRY_HOSTS, neverSend: MAX_NEVER_SEND_HOSTS } as const;
+
 /**
- * Reads the never-retry list, one host per line. Blank lines are skipped; a pasted address (`https://example.com/a`)
- * gives its host name; an international name is stored in the punycode form the browser reports hosts in.
+ * Reads a host list (the never-retry or the never-send list), one host per line. Blank lines are skipped; a pasted
+ * address (`https://example.com/a`) gives its host name; an international name is stored in the punycode form the
+ * browser reports hosts in; lines past the list's limit are refused.
  *
  * @returns the host names (deduplicated, in order) and the lines that are not host names
  */
-export function readHostList(text: string): { hosts: string[]; invalid: string[] } {
+export function readHostList(text: string, field: keyof typeof HOST_LIST_LIMITS = 'neverRetry'): { hosts: string[]; invalid: string[] } {
   const hosts: string[] = [];
   const invalid: string[] = [];
   for (const raw of text.split(/\r?\n/)) {
@@ -70,7 +75,7 @@ export function readHostList(text: string): { hosts: string[]; invalid: string[]
     if (host === null) invalid.push(line);
     else if (!hosts.includes(host)) hosts.push(host);
   }
-  if (hosts.length > MAX_NEVER_RETRY_HOSTS) invalid.push(...hosts.splice(MAX_NEVER_RETRY_HOSTS));
+  if (hosts.length > HOST_LIST_LIMITS[field]) invalid.push(...hosts.splice(HOST_LIST_LIMITS[field]));
   return { hosts, invalid };
 }
 

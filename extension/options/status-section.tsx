@@ -1,6 +1,6 @@
 /**
  * The options page's status-check section: the consent to automatic checks (with the browser's own data consent on
- * Firefox), a switch per provider naming what it contacts, and the user's own checker.
+ * Firefox), a switch per provider naming what it contacts, the domains never sent anywhere, and the user's own checker.
  */
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
@@ -8,6 +8,7 @@ import type { Settings, ThirdPartyProviderId } from '../../src/settings/settings
 import type { MessageKey } from '../../src/shared/text';
 import { EndpointList, PROVIDERS, providerEndpoints, StatusConsent, type Translate } from '../shared/status-consent';
 import { CustomEndpointForm, type HostAccess } from './custom-endpoint-field';
+import { HostListField } from './host-list-field';
 import { ManagedNote, type SectionProps } from './section';
 
 export function StatusSection({
@@ -83,6 +84,20 @@ export function StatusSection({
           <ProviderSwitch key={p} provider={p} settings={settings} locked={providersLocked} t={t} save={save} />
         ))}
       </fieldset>
+
+      <HostListField
+        key={settings.neverSend.join('\n')}
+        field="neverSend"
+        id="never-send"
+        labelKey="optionsNeverSend"
+        helpKey="optionsNeverSendHelp"
+        invalidKey="optionsNeverSendInvalid"
+        saveKey="optionsNeverSendSave"
+        settings={settings}
+        managed={managed}
+        t={t}
+        save={save}
+      />
 
       <CustomEndpointForm
         key={`${settings.customEndpoint?.template ?? ''}|${settings.customEndpoint?.format ?? ''}`}

@@ -22,9 +22,11 @@ export const MIN_VISIBLE_RETRIES = 0;
 export const MAX_VISIBLE_RETRIES = 20;
 /** Most host names on the never-retry list. */
 export const MAX_NEVER_RETRY_HOSTS = 500;
+/** Most domains on the never-send list. */
+export const MAX_NEVER_SEND_HOSTS = 500;
 /** Longest host name, characters (DNS: 253). */
 export const MAX_HOST_LENGTH = 253;
-/** What one never-retry entry may hold, after lower-casing: a host name, an IPv4 or a bracketed IPv6 address. */
+/** What one host-list entry may hold, after lower-casing: a host name, an IPv4 or a bracketed IPv6 address. */
 export const HOST_PATTERN = /^[a-z0-9.\-:[\]]+$/;
 /** Shortest and longest history retention, days; 0 keeps no history. */
 export const MIN_HISTORY_RETENTION_DAYS = 0;
@@ -72,6 +74,27 @@ const endpointUrl = v.pipe(
 
 /** An endpoint base: a URL without trailing slash. */
 const endpointBase = v.pipe(endpointUrl, v.transform((x) => x.replace(/\/+$/, '')));
+
+/**
+ * A list of host names, each trimmed and lowercased (a trailing dot dropped), at most `max` of them. The options page
+ * also turns pasted addresses and international names into this form (`extension/options/options-input.ts`).
+ */
+const hostList = (max: number) =>
+  v.pipe(
+    v.array(
+      v.pipe(
+        v.string(),
+        v.trim(),
+        v.toLowerCase(),
+        v.transform((x) => x.replace(/\.$/, '')),
+        v.minLength(1),
+        v.maxLength(MAX_HOST_LENGTH),
+        v.regex(HOST_PATTERN),
+      ),
+    ),
+    v.maxLength(max),
+    v.readonly(),
+  );
 
 /** A provider switch: absent means its default. */
 const providerSwitch = (id: keyof typeof DEFAULT_PROVIDERS) => v.optional(v.boolean(), DEFAULT_PROVIDERS[id]);
@@ -123,11 +146,13 @@ export const SETTINGS_FIELDS = {
   /** Show incident notifications. */
   notifications: v.boolean(),
   /** Host names never retried (a name also covers its subdomains). */
-  neverRetry: v.pipe(
-    v.array(v.pipe(v.string(), v.trim(), v.toLowerCase(), v.minLength(1), v.maxLength(MAX_HOST_LENGTH), v.regex(HOST_PATTERN))),
-    v.maxLength(MAX_NEVER_RETRY_HOSTS),
-    v.readonly(),
-  ),
+  neverRetry: hostList(MAX_NEVER_RETRY_HOSTS),
+  /**
+   * Domains never sent to anyone (status providers, status-page guesses, the Internet Archive): a domain also covers
+   * every name under it, so `example.com` keeps `intranet.example.com` in the browser. For intranet names under a
+   * public domain, which nothing else can tell apart by their name. Absent in older stored settings: empty.
+   */
+  neverSend: hostList(MAX_NEVER_SEND_HOSTS),
   /**
    * The user's consent to automatic status checks: when true, a gateway error sends the site's address (scheme,
    * host, port; never path, query or cookies) to the enabled third-party providers. False until the user says yes.
@@ -182,6 +207,7 @@ export const DEFAULT_SETTINGS: Settings = {
   maxVisibleRetries: DEFAULT_POLICY.maxVisibleRetries,
   notifications: true,
   neverRetry: [],
+  neverSend: [],
   statusAutoCheck: false,
   statusProviders: DEFAULT_PROVIDERS,
   statusEndpoints: DEFAULT_STATUS_ENDPOINTS,

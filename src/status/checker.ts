@@ -2,7 +2,8 @@
  * The status check: asks the enabled providers about one host and combines their answers into a
  * {@link StatusReport}. It is where the privacy and good-citizen rules live:
  * - nothing leaves the browser without consent (automatic checks switched on, or a check the user asked for), never
- *   for a private host, and never automatically from a private window;
+ *   for a private host or one under a domain on the user's never-send list (`isWithheldHost`, the one rule every
+ *   provider is behind), and never automatically from a private window;
  * - answers are cached per host (a "down" for about a minute, an "up" for about 5 minutes) and a site's status page
  *   (or its absence) per registrable domain for a day; concurrent asks for one host share one check;
  * - each provider has a rate limit, and its `Retry-After` holds it back (RFC 9110 §10.2.3);
@@ -12,7 +13,7 @@ import type { GatewayInfo } from '../recovery/classify';
 import { parsePageAddress } from '../shared/page-address';
 import { createSerialQueue } from '../shared/serial-queue';
 import type { Settings, ThirdPartyProviderId } from '../settings/settings';
-import { isPrivateHost, loadPublicSuffixList, normaliseHost } from './host';
+import { isWithheldHost, loadPublicSuffixList, normaliseHost } from './host';
 import type { HttpClient } from './http';
 import { type ProviderContext, type ProviderOutcome, type StatusPageRef, type StatusProvider, type StatusQuery } from './provider';
 import { checkHostProvider } from './providers/check-host';
@@ -201,10 +202,11 @@ export function createStatusChecker(deps: StatusCheckerDeps) {
         expiresAt: now,
         limitedBy,
       });
-      // The private-host rule and the status-page lookup read the Public Suffix List.
-      await loadPublicSuffixList();
-      if (address === null || host === null || isPrivateHost(host)) return limited('private-host', host ?? 'invalid');
-      const settings = await deps.settings();
+      if (address === null || host === null) return limited('private-host', host ?? 'invalid');
+      // The private-host rule and the status-page lookup read the Public Suffix List. Whatever the trigger, a private
+      // host or a never-send domain goes to no provider: check-host, status pages, Globalping, the custom endpoint.
+      const [settings] = await Promise.all([deps.settings(), loadPublicSuffixList()]);
+      if (isWithheldHost(host, settings.neverSend)) return limited('private-host', host);
       if (request.trigger === 'auto' && !settings.statusAutoCheck) return limited('no-consent', host);
       if (request.trigger === 'auto' && request.incognito === true) return limited('incognito', host);
 

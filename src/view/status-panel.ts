@@ -15,7 +15,10 @@ export interface StatusFacts {
   readonly checking: boolean;
   /** The user has switched automatic checks on. */
   readonly autoCheck: boolean;
-  /** The host is private (localhost, LAN, ...) and is never sent to a status provider. */
+  /**
+   * The host is never sent to a status provider: private (localhost, LAN, an address spelled in a nip.io name, a
+   * tailnet, ...) or under a domain on the user's never-send list (`isWithheldHost`).
+   */
   readonly privateHost: boolean;
 }
 

@@ -13,6 +13,7 @@ import {
   DEFAULT_SETTINGS,
   MAX_ENDPOINT_LENGTH,
   MAX_HISTORY_RETENTION_DAYS,
+  MAX_NEVER_SEND_HOSTS,
   MAX_VISIBLE_RETRIES,
   SETTINGS_FIELDS,
   SETTINGS_VERSION,
@@ -261,6 +262,28 @@ describe('recovery fields', () => {
     await waitFor(() => expect(props.onChange).toHaveBeenCalledWith({ neverRetry: ['ok.example'] }));
   });
 
+  it('the never-send list is shown as stored, checked as typed, and stored by its own button', async () => {
+    const props = show({ ...DEFAULT_SETTINGS, neverSend: ['corp.example'] });
+    const list = screen.getByRole<HTMLTextAreaElement>('textbox', { name: t('optionsNeverSend') });
+    expect(list.value).toBe('corp.example');
+    expect(document.getElementById(list.getAttribute('aria-describedby')!)?.textContent).toBe(t('optionsNeverSendHelp'));
+    fireEvent.input(list, { target: { value: 'https://Intranet.Example.org/wiki\n*.example.net' } });
+    fireEvent.click(screen.getByRole('button', { name: t('optionsNeverSendSave') }));
+    expect(screen.getByRole('alert').textContent).toBe(t('optionsNeverSendInvalid', ['*.example.net']));
+    expect(list.getAttribute('aria-invalid')).toBe('true');
+    expect(props.onChange).not.toHaveBeenCalled();
+    fireEvent.input(list, { target: { value: 'https://Intranet.Example.org/wiki\ncorp.example' } });
+    fireEvent.click(screen.getByRole('button', { name: t('optionsNeverSendSave') }));
+    await waitFor(() => expect(props.onChange).toHaveBeenCalledWith({ neverSend: ['intranet.example.org', 'corp.example'] }));
+  });
+
+  it('an administrator\'s never-send list is shown locked', () => {
+    show({ ...DEFAULT_SETTINGS, neverSend: ['corp.example'] }, new Set(['neverSend']));
+    expect(screen.getByRole<HTMLTextAreaElement>('textbox', { name: t('optionsNeverSend') }).disabled).toBe(true);
+    expect(screen.getByRole<HTMLButtonElement>('button', { name: t('optionsNeverSendSave') }).disabled).toBe(true);
+    expect(screen.getByTestId('managed-neverSend')).toBeTruthy();
+  });
+
   it('a refused write is said in the live region', async () => {
     show(DEFAULT_SETTINGS, new Set(), { onChange: vi.fn(async () => Promise.reject(new Error('QUOTA_BYTES quota exceeded'))) });
     fireEvent.click(box(t('optionsNotifications')));
@@ -276,6 +299,13 @@ describe('recovery input', () => {
     });
     expect(readHostList('ok.example\nnot a host\n*.example.com').invalid).toEqual(['not a host', '*.example.com']);
     expect(readHostList('bücher.example').hosts).toEqual(['xn--bcher-kva.example']);
+  });
+
+  it('keeps each host list to its schema limit', () => {
+    const many = Array.from({ length: MAX_NEVER_SEND_HOSTS + 1 }, (_, i) => `h${i}.example`).join('\n');
+    const read = readHostList(many, 'neverSend');
+    expect(read.hosts).toHaveLength(MAX_NEVER_SEND_HOSTS);
+    expect(read.invalid).toEqual([`h${MAX_NEVER_SEND_HOSTS}.example`]);
   });
 
   it('reads retries from 0 to 20 only', () => {

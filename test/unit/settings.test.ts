@@ -11,6 +11,7 @@ const DEFAULTS = {
   maxVisibleRetries: 5,
   notifications: true,
   neverRetry: [],
+  neverSend: [],
   statusAutoCheck: false,
   statusProviders: { checkHost: true, statusPage: true, cdnStatus: true, custom: false },
   statusEndpoints: {
@@ -30,6 +31,7 @@ const CUSTOM = {
   maxVisibleRetries: 3,
   notifications: false,
   neverRetry: ['example.com', 'intranet.local'],
+  neverSend: ['corp.example', 'ci.brave.com'],
   // The consent is read from the device area only (see 'status check fields'): from sync it stays the default.
   statusAutoCheck: false,
   statusProviders: { checkHost: false, statusPage: true, cdnStatus: false, custom: true },
@@ -105,6 +107,26 @@ describe('loadSettings: stored values', () => {
     const { settings, warnings } = loadSettings({ version: 1, neverRetry: ['  Example.COM  ', 'WWW.Test.Org', '\tintranet\n'] });
     expect(warnings).toEqual([]);
     expect(settings.neverRetry).toEqual(['example.com', 'www.test.org', 'intranet']);
+  });
+
+  it('trims and lowercases neverSend entries and drops a trailing dot', () => {
+    const { settings, warnings } = loadSettings({ version: 1, neverSend: ['  Corp.Example.  ', 'CI.Brave.com'] });
+    expect(warnings).toEqual([]);
+    expect(settings.neverSend).toEqual(['corp.example', 'ci.brave.com']);
+  });
+
+  it('reads settings stored before neverSend existed with an empty list, and no warning', () => {
+    const { settings, warnings } = loadSettings({ version: 1, neverRetry: ['a.example'], notifications: false });
+    expect(warnings).toEqual([]);
+    expect(settings.neverSend).toEqual([]);
+  });
+
+  it('refuses a neverSend list with a non-host entry as a whole, falling back to the empty default', () => {
+    for (const bad of [['*.example.com'], ['https://example.com/'], ['exa mple.com'], [''], [42], 'example.com']) {
+      const { settings, warnings } = loadSettings({ version: 1, neverSend: bad });
+      expect(settings.neverSend, JSON.stringify(bad)).toEqual([]);
+      expect(warnings.join('\n')).toContain('neverSend is invalid');
+    }
   });
 
   it('ignores fields it does not know', () => {
@@ -373,6 +395,10 @@ describe('settings: the exported limits are the schema\'s', () => {
     expect(kept('neverRetry', [host(S.MAX_HOST_LENGTH)])).toEqual([host(S.MAX_HOST_LENGTH)]);
     expect(kept('neverRetry', [host(S.MAX_HOST_LENGTH + 1)])).toBe('refused');
     expect(kept('neverRetry', Array.from({ length: S.MAX_NEVER_RETRY_HOSTS + 1 }, (_, i) => `h${i}.example`))).toBe('refused');
+    expect(kept('neverSend', [host(S.MAX_HOST_LENGTH)])).toEqual([host(S.MAX_HOST_LENGTH)]);
+    expect(kept('neverSend', [host(S.MAX_HOST_LENGTH + 1)])).toBe('refused');
+    expect(kept('neverSend', Array.from({ length: S.MAX_NEVER_SEND_HOSTS }, (_, i) => `h${i}.example`))).toHaveLength(S.MAX_NEVER_SEND_HOSTS);
+    expect(kept('neverSend', Array.from({ length: S.MAX_NEVER_SEND_HOSTS + 1 }, (_, i) => `h${i}.example`))).toBe('refused');
     const url = (n: number) => `https://x.example/${'a'.repeat(n - 18)}`;
     expect(kept('customEndpoint', { template: url(S.MAX_ENDPOINT_LENGTH), format: 'gatus' })).toMatchObject({ format: 'gatus' });
     expect(kept('customEndpoint', { template: url(S.MAX_ENDPOINT_LENGTH + 1), format: 'gatus' })).toBe('refused');

@@ -180,6 +180,12 @@ describe('consent, private hosts, private windows', () => {
     'http://100.64.0.1/',
     'http://app.localhost:3000/',
     'http://user:pw@10.0.0.1/',
+    'http://10.0.0.5.nip.io/',
+    'https://10-0-0-5.sslip.io/',
+    'https://host.tail1234.ts.net/',
+    'http://[::c0a8:101]/',
+    'http://[2002:c0a8:101::1]/',
+    'http://app.localtest.me/',
   ])('private host %s is never sent, even on a user trigger', async (url) => {
     const h = harness({ route: world({ checkHost: 'down' }), settings: settingsWith({ providers: { custom: true }, customEndpoint: { template: 'https://kuma.example/{host}', format: 'gatus' } }) });
     for (const trigger of ['auto', 'user'] as const) {
@@ -188,6 +194,22 @@ describe('consent, private hosts, private windows', () => {
       expect(r.sources.map((s) => s.provider)).toEqual(['gateway']);
     }
     expect(h.urls).toEqual([]);
+  });
+
+  it('a host under a never-send domain goes to no provider, on any trigger', async () => {
+    const base = settingsWith({ providers: { custom: true }, customEndpoint: { template: 'https://kuma.example/{host}', format: 'gatus' } });
+    const h = harness({ route: world({ checkHost: 'down' }), settings: { ...base, statusAutoCheck: true, neverSend: ['example.org'] } });
+    for (const url of ['https://intranet.example.org/', 'https://example.org/', 'https://EXAMPLE.org.:8443/x']) {
+      for (const trigger of ['auto', 'user'] as const) {
+        const r = await h.checker.check(ask(url, { trigger, gateway: cloudflare }));
+        expect(r.limitedBy, url).toBe('private-host');
+        expect(r.sources.map((s) => s.provider)).toEqual(['gateway']);
+      }
+    }
+    expect(h.urls).toEqual([]);
+    // A name that only ends the same way is not under the domain.
+    await h.checker.check(ask('https://notexample.org/', { trigger: 'user' }));
+    expect(h.urls.length).toBeGreaterThan(0);
   });
 
   it('unusable URLs send nothing', async () => {
@@ -406,12 +428,19 @@ describe('status page discovery memory', () => {
     expect(source(second, 'statusPage')?.reason?.code).toBe('no-status-page');
   });
 
-  it('a different registrable domain is discovered on its own (a.github.io vs b.github.io)', async () => {
+  it('a different registrable domain is discovered on its own (example.com vs example.org)', async () => {
     const h = harness({ route: world({}), settings: onlyPages });
-    await h.checker.check(ask('https://a.github.io/'));
+    await h.checker.check(ask('https://www.example.com/'));
     expect(h.take().length).toBeGreaterThan(0);
-    await h.checker.check(ask('https://b.github.io/'));
+    await h.checker.check(ask('https://www.example.org/'));
     expect(h.take().length).toBeGreaterThan(0);
+  });
+
+  it('guesses nothing under a private-section suffix: a.github.io is one user, not a company', async () => {
+    const h = harness({ route: world({}), settings: onlyPages });
+    const report = await h.checker.check(ask('https://a.github.io/'));
+    expect(h.take()).toEqual([]);
+    expect(source(report, 'statusPage')).toBeUndefined();
   });
 
   it('is forgotten after a day', async () => {

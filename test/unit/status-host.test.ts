@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { isPrivateHost, loadPublicSuffixList, normaliseHost, registrableDomain } from '../../src/status/host';
+import { isPrivateAddress, isPrivateHost, isWithheldHost, loadPublicSuffixList, normaliseHost, registrableDomain, statusPageDomain } from '../../src/status/host';
 
 beforeAll(loadPublicSuffixList);
 
@@ -84,6 +84,162 @@ describe('isPrivateHost: IP literals', () => {
   it('treats an IPv6 zone id (not a URL host) as unusable, hence private', () => {
     expect(normaliseHost('fe80::1%eth0')).toBeNull();
     expect(isPrivateHost('fe80::1%eth0')).toBe(true);
+  });
+});
+
+describe('isPrivateAddress: every spelling of a private address', () => {
+  it.each([
+    ['::c0a8:101', 'IPv4-compatible ::192.168.1.1 (what the URL parser makes of [::192.168.1.1])'],
+    ['::a00:5', 'IPv4-compatible ::10.0.0.5'],
+    ['::ffff:c0a8:101', 'IPv4-mapped, hex'],
+    ['::ffff:0:192.168.1.1', 'IPv4-translated (RFC 2765)'],
+    ['::ffff:0:7f00:1', 'IPv4-translated loopback, hex'],
+    ['2002:c0a8:101::1', '6to4 of 192.168.1.1 (RFC 3056)'],
+    ['2002:a00:5::', '6to4 of 10.0.0.5'],
+    ['2002:7f00:1::1', '6to4 of 127.0.0.1'],
+    ['64:ff9b::10.0.0.5', 'NAT64 well-known prefix of 10.0.0.5 (RFC 6052)'],
+    ['64:ff9b::c0a8:101', 'NAT64 well-known prefix of 192.168.1.1, hex'],
+    ['64:ff9b:1::8.8.8.8', 'NAT64 local-use prefix (RFC 8215): one network\'s own'],
+    ['2001:0:4136:e378:8000:63bf:3fff:fdd2', 'Teredo (RFC 4380): a host behind a NAT'],
+    ['[::1]', 'brackets are read'],
+    ['fe80::1%eth0', 'a zone id is link-local'],
+    ['100::1', 'discard prefix'],
+    ['fec0::1', 'deprecated site-local'],
+    ['3fff::1', 'documentation (RFC 9637)'],
+    ['', 'empty'],
+    ['garbage', 'unparseable'],
+    ['10.0.0.256', 'out of range'],
+  ])('%s is private (%s)', (ip) => {
+    expect(isPrivateAddress(ip)).toBe(true);
+  });
+
+  it.each([
+    ['93.184.216.34', 'public IPv4'],
+    ['2606:2800:220:1:248:1893:25c8:1946', 'public IPv6'],
+    ['::ffff:8.8.8.8', 'IPv4-mapped public'],
+    ['::808:808', 'IPv4-compatible public: judged by its IPv4 address'],
+    ['2002:808:808::1', '6to4 of a public address'],
+    ['64:ff9b::8.8.8.8', 'NAT64 of a public address'],
+    ['::ffff:0:8.8.8.8', 'IPv4-translated public'],
+  ])('%s is public (%s)', (ip) => {
+    expect(isPrivateAddress(ip)).toBe(false);
+  });
+
+  it('ipaddr.js reads `::8.8.8.8` as IPv4-mapped; both readings carry the same IPv4 address', () => {
+    expect(isPrivateAddress('::8.8.8.8')).toBe(false);
+    expect(isPrivateAddress('::192.168.1.1')).toBe(true);
+  });
+
+  it('IP literals in hosts go through it: [::c0a8:101] and [2002:c0a8:101::1] are private', () => {
+    expect(isPrivateHost('[::c0a8:101]')).toBe(true);
+    expect(isPrivateHost('[::192.168.1.1]')).toBe(true);
+    expect(isPrivateHost('[2002:c0a8:101::1]:8443')).toBe(true);
+    expect(isPrivateHost('[64:ff9b::a00:5]')).toBe(true);
+    expect(isPrivateHost('[2002:808:808::1]')).toBe(false);
+  });
+
+  it('never throws', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.ipV4(), fc.ipV4Extended(), fc.ipV6()), (s) => {
+        expect(typeof isPrivateAddress(s)).toBe('boolean');
+      }),
+      { numRuns: 2000 },
+    );
+    expect(isPrivateAddress(undefined as unknown as string)).toBe(true);
+  });
+});
+
+describe('isPrivateHost: names that embed or always mean a private address', () => {
+  it.each([
+    '10.0.0.5.nip.io',
+    'app.10.0.0.5.nip.io',
+    'app-10-0-0-5.nip.io',
+    'app-0a000005.nip.io',
+    'customer2-app-127-0-0-1.nip.io',
+    '10-0-0-5.sslip.io',
+    'www-192-168-0-1.sslip.io',
+    '--1.sslip.io',
+    'fe80--1.sslip.io',
+    'filer.7f000001.sslip.io',
+    'www.00000000000000000000000000000001.nip.io',
+    'foo.nip.io', // no address: sslip.io answers nothing, and we cannot tell
+    '10.0.0.1.traefik.me',
+    'app-10-0-0-1.traefik.me',
+    'mysite.traefik.me', // no address: traefik.me answers 127.0.0.1
+    '10.0.0.1.xip.io',
+    'localtest.me',
+    'app.localtest.me',
+    'lvh.me',
+    'sub.lvh.me',
+    'vcap.me',
+    'lacolhost.com',
+    'localh.st',
+    'x.local.gd',
+    'mysite.ddev.site',
+    'localhost.example.nl',
+    'localhost.localdomain',
+    'host.tail1234.ts.net',
+    'tail1234.ts.net',
+    'pangolin.tailfe8c.ts.net',
+    'webserver.example2.com.beta.tailscale.net',
+    '10-10-10-10.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.plex.direct',
+    '1-2-3-4.625d406a00ac415b978ddb368c0d1289.plex.direct',
+  ])('%s is private', (h) => {
+    expect(isPrivateHost(h)).toBe(true);
+  });
+
+  it.each([
+    '52-0-56-137.sslip.io',
+    'www-78-46-204-247.nip.io',
+    '2a01-4f8-c17-b8f--2.nip.io',
+    '34003889.nip.io',
+    'ubuntu20.04.52.0.56.137.181-notify.sslip.io', // sslip.io answers 52.0.56.137, not 0.56.137.181
+    'foo.bar.208.132.27.194.traefik.me',
+    'nip.io',
+    'www.sslip.io',
+    'readme.localtest.me',
+  ])('%s is public: the address it spells is public, or it is the service\'s own site', (h) => {
+    expect(isPrivateHost(h)).toBe(false);
+  });
+
+  it('a wildcard-DNS name takes sslip.io\'s leftmost address, dashes before dots before hex', () => {
+    expect(isPrivateHost('nono.io.172.16.0.30.172.31.255.255.sslip.io')).toBe(true);
+    expect(isPrivateHost('www.127-0-0-53.76543210.nip.io')).toBe(true);
+    expect(isPrivateHost('www.76543210.127.0.0.53.nip.io')).toBe(true);
+    expect(isPrivateHost('www.76543210.nip.io')).toBe(false);
+  });
+
+  it('an intranet name under a public domain cannot be told by its name', () => {
+    expect(isPrivateHost('ci.brave.com')).toBe(false);
+    expect(isPrivateHost('intranet.example.org')).toBe(false);
+  });
+});
+
+describe('isWithheldHost: private, or on the never-send list', () => {
+  it('withholds a listed domain and every name under it', () => {
+    expect(isWithheldHost('intranet.example.org', ['example.org'])).toBe(true);
+    expect(isWithheldHost('example.org', ['example.org'])).toBe(true);
+    expect(isWithheldHost('https://INTRANET.example.org:8443/x', ['example.org'])).toBe(true);
+    expect(isWithheldHost('notexample.org', ['example.org'])).toBe(false);
+    expect(isWithheldHost('example.com', ['example.org'])).toBe(false);
+  });
+
+  it('withholds private hosts whatever the list says, and garbage', () => {
+    expect(isWithheldHost('10.0.0.5.nip.io', [])).toBe(true);
+    expect(isWithheldHost('', [])).toBe(true);
+  });
+});
+
+describe('statusPageDomain: guesses only from a public site\'s ICANN registrable domain', () => {
+  it('gives the registrable domain of a public site', () => {
+    expect(statusPageDomain('api.github.com')).toEqual({ domain: 'github.com', name: 'github' });
+    expect(statusPageDomain('www.bbc.co.uk')).toEqual({ domain: 'bbc.co.uk', name: 'bbc' });
+  });
+
+  it('gives nothing for a private host, a private-section suffix or a wildcard-DNS name', () => {
+    for (const h of ['host.tail1234.ts.net', 'tail1234.ts.net', 'user.github.io', 'x.y.github.io', 'myapp.vercel.app', 'box.myfritz.net', '10.0.0.5.nip.io', '52-0-56-137.sslip.io', '8.8.8.8', 'router.lan', 'co.uk', '']) {
+      expect(statusPageDomain(h), h).toBeNull();
+    }
   });
 });
 

@@ -1,12 +1,14 @@
 /**
  * A site's own status page, and Cloudflare's. There is no registry of status pages, so candidates are derived from
- * the registrable domain (`status.<domain>`, `<name>status.com`, `<name>.statuspage.io`) and a candidate is accepted
+ * the registrable domain (`status.<domain>`, `<name>status.com`, `<name>.statuspage.io`) of a public site under an
+ * ICANN suffix only (`statusPageDomain`: never a private host, a private-section suffix like `github.io` or `ts.net`,
+ * or a wildcard-DNS name), and a candidate is accepted
  * only when it answers one vendor's documented JSON: some hosts answer any path with a cheerful catch-all page.
  * Vendors read: Atlassian Statuspage v2 `summary.json`, Instatus `summary.json`, Better Stack `index.json`.
  */
 import * as v from 'valibot';
 import type { EvidenceKey } from '../../shared/text';
-import { registrableDomain } from '../host';
+import { statusPageDomain } from '../host';
 import { describeIssue, holdAfter, isCloudflare, type ProviderContext, type StatusPageRef, type StatusPageVendor, type StatusProvider } from '../provider';
 import { unknownReport, type SourceReport, type UnknownReason, type Verdict } from '../verdict';
 
@@ -94,9 +96,12 @@ export function pageReport(provider: 'statusPage' | 'cdnStatus', state: PageStat
   return { provider, verdict, evidence, link, checkedAt };
 }
 
-/** Candidate base URLs for `host`, in the order of the templates. */
+/**
+ * Candidate base URLs for `host`, in the order of the templates, or `null` when no guess may be made from it (see
+ * `statusPageDomain`: `host.tail1234.ts.net` must never become `tail1234status.com`).
+ */
 export function statusPageCandidates(host: string, templates: readonly string[]): { domain: string; bases: string[] } | null {
-  const d = registrableDomain(host);
+  const d = statusPageDomain(host);
   if (d === null) return null;
   const bases = templates.map((t) => t.replaceAll('{domain}', d.domain).replaceAll('{name}', d.name).replace(/\/+$/, ''));
   return { domain: d.domain, bases: [...new Set(bases)] };
@@ -159,7 +164,7 @@ function labelOf(base: string): string {
 
 export const statusPageProvider: StatusProvider = {
   id: 'statusPage',
-  applies: (query, settings) => settings.statusEndpoints.statusPageTemplates.length > 0 && registrableDomain(query.host) !== null,
+  applies: (query, settings) => settings.statusEndpoints.statusPageTemplates.length > 0 && statusPageDomain(query.host) !== null,
   async check(query, ctx) {
     const found = statusPageCandidates(query.host, ctx.settings.statusEndpoints.statusPageTemplates);
     if (found === null) return { report: unknownReport('statusPage', { code: 'not-applicable', detail: 'no registrable domain' }, ctx.now()) };

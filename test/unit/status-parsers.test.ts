@@ -354,6 +354,68 @@ describe('Statuspage summary.json (VENDORS.statuspage)', () => {
     expect(read(statuspageSummary('major', { extra: 1, page: { id: 'x', url: 'https://s.example', extra: true } }))).toBe('major');
   });
 
+  const incident = (status: string, impact: string) => ({ id: 'i1', name: 'Elevated errors', status, impact });
+  const component = (id: string, status: string, extra: Record<string, unknown> = {}) => ({ id, name: `C ${id}`, status, ...extra });
+
+  it.each([
+    ['investigating', 'minor', 'incident-minor'],
+    ['identified', 'none', 'incident-minor'],
+    ['monitoring', 'major', 'incident-major'],
+    ['investigating', 'critical', 'incident-major'],
+  ])('indicator none with an unresolved incident (%s, impact %s) → %s, the worst of the two', (status, impact, state) => {
+    expect(read(statuspageSummary('none', { incidents: [incident(status, impact)] }))).toBe(state);
+  });
+
+  it('a resolved incident, or one of an unknown status, does not count', () => {
+    expect(read(statuspageSummary('none', { incidents: [incident('resolved', 'critical'), incident('postmortem', 'major'), incident('???', 'major')] }))).toBe(
+      'operational',
+    );
+  });
+
+  it('the indicator wins a tie and the worse signal wins otherwise', () => {
+    expect(read(statuspageSummary('minor', { incidents: [incident('investigating', 'minor')] }))).toBe('minor');
+    expect(read(statuspageSummary('minor', { incidents: [incident('investigating', 'critical')] }))).toBe('incident-major');
+    expect(read(statuspageSummary('major', { incidents: [incident('investigating', 'minor')] }))).toBe('major');
+  });
+
+  it('components count: some down or degraded is partial, every one down is major; groups are headings', () => {
+    const comps = (...statuses: string[]) => statuses.map((st, i) => component(`c${i}`, st));
+    expect(read(statuspageSummary('none', { components: comps('operational', 'degraded_performance') }))).toBe('minor');
+    expect(read(statuspageSummary('none', { components: comps('operational', 'major_outage') }))).toBe('minor');
+    expect(read(statuspageSummary('none', { components: comps('major_outage', 'full_outage') }))).toBe('major');
+    expect(read(statuspageSummary('none', { components: [...comps('operational'), component('g', 'major_outage', { group: true })] }))).toBe('operational');
+  });
+
+  it('a maintenance naming some components is partial, naming all of them is planned downtime, naming none is unscoped', () => {
+    const comps = [component('a', 'under_maintenance'), component('b', 'operational')];
+    const mnt = (status: string, names: { id?: string; name?: string }[]) => [{ id: 'm1', name: 'Database upgrade', status, impact: 'maintenance', components: names }];
+    expect(read(statuspageSummary('maintenance', { components: comps, scheduled_maintenances: mnt('in_progress', [{ id: 'a' }]) }))).toBe('maintenance-partial');
+    expect(read(statuspageSummary('maintenance', { components: comps, scheduled_maintenances: mnt('in_progress', [{ id: 'a' }, { name: 'C b' }]) }))).toBe(
+      'maintenance',
+    );
+    expect(read(statuspageSummary('maintenance', { components: [component('b', 'operational')], scheduled_maintenances: mnt('in_progress', []) }))).toBe(
+      'maintenance-unscoped',
+    );
+    expect(read(statuspageSummary('maintenance', { components: [], scheduled_maintenances: [] }))).toBe('maintenance-unscoped');
+    // incident.io's word for it, and a maintenance under way while the headline still says none.
+    expect(read(statuspageSummary('none', { components: comps, scheduled_maintenances: mnt('maintenance_in_progress', [{ id: 'a' }]) }))).toBe(
+      'maintenance-partial',
+    );
+    // A maintenance only scheduled is not under way.
+    expect(read(statuspageSummary('none', { components: [component('b', 'operational')], scheduled_maintenances: mnt('scheduled', [{ id: 'b' }]) }))).toBe(
+      'operational',
+    );
+  });
+
+  it('is tolerant: odd elements are skipped, null lists are empty, huge lists are capped, nothing throws', () => {
+    expect(read(statuspageSummary('none', { components: [1, null, 'x', { status: 3 }], incidents: [null, { impact: 'major' }], scheduled_maintenances: null }))).toBe(
+      'operational',
+    );
+    const many = Array.from({ length: 5000 }, (_, i) => component(`c${i}`, 'operational'));
+    expect(read(statuspageSummary('none', { components: many }))).toBe('operational');
+    expect(read(statuspageSummary('none', { incidents: 'not a list' }))).toHaveProperty('invalid');
+  });
+
   it('refuses a missing page.id, a catch-all answer and wrong types', () => {
     const noId = statuspageSummary('major');
     delete (noId.page as Record<string, unknown>).id;
@@ -384,7 +446,16 @@ describe('Instatus summary.json', () => {
     expect(read(page('UP'))).toBe('operational');
     expect(read(page('HASISSUES'))).toBe('minor');
     expect(read(page('HASISSUES', { activeIncidents: [{ name: 'x', impact: 'MAJOROUTAGE' }] }))).toBe('major');
-    expect(read(page('UNDERMAINTENANCE'))).toBe('maintenance');
+    expect(read(page('UNDERMAINTENANCE'))).toBe('maintenance-unscoped');
+  });
+
+  it('takes the worst of the page status and its active incidents', () => {
+    expect(read(page('UP', { activeIncidents: [{ name: 'x', status: 'INVESTIGATING', impact: 'PARTIALOUTAGE' }] }))).toBe('incident-minor');
+    expect(read(page('UP', { activeIncidents: [{ name: 'x', status: 'IDENTIFIED', impact: 'MAJOROUTAGE' }] }))).toBe('incident-major');
+    expect(read(page('UP', { activeIncidents: [{ name: 'x', status: 'RESOLVED', impact: 'MAJOROUTAGE' }] }))).toBe('operational');
+    expect(read(page('UP', { activeMaintenances: [{ name: 'm', status: 'INPROGRESS' }] }))).toBe('maintenance-unscoped');
+    expect(read(page('UP', { activeMaintenances: [{ name: 'm', status: 'NOTSTARTEDYET' }] }))).toBe('operational');
+    expect(read(page('UP', { activeIncidents: [7, null] }))).toBe('operational');
   });
 
   it('refuses other shapes', () => {
@@ -402,7 +473,7 @@ describe('Better Stack index.json', () => {
     expect(read(doc('operational'))).toBe('operational');
     expect(read(doc('degraded'))).toBe('minor');
     expect(read(doc('downtime'))).toBe('major');
-    expect(read(doc('maintenance'))).toBe('maintenance');
+    expect(read(doc('maintenance'))).toBe('maintenance-unscoped');
   });
 
   it('refuses other shapes', () => {
@@ -422,7 +493,7 @@ describe('pageReport', () => {
     expect(r.link).toBe('https://status.example.com');
   });
 
-  it('minor → partial, major and maintenance → down', () => {
+  it('minor, an unresolved incident and a partial or unscoped maintenance → partial; major and a whole-site maintenance → down', () => {
     expect(pageReport('statusPage', 'minor', 'l', 'https://l', T).verdict).toBe('partial');
     expect(pageReport('statusPage', 'major', 'l', 'https://l', T)).toEqual({
       provider: 'statusPage',
@@ -431,11 +502,24 @@ describe('pageReport', () => {
       link: 'https://l',
       checkedAt: T,
     });
-    expect(pageReport('statusPage', 'maintenance', 'l', 'https://l', T).verdict).toBe('down-for-everyone');
+    expect(pageReport('statusPage', 'maintenance', 'l', 'https://l', T)).toMatchObject({
+      verdict: 'down-for-everyone',
+      evidence: { key: 'evidencePageMaintenanceAll' },
+    });
+    expect(pageReport('statusPage', 'maintenance-partial', 'l', 'https://l', T)).toMatchObject({
+      verdict: 'partial',
+      evidence: { key: 'evidencePageMaintenancePartial' },
+    });
+    expect(pageReport('statusPage', 'maintenance-unscoped', 'l', 'https://l', T)).toMatchObject({ verdict: 'partial', evidence: { key: 'evidencePageMaintenance' } });
+    expect(pageReport('statusPage', 'incident-minor', 'l', 'https://l', T)).toMatchObject({ verdict: 'partial', evidence: { key: 'evidencePageIncident' } });
+    expect(pageReport('statusPage', 'incident-major', 'l', 'https://l', T)).toMatchObject({
+      verdict: 'down-for-everyone',
+      evidence: { key: 'evidencePageIncidentMajor' },
+    });
   });
 
   it("Cloudflare's page is evidence about Cloudflare, never a vote about the site", () => {
-    for (const state of ['operational', 'minor', 'major', 'maintenance'] as const) {
+    for (const state of ['operational', 'minor', 'major', 'incident-minor', 'incident-major', 'maintenance', 'maintenance-partial', 'maintenance-unscoped'] as const) {
       const r = pageReport('cdnStatus', state, 'Cloudflare', 'https://c', T);
       expect(r.verdict).toBe('unknown');
       expect(r.reason?.code).toBe('no-signal');

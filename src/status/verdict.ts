@@ -116,6 +116,7 @@ const EVIDENCE_KEYS = {
   evidenceCdnMaintenance: true,
   evidenceNoStatusPage: true,
   evidenceMonitors: true,
+  evidenceNoMonitor: true,
   reason_no_consent: true,
   reason_private_host: true,
   reason_disabled: true,

@@ -4,7 +4,8 @@ import { DEFAULT_SETTINGS, type Settings } from '../../src/settings/settings';
 import type { HttpClient, HttpResult } from '../../src/status/http';
 import type { ProviderContext, StatusPageRef, StatusQuery } from '../../src/status/provider';
 import { checkHostProvider, readNode, voteNodes, type NodeOutcome } from '../../src/status/providers/check-host';
-import { customEndpointProvider, monitorsReport, readMonitors } from '../../src/status/providers/custom-endpoint';
+import { customEndpointProvider, gatusCounts, kumaCounts, kumaMonitorIsAbout, kumaMonitorsOf, monitorsReport } from '../../src/status/providers/custom-endpoint';
+import { parseKumaPage } from '../../src/settings/kuma-page';
 import { readGateway } from '../../src/status/gateway-report';
 import { cdnStatusProvider, pageReport, statusPageCandidates, statusPageProvider, VENDORS } from '../../src/status/providers/status-page';
 import { cleanText, combineVerdicts, safeLink, unknownReport, type Verdict } from '../../src/status/verdict';
@@ -625,32 +626,100 @@ describe('cdnStatusProvider (Cloudflare status.json)', () => {
 /** The host the custom endpoint is asked about; Gatus endpoints named after it count. */
 const HOST = 'shop.example.com';
 
-describe('custom endpoint: Uptime Kuma', () => {
-  const kuma = (lists: Record<string, unknown[]>) => ({ heartbeatList: lists, uptimeList: { '1_24': 0.99 } });
-  const beat = (status: unknown) => ({ status, time: '2024-01-01 00:00:00', msg: '', ping: 20 });
+describe('parseKumaPage', () => {
+  it.each([
+    ['https://status.example.com/status/main', 'https://status.example.com', 'main'],
+    ['https://status.example.com/status/Main-Site/', 'https://status.example.com', 'main-site'],
+    ['https://kuma.example:8443/api/status-page/main', 'https://kuma.example:8443', 'main'],
+    ['http://10.0.0.5:3001/api/status-page/heartbeat/ops?x=1#y', 'http://10.0.0.5:3001', 'ops'],
+    ['https://corp.example/kuma/status/ops', 'https://corp.example/kuma', 'ops'],
+    ['https://status.example.com/status', 'https://status.example.com', 'default'],
+  ])('%s → %s, slug %s', (address, base, slug) => {
+    expect(parseKumaPage(address)).toEqual({ base, slug });
+  });
 
-  it('all up, all down, mixed', () => {
-    expect(readMonitors('uptime-kuma', kuma({ 1: [beat(0), beat(1)], 2: [beat(1)] }), HOST)).toEqual({ up: 2, down: 0 });
-    expect(readMonitors('uptime-kuma', kuma({ 1: [beat(1), beat(0)], 2: [beat(0)] }), HOST)).toEqual({ up: 0, down: 2 });
-    expect(readMonitors('uptime-kuma', kuma({ 1: [beat(1)], 2: [beat(0)], 3: [beat(1)] }), HOST)).toEqual({ up: 2, down: 1 });
+  it.each([
+    'https://kuma.example/api/status-page/heartbeat/{host}',
+    'https://kuma.example/api/status-page/heartbeat/shop.example.com',
+    'https://kuma.example/',
+    'https://kuma.example/dashboard/1',
+    'https://user:pw@kuma.example/status/main',
+    'ftp://kuma.example/status/main',
+    'https://kuma.example/status/a_b',
+    'https://kuma.example/status/%E0%A4%A',
+    'not a url',
+  ])('refuses %s', (address) => {
+    expect(parseKumaPage(address)).toBeNull();
+  });
+});
+
+describe('custom endpoint: Uptime Kuma', () => {
+  const kuma = (lists: Record<string, unknown[]>, extra: Record<string, unknown> = {}) => ({ heartbeatList: lists, uptimeList: { '1_24': 0.99 }, ...extra });
+  const beat = (status: unknown) => ({ status, time: '2024-01-01 00:00:00', msg: '', ping: 20 });
+  const config = (...monitors: Record<string, unknown>[]) => ({
+    config: { slug: 'main', title: 'Status' },
+    incident: null,
+    publicGroupList: [{ id: 1, name: 'Services', weight: 1, monitorList: monitors }],
+    maintenanceList: [],
+  });
+
+  it("finds the host's monitors by link or by name, never by a longer host or another's subdomain; skips groups", () => {
+    const page = config(
+      { id: 1, name: 'Shop', sendUrl: 1, type: 'http', url: 'https://shop.example.com/health' },
+      { id: 2, name: 'website (shop.example.com)', sendUrl: 0, type: 'http' },
+      { id: 3, name: 'api.shop.example.com', sendUrl: 0, type: 'http' },
+      { id: 4, name: 'shop.example.com.evil', sendUrl: 0, type: 'http' },
+      { id: 5, name: 'All of shop.example.com', sendUrl: 0, type: 'group' },
+      { id: 6, name: 'Other', sendUrl: 1, type: 'keyword', url: 'https://other.example/' },
+    );
+    expect(kumaMonitorsOf(page, HOST)).toEqual({ ids: ['1', '2'] });
+    expect(kumaMonitorsOf(config(), HOST)).toEqual({ ids: [] });
+    expect(kumaMonitorIsAbout({ name: 'SHOP.EXAMPLE.COM.' }, HOST)).toBe(true);
+    expect(kumaMonitorIsAbout({ url: 'not a url', name: null }, HOST)).toBe(false);
+  });
+
+  it('tolerates odd monitors and refuses a page that is not one', () => {
+    expect(kumaMonitorsOf({ publicGroupList: [{ monitorList: [null, 7, { name: HOST }, { id: 9, name: HOST }] }, { monitorList: null }] }, HOST)).toEqual({ ids: ['9'] });
+    expect(kumaMonitorsOf({ ok: true }, HOST)).toHaveProperty('invalid');
+    expect(kumaMonitorsOf({ status: 'fail', msg: 'Status Page Not Found' }, HOST)).toHaveProperty('invalid');
+    expect(kumaMonitorsOf('<html>', HOST)).toHaveProperty('invalid');
+  });
+
+  it('counts only the given monitors: all up, all down, mixed; the last beat is the current one', () => {
+    const answer = kuma({ 1: [beat(0), beat(1)], 2: [beat(1), beat(0)], 3: [beat(0)] });
+    expect(kumaCounts(answer, ['1'])).toEqual({ up: 1, down: 0 });
+    expect(kumaCounts(answer, ['2', '3'])).toEqual({ up: 0, down: 2 });
+    expect(kumaCounts(answer, ['1', '2'])).toEqual({ up: 1, down: 1 });
+    expect(kumaCounts(answer, ['99'])).toEqual({ up: 0, down: 0 });
   });
 
   it('pending is not counted; maintenance counts as down', () => {
-    expect(readMonitors('uptime-kuma', kuma({ 1: [beat(2)], 2: [] }), HOST)).toEqual({ up: 0, down: 0 });
-    expect(readMonitors('uptime-kuma', kuma({ 1: [beat(3)], 2: [beat(1)] }), HOST)).toEqual({ up: 1, down: 1 });
+    expect(kumaCounts(kuma({ 1: [beat(2)], 2: [] }), ['1', '2'])).toEqual({ up: 0, down: 0 });
+    expect(kumaCounts(kuma({ 1: [beat(3)], 2: [beat(1)] }), ['1', '2'])).toEqual({ up: 1, down: 1 });
+  });
+
+  it('reads the newer bars: 0 or null-status empty buckets are skipped, the real latest beat wins', () => {
+    expect(kumaCounts(kuma({ 1: [beat(1), 0, 0] }), ['1'])).toEqual({ up: 1, down: 0 });
+    expect(kumaCounts(kuma({ 1: [beat(0), beat(null)] }), ['1'])).toEqual({ up: 0, down: 1 });
+    expect(kumaCounts(kuma({ 1: [0, 0] }), ['1'])).toEqual({ up: 0, down: 0 });
+    // A bucket of a day with one down beat is red, but the monitor is up now.
+    expect(kumaCounts(kuma({ 1: [beat(0)] }, { lastHeartbeatList: { 1: { status: 1, time: '2026-08-07 10:00:00' } } }), ['1'])).toEqual({ up: 1, down: 0 });
+    expect(kumaCounts(kuma({ 1: [beat(1)] }, { latestHeartbeat: { 1: { status: 0, time: 'x', msg: '', ping: null } } }), ['1'])).toEqual({ up: 0, down: 1 });
+    expect(kumaCounts(kuma({ 1: [beat(1)] }, { lastHeartbeatList: { 1: 'garbage' } }), ['1'])).toEqual({ up: 1, down: 0 });
   });
 
   it('wrong types are invalid', () => {
-    expect(readMonitors('uptime-kuma', kuma({ 1: [beat('1')] }), HOST)).toHaveProperty('invalid');
-    expect(readMonitors('uptime-kuma', kuma({ 1: [beat(4)] }), HOST)).toHaveProperty('invalid');
-    expect(readMonitors('uptime-kuma', { ok: true }, HOST)).toHaveProperty('invalid');
-    expect(readMonitors('uptime-kuma', [], HOST)).toHaveProperty('invalid');
-    expect(readMonitors('uptime-kuma', { heartbeatList: 'x' }, HOST)).toHaveProperty('invalid');
+    expect(kumaCounts(kuma({ 1: [beat('1')] }), ['1'])).toHaveProperty('invalid');
+    expect(kumaCounts(kuma({ 1: [beat(4)] }), ['1'])).toHaveProperty('invalid');
+    expect(kumaCounts(kuma({ 1: [1] }), ['1'])).toHaveProperty('invalid');
+    expect(kumaCounts({ ok: true }, ['1'])).toHaveProperty('invalid');
+    expect(kumaCounts([], ['1'])).toHaveProperty('invalid');
+    expect(kumaCounts({ heartbeatList: 'x' }, ['1'])).toHaveProperty('invalid');
   });
 
   it('a heartbeatList that is an array (not the documented map) is invalid', () => {
-    expect(readMonitors('uptime-kuma', { heartbeatList: [] }, HOST)).toHaveProperty('invalid');
-    expect(readMonitors('uptime-kuma', { heartbeatList: [[{ status: 1 }]] }, HOST)).toHaveProperty('invalid');
+    expect(kumaCounts({ heartbeatList: [] }, ['1'])).toHaveProperty('invalid');
+    expect(kumaCounts({ heartbeatList: [[{ status: 1 }]] }, ['0'])).toHaveProperty('invalid');
   });
 });
 
@@ -663,21 +732,21 @@ describe('custom endpoint: Gatus', () => {
   });
 
   it('all up, all down, mixed (latest result counts)', () => {
-    expect(readMonitors('gatus', [ep('a', false, true), ep('b', true)], HOST)).toEqual({ up: 2, down: 0 });
-    expect(readMonitors('gatus', [ep('a', true, false), ep('b', false)], HOST)).toEqual({ up: 0, down: 2 });
-    expect(readMonitors('gatus', [ep('a', true), ep('b', false)], HOST)).toEqual({ up: 1, down: 1 });
+    expect(gatusCounts([ep('a', false, true), ep('b', true)], HOST)).toEqual({ up: 2, down: 0 });
+    expect(gatusCounts([ep('a', true, false), ep('b', false)], HOST)).toEqual({ up: 0, down: 2 });
+    expect(gatusCounts([ep('a', true), ep('b', false)], HOST)).toEqual({ up: 1, down: 1 });
   });
 
   it('no results yet is not counted', () => {
-    expect(readMonitors('gatus', [ep('a')], HOST)).toEqual({ up: 0, down: 0 });
-    expect(readMonitors('gatus', [], HOST)).toEqual({ up: 0, down: 0 });
+    expect(gatusCounts([ep('a')], HOST)).toEqual({ up: 0, down: 0 });
+    expect(gatusCounts([], HOST)).toEqual({ up: 0, down: 0 });
   });
 
   it('wrong types are invalid', () => {
-    expect(readMonitors('gatus', [{ name: 'a', results: [{ success: 'true' }] }], HOST)).toHaveProperty('invalid');
-    expect(readMonitors('gatus', { results: [] }, HOST)).toHaveProperty('invalid');
-    expect(readMonitors('gatus', [{ name: 'a' }], HOST)).toHaveProperty('invalid');
-    expect(readMonitors('gatus', null, HOST)).toHaveProperty('invalid');
+    expect(gatusCounts([{ name: 'a', results: [{ success: 'true' }] }], HOST)).toHaveProperty('invalid');
+    expect(gatusCounts({ results: [] }, HOST)).toHaveProperty('invalid');
+    expect(gatusCounts([{ name: 'a' }], HOST)).toHaveProperty('invalid');
+    expect(gatusCounts(null, HOST)).toHaveProperty('invalid');
   });
 });
 
@@ -696,13 +765,40 @@ describe('monitorsReport', () => {
     expect(none.reason?.code).toBe('no-signal');
   });
 
-  it('customEndpointProvider: maintenance-only Kuma page → down, wrong types → invalid-answer', async () => {
-    const settings = { customEndpoint: { template: 'https://kuma.example/api/status-page/heartbeat/{host}', format: 'uptime-kuma' as const } };
-    const f = fakeCtx(() => ok({ heartbeatList: { 1: [{ status: 3 }] }, uptimeList: {} }), { settings });
+  it('customEndpointProvider (Kuma): the page config, then the heartbeats, both pinned to the configured server', async () => {
+    const settings = { customEndpoint: { template: 'https://kuma.example/status/main', format: 'uptime-kuma' as const } };
+    const pageOf = (name: string) => ({ publicGroupList: [{ monitorList: [{ id: 1, name, type: 'http' }, { id: 2, name: 'other.example', type: 'http' }] }] });
+    const pinned: (boolean | undefined)[] = [];
+    const answer = (name: string, beats: unknown) => (url: string) =>
+      url === 'https://kuma.example/api/status-page/main' ? ok(pageOf(name)) : url === 'https://kuma.example/api/status-page/heartbeat/main' ? ok(beats) : notFound;
+    const f = fakeCtx(answer('www.example.com', { heartbeatList: { 1: [{ status: 3 }], 2: [{ status: 1 }] }, uptimeList: {} }), { settings });
+    const getJson = f.ctx.http.getJson;
+    const ctx = { ...f.ctx, http: { getJson: (u: string, s?: AbortSignal, o?: { pinned?: boolean }) => (pinned.push(o?.pinned), getJson(u, s, o)) } };
+    expect((await customEndpointProvider.check(query, ctx)).report.verdict).toBe('down-for-everyone');
+    expect(f.urls).toEqual(['https://kuma.example/api/status-page/main', 'https://kuma.example/api/status-page/heartbeat/main']);
+    expect(pinned).toEqual([true, true]);
+
+    // No monitor of the host: unknown with a reason, and the heartbeats are not asked.
+    const g = fakeCtx(answer('shop.example.org', { heartbeatList: { 1: [{ status: 1 }] } }), { settings });
+    const none = (await customEndpointProvider.check(query, g.ctx)).report;
+    expect(none.verdict).toBe('unknown');
+    expect(none.reason).toEqual({ code: 'no-signal', detail: 'no monitor of this host' });
+    expect(none.evidence).toEqual({ key: 'evidenceNoMonitor', subs: ['kuma.example', 'www.example.com'] });
+    expect(g.urls).toEqual(['https://kuma.example/api/status-page/main']);
+
+    const h = fakeCtx(answer('www.example.com', { heartbeatList: { 1: [{ status: 'up' }] } }), { settings });
+    expect((await customEndpointProvider.check(query, h.ctx)).report.reason?.code).toBe('invalid-answer');
+
+    // An unknown slug: Kuma 2 answers 404 {"status":"fail","msg":"Status Page Not Found"}.
+    const i = fakeCtx(() => ({ ok: false, status: 404, reason: { code: 'http-error', detail: 'HTTP 404 from kuma.example' } }), { settings });
+    expect((await customEndpointProvider.check(query, i.ctx)).report.reason?.code).toBe('http-error');
+  });
+
+  it('customEndpointProvider (Gatus): the template with {host}, only endpoints about the host', async () => {
+    const settings = { customEndpoint: { template: 'https://gatus.example/api/v1/endpoints/statuses?q={host}', format: 'gatus' as const } };
+    const f = fakeCtx(() => ok([{ name: 'www.example.com', results: [{ success: false }] }, { name: 'other', results: [{ success: true }] }]), { settings });
     expect((await customEndpointProvider.check(query, f.ctx)).report.verdict).toBe('down-for-everyone');
-    expect(f.urls).toEqual(['https://kuma.example/api/status-page/heartbeat/www.example.com']);
-    const g = fakeCtx(() => ok({ heartbeatList: { 1: [{ status: 'up' }] } }), { settings });
-    expect((await customEndpointProvider.check(query, g.ctx)).report.reason?.code).toBe('invalid-answer');
+    expect(f.urls).toEqual(['https://gatus.example/api/v1/endpoints/statuses?q=www.example.com']);
   });
 });
 

@@ -151,19 +151,22 @@ export function gatusCounts(json: unknown, host: string): Counts | { invalid: st
 }
 
 /**
- * The report for `counts` of `total` monitors of the host found (`found` false: the checker has no monitor of it).
+ * The report for the up and down monitors of the host.
  *
  * @param label - the checker's host, for people
+ * @param checkedAt - epoch ms
  */
-export function monitorsReport(counts: Counts, label: string, checkedAt: number, found = true, host = ''): SourceReport {
-  if (!found) {
-    return unknownReport('custom', { code: 'no-signal', detail: 'no monitor of this host' }, checkedAt, { key: 'evidenceNoMonitor', subs: [label, host] });
-  }
+export function monitorsReport(counts: Counts, label: string, checkedAt: number): SourceReport {
   const total = counts.up + counts.down;
   const evidence: I18nText<EvidenceKey> = { key: 'evidenceMonitors', subs: [label, String(counts.down), String(total)] };
   if (total === 0) return unknownReport('custom', { code: 'no-signal', detail: 'no monitor of this host has reported' }, checkedAt, evidence);
   const verdict = counts.down === total ? 'down-for-everyone' : counts.down === 0 ? 'up-elsewhere' : 'partial';
   return { provider: 'custom', verdict, evidence, checkedAt };
+}
+
+/** The checker watches nothing of `host`: it cannot say anything about the site (never "up"). */
+export function noMonitorReport(label: string, host: string, checkedAt: number): SourceReport {
+  return unknownReport('custom', { code: 'no-signal', detail: 'no monitor of this host' }, checkedAt, { key: 'evidenceNoMonitor', subs: [label, host] });
 }
 
 type Step = { ok: true; json: unknown } | { ok: false; report: SourceReport; retryAfterMs?: number };
@@ -192,7 +195,7 @@ async function checkKuma(page: KumaPage, host: string, ctx: ProviderContext) {
   const found = kumaMonitorsOf(config.json, host);
   if ('invalid' in found) return invalid('uptime-kuma', found.invalid, ctx);
   // Nothing of this host on the page: the heartbeats of other sites say nothing about it, so they are not asked.
-  if (found.ids.length === 0) return { report: monitorsReport({ up: 0, down: 0 }, label, ctx.now(), false, host) };
+  if (found.ids.length === 0) return { report: noMonitorReport(label, host, ctx.now()) };
   const beats = await fetchStep(`${page.base}/api/status-page/heartbeat/${slug}`, ctx);
   if (!beats.ok) return failed(beats);
   const counts = kumaCounts(beats.json, found.ids);

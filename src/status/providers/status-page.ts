@@ -2,7 +2,10 @@
  * A site's own status page, and Cloudflare's. There is no registry of status pages, so candidates are derived from
  * the registrable domain (`status.<domain>`, `<name>status.com`, `<name>.statuspage.io`) and a candidate is accepted
  * only when it answers one vendor's documented JSON: some hosts answer any path with a cheerful catch-all page.
- * Vendors read: Atlassian Statuspage v2 `summary.json`, Instatus `summary.json`, Better Stack `index.json`.
+ * Vendors read: Atlassian Statuspage v2 `summary.json` (incident.io serves the same document at the same path, with
+ * fewer keys), Instatus `summary.json`, Better Stack `index.json`. Each page is read the way its visitors read it: the
+ * worst of its headline and what it lists (open incidents, components, maintenance under way), because the headline
+ * lags: see {@link VENDORS}.
  */
 import * as v from 'valibot';
 import type { EvidenceKey } from '../../shared/text';

@@ -21,6 +21,13 @@ const PROBLEM_KEYS: { readonly [K in CustomEndpointProblem]: MessageKey } = {
   invalid: 'optionsCustomInvalid',
   'too-long': 'optionsCustomTooLong',
   'placeholder-in-host': 'optionsCustomPlaceholderInHost',
+  'not-kuma-page': 'optionsCustomNotKumaPage',
+};
+
+/** What the address field shows as an example, per format. */
+const PLACEHOLDERS: { readonly [K in CustomEndpointFormat]: string } = {
+  'uptime-kuma': 'https://status.example.org/status/main',
+  gatus: 'https://status.example.org/api/v1/endpoints/statuses',
 };
 
 /** The form for the user's own checker; give it a `key` of the stored endpoint, so a change elsewhere resets it. */
@@ -63,14 +70,14 @@ export function CustomEndpointForm({ settings, managed, t, save, hostAccess }: S
           return;
         }
         // Saving an address is asking for it to be used: the custom switch turns on with it.
-        return save({ customEndpoint: input.endpoint, statusProviders: { ...settings.statusProviders, custom: true } });
+        return save({ customEndpoint: input.endpoint, customEndpointDropped: null, statusProviders: { ...settings.statusProviders, custom: true } });
       });
   };
 
   const onRemove = () => {
     setTemplate('');
     setError(null);
-    void save({ customEndpoint: null, statusProviders: { ...settings.statusProviders, custom: false } });
+    void save({ customEndpoint: null, customEndpointDropped: null, statusProviders: { ...settings.statusProviders, custom: false } });
   };
 
   return (
@@ -79,7 +86,8 @@ export function CustomEndpointForm({ settings, managed, t, save, hostAccess }: S
       format={format}
       error={error}
       locked={managed.has('customEndpoint')}
-      canRemove={stored !== null}
+      canRemove={stored !== null || settings.customEndpointDropped !== null}
+      dropped={settings.customEndpointDropped}
       t={t}
       onTemplate={(x) => {
         setTemplate(x);
@@ -99,8 +107,10 @@ export interface CustomEndpointFieldsProps {
   readonly error: string | null;
   /** Set by an administrator. */
   readonly locked: boolean;
-  /** A saved endpoint exists. */
+  /** A saved endpoint exists (or a dropped one's note is shown). */
   readonly canRemove: boolean;
+  /** An old Uptime Kuma address the settings update had to drop, shown with a note; `null` when there is none. */
+  readonly dropped?: string | null;
   readonly t: Translate;
   readonly onTemplate: (template: string) => void;
   readonly onFormat: (format: CustomEndpointFormat) => void;
@@ -120,6 +130,11 @@ export function CustomEndpointFields(p: CustomEndpointFieldsProps) {
           {t('optionsCustomHelp')}
         </p>
         {p.locked && <p class="managed">{t('optionsManaged')}</p>}
+        {p.dropped != null && (
+          <p class="note" data-testid="custom-dropped">
+            {t('optionsCustomKumaDropped', [p.dropped])}
+          </p>
+        )}
         <label for="custom-template">{t('optionsCustomTemplate')}</label>
         <input
           id="custom-template"
@@ -128,7 +143,7 @@ export function CustomEndpointFields(p: CustomEndpointFieldsProps) {
           inputMode="url"
           spellcheck={false}
           autocomplete="off"
-          placeholder="https://status.example.org/api/{host}"
+          placeholder={PLACEHOLDERS[p.format]}
           value={p.template}
           aria-invalid={p.error !== null}
           aria-describedby={describedBy}

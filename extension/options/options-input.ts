@@ -4,6 +4,7 @@
  */
 import * as v from 'valibot';
 import { DEFAULT_GATEWAY_CODES } from '../../src/recovery/classify';
+import { parseKumaPage } from '../../src/settings/kuma-page';
 import {
   HOST_PATTERN,
   isEndpointUrl,
@@ -16,7 +17,7 @@ import {
   type CustomEndpointFormat,
 } from '../../src/settings/settings';
 
-export type CustomEndpointProblem = 'empty' | 'invalid' | 'too-long' | 'placeholder-in-host';
+export type CustomEndpointProblem = 'empty' | 'invalid' | 'too-long' | 'placeholder-in-host' | 'not-kuma-page';
 
 export type CustomEndpointInput =
   | {
@@ -35,7 +36,8 @@ export type CustomEndpointInput =
 /**
  * Checks a custom endpoint as typed.
  *
- * @param template - an http(s) URL in which `{host}` stands for the site's host name
+ * @param template - for Gatus an http(s) URL in which `{host}` stands for the site's host name; for Uptime Kuma the
+ *   address of one status page (`https://kuma.example/status/<slug>`, see `src/settings/kuma-page.ts`)
  */
 export function readCustomEndpoint(template: string, format: CustomEndpointFormat): CustomEndpointInput {
   const trimmed = template.trim();
@@ -46,6 +48,8 @@ export function readCustomEndpoint(template: string, format: CustomEndpointForma
   // the server's name would make it a different, unnamed server for every site.
   const authority = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(trimmed)?.[1] ?? '';
   if (/[{}]/.test(authority)) return { ok: false, problem: 'placeholder-in-host' };
+  // A Kuma status page is named by its slug, which can never be a host name: no placeholder, one page.
+  if (format === 'uptime-kuma' && parseKumaPage(trimmed) === null) return { ok: false, problem: 'not-kuma-page' };
   const url = new URL(trimmed.replace(/\{(host|domain|name)\}/g, 'placeholder'));
   return {
     ok: true,

@@ -9,8 +9,9 @@
 import * as v from 'valibot';
 import { DEFAULT_GATEWAY_CODES } from '../recovery/classify';
 import { DEFAULT_POLICY } from '../recovery/schedule';
+import { parseKumaPage } from './kuma-page';
 
-export const SETTINGS_VERSION = 1;
+export const SETTINGS_VERSION = 2;
 
 /** Lowest and highest HTTP status a gateway-error code may be (client and server errors only). */
 export const MIN_GATEWAY_CODE = 400;
@@ -124,12 +125,22 @@ const statusEndpointsSchema = v.pipe(
   v.readonly(),
 );
 
+/**
+ * A checker the user runs. The meaning of `template` depends on `format`:
+ * - `gatus`: the URL of its endpoint statuses (`/api/v1/endpoints/statuses`); a `{host}` in it is replaced by the
+ *   site's host name;
+ * - `uptime-kuma`: the address of one Kuma status page (`…/status/<slug>`, see `./kuma-page.ts`); the monitors of the
+ *   site are found on that page. No placeholder: a Kuma slug can never be a host name.
+ */
 const customEndpointSchema = v.pipe(
   v.object({
-    /** An http(s) URL; `{host}` is replaced by the site's host name. */
     template: endpointUrl,
     format: v.picklist(CUSTOM_ENDPOINT_FORMATS),
   }),
+  v.check(
+    (x) => x.format !== 'uptime-kuma' || parseKumaPage(x.template) !== null,
+    'an Uptime Kuma address must name one status page: https://…/status/<slug>',
+  ),
   v.readonly(),
 );
 
@@ -172,6 +183,12 @@ export const SETTINGS_FIELDS = {
   statusEndpoints: statusEndpointsSchema,
   /** A checker the user or their company runs, or `null`. Used only while `statusProviders.custom` is on. */
   customEndpoint: v.nullable(customEndpointSchema),
+  /**
+   * An Uptime Kuma address of the old `…/heartbeat/{host}` kind that the update to settings version 2 had to drop (it
+   * could never match: a Kuma slug has no dots); the options page shows it with a note until the user saves or
+   * removes a checker. `null` otherwise.
+   */
+  customEndpointDropped: v.nullable(v.pipe(v.string(), v.maxLength(MAX_ENDPOINT_LENGTH))),
   /** Days an ended incident stays in the recent-incidents history (`src/history/`); 0 keeps no history. */
   historyRetentionDays: v.pipe(v.number(), v.integer(), v.minValue(MIN_HISTORY_RETENTION_DAYS), v.maxValue(MAX_HISTORY_RETENTION_DAYS)),
 } as const;
@@ -212,6 +229,7 @@ export const DEFAULT_SETTINGS: Settings = {
   statusProviders: DEFAULT_PROVIDERS,
   statusEndpoints: DEFAULT_STATUS_ENDPOINTS,
   customEndpoint: null,
+  customEndpointDropped: null,
   historyRetentionDays: 30,
 };
 /** One step of the stored shape's history: turns version `to - 1` into version `to`. */
@@ -224,7 +242,30 @@ export interface Migration {
  * Ordered migrations; the stored object's `version` says where to start. Version 0 is an object without a
  * `version` field: its fields already have today's names.
  */
-export const MIGRATIONS: readonly Migration[] = [{ to: 1, migrate: (raw) => ({ ...raw, version: 1 }) }];
+export const MIGRATIONS: readonly Migration[] = [
+  { to: 1, migrate: (raw) => ({ ...raw, version: 1 }) },
+  { to: 2, migrate: (raw) => ({ ...migrateKumaTemplate(raw), version: 2 }) },
+];
+
+/**
+ * Version 2 reads an Uptime Kuma address as a status page, where version 1 took a URL template. An old template with a
+ * fixed slug (`…/api/status-page/heartbeat/main`) names the same page and is kept as it is. One with a placeholder
+ * (the documented `…/heartbeat/{host}`) never matched anything: it is dropped, the custom provider is switched off,
+ * and the address is kept in `customEndpointDropped` for the options page's note.
+ */
+function migrateKumaTemplate(raw: Record<string, unknown>): Record<string, unknown> {
+  const ep = raw.customEndpoint;
+  if (ep === null || typeof ep !== 'object' || Array.isArray(ep)) return raw;
+  const { template, format } = ep as Record<string, unknown>;
+  if (format !== 'uptime-kuma' || typeof template !== 'string' || parseKumaPage(template) !== null) return raw;
+  const providers = raw.statusProviders;
+  return {
+    ...raw,
+    customEndpoint: null,
+    customEndpointDropped: template.slice(0, MAX_ENDPOINT_LENGTH),
+    ...(providers !== null && typeof providers === 'object' && !Array.isArray(providers) ? { statusProviders: { ...providers, custom: false } } : {}),
+  };
+}
 
 /**
  * Fields kept per device in `storage.local`, never synced: consent given on one machine is not consent on another

@@ -4,6 +4,13 @@
  * HTTP-date has three accepted forms (RFC 9110 §5.6.7): IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`), the obsolete
  * RFC 850 form (`Sunday, 06-Nov-94 08:49:37 GMT`) and ANSI C asctime (`Sun Nov  6 08:49:37 1994`). Anything else is
  * rejected with a reason; nothing here throws.
+ *
+ * delay-seconds is `1*DIGIT` in the RFC, but real servers send a decimal fraction: Sentry's rate limiter
+ * (`292.052427053`, getsentry/sentry#7919), Microsoft Graph (`2.128` in its throttling docs, `2.542` in
+ * microsoft/dotnet#955), the SpaceTraders API (`0.493`, SpaceTradersAPI/api-docs#24) and Spring-based servers (`2.0`,
+ * OpenFeign/feign#980). Refusing them would throw away the server's own wait, so `digits.digits` is read and rounded
+ * UP to whole seconds (waiting a little longer never breaks the server's request). Anything looser (`.5`, `1e3`,
+ * `+5`, `1,5`) is still refused: no server was found sending it.
  */
 
 /** Outcome of {@link parseRetryAfter}: a delay in ms from `nowMs`, or the reason the value was refused. */
@@ -62,8 +69,12 @@ export function parseRetryAfter(value: string | undefined | null, nowMs: number)
   if (value.length > MAX_LENGTH) return { ok: false, reason: `longer than ${MAX_LENGTH} characters` };
   const v = value.trim();
   if (v === '') return { ok: false, reason: 'empty' };
-  if (/^\d+$/.test(v)) {
-    const seconds = Number(v);
+  const m = /^(\d+)(?:\.(\d+))?$/.exec(v);
+  if (m) {
+    const whole = Number(m[1]);
+    if (!Number.isSafeInteger(whole)) return { ok: false, reason: 'delay-seconds out of range' };
+    // A fraction rounds the wait up to the next second (see the file comment); `0.000` stays 0.
+    const seconds = m[2] !== undefined && /[1-9]/.test(m[2]) ? whole + 1 : whole;
     if (!Number.isSafeInteger(seconds)) return { ok: false, reason: 'delay-seconds out of range' };
     return { ok: true, delayMs: seconds * 1000, form: 'delay-seconds' };
   }

@@ -20,14 +20,24 @@ export type HttpResult =
       readonly retryAfterMs?: number;
     };
 
+/** Per-request options of {@link HttpClient.getJson}. */
+export interface GetJsonOptions {
+  /**
+   * Follow no redirect: a 3xx ends as a failed request (`redirect: 'error'`). For an address the user configured,
+   * whose server the consent text names and the host permission covers: a redirect would take the site's host name
+   * somewhere else.
+   */
+  readonly pinned?: boolean;
+}
+
 export interface HttpClient {
   /**
    * GETs `url` expecting JSON. Sends no cookies and no referrer, follows no redirect to another scheme silently
-   * (the Fetch standard's default `follow` is kept: status pages often redirect to `www.`).
+   * (the Fetch standard's default `follow` is kept unless `options.pinned`: status pages often redirect to `www.`).
    *
    * @param signal - aborts the request (the whole status check's deadline)
    */
-  getJson(url: string, signal?: AbortSignal): Promise<HttpResult>;
+  getJson(url: string, signal?: AbortSignal, options?: GetJsonOptions): Promise<HttpResult>;
 }
 
 export interface HttpClientDeps {
@@ -48,7 +58,7 @@ export function createHttpClient(deps: HttpClientDeps): HttpClient {
   const timeoutMs = deps.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
 
   return {
-    async getJson(url, signal) {
+    async getJson(url, signal, options) {
       const controller = new AbortController();
       const timer = setTimeout(() => controller.abort(new DOMException('request timed out', 'TimeoutError')), timeoutMs);
       const onAbort = () => controller.abort(signal?.reason);
@@ -63,6 +73,7 @@ export function createHttpClient(deps: HttpClientDeps): HttpClient {
             credentials: 'omit',
             referrerPolicy: 'no-referrer',
             cache: 'no-store',
+            redirect: options?.pinned === true ? 'error' : 'follow',
             signal: controller.signal,
           });
         } catch (err) {

@@ -181,13 +181,21 @@ describe.each(BROWSERS)('%s: down for everyone, or just me?', (browserName) => {
   });
 
   it('the options page: a custom Uptime Kuma endpoint joins the verdict, and a provider switched off is not asked', async () => {
-    const kuma = await startUptimeKuma({ slug: 'shop.example.com', monitors: [{ id: 1, name: 'Shop', state: 'down' }, { id: 2, name: 'API', state: 'down' }] });
+    // The page watches the shop (by its link, and by its name) and another site, which is up and must not count.
+    const kuma = await startUptimeKuma({
+      slug: 'shop',
+      monitors: [
+        { id: 1, name: 'Shop', url: 'https://shop.example.com/', state: 'down' },
+        { id: 2, name: 'Checkout (shop.example.com)', state: 'down' },
+        { id: 3, name: 'Blog', url: 'https://blog.example.org/', state: 'up' },
+      ],
+    });
     try {
       await site.driver.giveStatusConsent();
       const options = await site.driver.openExtensionPage('extension/options/index.html');
       await waitForText(options, 'check-host.net', 10_000);
       await options.click('[data-testid="provider-checkHost"]');
-      await options.type('[data-testid="custom-template"]', `http://127.0.0.1:${kuma.port}/api/status-page/heartbeat/{host}`);
+      await options.type('[data-testid="custom-template"]', `http://127.0.0.1:${kuma.port}/status/shop`);
       await options.click('[data-testid="custom-save"]');
       await waitFor(
         async () => {
@@ -198,7 +206,7 @@ describe.each(BROWSERS)('%s: down for everyone, or just me?', (browserName) => {
         { timeoutMs: 10_000, message: 'the options saved' },
       );
       // The consent text lists the endpoint now contacted.
-      expect(await options.text()).toContain(`http://127.0.0.1:${kuma.port}/api/status-page/heartbeat/{host}`);
+      expect(await options.text()).toContain(`http://127.0.0.1:${kuma.port}/status/shop`);
       await options.close();
 
       await site.upstream.setDown();
@@ -210,7 +218,8 @@ describe.each(BROWSERS)('%s: down for everyone, or just me?', (browserName) => {
         ['custom', 'down-for-everyone'],
       ]);
       expect(render(report.sources[2]!.evidence)).toBe(`127.0.0.1:${kuma.port}: 2 of 2 monitors down`);
-      expect(kuma.requests.map((r) => r.path)).toEqual(['/api/status-page/heartbeat/shop.example.com']);
+      // The page's own config names the host's monitors; the host's name is never sent to Kuma.
+      expect(kuma.requests.map((r) => r.path)).toEqual(['/api/status-page/shop', '/api/status-page/heartbeat/shop']);
       expect(checkHost.requests).toHaveLength(0);
     } finally {
       await kuma.close();

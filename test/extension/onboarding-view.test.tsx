@@ -41,7 +41,7 @@ describe('onboarding view', () => {
       ...DEFAULT_SETTINGS,
       statusEndpoints: { ...DEFAULT_SETTINGS.statusEndpoints, checkHost: 'http://127.0.0.1:4101', statusPageTemplates: ['http://127.0.0.1:4103/{domain}'] },
       statusProviders: { ...DEFAULT_SETTINGS.statusProviders, custom: true },
-      customEndpoint: { template: 'https://kuma.example/api/{host}', format: 'uptime-kuma' },
+      customEndpoint: { template: 'https://kuma.example/api/{host}', format: 'gatus' },
     });
     const list = screen.getByTestId('consent-endpoints');
     for (const a of ['http://127.0.0.1:4101', 'http://127.0.0.1:4103/{domain}', 'https://www.cloudflarestatus.com', 'https://kuma.example/api/{host}']) {

@@ -79,19 +79,24 @@ describe('consent text', () => {
   });
 
   it('lists the custom endpoint only when one is set and switched on', () => {
-    const template = 'https://kuma.corp.example/api/status-page/{host}';
+    const template = 'https://gatus.corp.example/api/v1/endpoints/statuses?host={host}';
     const who = t('consentWhoCustom');
     show(DEFAULT_SETTINGS);
     expect(consentList().queryByText(who, { exact: false })).toBeNull();
     cleanup();
-    const set = { ...DEFAULT_SETTINGS, customEndpoint: { template, format: 'uptime-kuma' as const } };
+    const set = { ...DEFAULT_SETTINGS, customEndpoint: { template, format: 'gatus' as const } };
     show(set);
     expect(consentList().queryByText(template, { selector: 'code' })).toBeNull();
     cleanup();
     show({ ...set, statusProviders: { ...set.statusProviders, custom: true } });
     expect(consentList().getByText(who, { exact: false })).toBeTruthy();
     expect(consentList().getByText(template, { selector: 'code' })).toBeTruthy();
-    expect(screen.getByTestId('consent-endpoints').textContent).toContain('https://kuma.corp.example/api/status-page/shop.example.com');
+    expect(screen.getByTestId('consent-endpoints').textContent).toContain('https://gatus.corp.example/api/v1/endpoints/statuses?host=shop.example.com');
+    cleanup();
+    // A Kuma status page is named as it is: the site's host name is matched here, never sent to it.
+    const kuma = 'https://kuma.corp.example/status/shop';
+    show({ ...set, customEndpoint: { template: kuma, format: 'uptime-kuma' }, statusProviders: { ...set.statusProviders, custom: true } });
+    expect(consentList().getByText(kuma, { selector: 'code' })).toBeTruthy();
   });
 
   it('leaves out a service that is switched off, and says so when all are', () => {
@@ -206,7 +211,41 @@ describe('custom endpoint form', () => {
     await waitFor(() =>
       expect(props.onChange).toHaveBeenCalledWith({
         customEndpoint: { template: 'https://kuma.example:8443/api/{host}', format: 'gatus' },
+        customEndpointDropped: null,
         statusProviders: { ...DEFAULT_SETTINGS.statusProviders, custom: true },
+      }),
+    );
+  });
+
+  it('Uptime Kuma takes the address of one status page, not a template', () => {
+    const problem = (x: string) => {
+      const r = readCustomEndpoint(x, 'uptime-kuma');
+      return r.ok ? r.endpoint.template : r.problem;
+    };
+    expect(problem(' https://kuma.example/status/main ')).toBe('https://kuma.example/status/main');
+    expect(problem('https://kuma.example:3001/api/status-page/heartbeat/main')).toBe('https://kuma.example:3001/api/status-page/heartbeat/main');
+    expect(problem('https://kuma.example/api/status-page/heartbeat/{host}')).toBe('not-kuma-page');
+    expect(problem('https://kuma.example/dashboard')).toBe('not-kuma-page');
+    expect(t('optionsCustomNotKumaPage')).toContain('/status/main');
+  });
+
+  it('the field shows an example of the chosen kind', () => {
+    show(DEFAULT_SETTINGS);
+    expect(template().placeholder).toBe('https://status.example.org/status/main');
+    fireEvent.change(screen.getByRole('combobox', { name: t('optionsCustomFormat') }), { target: { value: 'gatus' } });
+    expect(template().placeholder).toBe('https://status.example.org/api/v1/endpoints/statuses');
+  });
+
+  it('an old Kuma template the settings update dropped is named in a note until a checker is saved or removed', async () => {
+    const old = 'https://kuma.example/api/status-page/heartbeat/{host}';
+    const props = show({ ...DEFAULT_SETTINGS, customEndpointDropped: old });
+    expect(screen.getByTestId('custom-dropped').textContent).toBe(t('optionsCustomKumaDropped', [old]));
+    fireEvent.click(screen.getByRole('button', { name: t('optionsCustomRemove') }));
+    await waitFor(() =>
+      expect(props.onChange).toHaveBeenCalledWith({
+        customEndpoint: null,
+        customEndpointDropped: null,
+        statusProviders: { ...DEFAULT_SETTINGS.statusProviders, custom: false },
       }),
     );
   });
@@ -219,7 +258,7 @@ describe('custom endpoint form', () => {
       pattern: 'https://kuma.example/*',
     });
     const problem = (x: string) => {
-      const r = readCustomEndpoint(x, 'uptime-kuma');
+      const r = readCustomEndpoint(x, 'gatus');
       return r.ok ? 'ok' : r.problem;
     };
     expect(problem('https://kuma.example/api/{host}')).toBe('ok');

@@ -1211,6 +1211,11 @@ export interface KumaMonitor {
   id: number;
   /** Shown by `/api/status-page/<slug>`. Default `Monitor <id>`. */
   name?: string;
+  /**
+   * The monitored link, published (`sendUrl: 1`, `url`) as Kuma does when the page shows it; absent: the page shows
+   * only the name (`sendUrl: 0`, no `url`).
+   */
+  url?: string;
   state: MonitorState;
 }
 
@@ -1238,7 +1243,8 @@ function kumaTime(ms: number): string {
 /**
  * Starts an Uptime Kuma stand-in: `GET /api/status-page/heartbeat/<slug>` (heartbeats oldest first, the last
  * one is the current state; an unknown slug answers 200 with empty lists, as Kuma does) and
- * `GET /api/status-page/<slug>` (monitor names; unknown slug 404 `{"ok":false,...}`).
+ * `GET /api/status-page/<slug>` (the page's monitors with their names, and links where published; an unknown slug
+ * answers 404 `{"status":"fail","msg":"Status Page Not Found"}`, as Kuma 2's `sendHttpError` does).
  */
 export async function startUptimeKuma(options: UptimeKumaOptions = {}): Promise<UptimeKumaStandIn> {
   const slug = (options.slug ?? 'default').toLowerCase();
@@ -1272,13 +1278,26 @@ export async function startUptimeKuma(options: UptimeKumaOptions = {}): Promise<
     }
     const config = /^\/api\/status-page\/([^/]+)$/.exec(request.path);
     if (config) {
-      if (decodeURIComponent(config[1] ?? '').toLowerCase() !== slug) return { status: 404, json: { ok: false, msg: 'Status Page Not Found' } };
+      if (decodeURIComponent(config[1] ?? '').toLowerCase() !== slug) return { status: 404, json: { status: 'fail', msg: 'Status Page Not Found' } };
       return {
         status: 200,
         json: {
           config: { slug, title: 'Status', description: null, icon: '/icon.svg', theme: 'auto', published: true, showTags: false },
           incident: null,
-          publicGroupList: [{ id: 1, name: 'Services', weight: 1, monitorList: monitors.map((m) => ({ id: m.id, name: m.name ?? `Monitor ${m.id}`, sendUrl: 0, type: 'http' })) }],
+          publicGroupList: [
+            {
+              id: 1,
+              name: 'Services',
+              weight: 1,
+              monitorList: monitors.map((m) => ({
+                id: m.id,
+                name: m.name ?? `Monitor ${m.id}`,
+                sendUrl: m.url === undefined ? 0 : 1,
+                type: 'http',
+                ...(m.url === undefined ? {} : { url: m.url }),
+              })),
+            },
+          ],
           maintenanceList: [],
         },
         bulk: { at: ['publicGroupList'], item: (i) => ({ id: 100 + i, name: `Group ${i}`, weight: i + 2, monitorList: [] }) },
@@ -1301,7 +1320,7 @@ export async function startUptimeKuma(options: UptimeKumaOptions = {}): Promise<
         existing.state = state;
         if (name !== undefined) existing.name = name;
       } else {
-        monitors.push({ id, state, name });
+        monitors.push({ id, state, ...(name === undefined ? {} : { name }) });
       }
     },
   }) as UptimeKumaStandIn;

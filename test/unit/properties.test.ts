@@ -23,7 +23,7 @@ import { loadSettings } from '../../src/settings/settings';
 import { parseMemory } from '../../src/status/checker';
 import { createHttpClient } from '../../src/status/http';
 import { readNode } from '../../src/status/providers/check-host';
-import { readMonitors } from '../../src/status/providers/custom-endpoint';
+import { gatusCounts, kumaCounts, kumaMonitorsOf } from '../../src/status/providers/custom-endpoint';
 import { VENDORS } from '../../src/status/providers/status-page';
 
 const POLICY: RecoveryPolicy = { ...DEFAULT_POLICY, maxVisibleRetries: 3, giveUpAfterMs: 600_000 };
@@ -280,11 +280,13 @@ describe('parsers never throw on any input', () => {
           const state = vendor.read(answer);
           expect(typeof state === 'string' || typeof state.invalid === 'string').toBe(true);
         }
-        for (const format of ['uptime-kuma', 'gatus'] as const) {
-          const counts = readMonitors(format, answer, host);
+        for (const counts of [gatusCounts(answer, host), kumaCounts(answer, ['1', '2'])]) {
           if ('invalid' in counts) expect(typeof counts.invalid).toBe('string');
           else expect(counts.up + counts.down).toBeGreaterThanOrEqual(0);
         }
+        const monitors = kumaMonitorsOf(answer, host);
+        if ('invalid' in monitors) expect(typeof monitors.invalid).toBe('string');
+        else expect(Array.isArray(monitors.ids)).toBe(true);
         const memory = parseMemory(answer);
         expect(Object.keys(memory).sort()).toEqual(['incidents', 'limits', 'reports', 'statusPages']);
       }),

@@ -48,8 +48,18 @@ describe('parseRetryAfter: delay-seconds', () => {
     expect(parseRetryAfter(value, NOW)).toEqual(NOT_A_DATE);
   });
 
-  it.each(['1.5', '1,5', '.5', '1e3', '+5', '0x10', '12 0', '١٢٠' /* Arabic-Indic digits */, '１２０' /* full-width */])(
-    'refuses %j, which is not 1*DIGIT',
+  it.each([
+    ['1.5', 2_000],
+    ['0.000', 0],
+    ['10.752', 11_000],
+    ['2.0', 2_000],
+    ['292.052427053', 293_000],
+  ])('rounds the decimal fraction %s up to whole seconds (real servers send them)', (value, delayMs) => {
+    expect(parseRetryAfter(value, NOW)).toEqual({ ok: true, delayMs, form: 'delay-seconds' });
+  });
+
+  it.each(['1,5', '.5', '1.', '1.2.3', '-0.5', '1e3', '+5', '0x10', '12 0', '١٢٠' /* Arabic-Indic digits */, '１２０' /* full-width */])(
+    'refuses %j, which is neither 1*DIGIT nor digits.digits',
     (value) => {
       expect(parseRetryAfter(value, NOW)).toEqual(NOT_A_DATE);
     },

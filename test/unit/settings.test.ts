@@ -6,7 +6,7 @@ import * as S from '../../src/settings/settings';
 import { DEFAULT_SETTINGS, MIGRATIONS, SETTINGS_VERSION, loadSettings, policyFields, splitByArea, type Settings } from '../../src/settings/settings';
 
 const DEFAULTS = {
-  version: 1,
+  version: 2,
   codes: [502, 503, 504, 520, 521, 522, 523, 524],
   maxVisibleRetries: 5,
   notifications: true,
@@ -22,6 +22,7 @@ const DEFAULTS = {
     archive: 'https://archive.org',
   },
   customEndpoint: null,
+  customEndpointDropped: null,
   historyRetentionDays: 30,
 };
 
@@ -42,7 +43,8 @@ const CUSTOM = {
     checkHostNodes: 3,
     archive: 'http://127.0.0.1:8084',
   },
-  customEndpoint: { template: 'https://kuma.corp.example/api/status-page/heartbeat/{host}', format: 'uptime-kuma' },
+  customEndpoint: { template: 'https://kuma.corp.example/status/shop', format: 'uptime-kuma' },
+  customEndpointDropped: null,
   historyRetentionDays: 7,
 } as const;
 
@@ -51,7 +53,7 @@ const FIELDS: Field[] = ['codes', 'maxVisibleRetries', 'notifications', 'neverRe
 
 describe('loadSettings: defaults', () => {
   it('has the documented defaults', () => {
-    expect(SETTINGS_VERSION).toBe(1);
+    expect(SETTINGS_VERSION).toBe(2);
     expect(DEFAULT_SETTINGS).toEqual(DEFAULTS);
   });
 
@@ -77,7 +79,7 @@ describe('loadSettings: defaults', () => {
 describe('loadSettings: stored values', () => {
   it('uses valid stored values', () => {
     expect(loadSettings({ version: 1, ...CUSTOM })).toEqual({
-      settings: { version: 1, ...CUSTOM },
+      settings: { version: 2, ...CUSTOM },
       warnings: [],
     });
   });
@@ -201,15 +203,43 @@ describe('loadSettings: invalid fields', () => {
 });
 
 describe('loadSettings: versions and migrations', () => {
-  it('has one migration, to version 1', () => {
-    expect(MIGRATIONS.map((m) => m.to)).toEqual([1]);
+  it('has two migrations, to versions 1 and 2', () => {
+    expect(MIGRATIONS.map((m) => m.to)).toEqual([1, 2]);
     expect(MIGRATIONS[0]!.migrate({ notifications: false })).toEqual({ notifications: false, version: 1 });
+    expect(MIGRATIONS[1]!.migrate({ version: 1, notifications: false })).toEqual({ notifications: false, version: 2 });
   });
 
   it('migrates an unversioned (v0) object and reads its fields', () => {
     const { settings, warnings } = loadSettings({ ...CUSTOM });
     expect(warnings).toEqual([]);
-    expect(settings).toEqual({ version: 1, ...CUSTOM });
+    expect(settings).toEqual({ version: 2, ...CUSTOM });
+  });
+
+  it('version 2 keeps an old Kuma template with a fixed slug: it names the same status page', () => {
+    const old = { template: 'https://kuma.corp.example/api/status-page/heartbeat/shop', format: 'uptime-kuma' };
+    const { settings, warnings } = loadSettings({ version: 1, ...CUSTOM, customEndpoint: old });
+    expect(warnings).toEqual([]);
+    expect(settings.customEndpoint).toEqual(old);
+    expect(settings.customEndpointDropped).toBeNull();
+    expect(settings.statusProviders.custom).toBe(true);
+  });
+
+  it('version 2 drops the documented …/heartbeat/{host} Kuma template, which never matched, and keeps it for the note', () => {
+    const old = 'https://kuma.corp.example/api/status-page/heartbeat/{host}';
+    const { settings, warnings } = loadSettings({ version: 1, ...CUSTOM, customEndpoint: { template: old, format: 'uptime-kuma' } });
+    expect(warnings).toEqual([]);
+    expect(settings.customEndpoint).toBeNull();
+    expect(settings.customEndpointDropped).toBe(old);
+    expect(settings.statusProviders).toEqual({ ...CUSTOM.statusProviders, custom: false });
+    // Gatus templates keep their {host}.
+    const gatus = { template: 'https://gatus.corp.example/api/v1/endpoints/statuses?h={host}', format: 'gatus' };
+    expect(loadSettings({ version: 1, customEndpoint: gatus }).settings.customEndpoint).toEqual(gatus);
+  });
+
+  it('a version-2 Kuma address that names no status page is refused with a warning', () => {
+    const { settings, warnings } = loadSettings({ version: 2, customEndpoint: { template: 'https://kuma.corp.example/{host}', format: 'uptime-kuma' } });
+    expect(settings.customEndpoint).toBeNull();
+    expect(warnings[0]).toContain('customEndpoint is invalid');
   });
 
   it('migrates an explicit version 0', () => {
@@ -220,11 +250,11 @@ describe('loadSettings: versions and migrations', () => {
   });
 
   it('warns about a newer version but reads the fields it knows', () => {
-    const { settings, warnings } = loadSettings({ version: 2, notifications: false, maxVisibleRetries: 7, futureField: { a: 1 } });
+    const { settings, warnings } = loadSettings({ version: 3, notifications: false, maxVisibleRetries: 7, futureField: { a: 1 } });
     expect(settings).toEqual({ ...DEFAULTS, notifications: false, maxVisibleRetries: 7 });
     expect(settings.version).toBe(SETTINGS_VERSION);
     expect(settings).not.toHaveProperty('futureField');
-    expect(warnings).toEqual(['settings: version 2 is newer than 1; reading the fields this version knows']);
+    expect(warnings).toEqual(['settings: version 3 is newer than 2; reading the fields this version knows']);
   });
 
   it('still validates the fields of a newer version', () => {
@@ -247,9 +277,9 @@ describe('loadSettings: versions and migrations', () => {
   });
 
   it('always reports the current version', () => {
-    expect(loadSettings({ version: 0 }).settings.version).toBe(1);
-    expect(loadSettings({ version: 5 }).settings.version).toBe(1);
-    expect(loadSettings({ version: 'x' }).settings.version).toBe(1);
+    expect(loadSettings({ version: 0 }).settings.version).toBe(2);
+    expect(loadSettings({ version: 5 }).settings.version).toBe(2);
+    expect(loadSettings({ version: 'x' }).settings.version).toBe(2);
   });
 });
 
@@ -260,7 +290,7 @@ describe('loadSettings: managed (policy) values', () => {
       { notifications: true, neverRetry: ['Corp.Example'] },
     );
     expect(warnings).toEqual([]);
-    expect(settings).toEqual({ version: 1, ...CUSTOM, notifications: true, neverRetry: ['corp.example'] });
+    expect(settings).toEqual({ version: 2, ...CUSTOM, notifications: true, neverRetry: ['corp.example'] });
   });
 
   it('lets managed fields override the defaults when nothing is stored', () => {
@@ -289,12 +319,12 @@ describe('loadSettings: managed (policy) values', () => {
     ['a string', 'notifications=false'],
     ['an array', [{ notifications: false }]],
   ])('ignores managed values that are %s', (_what, managed) => {
-    expect(loadSettings({ version: 1, ...CUSTOM }, managed)).toEqual({ settings: { version: 1, ...CUSTOM }, warnings: [] });
+    expect(loadSettings({ version: 1, ...CUSTOM }, managed)).toEqual({ settings: { version: 2, ...CUSTOM }, warnings: [] });
   });
 
   it('does not let a managed version change the result version', () => {
     const { settings, warnings } = loadSettings(undefined, { version: 7 });
-    expect(settings.version).toBe(1);
+    expect(settings.version).toBe(2);
     expect(warnings).toEqual([]);
   });
 });
@@ -423,5 +453,5 @@ describe('settings: the exported limits are the schema\'s', () => {
 });
 
 // Compile-time check that the fixtures match the Settings shape.
-const _typed: Settings = { version: 1, ...CUSTOM };
+const _typed: Settings = { version: 2, ...CUSTOM };
 void _typed;

@@ -4,7 +4,8 @@ import { DEFAULT_SETTINGS, type Settings } from '../../src/settings/settings';
 import type { HttpClient, HttpResult } from '../../src/status/http';
 import type { ProviderContext, StatusPageRef, StatusQuery } from '../../src/status/provider';
 import { checkHostProvider, readNode, voteNodes, type NodeOutcome } from '../../src/status/providers/check-host';
-import { customEndpointProvider, monitorsReport, readMonitors } from '../../src/status/providers/custom-endpoint';
+import { customEndpointProvider, gatusCounts, kumaCounts, kumaMonitorIsAbout, kumaMonitorsOf, monitorsReport } from '../../src/status/providers/custom-endpoint';
+import { parseKumaPage } from '../../src/settings/kuma-page';
 import { readGateway } from '../../src/status/gateway-report';
 import { cdnStatusProvider, pageReport, statusPageCandidates, statusPageProvider, VENDORS } from '../../src/status/providers/status-page';
 import { cleanText, combineVerdicts, safeLink, unknownReport, type Verdict } from '../../src/status/verdict';
@@ -354,6 +355,68 @@ describe('Statuspage summary.json (VENDORS.statuspage)', () => {
     expect(read(statuspageSummary('major', { extra: 1, page: { id: 'x', url: 'https://s.example', extra: true } }))).toBe('major');
   });
 
+  const incident = (status: string, impact: string) => ({ id: 'i1', name: 'Elevated errors', status, impact });
+  const component = (id: string, status: string, extra: Record<string, unknown> = {}) => ({ id, name: `C ${id}`, status, ...extra });
+
+  it.each([
+    ['investigating', 'minor', 'incident-minor'],
+    ['identified', 'none', 'incident-minor'],
+    ['monitoring', 'major', 'incident-major'],
+    ['investigating', 'critical', 'incident-major'],
+  ])('indicator none with an unresolved incident (%s, impact %s) → %s, the worst of the two', (status, impact, state) => {
+    expect(read(statuspageSummary('none', { incidents: [incident(status, impact)] }))).toBe(state);
+  });
+
+  it('a resolved incident, or one of an unknown status, does not count', () => {
+    expect(read(statuspageSummary('none', { incidents: [incident('resolved', 'critical'), incident('postmortem', 'major'), incident('???', 'major')] }))).toBe(
+      'operational',
+    );
+  });
+
+  it('the indicator wins a tie and the worse signal wins otherwise', () => {
+    expect(read(statuspageSummary('minor', { incidents: [incident('investigating', 'minor')] }))).toBe('minor');
+    expect(read(statuspageSummary('minor', { incidents: [incident('investigating', 'critical')] }))).toBe('incident-major');
+    expect(read(statuspageSummary('major', { incidents: [incident('investigating', 'minor')] }))).toBe('major');
+  });
+
+  it('components count: some down or degraded is partial, every one down is major; groups are headings', () => {
+    const comps = (...statuses: string[]) => statuses.map((st, i) => component(`c${i}`, st));
+    expect(read(statuspageSummary('none', { components: comps('operational', 'degraded_performance') }))).toBe('minor');
+    expect(read(statuspageSummary('none', { components: comps('operational', 'major_outage') }))).toBe('minor');
+    expect(read(statuspageSummary('none', { components: comps('major_outage', 'full_outage') }))).toBe('major');
+    expect(read(statuspageSummary('none', { components: [...comps('operational'), component('g', 'major_outage', { group: true })] }))).toBe('operational');
+  });
+
+  it('a maintenance naming some components is partial, naming all of them is planned downtime, naming none is unscoped', () => {
+    const comps = [component('a', 'under_maintenance'), component('b', 'operational')];
+    const mnt = (status: string, names: { id?: string; name?: string }[]) => [{ id: 'm1', name: 'Database upgrade', status, impact: 'maintenance', components: names }];
+    expect(read(statuspageSummary('maintenance', { components: comps, scheduled_maintenances: mnt('in_progress', [{ id: 'a' }]) }))).toBe('maintenance-partial');
+    expect(read(statuspageSummary('maintenance', { components: comps, scheduled_maintenances: mnt('in_progress', [{ id: 'a' }, { name: 'C b' }]) }))).toBe(
+      'maintenance',
+    );
+    expect(read(statuspageSummary('maintenance', { components: [component('b', 'operational')], scheduled_maintenances: mnt('in_progress', []) }))).toBe(
+      'maintenance-unscoped',
+    );
+    expect(read(statuspageSummary('maintenance', { components: [], scheduled_maintenances: [] }))).toBe('maintenance-unscoped');
+    // incident.io's word for it, and a maintenance under way while the headline still says none.
+    expect(read(statuspageSummary('none', { components: comps, scheduled_maintenances: mnt('maintenance_in_progress', [{ id: 'a' }]) }))).toBe(
+      'maintenance-partial',
+    );
+    // A maintenance only scheduled is not under way.
+    expect(read(statuspageSummary('none', { components: [component('b', 'operational')], scheduled_maintenances: mnt('scheduled', [{ id: 'b' }]) }))).toBe(
+      'operational',
+    );
+  });
+
+  it('is tolerant: odd elements are skipped, null lists are empty, huge lists are capped, nothing throws', () => {
+    expect(read(statuspageSummary('none', { components: [1, null, 'x', { status: 3 }], incidents: [null, { impact: 'major' }], scheduled_maintenances: null }))).toBe(
+      'operational',
+    );
+    const many = Array.from({ length: 5000 }, (_, i) => component(`c${i}`, 'operational'));
+    expect(read(statuspageSummary('none', { components: many }))).toBe('operational');
+    expect(read(statuspageSummary('none', { incidents: 'not a list' }))).toHaveProperty('invalid');
+  });
+
   it('refuses a missing page.id, a catch-all answer and wrong types', () => {
     const noId = statuspageSummary('major');
     delete (noId.page as Record<string, unknown>).id;
@@ -384,7 +447,16 @@ describe('Instatus summary.json', () => {
     expect(read(page('UP'))).toBe('operational');
     expect(read(page('HASISSUES'))).toBe('minor');
     expect(read(page('HASISSUES', { activeIncidents: [{ name: 'x', impact: 'MAJOROUTAGE' }] }))).toBe('major');
-    expect(read(page('UNDERMAINTENANCE'))).toBe('maintenance');
+    expect(read(page('UNDERMAINTENANCE'))).toBe('maintenance-unscoped');
+  });
+
+  it('takes the worst of the page status and its active incidents', () => {
+    expect(read(page('UP', { activeIncidents: [{ name: 'x', status: 'INVESTIGATING', impact: 'PARTIALOUTAGE' }] }))).toBe('incident-minor');
+    expect(read(page('UP', { activeIncidents: [{ name: 'x', status: 'IDENTIFIED', impact: 'MAJOROUTAGE' }] }))).toBe('incident-major');
+    expect(read(page('UP', { activeIncidents: [{ name: 'x', status: 'RESOLVED', impact: 'MAJOROUTAGE' }] }))).toBe('operational');
+    expect(read(page('UP', { activeMaintenances: [{ name: 'm', status: 'INPROGRESS' }] }))).toBe('maintenance-unscoped');
+    expect(read(page('UP', { activeMaintenances: [{ name: 'm', status: 'NOTSTARTEDYET' }] }))).toBe('operational');
+    expect(read(page('UP', { activeIncidents: [7, null] }))).toBe('operational');
   });
 
   it('refuses other shapes', () => {
@@ -402,7 +474,7 @@ describe('Better Stack index.json', () => {
     expect(read(doc('operational'))).toBe('operational');
     expect(read(doc('degraded'))).toBe('minor');
     expect(read(doc('downtime'))).toBe('major');
-    expect(read(doc('maintenance'))).toBe('maintenance');
+    expect(read(doc('maintenance'))).toBe('maintenance-unscoped');
   });
 
   it('refuses other shapes', () => {
@@ -422,7 +494,7 @@ describe('pageReport', () => {
     expect(r.link).toBe('https://status.example.com');
   });
 
-  it('minor → partial, major and maintenance → down', () => {
+  it('minor, an unresolved incident and a partial or unscoped maintenance → partial; major and a whole-site maintenance → down', () => {
     expect(pageReport('statusPage', 'minor', 'l', 'https://l', T).verdict).toBe('partial');
     expect(pageReport('statusPage', 'major', 'l', 'https://l', T)).toEqual({
       provider: 'statusPage',
@@ -431,11 +503,24 @@ describe('pageReport', () => {
       link: 'https://l',
       checkedAt: T,
     });
-    expect(pageReport('statusPage', 'maintenance', 'l', 'https://l', T).verdict).toBe('down-for-everyone');
+    expect(pageReport('statusPage', 'maintenance', 'l', 'https://l', T)).toMatchObject({
+      verdict: 'down-for-everyone',
+      evidence: { key: 'evidencePageMaintenanceAll' },
+    });
+    expect(pageReport('statusPage', 'maintenance-partial', 'l', 'https://l', T)).toMatchObject({
+      verdict: 'partial',
+      evidence: { key: 'evidencePageMaintenancePartial' },
+    });
+    expect(pageReport('statusPage', 'maintenance-unscoped', 'l', 'https://l', T)).toMatchObject({ verdict: 'partial', evidence: { key: 'evidencePageMaintenance' } });
+    expect(pageReport('statusPage', 'incident-minor', 'l', 'https://l', T)).toMatchObject({ verdict: 'partial', evidence: { key: 'evidencePageIncident' } });
+    expect(pageReport('statusPage', 'incident-major', 'l', 'https://l', T)).toMatchObject({
+      verdict: 'down-for-everyone',
+      evidence: { key: 'evidencePageIncidentMajor' },
+    });
   });
 
   it("Cloudflare's page is evidence about Cloudflare, never a vote about the site", () => {
-    for (const state of ['operational', 'minor', 'major', 'maintenance'] as const) {
+    for (const state of ['operational', 'minor', 'major', 'incident-minor', 'incident-major', 'maintenance', 'maintenance-partial', 'maintenance-unscoped'] as const) {
       const r = pageReport('cdnStatus', state, 'Cloudflare', 'https://c', T);
       expect(r.verdict).toBe('unknown');
       expect(r.reason?.code).toBe('no-signal');
@@ -541,32 +626,100 @@ describe('cdnStatusProvider (Cloudflare status.json)', () => {
 /** The host the custom endpoint is asked about; Gatus endpoints named after it count. */
 const HOST = 'shop.example.com';
 
-describe('custom endpoint: Uptime Kuma', () => {
-  const kuma = (lists: Record<string, unknown[]>) => ({ heartbeatList: lists, uptimeList: { '1_24': 0.99 } });
-  const beat = (status: unknown) => ({ status, time: '2024-01-01 00:00:00', msg: '', ping: 20 });
+describe('parseKumaPage', () => {
+  it.each([
+    ['https://status.example.com/status/main', 'https://status.example.com', 'main'],
+    ['https://status.example.com/status/Main-Site/', 'https://status.example.com', 'main-site'],
+    ['https://kuma.example:8443/api/status-page/main', 'https://kuma.example:8443', 'main'],
+    ['http://10.0.0.5:3001/api/status-page/heartbeat/ops?x=1#y', 'http://10.0.0.5:3001', 'ops'],
+    ['https://corp.example/kuma/status/ops', 'https://corp.example/kuma', 'ops'],
+    ['https://status.example.com/status', 'https://status.example.com', 'default'],
+  ])('%s → %s, slug %s', (address, base, slug) => {
+    expect(parseKumaPage(address)).toEqual({ base, slug });
+  });
 
-  it('all up, all down, mixed', () => {
-    expect(readMonitors('uptime-kuma', kuma({ 1: [beat(0), beat(1)], 2: [beat(1)] }), HOST)).toEqual({ up: 2, down: 0 });
-    expect(readMonitors('uptime-kuma', kuma({ 1: [beat(1), beat(0)], 2: [beat(0)] }), HOST)).toEqual({ up: 0, down: 2 });
-    expect(readMonitors('uptime-kuma', kuma({ 1: [beat(1)], 2: [beat(0)], 3: [beat(1)] }), HOST)).toEqual({ up: 2, down: 1 });
+  it.each([
+    'https://kuma.example/api/status-page/heartbeat/{host}',
+    'https://kuma.example/api/status-page/heartbeat/shop.example.com',
+    'https://kuma.example/',
+    'https://kuma.example/dashboard/1',
+    'https://user:pw@kuma.example/status/main',
+    'ftp://kuma.example/status/main',
+    'https://kuma.example/status/a_b',
+    'https://kuma.example/status/%E0%A4%A',
+    'not a url',
+  ])('refuses %s', (address) => {
+    expect(parseKumaPage(address)).toBeNull();
+  });
+});
+
+describe('custom endpoint: Uptime Kuma', () => {
+  const kuma = (lists: Record<string, unknown[]>, extra: Record<string, unknown> = {}) => ({ heartbeatList: lists, uptimeList: { '1_24': 0.99 }, ...extra });
+  const beat = (status: unknown) => ({ status, time: '2024-01-01 00:00:00', msg: '', ping: 20 });
+  const config = (...monitors: Record<string, unknown>[]) => ({
+    config: { slug: 'main', title: 'Status' },
+    incident: null,
+    publicGroupList: [{ id: 1, name: 'Services', weight: 1, monitorList: monitors }],
+    maintenanceList: [],
+  });
+
+  it("finds the host's monitors by link or by name, never by a longer host or another's subdomain; skips groups", () => {
+    const page = config(
+      { id: 1, name: 'Shop', sendUrl: 1, type: 'http', url: 'https://shop.example.com/health' },
+      { id: 2, name: 'website (shop.example.com)', sendUrl: 0, type: 'http' },
+      { id: 3, name: 'api.shop.example.com', sendUrl: 0, type: 'http' },
+      { id: 4, name: 'shop.example.com.evil', sendUrl: 0, type: 'http' },
+      { id: 5, name: 'All of shop.example.com', sendUrl: 0, type: 'group' },
+      { id: 6, name: 'Other', sendUrl: 1, type: 'keyword', url: 'https://other.example/' },
+    );
+    expect(kumaMonitorsOf(page, HOST)).toEqual({ ids: ['1', '2'] });
+    expect(kumaMonitorsOf(config(), HOST)).toEqual({ ids: [] });
+    expect(kumaMonitorIsAbout({ name: 'SHOP.EXAMPLE.COM.' }, HOST)).toBe(true);
+    expect(kumaMonitorIsAbout({ url: 'not a url', name: null }, HOST)).toBe(false);
+  });
+
+  it('tolerates odd monitors and refuses a page that is not one', () => {
+    expect(kumaMonitorsOf({ publicGroupList: [{ monitorList: [null, 7, { name: HOST }, { id: 9, name: HOST }] }, { monitorList: null }] }, HOST)).toEqual({ ids: ['9'] });
+    expect(kumaMonitorsOf({ ok: true }, HOST)).toHaveProperty('invalid');
+    expect(kumaMonitorsOf({ status: 'fail', msg: 'Status Page Not Found' }, HOST)).toHaveProperty('invalid');
+    expect(kumaMonitorsOf('<html>', HOST)).toHaveProperty('invalid');
+  });
+
+  it('counts only the given monitors: all up, all down, mixed; the last beat is the current one', () => {
+    const answer = kuma({ 1: [beat(0), beat(1)], 2: [beat(1), beat(0)], 3: [beat(0)] });
+    expect(kumaCounts(answer, ['1'])).toEqual({ up: 1, down: 0 });
+    expect(kumaCounts(answer, ['2', '3'])).toEqual({ up: 0, down: 2 });
+    expect(kumaCounts(answer, ['1', '2'])).toEqual({ up: 1, down: 1 });
+    expect(kumaCounts(answer, ['99'])).toEqual({ up: 0, down: 0 });
   });
 
   it('pending is not counted; maintenance counts as down', () => {
-    expect(readMonitors('uptime-kuma', kuma({ 1: [beat(2)], 2: [] }), HOST)).toEqual({ up: 0, down: 0 });
-    expect(readMonitors('uptime-kuma', kuma({ 1: [beat(3)], 2: [beat(1)] }), HOST)).toEqual({ up: 1, down: 1 });
+    expect(kumaCounts(kuma({ 1: [beat(2)], 2: [] }), ['1', '2'])).toEqual({ up: 0, down: 0 });
+    expect(kumaCounts(kuma({ 1: [beat(3)], 2: [beat(1)] }), ['1', '2'])).toEqual({ up: 1, down: 1 });
+  });
+
+  it('reads the newer bars: 0 or null-status empty buckets are skipped, the real latest beat wins', () => {
+    expect(kumaCounts(kuma({ 1: [beat(1), 0, 0] }), ['1'])).toEqual({ up: 1, down: 0 });
+    expect(kumaCounts(kuma({ 1: [beat(0), beat(null)] }), ['1'])).toEqual({ up: 0, down: 1 });
+    expect(kumaCounts(kuma({ 1: [0, 0] }), ['1'])).toEqual({ up: 0, down: 0 });
+    // A bucket of a day with one down beat is red, but the monitor is up now.
+    expect(kumaCounts(kuma({ 1: [beat(0)] }, { lastHeartbeatList: { 1: { status: 1, time: '2026-08-07 10:00:00' } } }), ['1'])).toEqual({ up: 1, down: 0 });
+    expect(kumaCounts(kuma({ 1: [beat(1)] }, { latestHeartbeat: { 1: { status: 0, time: 'x', msg: '', ping: null } } }), ['1'])).toEqual({ up: 0, down: 1 });
+    expect(kumaCounts(kuma({ 1: [beat(1)] }, { lastHeartbeatList: { 1: 'garbage' } }), ['1'])).toEqual({ up: 1, down: 0 });
   });
 
   it('wrong types are invalid', () => {
-    expect(readMonitors('uptime-kuma', kuma({ 1: [beat('1')] }), HOST)).toHaveProperty('invalid');
-    expect(readMonitors('uptime-kuma', kuma({ 1: [beat(4)] }), HOST)).toHaveProperty('invalid');
-    expect(readMonitors('uptime-kuma', { ok: true }, HOST)).toHaveProperty('invalid');
-    expect(readMonitors('uptime-kuma', [], HOST)).toHaveProperty('invalid');
-    expect(readMonitors('uptime-kuma', { heartbeatList: 'x' }, HOST)).toHaveProperty('invalid');
+    expect(kumaCounts(kuma({ 1: [beat('1')] }), ['1'])).toHaveProperty('invalid');
+    expect(kumaCounts(kuma({ 1: [beat(4)] }), ['1'])).toHaveProperty('invalid');
+    expect(kumaCounts(kuma({ 1: [1] }), ['1'])).toHaveProperty('invalid');
+    expect(kumaCounts({ ok: true }, ['1'])).toHaveProperty('invalid');
+    expect(kumaCounts([], ['1'])).toHaveProperty('invalid');
+    expect(kumaCounts({ heartbeatList: 'x' }, ['1'])).toHaveProperty('invalid');
   });
 
   it('a heartbeatList that is an array (not the documented map) is invalid', () => {
-    expect(readMonitors('uptime-kuma', { heartbeatList: [] }, HOST)).toHaveProperty('invalid');
-    expect(readMonitors('uptime-kuma', { heartbeatList: [[{ status: 1 }]] }, HOST)).toHaveProperty('invalid');
+    expect(kumaCounts({ heartbeatList: [] }, ['1'])).toHaveProperty('invalid');
+    expect(kumaCounts({ heartbeatList: [[{ status: 1 }]] }, ['0'])).toHaveProperty('invalid');
   });
 });
 
@@ -579,21 +732,21 @@ describe('custom endpoint: Gatus', () => {
   });
 
   it('all up, all down, mixed (latest result counts)', () => {
-    expect(readMonitors('gatus', [ep('a', false, true), ep('b', true)], HOST)).toEqual({ up: 2, down: 0 });
-    expect(readMonitors('gatus', [ep('a', true, false), ep('b', false)], HOST)).toEqual({ up: 0, down: 2 });
-    expect(readMonitors('gatus', [ep('a', true), ep('b', false)], HOST)).toEqual({ up: 1, down: 1 });
+    expect(gatusCounts([ep('a', false, true), ep('b', true)], HOST)).toEqual({ up: 2, down: 0 });
+    expect(gatusCounts([ep('a', true, false), ep('b', false)], HOST)).toEqual({ up: 0, down: 2 });
+    expect(gatusCounts([ep('a', true), ep('b', false)], HOST)).toEqual({ up: 1, down: 1 });
   });
 
   it('no results yet is not counted', () => {
-    expect(readMonitors('gatus', [ep('a')], HOST)).toEqual({ up: 0, down: 0 });
-    expect(readMonitors('gatus', [], HOST)).toEqual({ up: 0, down: 0 });
+    expect(gatusCounts([ep('a')], HOST)).toEqual({ up: 0, down: 0 });
+    expect(gatusCounts([], HOST)).toEqual({ up: 0, down: 0 });
   });
 
   it('wrong types are invalid', () => {
-    expect(readMonitors('gatus', [{ name: 'a', results: [{ success: 'true' }] }], HOST)).toHaveProperty('invalid');
-    expect(readMonitors('gatus', { results: [] }, HOST)).toHaveProperty('invalid');
-    expect(readMonitors('gatus', [{ name: 'a' }], HOST)).toHaveProperty('invalid');
-    expect(readMonitors('gatus', null, HOST)).toHaveProperty('invalid');
+    expect(gatusCounts([{ name: 'a', results: [{ success: 'true' }] }], HOST)).toHaveProperty('invalid');
+    expect(gatusCounts({ results: [] }, HOST)).toHaveProperty('invalid');
+    expect(gatusCounts([{ name: 'a' }], HOST)).toHaveProperty('invalid');
+    expect(gatusCounts(null, HOST)).toHaveProperty('invalid');
   });
 });
 
@@ -612,13 +765,40 @@ describe('monitorsReport', () => {
     expect(none.reason?.code).toBe('no-signal');
   });
 
-  it('customEndpointProvider: maintenance-only Kuma page → down, wrong types → invalid-answer', async () => {
-    const settings = { customEndpoint: { template: 'https://kuma.example/api/status-page/heartbeat/{host}', format: 'uptime-kuma' as const } };
-    const f = fakeCtx(() => ok({ heartbeatList: { 1: [{ status: 3 }] }, uptimeList: {} }), { settings });
+  it('customEndpointProvider (Kuma): the page config, then the heartbeats, both pinned to the configured server', async () => {
+    const settings = { customEndpoint: { template: 'https://kuma.example/status/main', format: 'uptime-kuma' as const } };
+    const pageOf = (name: string) => ({ publicGroupList: [{ monitorList: [{ id: 1, name, type: 'http' }, { id: 2, name: 'other.example', type: 'http' }] }] });
+    const pinned: (boolean | undefined)[] = [];
+    const answer = (name: string, beats: unknown) => (url: string) =>
+      url === 'https://kuma.example/api/status-page/main' ? ok(pageOf(name)) : url === 'https://kuma.example/api/status-page/heartbeat/main' ? ok(beats) : notFound;
+    const f = fakeCtx(answer('www.example.com', { heartbeatList: { 1: [{ status: 3 }], 2: [{ status: 1 }] }, uptimeList: {} }), { settings });
+    const getJson = f.ctx.http.getJson;
+    const ctx = { ...f.ctx, http: { getJson: (u: string, s?: AbortSignal, o?: { pinned?: boolean }) => (pinned.push(o?.pinned), getJson(u, s, o)) } };
+    expect((await customEndpointProvider.check(query, ctx)).report.verdict).toBe('down-for-everyone');
+    expect(f.urls).toEqual(['https://kuma.example/api/status-page/main', 'https://kuma.example/api/status-page/heartbeat/main']);
+    expect(pinned).toEqual([true, true]);
+
+    // No monitor of the host: unknown with a reason, and the heartbeats are not asked.
+    const g = fakeCtx(answer('shop.example.org', { heartbeatList: { 1: [{ status: 1 }] } }), { settings });
+    const none = (await customEndpointProvider.check(query, g.ctx)).report;
+    expect(none.verdict).toBe('unknown');
+    expect(none.reason).toEqual({ code: 'no-signal', detail: 'no monitor of this host' });
+    expect(none.evidence).toEqual({ key: 'evidenceNoMonitor', subs: ['kuma.example', 'www.example.com'] });
+    expect(g.urls).toEqual(['https://kuma.example/api/status-page/main']);
+
+    const h = fakeCtx(answer('www.example.com', { heartbeatList: { 1: [{ status: 'up' }] } }), { settings });
+    expect((await customEndpointProvider.check(query, h.ctx)).report.reason?.code).toBe('invalid-answer');
+
+    // An unknown slug: Kuma 2 answers 404 {"status":"fail","msg":"Status Page Not Found"}.
+    const i = fakeCtx(() => ({ ok: false, status: 404, reason: { code: 'http-error', detail: 'HTTP 404 from kuma.example' } }), { settings });
+    expect((await customEndpointProvider.check(query, i.ctx)).report.reason?.code).toBe('http-error');
+  });
+
+  it('customEndpointProvider (Gatus): the template with {host}, only endpoints about the host', async () => {
+    const settings = { customEndpoint: { template: 'https://gatus.example/api/v1/endpoints/statuses?q={host}', format: 'gatus' as const } };
+    const f = fakeCtx(() => ok([{ name: 'www.example.com', results: [{ success: false }] }, { name: 'other', results: [{ success: true }] }]), { settings });
     expect((await customEndpointProvider.check(query, f.ctx)).report.verdict).toBe('down-for-everyone');
-    expect(f.urls).toEqual(['https://kuma.example/api/status-page/heartbeat/www.example.com']);
-    const g = fakeCtx(() => ok({ heartbeatList: { 1: [{ status: 'up' }] } }), { settings });
-    expect((await customEndpointProvider.check(query, g.ctx)).report.reason?.code).toBe('invalid-answer');
+    expect(f.urls).toEqual(['https://gatus.example/api/v1/endpoints/statuses?q=www.example.com']);
   });
 });
 

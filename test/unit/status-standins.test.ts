@@ -361,12 +361,19 @@ describe('Uptime Kuma stand-in', () => {
   });
 
   it('answers an unknown slug with empty lists (200), and names monitors at /api/status-page/<slug>', async () => {
-    const kuma = await track(startUptimeKuma({ slug: 'shop', monitors: [{ id: 3, name: 'Checkout', state: 'pending' }] }));
+    const kuma = await track(
+      startUptimeKuma({ slug: 'shop', monitors: [{ id: 3, name: 'Checkout', state: 'pending' }, { id: 4, name: 'Shop', url: 'https://shop.example.com/', state: 'up' }] }),
+    );
     expect((await getJson(`${kuma.baseUrl}/api/status-page/heartbeat/nope`)).body).toEqual({ heartbeatList: {}, uptimeList: {} });
     expect((await getJson(`${kuma.baseUrl}/api/status-page/heartbeat/SHOP`)).body.heartbeatList['3'].at(-1).status).toBe(2);
     const config = await getJson(`${kuma.baseUrl}/api/status-page/shop`);
-    expect(config.body.publicGroupList[0].monitorList).toEqual([{ id: 3, name: 'Checkout', sendUrl: 0, type: 'http' }]);
-    expect((await getJson(`${kuma.baseUrl}/api/status-page/nope`)).status).toBe(404);
+    expect(config.body.publicGroupList[0].monitorList).toEqual([
+      { id: 3, name: 'Checkout', sendUrl: 0, type: 'http' },
+      { id: 4, name: 'Shop', sendUrl: 1, type: 'http', url: 'https://shop.example.com/' },
+    ]);
+    const missing = await getJson(`${kuma.baseUrl}/api/status-page/nope`);
+    expect(missing.status).toBe(404);
+    expect(missing.body).toEqual({ status: 'fail', msg: 'Status Page Not Found' });
   });
 });
 

@@ -4,7 +4,10 @@
  * ICANN suffix only (`statusPageDomain`: never a private host, a private-section suffix like `github.io` or `ts.net`,
  * or a wildcard-DNS name), and a candidate is accepted
  * only when it answers one vendor's documented JSON: some hosts answer any path with a cheerful catch-all page.
- * Vendors read: Atlassian Statuspage v2 `summary.json`, Instatus `summary.json`, Better Stack `index.json`.
+ * Vendors read: Atlassian Statuspage v2 `summary.json` (incident.io serves the same document at the same path, with
+ * fewer keys), Instatus `summary.json`, Better Stack `index.json`. Each page is read the way its visitors read it: the
+ * worst of its headline and what it lists (open incidents, components, maintenance under way), because the headline
+ * lags: see {@link VENDORS}.
  */
 import * as v from 'valibot';
 import type { EvidenceKey } from '../../shared/text';
@@ -12,20 +15,175 @@ import { statusPageDomain } from '../host';
 import { describeIssue, holdAfter, isCloudflare, type ProviderContext, type StatusPageRef, type StatusPageVendor, type StatusProvider } from '../provider';
 import { unknownReport, type SourceReport, type UnknownReason, type Verdict } from '../verdict';
 
-/** What a status page says, vendor-neutral. */
-type PageState = 'operational' | 'minor' | 'major' | 'maintenance';
+/**
+ * What a status page says, vendor-neutral.
+ * - `minor`, `major`: the page's own indicator (or its components) says so.
+ * - `incident-minor`, `incident-major`: the indicator says less, but an unresolved incident of that impact is open.
+ * - `maintenance`: a maintenance in progress that names every component the page lists.
+ * - `maintenance-partial`: a maintenance in progress that names only some of them.
+ * - `maintenance-unscoped`: a maintenance in progress whose scope the page does not say.
+ */
+export type PageState =
+  | 'operational'
+  | 'minor'
+  | 'major'
+  | 'incident-minor'
+  | 'incident-major'
+  | 'maintenance'
+  | 'maintenance-partial'
+  | 'maintenance-unscoped';
 
-const StatuspageSchema = v.object({
-  page: v.object({ id: v.pipe(v.string(), v.minLength(1)), url: v.string() }),
+/** How bad each state is, for "the worst of" the page's signals: 0 nothing, 1 some users, 2 everyone. */
+const SEVERITY: Record<PageState, 0 | 1 | 2> = {
+  operational: 0,
+  minor: 1,
+  'incident-minor': 1,
+  'maintenance-partial': 1,
+  'maintenance-unscoped': 1,
+  major: 2,
+  'incident-major': 2,
+  maintenance: 2,
+};
+
+/** The worst of `states`; on a tie the first wins, so callers list the page's own indicator first. */
+function worstOf(states: readonly PageState[]): PageState {
+  let worst: PageState = 'operational';
+  for (const s of states) if (SEVERITY[s] > SEVERITY[worst]) worst = s;
+  return worst;
+}
+
+/** Most components, incidents and maintenances read from one page (a big page lists a few hundred components). */
+const MAX_ITEMS = 1000;
+
+/** Reads each element of an untrusted array on its own: one odd element is skipped, not the whole page refused. */
+function readEach<T extends v.GenericSchema>(schema: T, list: readonly unknown[] | null | undefined): v.InferOutput<T>[] {
+  const out: v.InferOutput<T>[] = [];
+  for (const x of (list ?? []).slice(0, MAX_ITEMS)) {
+    const r = v.safeParse(schema, x);
+    if (r.success) out.push(r.output);
+  }
+  return out;
+}
+
+const anyList = v.optional(v.nullable(v.array(v.unknown())));
+
+const StatuspageSchema = v.looseObject({
+  page: v.looseObject({ id: v.pipe(v.string(), v.minLength(1)), url: v.string() }),
   // `maintenance` is a fifth indicator real pages send, though the v2 docs list four.
-  status: v.object({ indicator: v.picklist(['none', 'minor', 'major', 'critical', 'maintenance']), description: v.string() }),
+  status: v.looseObject({ indicator: v.picklist(['none', 'minor', 'major', 'critical', 'maintenance']), description: v.string() }),
+  components: anyList,
+  incidents: anyList,
+  scheduled_maintenances: anyList,
 });
 
-const InstatusSchema = v.object({
-  page: v.object({ name: v.string(), url: v.string(), status: v.picklist(['UP', 'HASISSUES', 'UNDERMAINTENANCE']) }),
-  // Only `impact` is read; a field of another shape inside an incident does not make the page unreadable.
-  activeIncidents: v.optional(v.array(v.looseObject({ impact: v.optional(v.unknown()) }))),
+const ComponentSchema = v.looseObject({
+  id: v.optional(v.string()),
+  name: v.optional(v.string()),
+  status: v.string(),
+  /** A group is a heading over other components; its own status repeats theirs. */
+  group: v.optional(v.nullable(v.boolean())),
 });
+const IncidentSchema = v.looseObject({ status: v.string(), impact: v.optional(v.nullable(v.string())) });
+const MaintenanceSchema = v.looseObject({
+  status: v.string(),
+  components: v.optional(v.nullable(v.array(v.looseObject({ id: v.optional(v.string()), name: v.optional(v.string()) })))),
+});
+
+/** Incident statuses that are not resolved (Statuspage v2; incident.io's compatible summary uses the same words). */
+const UNRESOLVED = new Set(['investigating', 'identified', 'monitoring']);
+/** Maintenance statuses that mean "under way": Statuspage's `in_progress` and `verifying`, incident.io's `maintenance_in_progress`. */
+const MAINTENANCE_UNDER_WAY = new Set(['in_progress', 'verifying', 'maintenance_in_progress']);
+/** Component statuses that mean some users are affected; `full_outage` is incident.io's word for `major_outage`. */
+const COMPONENT_DOWN = new Set(['major_outage', 'full_outage']);
+const COMPONENT_DEGRADED = new Set(['degraded_performance', 'partial_outage']);
+
+/**
+ * A Statuspage v2 (or incident.io) `summary.json`, read the way its own readers read it: the worst of the page's
+ * indicator, its components, its unresolved incidents and its maintenances under way. The indicator alone lags: an
+ * incident under investigation often leaves it at `none` (seen on githubstatus.com, gfazioli/octoscope#119; fixed the
+ * same way in prisma/web#7744 and PostHog/posthog#23537).
+ */
+function readStatuspage(json: unknown): PageState | { invalid: string } {
+  const r = v.safeParse(StatuspageSchema, json);
+  if (!r.success) return { invalid: describeIssue(r.issues) };
+  const page = r.output;
+  const components = readEach(ComponentSchema, page.components).filter((c) => c.group !== true);
+  const incidents = readEach(IncidentSchema, page.incidents).filter((i) => UNRESOLVED.has(i.status));
+  const underWay = readEach(MaintenanceSchema, page.scheduled_maintenances).filter((m) => MAINTENANCE_UNDER_WAY.has(m.status));
+
+  const states: PageState[] = [];
+  const indicator = page.status.indicator;
+  if (indicator !== 'maintenance') states.push(indicatorState(indicator));
+
+  // Components: every one down is a major outage; some down or degraded, a partial one.
+  const live = components.filter((c) => c.status !== 'under_maintenance');
+  if (live.length > 0 && components.every((c) => COMPONENT_DOWN.has(c.status))) states.push('major');
+  else if (live.some((c) => COMPONENT_DOWN.has(c.status) || COMPONENT_DEGRADED.has(c.status))) states.push('minor');
+
+  for (const i of incidents) states.push(i.impact === 'major' || i.impact === 'critical' ? 'incident-major' : 'incident-minor');
+
+  const inMaintenance = components.filter((c) => c.status === 'under_maintenance');
+  if (indicator === 'maintenance' || underWay.length > 0 || inMaintenance.length > 0) {
+    states.push(maintenanceScope(components, inMaintenance, underWay));
+  }
+  return worstOf(states);
+}
+
+/**
+ * How much of a page a maintenance under way covers: the components it names, with those marked `under_maintenance`,
+ * against every (non-group) component the page lists. All of them is planned downtime for everyone; some is partial;
+ * a page that names none leaves the scope unknown.
+ */
+function maintenanceScope(
+  components: readonly v.InferOutput<typeof ComponentSchema>[],
+  inMaintenance: readonly v.InferOutput<typeof ComponentSchema>[],
+  underWay: readonly v.InferOutput<typeof MaintenanceSchema>[],
+): PageState {
+  const keyOf = (c: { id?: string | undefined; name?: string | undefined }) => c.id ?? (c.name === undefined ? undefined : `name:${c.name}`);
+  const named = new Set<string>();
+  for (const c of inMaintenance) {
+    const k = keyOf(c);
+    if (k !== undefined) named.add(k);
+  }
+  for (const m of underWay) {
+    for (const c of (m.components ?? []).slice(0, MAX_ITEMS)) {
+      const k = keyOf(c);
+      if (k !== undefined) named.add(k);
+      // A maintenance may name a component by id while the page lists it with its name too: match either.
+      if (c.name !== undefined) named.add(`name:${c.name}`);
+    }
+  }
+  if (named.size === 0 || components.length === 0) return 'maintenance-unscoped';
+  const covered = (c: v.InferOutput<typeof ComponentSchema>) =>
+    (c.id !== undefined && named.has(c.id)) || (c.name !== undefined && named.has(`name:${c.name}`));
+  return components.every(covered) ? 'maintenance' : 'maintenance-partial';
+}
+
+const InstatusSchema = v.looseObject({
+  page: v.looseObject({ name: v.string(), url: v.string(), status: v.picklist(['UP', 'HASISSUES', 'UNDERMAINTENANCE']) }),
+  activeIncidents: anyList,
+  activeMaintenances: anyList,
+});
+// Only `impact` and `status` are read; a field of another shape inside an incident does not make the page unreadable.
+const InstatusEventSchema = v.looseObject({ impact: v.optional(v.unknown()), status: v.optional(v.unknown()) });
+
+/**
+ * Instatus `summary.json`: the page status, and the worst of it and its active incidents (the page can say `UP` while
+ * an incident is open, the same lag as Statuspage's indicator). Its maintenances name no components, so their scope
+ * is unknown.
+ */
+function readInstatus(json: unknown): PageState | { invalid: string } {
+  const r = v.safeParse(InstatusSchema, json);
+  if (!r.success) return { invalid: describeIssue(r.issues) };
+  const { status } = r.output.page;
+  const incidents = readEach(InstatusEventSchema, r.output.activeIncidents).filter((x) => x.status !== 'RESOLVED');
+  const maintenances = readEach(InstatusEventSchema, r.output.activeMaintenances).filter((x) => x.status === 'INPROGRESS');
+  const states: PageState[] = [];
+  if (status === 'HASISSUES') states.push(incidents.some((x) => x.impact === 'MAJOROUTAGE') ? 'major' : 'minor');
+  for (const x of incidents) states.push(x.impact === 'MAJOROUTAGE' ? 'incident-major' : 'incident-minor');
+  if (status === 'UNDERMAINTENANCE' || maintenances.length > 0) states.push('maintenance-unscoped');
+  return worstOf(states);
+}
 
 const BetterStackSchema = v.object({
   data: v.object({
@@ -33,55 +191,57 @@ const BetterStackSchema = v.object({
   }),
 });
 
-/** Each vendor's endpoint under a page's base URL and its reader; `null` from a reader means "not this vendor". */
+/** Each vendor's endpoint under a page's base URL and its reader; `{ invalid }` from a reader means "not this vendor". */
 export const VENDORS: readonly { vendor: StatusPageVendor; path: string; read: (json: unknown) => PageState | { invalid: string } }[] = [
-  {
-    vendor: 'statuspage',
-    path: '/api/v2/summary.json',
-    read: (json) => {
-      const r = v.safeParse(StatuspageSchema, json);
-      if (!r.success) return { invalid: describeIssue(r.issues) };
-      return indicatorState(r.output.status.indicator);
-    },
-  },
-  {
-    vendor: 'instatus',
-    path: '/summary.json',
-    read: (json) => {
-      const r = v.safeParse(InstatusSchema, json);
-      if (!r.success) return { invalid: describeIssue(r.issues) };
-      const { status } = r.output.page;
-      if (status === 'UP') return 'operational';
-      if (status === 'UNDERMAINTENANCE') return 'maintenance';
-      return (r.output.activeIncidents ?? []).some((x) => x.impact === 'MAJOROUTAGE') ? 'major' : 'minor';
-    },
-  },
+  { vendor: 'statuspage', path: '/api/v2/summary.json', read: readStatuspage },
+  { vendor: 'instatus', path: '/summary.json', read: readInstatus },
   {
     vendor: 'betterstack',
     path: '/index.json',
+    // Better Stack's own aggregate already folds in its open status reports; its maintenance names no scope here.
     read: (json) => {
       const r = v.safeParse(BetterStackSchema, json);
       if (!r.success) return { invalid: describeIssue(r.issues) };
       const s = r.output.data.attributes.aggregate_state;
-      return s === 'operational' ? 'operational' : s === 'degraded' ? 'minor' : s === 'downtime' ? 'major' : 'maintenance';
+      return s === 'operational' ? 'operational' : s === 'degraded' ? 'minor' : s === 'downtime' ? 'major' : 'maintenance-unscoped';
     },
   },
 ];
 
-/** How a page state counts in the vote: a page saying "all operational" is no evidence the site is up for others. */
-const STATE_VERDICT: Record<PageState, Verdict> = { operational: 'unknown', minor: 'partial', major: 'down-for-everyone', maintenance: 'down-for-everyone' };
+/**
+ * How a page state counts in the vote: a page saying "all operational" is no evidence the site is up for others; a
+ * maintenance of only part of a site, or of an unknown part, is not "down for everyone".
+ */
+const STATE_VERDICT: Record<PageState, Verdict> = {
+  operational: 'unknown',
+  minor: 'partial',
+  major: 'down-for-everyone',
+  'incident-minor': 'partial',
+  'incident-major': 'down-for-everyone',
+  maintenance: 'down-for-everyone',
+  'maintenance-partial': 'partial',
+  'maintenance-unscoped': 'partial',
+};
 const STATE_KEY: Record<'statusPage' | 'cdnStatus', Record<PageState, EvidenceKey>> = {
   statusPage: {
     operational: 'evidencePageOperational',
     minor: 'evidencePageMinor',
     major: 'evidencePageMajor',
-    maintenance: 'evidencePageMaintenance',
+    'incident-minor': 'evidencePageIncident',
+    'incident-major': 'evidencePageIncidentMajor',
+    maintenance: 'evidencePageMaintenanceAll',
+    'maintenance-partial': 'evidencePageMaintenancePartial',
+    'maintenance-unscoped': 'evidencePageMaintenance',
   },
   cdnStatus: {
     operational: 'evidenceCdnOperational',
     minor: 'evidenceCdnMinor',
     major: 'evidenceCdnMajor',
+    'incident-minor': 'evidenceCdnMinor',
+    'incident-major': 'evidenceCdnMajor',
     maintenance: 'evidenceCdnMaintenance',
+    'maintenance-partial': 'evidenceCdnMaintenance',
+    'maintenance-unscoped': 'evidenceCdnMaintenance',
   },
 };
 
@@ -218,9 +378,10 @@ const StatusJsonSchema = v.object({
   status: v.object({ indicator: v.picklist(['none', 'minor', 'major', 'critical', 'maintenance']) }),
 });
 
+/** The state a Statuspage indicator alone says; `maintenance` has no scope without the rest of the page. */
 function indicatorState(i: 'none' | 'minor' | 'major' | 'critical' | 'maintenance'): PageState {
   if (i === 'none') return 'operational';
-  if (i === 'maintenance') return 'maintenance';
+  if (i === 'maintenance') return 'maintenance-unscoped';
   return i === 'minor' ? 'minor' : 'major';
 }
 

@@ -98,6 +98,7 @@ export function StatusSection({
 
 const PROVIDER_LABELS: { readonly [K in ThirdPartyProviderId]: MessageKey } = {
   checkHost: 'optionsProviderCheckHost',
+  globalping: 'optionsProviderGlobalping',
   statusPage: 'optionsProviderStatusPage',
   cdnStatus: 'optionsProviderCdnStatus',
   custom: 'optionsProviderCustom',

@@ -80,7 +80,8 @@ function world(w: World): Route {
 
 function settingsWith(over: Partial<Settings> & { providers?: Partial<Settings['statusProviders']> } = {}): Settings {
   const { providers, ...rest } = over;
-  return { ...DEFAULT_SETTINGS, statusAutoCheck: true, ...rest, statusProviders: { ...DEFAULT_SETTINGS.statusProviders, ...providers } };
+  // Globalping is off unless a test turns it on: most tests here are about one measuring source.
+  return { ...DEFAULT_SETTINGS, statusAutoCheck: true, ...rest, statusProviders: { ...DEFAULT_SETTINGS.statusProviders, globalping: false, ...providers } };
 }
 
 function harness(opts: {
@@ -99,6 +100,10 @@ function harness(opts: {
   let settings = opts.settings ?? settingsWith();
   const http: HttpClient = {
     getJson: async (url, signal) => {
+      urls.push(url);
+      return route(url, signal);
+    },
+    postJson: async (url, _body, signal) => {
       urls.push(url);
       return route(url, signal);
     },
@@ -643,7 +648,7 @@ describe('deadline and failing providers', () => {
 
   it('a store that fails to save still yields a report, never a rejection', async () => {
     const broken = createStatusChecker({
-      http: { getJson: async () => fail('network') },
+      http: { getJson: async () => fail('network'), postJson: async () => fail('network') },
       now: () => T0,
       settings: async () => settingsWith(),
       store: {

@@ -49,10 +49,16 @@ function fakeCtx(
 ) {
   let now = T;
   const urls: string[] = [];
+  const posted: unknown[] = [];
   const remembered = new Map<string, StatusPageRef | null>();
   const http: HttpClient = {
     getJson: async (url) => {
       urls.push(url);
+      return answer(url);
+    },
+    postJson: async (url, body) => {
+      urls.push(url);
+      posted.push(body);
       return answer(url);
     },
   };
@@ -70,7 +76,7 @@ function fakeCtx(
       remember: (d, p) => void remembered.set(d, p),
     },
   };
-  return { ctx, urls, remembered, elapsed: () => now - T };
+  return { ctx, urls, posted, remembered, elapsed: () => now - T };
 }
 
 const ok = (json: unknown): HttpResult => ({ ok: true, status: 200, json });

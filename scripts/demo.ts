@@ -10,7 +10,7 @@
  *   npm start -- --tabs 3          the page open in 3 tabs (one try stream for all of them)
  *   npm start -- --no-status       leave automatic "down for everyone?" checks off (the default for a new user)
  *
- * Status checks go to loopback stand-ins answering as check-host.net and a Statuspage page do: nothing leaves the
+ * Status checks go to loopback stand-ins answering as check-host.net, Globalping and a Statuspage page do: nothing leaves the
  * machine. The demo gives consent the way a user does, with a click on the onboarding page.
  */
 import { execFileSync } from 'node:child_process';
@@ -25,7 +25,7 @@ import { startNodeGateway } from './demo/node-gateway';
 import { MESSAGES, substitute } from '../test/locale';
 import { describeIncident, type I18nText } from '../src/view/notification';
 import type { Incident, RecoveryState } from '../src/recovery/incident-machine';
-import { allDown, allUp, startCheckHost, startStatusPage, stopAll } from '../test/lab/status-standins';
+import { allDown, allUp, globalpingProbes, startCheckHost, startGlobalping, startStatusPage, stopAll } from '../test/lab/status-standins';
 import type { StatusMemory } from '../src/status/checker';
 import type { StatusReport } from '../src/status/verdict';
 
@@ -70,21 +70,24 @@ console.log(
 
 const withStatus = !args['no-status'];
 const checkHost = withStatus ? await startCheckHost({ nodes: allDown(502, 7) }) : null;
+const globalping = withStatus ? await startGlobalping({ probes: globalpingProbes(502, 5) }) : null;
 const statusPage = withStatus ? await startStatusPage({ vendor: 'statuspage', state: 'major', name: 'Example shop' }) : null;
 const driver = await launchDriver(browserName, { headless: !args.headed });
 let exitCode = 0;
 try {
-  if (checkHost !== null && statusPage !== null) {
+  if (checkHost !== null && globalping !== null && statusPage !== null) {
     await driver.setSettings({
       statusEndpoints: {
         checkHost: checkHost.baseUrl,
+        globalping: globalping.baseUrl,
+        globalpingProbes: 5,
         cloudflareStatus: checkHost.baseUrl,
         statusPageTemplates: [`http://status.{domain}:${statusPage.port}`],
         checkHostNodes: 7,
       },
     });
     await driver.giveStatusConsent();
-    console.log(`Status checks: on (consent given on the onboarding page), against loopback stand-ins for check-host.net (127.0.0.1:${checkHost.port}) and status.example.com.\n`);
+    console.log(`Status checks: on (consent given on the onboarding page), against loopback stand-ins for check-host.net (127.0.0.1:${checkHost.port}), Globalping (127.0.0.1:${globalping.port}) and status.example.com.\n`);
   }
   t0 = Date.now();
   say(`open ${pageUrl}${tabCount > 1 ? ` in ${tabCount} tabs` : ''}`);
@@ -92,6 +95,7 @@ try {
   for (let i = 0; i < tabCount; i++) tabs.push(await driver.openTab(pageUrl));
   setTimeout(() => {
     checkHost?.setNodes(allUp(7));
+    globalping?.setProbes(globalpingProbes(200, 5));
     statusPage?.setState('operational');
     void upstream.setUp().then(() => say('upstream is up again'));
   }, Math.max(0, downMs - (Date.now() - t0)));
@@ -161,6 +165,6 @@ try {
   await driver.close();
   await gateway.stop();
   await upstream.close();
-  await stopAll(checkHost, statusPage);
+  await stopAll(checkHost, globalping, statusPage);
 }
 process.exit(exitCode);

@@ -113,6 +113,7 @@ export function StatusSection({
 
 const PROVIDER_LABELS: { readonly [K in ThirdPartyProviderId]: MessageKey } = {
   checkHost: 'optionsProviderCheckHost',
+  globalping: 'optionsProviderGlobalping',
   statusPage: 'optionsProviderStatusPage',
   cdnStatus: 'optionsProviderCdnStatus',
   custom: 'optionsProviderCustom',

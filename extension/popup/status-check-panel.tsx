@@ -1,6 +1,6 @@
 /** "Down for everyone, or just you?" in the popup: renders the view's status panel (`src/view/status-panel.ts`). */
 import { durationText, type I18nText, type Translate } from '../../src/shared/text';
-import type { StatusPanel } from '../../src/view/status-panel';
+import { agreementText, type StatusPanel } from '../../src/view/status-panel';
 
 export interface StatusCheckPanelProps {
   readonly panel: StatusPanel;
@@ -24,6 +24,11 @@ export function StatusCheckPanel({ panel, t, now, onCheckNow }: StatusCheckPanel
             <p class={`verdict verdict-${verdict.verdict}`} data-testid="verdict" data-verdict={verdict.verdict}>
               <strong>{render(verdict.headline)}</strong> {render(verdict.advice)}
             </p>
+            {verdict.agreement !== null && (
+              <p data-testid="status-agreement" data-key={verdict.agreement.key}>
+                {agreementText(verdict.agreement, render)}
+              </p>
+            )}
             <ul class="evidence" data-testid="evidence">
               {verdict.evidence.map((s) => (
                 <li key={s.provider} data-provider={s.provider} data-verdict={s.verdict}>

@@ -14,7 +14,7 @@ export type { Translate } from '../../src/shared/text';
 import type { Translate } from '../../src/shared/text';
 
 /** The providers in the order they are explained and switched. */
-export const PROVIDERS: readonly ThirdPartyProviderId[] = ['checkHost', 'statusPage', 'cdnStatus', 'custom'];
+export const PROVIDERS: readonly ThirdPartyProviderId[] = ['checkHost', 'globalping', 'statusPage', 'cdnStatus', 'custom'];
 
 /**
  * The made-up site every example uses. Its registrable domain is `example.com`, and that without the suffix `example`
@@ -39,6 +39,8 @@ export function providerEndpoints(settings: Settings, provider: ThirdPartyProvid
   switch (provider) {
     case 'checkHost':
       return [{ address: ep.checkHost }];
+    case 'globalping':
+      return [{ address: ep.globalping }];
     case 'statusPage':
       return ep.statusPageTemplates.map((address) => withExample(address));
     case 'cdnStatus':
@@ -77,6 +79,7 @@ export function EndpointList({ lines, t }: { lines: readonly EndpointLine[]; t: 
 
 const WHO_KEYS: { readonly [K in ThirdPartyProviderId]: MessageKey } = {
   checkHost: 'consentWhoCheckHost',
+  globalping: 'consentWhoGlobalping',
   statusPage: 'consentWhoStatusPage',
   cdnStatus: 'consentWhoCdnStatus',
   custom: 'consentWhoCustom',
@@ -107,7 +110,7 @@ export function StatusConsent({ settings, t, children }: StatusConsentProps) {
         <ul class="providers" data-testid="consent-endpoints">
           {providers.map((p) => (
             <li key={p} data-provider={p}>
-              {t(WHO_KEYS[p], [String(settings.statusEndpoints.checkHostNodes)])}
+              {t(WHO_KEYS[p], [String(p === 'globalping' ? settings.statusEndpoints.globalpingProbes : settings.statusEndpoints.checkHostNodes)])}
               <EndpointList lines={providerEndpoints(settings, p)} t={t} />
             </li>
           ))}

@@ -35,6 +35,12 @@ export const MAX_HISTORY_RETENTION_DAYS = 365;
 /** Fewest and most locations check-host is asked to use. */
 export const MIN_CHECK_HOST_NODES = 3;
 export const MAX_CHECK_HOST_NODES = 20;
+/**
+ * Fewest and most probes Globalping is asked for. Its free limit is 250 tests an hour per IP address, each probe one
+ * test, and up to 50 probes per measurement (`public/v1/spec.yaml` in jsdelivr/globalping).
+ */
+export const MIN_GLOBALPING_PROBES = 3;
+export const MAX_GLOBALPING_PROBES = 20;
 /** Longest endpoint URL or template, characters. */
 export const MAX_ENDPOINT_LENGTH = 500;
 /** Most status-page templates tried. */
@@ -43,7 +49,7 @@ export const MAX_STATUS_PAGE_TEMPLATES = 10;
 export const CUSTOM_ENDPOINT_FORMATS = ['uptime-kuma', 'gatus'] as const;
 
 /** Which third-party status providers may be asked, by default. */
-const DEFAULT_PROVIDERS = { checkHost: true, statusPage: true, cdnStatus: true, custom: false } as const;
+const DEFAULT_PROVIDERS = { checkHost: true, globalping: true, statusPage: true, cdnStatus: true, custom: false } as const;
 
 /** Where the providers are reached by default. */
 const DEFAULT_ENDPOINTS = {
@@ -51,6 +57,8 @@ const DEFAULT_ENDPOINTS = {
   cloudflareStatus: 'https://www.cloudflarestatus.com',
   statusPageTemplates: ['https://status.{domain}', 'https://{name}status.com', 'https://{name}.statuspage.io'],
   checkHostNodes: 7,
+  globalping: 'https://api.globalping.io',
+  globalpingProbes: 5,
   archive: 'https://archive.org',
 } as const;
 
@@ -119,6 +127,13 @@ const statusEndpointsSchema = v.pipe(
       v.pipe(v.number(), v.integer(), v.minValue(MIN_CHECK_HOST_NODES), v.maxValue(MAX_CHECK_HOST_NODES)),
       DEFAULT_ENDPOINTS.checkHostNodes,
     ),
+    /** Globalping's API base (jsDelivr's measurement network), no trailing slash. */
+    globalping: v.optional(endpointBase, DEFAULT_ENDPOINTS.globalping),
+    /** Probes Globalping is asked for; each costs one of its 250 free tests an hour. */
+    globalpingProbes: v.optional(
+      v.pipe(v.number(), v.integer(), v.minValue(MIN_GLOBALPING_PROBES), v.maxValue(MAX_GLOBALPING_PROBES)),
+      DEFAULT_ENDPOINTS.globalpingProbes,
+    ),
     /** The Internet Archive's base (its Wayback availability API); asked only when the user clicks "archived copy". */
     archive: v.optional(endpointBase, DEFAULT_ENDPOINTS.archive),
   }),
@@ -173,6 +188,7 @@ export const SETTINGS_FIELDS = {
   statusProviders: v.pipe(
     v.object({
       checkHost: providerSwitch('checkHost'),
+      globalping: providerSwitch('globalping'),
       statusPage: providerSwitch('statusPage'),
       cdnStatus: providerSwitch('cdnStatus'),
       custom: providerSwitch('custom'),

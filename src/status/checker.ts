@@ -17,13 +17,14 @@ import { isWithheldHost, loadPublicSuffixList, normaliseHost } from './host';
 import type { HttpClient } from './http';
 import { type ProviderContext, type ProviderOutcome, type StatusPageRef, type StatusProvider, type StatusQuery } from './provider';
 import { checkHostProvider } from './providers/check-host';
+import { globalpingProvider } from './providers/globalping';
 import { customEndpointProvider } from './providers/custom-endpoint';
 import { readGateway } from './gateway-report';
 import { EMPTY_MEMORY, PROVIDER_LIMITS, prune, type StatusMemory, type StatusMemoryStore } from './memory';
 
 export { EMPTY_MEMORY, MAX_CHECKED_INCIDENTS, MAX_REPORTS, MAX_STATUS_PAGES, parseMemory, PROVIDER_LIMITS, prune, type StatusMemory, type StatusMemoryStore } from './memory';
 import { cdnStatusProvider, statusPageProvider } from './providers/status-page';
-import { combineVerdicts, unknownReport, type SourceReport, type StatusReport, type Verdict } from './verdict';
+import { combineReport, combineVerdicts, unknownReport, type SourceReport, type StatusReport, type Verdict } from './verdict';
 
 /** A whole check gives up after this long, ms; providers that have not answered by then count as `unknown`. */
 export const CHECK_DEADLINE_MS = 20_000;
@@ -71,7 +72,7 @@ interface StatusCheckerDeps {
   readonly providers?: readonly StatusProvider[];
 }
 
-export const THIRD_PARTY_PROVIDERS: readonly StatusProvider[] = [checkHostProvider, statusPageProvider, cdnStatusProvider, customEndpointProvider];
+export const THIRD_PARTY_PROVIDERS: readonly StatusProvider[] = [checkHostProvider, globalpingProvider, statusPageProvider, cdnStatusProvider, customEndpointProvider];
 
 export type StatusChecker = ReturnType<typeof createStatusChecker>;
 
@@ -121,8 +122,8 @@ export function createStatusChecker(deps: StatusCheckerDeps) {
       const outcomes = await Promise.all(chosen.map((p) => guarded(p, query, ctx)));
       const sources = [gateway, ...outcomes.map((o) => o.report)];
       const finished = deps.now();
-      const verdict = combineVerdicts(sources);
-      const report: StatusReport = { host: query.host, verdict, sources, checkedAt: finished, expiresAt: finished + REPORT_TTL_MS[verdict] };
+      const { verdict, agreeing, disagreeing } = combineReport(sources);
+      const report: StatusReport = { host: query.host, verdict, sources, agreeing, disagreeing, checkedAt: finished, expiresAt: finished + REPORT_TTL_MS[verdict] };
       await update((m) => {
         m.reports[query.host] = report;
         if (incidentId !== undefined) m.incidents[incidentId] = finished;

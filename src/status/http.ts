@@ -1,5 +1,5 @@
 /**
- * Bounded JSON GETs to status providers. A provider is untrusted: it may answer HTML, a truncated or 10 MB body, a
+ * Bounded JSON requests to status providers (GETs, and the one kind of POST Globalping needs to start a measurement). A provider is untrusted: it may answer HTML, a truncated or 10 MB body, a
  * deeply nested document, drip one byte a second, or never answer. Every such case ends as a failed
  * {@link HttpResult} with a reason, within the time limit and the size cap; nothing here throws.
  */
@@ -16,28 +16,44 @@ export type HttpResult =
       readonly reason: UnknownReason;
       /** The provider's HTTP status, when it answered. */
       readonly status?: number;
-      /** The wait the provider asked for (`Retry-After` on 429/503), ms. */
+      /** The wait the provider asked for (`Retry-After` on 429/503, else {@link RequestOptions.resetHeader}), ms. */
       readonly retryAfterMs?: number;
+      /** The error answer's JSON body, when {@link RequestOptions.readErrorBody} asked for it and it parsed. */
+      readonly json?: unknown;
     };
 
-/** Per-request options of {@link HttpClient.getJson}. */
-export interface GetJsonOptions {
+/** What a caller may ask of one request beyond the defaults. */
+export interface RequestOptions {
   /**
    * Follow no redirect: a 3xx ends as a failed request (`redirect: 'error'`). For an address the user configured,
    * whose server the consent text names and the host permission covers: a redirect would take the site's host name
    * somewhere else.
    */
   readonly pinned?: boolean;
+  /**
+   * A header giving the seconds until a rate limit resets, read on a 429 without `Retry-After`. Globalping's
+   * `POST /v1/measurements` answers 429 with `X-RateLimit-Reset` and no `Retry-After` (its spec, `public/v1/spec.yaml`).
+   * Not read by default: the same header name means an epoch time at other services (GitHub's).
+   */
+  readonly resetHeader?: string;
+  /** On an error status, read the (capped) body and return its JSON too: a provider may say why it refused. */
+  readonly readErrorBody?: boolean;
 }
 
 export interface HttpClient {
   /**
    * GETs `url` expecting JSON. Sends no cookies and no referrer, follows no redirect to another scheme silently
-   * (the Fetch standard's default `follow` is kept unless `options.pinned`: status pages often redirect to `www.`).
+   * (the Fetch standard's default `follow` is kept: status pages often redirect to `www.`).
    *
    * @param signal - aborts the request (the whole status check's deadline)
    */
-  getJson(url: string, signal?: AbortSignal, options?: GetJsonOptions): Promise<HttpResult>;
+  getJson(url: string, signal?: AbortSignal, options?: RequestOptions): Promise<HttpResult>;
+  /**
+   * POSTs `body` as JSON to `url`, expecting JSON back. Pinned harder than {@link getJson}: no cookies, no referrer,
+   * and no redirect at all (`redirect: 'error'`), so the body can only reach the address asked for. Same time limit
+   * and size cap.
+   */
+  postJson(url: string, body: unknown, signal?: AbortSignal, options?: RequestOptions): Promise<HttpResult>;
 }
 
 export interface HttpClientDeps {
@@ -57,67 +73,92 @@ export function createHttpClient(deps: HttpClientDeps): HttpClient {
   const maxBytes = deps.maxBytes ?? DEFAULT_MAX_BYTES;
   const timeoutMs = deps.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
 
-  return {
-    async getJson(url, signal, options) {
-      const controller = new AbortController();
-      const timer = setTimeout(() => controller.abort(new DOMException('request timed out', 'TimeoutError')), timeoutMs);
-      const onAbort = () => controller.abort(signal?.reason);
-      if (signal?.aborted) onAbort();
-      else signal?.addEventListener('abort', onAbort, { once: true });
+  async function request(url: string, init: { method: 'GET' | 'POST'; body?: string; redirect: RequestRedirect }, signal: AbortSignal | undefined, options: RequestOptions): Promise<HttpResult> {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(new DOMException('request timed out', 'TimeoutError')), timeoutMs);
+    const onAbort = () => controller.abort(signal?.reason);
+    if (signal?.aborted) onAbort();
+    else signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      let res: Response;
       try {
-        let res: Response;
-        try {
-          res = await deps.fetch(url, {
-            method: 'GET',
-            headers: { Accept: 'application/json' },
-            credentials: 'omit',
-            referrerPolicy: 'no-referrer',
-            cache: 'no-store',
-            redirect: options?.pinned === true ? 'error' : 'follow',
-            signal: controller.signal,
-          });
-        } catch (err) {
-          return failure(err, controller.signal, 'network');
-        }
-        if (!res.ok) {
-          void res.body?.cancel().catch(() => undefined);
-          const ra = parseRetryAfter(res.headers.get('retry-after'), deps.now());
-          const limited = res.status === 429 || (res.status === 503 && ra.ok);
-          return {
-            ok: false,
-            status: res.status,
-            reason: { code: limited ? 'rate-limited' : 'http-error', detail: `HTTP ${res.status} from ${hostOf(url)}` },
-            ...(ra.ok ? { retryAfterMs: ra.delayMs } : {}),
-          };
-        }
-        const declared = Number(res.headers.get('content-length'));
-        if (Number.isFinite(declared) && declared > maxBytes) {
-          void res.body?.cancel().catch(() => undefined);
-          return { ok: false, status: res.status, reason: { code: 'too-large', detail: `answer of ${declared} bytes exceeds ${maxBytes}` } };
-        }
-        let text: string;
-        try {
-          const body = await readCapped(res, maxBytes);
-          if (body === null) {
-            return { ok: false, status: res.status, reason: { code: 'too-large', detail: `answer exceeds ${maxBytes} bytes` } };
-          }
-          text = body;
-        } catch (err) {
-          return failure(err, controller.signal, 'network');
-        }
-        try {
-          return { ok: true, status: res.status, json: JSON.parse(text) as unknown };
-        } catch (err) {
-          // A RangeError here is a document nested deeper than the parser's stack.
-          const what = text.trimStart().startsWith('<') ? 'HTML, not JSON' : err instanceof Error ? err.message : 'unparseable';
-          return { ok: false, status: res.status, reason: { code: 'not-json', detail: `answer is ${what}`.slice(0, 200) } };
-        }
-      } finally {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
+        res = await deps.fetch(url, {
+          method: init.method,
+          headers: init.body === undefined ? { Accept: 'application/json' } : { Accept: 'application/json', 'Content-Type': 'application/json' },
+          ...(init.body === undefined ? {} : { body: init.body }),
+          redirect: init.redirect,
+          credentials: 'omit',
+          referrerPolicy: 'no-referrer',
+          cache: 'no-store',
+          signal: controller.signal,
+        });
+      } catch (err) {
+        return failure(err, controller.signal, 'network');
       }
-    },
+      if (!res.ok) {
+        const ra = parseRetryAfter(res.headers.get('retry-after'), deps.now());
+        const limited = res.status === 429 || (res.status === 503 && ra.ok);
+        const reset = res.status === 429 && !ra.ok && options.resetHeader !== undefined ? resetSeconds(res.headers.get(options.resetHeader)) : undefined;
+        const wait = ra.ok ? ra.delayMs : reset;
+        const json = options.readErrorBody === true ? await errorBody(res, maxBytes) : undefined;
+        if (options.readErrorBody !== true) void res.body?.cancel().catch(() => undefined);
+        return {
+          ok: false,
+          status: res.status,
+          reason: { code: limited ? 'rate-limited' : 'http-error', detail: `HTTP ${res.status} from ${hostOf(url)}` },
+          ...(wait !== undefined ? { retryAfterMs: wait } : {}),
+          ...(json !== undefined ? { json } : {}),
+        };
+      }
+      const declared = Number(res.headers.get('content-length'));
+      if (Number.isFinite(declared) && declared > maxBytes) {
+        void res.body?.cancel().catch(() => undefined);
+        return { ok: false, status: res.status, reason: { code: 'too-large', detail: `answer of ${declared} bytes exceeds ${maxBytes}` } };
+      }
+      let text: string;
+      try {
+        const body = await readCapped(res, maxBytes);
+        if (body === null) {
+          return { ok: false, status: res.status, reason: { code: 'too-large', detail: `answer exceeds ${maxBytes} bytes` } };
+        }
+        text = body;
+      } catch (err) {
+        return failure(err, controller.signal, 'network');
+      }
+      try {
+        return { ok: true, status: res.status, json: JSON.parse(text) as unknown };
+      } catch (err) {
+        // A RangeError here is a document nested deeper than the parser's stack.
+        const what = text.trimStart().startsWith('<') ? 'HTML, not JSON' : err instanceof Error ? err.message : 'unparseable';
+        return { ok: false, status: res.status, reason: { code: 'not-json', detail: `answer is ${what}`.slice(0, 200) } };
+      }
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  return {
+    // Status pages often redirect to `www.`: the Fetch standard's default `follow` is kept for GETs.
+    getJson: (url, signal, options = {}) => request(url, { method: 'GET', redirect: options.pinned === true ? 'error' : 'follow' }, signal, options),
+    postJson: (url, body, signal, options = {}) => request(url, { method: 'POST', body: JSON.stringify(body), redirect: 'error' }, signal, options),
   };
+}
+
+/** Seconds until a rate limit resets (a non-negative integer, as Globalping sends it), in ms; else `undefined`. */
+function resetSeconds(value: string | null): number | undefined {
+  if (value === null || !/^\s*\d{1,7}\s*$/.test(value)) return undefined;
+  return Number(value) * 1000;
+}
+
+/** An error answer's JSON body, read under the same cap; `undefined` when it is missing, too large or not JSON. */
+async function errorBody(res: Response, maxBytes: number): Promise<unknown> {
+  try {
+    const text = await readCapped(res, maxBytes);
+    return text === null || text === '' ? undefined : (JSON.parse(text) as unknown);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Reads the body as UTF-8, stopping (and cancelling the stream) once more than `maxBytes` arrived; `null` then. */

@@ -12,6 +12,9 @@ import { StatusReportSchema } from './verdict';
  * tabs and sites cannot flood a provider. */
 export const PROVIDER_LIMITS: Record<ThirdPartyProviderId, { readonly max: number; readonly windowMs: number }> = {
   checkHost: { max: 6, windowMs: 60_000 },
+  // Each measurement spends `globalpingProbes` of the 250 tests an hour Globalping allows an IP address (shared by
+  // everyone behind one NAT): 6 a minute at 5 probes is already 30 tests.
+  globalping: { max: 6, windowMs: 60_000 },
   statusPage: { max: 12, windowMs: 60_000 },
   cdnStatus: { max: 6, windowMs: 60_000 },
   custom: { max: 12, windowMs: 60_000 },

@@ -5,6 +5,7 @@
  * `partial` from an answer it could read and validate. Anything else (a timeout, HTML, a 429, a schema mismatch, too
  * few locations) is `unknown` with a {@link UnknownReason}: never "up".
  */
+import ipaddr from 'ipaddr.js';
 import * as v from 'valibot';
 import type { GatewayHint } from '../gateway/headers';
 import { cleanText, type EvidenceKey, type I18nText } from '../shared/text';
@@ -23,7 +24,7 @@ export const VerdictSchema = v.picklist(['down-for-everyone', 'up-elsewhere', 'p
 export type Verdict = v.InferOutput<typeof VerdictSchema>;
 
 /** Every source of evidence; `gateway` reads the error's own headers and sends nothing anywhere. */
-const ProviderIdSchema = v.picklist(['gateway', 'checkHost', 'statusPage', 'cdnStatus', 'custom']);
+const ProviderIdSchema = v.picklist(['gateway', 'checkHost', 'globalping', 'statusPage', 'cdnStatus', 'custom']);
 export type ProviderId = v.InferOutput<typeof ProviderIdSchema>;
 
 const UnknownReasonCodeSchema = v.picklist([
@@ -155,6 +156,38 @@ const EvidenceSchema = v.pipe(
 
 const count = v.pipe(v.number(), v.integer(), v.minValue(0));
 
+/** Most outside addresses a report keeps: a CDN answers from many, and the comparison needs only a sample. */
+export const MAX_ADDRESSES = 16;
+
+/**
+ * An IP address as ipaddr.js reads it, in its normal form (IPv4 dotted quad, IPv6 in RFC 5952 short form), or
+ * `undefined`. Only strict four-part IPv4 is taken: `ipaddr.parse` also reads `0x7f.1` and the like, which no
+ * location reports.
+ */
+export function normaliseAddress(x: unknown): string | undefined {
+  if (typeof x !== 'string' || x.length > 45) return undefined;
+  try {
+    if (ipaddr.IPv4.isValidFourPartDecimal(x)) return ipaddr.IPv4.parse(x).toString();
+    if (ipaddr.IPv6.isValid(x) && !x.includes('%')) return ipaddr.IPv6.parse(x).toRFC5952String();
+  } catch {
+    return undefined;
+  }
+  return undefined;
+}
+
+/** The distinct valid addresses among `xs`, in first-seen order, at most {@link MAX_ADDRESSES}. */
+export function collectAddresses(xs: Iterable<unknown>): string[] {
+  const out = new Set<string>();
+  for (const x of xs) {
+    const a = normaliseAddress(x);
+    if (a !== undefined) out.add(a);
+    if (out.size >= MAX_ADDRESSES) break;
+  }
+  return [...out];
+}
+
+const AddressSchema = v.custom<string>((x) => typeof x === 'string' && normaliseAddress(x) === x, 'not an IP address in normal form');
+
 /** One source's evidence. */
 const SourceReportSchema = v.pipe(
   v.object({
@@ -170,6 +203,12 @@ const SourceReportSchema = v.pipe(
     checkedAt: epochMs,
     /** Vote counts of a multi-location check. */
     locations: v.optional(v.pipe(v.object({ down: count, up: count, reported: count, asked: count }), v.readonly())),
+    /**
+     * The addresses the outside locations reached (check-host's per-node IP, Globalping's `resolvedAddress`), distinct,
+     * in normal form, at most {@link MAX_ADDRESSES}: to compare with the address the browser connected to (a stale DNS
+     * entry or a proxy shows as an address no location reached; CDNs answer from many addresses, so a miss is a hint).
+     */
+    addresses: v.optional(v.pipe(v.array(AddressSchema), v.maxLength(MAX_ADDRESSES), v.readonly())),
     /** Only from the `gateway` source. */
     hint: v.optional(v.picklist(['site-gateway', 'cdn-origin-failed', 'site-edge', 'user-proxy'] satisfies GatewayHint[])),
   }),
@@ -188,6 +227,10 @@ export const StatusReportSchema = v.pipe(
     checkedAt: epochMs,
     /** Epoch ms after which the answer is stale and a new check may be made. */
     expiresAt: epochMs,
+    /** The sources that decided the verdict and said the same (see {@link combineReport}); absent on older reports. */
+    agreeing: v.optional(v.pipe(v.array(ProviderIdSchema), v.readonly())),
+    /** The deciding sources that said something else. */
+    disagreeing: v.optional(v.pipe(v.array(ProviderIdSchema), v.readonly())),
     /** Set when third parties were not asked at all, and why. */
     limitedBy: v.optional(v.picklist(['no-consent', 'private-host', 'incognito'])),
   }),
@@ -199,20 +242,38 @@ export type StatusReport = v.InferOutput<typeof StatusReportSchema>;
  * Sources that measure the site from elsewhere (check-host's locations, the user's own monitors) outrank sources that
  * only report on it (a status page, which often lags an outage or speaks of one part of a service).
  */
-const MEASURED: ReadonlySet<ProviderId> = new Set(['checkHost', 'custom']);
+const MEASURED: ReadonlySet<ProviderId> = new Set(['checkHost', 'globalping', 'custom']);
+
+/** The combined verdict, and which deciding sources said it and which said something else. */
+export interface Combined {
+  readonly verdict: Verdict;
+  /** Deciding sources whose own verdict is the combined one, in the sources' order. */
+  readonly agreeing: readonly ProviderId[];
+  /** Deciding sources whose own verdict differs (so the combined one is `partial`). */
+  readonly disagreeing: readonly ProviderId[];
+}
 
 /**
  * Combines the sources' verdicts. The measuring sources that could tell (not `unknown`) decide; when none could, the
  * reporting ones do. Within the deciding group: all agree, that is the verdict; they disagree, it is `partial` (some
  * see the site down, some up); none could tell, it is `unknown`.
  */
-export function combineVerdicts(sources: readonly Pick<SourceReport, 'verdict' | 'provider'>[]): Verdict {
+export function combineReport(sources: readonly Pick<SourceReport, 'verdict' | 'provider'>[]): Combined {
   const known = sources.filter((s) => s.verdict !== 'unknown');
   const measured = known.filter((s) => MEASURED.has(s.provider));
-  const deciding = new Set((measured.length > 0 ? measured : known).map((s) => s.verdict));
-  if (deciding.size === 0) return 'unknown';
-  if (deciding.size === 1) return [...deciding][0]!;
-  return 'partial';
+  const group = measured.length > 0 ? measured : known;
+  const said = new Set(group.map((s) => s.verdict));
+  const verdict: Verdict = said.size === 0 ? 'unknown' : said.size === 1 ? [...said][0]! : 'partial';
+  return {
+    verdict,
+    agreeing: group.filter((s) => s.verdict === verdict).map((s) => s.provider),
+    disagreeing: group.filter((s) => s.verdict !== verdict).map((s) => s.provider),
+  };
+}
+
+/** The combined verdict alone; see {@link combineReport}. */
+export function combineVerdicts(sources: readonly Pick<SourceReport, 'verdict' | 'provider'>[]): Verdict {
+  return combineReport(sources).verdict;
 }
 
 /** An `unknown` report with its reason; `evidence` defaults to the reason's own message key. */

@@ -5,7 +5,7 @@
 import { isSiteSide } from '../gateway/who-answered';
 import type { MessageKey, I18nText } from '../shared/text';
 import { verdictHeadline } from '../status/describe-status';
-import type { GatewayHint, ProviderId, StatusReport, Verdict } from '../status/verdict';
+import type { GatewayHint, ProviderId, SourceReport, StatusReport, Verdict } from '../status/verdict';
 
 /** What the background knows of the status check of an incident's host. */
 export interface StatusFacts {
@@ -33,6 +33,19 @@ export interface EvidenceLine {
   readonly link?: string;
 }
 
+/**
+ * Which sources agreed on the verdict, e.g. "check-host.net and Globalping agree: down from 9 of 10 places.": a
+ * message whose first substitution is the sources' names joined (see {@link agreementText}) and whose others are
+ * `subs`.
+ */
+export interface AgreementLine {
+  readonly key: MessageKey;
+  /** The sources' names, in the report's order. */
+  readonly names: readonly I18nText[];
+  /** The message's `$2`, `$3`, ... */
+  readonly subs: readonly string[];
+}
+
 export interface StatusPanel {
   readonly checking: boolean;
   /** The host is never sent anywhere: no check is offered. */
@@ -46,6 +59,8 @@ export interface StatusPanel {
     readonly headline: I18nText;
     readonly advice: I18nText;
     readonly evidence: readonly EvidenceLine[];
+    /** Whether two or more deciding sources agreed, or disagreed; `null` when fewer than two decided. */
+    readonly agreement: AgreementLine | null;
     /** Epoch ms; the popup says how long ago. */
     readonly checkedAt: number;
   };
@@ -60,6 +75,7 @@ export interface StatusPanel {
 const PROVIDER_KEY: Record<ProviderId, MessageKey> = {
   gateway: 'providerGateway',
   checkHost: 'providerCheckHost',
+  globalping: 'providerGlobalping',
   statusPage: 'providerStatusPage',
   cdnStatus: 'providerCdnStatus',
   custom: 'providerCustom',
@@ -115,10 +131,39 @@ export function buildStatusPanel(facts: StatusFacts, hint: GatewayHint | undefin
               evidence: s.evidence,
               ...(s.link !== undefined ? { link: s.link } : {}),
             })),
+            agreement: agreementLine(shown),
             checkedAt: shown.checkedAt,
           },
     checkLabel: { key: shown === null ? 'popupStatusCheckNow' : 'popupStatusCheckAgain' },
     whatIsSent: facts.autoCheck ? null : { key: 'popupStatusWhatIsSent', subs: [host] },
     privateNote: facts.privateHost ? { key: 'popupStatusPrivate', subs: [host] } : null,
   };
+}
+
+/**
+ * Which deciding sources agreed (`StatusReport.agreeing`) or disagreed, with their places summed, or `null` when fewer
+ * than two sources decided (one source agreeing with itself says nothing).
+ */
+export function agreementLine(report: Pick<StatusReport, 'verdict' | 'sources' | 'agreeing' | 'disagreeing'>): AgreementLine | null {
+  const agreeing = report.agreeing ?? [];
+  const disagreeing = report.disagreeing ?? [];
+  const deciding = report.sources.filter((s) => agreeing.includes(s.provider) || disagreeing.includes(s.provider));
+  if (deciding.length < 2) return null;
+  const names = deciding.map((s) => ({ key: PROVIDER_KEY[s.provider] }));
+  const sum = (pick: (l: NonNullable<SourceReport['locations']>) => number) =>
+    deciding.reduce((n, s) => n + (s.locations === undefined ? 0 : pick(s.locations)), 0);
+  const counted = deciding.some((s) => s.locations !== undefined && s.locations.reported > 0);
+  const reported = String(sum((l) => l.reported));
+  if (disagreeing.length > 0) {
+    return counted ? { key: 'statusSourcesDisagree', names, subs: [String(sum((l) => l.down)), String(sum((l) => l.up))] } : null;
+  }
+  if (counted && report.verdict === 'down-for-everyone') return { key: 'statusSourcesAgreeDown', names, subs: [String(sum((l) => l.down)), reported] };
+  if (counted && report.verdict === 'up-elsewhere') return { key: 'statusSourcesAgreeUp', names, subs: [String(sum((l) => l.up)), reported] };
+  return { key: 'statusSourcesAgree', names, subs: [] };
+}
+
+/** The line as text: the names joined pairwise ("a and b", "a and b and c"), then the message. */
+export function agreementText(line: AgreementLine, render: (t: I18nText) => string): string {
+  const names = line.names.map(render).reduce((a, b) => render({ key: 'statusSourcesAnd', subs: [a, b] }));
+  return render({ key: line.key, subs: [names, ...line.subs] });
 }

@@ -1,6 +1,6 @@
 /**
  * "Down for everyone, or just me?" in real Chromium and Firefox, against real nginx 502s, with loopback stand-ins
- * answering as check-host.net, a site's own Statuspage and Cloudflare's status page do. Consent is given the way a
+ * answering as check-host.net, Globalping, a site's own Statuspage and Cloudflare's status page do. Consent is given the way a
  * user gives it: a click on the onboarding page (on Firefox that click also grants the browser's own data consent).
  */
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -8,13 +8,16 @@ import { waitForText, type BrowserName, type Driver, type TabPage } from './driv
 import { useSite } from './site-fixture';
 import {
   allDown,
+  globalpingProbes,
   startCheckHost,
+  startGlobalping,
   startCloudflareStatus,
   startStatusPage,
   startUptimeKuma,
   stopAll,
   type CheckHostStandIn,
   type CloudflareStatusStandIn,
+  type GlobalpingStandIn,
   type StatusPageStandIn,
 } from '../lab/status-standins';
 import { errorResponse, UPSTREAM_OK_MARKER } from '../lab/upstream';
@@ -48,25 +51,29 @@ async function openPopup(driver: Driver, tabId: number): Promise<TabPage> {
 describe.each(BROWSERS)('%s: down for everyone, or just me?', (browserName) => {
   const site = useSite(browserName);
   let checkHost: CheckHostStandIn;
+  let globalping: GlobalpingStandIn;
   let statusPage: StatusPageStandIn;
   let cloudflare: CloudflareStatusStandIn;
-  const thirdPartyRequests = () => checkHost.requests.length + statusPage.requests.length + cloudflare.requests.length;
+  const thirdPartyRequests = () => checkHost.requests.length + globalping.requests.length + statusPage.requests.length + cloudflare.requests.length;
 
   beforeEach(async () => {
     checkHost = await startCheckHost({ nodes: allDown(502, 7) });
+    globalping = await startGlobalping({ probes: globalpingProbes(502, 5) });
     statusPage = await startStatusPage({ vendor: 'statuspage', state: 'major', name: 'Example' });
     cloudflare = await startCloudflareStatus();
     await site.driver.setSettings({
       statusEndpoints: {
         checkHost: checkHost.baseUrl,
+        globalping: globalping.baseUrl,
         cloudflareStatus: cloudflare.baseUrl,
         statusPageTemplates: [`http://status.{domain}:${statusPage.port}`],
         checkHostNodes: 7,
+        globalpingProbes: 5,
       },
     });
   });
   afterEach(async () => {
-    await stopAll(checkHost, statusPage, cloudflare);
+    await stopAll(checkHost, globalping, statusPage, cloudflare);
   });
 
   it('with consent, a gateway error starts exactly one check; the verdict reaches the notification and the popup', async () => {
@@ -85,13 +92,20 @@ describe.each(BROWSERS)('%s: down for everyone, or just me?', (browserName) => {
     expect(report.sources.map((s) => [s.provider, s.verdict])).toEqual([
       ['gateway', 'unknown'],
       ['checkHost', 'down-for-everyone'],
+      ['globalping', 'down-for-everyone'],
       ['statusPage', 'down-for-everyone'],
     ]);
-    // Only the origin went out: no path, no query; and no cookie or referrer to the checker.
+    // Only the origin went out: no path, no query; and no cookie or referrer to the checkers.
     expect(checkHost.checksStarted()).toEqual([site.url('').replace(/\/$/, '')]);
     const start = checkHost.requestsTo('/check-http')[0]!;
     expect(start.headers.cookie).toBeUndefined();
     expect(start.headers.referer).toBeUndefined();
+    expect(globalping.targets()).toEqual(['shop.example.com']);
+    const created = globalping.measurements()[0]!.request;
+    expect(created.measurementOptions).toEqual({ request: { method: 'HEAD', path: '/' }, protocol: 'HTTP', port: site.gateway.port });
+    const post = globalping.requestsTo('/v1/measurements')[0]!;
+    expect(post.headers.cookie).toBeUndefined();
+    expect(post.headers.referer).toBeUndefined();
     // The status page was found at the first candidate, by its documented API.
     expect(statusPage.requests.map((r) => `${r.host.split(':')[0]}${r.path}`)).toEqual(['status.example.com/api/v2/summary.json']);
     // nginx answered, not Cloudflare: Cloudflare's status is not asked.
@@ -111,9 +125,11 @@ describe.each(BROWSERS)('%s: down for everyone, or just me?', (browserName) => {
     // Retries go on (one check per incident, however many retries and popups): no second check in these 4 s.
     await sleep(4_000);
     expect(checkHost.checksStarted()).toHaveLength(1);
+    expect(globalping.targets()).toHaveLength(1);
     await site.upstream.setUp();
     await waitForText(tab, UPSTREAM_OK_MARKER, 30_000);
     expect(checkHost.checksStarted()).toHaveLength(1);
+    expect(globalping.targets()).toHaveLength(1);
   });
 
   it('without consent nothing reaches any status service, until the user clicks Check now (that one check only)', async () => {
@@ -160,6 +176,7 @@ describe.each(BROWSERS)('%s: down for everyone, or just me?', (browserName) => {
   it('broken providers give "unknown" with reasons, and recovery goes on untouched', async () => {
     await site.driver.giveStatusConsent();
     checkHost.setMode('html');
+    globalping.setMode('truncated');
     statusPage.setMode('huge');
     await site.upstream.setDown();
     const url = site.url('/broken-providers');
@@ -168,7 +185,7 @@ describe.each(BROWSERS)('%s: down for everyone, or just me?', (browserName) => {
     const report = await waitForReport(site.driver, 'shop.example.com');
     expect(report.verdict).toBe('unknown');
     const reasons = Object.fromEntries(report.sources.map((s) => [s.provider, s.reason?.code]));
-    expect(reasons).toEqual({ gateway: 'no-signal', checkHost: 'not-json', statusPage: 'no-status-page' });
+    expect(reasons).toEqual({ gateway: 'no-signal', checkHost: 'not-json', globalping: 'not-json', statusPage: 'no-status-page' });
     expect(report.sources.find((s) => s.provider === 'statusPage')?.reason?.detail).toContain('too-large');
 
     const popup = await openPopup(site.driver, tabId);
@@ -214,16 +231,47 @@ describe.each(BROWSERS)('%s: down for everyone, or just me?', (browserName) => {
       const report = await waitForReport(site.driver, 'shop.example.com');
       expect(report.sources.map((x) => [x.provider, x.verdict])).toEqual([
         ['gateway', 'unknown'],
+        ['globalping', 'down-for-everyone'],
         ['statusPage', 'down-for-everyone'],
         ['custom', 'down-for-everyone'],
       ]);
-      expect(render(report.sources[2]!.evidence)).toBe(`127.0.0.1:${kuma.port}: 2 of 2 monitors down`);
+      expect(render(report.sources[3]!.evidence)).toBe(`127.0.0.1:${kuma.port}: 2 of 2 monitors down`);
       // The page's own config names the host's monitors; the host's name is never sent to Kuma.
       expect(kuma.requests.map((r) => r.path)).toEqual(['/api/status-page/shop', '/api/status-page/heartbeat/shop']);
       expect(checkHost.requests).toHaveLength(0);
     } finally {
       await kuma.close();
     }
+  });
+
+  it('check-host.net and Globalping both answer: the popup says they agree, and the addresses they reached are kept', async () => {
+    await site.driver.giveStatusConsent();
+    // Two probes take a while: the measurement is in progress at the first poll, as on the real network.
+    globalping.setProbes([...globalpingProbes(502, 3), ...globalpingProbes(504, 2).map((p) => ({ ...p, delayMs: 1_500 }))]);
+    await site.upstream.setDown();
+    const url = site.url('/agree');
+    await site.driver.openTab(url);
+    const tabId = await site.driver.tabIdOf(url);
+    const report = await waitForReport(site.driver, 'shop.example.com');
+    expect(report.verdict).toBe('down-for-everyone');
+    expect(report.agreeing).toEqual(['checkHost', 'globalping']);
+    expect(report.disagreeing).toEqual([]);
+    const gp = report.sources.find((s) => s.provider === 'globalping');
+    expect(gp?.locations).toEqual({ down: 5, up: 0, reported: 5, asked: 5 });
+    expect(gp?.addresses).toEqual(['203.0.113.10']);
+    expect(report.sources.find((s) => s.provider === 'checkHost')?.addresses).toEqual(['203.0.113.10']);
+    // Polled by id at the configured base, at least 500 ms apart, until finished.
+    const id = globalping.measurements()[0]!.id;
+    const polls = globalping.requestsTo(`/v1/measurements/${id}`);
+    expect(polls.length).toBeGreaterThanOrEqual(2);
+    for (let i = 1; i < polls.length; i++) expect(polls[i]!.time - polls[i - 1]!.time).toBeGreaterThanOrEqual(500);
+
+    const popup = await openPopup(site.driver, tabId);
+    await waitForText(popup, 'check-host.net and Globalping agree: down from 12 of 12 places.', 5_000);
+    const text = await popup.text();
+    expect(text).toContain('Globalping:');
+    // Three probes got 502 and two 504: the evidence names the commonest code.
+    expect(text).toContain('Globalping: 5 of 5 locations got 502');
   });
 
   it("Cloudflare's 522: its status page (a fixed address) is asked, and the evidence says Cloudflare could not reach the origin", async () => {

@@ -33,6 +33,8 @@ const LOOPBACK: Settings = {
     cloudflareStatus: 'http://127.0.0.1:4102',
     statusPageTemplates: ['http://127.0.0.1:4103/{domain}', 'http://127.0.0.1:4104/{name}-status'],
     checkHostNodes: 5,
+    globalping: 'http://127.0.0.1:4106',
+    globalpingProbes: 5,
     archive: 'http://127.0.0.1:4105',
   },
 };
@@ -103,7 +105,7 @@ describe('consent text', () => {
     show({ ...LOOPBACK, statusProviders: { ...LOOPBACK.statusProviders, checkHost: false } });
     expect(consentList().queryByText('http://127.0.0.1:4101', { selector: 'code' })).toBeNull();
     cleanup();
-    show({ ...DEFAULT_SETTINGS, statusProviders: { checkHost: false, statusPage: false, cdnStatus: false, custom: false } });
+    show({ ...DEFAULT_SETTINGS, statusProviders: { checkHost: false, globalping: false, statusPage: false, cdnStatus: false, custom: false } });
     expect(screen.queryByTestId('consent-endpoints')).toBeNull();
     expect(pageText()).toContain('an automatic check would send nothing');
   });

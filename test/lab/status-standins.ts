@@ -2,8 +2,8 @@
  * Loopback stand-ins for the public status services behind the "is it down for everyone?" check.
  *
  * No machine of this project reaches the internet, so the extension's providers are tested against these
- * servers instead of check-host.net, a site's Statuspage / Instatus / Better Stack page, Cloudflare's status
- * page, Uptime Kuma and Gatus. Each stand-in is a plain Node `http` server on 127.0.0.1 with an ephemeral
+ * servers instead of check-host.net, Globalping, a site's Statuspage / Instatus / Better Stack page,
+ * Cloudflare's status page, Uptime Kuma and Gatus. Each stand-in is a plain Node `http` server on 127.0.0.1 with an ephemeral
  * port that answers in the shapes each service documents for its public API, records every request,
  * and can be broken on purpose ({@link BreakMode}) because the interesting tests are the ones where the
  * provider misbehaves: HTML instead of JSON, half a body, 11 MB, 100 000 nested arrays, a 429, silence.
@@ -30,6 +30,7 @@
 import { randomBytes } from 'node:crypto';
 import http, { type IncomingHttpHeaders, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import ipaddr from 'ipaddr.js';
 import { waitFor } from './wait';
 
 // ---------------------------------------------------------------------------------------------------------
@@ -132,6 +133,8 @@ export interface StandInRequest {
   host: string;
   /** Request target as received: path plus query string. */
   url: string;
+  /** The request body as text (`''` for none); filled in once it has arrived, before the answer. */
+  body: string;
 }
 
 /** What every stand-in offers. */
@@ -217,6 +220,8 @@ async function startCore(kind: string, options: StandInOptions, router: Router):
     const arrivalMode = mode;
     const arrivalKnobs = { ...knobs };
     if (arrivalMode === 'hang') return;
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
     const answer = () => {
       if (res.destroyed) return;
       try {
@@ -227,8 +232,12 @@ async function startCore(kind: string, options: StandInOptions, router: Router):
         else res.destroy();
       }
     };
-    if (responseDelayMs > 0) later(responseDelayMs, answer);
-    else answer();
+    // The body is read first (a POST's JSON is part of what a router answers to), then the delay applies.
+    req.once('end', () => {
+      record.body = Buffer.concat(chunks).toString('utf8');
+      if (responseDelayMs > 0) later(responseDelayMs, answer);
+      else answer();
+    });
   });
   server.on('connection', (socket) => {
     sockets.add(socket);
@@ -424,6 +433,7 @@ function recordRequest(req: http.IncomingMessage): StandInRequest {
     headers: req.headers,
     host: req.headers.host ?? '',
     url,
+    body: '',
   };
 }
 
@@ -792,6 +802,249 @@ export async function startCheckHost(options: CheckHostOptions = {}): Promise<Ch
       return requestId === undefined ? polls.length : polls.filter((record) => record.path === `/check-result/${requestId}`).length;
     },
   }) as CheckHostStandIn;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Globalping (jsDelivr's measurement network)
+// ---------------------------------------------------------------------------------------------------------
+
+/** What one Globalping probe will report: an HTTP status, no connection (`'refused'`, `'timeout'`), or never (`null`). */
+export type GlobalpingOutcome = number | 'refused' | 'timeout' | null;
+
+/** One probe and what it reports for the next measurements. */
+export interface GlobalpingProbe {
+  /** Where the probe is, as `results[].probe` says it. */
+  readonly location: { continent: string; country: string; city: string; asn: number; network: string };
+  readonly outcome: GlobalpingOutcome;
+  /** Report only this long after the measurement started (overrides {@link GlobalpingOptions.delayResultsMs}). */
+  readonly delayMs?: number;
+}
+
+/** Options for {@link startGlobalping}. */
+export interface GlobalpingOptions extends StandInOptions {
+  /** The probe pool and outcomes. Default {@link globalpingProbes}`(200)`. */
+  probes?: readonly GlobalpingProbe[];
+  /** Probes report only this long after the measurement started; before, the measurement is `in-progress`. Default 0. */
+  delayResultsMs?: number;
+  /** Tests left this hour for the one client (one per probe, as the real limit counts). Default 250. */
+  testsLeft?: number;
+}
+
+/** A measurement the stand-in started, frozen at start. */
+export interface StartedMeasurement {
+  readonly id: string;
+  /** The request body as sent (parsed JSON). */
+  readonly request: { readonly target?: unknown; readonly limit?: unknown; readonly measurementOptions?: unknown; readonly [key: string]: unknown };
+  readonly startedAt: number;
+  readonly probes: readonly GlobalpingProbe[];
+  readonly delayMs: number;
+}
+
+/** Handle returned by {@link startGlobalping}. */
+export interface GlobalpingStandIn extends StandIn {
+  /** Replaces the probe pool for measurements started from now on. */
+  setProbes(probes: readonly GlobalpingProbe[]): void;
+  /** Changes {@link GlobalpingOptions.delayResultsMs} for measurements started from now on. */
+  setDelayResults(ms: number): void;
+  /** Sets the tests left this hour; 0 makes the next create a `429`. */
+  setTestsLeft(n: number): void;
+  /** The `target` of every `POST /v1/measurements`, in order, whatever was answered. */
+  targets(): string[];
+  /** Measurements actually started (answered 202), oldest first. */
+  measurements(): readonly StartedMeasurement[];
+}
+
+/** Realistic probe locations (documentation ASNs); {@link globalpingProbes} takes them from the front. */
+export const GLOBALPING_LOCATIONS: readonly GlobalpingProbe['location'][] = (
+  [
+    ['EU', 'DE', 'Frankfurt', 'Hetzner Online GmbH'],
+    ['NA', 'US', 'Ashburn', 'Amazon.com, Inc.'],
+    ['AS', 'JP', 'Tokyo', 'Vultr Holdings, LLC'],
+    ['SA', 'BR', 'Sao Paulo', 'Oracle Corporation'],
+    ['OC', 'AU', 'Sydney', 'DigitalOcean, LLC'],
+    ['EU', 'GB', 'London', 'OVH SAS'],
+    ['AS', 'SG', 'Singapore', 'Google LLC'],
+    ['AF', 'ZA', 'Johannesburg', 'Microsoft Corporation'],
+  ] as const
+).map(([continent, country, city, network], i) => ({ continent, country, city, asn: 64_600 + i, network }));
+
+/** `n` probes that all report `outcome` (default 5). */
+export function globalpingProbes(outcome: GlobalpingOutcome, n = 5): GlobalpingProbe[] {
+  return Array.from({ length: n }, (_, i) => ({
+    location: GLOBALPING_LOCATIONS[i % GLOBALPING_LOCATIONS.length] ?? { continent: 'EU', country: 'DE', city: `City ${i}`, asn: 64_600 + i, network: 'Example' },
+    outcome,
+  }));
+}
+
+/** One `results[]` entry as Globalping reports it (shapes from `public/v1/spec.yaml`). */
+function globalpingResult(probe: GlobalpingProbe, reported: boolean, https: boolean): unknown {
+  const where = { ...probe.location, region: 'Example Region', state: null, longitude: 0, latitude: 0, tags: ['datacenter-network'], resolvers: ['private'] };
+  if (!reported || probe.outcome === null) return { probe: where, result: { status: 'in-progress', rawOutput: '' } };
+  if (probe.outcome === 'refused' || probe.outcome === 'timeout') {
+    const output = probe.outcome === 'refused' ? `connect ECONNREFUSED ${TARGET_IP}:${https ? 443 : 80}` : 'Timeout awaiting \'request\' for 10000ms';
+    return { probe: where, result: { status: 'failed', failureSource: 'target', rawOutput: output } };
+  }
+  const code = probe.outcome;
+  const name = http.STATUS_CODES[code] ?? 'Unknown';
+  const headers = { server: 'nginx', date: new Date().toUTCString(), 'content-type': 'text/html', connection: 'close' };
+  const rawHeaders = Object.entries(headers).map(([k, value]) => `${k}: ${value}`).join('\n');
+  return {
+    probe: where,
+    result: {
+      status: 'finished',
+      rawHeaders,
+      rawBody: null,
+      truncated: false,
+      headers,
+      statusCode: code,
+      statusCodeName: name,
+      resolvedAddress: TARGET_IP,
+      timings: { total: 120, dns: 10, tcp: 30, tls: https ? 40 : null, firstByte: 35, download: 5 },
+      tls: null,
+      rawOutput: `HTTP/1.1 ${code}\n${rawHeaders}`,
+    },
+  };
+}
+
+/** `{error: {type, message, params?}, links}` as every Globalping error answer. */
+function globalpingError(status: number, type: string, message: string, extra: { params?: Record<string, string>; headers?: OutgoingHttpHeaders } = {}): Reply {
+  return {
+    status,
+    ...(extra.headers !== undefined ? { headers: extra.headers } : {}),
+    json: { error: { type, message, ...(extra.params !== undefined ? { params: extra.params } : {}) }, links: { documentation: 'https://globalping.io/docs/api.globalping.io' } },
+  };
+}
+
+/** Private and other non-public literal targets Globalping refuses (`"target" must not be a private hostname`). */
+function isPrivateTarget(target: string): boolean {
+  if (target === 'localhost' || target.endsWith('.localhost')) return true;
+  const bare = target.replace(/^\[|\]$/g, '');
+  if (!ipaddr.isValid(bare)) return false;
+  const parsed = ipaddr.process(bare);
+  return parsed.range() !== 'unicast';
+}
+
+/**
+ * Starts a Globalping stand-in: `POST /v1/measurements` (`202 {id, probesCount}` with `Location` and the
+ * `X-RateLimit-*` headers; `400` for an invalid request or a private target; `429 rate_limit_exceeded` with
+ * `X-RateLimit-Reset` once the tests of the hour are used up; `422 no_probes_found` with no probe) and
+ * `GET /v1/measurements/{id}` (`in-progress` until every probe has reported, then `finished`; `404` for an unknown
+ * id; `429 too_many_requests` with `Retry-After` when one measurement is polled more than twice a second).
+ */
+export async function startGlobalping(options: GlobalpingOptions = {}): Promise<GlobalpingStandIn> {
+  let probes: readonly GlobalpingProbe[] = options.probes ?? globalpingProbes(200);
+  let delayResultsMs = options.delayResultsMs ?? 0;
+  let testsLeft = options.testsLeft ?? 250;
+  const HOUR_S = 3600;
+  const started = new Map<string, StartedMeasurement>();
+  const polls = new Map<string, number[]>();
+
+  const rateHeaders = (consumed: number): OutgoingHttpHeaders => ({
+    'X-RateLimit-Limit': '250',
+    'X-RateLimit-Consumed': String(consumed),
+    'X-RateLimit-Remaining': String(testsLeft),
+    'X-RateLimit-Reset': String(HOUR_S),
+  });
+
+  const router: Router = (request, baseUrl) => {
+    if (request.path === '/v1/measurements') {
+      if (request.method !== 'POST') return globalpingError(404, 'not_found', "Couldn't find the requested item.");
+      let body: Record<string, unknown>;
+      try {
+        const parsed = JSON.parse(request.body) as unknown;
+        if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
+        body = parsed as Record<string, unknown>;
+      } catch {
+        return globalpingError(400, 'invalid_json', 'Invalid JSON body.');
+      }
+      const target = typeof body.target === 'string' ? body.target : '';
+      const invalid = (field: string, message: string) =>
+        globalpingError(400, 'validation_error', 'Parameter validation failed.', { params: { [field]: message } });
+      if (body.type !== 'http') return invalid('type', '"type" must be one of [ping, traceroute, dns, mtr, http]');
+      if (target === '') return invalid('target', '"target" is required');
+      if (isPrivateTarget(target)) return invalid('target', '"target" must not be a private hostname');
+      const limit = typeof body.limit === 'number' && Number.isInteger(body.limit) ? body.limit : 1;
+      if (limit < 1 || limit > 50) return invalid('limit', '"limit" must be less than or equal to 50');
+      const chosen = probes.slice(0, limit);
+      if (chosen.length === 0) return globalpingError(422, 'no_probes_found', 'No matching IPv4 probes available.');
+      if (chosen.length > testsLeft) {
+        return globalpingError(429, 'rate_limit_exceeded', 'This measurement exceeds the remaining hourly rate limit for your IP address.', {
+          headers: { ...rateHeaders(0), 'X-Request-Cost': String(chosen.length) },
+        });
+      }
+      testsLeft -= chosen.length;
+      const id = randomBytes(12).toString('base64url').slice(0, 16);
+      started.set(id, { id, request: body, startedAt: Date.now(), probes: chosen, delayMs: delayResultsMs });
+      return {
+        status: 202,
+        headers: { Location: `${baseUrl}/v1/measurements/${id}`, ...rateHeaders(chosen.length), 'X-Request-Cost': String(chosen.length) },
+        json: { id, probesCount: chosen.length },
+        wrongTypes: { id: 5, probesCount: 'five' },
+      };
+    }
+    const one = /^\/v1\/measurements\/([^/]+)$/.exec(request.path);
+    if (one && request.method === 'GET') {
+      const id = decodeURIComponent(one[1] ?? '');
+      const m = started.get(id);
+      if (m === undefined) return globalpingError(404, 'not_found', "Couldn't find the requested item.");
+      const now = Date.now();
+      const recent = (polls.get(id) ?? []).filter((t) => t > now - 1000);
+      recent.push(now);
+      polls.set(id, recent);
+      if (recent.length > 2) {
+        return globalpingError(429, 'too_many_requests', 'Too many requests. Please retry in 1 second.', { headers: { 'Retry-After': '1' } });
+      }
+      const elapsed = now - m.startedAt;
+      const options = (m.request.measurementOptions ?? {}) as { protocol?: unknown };
+      const https = options.protocol !== 'HTTP';
+      const reported = m.probes.map((p) => p.outcome !== null && elapsed >= (p.delayMs ?? m.delayMs));
+      const finished = reported.every(Boolean) || elapsed >= 30_000;
+      return {
+        status: 200,
+        json: {
+          id,
+          type: 'http',
+          status: finished ? 'finished' : 'in-progress',
+          createdAt: iso(m.startedAt),
+          updatedAt: iso(now),
+          target: m.request.target,
+          probesCount: m.probes.length,
+          locations: m.request.locations,
+          limit: m.request.limit,
+          measurementOptions: m.request.measurementOptions,
+          results: m.probes.map((p, i) => globalpingResult(p, reported[i] ?? false, https)),
+        },
+        bulk: { at: ['results'], item: () => globalpingResult(globalpingProbes(200, 1)[0]!, true, https) },
+        wrongTypes: { id, status: 7, results: 'none' },
+      };
+    }
+    return globalpingError(404, 'not_found', "Couldn't find the requested item.");
+  };
+
+  const core = await startCore('globalping', options, router);
+  return extend(core, {
+    setProbes(next: readonly GlobalpingProbe[]) {
+      probes = [...next];
+    },
+    setDelayResults(ms: number) {
+      delayResultsMs = ms;
+    },
+    setTestsLeft(n: number) {
+      testsLeft = n;
+    },
+    targets() {
+      return core.requestsTo('/v1/measurements').filter((r) => r.method === 'POST').map((r) => {
+        try {
+          return String((JSON.parse(r.body) as { target?: unknown }).target ?? '');
+        } catch {
+          return '';
+        }
+      });
+    },
+    measurements() {
+      return [...started.values()];
+    },
+  }) as GlobalpingStandIn;
 }
 
 // ---------------------------------------------------------------------------------------------------------

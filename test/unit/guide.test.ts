@@ -213,6 +213,10 @@ describe('guide: an archived copy', () => {
       seen.push(url);
       return result;
     },
+    postJson: async (url) => {
+      seen.push(url);
+      return result;
+    },
   });
 
   it('sends the address without credentials, query or fragment', async () => {

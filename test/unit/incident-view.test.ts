@@ -4,7 +4,7 @@ import type { Incident, TabEntry } from '../../src/recovery/incident-machine';
 import type { StatusReport } from '../../src/status/verdict';
 import type { I18nText } from '../../src/shared/text';
 import { buildIncidentView, type BrowserFacts, type IncidentView } from '../../src/view/incident-view';
-import { adviceKey, type StatusFacts } from '../../src/view/status-panel';
+import { adviceKey, agreementLine, agreementText, type StatusFacts } from '../../src/view/status-panel';
 import { strictT } from '../locale';
 
 const NOW = Date.UTC(2026, 0, 10, 12, 0, 0);
@@ -141,5 +141,53 @@ describe('status advice: the verdict read with who answered the error', () => {
   ] as const)('%s with %s → %s', (verdict, hint, key, ...underWay: readonly boolean[]) => {
     expect(adviceKey(verdict, hint, underWay[0] ?? true)).toBe(key);
     expect(strictT(key)).not.toBe('');
+  });
+});
+
+describe('status panel: which sources agreed', () => {
+  const render = (x: I18nText) => strictT(x.key, x.subs);
+  const located = (provider: 'checkHost' | 'globalping' | 'custom', verdict: StatusReport['verdict'], down: number, up: number) => ({
+    provider,
+    verdict,
+    evidence: { key: 'evidenceLocationsUp' as const },
+    checkedAt: 1,
+    locations: { down, up, reported: down + up, asked: down + up },
+  });
+  const gateway = { provider: 'gateway' as const, verdict: 'unknown' as const, evidence: { key: 'reason_no_signal' as const }, checkedAt: 1 };
+
+  it('both measuring sources down: "check-host.net and Globalping agree: down from 11 of 12 places."', () => {
+    const line = agreementLine({
+      verdict: 'down-for-everyone',
+      sources: [gateway, located('checkHost', 'down-for-everyone', 7, 0), located('globalping', 'down-for-everyone', 4, 1)],
+      agreeing: ['checkHost', 'globalping'],
+      disagreeing: [],
+    });
+    expect(line).not.toBeNull();
+    expect(agreementText(line!, render)).toBe('check-host.net and Globalping agree: down from 11 of 12 places.');
+  });
+
+  it('up from everywhere, and three names joined', () => {
+    const line = agreementLine({
+      verdict: 'up-elsewhere',
+      sources: [located('checkHost', 'up-elsewhere', 0, 7), located('globalping', 'up-elsewhere', 0, 5), located('custom', 'up-elsewhere', 0, 2)],
+      agreeing: ['checkHost', 'globalping', 'custom'],
+      disagreeing: [],
+    });
+    expect(agreementText(line!, render)).toBe('check-host.net and Globalping and your own checker agree: up from 14 of 14 places.'.replace('your own checker', render({ key: 'providerCustom' })));
+  });
+
+  it('they disagree: says so with the places each way', () => {
+    const line = agreementLine({
+      verdict: 'partial',
+      sources: [located('checkHost', 'down-for-everyone', 7, 0), located('globalping', 'up-elsewhere', 0, 5)],
+      agreeing: [],
+      disagreeing: ['checkHost', 'globalping'],
+    });
+    expect(agreementText(line!, render)).toBe('check-host.net and Globalping disagree: 7 see it down, 5 see it up.');
+  });
+
+  it('one deciding source, or a report from before this field: no line', () => {
+    expect(agreementLine({ verdict: 'down-for-everyone', sources: [located('checkHost', 'down-for-everyone', 7, 0)], agreeing: ['checkHost'], disagreeing: [] })).toBeNull();
+    expect(agreementLine({ verdict: 'down-for-everyone', sources: [located('checkHost', 'down-for-everyone', 7, 0), located('globalping', 'down-for-everyone', 5, 0)] })).toBeNull();
   });
 });

@@ -16,7 +16,7 @@ describe('Gatus endpoint statuses', () => {
   it.each(cases.map((c) => [c.id, c] as const))('%s', async (_id, c) => {
     const json: unknown = JSON.parse(readFileSync(join(DIR, c.file), 'utf8'));
     const ctx: ProviderContext = {
-      http: { getJson: async () => ({ ok: true, status: 200, json }) },
+      http: { getJson: async () => ({ ok: true, status: 200, json }), postJson: async () => ({ ok: false, reason: { code: 'http-error', detail: 'no POST here' } }) },
       now: () => 0,
       sleep: async () => undefined,
       signal: new AbortController().signal,

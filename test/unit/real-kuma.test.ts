@@ -23,7 +23,7 @@ function ctxFor(c: (typeof cases)[number]): { ctx: ProviderContext; urls: string
     return { ok: false, status: 404, reason: { code: 'http-error', detail: 'HTTP 404' } };
   };
   const ctx: ProviderContext = {
-    http: { getJson: async (url) => answer(url) },
+    http: { getJson: async (url) => answer(url), postJson: async () => ({ ok: false, reason: { code: 'http-error', detail: 'no POST here' } }) },
     now: () => 0,
     sleep: async () => undefined,
     signal: new AbortController().signal,

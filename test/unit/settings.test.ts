@@ -13,12 +13,14 @@ const DEFAULTS = {
   neverRetry: [],
   neverSend: [],
   statusAutoCheck: false,
-  statusProviders: { checkHost: true, statusPage: true, cdnStatus: true, custom: false },
+  statusProviders: { checkHost: true, globalping: true, statusPage: true, cdnStatus: true, custom: false },
   statusEndpoints: {
     checkHost: 'https://check-host.net',
     cloudflareStatus: 'https://www.cloudflarestatus.com',
     statusPageTemplates: ['https://status.{domain}', 'https://{name}status.com', 'https://{name}.statuspage.io'],
     checkHostNodes: 7,
+    globalping: 'https://api.globalping.io',
+    globalpingProbes: 5,
     archive: 'https://archive.org',
   },
   customEndpoint: null,
@@ -35,12 +37,14 @@ const CUSTOM = {
   neverSend: ['corp.example', 'ci.brave.com'],
   // The consent is read from the device area only (see 'status check fields'): from sync it stays the default.
   statusAutoCheck: false,
-  statusProviders: { checkHost: false, statusPage: true, cdnStatus: false, custom: true },
+  statusProviders: { checkHost: false, globalping: false, statusPage: true, cdnStatus: false, custom: true },
   statusEndpoints: {
     checkHost: 'http://127.0.0.1:8081',
     cloudflareStatus: 'http://127.0.0.1:8082',
     statusPageTemplates: ['http://status.{domain}:8083'],
     checkHostNodes: 3,
+    globalping: 'http://127.0.0.1:8085',
+    globalpingProbes: 10,
     archive: 'http://127.0.0.1:8084',
   },
   customEndpoint: { template: 'https://kuma.corp.example/status/shop', format: 'uptime-kuma' },
@@ -333,6 +337,7 @@ describe('loadSettings: status check fields', () => {
   it('fills a partial provider switch object from the defaults', () => {
     expect(loadSettings({ version: 1, statusProviders: { checkHost: false } }).settings.statusProviders).toEqual({
       checkHost: false,
+      globalping: true,
       statusPage: true,
       cdnStatus: true,
       custom: false,

@@ -80,7 +80,8 @@ function world(w: World): Route {
 
 function settingsWith(over: Partial<Settings> & { providers?: Partial<Settings['statusProviders']> } = {}): Settings {
   const { providers, ...rest } = over;
-  return { ...DEFAULT_SETTINGS, statusAutoCheck: true, ...rest, statusProviders: { ...DEFAULT_SETTINGS.statusProviders, ...providers } };
+  // Globalping is off unless a test turns it on: most tests here are about one measuring source.
+  return { ...DEFAULT_SETTINGS, statusAutoCheck: true, ...rest, statusProviders: { ...DEFAULT_SETTINGS.statusProviders, globalping: false, ...providers } };
 }
 
 function harness(opts: {
@@ -99,6 +100,10 @@ function harness(opts: {
   let settings = opts.settings ?? settingsWith();
   const http: HttpClient = {
     getJson: async (url, signal) => {
+      urls.push(url);
+      return route(url, signal);
+    },
+    postJson: async (url, _body, signal) => {
       urls.push(url);
       return route(url, signal);
     },
@@ -322,6 +327,50 @@ describe('verdicts', () => {
     expect(r.sources.map((s) => s.provider)).toEqual(['gateway']);
     expect(r.sources[0]!.hint).toBe('cdn-origin-failed');
     expect(r.verdict).toBe('unknown');
+  });
+});
+
+describe('two measuring sources: check-host and Globalping', () => {
+  const GP = 'https://api.globalping.io';
+  const both = settingsWith({ providers: { globalping: true, statusPage: false, cdnStatus: false } });
+  /** Globalping answering with `codes` from five probes; every other URL goes to check-host's world. */
+  function withGlobalping(checkHost: 'up' | 'down', codes: readonly number[] | HttpResult): Route {
+    const rest = world({ checkHost });
+    return (url, signal) => {
+      if (url === `${GP}/v1/measurements`) return Array.isArray(codes) ? ok({ id: 'gp1', probesCount: codes.length }) : (codes as HttpResult);
+      if (url === `${GP}/v1/measurements/gp1`) {
+        const list = codes as readonly number[];
+        return ok({ id: 'gp1', status: 'finished', probesCount: list.length, results: list.map((c) => ({ probe: {}, result: { status: 'finished', statusCode: c, resolvedAddress: '203.0.113.10' } })) });
+      }
+      return rest(url, signal);
+    };
+  }
+
+  it('both see it down: down for everyone, and the report says they agreed', async () => {
+    const h = harness({ route: withGlobalping('down', [502, 502, 502, 503, 502]), settings: both });
+    const r = await h.checker.check(ask('https://www.example.com/'));
+    expect(r.verdict).toBe('down-for-everyone');
+    expect(r.agreeing).toEqual(['checkHost', 'globalping']);
+    expect(r.disagreeing).toEqual([]);
+    expect(source(r, 'globalping')?.addresses).toEqual(['203.0.113.10']);
+    // Globalping is held to its own rate limit slot, like check-host.
+    expect(h.memory().limits.globalping?.starts).toHaveLength(1);
+  });
+
+  it('they disagree: partial, and the report names both as disagreeing', async () => {
+    const h = harness({ route: withGlobalping('down', [200, 200, 200, 200, 200]), settings: both });
+    const r = await h.checker.check(ask('https://www.example.com/'));
+    expect(r.verdict).toBe('partial');
+    expect(r.disagreeing).toEqual(['checkHost', 'globalping']);
+  });
+
+  it("Globalping's 429 holds it back for its reset time while check-host still decides", async () => {
+    const h = harness({ route: withGlobalping('down', fail('rate-limited', { status: 429, retryAfterMs: 3_600_000 })), settings: both });
+    const r = await h.checker.check(ask('https://www.example.com/'));
+    expect(r.verdict).toBe('down-for-everyone');
+    expect(r.agreeing).toEqual(['checkHost']);
+    expect(source(r, 'globalping')?.reason?.code).toBe('rate-limited');
+    expect(h.memory().limits.globalping?.blockedUntil).toBe(r.checkedAt + 3_600_000);
   });
 });
 
@@ -672,7 +721,7 @@ describe('deadline and failing providers', () => {
 
   it('a store that fails to save still yields a report, never a rejection', async () => {
     const broken = createStatusChecker({
-      http: { getJson: async () => fail('network') },
+      http: { getJson: async () => fail('network'), postJson: async () => fail('network') },
       now: () => T0,
       settings: async () => settingsWith(),
       store: {

@@ -278,3 +278,67 @@ describe('createHttpClient against loopback servers', () => {
     expect(!r.ok && r.reason.code).toBe('network');
   });
 });
+
+describe('createHttpClient.postJson (Globalping starts a measurement with it)', () => {
+  it('sends the body as JSON, asks for JSON, sends no cookies or referrer, and reads a 202', async () => {
+    let seen: { method?: string; type?: string; body: string; cookie?: string; referer?: string } | undefined;
+    const base = await serve((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        seen = { method: req.method, type: req.headers['content-type'], body, cookie: req.headers.cookie, referer: req.headers.referer };
+        json(res, 202, '{"id":"abc","probesCount":5}', { location: `${base}/v1/measurements/abc` });
+      });
+    });
+    const r = await client().postJson(`${base}/v1/measurements`, { type: 'http', target: 'shop.example.com' });
+    expect(r).toEqual({ ok: true, status: 202, json: { id: 'abc', probesCount: 5 } });
+    expect(seen).toEqual({ method: 'POST', type: 'application/json', body: '{"type":"http","target":"shop.example.com"}', cookie: undefined, referer: undefined });
+  });
+
+  it('never follows a redirect: the body could be sent on to another address', async () => {
+    let redirected = 0;
+    const base = await serve((req, res) => {
+      if (req.url === '/elsewhere') {
+        redirected += 1;
+        json(res, 200, '{}');
+        return;
+      }
+      res.writeHead(307, { location: '/elsewhere', 'content-length': '0' });
+      res.end();
+    });
+    const r = await client().postJson(`${base}/v1/measurements`, {});
+    expect(!r.ok && r.reason.code).toBe('network');
+    expect(redirected).toBe(0);
+  });
+
+  it('a 429 without Retry-After is held for the reset header it is told to read (seconds)', async () => {
+    const base = await serve((_req, res) => json(res, 429, '{"error":{"type":"rate_limit_exceeded","message":"x"}}', { 'x-ratelimit-reset': '1800' }));
+    const r = await client().postJson(`${base}/v1/measurements`, {}, undefined, { resetHeader: 'x-ratelimit-reset', readErrorBody: true });
+    expect(r).toMatchObject({ ok: false, status: 429, reason: { code: 'rate-limited' }, retryAfterMs: 1_800_000, json: { error: { type: 'rate_limit_exceeded' } } });
+  });
+
+  it('Retry-After wins over the reset header; an unreadable reset header is ignored; unasked, neither body nor reset is read', async () => {
+    const both = await serve((_req, res) => json(res, 429, '{}', { 'retry-after': '5', 'x-ratelimit-reset': '1800' }));
+    expect(await client().postJson(`${both}/`, {}, undefined, { resetHeader: 'x-ratelimit-reset' })).toMatchObject({ retryAfterMs: 5000 });
+    const odd = await serve((_req, res) => json(res, 429, '{}', { 'x-ratelimit-reset': '1e9' }));
+    const r = await client().postJson(`${odd}/`, {}, undefined, { resetHeader: 'x-ratelimit-reset' });
+    expect(!r.ok && r.retryAfterMs).toBeUndefined();
+    const plain = await serve((_req, res) => json(res, 429, '{"error":{}}', { 'x-ratelimit-reset': '1800' }));
+    const unasked = await client().postJson(`${plain}/`, {});
+    expect(!unasked.ok && unasked.retryAfterMs).toBeUndefined();
+    expect(!unasked.ok && unasked.json).toBeUndefined();
+  });
+
+  it('an error body over the cap or not JSON is left out, never thrown', async () => {
+    const big = await serve((_req, res) => json(res, 400, `{"pad":"${'x'.repeat(2000)}"}`));
+    const r = await client({ maxBytes: 1000 }).postJson(`${big}/`, {}, undefined, { readErrorBody: true });
+    expect(r).toMatchObject({ ok: false, status: 400, reason: { code: 'http-error' } });
+    expect(!r.ok && r.json).toBeUndefined();
+    const html = await serve((_req, res) => {
+      res.writeHead(400, { 'content-type': 'text/html' });
+      res.end('<h1>Bad</h1>');
+    });
+    const h = await client().postJson(`${html}/`, {}, undefined, { readErrorBody: true });
+    expect(!h.ok && h.json).toBeUndefined();
+  });
+});

@@ -8,7 +8,8 @@ import { customEndpointProvider, gatusCounts, kumaCounts, kumaMonitorIsAbout, ku
 import { parseKumaPage } from '../../src/settings/kuma-page';
 import { readGateway } from '../../src/status/gateway-report';
 import { cdnStatusProvider, pageReport, statusPageCandidates, statusPageProvider, VENDORS } from '../../src/status/providers/status-page';
-import { cleanText, combineVerdicts, safeLink, unknownReport, type Verdict } from '../../src/status/verdict';
+import { cleanText, collectAddresses, combineReport, combineVerdicts, MAX_ADDRESSES, normaliseAddress, safeLink, unknownReport, type Verdict } from '../../src/status/verdict';
+import { globalpingProvider, measurementRequest, readProbe } from '../../src/status/providers/globalping';
 
 // The status-page candidates are named after the registrable domain (the checker loads the list itself).
 beforeAll(loadPublicSuffixList);
@@ -50,10 +51,16 @@ function fakeCtx(
 ) {
   let now = T;
   const urls: string[] = [];
+  const posted: unknown[] = [];
   const remembered = new Map<string, StatusPageRef | null>();
   const http: HttpClient = {
     getJson: async (url) => {
       urls.push(url);
+      return answer(url);
+    },
+    postJson: async (url, body) => {
+      urls.push(url);
+      posted.push(body);
       return answer(url);
     },
   };
@@ -71,7 +78,7 @@ function fakeCtx(
       remember: (d, p) => void remembered.set(d, p),
     },
   };
-  return { ctx, urls, remembered, elapsed: () => now - T };
+  return { ctx, urls, posted, remembered, elapsed: () => now - T };
 }
 
 const ok = (json: unknown): HttpResult => ({ ok: true, status: 200, json });
@@ -773,7 +780,7 @@ describe('monitorsReport', () => {
       url === 'https://kuma.example/api/status-page/main' ? ok(pageOf(name)) : url === 'https://kuma.example/api/status-page/heartbeat/main' ? ok(beats) : notFound;
     const f = fakeCtx(answer('www.example.com', { heartbeatList: { 1: [{ status: 3 }], 2: [{ status: 1 }] }, uptimeList: {} }), { settings });
     const getJson = f.ctx.http.getJson;
-    const ctx = { ...f.ctx, http: { getJson: (u: string, s?: AbortSignal, o?: { pinned?: boolean }) => (pinned.push(o?.pinned), getJson(u, s, o)) } };
+    const ctx = { ...f.ctx, http: { ...f.ctx.http, getJson: (u: string, s?: AbortSignal, o?: { pinned?: boolean }) => (pinned.push(o?.pinned), getJson(u, s, o)) } };
     expect((await customEndpointProvider.check(query, ctx)).report.verdict).toBe('down-for-everyone');
     expect(f.urls).toEqual(['https://kuma.example/api/status-page/main', 'https://kuma.example/api/status-page/heartbeat/main']);
     expect(pinned).toEqual([true, true]);
@@ -802,6 +809,141 @@ describe('monitorsReport', () => {
   });
 });
 
+describe('check-host: the addresses the nodes reached', () => {
+  it('keeps the optional fifth field, validated, deduplicated; a four-field row has none', async () => {
+    const f = fakeCtx((url) =>
+      url.includes('/check-http')
+        ? ok(START_OK)
+        : ok(resultOf([row(1, '200'), row(1, '200'), [[1, 0.1, 'OK', '200', '2606:4700:3037:0:0:0:ac43:d071']], [[1, 0.1, 'OK', '200']], [[1, 0.1, 'OK', '200', 'not an ip']], [[1, 0.1, 'OK', '200', null]], [[1, 0.1, 'OK', '200', '010.1.1.1']]])),
+    );
+    const { report } = await checkHostProvider.check(query, f.ctx);
+    expect(report.verdict).toBe('up-elsewhere');
+    expect(report.addresses).toEqual(['93.184.216.34', '2606:4700:3037::ac43:d071']);
+  });
+
+  it('collectAddresses caps at MAX_ADDRESSES and never throws on junk', () => {
+    const many = Array.from({ length: 40 }, (_, i) => `198.51.100.${i}`);
+    expect(collectAddresses([...many, { x: 1 }, 5, '::1%eth0', '1.2.3', '256.1.1.1'])).toHaveLength(MAX_ADDRESSES);
+    expect(collectAddresses([{ x: 1 }, 5, '::1%eth0', '1.2.3', '256.1.1.1', 'x'.repeat(1000)])).toEqual([]);
+    // One spelling per address, so a later comparison with the browser's own address (normalised the same way) holds.
+    expect(normaliseAddress('::ffff:192.168.1.1')).toBe(normaliseAddress('::ffff:c0a8:101'));
+    expect(normaliseAddress('2606:4700:3037:0:0:0:AC43:D071')).toBe('2606:4700:3037::ac43:d071');
+  });
+});
+
+describe('Globalping readProbe', () => {
+  const probe = { continent: 'EU', country: 'DE', city: 'Frankfurt', asn: 64512, network: 'Example' };
+  const entry = (result: Record<string, unknown>) => ({ probe, result });
+  it('finished: 5xx down with its code, any other status up', () => {
+    expect(readProbe(entry({ status: 'finished', statusCode: 502, resolvedAddress: '203.0.113.10' }))).toEqual({ outcome: { up: false, code: 502 }, address: '203.0.113.10' });
+    expect(readProbe(entry({ status: 'finished', statusCode: 301 })).outcome).toEqual({ up: true });
+    expect(readProbe(entry({ status: 'finished', statusCode: 429 })).outcome).toEqual({ up: true });
+  });
+  it('failed without an answer: no connection; the probe\'s own failure or an answer with headers: not counted', () => {
+    expect(readProbe(entry({ status: 'failed', rawOutput: 'connect ETIMEDOUT' })).outcome).toEqual({ up: false });
+    expect(readProbe(entry({ status: 'failed', failureSource: 'target' })).outcome).toEqual({ up: false });
+    expect(readProbe(entry({ status: 'failed', failureSource: 'internal' })).outcome).toBeNull();
+    expect(readProbe(entry({ status: 'failed', headers: { server: 'nginx' } })).outcome).toBeNull();
+    expect(readProbe(entry({ status: 'failed', statusCode: 200, headers: { server: 'nginx' } })).outcome).toEqual({ up: true });
+  });
+  it('in-progress, offline, unknown statuses and unreadable entries are not counted, never up', () => {
+    for (const bad of [entry({ status: 'in-progress' }), entry({ status: 'offline' }), entry({ status: 'finished' }), entry({ status: 'finished', statusCode: '200' }), entry({ status: 'finished', statusCode: 99 }), entry({ status: 'finished', statusCode: 600 }), entry({ status: 'weird', statusCode: 200 }), null, [], 'x', { result: 5 }, {}]) {
+      expect(readProbe(bad).outcome, JSON.stringify(bad)).toBeNull();
+    }
+  });
+});
+
+describe('Globalping measurementRequest', () => {
+  it('asks for a HEAD of / over the origin\'s scheme and port, from anywhere, with the configured probes', () => {
+    expect(measurementRequest({ host: 'shop.example.com', origin: 'https://shop.example.com' }, 5)).toEqual({
+      type: 'http',
+      target: 'shop.example.com',
+      locations: [{ magic: 'world' }],
+      limit: 5,
+      measurementOptions: { request: { method: 'HEAD', path: '/' }, protocol: 'HTTPS', port: 443 },
+    });
+    expect(measurementRequest({ host: 'shop.example.com', origin: 'http://shop.example.com:8080' }, 3)).toMatchObject({ limit: 3, measurementOptions: { protocol: 'HTTP', port: 8080 } });
+    expect(measurementRequest({ host: 'shop.example.com', origin: 'http://shop.example.com' }, 3)).toMatchObject({ measurementOptions: { protocol: 'HTTP', port: 80 } });
+  });
+});
+
+describe('globalpingProvider against canned answers', () => {
+  const GP = 'https://api.globalping.io';
+  const results = (codes: readonly (number | 'no-connection' | 'pending')[]) =>
+    codes.map((c, i) => ({
+      probe: { continent: 'EU', country: 'DE', city: `City ${i}`, asn: 64512 + i, network: 'Example' },
+      result:
+        c === 'pending'
+          ? { status: 'in-progress', rawOutput: '' }
+          : c === 'no-connection'
+            ? { status: 'failed', rawOutput: 'connect ECONNREFUSED 203.0.113.10:443' }
+            : { status: 'finished', statusCode: c, statusCodeName: 'x', resolvedAddress: `203.0.113.${10 + (i % 2)}`, headers: {}, timings: {}, tls: null, rawOutput: '' },
+    }));
+
+  it('starts once, polls by id until finished, then votes; keeps the addresses', async () => {
+    let polls = 0;
+    const f = fakeCtx((url) => {
+      if (url === `${GP}/v1/measurements`) return ok({ id: 'm1', probesCount: 5 });
+      polls += 1;
+      return ok({ id: 'm1', type: 'http', status: polls < 3 ? 'in-progress' : 'finished', probesCount: 5, results: results(polls < 3 ? [502, 'pending', 'pending', 'pending', 'pending'] : [502, 502, 504, 502, 'no-connection']) });
+    });
+    const { report } = await globalpingProvider.check(query, f.ctx);
+    expect(report).toMatchObject({ provider: 'globalping', verdict: 'down-for-everyone', locations: { down: 5, up: 0, reported: 5, asked: 5 } });
+    expect(report.evidence).toEqual({ key: 'evidenceLocationsDown', subs: ['5', '5', '502'] });
+    expect(report.addresses).toEqual(['203.0.113.10', '203.0.113.11']);
+    expect(f.urls).toEqual([`${GP}/v1/measurements`, ...Array(3).fill(`${GP}/v1/measurements/m1`)]);
+    expect(f.posted).toEqual([measurementRequest(query, DEFAULT_SETTINGS.statusEndpoints.globalpingProbes)]);
+    // The spec asks for 500 ms or more between polls.
+    expect(f.elapsed()).toBeGreaterThanOrEqual(3 * 500);
+  });
+
+  it('up elsewhere, partial, and too few', async () => {
+    const verdictOf = async (codes: Parameters<typeof results>[0]) =>
+      (await globalpingProvider.check(query, fakeCtx((url) => (url.endsWith('/measurements') ? ok({ id: 'm', probesCount: codes.length }) : ok({ status: 'finished', results: results(codes) }))).ctx)).report;
+    expect((await verdictOf([200, 200, 301, 404, 502])).verdict).toBe('up-elsewhere');
+    expect((await verdictOf([200, 200, 502, 502])).verdict).toBe('partial');
+    const few = await verdictOf([502, 502, 'pending', 'pending', 'pending']);
+    expect(few.verdict).toBe('unknown');
+    expect(few.evidence).toEqual({ key: 'evidenceTooFewLocations', subs: ['2', '5'] });
+  });
+
+  it('a measurement still running at the budget votes with what came in', async () => {
+    const f = fakeCtx((url) => (url.endsWith('/measurements') ? ok({ id: 'm', probesCount: 5 }) : ok({ status: 'in-progress', results: results([502, 502, 502, 'pending', 'pending']) })));
+    const { report } = await globalpingProvider.check(query, f.ctx);
+    expect(report.verdict).toBe('down-for-everyone');
+    expect(report.locations).toEqual({ down: 3, up: 0, reported: 3, asked: 5 });
+    expect(f.elapsed()).toBeLessThanOrEqual(15_000);
+  });
+
+  it('hostile answers become unknown with a reason, never up', async () => {
+    for (const created of [{ id: 5, probesCount: 1 }, { id: '../../x', probesCount: 1 }, { id: 'm' }, [], 'ok', null]) {
+      const { report } = await globalpingProvider.check(query, fakeCtx(() => ok(created)).ctx);
+      expect(report.reason?.code, JSON.stringify(created)).toBe('invalid-answer');
+    }
+    expect((await globalpingProvider.check(query, fakeCtx(() => ok({ id: 'm', probesCount: 0 })).ctx)).report.reason?.code).toBe('too-few-locations');
+    for (const polled of [{ status: 'finished', results: {} }, { results: [] }, [], { status: 5, results: [] }]) {
+      const f = fakeCtx((url) => (url.endsWith('/measurements') ? ok({ id: 'm', probesCount: 3 }) : ok(polled)));
+      const { report } = await globalpingProvider.check(query, f.ctx);
+      expect(report.verdict, JSON.stringify(polled)).toBe('unknown');
+      expect(report.reason?.code).toBe('invalid-answer');
+    }
+  });
+
+  it('a 429 at the start is held for what it asked; a failure after some results still votes', async () => {
+    const limited = fakeCtx(() => ({ ok: false, status: 429, retryAfterMs: 3_600_000, reason: { code: 'rate-limited', detail: 'HTTP 429' } }));
+    expect(await globalpingProvider.check(query, limited.ctx)).toMatchObject({ report: { verdict: 'unknown', reason: { code: 'rate-limited' } }, retryAfterMs: 3_600_000 });
+    const plain429 = fakeCtx(() => ({ ok: false, status: 429, reason: { code: 'rate-limited', detail: 'HTTP 429' } }));
+    expect((await globalpingProvider.check(query, plain429.ctx)).retryAfterMs).toBe(60_000);
+    let n = 0;
+    const late = fakeCtx((url) => {
+      if (url.endsWith('/measurements')) return ok({ id: 'm', probesCount: 3 });
+      n += 1;
+      return n === 1 ? ok({ status: 'in-progress', results: results([502, 502, 502]) }) : { ok: false, status: 500, reason: { code: 'http-error', detail: 'HTTP 500' } };
+    });
+    expect((await globalpingProvider.check(query, late.ctx)).report.verdict).toBe('down-for-everyone');
+  });
+});
+
 describe('combineVerdicts', () => {
   const of = (...vs: Verdict[]) => combineVerdicts(vs.map((verdict) => ({ verdict, provider: 'checkHost' as const })));
   it('combines', () => {
@@ -813,6 +955,28 @@ describe('combineVerdicts', () => {
     expect(of('partial')).toBe('partial');
     expect(of('partial', 'up-elsewhere')).toBe('partial');
     expect(of('unknown', 'partial', 'down-for-everyone')).toBe('partial');
+  });
+});
+
+describe('combineReport: who agreed', () => {
+  it('names the deciding sources that agreed and those that did not', () => {
+    expect(combineReport([{ provider: 'gateway', verdict: 'unknown' }, { provider: 'checkHost', verdict: 'down-for-everyone' }, { provider: 'globalping', verdict: 'down-for-everyone' }, { provider: 'statusPage', verdict: 'up-elsewhere' }])).toEqual({
+      verdict: 'down-for-everyone',
+      agreeing: ['checkHost', 'globalping'],
+      disagreeing: [],
+    });
+    expect(combineReport([{ provider: 'checkHost', verdict: 'down-for-everyone' }, { provider: 'globalping', verdict: 'up-elsewhere' }])).toEqual({
+      verdict: 'partial',
+      agreeing: [],
+      disagreeing: ['checkHost', 'globalping'],
+    });
+    // No measuring source could tell: the status page decides alone.
+    expect(combineReport([{ provider: 'checkHost', verdict: 'unknown' }, { provider: 'statusPage', verdict: 'down-for-everyone' }])).toEqual({
+      verdict: 'down-for-everyone',
+      agreeing: ['statusPage'],
+      disagreeing: [],
+    });
+    expect(combineReport([{ provider: 'gateway', verdict: 'unknown' }])).toEqual({ verdict: 'unknown', agreeing: [], disagreeing: [] });
   });
 });
 

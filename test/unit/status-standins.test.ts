@@ -2,8 +2,13 @@
  * The status-service stand-ins (`test/lab/status-standins.ts`) over real loopback HTTP: documented shapes,
  * the check-host start → poll flow, every break mode, request recording, and prompt shutdown of hung connections.
  */
+import { readFileSync } from 'node:fs';
 import http, { type IncomingHttpHeaders } from 'node:http';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { readCreated, readMeasurement } from '../../src/status/providers/globalping';
+import { waitFor } from '../lab/wait';
 import {
   CHECK_HOST_NODES,
   DEEP_NESTING_LEVELS,
@@ -11,11 +16,13 @@ import {
   allDown,
   allUp,
   gatusKey,
+  globalpingProbes,
   httpCheckResult,
   mixed,
   startCheckHost,
   startCloudflareStatus,
   startGatus,
+  startGlobalping,
   startStatusPage,
   startUptimeKuma,
   stopAll,
@@ -581,5 +588,94 @@ describe('lifecycle', () => {
     page.clearRequests();
     expect(page.requests).toHaveLength(0);
     await expect(page.waitForRequests('/summary.json', 1, { timeoutMs: 100 })).rejects.toThrow(/Timed out/);
+  });
+});
+
+describe('Globalping stand-in, against the real answers in test/fixtures/globalping', () => {
+  const fixture = (name: string) =>
+    JSON.parse(readFileSync(join(dirname(fileURLToPath(import.meta.url)), '../fixtures/globalping', name), 'utf8')) as { status: number; headers?: Record<string, string>; body: any };
+  const post = (base: string, body: unknown) =>
+    fetch(`${base}/v1/measurements`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(5_000) });
+  const request = (target: string, limit = 5) => ({
+    type: 'http',
+    target,
+    locations: [{ magic: 'world' }],
+    limit,
+    measurementOptions: { request: { method: 'HEAD', path: '/' }, protocol: 'HTTPS', port: 443 },
+  });
+  const keys = (x: object) => Object.keys(x).sort();
+
+  it('creates like the real API: 202, the same keys, Location and rate-limit headers', async () => {
+    const gp = await track(startGlobalping({ probes: globalpingProbes(502, 5) }));
+    const res = await post(gp.baseUrl, request('shop.example.com'));
+    const body = (await res.json()) as { id: string; probesCount: number };
+    const real = fixture('spec-create-202.json');
+    expect(res.status).toBe(real.status);
+    expect(keys(body)).toEqual(keys(real.body));
+    expect(body.probesCount).toBe(5);
+    expect(res.headers.get('location')).toBe(`${gp.baseUrl}/v1/measurements/${body.id}`);
+    expect(res.headers.get('x-ratelimit-remaining')).toBe('245');
+    expect(readCreated(body)).toEqual(body);
+    expect(gp.targets()).toEqual(['shop.example.com']);
+  });
+
+  it('is in progress until the probes report, then finished with the real result keys; the reader reads it', async () => {
+    const gp = await track(startGlobalping({ probes: globalpingProbes(502, 5), delayResultsMs: 400 }));
+    const { id } = (await (await post(gp.baseUrl, request('shop.example.com'))).json()) as { id: string };
+    const first = await getJson(`${gp.baseUrl}/v1/measurements/${id}`);
+    expect(first.body.status).toBe('in-progress');
+    expect(first.body.results.every((r: any) => r.result.status === 'in-progress')).toBe(true);
+    const done = await waitFor(async () => {
+      const r = await getJson(`${gp.baseUrl}/v1/measurements/${id}`);
+      return r.body.status === 'finished' ? r.body : undefined;
+    }, { timeoutMs: 5_000, intervalMs: 600 });
+    const real = fixture('spec-http-finished-200.json').body;
+    expect(keys(done).filter((k) => k in real)).toEqual(keys(real));
+    expect(keys(done.results[0].result)).toEqual(keys(real.results[0].result));
+    for (const k of Object.keys(real.results[0].probe)) expect(done.results[0].probe).toHaveProperty(k);
+    const report = readMeasurement(done, 0);
+    expect(report).toMatchObject({ verdict: 'down-for-everyone', locations: { down: 5, up: 0, reported: 5, asked: 5 }, addresses: ['203.0.113.10'] });
+  });
+
+  it('refuses a private target with 400 like the real server, and nothing starts', async () => {
+    const gp = await track(startGlobalping());
+    for (const target of ['10.0.0.5', '127.0.0.1', '::1', 'localhost', '192.168.1.1']) {
+      const res = await post(gp.baseUrl, request(target));
+      expect(res.status, target).toBe(400);
+      const body = await res.json();
+      expect(body.error).toEqual(fixture('constructed-create-400-private-target.json').body.error);
+    }
+    expect(gp.measurements()).toHaveLength(0);
+  });
+
+  it('answers 429 rate_limit_exceeded with X-RateLimit-Reset (no Retry-After) once the hour is used up', async () => {
+    const gp = await track(startGlobalping({ testsLeft: 4 }));
+    const res = await post(gp.baseUrl, request('shop.example.com', 5));
+    const real = fixture('spec-create-429-rate-limit.json');
+    expect(res.status).toBe(429);
+    expect((await res.json()).error).toEqual(real.body.error);
+    expect(res.headers.get('x-ratelimit-reset')).toBe(real.headers!['x-ratelimit-reset']);
+    expect(res.headers.get('retry-after')).toBeNull();
+  });
+
+  it('404s an unknown measurement and 429s a poll faster than twice a second, with Retry-After', async () => {
+    const gp = await track(startGlobalping());
+    const missing = await getJson(`${gp.baseUrl}/v1/measurements/nope`);
+    expect(missing.status).toBe(404);
+    expect(missing.body.error.type).toBe(fixture('spec-get-404.json').body.error.type);
+    const { id } = (await (await post(gp.baseUrl, request('shop.example.com'))).json()) as { id: string };
+    const answers = [];
+    for (let i = 0; i < 3; i++) answers.push(await getJson(`${gp.baseUrl}/v1/measurements/${id}`));
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 429]);
+    expect(answers[2]!.body.error.type).toBe(fixture('spec-get-429-too-many.json').body.error.type);
+    expect(answers[2]!.response.headers.get('retry-after')).toBe('1');
+  });
+
+  it('reports no connection as a failed result without a status, which the reader counts as down', async () => {
+    const gp = await track(startGlobalping({ probes: globalpingProbes('refused', 3) }));
+    const { id } = (await (await post(gp.baseUrl, request('shop.example.com', 3))).json()) as { id: string };
+    const done = await getJson(`${gp.baseUrl}/v1/measurements/${id}`);
+    expect(done.body.status).toBe('finished');
+    expect(readMeasurement(done.body, 0)).toMatchObject({ verdict: 'down-for-everyone', evidence: { key: 'evidenceLocationsNoConnection' } });
   });
 });

@@ -5,9 +5,9 @@
  */
 import * as v from 'valibot';
 import { describeIssue, holdAfter, jsonMap, type StatusProvider } from '../provider';
-import { cleanText, safeLink, unknownReport, type SourceReport } from '../verdict';
+import { cleanText, collectAddresses, safeLink, unknownReport, type SourceReport } from '../verdict';
 import type { HttpResult } from '../http';
-import type { EvidenceKey, I18nText } from '../../shared/text';
+import { outcomeOfStatus, voteLocations, type LocationOutcome } from './vote-locations';
 
 /** Most nodes counted, however many an answer lists. */
 const MAX_NODES = 30;
@@ -16,11 +16,6 @@ export const CHECK_HOST_POLL_BUDGET_MS = 15_000;
 /** First poll after this long, ms, then every {@link POLL_EVERY_MS}. */
 const FIRST_POLL_MS = 1_000;
 const POLL_EVERY_MS = 2_000;
-/** Fewest reporting nodes for a vote. */
-const MIN_REPORTED = 3;
-/** Share of reporting nodes that must agree for "down for everyone" or "up elsewhere"; between is "partial". */
-const AGREEMENT = 2 / 3;
-
 const StartSchema = v.object({
   ok: v.literal(1),
   request_id: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,64}$/)),
@@ -35,66 +30,45 @@ const RowSchema = v.looseTuple([v.picklist([0, 1]), v.nullish(v.number()), v.nul
 const NodeResultSchema = v.pipe(v.array(v.unknown()), v.minLength(1));
 
 /** What one node saw. */
-export type NodeOutcome = { readonly up: true } | { readonly up: false; readonly code?: number } | null;
+export type NodeOutcome = LocationOutcome;
 
 /**
  * Reads one node's value from `check-result`: `null` while it has not reported or when its value is unreadable.
  * A status of 5xx is down whatever `ok` says; any other status is up; no status at all means no connection (down).
  */
 export function readNode(value: unknown): NodeOutcome {
+  const row = firstRow(value);
+  if (row === null) return null;
+  const [ok, , , httpCode] = row;
+  const code = typeof httpCode === 'string' && /^\d{3}$/.test(httpCode) ? Number(httpCode) : undefined;
+  if (code !== undefined) return outcomeOfStatus(code);
+  return ok === 1 ? { up: true } : { up: false };
+}
+
+/**
+ * The address a node reached, from the optional fifth field of its HTTP row (`[ok, seconds, message, code, ip]`;
+ * the API doc's own example has four fields, live answers of some nodes five), or `undefined`. Not validated here:
+ * see `collectAddresses`.
+ */
+export function nodeAddress(value: unknown): unknown {
+  const row = firstRow(value);
+  return row === null ? undefined : (row as readonly unknown[])[4];
+}
+
+function firstRow(value: unknown) {
   if (value === null) return null;
   const rows = v.safeParse(NodeResultSchema, value);
   if (!rows.success) return null;
   const row = v.safeParse(RowSchema, rows.output[0]);
-  if (!row.success) return null;
-  const [ok, , , httpCode] = row.output;
-  const code = typeof httpCode === 'string' && /^\d{3}$/.test(httpCode) ? Number(httpCode) : undefined;
-  if (code !== undefined) return code >= 500 ? { up: false, code } : { up: true };
-  return ok === 1 ? { up: true } : { up: false };
+  return row.success ? row.output : null;
 }
 
-/** Counts the nodes' outcomes and votes. `asked` is how many nodes the check started with. */
-export function voteNodes(outcomes: readonly NodeOutcome[], asked: number, checkedAt: number, link?: string): SourceReport {
-  let up = 0;
-  let down = 0;
-  const codes = new Map<string, number>();
-  for (const o of outcomes) {
-    if (o === null) continue;
-    if (o.up) up += 1;
-    else {
-      down += 1;
-      const k = o.code === undefined ? 'none' : String(o.code);
-      codes.set(k, (codes.get(k) ?? 0) + 1);
-    }
-  }
-  const reported = up + down;
-  const locations = { down, up, reported, asked };
-  const extra = { locations, ...(link !== undefined ? { link } : {}) };
-  // However few nodes check-host assigned, one or two locations are not "everyone".
-  if (reported < MIN_REPORTED) {
-    return {
-      ...unknownReport('checkHost', { code: 'too-few-locations', detail: `${reported} of ${asked} nodes reported` }, checkedAt, {
-        key: 'evidenceTooFewLocations',
-        subs: [String(reported), String(asked)],
-      }),
-      ...extra,
-    };
-  }
-  const common = [...codes.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
-  const downText: I18nText<EvidenceKey> = common === undefined || common === 'none'
-    ? { key: 'evidenceLocationsNoConnection', subs: [String(down), String(reported)] }
-    : { key: 'evidenceLocationsDown', subs: [String(down), String(reported), common] };
-  if (down / reported >= AGREEMENT) return { provider: 'checkHost', verdict: 'down-for-everyone', evidence: downText, checkedAt, ...extra };
-  if (up / reported >= AGREEMENT) {
-    return { provider: 'checkHost', verdict: 'up-elsewhere', evidence: { key: 'evidenceLocationsUp', subs: [String(up), String(reported)] }, checkedAt, ...extra };
-  }
-  return {
-    provider: 'checkHost',
-    verdict: 'partial',
-    evidence: { key: 'evidenceLocationsMixed', subs: [String(down), String(reported), String(up)] },
-    checkedAt,
-    ...extra,
-  };
+/**
+ * Counts the nodes' outcomes and votes. `asked` is how many nodes the check started with; `addresses` are the
+ * addresses the nodes reached (validated by `collectAddresses`).
+ */
+export function voteNodes(outcomes: readonly NodeOutcome[], asked: number, checkedAt: number, link?: string, addresses?: readonly string[]): SourceReport {
+  return voteLocations('checkHost', outcomes, asked, checkedAt, { ...(link !== undefined ? { link } : {}), ...(addresses !== undefined ? { addresses } : {}) });
 }
 
 export const checkHostProvider: StatusProvider = {
@@ -119,6 +93,7 @@ export const checkHostProvider: StatusProvider = {
     const resultUrl = `${base}/check-result/${encodeURIComponent(parsed.output.request_id)}`;
 
     let outcomes: NodeOutcome[] = nodes.map(() => null);
+    let reached: unknown[] = [];
     let wait = FIRST_POLL_MS;
     while (ctx.now() + wait - started <= CHECK_HOST_POLL_BUDGET_MS) {
       try {
@@ -137,10 +112,12 @@ export const checkHostProvider: StatusProvider = {
       if (!map.success) {
         return { report: unknownReport('checkHost', { code: 'invalid-answer', detail: `unexpected result answer: ${describeIssue(map.issues)}` }, ctx.now()) };
       }
-      outcomes = nodes.map((n) => readNode(Object.hasOwn(map.output, n) ? map.output[n] : null));
+      const values = nodes.map((n) => (Object.hasOwn(map.output, n) ? map.output[n] : null));
+      outcomes = values.map(readNode);
+      reached = values.map(nodeAddress);
       if (outcomes.every((o) => o !== null)) break;
     }
-    return { report: voteNodes(outcomes, nodes.length, ctx.now(), link) };
+    return { report: voteNodes(outcomes, nodes.length, ctx.now(), link, collectAddresses(reached)) };
   },
 };
 

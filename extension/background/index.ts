@@ -20,7 +20,8 @@ import type { StatusFacts } from '../../src/view/status-panel';
 import { buildIncidentView, subresourceNote } from '../../src/view/incident-view';
 import { readBrowserFacts } from './browser-facts';
 import { createStatusChecker } from '../../src/status/checker';
-import { isPrivateHost, loadPublicSuffixList, registrableDomain } from '../../src/status/host';
+import { isPrivateAddress, isPrivateHost, loadPublicSuffixList, registrableDomain } from '../../src/status/host';
+import { siteAddress } from '../../src/recovery/connection';
 import { createBrowserHttpClient, createSessionMemoryStore, isIncognitoTab } from './status-adapters';
 import { waitForDataConsent } from '../shared/data-consent';
 import { COOKIES, waitForPermission } from '../shared/optional-permissions';
@@ -199,7 +200,9 @@ const handlers: { [K in MessageType]: (request: Request<K>) => Promise<Response<
     if (found === null) return { found: false, reason: { code: 'not-applicable', detail: 'no failed page in this tab' } };
     // The same rule as the status check: a private site's address never leaves the browser.
     await loadPublicSuffixList();
-    if (isPrivateHost(found.incident.host)) return { found: false, reason: { code: 'private-host', detail: 'a private address is not sent' } };
+    if (isPrivateHost(found.incident.host) || isIntranet(found.incident)) {
+      return { found: false, reason: { code: 'private-host', detail: 'a private address is not sent' } };
+    }
     const s = await settings.get();
     return findArchivedCopy(createBrowserHttpClient(), s.statusEndpoints.archive, found.incident.url);
   },
@@ -257,12 +260,15 @@ const PERMISSION_WAIT_MS = 60_000;
 async function checkStatus(incident: Incident, tabId: number | undefined, trigger: 'auto' | 'user') {
   try {
     const incognito = tabId === undefined ? true : await isIncognitoTab(tabId);
+    const serverAddress = siteAddress(incident.connection);
     const report = await checker.check({
       url: incident.origin,
       code: incident.code,
       gateway: incident.gateway,
       trigger,
       incognito,
+      // The checker refuses a site the browser reached at a private address, whatever its name.
+      ...(serverAddress !== undefined ? { serverAddress } : {}),
       ...(trigger === 'auto' ? { incidentId: incident.id } : {}),
     });
     if (report.limitedBy === undefined) await service.redrawNotifications(incident.host);
@@ -285,6 +291,12 @@ async function wake(): Promise<void> {
   } catch (err) {
     log.warn('status: resuming checks failed', err);
   }
+}
+
+/** The browser reached the incident's site at a private address: an intranet site, never sent anywhere. */
+function isIntranet(incident: Incident): boolean {
+  const address = siteAddress(incident.connection);
+  return address !== undefined && isPrivateAddress(address);
 }
 
 async function statusFacts(host: string): Promise<StatusFacts> {

@@ -13,7 +13,7 @@ export type PlatformOs = 'mac' | 'win' | 'android' | 'cros' | 'linux' | 'openbsd
 
 export type BrowserFamily = 'chromium' | 'firefox';
 
-export type StepId = 'refresh' | 'cookies' | 'private-window' | 'dns' | 'down-for-everyone' | 'tell-site';
+export type StepId = 'refresh' | 'cookies' | 'private-window' | 'proxy' | 'dns' | 'down-for-everyone' | 'tell-site';
 
 /** What a step's button does; the popup carries it out (see `extension/popup/guide-actions.ts`). */
 export type StepAction =
@@ -75,6 +75,35 @@ export interface GuideContext {
   readonly underWay: boolean;
   /** The page answered a form (not GET or HEAD): it is never reloaded for the user, so no step reloads it. */
   readonly formFailed: boolean;
+  /** What the browser itself found out (absent: nothing). */
+  readonly local?: LocalEvidence;
+}
+
+/**
+ * What the browser itself knows about this failure (issue 12, points 2 and 3), worked out once in
+ * `src/view/incident-facts.ts` (`localEvidence`).
+ */
+export interface LocalEvidence {
+  /** The cookieless comparison got a normal answer while the tab fails with its cookies: the cookies are the likely cause. */
+  readonly answersWithoutCookies?: boolean;
+  /** The browser reached the site through a proxy (Firefox's `proxyInfo`): its label, e.g. "http proxy.corp:3128". */
+  readonly proxy?: string;
+  /** The site's server address is private: an intranet site, never checked from outside. */
+  readonly intranet?: boolean;
+  /** Up elsewhere, and the browser reached an address in another network than every outside location reached. */
+  readonly addressElsewhere?: boolean;
+}
+
+/**
+ * What the error's headers are worth once the browser's own facts are known. Through a known proxy the answer may be
+ * the proxy's own, so it counts as a proxy's (`user-proxy`), never as proof that the visitor's route to the site
+ * works; and an address no outside location reached means the "site's gateway" that answered may be a stale one,
+ * so the headers prove nothing either way.
+ */
+export function localHint(hint: GatewayHint | undefined, local: LocalEvidence | undefined): GatewayHint | undefined {
+  if (local?.proxy !== undefined) return 'user-proxy';
+  if (local?.addressElsewhere === true) return undefined;
+  return hint;
 }
 
 /** The plain answer to "is it me?", shown above the steps. */
@@ -106,27 +135,36 @@ export interface Guide {
  *   DNS early.
  */
 export function chooseSteps(ctx: GuideContext): Guide {
-  const hint = whoAnswered(ctx.code, ctx.gateway).hint;
-  const side = faultSide(ctx.verdict, hint);
+  const hint = localHint(whoAnswered(ctx.code, ctx.gateway).hint, ctx.local);
+  const side = faultSide(ctx.verdict, hint, ctx.local);
+  const cookiesFirst = ctx.local?.answersWithoutCookies === true;
   const all = {
     refresh: refreshStep(ctx),
     cookies: cookiesStep(ctx),
     'private-window': privateWindowStep(ctx),
+    proxy: proxyStep(ctx),
     dns: dnsStep(ctx, hint),
     'down-for-everyone': downForEveryoneStep(ctx),
     'tell-site': tellSiteStep(),
   } satisfies Record<StepId, GuideStep>;
-  const order: StepId[] =
-    side === 'site'
+  const order: StepId[] = cookiesFirst
+    ? ['cookies', 'refresh', 'private-window', 'proxy', 'dns', 'down-for-everyone', 'tell-site']
+    : side === 'site'
       ? ['down-for-everyone', 'tell-site']
       : side === 'likely-you'
-        ? ['refresh', 'dns', 'cookies', 'private-window', 'down-for-everyone', 'tell-site']
+        ? ['refresh', 'proxy', 'dns', 'cookies', 'private-window', 'down-for-everyone', 'tell-site']
         : side === 'likely-site'
           ? ['refresh', 'down-for-everyone', 'cookies', 'private-window', 'tell-site', 'dns']
-          : ['refresh', 'down-for-everyone', 'cookies', 'private-window', 'dns', 'tell-site'];
-  // A form's answer is only ever re-sent on the user's explicit request (the popup's own warning): no step reloads it.
-  const steps = order.filter((id) => !(ctx.formFailed && id === 'refresh')).map((id) => all[id]);
-  const summaryKey = side === 'site' && !ctx.underWay ? 'guideSideSiteStopped' : SUMMARY_KEY[side];
+          : ['refresh', 'proxy', 'down-for-everyone', 'cookies', 'private-window', 'dns', 'tell-site'];
+  const steps = order
+    // A form's answer is only ever re-sent on the user's explicit request (the popup's own warning): no step reloads it.
+    .filter((id) => !(ctx.formFailed && id === 'refresh'))
+    // The proxy step only when a proxy is known to be on the way.
+    .filter((id) => id !== 'proxy' || hint === 'user-proxy')
+    // An intranet site is never checked from outside: no step offers the check.
+    .filter((id) => id !== 'down-for-everyone' || ctx.local?.intranet !== true)
+    .map((id) => all[id]);
+  const summaryKey = cookiesFirst ? 'guideSideCookies' : side === 'site' && !ctx.underWay ? 'guideSideSiteStopped' : SUMMARY_KEY[side];
   return { side, summary: { key: summaryKey, subs: [ctx.host] }, steps };
 }
 
@@ -137,8 +175,14 @@ const SUMMARY_KEY: Record<FaultSide, MessageKey> = {
   unknown: 'guideSideUnknown',
 };
 
-/** Where the fault is, from the verdict and who answered. A measurement from elsewhere outranks the headers. */
-export function faultSide(verdict: Verdict | null, hint: GatewayHint | undefined): FaultSide {
+/**
+ * Where the fault is, from the verdict and who answered. A measurement from elsewhere outranks the headers; the
+ * cookieless comparison outranks both: the site answered this very browser, only without its cookies.
+ *
+ * @param hint - who answered, as {@link localHint} weighs it against the browser's own facts
+ */
+export function faultSide(verdict: Verdict | null, hint: GatewayHint | undefined, local?: LocalEvidence): FaultSide {
+  if (local?.answersWithoutCookies === true) return 'likely-you';
   if (verdict === 'down-for-everyone') return 'site';
   const siteGateway = isSiteSide(hint);
   if (verdict === 'up-elsewhere') return siteGateway ? 'likely-site' : 'likely-you';
@@ -170,7 +214,7 @@ function cookiesStep(ctx: GuideContext): GuideStep {
   return {
     id: 'cookies',
     title: { key: 'guideCookiesTitle', subs: [ctx.cookieDomain] },
-    why: { key: 'guideCookiesWhy' },
+    why: ctx.local?.answersWithoutCookies === true ? { key: 'guideCookiesWhyProven', subs: [ctx.host] } : { key: 'guideCookiesWhy' },
     what: { key: ctx.formFailed ? 'guideCookiesWhatNoReload' : 'guideCookiesWhat', subs: [ctx.cookieDomain] },
     action: { kind: 'clear-cookies', domain: ctx.cookieDomain, confirm: { key: 'guideCookiesConfirm', subs: [ctx.cookieDomain] } },
   };
@@ -201,6 +245,17 @@ function privateWindowStep(ctx: GuideContext): GuideStep {
   };
 }
 
+/** The proxy, a VPN or the IT department: candidates once a proxy is known to be on the way. */
+function proxyStep(ctx: GuideContext): GuideStep {
+  const proxy = ctx.local?.proxy;
+  return {
+    id: 'proxy',
+    title: { key: 'guideProxyTitle' },
+    why: proxy !== undefined ? { key: 'guideProxyWhy', subs: [proxy] } : { key: 'guideProxyWhyHeaders' },
+    what: { key: 'guideProxyWhat', subs: [ctx.host] },
+  };
+}
+
 /**
  * Flushing resolvers: the operating system's (Microsoft `ipconfig`, Apple's `dscacheutil` support note,
  * systemd-resolved's `resolvectl`), then the browser's own host cache (Chromium's net-internals, Firefox's
@@ -222,7 +277,12 @@ function dnsStep(ctx: GuideContext, hint: GatewayHint | undefined): GuideStep {
   return {
     id: 'dns',
     title: { key: 'guideDnsTitle' },
-    why: siteGateway ? { key: 'guideDnsWhySiteGateway', subs: [ctx.host] } : { key: 'guideDnsWhy' },
+    why:
+      ctx.local?.addressElsewhere === true
+        ? { key: 'guideDnsWhyAddress', subs: [ctx.host] }
+        : siteGateway
+          ? { key: 'guideDnsWhySiteGateway', subs: [ctx.host] }
+          : { key: 'guideDnsWhy' },
     what: { key: 'guideDnsWhat', subs: ['1.1.1.1', '8.8.8.8'] },
     snippets,
   };

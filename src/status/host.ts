@@ -99,6 +99,25 @@ export function isPrivateHost(host: string): boolean {
   return parsed.domain === null || (!parsed.isIcann && !parsed.isPrivate);
 }
 
+/**
+ * True when a server address (webRequest's `ip`, see `src/recovery/connection.ts`) is not public unicast: RFC 1918
+ * private, loopback, link-local, unique-local, CGNAT, unspecified, reserved, ... (ipaddr.js `range()`). An IPv4-mapped
+ * IPv6 address is judged as the IPv4 address it carries. Anything that does not parse counts as private (when unsure,
+ * send nothing). Needs no Public Suffix List.
+ */
+export function isPrivateAddress(ip: string): boolean {
+  if (typeof ip !== 'string') return true;
+  const bare = ip.startsWith('[') && ip.endsWith(']') ? ip.slice(1, -1) : ip;
+  if (!ipaddr.isValid(bare)) return true;
+  try {
+    let addr = ipaddr.parse(bare);
+    if (addr.kind() === 'ipv6' && (addr as ipaddr.IPv6).isIPv4MappedAddress()) addr = (addr as ipaddr.IPv6).toIPv4Address();
+    return !PUBLIC_RANGES.has(addr.range());
+  } catch {
+    return true;
+  }
+}
+
 /** The Public Suffix List's private section counts: `a.github.io` and `b.github.io` are different sites. */
 const PSL_OPTIONS = { allowPrivateDomains: true } as const;
 

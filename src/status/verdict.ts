@@ -158,6 +158,11 @@ const SourceReportSchema = v.pipe(
     checkedAt: epochMs,
     /** Vote counts of a multi-location check. */
     locations: v.optional(v.pipe(v.object({ down: count, up: count, reported: count, asked: count }), v.readonly())),
+    /**
+     * The server addresses the source's outside locations reached (check-host's per-node IP, Globalping's
+     * `resolvedAddress`), as IP literals; compared with the browser's own in `src/status/addresses.ts`.
+     */
+    addresses: v.optional(v.pipe(v.array(v.pipe(v.string(), v.maxLength(64))), v.maxLength(64), v.readonly())),
     /** Only from the `gateway` source. */
     hint: v.optional(v.picklist(['site-gateway', 'cdn-origin-failed', 'user-proxy'] satisfies GatewayHint[])),
   }),

@@ -42,9 +42,17 @@ describe('guide: which steps, in which order', () => {
     expect(render(g.steps.at(-1)!.why)).toContain('unlikely to help');
   });
 
-  it('up elsewhere with no sign of the site (a proxy answered): likely the visitor, DNS early', () => {
+  it('up elsewhere with no sign of the site (a proxy answered): likely the visitor, the proxy and DNS early', () => {
     expect(faultSide('up-elsewhere', 'user-proxy')).toBe('likely-you');
-    expect(ids({ verdict: 'up-elsewhere', gateway: { via: '1.1 corp-proxy' } })).toEqual(['refresh', 'dns', 'cookies', 'private-window', 'down-for-everyone', 'tell-site']);
+    expect(ids({ verdict: 'up-elsewhere', gateway: { via: '1.1 corp-proxy' } })).toEqual([
+      'refresh',
+      'proxy',
+      'dns',
+      'cookies',
+      'private-window',
+      'down-for-everyone',
+      'tell-site',
+    ]);
     expect(render(chooseSteps({ ...BASE, verdict: 'up-elsewhere', gateway: {} }).steps[1]!.why)).not.toContain('unlikely');
   });
 

@@ -10,8 +10,8 @@
 import ipaddr from 'ipaddr.js';
 import * as v from 'valibot';
 
-/** Proxy types Firefox reports (MDN webRequest `proxyInfo.type`), `direct` excepted: that is no proxy at all. */
-const PROXY_TYPES = ['http', 'https', 'socks', 'socks4'] as const;
+/** Proxy types Firefox reports (MDN proxy.ProxyInfo `type`; `masque` is the newest), `direct` excepted: no proxy at all. */
+const PROXY_TYPES = ['http', 'https', 'socks', 'socks4', 'masque'] as const;
 
 /** An IP literal as ipaddr.js parses it (IPv4 dotted quad or IPv6), at most 64 characters (an IPv6 with a zone). */
 export function isIpLiteral(x: unknown): x is string {

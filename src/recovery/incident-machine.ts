@@ -262,7 +262,8 @@ function onCookielessResult(m: Mutation, incidentId: string, answer: CookielessA
   const incident = m.incident(incidentId);
   if (incident === undefined || incident.cookieless !== undefined) return;
   incident.cookieless = judgeCookieless(answer, m.ctx.now);
-  m.notify(incident, false);
+  // Only "answers without cookies" changes what the notification says (its cookie line).
+  if (answersWithoutCookies(incident)) m.notify(incident, false);
 }
 
 function onCancel(m: Mutation, incidentId: string): void {

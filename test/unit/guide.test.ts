@@ -212,3 +212,44 @@ describe('guide: an archived copy', () => {
     expect(down).toEqual({ found: false, reason: { code: 'timeout', detail: 'after 8000 ms' } });
   });
 });
+
+describe("guide: the browser's own facts (issue 12, points 2 and 3)", () => {
+  it('the site answers without cookies: the cookie step comes first, whatever else is known', () => {
+    for (const verdict of [null, 'up-elsewhere', 'down-for-everyone', 'unknown'] as const) {
+      const g = chooseSteps({ ...BASE, verdict, local: { answersWithoutCookies: true } });
+      expect(g.side, String(verdict)).toBe('likely-you');
+      expect(g.steps[0]!.id).toBe('cookies');
+      expect(render(g.steps[0]!.why)).toContain('without your cookies');
+      expect(render(g.summary)).toBe('shop.example.com answers without your cookies for it: they are the likely cause. Clear them first.');
+    }
+    expect(ids({ local: { answersWithoutCookies: true } })).toEqual(['cookies', 'refresh', 'private-window', 'dns', 'down-for-everyone', 'tell-site']);
+    // A form's answer is still never reloaded.
+    expect(ids({ formFailed: true, local: { answersWithoutCookies: true } })[0]).toBe('cookies');
+  });
+
+  it('a proxy on the way: its step comes early, and the site gateway\'s headers no longer clear the visitor', () => {
+    const local = { proxy: 'http proxy.corp.example:3128' };
+    expect(ids({ verdict: 'up-elsewhere', local })).toEqual(['refresh', 'proxy', 'dns', 'cookies', 'private-window', 'down-for-everyone', 'tell-site']);
+    const g = chooseSteps({ ...BASE, verdict: 'up-elsewhere', gateway: { server: 'nginx' }, local });
+    expect(g.side).toBe('likely-you');
+    const proxy = g.steps.find((s) => s.id === 'proxy')!;
+    expect(render(proxy.why)).toContain('http proxy.corp.example:3128');
+    expect(render(proxy.what)).toContain('IT department');
+    // Nothing known from elsewhere: the proxy step still comes before the check.
+    expect(ids({ local })).toEqual(['refresh', 'proxy', 'down-for-everyone', 'cookies', 'private-window', 'dns', 'tell-site']);
+    // No proxy known: no proxy step.
+    expect(ids({})).not.toContain('proxy');
+  });
+
+  it('an intranet site: no step offers the outside check', () => {
+    expect(ids({ local: { intranet: true } })).toEqual(['refresh', 'cookies', 'private-window', 'tell-site', 'dns']);
+    expect(ids({ gateway: {}, local: { intranet: true } })).toEqual(['refresh', 'cookies', 'private-window', 'dns', 'tell-site']);
+  });
+
+  it('up elsewhere at another address: DNS early with the reason, even though a gateway answered', () => {
+    const g = chooseSteps({ ...BASE, verdict: 'up-elsewhere', gateway: { server: 'nginx' }, local: { addressElsewhere: true } });
+    expect(g.side).toBe('likely-you');
+    expect(g.steps.map((s) => s.id)).toEqual(['refresh', 'dns', 'cookies', 'private-window', 'down-for-everyone', 'tell-site']);
+    expect(render(g.steps[1]!.why)).toContain('an address no outside location reached');
+  });
+});

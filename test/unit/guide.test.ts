@@ -171,6 +171,18 @@ describe('guide: the report for the site', () => {
     expect(text).not.toContain('Answered by');
   });
 
+  it('says what the cookieless comparison found, and nothing of the visitor (no address, no proxy)', () => {
+    const normal = buildReport({ incident: { ...incident, cookieless: { result: 'normal', code: 200, at: 0 } }, status: null, now: 0, browser: 'x' }, render);
+    expect(normal).toContain('\nWithout cookies: a normal answer (200): the tab fails only with its cookies\n');
+    const redirect = buildReport({ incident: { ...incident, cookieless: { result: 'normal', code: 0, at: 0 } }, status: null, now: 0, browser: 'x' }, render);
+    expect(redirect).toContain('Without cookies: a normal answer (redirect)');
+    const same = buildReport({ incident: { ...incident, cookieless: { result: 'gateway-error', code: 522, at: 0 } }, status: null, now: 0, browser: 'x' }, render);
+    expect(same).toContain('\nWithout cookies: the same error (522)\n');
+    for (const result of ['challenge', 'other', 'network-error', 'skipped'] as const) {
+      expect(buildReport({ incident: { ...incident, cookieless: { result, at: 0 } }, status: null, now: 0, browser: 'x' }, render)).not.toContain('Without cookies');
+    }
+  });
+
   it('says "not checked" for a verdict that was never asked for, or none at all', () => {
     for (const none of [{ ...status, limitedBy: 'no-consent' as const }, null]) {
       const text = buildReport({ incident, status: none, now: 0, browser: 'Chromium 156' }, render);

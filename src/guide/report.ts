@@ -5,6 +5,7 @@
  * of the request.
  */
 import type { Incident } from '../recovery/incident-machine';
+import { answersWithoutCookies } from '../recovery/cookieless';
 import { statusNameText } from '../shared/text';
 import { verdictHeadline } from '../status/describe-status';
 import { whoAnswered } from '../gateway/who-answered';
@@ -50,7 +51,7 @@ export function buildReport(input: ReportInput, render: (text: I18nText) => stri
   lines.push(line('reportTries', render({ key: 'reportTriesValue', subs: [String(i.attempts), String(i.probes)] })));
   // The cookieless comparison tells support whether this visitor's cookies are what the site chokes on.
   const bare = i.cookieless;
-  if (bare?.result === 'normal') {
+  if (bare !== undefined && answersWithoutCookies({ cookieless: bare })) {
     const code = bare.code === undefined || bare.code === 0 ? 'redirect' : String(bare.code);
     lines.push(line('reportWithoutCookies', render({ key: 'reportWithoutCookiesNormal', subs: [code] })));
   } else if (bare?.result === 'gateway-error') {

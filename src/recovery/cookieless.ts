@@ -37,6 +37,12 @@ export const COOKIELESS = v.object({
   code: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(599))),
   /** Epoch ms when the outcome arrived. */
   at: v.pipe(v.number(), v.finite(), v.minValue(0)),
+  /**
+   * Epoch ms when a tab of the incident failed again with its cookies after a `normal` outcome. Only then does the
+   * finding count: a site that was back by the time the comparison went out (a blip of a second) answers it normally
+   * too, and its next reload works: that is a recovery, not a cookie problem.
+   */
+  confirmedAt: v.optional(v.pipe(v.number(), v.finite(), v.minValue(0))),
 });
 
 export type Cookieless = v.InferOutput<typeof COOKIELESS>;
@@ -70,9 +76,12 @@ export function judgeCookieless(answer: CookielessAnswer, at: number): Cookieles
   }
 }
 
-/** True when the cookieless comparison says the site answers without this browser's cookies. */
+/**
+ * True when the cookieless comparison says the site answers without this browser's cookies, and a tab failed with
+ * them after that (`confirmedAt`): the cookies are then the likely cause.
+ */
 export function answersWithoutCookies(incident: { readonly cookieless?: Cookieless }): boolean {
-  return incident.cookieless?.result === 'normal';
+  return incident.cookieless?.result === 'normal' && incident.cookieless.confirmedAt !== undefined;
 }
 
 function isCode(code: number): boolean {

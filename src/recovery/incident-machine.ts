@@ -261,9 +261,8 @@ function onProbeResult(m: Mutation, incidentId: string, outcome: ProbeOutcome): 
 function onCookielessResult(m: Mutation, incidentId: string, answer: CookielessAnswer): void {
   const incident = m.incident(incidentId);
   if (incident === undefined || incident.cookieless !== undefined) return;
+  // Nothing to tell yet: a `normal` outcome counts once a tab fails again with its cookies (`refreshError`).
   incident.cookieless = judgeCookieless(answer, m.ctx.now);
-  // Only "answers without cookies" changes what the notification says (its cookie line).
-  if (answersWithoutCookies(incident)) m.notify(incident, false);
 }
 
 function onCancel(m: Mutation, incidentId: string): void {

@@ -101,6 +101,12 @@ export class Mutation {
     incident.gateway = e.gateway;
     // An answer from the cache has no address: what the browser last really connected to still stands.
     if (e.connection !== undefined) incident.connection = e.connection;
+    // A tab fails with its cookies after the site answered without them: the finding stands (see cookieless.ts).
+    const bare = incident.cookieless;
+    if (bare?.result === 'normal' && bare.confirmedAt === undefined && this.ctx.now >= bare.at) {
+      incident.cookieless = { ...bare, confirmedAt: this.ctx.now };
+      this.notify(incident, false);
+    }
   }
 
   // ---- steps -------------------------------------------------------------------------------------------------

@@ -143,6 +143,9 @@ describe('the recovery service and the browser facts', () => {
     await eventually(async () => expect((await stored())[0]?.cookieless).toEqual({ result: 'normal', code: 200, at: clock }));
     expect(seen.map((f) => f.url)).toEqual([URL_A]);
     expect((await stored())[0]?.connection).toEqual({ ip: '93.184.216.34' });
+    // The tab fails again with its cookies (here: the user reloads it): now it is a finding.
+    await service.onCompleted({ requestId: '2', url: URL_A, method: 'GET', statusCode: 502, type: 'main_frame', tabId: tab, responseHeaders: [{ name: 'Server', value: 'nginx' }], ip: '93.184.216.34' });
+    expect((await stored())[0]?.cookieless?.confirmedAt).toBe(clock);
     await eventually(() => {
       const [shown] = Object.values(fakeBrowser.notifications.getAllCreateOptions());
       expect(String(shown?.message)).toContain('shop.example.com answers without your cookies for it: they are the likely cause.');

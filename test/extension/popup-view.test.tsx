@@ -161,7 +161,7 @@ describe('popup view', () => {
 
   it("lists what the browser itself found, with a heading and stable test ids; the status panel says why no check", () => {
     const check: StatusFacts = { report: null, checking: false, autoCheck: true, privateHost: false };
-    show(view({ cookieless: { result: 'normal', code: 200, at: NOW - 1_000 } }, check));
+    show(view({ cookieless: { result: 'normal', code: 200, at: NOW - 1_000, confirmedAt: NOW - 500 } }, check));
     const facts = screen.getByRole('region', { name: 'What your browser found' });
     expect(within(facts).getByTestId('local-fact-cookies').textContent).toBe('shop.example.com answers without your cookies for it: they are the likely cause.');
     cleanup();

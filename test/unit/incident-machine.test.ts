@@ -665,7 +665,7 @@ describe('incident machine: the browser own facts (issue 12, points 2 and 3)', (
     expect(compares(never.send(error(1, { neverRetry: true })))).toEqual([]);
   });
 
-  it('records the outcome once, typed; only "answers without cookies" redraws the notification', () => {
+  it('records the outcome once, typed; a normal one counts once a tab fails again with its cookies', () => {
     const sim = createSim();
     sim.send(error(7));
     const id = sim.incident().id;
@@ -678,8 +678,14 @@ describe('incident machine: the browser own facts (issue 12, points 2 and 3)', (
 
     const other = createSim();
     other.send(error(1));
-    const told = other.send({ type: 'cookieless-result', incidentId: other.incident().id, answer: { kind: 'answered', code: 200, challenge: false } });
+    const recorded = other.send({ type: 'cookieless-result', incidentId: other.incident().id, answer: { kind: 'answered', code: 200, challenge: false } });
     expect(other.incident().cookieless).toEqual({ result: 'normal', code: 200, at: other.now });
+    // Not yet a finding: the site may simply be back, and the next reload will say so.
+    expect(recorded.filter((e) => e.type === 'notify')).toEqual([]);
+    other.wake();
+    other.advance(300);
+    const told = other.send(error(1));
+    expect(other.incident().cookieless?.confirmedAt).toBe(other.now);
     expect(told).toContainEqual({ type: 'notify', incidentId: other.incident().id, phaseChanged: false });
     // An unknown incident: nothing.
     expect(other.send({ type: 'cookieless-result', incidentId: 'nope', answer: { kind: 'skipped' } }).length).toBe(0);
@@ -719,6 +725,16 @@ describe('incident machine: the browser own facts (issue 12, points 2 and 3)', (
     // The tab's own working page still ends it.
     sim.send({ type: 'main-frame-answered', tabId: 1, url: URL_A, code: 200 });
     expect(sim.incident().phase).toBe('recovered');
+  });
+
+  it('a site back by the time the comparison went out: the next reload works and nothing blames the cookies', () => {
+    const sim = createSim();
+    sim.send(error(1));
+    sim.send({ type: 'cookieless-result', incidentId: sim.incident().id, answer: { kind: 'answered', code: 200, challenge: false } });
+    sim.wake();
+    sim.send({ type: 'main-frame-answered', tabId: 1, url: URL_A, code: 200 });
+    expect(sim.incident().phase).toBe('recovered');
+    expect(sim.incident().cookieless?.confirmedAt).toBeUndefined();
   });
 
   it('without that finding a probe success still recovers as before', () => {

@@ -147,16 +147,20 @@ describe("one view model: the browser's own facts", () => {
     );
 
   it('cookie-only failure: popup fact, guide, summary and notification all name the cookies', () => {
-    const view = withFacts({ cookieless: { result: 'normal', code: 200, at: NOW - 1_000 } });
+    const view = withFacts({ cookieless: { result: 'normal', code: 200, at: NOW - 1_000, confirmedAt: NOW - 500 } });
     expect(view.localFacts).toEqual([{ id: 'cookies', text: { key: 'factCookies', subs: ['shop.example.com'] } }]);
     expect(view.guide?.guide.side).toBe('likely-you');
     expect(view.guide?.guide.summary).toEqual({ key: 'guideSideCookies', subs: ['shop.example.com'] });
     expect(view.guide?.guide.steps[0]!.id).toBe('cookies');
     expect(view.notification?.verdict).toEqual({ key: 'notifCookiesLine', subs: ['shop.example.com'] });
     // Even a "down for everyone" from elsewhere does not outrank the site answering this browser.
-    const down = withFacts({ cookieless: { result: 'normal', code: 200, at: NOW - 1_000 } }, report('down-for-everyone'));
+    const down = withFacts({ cookieless: { result: 'normal', code: 200, at: NOW - 1_000, confirmedAt: NOW - 500 } }, report('down-for-everyone'));
     expect(down.notification?.verdict?.key).toBe('notifCookiesLine');
     expect(down.guide?.guide.steps[0]!.id).toBe('cookies');
+    // Not yet confirmed by a failure with cookies after it (the site may simply be back): nothing said.
+    const early = withFacts({ cookieless: { result: 'normal', code: 200, at: NOW - 1_000 } });
+    expect(early.localFacts).toEqual([]);
+    expect(early.notification?.verdict).toBeUndefined();
     // The same failure without cookies: no cookie fact.
     expect(withFacts({ cookieless: { result: 'gateway-error', code: 502, at: NOW } }).localFacts).toEqual([]);
     expect(withFacts({ cookieless: { result: 'challenge', code: 403, at: NOW } }).localFacts).toEqual([]);

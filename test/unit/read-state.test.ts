@@ -202,7 +202,7 @@ describe('reading incidents stored before and after the browser facts (connectio
     const good = structuredClone(OLD);
     Object.assign(good.incidents[0]!, {
       connection: { ip: '2001:db8::7', proxy: { type: 'http', host: 'proxy.corp', port: 3128 } },
-      cookieless: { result: 'normal', code: 200, at: NOW + 500 },
+      cookieless: { result: 'normal', code: 200, at: NOW + 500, confirmedAt: NOW + 1_500 },
     });
     const { state, warnings } = read(good);
     expect(warnings).toEqual([]);

@@ -51,8 +51,15 @@ export interface ConnectionDetails {
  * connected to, which behind an explicit proxy is the proxy's, not the site's (see {@link siteAddress}).
  */
 export function readConnection(d: ConnectionDetails): Connection | undefined {
-  const ip = readIp(d.ip);
-  const proxy = readProxy(d.proxyInfo);
+  let ip: string | undefined;
+  let proxy: Connection['proxy'];
+  try {
+    ip = readIp(d.ip);
+    proxy = readProxy(d.proxyInfo);
+  } catch {
+    // A detail object whose fields throw when read (a hostile test double; browsers send plain data): nothing usable.
+    return undefined;
+  }
   if (ip === undefined && proxy === undefined) return undefined;
   return { ...(ip !== undefined ? { ip } : {}), ...(proxy !== undefined ? { proxy } : {}) };
 }

@@ -32,8 +32,21 @@ export function attemptShown(incident: Pick<Incident, 'attempts' | 'awaiting'>, 
  *
  * @param now - epoch ms
  */
-export function currentReport(report: StatusReport | null | undefined, incident: Pick<Incident, 'startedAt'>, now: number): StatusReport | null {
+export function currentReport(
+  report: StatusReport | null | undefined,
+  incident: Pick<Incident, 'startedAt'> & Partial<Pick<Incident, 'connection'>>,
+  now: number,
+): StatusReport | null {
+  // An intranet site is never checked from outside: an answer stored for its name (a public site of the same name,
+  // checked before) says nothing about it.
+  if (isIntranet(incident)) return null;
   return report != null && report.limitedBy === undefined && isCurrentFor(report, incident.startedAt, now) ? report : null;
+}
+
+/** The browser reached the site at a private server address (`siteAddress`): an intranet site. */
+export function isIntranet(incident: Partial<Pick<Incident, 'connection'>>): boolean {
+  const address = siteAddress(incident.connection);
+  return address !== undefined && isPrivateAddress(address);
 }
 
 /** The incident fields the browser's own facts come from. */
@@ -68,7 +81,7 @@ export function incidentFaultSide(incident: Pick<Incident, 'code' | 'gateway'> &
  */
 export function localEvidence(incident: Partial<FactSource>, report: StatusReport | null): LocalEvidence {
   const address = siteAddress(incident.connection);
-  const intranet = address !== undefined && isPrivateAddress(address);
+  const intranet = isIntranet(incident);
   const proxy = incident.connection?.proxy;
   const elsewhere =
     !intranet && report?.verdict === 'up-elsewhere' && report.limitedBy === undefined && compareAddresses(address, report.sources).kind === 'elsewhere';

@@ -28,6 +28,13 @@ describe('reading the connection of a webRequest detail', () => {
     }
   });
 
+  it('never throws, even on a detail whose fields throw when read', () => {
+    const hostile = Object.defineProperty({}, 'ip', { get: () => { throw new Error('boom'); } });
+    expect(readConnection(hostile)).toBeUndefined();
+    const proxyInfo = Object.defineProperty({}, 'type', { get: () => { throw new Error('boom'); } });
+    expect(readConnection({ ip: '93.184.216.34', proxyInfo })).toBeUndefined();
+  });
+
   it("keeps Firefox's proxy (type, host, port) and nothing else of it; `direct` and `null` are no proxy", () => {
     const proxyInfo = { host: 'proxy.corp.example', port: 3128, type: 'http', username: 'alice', proxyDNS: false, failoverTimeout: 10 };
     expect(readConnection({ ip: '10.1.2.3', proxyInfo })).toEqual({ ip: '10.1.2.3', proxy: { type: 'http', host: 'proxy.corp.example', port: 3128 } });

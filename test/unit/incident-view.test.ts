@@ -174,9 +174,13 @@ describe("one view model: the browser's own facts", () => {
     expect(view.check?.privateNote).toEqual({ key: 'popupStatusIntranet', subs: ['wiki.example.com', '10.20.30.40'] });
     expect(view.guide?.guide.steps.map((s) => s.id)).not.toContain('down-for-everyone');
     expect(view.guide?.archiveOffered).toBe(false);
-    // A report stored for that name before says nothing about the intranet site.
-    const stale = withFacts({ connection: { ip: '10.20.30.40' } }, report('up-elsewhere'));
+    // A report stored for that name before says nothing about the intranet site: not in the popup, the guide or
+    // the notification.
+    const stale = withFacts({ connection: { ip: '10.20.30.40' } }, report('down-for-everyone'));
     expect(stale.check?.verdict).toBeNull();
+    expect(stale.notification?.verdict).toBeUndefined();
+    expect(stale.guide?.guide.side).not.toBe('site');
+    expect(stale.checkFirst).toBe(false);
     // A public address: nothing of the kind.
     const open = withFacts({ connection: { ip: '93.184.216.34' } });
     expect(open.localFacts).toEqual([]);

@@ -24,6 +24,8 @@ export type CookielessAnswer =
 
 /**
  * The stored outcome (`Incident.cookieless`):
+ * - `pending`: asked for, no outcome yet (also what keeps it to one request per incident: a worker that stops before
+ *   the outcome loses it, and it is not sent again);
  * - `normal`: a 2xx, a redirect, or a 401/403/404 that is not a challenge: the site answers without cookies;
  * - `gateway-error`: it failed the same way without cookies, so cookies are not the cause;
  * - `challenge`: a bot check answered: it tells nothing about cookies;
@@ -32,10 +34,10 @@ export type CookielessAnswer =
  * - `skipped`: not sent (private window, tab gone).
  */
 export const COOKIELESS = v.object({
-  result: v.picklist(['normal', 'gateway-error', 'challenge', 'other', 'network-error', 'skipped']),
+  result: v.picklist(['pending', 'normal', 'gateway-error', 'challenge', 'other', 'network-error', 'skipped']),
   /** The HTTP status it got; 0 for a redirect not followed; absent without an HTTP answer. */
   code: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(599))),
-  /** Epoch ms when the outcome arrived. */
+  /** Epoch ms when the outcome arrived (for `pending`: when the request was asked for). */
   at: v.pipe(v.number(), v.finite(), v.minValue(0)),
   /**
    * Epoch ms when a tab of the incident failed again with its cookies after a `normal` outcome. Only then does the

@@ -64,9 +64,9 @@ export type Effect =
   /** Send one background GET to `url`, cache bypassed, and report a `probe-result`. */
   | { readonly type: 'probe'; readonly incidentId: string; readonly url: string }
   /**
-   * Once per incident, right after it opens (a GET main frame only): one GET of `url` without cookies, pinned (same
-   * URL, redirects not followed, cache bypassed), unless `tabId` is in a private window; report a
-   * `cookieless-result`. See `cookieless.ts`.
+   * Once per incident (a GET main frame only), right after it opens, or with its first try when the error asked for
+   * a wait: one GET of `url` without cookies, pinned (same URL, redirects not followed, cache bypassed), unless
+   * `tabId` is in a private window; report a `cookieless-result`. See `cookieless.ts`.
    */
   | { readonly type: 'compare-cookieless'; readonly incidentId: string; readonly tabId: number; readonly url: string }
   /**

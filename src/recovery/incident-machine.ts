@@ -136,9 +136,9 @@ function onGatewayError(m: Mutation, e: Extract<RecoveryEvent, { type: 'gateway-
   const incident = m.putIncident(openIncident(origin, m.ctx.now + nextDelayMs(0, m.ctx.policy, m.ctx.random, e.retryAfterMs)));
   m.attach(e.tabId, incident, address.page, 'waiting');
   m.notify(incident);
-  // One cookieless look at the same page, once per incident: only a GET is sent again (a HEAD's answer has no page
-  // to compare, and anything else is never re-sent).
-  if (incident.method === 'GET') m.effects.push({ type: 'compare-cookieless', incidentId: incident.id, tabId: e.tabId, url: address.page });
+  // One cookieless look at the same page, at once; when the error asked for a wait (`Retry-After`), with the first
+  // try instead, so the site gets no request before the time it asked for.
+  if (e.retryAfterMs === undefined) m.compareCookieless(incident, { tabId: e.tabId, url: address.page });
 }
 
 function onAnswered(m: Mutation, tabId: number, url: string, requestId: string | undefined): void {
@@ -260,7 +260,8 @@ function onProbeResult(m: Mutation, incidentId: string, outcome: ProbeOutcome): 
 /** Records the cookieless comparison on its incident, whatever its phase now (the popup still explains an ended one). */
 function onCookielessResult(m: Mutation, incidentId: string, answer: CookielessAnswer): void {
   const incident = m.incident(incidentId);
-  if (incident === undefined || incident.cookieless !== undefined) return;
+  // Only the outcome asked for, once: a duplicate (or one nobody asked for) changes nothing.
+  if (incident === undefined || incident.cookieless?.result !== 'pending') return;
   // Nothing to tell yet: a `normal` outcome counts once a tab fails again with its cookies (`refreshError`).
   incident.cookieless = judgeCookieless(answer, m.ctx.now);
 }

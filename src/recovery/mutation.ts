@@ -150,7 +150,19 @@ export class Mutation {
       incident.nextAt = now + policy.outcomeTimeoutMs;
       return;
     }
+    // The cookieless comparison of an incident whose error asked for a wait (`Retry-After`) goes with its first try.
+    this.compareCookieless(incident, lead);
     this.reload(incident, lead);
+  }
+
+  /**
+   * Asks for the incident's one cookieless comparison (see `cookieless.ts`), unless it was asked for already or the
+   * page is not a GET (a HEAD's answer has no page to compare; anything else is never sent again).
+   */
+  compareCookieless(incident: Incident, entry: Pick<TabEntry, 'tabId' | 'url'>): void {
+    if (incident.cookieless !== undefined || incident.method !== 'GET') return;
+    incident.cookieless = { result: 'pending', at: this.ctx.now };
+    this.effects.push({ type: 'compare-cookieless', incidentId: incident.id, tabId: entry.tabId, url: entry.url });
   }
 
   /** One visible try: reloads `entry`'s tab and awaits its outcome until the outcome timeout. */

@@ -652,6 +652,7 @@ describe('incident machine: the browser own facts (issue 12, points 2 and 3)', (
     const sim = createSim();
     const opened = sim.send(error(7));
     expect(compares(opened)).toEqual([{ type: 'compare-cookieless', incidentId: sim.incident().id, tabId: 7, url: URL_A }]);
+    expect(sim.incident().cookieless).toEqual({ result: 'pending', at: sim.now });
     // A second tab, a second error, a retry: the same incident, no second comparison.
     expect(compares(sim.send(error(8)))).toEqual([]);
     expect(compares(sim.wake())).toEqual([]);
@@ -663,6 +664,23 @@ describe('incident machine: the browser own facts (issue 12, points 2 and 3)', (
     expect(compares(post.send(error(1, { method: 'POST' })))).toEqual([]);
     const never = createSim();
     expect(compares(never.send(error(1, { neverRetry: true })))).toEqual([]);
+  });
+
+  it('an error that asked for a wait (Retry-After) gets its comparison with the first try, not before', () => {
+    const sim = createSim();
+    const opened = sim.send(error(7, { retryAfterMs: 4_000 }));
+    expect(compares(opened)).toEqual([]);
+    expect(sim.incident().cookieless).toBeUndefined();
+    // "Retry now" is the user's own try: it sends no comparison.
+    expect(compares(sim.send({ type: 'retry-now', tabId: 7 }))).toEqual([]);
+    sim.send(error(7, { retryAfterMs: 4_000 }));
+    const first = sim.wake();
+    expect(sim.now).toBeGreaterThanOrEqual(1_700_000_000_000 + 4_000);
+    expect(compares(first)).toEqual([{ type: 'compare-cookieless', incidentId: sim.incident().id, tabId: 7, url: URL_A }]);
+    expect(reloads(first)).toHaveLength(1);
+    expect(sim.incident().cookieless).toEqual({ result: 'pending', at: sim.now });
+    sim.send(error(7));
+    expect(compares(sim.wake())).toEqual([]);
   });
 
   it('records the outcome once, typed; a normal one counts once a tab fails again with its cookies', () => {

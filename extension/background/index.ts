@@ -20,8 +20,8 @@ import type { StatusFacts } from '../../src/view/status-panel';
 import { buildIncidentView, subresourceNote } from '../../src/view/incident-view';
 import { readBrowserFacts } from './browser-facts';
 import { createStatusChecker } from '../../src/status/checker';
-import { isPrivateAddress, isPrivateHost, loadPublicSuffixList, registrableDomain } from '../../src/status/host';
-import { siteAddress } from '../../src/recovery/connection';
+import { isPrivateHost, loadPublicSuffixList, registrableDomain } from '../../src/status/host';
+import { incidentSiteAddress, isIntranet } from '../../src/view/incident-facts';
 import { createBrowserHttpClient, createSessionMemoryStore, isIncognitoTab } from './status-adapters';
 import { waitForDataConsent } from '../shared/data-consent';
 import { COOKIES, waitForPermission } from '../shared/optional-permissions';
@@ -260,7 +260,7 @@ const PERMISSION_WAIT_MS = 60_000;
 async function checkStatus(incident: Incident, tabId: number | undefined, trigger: 'auto' | 'user') {
   try {
     const incognito = tabId === undefined ? true : await isIncognitoTab(tabId);
-    const serverAddress = siteAddress(incident.connection);
+    const serverAddress = incidentSiteAddress(incident);
     const report = await checker.check({
       url: incident.origin,
       code: incident.code,
@@ -291,12 +291,6 @@ async function wake(): Promise<void> {
   } catch (err) {
     log.warn('status: resuming checks failed', err);
   }
-}
-
-/** The browser reached the incident's site at a private address: an intranet site, never sent anywhere. */
-function isIntranet(incident: Incident): boolean {
-  const address = siteAddress(incident.connection);
-  return address !== undefined && isPrivateAddress(address);
 }
 
 async function statusFacts(host: string): Promise<StatusFacts> {

@@ -98,9 +98,12 @@ function readProxy(raw: unknown): Connection['proxy'] {
  * The site's own address as far as the browser knows it: the `ip` when no proxy is known to have been used, else
  * `undefined` (through a proxy, `ip` is the proxy's address). In Chromium a proxy cannot be seen, so an address here
  * may still be a proxy's: callers that act on it must only ever act in the safe direction (send less, never more).
+ *
+ * @param answeredByProxy - the error's own headers show a proxy's error page (e.g. squid's): the browser talked to
+ *   that proxy, so `ip` is the proxy's even where the browser does not say a proxy was used (Chromium)
  */
-export function siteAddress(connection: Connection | undefined): string | undefined {
-  return connection?.proxy === undefined ? connection?.ip : undefined;
+export function siteAddress(connection: Connection | undefined, answeredByProxy = false): string | undefined {
+  return connection?.proxy === undefined && !answeredByProxy ? connection?.ip : undefined;
 }
 
 /** "http proxy.corp:3128", for the popup; the type alone when the browser gave no host. */

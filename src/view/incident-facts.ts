@@ -34,7 +34,7 @@ export function attemptShown(incident: Pick<Incident, 'attempts' | 'awaiting'>, 
  */
 export function currentReport(
   report: StatusReport | null | undefined,
-  incident: Pick<Incident, 'startedAt'> & Partial<Pick<Incident, 'connection'>>,
+  incident: Pick<Incident, 'startedAt'> & Partial<Pick<Incident, 'connection' | 'code' | 'gateway'>>,
   now: number,
 ): StatusReport | null {
   // An intranet site is never checked from outside: an answer stored for its name (a public site of the same name,
@@ -43,9 +43,19 @@ export function currentReport(
   return report != null && report.limitedBy === undefined && isCurrentFor(report, incident.startedAt, now) ? report : null;
 }
 
-/** The browser reached the site at a private server address (`siteAddress`): an intranet site. */
-export function isIntranet(incident: Partial<Pick<Incident, 'connection'>>): boolean {
-  const address = siteAddress(incident.connection);
+/**
+ * The site's server address as the browser reached it (`siteAddress`), or `undefined` when unknown or when what the
+ * browser reached is known to be a proxy (Firefox's `proxyInfo`, or a proxy's own error page in the headers). The
+ * one rule the view, the status check's gate and the archive lookup use.
+ */
+export function incidentSiteAddress(incident: Partial<Pick<Incident, 'connection' | 'code' | 'gateway'>>): string | undefined {
+  const byProxy = incident.gateway !== undefined && whoAnswered(incident.code, incident.gateway).hint === 'user-proxy';
+  return siteAddress(incident.connection, byProxy);
+}
+
+/** The browser reached the site at a private server address ({@link incidentSiteAddress}): an intranet site. */
+export function isIntranet(incident: Partial<Pick<Incident, 'connection' | 'code' | 'gateway'>>): boolean {
+  const address = incidentSiteAddress(incident);
   return address !== undefined && isPrivateAddress(address);
 }
 
@@ -80,7 +90,7 @@ export function incidentFaultSide(incident: Pick<Incident, 'code' | 'gateway'> &
  * @param report - the status check that speaks for the incident (`currentReport`), or `null`
  */
 export function localEvidence(incident: Partial<FactSource>, report: StatusReport | null): LocalEvidence {
-  const address = siteAddress(incident.connection);
+  const address = incidentSiteAddress(incident);
   const intranet = isIntranet(incident);
   const proxy = incident.connection?.proxy;
   const elsewhere =
@@ -104,7 +114,7 @@ export function localFacts(incident: FactSource, report: StatusReport | null): L
   const local = localEvidence(incident, report);
   const facts: LocalFact[] = [];
   if (local.answersWithoutCookies === true) facts.push({ id: 'cookies', text: { key: 'factCookies', subs: [incident.host] } });
-  const address = siteAddress(incident.connection);
+  const address = incidentSiteAddress(incident);
   if (local.intranet === true && address !== undefined) facts.push({ id: 'intranet', text: { key: 'factIntranet', subs: [incident.host, address] } });
   if (local.proxy !== undefined) facts.push({ id: 'proxy', text: { key: 'factProxy', subs: [local.proxy] } });
   if (local.addressElsewhere === true && report !== null) {

@@ -7,8 +7,7 @@ import type { Incident, SubresourceError, TabEntry } from '../recovery/incident-
 import { buildReport } from '../guide/report';
 import { chooseSteps, type BrowserFamily, type Guide, type PlatformOs } from '../guide/steps';
 import { durationText, statusNameText, type I18nText } from '../shared/text';
-import { siteAddress } from '../recovery/connection';
-import { attemptShown, currentReport, gatewayHint, isUnderWay, localEvidence, localFacts, type LocalFact } from './incident-facts';
+import { attemptShown, currentReport, gatewayHint, incidentSiteAddress, isUnderWay, localEvidence, localFacts, type LocalFact } from './incident-facts';
 import { describeBadge, describeIncident, type BadgeView, type NotificationText } from './notification';
 import { buildStatusPanel, type StatusFacts, type StatusPanel } from './status-panel';
 
@@ -141,7 +140,7 @@ export function buildIncidentView(input: IncidentViewInput, render: (t: I18nText
     check:
       back || input.check === null
         ? null
-        : buildStatusPanel(input.check, hint, incident.host, underWay, local.intranet === true ? siteAddress(incident.connection) : undefined),
+        : buildStatusPanel(input.check, hint, incident.host, underWay, local.intranet === true ? incidentSiteAddress(incident) : undefined),
     checkFirst: downForEveryone,
     guide:
       back || input.browser === null

@@ -53,6 +53,8 @@ describe('reading the connection of a webRequest detail', () => {
     expect(siteAddress({ ip: '10.0.0.5' })).toBe('10.0.0.5');
     expect(siteAddress({ ip: '10.0.0.5', proxy: { type: 'http', host: 'proxy', port: 3128 } })).toBeUndefined();
     expect(siteAddress(undefined)).toBeUndefined();
+    // A proxy's own error page in the headers: what the browser reached is that proxy (Chromium has no proxyInfo).
+    expect(siteAddress({ ip: '10.0.0.5' }, true)).toBeUndefined();
     expect(proxyLabel({ type: 'http', host: 'proxy.corp.example', port: 3128 })).toBe('http proxy.corp.example:3128');
     expect(proxyLabel({ type: 'socks', host: '::1', port: 1080 })).toBe('socks [::1]:1080');
     expect(proxyLabel({ type: 'https' })).toBe('https');

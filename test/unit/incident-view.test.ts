@@ -202,6 +202,16 @@ describe("one view model: the browser's own facts", () => {
     expect(view.notification?.verdict?.key).toBe('verdictUpLine');
   });
 
+  it("Chromium behind a proxy whose own error page answered: the address is the proxy's, not an intranet site's", () => {
+    // Chromium gives no proxyInfo; the headers name the proxy (a `via` and no server of the site's, for now; the
+    // signature table makes squid's own error page say so too).
+    const view = withFacts({ gateway: { via: '1.1 proxy.corp.example (squid/5.7)' }, connection: { ip: '10.0.0.1' } });
+    expect(view.localFacts).toEqual([]);
+    expect(view.check?.privateHost).toBe(false);
+    expect(view.guide?.guide.steps.map((s) => s.id)).toContain('proxy');
+    expect(view.guide?.guide.steps.map((s) => s.id)).toContain('down-for-everyone');
+  });
+
   it('up elsewhere at addresses in other networks: the address fact, with the caveat, and DNS early', () => {
     const r: StatusReport = {
       ...report('up-elsewhere'),

@@ -141,7 +141,8 @@ export function buildIncidentView(input: IncidentViewInput, render: (t: I18nText
       back || input.check === null
         ? null
         : buildStatusPanel(input.check, hint, incident.host, underWay, local.intranet === true ? incidentSiteAddress(incident) : undefined),
-    checkFirst: downForEveryone,
+    // The site answering this browser without its cookies outranks a "down" from elsewhere: the guide comes first.
+    checkFirst: downForEveryone && local.answersWithoutCookies !== true,
     guide:
       back || input.browser === null
         ? null

@@ -157,6 +157,7 @@ describe("one view model: the browser's own facts", () => {
     const down = withFacts({ cookieless: { result: 'normal', code: 200, at: NOW - 1_000, confirmedAt: NOW - 500 } }, report('down-for-everyone'));
     expect(down.notification?.verdict?.key).toBe('notifCookiesLine');
     expect(down.guide?.guide.steps[0]!.id).toBe('cookies');
+    expect(down.checkFirst).toBe(false);
     // Not yet confirmed by a failure with cookies after it (the site may simply be back): nothing said.
     const early = withFacts({ cookieless: { result: 'normal', code: 200, at: NOW - 1_000 } });
     expect(early.localFacts).toEqual([]);

@@ -4,6 +4,8 @@
  */
 import browser from 'webextension-polyfill';
 import type { ProbeOutcome } from '../../src/recovery/incident-machine';
+import type { CookielessAnswer } from '../../src/recovery/cookieless';
+import { readGatewayHeaders } from '../../src/gateway/headers';
 import { isSamePage } from '../../src/shared/page-address';
 import { parseRetryAfter } from '../../src/shared/retry-after';
 import { notificationWords, type BadgeView, type NotificationText } from '../../src/view/notification';
@@ -49,20 +51,7 @@ export function createBrowserEffects(): RecoveryEffects {
 
     async probe(url: string, codes: readonly number[]): Promise<ProbeOutcome> {
       try {
-        // `no-store` makes fetch send `Cache-Control: no-cache` and `Pragma: no-cache` (Fetch standard, HTTP-network-
-        // or-cache fetch); no cookies go with it; a redirect proves the site answers, so it is not followed.
-        // Fetch refuses a URL with credentials (Fetch standard, Request constructor): probe the address without them.
-        const target = new URL(url);
-        target.username = '';
-        target.password = '';
-        const res = await fetch(target.href, {
-          method: 'GET',
-          cache: 'no-store',
-          credentials: 'omit',
-          redirect: 'manual',
-          signal: AbortSignal.timeout(PROBE_TIMEOUT_MS),
-        });
-        void res.body?.cancel().catch(() => undefined);
+        const res = await pinnedGet(url);
         if (res.type === 'opaqueredirect') return { kind: 'answered', code: 0 };
         if (codes.includes(res.status)) {
           const ra = parseRetryAfter(res.headers.get('retry-after'), Date.now());
@@ -70,7 +59,26 @@ export function createBrowserEffects(): RecoveryEffects {
         }
         return { kind: 'answered', code: res.status };
       } catch (err) {
-        return { kind: 'network-error', reason: err instanceof Error ? `${err.name}: ${err.message}`.slice(0, 200) : 'fetch failed' };
+        return { kind: 'network-error', reason: errorText(err) };
+      }
+    },
+
+    async compareCookieless(tabId: number, url: string, codes: readonly number[]): Promise<CookielessAnswer> {
+      // The design forbids a request for a private window's site from the regular profile: a gone tab counts as
+      // private (when unsure, send nothing).
+      const tab = await browser.tabs.get(tabId).catch(() => null);
+      if (tab === null || tab === undefined || tab.incognito !== false) return { kind: 'skipped' };
+      try {
+        const res = await pinnedGet(url);
+        if (res.type === 'opaqueredirect') return { kind: 'answered', code: 0, challenge: false };
+        if (codes.includes(res.status)) {
+          // A challenge served as a 5xx is a bot check, not the outage (see classify.ts).
+          const challenge = isChallenge(res.headers, res.status);
+          return challenge ? { kind: 'answered', code: res.status, challenge } : { kind: 'gateway-error', code: res.status };
+        }
+        return { kind: 'answered', code: res.status, challenge: isChallenge(res.headers, res.status) };
+      } catch (err) {
+        return { kind: 'network-error', reason: errorText(err) };
       }
     },
 
@@ -102,4 +110,38 @@ export function createBrowserEffects(): RecoveryEffects {
       }
     },
   };
+}
+
+/**
+ * One GET to `url`, pinned: cache bypassed (`no-store` makes fetch send `Cache-Control: no-cache` and
+ * `Pragma: no-cache`, Fetch standard, HTTP-network-or-cache fetch), no cookies, and a redirect not followed (it proves
+ * the site answers; following it could lead anywhere). Fetch refuses a URL with credentials (Fetch standard, Request
+ * constructor): the address is asked without them. The body is not read.
+ */
+async function pinnedGet(url: string): Promise<Response> {
+  const target = new URL(url);
+  target.username = '';
+  target.password = '';
+  const res = await fetch(target.href, {
+    method: 'GET',
+    cache: 'no-store',
+    credentials: 'omit',
+    redirect: 'manual',
+    signal: AbortSignal.timeout(PROBE_TIMEOUT_MS),
+  });
+  void res.body?.cancel().catch(() => undefined);
+  return res;
+}
+
+/**
+ * The answer's headers mark an anti-bot challenge page (Cloudflare's `cf-mitigated: challenge`, Jiasule, ...): the
+ * signature table's rule, read by `readGatewayHeaders`.
+ */
+function isChallenge(headers: Headers, code: number): boolean {
+  const list = [...headers].map(([name, value]) => ({ name, value }));
+  return readGatewayHeaders(list, code).challenge !== undefined;
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? `${err.name}: ${err.message}`.slice(0, 200) : 'fetch failed';
 }

@@ -21,6 +21,7 @@ import { buildIncidentView, subresourceNote } from '../../src/view/incident-view
 import { readBrowserFacts } from './browser-facts';
 import { createStatusChecker } from '../../src/status/checker';
 import { isWithheldHost, loadPublicSuffixList, registrableDomain } from '../../src/status/host';
+import { incidentSiteAddress, isIntranet } from '../../src/view/incident-facts';
 import { createBrowserHttpClient, createSessionMemoryStore, isIncognitoTab } from './status-adapters';
 import { waitForDataConsent } from '../shared/data-consent';
 import { COOKIES, waitForPermission } from '../shared/optional-permissions';
@@ -197,9 +198,12 @@ const handlers: { [K in MessageType]: (request: Request<K>) => Promise<Response<
   findArchivedCopy: async ({ tabId }) => {
     const found = (await service.tabView(tabId)).incident;
     if (found === null) return { found: false, reason: { code: 'not-applicable', detail: 'no failed page in this tab' } };
-    // The same rule as the status check: a private site's address, or one the user listed, never leaves the browser.
+    // The same rule as the status check: a private site (by its name or by the address the browser reached), or one
+    // the user listed, never leaves the browser.
     const [s] = await Promise.all([settings.get(), loadPublicSuffixList()]);
-    if (isWithheldHost(found.incident.host, s.neverSend)) return { found: false, reason: { code: 'private-host', detail: 'a private address is not sent' } };
+    if (isWithheldHost(found.incident.host, s.neverSend) || isIntranet(found.incident)) {
+      return { found: false, reason: { code: 'private-host', detail: 'a private address is not sent' } };
+    }
     return findArchivedCopy(createBrowserHttpClient(), s.statusEndpoints.archive, found.incident.url);
   },
   resendForm: async ({ tabId }) => {
@@ -256,12 +260,15 @@ const PERMISSION_WAIT_MS = 60_000;
 async function checkStatus(incident: Incident, tabId: number | undefined, trigger: 'auto' | 'user') {
   try {
     const incognito = tabId === undefined ? true : await isIncognitoTab(tabId);
+    const serverAddress = incidentSiteAddress(incident);
     const report = await checker.check({
       url: incident.origin,
       code: incident.code,
       gateway: incident.gateway,
       trigger,
       incognito,
+      // The checker refuses a site the browser reached at a private address, whatever its name.
+      ...(serverAddress !== undefined ? { serverAddress } : {}),
       ...(trigger === 'auto' ? { incidentId: incident.id } : {}),
     });
     if (report.limitedBy === undefined) await service.redrawNotifications(incident.host);

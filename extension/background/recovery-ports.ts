@@ -4,6 +4,7 @@
  * `session-store.ts` implement them over `webextension-polyfill`; the wiring tests, over a fake browser.
  */
 import type { Incident, ProbeOutcome, RecoveryState, SubresourceError, TabEntry } from '../../src/recovery/incident-machine';
+import type { CookielessAnswer } from '../../src/recovery/cookieless';
 import type { Random, RecoveryPolicy } from '../../src/recovery/schedule';
 import type { Settings } from '../../src/settings/settings';
 import type { StatusReport } from '../../src/status/verdict';
@@ -33,6 +34,12 @@ export interface RecoveryEffects {
   reload(tabId: number, url: string): Promise<ReloadResult>;
   /** One GET to `url`, cache bypassed, no cookies; `codes` are the statuses that count as gateway errors. */
   probe(url: string, codes: readonly number[]): Promise<ProbeOutcome>;
+  /**
+   * The cookieless comparison (`src/recovery/cookieless.ts`): one GET to `url` without cookies, cache bypassed,
+   * redirects not followed. Sends nothing, and answers `skipped`, when `tabId` is in a private window or is gone.
+   * `codes` are the statuses that count as gateway errors.
+   */
+  compareCookieless(tabId: number, url: string, codes: readonly number[]): Promise<CookielessAnswer>;
   /** Shows, updates or (with `null`) clears notification `id`. */
   notify(id: string, text: NotificationText | null, phaseChanged: boolean): Promise<void>;
   badge(tabId: number, view: BadgeView | null): Promise<void>;

@@ -92,6 +92,13 @@ export function createRecoveryService(deps: RecoveryServiceDeps) {
             .then((outcome) => dispatch({ type: 'probe-result', incidentId: effect.incidentId, outcome })),
         );
         return;
+      case 'compare-cookieless':
+        guard(
+          deps.effects
+            .compareCookieless(effect.tabId, effect.url, settings.codes)
+            .then((answer) => dispatch({ type: 'cookieless-result', incidentId: effect.incidentId, answer })),
+        );
+        return;
       case 'notify': {
         const incident = state.incidents.find((i) => i.id === effect.incidentId);
         guard(notify(effect.incidentId, incident, settings, now, effect.phaseChanged));
@@ -191,6 +198,7 @@ export function createRecoveryService(deps: RecoveryServiceDeps) {
           ...(c.retryAfterMs !== undefined ? { retryAfterMs: c.retryAfterMs } : {}),
           neverRetry: settings.neverRetry.some((p) => hostMatches(c.host, p)),
           ...requestIdOf(details),
+          ...(c.connection !== undefined ? { connection: c.connection } : {}),
         });
       } catch (err) {
         deps.log.error('recovery: onCompleted failed', err);

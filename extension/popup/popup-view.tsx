@@ -90,6 +90,19 @@ export function PopupView({ view, watchable, t, now, onRetryNow, onStop, onCheck
         </div>
       )}
       {incident.formMethod !== null && <ResendForm method={incident.formMethod} t={t} actions={actions} />}
+      {/* What the browser itself found (cookies, intranet, proxy, addresses): the view says it; the popup only lists it. */}
+      {!back && incident.localFacts.length > 0 && (
+        <section class="local-facts" aria-labelledby="local-facts-heading" data-testid="local-facts">
+          <h2 id="local-facts-heading">{t('popupLocalFactsTitle')}</h2>
+          <ul>
+            {incident.localFacts.map((f) => (
+              <li key={f.id} data-testid={`local-fact-${f.id}`}>
+                {render(f.text)}
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
       {/* What to do comes first and the evidence for "down for everyone?" after it (the guide's summary gives its
           upshot); when it is down for everyone, the verdict and its evidence are the news, and the guide only adds
           what is left to do. */}

@@ -5,6 +5,7 @@
  * of the request.
  */
 import type { Incident } from '../recovery/incident-machine';
+import { answersWithoutCookies } from '../recovery/cookieless';
 import { statusNameText } from '../shared/text';
 import { verdictHeadline } from '../status/describe-status';
 import { whoAnswered } from '../gateway/who-answered';
@@ -12,7 +13,8 @@ import { cleanText, type StatusReport } from '../status/verdict';
 import type { MessageKey, I18nText } from '../shared/text';
 
 export interface ReportInput {
-  readonly incident: Pick<Incident, 'host' | 'code' | 'gateway' | 'startedAt' | 'endedAt' | 'attempts' | 'probes' | 'phase'>;
+  readonly incident: Pick<Incident, 'host' | 'code' | 'gateway' | 'startedAt' | 'endedAt' | 'attempts' | 'probes' | 'phase'> &
+    Partial<Pick<Incident, 'cookieless'>>;
   /** The status check that speaks for this incident, if any. */
   readonly status: StatusReport | null;
   /** When the report is made, epoch ms. */
@@ -52,6 +54,14 @@ export function buildReport(input: ReportInput, render: (text: I18nText) => stri
   if (i.gateway.cfRay !== undefined) lines.push(line('reportCfRay', cleanText(i.gateway.cfRay, 80)));
   if (i.gateway.requestId !== undefined) lines.push(line('reportRequestId', cleanText(i.gateway.requestId, 120)));
   lines.push(line('reportTries', render({ key: 'reportTriesValue', subs: [String(i.attempts), String(i.probes)] })));
+  // The cookieless comparison tells support whether this visitor's cookies are what the site chokes on.
+  const bare = i.cookieless;
+  if (bare !== undefined && answersWithoutCookies({ cookieless: bare })) {
+    const code = bare.code === undefined || bare.code === 0 ? 'redirect' : String(bare.code);
+    lines.push(line('reportWithoutCookies', render({ key: 'reportWithoutCookiesNormal', subs: [code] })));
+  } else if (bare?.result === 'gateway-error') {
+    lines.push(line('reportWithoutCookies', render({ key: 'reportWithoutCookiesSame', subs: [String(bare.code ?? i.code)] })));
+  }
   if (i.phase === 'recovered' && i.endedAt !== undefined) lines.push(line('reportRecoveredAt', utcTime(i.endedAt)));
   // Said either way, so support can tell "not checked" from a line left out.
   lines.push(

@@ -75,6 +75,35 @@ export interface GuideContext {
   readonly underWay: boolean;
   /** The page answered a form (not GET or HEAD): it is never reloaded for the user, so no step reloads it. */
   readonly formFailed: boolean;
+  /** What the browser itself found out (absent: nothing). */
+  readonly local?: LocalEvidence;
+}
+
+/**
+ * What the browser itself knows about this failure (issue 12, points 2 and 3), worked out once in
+ * `src/view/incident-facts.ts` (`localEvidence`).
+ */
+export interface LocalEvidence {
+  /** The cookieless comparison got a normal answer while the tab fails with its cookies: the cookies are the likely cause. */
+  readonly answersWithoutCookies?: boolean;
+  /** The browser reached the site through a proxy (Firefox's `proxyInfo`): its label, e.g. "http proxy.corp:3128". */
+  readonly proxy?: string;
+  /** The site's server address is private: an intranet site, never checked from outside. */
+  readonly intranet?: boolean;
+  /** Up elsewhere, and the browser reached an address in another network than every outside location reached. */
+  readonly addressElsewhere?: boolean;
+}
+
+/**
+ * What the error's headers are worth once the browser's own facts are known. Through a known proxy the answer may be
+ * the proxy's own, so it counts as a proxy's (`user-proxy`), never as proof that the visitor's route to the site
+ * works; and an address no outside location reached means the "site's gateway" that answered may be a stale one,
+ * so the headers prove nothing either way.
+ */
+export function localHint(hint: GatewayHint | undefined, local: LocalEvidence | undefined): GatewayHint | undefined {
+  if (local?.proxy !== undefined) return 'user-proxy';
+  if (local?.addressElsewhere === true) return undefined;
+  return hint;
 }
 
 /** The plain answer to "is it me?", shown above the steps. */
@@ -108,9 +137,13 @@ export interface Guide {
  *   or the IT department are the candidates), then DNS, which nothing has shown to work.
  */
 export function chooseSteps(ctx: GuideContext): Guide {
-  const hint = whoAnswered(ctx.code, ctx.gateway).hint;
-  const side = faultSide(ctx.verdict, hint);
-  const proxyFirst = side !== 'site' && isUserProxy(hint);
+  const headersHint = whoAnswered(ctx.code, ctx.gateway).hint;
+  const hint = localHint(headersHint, ctx.local);
+  const side = faultSide(ctx.verdict, hint, ctx.local);
+  const cookiesFirst = ctx.local?.answersWithoutCookies === true;
+  // The proxy's own error page proves the request stopped there: the proxy step first. A proxy that only carried the
+  // answer (Firefox's `proxyInfo`) is a candidate, after the refresh.
+  const proxyFirst = side !== 'site' && isUserProxy(headersHint);
   const all = {
     proxy: proxyStep(ctx),
     refresh: refreshStep(ctx),
@@ -120,19 +153,32 @@ export function chooseSteps(ctx: GuideContext): Guide {
     'down-for-everyone': downForEveryoneStep(ctx),
     'tell-site': tellSiteStep(),
   } satisfies Record<StepId, GuideStep>;
-  const order: StepId[] =
-    side === 'site'
+  const order: StepId[] = cookiesFirst
+    ? ['cookies', 'refresh', 'private-window', 'proxy', 'dns', 'down-for-everyone', 'tell-site']
+    : side === 'site'
       ? ['down-for-everyone', 'tell-site']
       : proxyFirst
         ? ['proxy', 'refresh', 'dns', 'down-for-everyone', 'cookies', 'private-window', 'tell-site']
         : side === 'likely-you'
-          ? ['refresh', 'dns', 'cookies', 'private-window', 'down-for-everyone', 'tell-site']
+          ? ['refresh', 'proxy', 'dns', 'cookies', 'private-window', 'down-for-everyone', 'tell-site']
           : side === 'likely-site'
             ? ['refresh', 'down-for-everyone', 'cookies', 'private-window', 'tell-site', 'dns']
-            : ['refresh', 'down-for-everyone', 'cookies', 'private-window', 'dns', 'tell-site'];
-  // A form's answer is only ever re-sent on the user's explicit request (the popup's own warning): no step reloads it.
-  const steps = order.filter((id) => !(ctx.formFailed && id === 'refresh')).map((id) => all[id]);
-  const summaryKey = side === 'site' && !ctx.underWay ? 'guideSideSiteStopped' : proxyFirst ? 'guideSideProxy' : SUMMARY_KEY[side];
+            : ['refresh', 'proxy', 'down-for-everyone', 'cookies', 'private-window', 'dns', 'tell-site'];
+  const steps = order
+    // A form's answer is only ever re-sent on the user's explicit request (the popup's own warning): no step reloads it.
+    .filter((id) => !(ctx.formFailed && id === 'refresh'))
+    // The proxy step only when a proxy is known to be on the way.
+    .filter((id) => id !== 'proxy' || isUserProxy(hint))
+    // An intranet site is never checked from outside: no step offers the check.
+    .filter((id) => id !== 'down-for-everyone' || ctx.local?.intranet !== true)
+    .map((id) => all[id]);
+  const summaryKey = cookiesFirst
+    ? 'guideSideCookies'
+    : side === 'site' && !ctx.underWay
+      ? 'guideSideSiteStopped'
+      : proxyFirst
+        ? 'guideSideProxy'
+        : SUMMARY_KEY[side];
   return { side, summary: { key: summaryKey, subs: [ctx.host] }, steps };
 }
 
@@ -143,8 +189,14 @@ const SUMMARY_KEY: Record<FaultSide, MessageKey> = {
   unknown: 'guideSideUnknown',
 };
 
-/** Where the fault is, from the verdict and who answered. A measurement from elsewhere outranks the headers. */
-export function faultSide(verdict: Verdict | null, hint: GatewayHint | undefined): FaultSide {
+/**
+ * Where the fault is, from the verdict and who answered. A measurement from elsewhere outranks the headers; the
+ * cookieless comparison outranks both: the site answered this very browser, only without its cookies.
+ *
+ * @param hint - who answered, as {@link localHint} weighs it against the browser's own facts
+ */
+export function faultSide(verdict: Verdict | null, hint: GatewayHint | undefined, local?: LocalEvidence): FaultSide {
+  if (local?.answersWithoutCookies === true) return 'likely-you';
   if (verdict === 'down-for-everyone') return 'site';
   const siteGateway = isSiteSide(hint);
   if (verdict === 'up-elsewhere') return siteGateway ? 'likely-site' : 'likely-you';
@@ -162,20 +214,6 @@ export function privateWindowShortcut(browser: BrowserFamily, os: PlatformOs): s
   return `${mod} + Shift + ${browser === 'firefox' ? 'P' : 'N'}`;
 }
 
-/**
- * The proxy's own error page: the request never got past a proxy between the visitor and the site, so the proxy, a
- * VPN or the network (the IT department, for a company's or school's proxy) are the candidates (issue 12). The
- * proxy's name is in the headers' evidence line; the report (last step) carries its error code for the IT department.
- */
-function proxyStep(ctx: GuideContext): GuideStep {
-  return {
-    id: 'proxy',
-    title: { key: 'guideProxyTitle' },
-    why: { key: 'guideProxyWhyHeaders' },
-    what: { key: 'guideProxyWhat', subs: [ctx.host] },
-  };
-}
-
 function refreshStep(ctx: GuideContext): GuideStep {
   return {
     id: 'refresh',
@@ -190,7 +228,7 @@ function cookiesStep(ctx: GuideContext): GuideStep {
   return {
     id: 'cookies',
     title: { key: 'guideCookiesTitle', subs: [ctx.cookieDomain] },
-    why: { key: 'guideCookiesWhy' },
+    why: ctx.local?.answersWithoutCookies === true ? { key: 'guideCookiesWhyProven', subs: [ctx.host] } : { key: 'guideCookiesWhy' },
     what: { key: ctx.formFailed ? 'guideCookiesWhatNoReload' : 'guideCookiesWhat', subs: [ctx.cookieDomain] },
     action: { kind: 'clear-cookies', domain: ctx.cookieDomain, confirm: { key: 'guideCookiesConfirm', subs: [ctx.cookieDomain] } },
   };
@@ -222,6 +260,21 @@ function privateWindowStep(ctx: GuideContext): GuideStep {
 }
 
 /**
+ * The proxy, a VPN or the IT department: candidates once a proxy is known to be on the way, from Firefox's
+ * `proxyInfo` or from the proxy's own error page (squid's `X-Squid-Error`, …; see `src/gateway/signatures.ts`). The
+ * proxy's name is in the headers' evidence line; the report carries its error code for the IT department.
+ */
+function proxyStep(ctx: GuideContext): GuideStep {
+  const proxy = ctx.local?.proxy;
+  return {
+    id: 'proxy',
+    title: { key: 'guideProxyTitle' },
+    why: proxy !== undefined ? { key: 'guideProxyWhy', subs: [proxy] } : { key: 'guideProxyWhyHeaders' },
+    what: { key: 'guideProxyWhat', subs: [ctx.host] },
+  };
+}
+
+/**
  * Flushing resolvers: the operating system's (Microsoft `ipconfig`, Apple's `dscacheutil` support note,
  * systemd-resolved's `resolvectl`), then the browser's own host cache (Chromium's net-internals, Firefox's
  * about:networking), then a public resolver in the browser's secure DNS setting.
@@ -242,7 +295,12 @@ function dnsStep(ctx: GuideContext, hint: GatewayHint | undefined): GuideStep {
   return {
     id: 'dns',
     title: { key: 'guideDnsTitle' },
-    why: siteGateway ? { key: 'guideDnsWhySiteGateway', subs: [ctx.host] } : { key: 'guideDnsWhy' },
+    why:
+      ctx.local?.addressElsewhere === true
+        ? { key: 'guideDnsWhyAddress', subs: [ctx.host] }
+        : siteGateway
+          ? { key: 'guideDnsWhySiteGateway', subs: [ctx.host] }
+          : { key: 'guideDnsWhy' },
     what: { key: 'guideDnsWhat', subs: ['1.1.1.1', '8.8.8.8'] },
     snippets,
   };

@@ -5,6 +5,7 @@
 import { parsePageAddress } from '../shared/page-address';
 import { parseRetryAfter } from '../shared/retry-after';
 import { readGatewayHeaders, type GatewayInfo, type HeaderLike } from '../gateway/headers';
+import { readConnection, type Connection } from './connection';
 
 export type { GatewayInfo, HeaderLike } from '../gateway/headers';
 export { cleanHeaderValue, readGatewayHeaders } from '../gateway/headers';
@@ -33,6 +34,13 @@ export interface CompletedRequest {
   /** Chrome >= 106: `prerender` for a page loaded in the background before the user asked for it. */
   readonly documentLifecycle?: string;
   readonly responseHeaders?: readonly HeaderLike[];
+  /**
+   * Both browsers: the server address the request was sent to (MDN webRequest.onCompleted `ip`); may be an IPv6
+   * literal; absent for an answer from the cache. Behind a proxy it is the proxy's address. Validated before use.
+   */
+  readonly ip?: unknown;
+  /** Firefox only: the proxy used (`{host, port, type, ...}`), `null` when the request went direct (MDN `proxyInfo`). */
+  readonly proxyInfo?: unknown;
 }
 
 export type IgnoreReason =
@@ -64,6 +72,8 @@ export type Classification =
       readonly retryAfterMs?: number;
       /** Why a present `Retry-After` was not used. */
       readonly retryAfterIssue?: string;
+      /** The server address and proxy the browser reported, validated; absent when it told nothing usable. */
+      readonly connection?: Connection;
     };
 
 export interface ClassifyOptions {
@@ -117,6 +127,7 @@ export function classifyCompletion(d: CompletedRequest, options: ClassifyOptions
   if (!isMainFrame && address.page === `${address.origin}/favicon.ico`) return { action: 'ignore', reason: 'favicon' };
   const scope = isMainFrame ? 'main-frame' : d.type === 'sub_frame' ? 'sub-frame' : 'sub-resource';
   const retryAfter = gateway.retryAfter === undefined ? null : parseRetryAfter(gateway.retryAfter, options.nowMs);
+  const connection = isMainFrame ? readConnection(d) : undefined;
   return {
     action: 'gateway-error',
     scope,
@@ -129,6 +140,7 @@ export function classifyCompletion(d: CompletedRequest, options: ClassifyOptions
     gateway,
     ...(retryAfter?.ok ? { retryAfterMs: retryAfter.delayMs } : {}),
     ...(retryAfter && !retryAfter.ok ? { retryAfterIssue: retryAfter.reason } : {}),
+    ...(connection !== undefined ? { connection } : {}),
   };
 }
 

@@ -3,6 +3,8 @@
  * the extension must carry out ({@link Effect}), and the context of one step ({@link MachineContext}).
  */
 import type { GatewayInfo } from './classify';
+import type { Connection } from './connection';
+import type { CookielessAnswer } from './cookieless';
 import type { Random, RecoveryPolicy } from './schedule';
 import type { RecoveryState } from './state-schema';
 
@@ -24,6 +26,8 @@ export type RecoveryEvent =
       /** The site is on the user's never-retry list. */
       readonly neverRetry?: boolean;
       readonly requestId?: string;
+      /** The server address and proxy the browser reported (validated by `readConnection`). */
+      readonly connection?: Connection;
     }
   | { readonly type: 'main-frame-answered'; readonly tabId: number; readonly url: string; readonly code: number; readonly requestId?: string }
   | { readonly type: 'main-frame-start'; readonly tabId: number; readonly url: string; readonly requestId?: string }
@@ -48,6 +52,8 @@ export type RecoveryEvent =
   /** A timer or alarm fired; also sent on wake and when the browser comes back online. */
   | { readonly type: 'due'; readonly online: boolean }
   | { readonly type: 'probe-result'; readonly incidentId: string; readonly outcome: ProbeOutcome }
+  /** What the cookieless comparison of a `compare-cookieless` effect got. */
+  | { readonly type: 'cookieless-result'; readonly incidentId: string; readonly answer: CookielessAnswer }
   | { readonly type: 'cancel'; readonly incidentId: string }
   /** The user asked for a retry now, in this tab. */
   | { readonly type: 'retry-now'; readonly tabId: number };
@@ -57,6 +63,12 @@ export type Effect =
   | { readonly type: 'reload'; readonly tabId: number; readonly url: string }
   /** Send one background GET to `url`, cache bypassed, and report a `probe-result`. */
   | { readonly type: 'probe'; readonly incidentId: string; readonly url: string }
+  /**
+   * Once per incident (a GET main frame only), right after it opens, or with its first try when the error asked for
+   * a wait: one GET of `url` without cookies, pinned (same URL, redirects not followed, cache bypassed), unless
+   * `tabId` is in a private window; report a `cookieless-result`. See `cookieless.ts`.
+   */
+  | { readonly type: 'compare-cookieless'; readonly incidentId: string; readonly tabId: number; readonly url: string }
   /**
    * Redraw this incident's notification from the state (or clear it). `phaseChanged` is false for a mere attempt
    * update, which should not pop a notification the user already dismissed.

@@ -17,6 +17,7 @@
  * - a reload an incident awaits is of a tab of its own in `reloading`.
  */
 import { isSafeMethod } from './classify';
+import { answersWithoutCookies, judgeCookieless, type CookielessAnswer } from './cookieless';
 import type { MachineContext, ProbeOutcome, RecoveryEvent, Transition } from './events';
 import { awaitsReloadOf, Mutation } from './mutation';
 import { nextDelayMs } from './schedule';
@@ -85,6 +86,8 @@ function apply(m: Mutation, e: RecoveryEvent): void {
       return onDue(m, e.online);
     case 'probe-result':
       return onProbeResult(m, e.incidentId, e.outcome);
+    case 'cookieless-result':
+      return onCookielessResult(m, e.incidentId, e.answer);
     case 'cancel':
       return onCancel(m, e.incidentId);
     case 'retry-now':
@@ -133,6 +136,9 @@ function onGatewayError(m: Mutation, e: Extract<RecoveryEvent, { type: 'gateway-
   const incident = m.putIncident(openIncident(origin, m.ctx.now + nextDelayMs(0, m.ctx.policy, m.ctx.random, e.retryAfterMs)));
   m.attach(e.tabId, incident, address.page, 'waiting');
   m.notify(incident);
+  // One cookieless look at the same page, at once; when the error asked for a wait (`Retry-After`), with the first
+  // try instead, so the site gets no request before the time it asked for.
+  if (e.retryAfterMs === undefined) m.compareCookieless(incident, { tabId: e.tabId, url: address.page });
 }
 
 function onAnswered(m: Mutation, tabId: number, url: string, requestId: string | undefined): void {
@@ -235,12 +241,29 @@ function onDue(m: Mutation, online: boolean): void {
 function onProbeResult(m: Mutation, incidentId: string, outcome: ProbeOutcome): void {
   const incident = m.incident(incidentId);
   if (incident === undefined || !isActive(incident) || incident.awaiting?.kind !== 'probe') return;
+  if (outcome.kind === 'answered' && answersWithoutCookies(incident)) {
+    // The probe is cookieless too, and the comparison already showed the site answers without cookies while the tab
+    // fails with them: its success proves nothing for the tab. Announcing "back" and reloading would fail again and
+    // loop, so it counts as one more failed try (the incident gives up in time). The minimal guard; issue 13 has
+    // the full fix.
+    m.tryFailed(incident);
+    return;
+  }
   if (outcome.kind === 'answered') {
     m.recover(incident, undefined);
     return;
   }
   if (outcome.kind === 'gateway-error') incident.code = outcome.code;
   m.tryFailed(incident, outcome.kind === 'gateway-error' ? outcome.retryAfterMs : undefined);
+}
+
+/** Records the cookieless comparison on its incident, whatever its phase now (the popup still explains an ended one). */
+function onCookielessResult(m: Mutation, incidentId: string, answer: CookielessAnswer): void {
+  const incident = m.incident(incidentId);
+  // Only the outcome asked for, once: a duplicate (or one nobody asked for) changes nothing.
+  if (incident === undefined || incident.cookieless?.result !== 'pending') return;
+  // Nothing to tell yet: a `normal` outcome counts once a tab fails again with its cookies (`refreshError`).
+  incident.cookieless = judgeCookieless(answer, m.ctx.now);
 }
 
 function onCancel(m: Mutation, incidentId: string): void {

@@ -7,6 +7,7 @@
  * (`transitions.ts`). An incident changes in place while it stays active and is replaced when it ends.
  */
 import type { GatewayInfo } from './classify';
+import type { Connection } from './connection';
 import type { Effect, MachineContext, RecoveryEvent } from './events';
 import { nextDelayMs } from './schedule';
 import { isActive, MAX_SUBRESOURCE_ERRORS, tabsOf, type ActiveIncident, type EndedIncident, type Incident, type RecoveryState, type TabEntry } from './state-schema';
@@ -56,7 +57,7 @@ export class Mutation {
   /** A new incident's identity and error, starting now. Draws its id from the context's random source. */
   incidentOrigin(
     address: { origin: string; host: string; page: string },
-    e: { code: number; method: string; gateway: GatewayInfo; retryAfterMs?: number },
+    e: { code: number; method: string; gateway: GatewayInfo; retryAfterMs?: number; connection?: Connection },
   ): IncidentOrigin {
     const { now } = this.ctx;
     return {
@@ -69,6 +70,7 @@ export class Mutation {
       gateway: e.gateway,
       startedAt: now,
       ...(e.retryAfterMs !== undefined ? { retryAfterMs: e.retryAfterMs } : {}),
+      ...(e.connection !== undefined ? { connection: e.connection } : {}),
     };
   }
 
@@ -93,10 +95,18 @@ export class Mutation {
     if (tabsOf(this.state, incident.id).length === 0) this.end(incident, 'abandoned');
   }
 
-  refreshError(incident: Incident, e: { url: string; code: number; gateway: GatewayInfo }, page: string | null): void {
+  refreshError(incident: Incident, e: { url: string; code: number; gateway: GatewayInfo; connection?: Connection }, page: string | null): void {
     if (page !== null) incident.url = page;
     incident.code = e.code;
     incident.gateway = e.gateway;
+    // An answer from the cache has no address: what the browser last really connected to still stands.
+    if (e.connection !== undefined) incident.connection = e.connection;
+    // A tab fails with its cookies after the site answered without them: the finding stands (see cookieless.ts).
+    const bare = incident.cookieless;
+    if (bare?.result === 'normal' && bare.confirmedAt === undefined && this.ctx.now >= bare.at) {
+      incident.cookieless = { ...bare, confirmedAt: this.ctx.now };
+      this.notify(incident, false);
+    }
   }
 
   // ---- steps -------------------------------------------------------------------------------------------------
@@ -140,7 +150,19 @@ export class Mutation {
       incident.nextAt = now + policy.outcomeTimeoutMs;
       return;
     }
+    // The cookieless comparison of an incident whose error asked for a wait (`Retry-After`) goes with its first try.
+    this.compareCookieless(incident, lead);
     this.reload(incident, lead);
+  }
+
+  /**
+   * Asks for the incident's one cookieless comparison (see `cookieless.ts`), unless it was asked for already or the
+   * page is not a GET (a HEAD's answer has no page to compare; anything else is never sent again).
+   */
+  compareCookieless(incident: Incident, entry: Pick<TabEntry, 'tabId' | 'url'>): void {
+    if (incident.cookieless !== undefined || incident.method !== 'GET') return;
+    incident.cookieless = { result: 'pending', at: this.ctx.now };
+    this.effects.push({ type: 'compare-cookieless', incidentId: incident.id, tabId: entry.tabId, url: entry.url });
   }
 
   /** One visible try: reloads `entry`'s tab and awaits its outcome until the outcome timeout. */

@@ -10,6 +10,8 @@
  */
 import * as v from 'valibot';
 import { MAX_URL_LENGTH } from './classify';
+import { CONNECTION } from './connection';
+import { COOKIELESS } from './cookieless';
 
 /** Epoch ms (or a duration in ms): finite, not negative. */
 const ms = v.pipe(v.number(), v.finite(), v.minValue(0));
@@ -72,6 +74,13 @@ const INCIDENT_BASE = {
   probes: count,
   /** The latest `Retry-After` honoured, ms. */
   retryAfterMs: v.optional(ms),
+  /**
+   * The server address and proxy of the latest error, as the browser reported them (validated). Optional: incidents
+   * stored by an older version have none and still parse.
+   */
+  connection: v.optional(CONNECTION),
+  /** The cookieless comparison's outcome, once it arrived (optional for the same reason). */
+  cookieless: v.optional(COOKIELESS),
 };
 
 /**

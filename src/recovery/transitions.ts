@@ -7,6 +7,8 @@
  * over by accident. The caller puts the new object in place of the old one.
  */
 import type { GatewayInfo } from './classify';
+import type { Connection } from './connection';
+import type { Cookieless } from './cookieless';
 import type {
   ActiveIncident,
   EndedIncident,
@@ -75,9 +77,11 @@ export interface IncidentOrigin {
   readonly startedAt: number;
   /** The error's `Retry-After`, ms. */
   readonly retryAfterMs?: number;
+  /** The server address and proxy the browser reported for the error. */
+  readonly connection?: Connection;
 }
 
-function incidentBase(i: IncidentOrigin & { attempts?: number; probes?: number }) {
+function incidentBase(i: IncidentOrigin & { attempts?: number; probes?: number; cookieless?: Cookieless }) {
   return {
     id: i.id,
     origin: i.origin,
@@ -90,6 +94,8 @@ function incidentBase(i: IncidentOrigin & { attempts?: number; probes?: number }
     attempts: i.attempts ?? 0,
     probes: i.probes ?? 0,
     ...(i.retryAfterMs !== undefined ? { retryAfterMs: i.retryAfterMs } : {}),
+    ...(i.connection !== undefined ? { connection: i.connection } : {}),
+    ...(i.cookieless !== undefined ? { cookieless: i.cookieless } : {}),
   };
 }
 

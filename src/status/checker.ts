@@ -13,7 +13,7 @@ import type { GatewayInfo } from '../recovery/classify';
 import { parsePageAddress } from '../shared/page-address';
 import { createSerialQueue } from '../shared/serial-queue';
 import type { Settings, ThirdPartyProviderId } from '../settings/settings';
-import { isWithheldHost, loadPublicSuffixList, normaliseHost } from './host';
+import { isPrivateAddress, isWithheldHost, loadPublicSuffixList, normaliseHost } from './host';
 import type { HttpClient } from './http';
 import { type ProviderContext, type ProviderOutcome, type StatusPageRef, type StatusProvider, type StatusQuery } from './provider';
 import { checkHostProvider } from './providers/check-host';
@@ -53,6 +53,12 @@ export interface StatusCheckRequest {
   readonly trigger: 'auto' | 'user';
   /** The page is in a private window. */
   readonly incognito?: boolean;
+  /**
+   * The site's server address as the browser reached it (`siteAddress` of the incident's connection). A private or
+   * loopback one means an intranet site (or, in Chromium, which cannot tell, a proxy on the user's network): nothing
+   * about it is sent, whatever its name.
+   */
+  readonly serverAddress?: string;
   /** The incident the check is for: recorded once the check has finished (see {@link StatusChecker.wasChecked}). */
   readonly incidentId?: string;
 }
@@ -204,6 +210,9 @@ export function createStatusChecker(deps: StatusCheckerDeps) {
         limitedBy,
       });
       if (address === null || host === null) return limited('private-host', host ?? 'invalid');
+      // A public-looking name the browser reached at a private address (split DNS, an intranet name under a public
+      // domain): an intranet site.
+      if (request.serverAddress !== undefined && isPrivateAddress(request.serverAddress)) return limited('private-host', host);
       // The private-host rule and the status-page lookup read the Public Suffix List. Whatever the trigger, a private
       // host or a never-send domain goes to no provider: check-host, status pages, Globalping, the custom endpoint.
       const [settings] = await Promise.all([deps.settings(), loadPublicSuffixList()]);

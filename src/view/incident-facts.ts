@@ -3,9 +3,14 @@
  * rather than deriving its own. Pure.
  */
 import type { Incident } from '../recovery/incident-machine';
+import { proxyLabel, siteAddress } from '../recovery/connection';
+import { answersWithoutCookies } from '../recovery/cookieless';
 import { whoAnswered } from '../gateway/who-answered';
-import { faultSide, type FaultSide } from '../guide/steps';
+import { faultSide, localHint, type FaultSide, type LocalEvidence } from '../guide/steps';
+import type { I18nText } from '../shared/text';
+import { compareAddresses } from '../status/addresses';
 import { isCurrentFor } from '../status/describe-status';
+import { isPrivateAddress } from '../status/host';
 import type { GatewayHint, StatusReport } from '../status/verdict';
 
 /** The incident still retries or watches, and will reload the page by itself when the site is back. */
@@ -27,16 +32,94 @@ export function attemptShown(incident: Pick<Incident, 'attempts' | 'awaiting'>, 
  *
  * @param now - epoch ms
  */
-export function currentReport(report: StatusReport | null | undefined, incident: Pick<Incident, 'startedAt'>, now: number): StatusReport | null {
+export function currentReport(
+  report: StatusReport | null | undefined,
+  incident: Pick<Incident, 'startedAt'> & Partial<Pick<Incident, 'connection' | 'code' | 'gateway'>>,
+  now: number,
+): StatusReport | null {
+  // An intranet site is never checked from outside: an answer stored for its name (a public site of the same name,
+  // checked before) says nothing about it.
+  if (isIntranet(incident)) return null;
   return report != null && report.limitedBy === undefined && isCurrentFor(report, incident.startedAt, now) ? report : null;
 }
 
-/** What the error's own headers say about where the fault is not; `undefined` when they do not tell. */
-export function gatewayHint(incident: Pick<Incident, 'code' | 'gateway'>): GatewayHint | undefined {
-  return whoAnswered(incident.code, incident.gateway).hint;
+/**
+ * The site's server address as the browser reached it (`siteAddress`), or `undefined` when unknown or when what the
+ * browser reached is known to be a proxy (Firefox's `proxyInfo`, or a proxy's own error page in the headers). The
+ * one rule the view, the status check's gate and the archive lookup use.
+ */
+export function incidentSiteAddress(incident: Partial<Pick<Incident, 'connection' | 'code' | 'gateway'>>): string | undefined {
+  const byProxy = incident.gateway !== undefined && whoAnswered(incident.code, incident.gateway).hint === 'user-proxy';
+  return siteAddress(incident.connection, byProxy);
 }
 
-/** Where the fault is, from the current verdict and who answered: the one answer every surface gives. */
-export function incidentFaultSide(incident: Pick<Incident, 'code' | 'gateway'>, report: StatusReport | null): FaultSide {
-  return faultSide(report?.verdict ?? null, gatewayHint(incident));
+/** The browser reached the site at a private server address ({@link incidentSiteAddress}): an intranet site. */
+export function isIntranet(incident: Partial<Pick<Incident, 'connection' | 'code' | 'gateway'>>): boolean {
+  const address = incidentSiteAddress(incident);
+  return address !== undefined && isPrivateAddress(address);
+}
+
+/** The incident fields the browser's own facts come from. */
+type FactSource = Pick<Incident, 'code' | 'gateway' | 'host' | 'connection' | 'cookieless'>;
+
+/**
+ * What the error's own headers say about where the fault is not, weighed against what the browser itself knows
+ * (`localHint`: through a known proxy, or at an address no outside location reached, the headers prove nothing about
+ * the visitor's route); `undefined` when they do not tell.
+ *
+ * @param report - the status check that speaks for the incident (`currentReport`), for the address comparison
+ */
+export function gatewayHint(incident: Pick<Incident, 'code' | 'gateway'> & Partial<FactSource>, report?: StatusReport | null): GatewayHint | undefined {
+  return localHint(whoAnswered(incident.code, incident.gateway).hint, localEvidence(incident, report ?? null));
+}
+
+/** Where the fault is, from the current verdict, who answered and the browser's own facts: the one answer every surface gives. */
+export function incidentFaultSide(incident: Pick<Incident, 'code' | 'gateway'> & Partial<FactSource>, report: StatusReport | null): FaultSide {
+  return faultSide(report?.verdict ?? null, gatewayHint(incident, report), localEvidence(incident, report));
+}
+
+/**
+ * The browser's own evidence on an incident (issue 12, points 2 and 3):
+ * - the cookieless comparison got a normal answer: the cookies are the likely cause;
+ * - Firefox reported a proxy on the way;
+ * - the site's server address is private (an intranet site; in Chromium, which cannot see a proxy, possibly a proxy on
+ *   the user's network): nothing about it is sent anywhere;
+ * - up elsewhere, yet the browser reached an address in another network than every outside location did (see
+ *   `src/status/addresses.ts` for the /24 and /48 rule and the CDN caveat).
+ *
+ * @param report - the status check that speaks for the incident (`currentReport`), or `null`
+ */
+export function localEvidence(incident: Partial<FactSource>, report: StatusReport | null): LocalEvidence {
+  const address = incidentSiteAddress(incident);
+  const intranet = isIntranet(incident);
+  const proxy = incident.connection?.proxy;
+  const elsewhere =
+    !intranet && report?.verdict === 'up-elsewhere' && report.limitedBy === undefined && compareAddresses(address, report.sources).kind === 'elsewhere';
+  return {
+    ...(incident.cookieless !== undefined && answersWithoutCookies({ cookieless: incident.cookieless }) ? { answersWithoutCookies: true } : {}),
+    ...(proxy !== undefined ? { proxy: proxyLabel(proxy) } : {}),
+    ...(intranet ? { intranet: true } : {}),
+    ...(elsewhere ? { addressElsewhere: true } : {}),
+  };
+}
+
+/** One of the browser's own facts, as the popup lists it (`data-testid="local-fact-<id>"`). */
+export interface LocalFact {
+  readonly id: 'cookies' | 'proxy' | 'intranet' | 'address';
+  readonly text: I18nText;
+}
+
+/** The browser's own facts, in the words every surface uses; the strongest first. */
+export function localFacts(incident: FactSource, report: StatusReport | null): LocalFact[] {
+  const local = localEvidence(incident, report);
+  const facts: LocalFact[] = [];
+  if (local.answersWithoutCookies === true) facts.push({ id: 'cookies', text: { key: 'factCookies', subs: [incident.host] } });
+  const address = incidentSiteAddress(incident);
+  if (local.intranet === true && address !== undefined) facts.push({ id: 'intranet', text: { key: 'factIntranet', subs: [incident.host, address] } });
+  if (local.proxy !== undefined) facts.push({ id: 'proxy', text: { key: 'factProxy', subs: [local.proxy] } });
+  if (local.addressElsewhere === true && report !== null) {
+    const c = compareAddresses(address, report.sources);
+    if (c.kind === 'elsewhere') facts.push({ id: 'address', text: { key: 'factAddressElsewhere', subs: [c.browser, c.outside.join(', ')] } });
+  }
+  return facts;
 }

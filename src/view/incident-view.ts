@@ -8,7 +8,7 @@ import { buildReport } from '../guide/report';
 import { chooseSteps, type BrowserFamily, type Guide, type PlatformOs } from '../guide/steps';
 import { clipWords, durationText, statusNameText, type I18nText } from '../shared/text';
 import { whoAnswered } from '../gateway/who-answered';
-import { attemptShown, currentReport, gatewayHint, isUnderWay } from './incident-facts';
+import { attemptShown, currentReport, gatewayHint, incidentSiteAddress, isUnderWay, localEvidence, localFacts, type LocalFact } from './incident-facts';
 import { describeBadge, describeIncident, type BadgeView, type NotificationText } from './notification';
 import { buildStatusPanel, type StatusFacts, type StatusPanel } from './status-panel';
 
@@ -59,6 +59,12 @@ export interface IncidentView {
   readonly countdown: Countdown | null;
   /** Changes exactly when a screen reader should hear the phase line again (a try goes out, its answer, a new wait). */
   readonly announceKey: string;
+  /**
+   * What the browser itself found out, strongest first: the site answers without the cookies, the site is an intranet
+   * one (private server address), a proxy was on the way, or the address reached differs from every outside one.
+   * Empty when none. The popup renders each with `data-testid="local-fact-<id>"`.
+   */
+  readonly localFacts: readonly LocalFact[];
   /** Who answered the error (the signature table's name, its `Server` or `Via`), or the words for "unknown gateway". */
   readonly answeredBy: string;
   readonly cfRay?: string;
@@ -113,7 +119,8 @@ export function buildIncidentView(input: IncidentViewInput, render: (t: I18nText
   const underWay = isUnderWay(incident);
   const back = incident.phase === 'recovered';
   const current = currentReport(input.check?.report, incident, now);
-  const hint = gatewayHint(incident);
+  const hint = gatewayHint(incident, current);
+  const local = localEvidence(incident, current);
   const downForEveryone = current?.verdict === 'down-for-everyone';
   const formMethod = incident.notRetriedReason === 'non-get' ? incident.method : null;
   return {
@@ -125,13 +132,18 @@ export function buildIncidentView(input: IncidentViewInput, render: (t: I18nText
     phaseLine: phaseLine(incident, now, maxVisibleRetries, render),
     countdown: underWay ? countdown(incident) : null,
     announceKey: [incident.phase, incident.attempts, incident.probes, incident.awaiting?.at, incident.nextAt, incident.offline].join('|'),
+    localFacts: localFacts(incident, current),
     answeredBy: answeredBy(incident, render),
     ...(incident.gateway.cfRay !== undefined ? { cfRay: incident.gateway.cfRay } : {}),
     canRetryNow: !back && formMethod === null,
     canStop: underWay,
     formMethod,
-    check: back || input.check === null ? null : buildStatusPanel(input.check, hint, incident.host, underWay),
-    checkFirst: downForEveryone,
+    check:
+      back || input.check === null
+        ? null
+        : buildStatusPanel(input.check, hint, incident.host, underWay, local.intranet === true ? incidentSiteAddress(incident) : undefined),
+    // The site answering this browser without its cookies outranks a "down" from elsewhere: the guide comes first.
+    checkFirst: downForEveryone && local.answersWithoutCookies !== true,
     guide:
       back || input.browser === null
         ? null
@@ -148,10 +160,12 @@ export function buildIncidentView(input: IncidentViewInput, render: (t: I18nText
               canOpenPrivate: input.browser.canOpenPrivate,
               underWay: underWay,
               formFailed: formMethod !== null,
+              local,
             }),
             pageUrl: tab.url,
             report: buildReport({ incident, status: current, now, browser: input.browser.browserLabel }, render),
-            archiveOffered: input.check?.privateHost !== true && (downForEveryone || incident.phase === 'gave-up'),
+            // The archive lookup sends the address to a third party: never for a private host or an intranet site.
+            archiveOffered: input.check?.privateHost !== true && local.intranet !== true && (downForEveryone || incident.phase === 'gave-up'),
             // Down for everyone while retries go on: the verdict above already said it in the same words.
             showSummary: !(downForEveryone && underWay),
           },

@@ -7,6 +7,7 @@
 import type { Incident, TabEntry } from '../recovery/incident-machine';
 import { durationText, statusNameText, type I18nText } from '../shared/text';
 import { describeVerdictLine } from '../status/describe-status';
+import { answersWithoutCookies } from '../recovery/cookieless';
 import { attemptShown, currentReport, gatewayHint, isUnderWay } from './incident-facts';
 import type { StatusReport } from '../status/verdict';
 
@@ -38,7 +39,10 @@ export function describeIncident(
 ): NotificationText | null {
   const text = describePhase(incident, now, maxVisibleRetries, render);
   if (text === null || !isUnderWay(incident)) return text;
-  const verdict = describeVerdictLine(currentReport(status, incident, now), render, gatewayHint(incident));
+  // The strongest "it's you" evidence outranks any verdict from elsewhere: the popup says the same (`localFacts`).
+  if (answersWithoutCookies(incident)) return { ...text, verdict: { key: 'notifCookiesLine', subs: [incident.host] } };
+  const current = currentReport(status, incident, now);
+  const verdict = describeVerdictLine(current, render, gatewayHint(incident, current));
   return verdict === null ? text : { ...text, verdict };
 }
 

@@ -68,7 +68,7 @@ export interface StatusPanel {
   readonly checkLabel: I18nText;
   /** What a check would send, said before the user's first consent; `null` once automatic checks are on. */
   readonly whatIsSent: I18nText | null;
-  /** The private-host note, or `null`. */
+  /** The private-host note (or the intranet note: a public-looking name at a private address), or `null`. */
   readonly privateNote: I18nText | null;
 }
 
@@ -110,13 +110,23 @@ export function adviceKey(verdict: Verdict, hint: GatewayHint | undefined, under
 /**
  * The panel for an incident's host.
  *
- * @param hint - what the error's own headers say (`whoAnswered`)
+ * @param hint - what the error's own headers say (`gatewayHint`, weighed against the browser's own facts)
+ * @param intranetAddress - the site's private server address, when the browser reached it at one: an intranet site,
+ *   never checked from outside, and the note says why
  */
-export function buildStatusPanel(facts: StatusFacts, hint: GatewayHint | undefined, host: string, underWay: boolean): StatusPanel {
-  const shown = facts.report !== null && facts.report.limitedBy === undefined ? facts.report : null;
+export function buildStatusPanel(
+  facts: StatusFacts,
+  hint: GatewayHint | undefined,
+  host: string,
+  underWay: boolean,
+  intranetAddress?: string,
+): StatusPanel {
+  const intranet = intranetAddress !== undefined && !facts.privateHost;
+  // An intranet site is never checked from outside: an answer stored for its name before says nothing about it.
+  const shown = !intranet && facts.report !== null && facts.report.limitedBy === undefined ? facts.report : null;
   return {
-    checking: facts.checking,
-    privateHost: facts.privateHost,
+    checking: facts.checking && !intranet,
+    privateHost: facts.privateHost || intranet,
     verdict:
       shown === null
         ? null
@@ -136,7 +146,11 @@ export function buildStatusPanel(facts: StatusFacts, hint: GatewayHint | undefin
           },
     checkLabel: { key: shown === null ? 'popupStatusCheckNow' : 'popupStatusCheckAgain' },
     whatIsSent: facts.autoCheck ? null : { key: 'popupStatusWhatIsSent', subs: [host] },
-    privateNote: facts.privateHost ? { key: 'popupStatusPrivate', subs: [host] } : null,
+    privateNote: facts.privateHost
+      ? { key: 'popupStatusPrivate', subs: [host] }
+      : intranet
+        ? { key: 'popupStatusIntranet', subs: [host, intranetAddress] }
+        : null,
   };
 }
 

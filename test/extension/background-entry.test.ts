@@ -2,7 +2,7 @@
  * The background entry point itself, loaded against @webext-core/fake-browser: its listeners are registered at the
  * top level, and the user's actions reach the state (notification button, popup messages from our own pages only).
  */
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from '@webext-core/fake-browser';
 import type { TabView } from '../../src/messages';
 import { getMessage } from '../locale';
@@ -36,8 +36,17 @@ async function phaseOf(tabId: number, phase: string): Promise<View> {
 /** One macrotask turn: the fake browser works in memory on promises alone, so every promise chain started runs out. */
 const drained = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+/** No test reaches the network: the cookieless comparison a new incident makes gets a network error unless a test stubs `fetch`. */
+const offline = async (): Promise<Response> => {
+  throw new TypeError('no network in tests');
+};
+
 describe('background entry', () => {
   let tabId: number;
+
+  beforeEach(() => {
+    vi.stubGlobal('fetch', offline);
+  });
 
   beforeAll(async () => {
     fakeBrowser.reset();
@@ -89,6 +98,8 @@ describe('background entry', () => {
       fetched.push(url);
       if (url.startsWith('https://ch.test/check-http')) return json({ ok: 1, request_id: 'r1', nodes: Object.fromEntries(nodes.map((n) => [n, ['us', 'USA', 'LA', '1.2.3.4', 'AS1']])) });
       if (url.startsWith('https://ch.test/check-result/')) return json(Object.fromEntries(nodes.map((n) => [n, [[0, 0.1, 'Bad Gateway', '502', '1.2.3.4']]])));
+      // The site itself (the cookieless comparison): down, as it is for everyone.
+      if (url.startsWith('https://api.example.com/')) return new Response('', { status: 502 });
       return new Response('', { status: 404 });
     });
     await fakeBrowser.storage.sync.set({ statusEndpoints: { checkHost: 'https://ch.test' }, statusProviders: { statusPage: false, cdnStatus: false } });
@@ -161,6 +172,41 @@ describe('background entry', () => {
     await fakeBrowser.tabs.update(order, { url: 'https://shop.example.com/elsewhere' });
     expect(await ask({ type: 'resendForm', payload: { tabId: order } })).toEqual({ ok: false });
     expect(reload.mock.calls).toHaveLength(1);
+    vi.unstubAllGlobals();
+  });
+
+  it('a public-looking name the browser reached at a private address is never sent anywhere, and the popup says why', async () => {
+    const fetched: string[] = [];
+    vi.stubGlobal('fetch', async (url: string) => {
+      fetched.push(url);
+      // The site itself (the cookieless comparison) fails without cookies too.
+      if (url.startsWith('https://wiki.example.com/')) return new Response('', { status: 502 });
+      return new Response('{}', { status: 200, headers: { 'content-type': 'application/json' } });
+    });
+    await fakeBrowser.storage.sync.set({ statusEndpoints: { checkHost: 'https://ch.test' } });
+    await fakeBrowser.storage.local.set({ statusAutoCheck: true });
+    const wiki = (await fakeBrowser.tabs.create({ url: 'https://wiki.example.com/' })).id!;
+    webRequest.onCompleted.listeners[0]!({
+      requestId: '30',
+      url: 'https://wiki.example.com/',
+      method: 'GET',
+      statusCode: 502,
+      type: 'main_frame',
+      tabId: wiki,
+      responseHeaders: [{ name: 'server', value: 'nginx' }],
+      ip: '10.20.30.40',
+    });
+    const view = await phaseOf(wiki, 'retrying');
+    expect(view.incident?.check?.privateNote).toEqual({ key: 'popupStatusIntranet', subs: ['wiki.example.com', '10.20.30.40'] });
+    expect(view.incident?.localFacts.map((f) => f.id)).toEqual(['intranet']);
+    // The user's own "Check now" and the archive lookup are refused too.
+    expect(await ask({ type: 'checkStatus', payload: { tabId: wiki } })).toMatchObject({ report: { limitedBy: 'private-host' } });
+    expect(await ask({ type: 'findArchivedCopy', payload: { tabId: wiki } })).toMatchObject({ found: false, reason: { code: 'private-host' } });
+    await drained();
+    // Only the site itself was asked (the cookieless comparison); no third party heard of it.
+    expect(fetched.filter((u) => !u.startsWith('https://wiki.example.com/'))).toEqual([]);
+    expect(fetched).toEqual(['https://wiki.example.com/']);
+    await fakeBrowser.storage.local.set({ statusAutoCheck: false });
     vi.unstubAllGlobals();
   });
 

@@ -85,6 +85,10 @@ describe('background wiring', () => {
 
   beforeEach(() => {
     fakeBrowser.reset();
+    // No test reaches the network: the cookieless comparison a new incident makes gets a network error.
+    vi.stubGlobal('fetch', async () => {
+      throw new TypeError('no network in tests');
+    });
     clock = 1_700_000_000_000;
     (fakeBrowser.i18n as { getMessage: unknown }).getMessage = getMessage;
     reload = vi.fn(async () => undefined);

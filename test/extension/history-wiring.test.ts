@@ -84,6 +84,10 @@ describe('history wiring', () => {
   let clock: number;
 
   beforeEach(() => {
+    // No test reaches the network: the cookieless comparison a new incident makes gets a network error.
+    vi.stubGlobal('fetch', async () => {
+      throw new TypeError('no network in tests');
+    });
     fakeBrowser.reset();
     clock = 1_700_000_000_000;
     (fakeBrowser.i18n as { getMessage: unknown }).getMessage = getMessage;

@@ -172,6 +172,10 @@ describe('background listeners under hostile input', () => {
   });
   beforeEach(async () => {
     // Each case starts from an empty state, so one case's finding does not fail the next.
+    // No test reaches the network: the cookieless comparison a new incident makes gets a network error.
+    vi.stubGlobal('fetch', async () => {
+      throw new TypeError('no network in tests');
+    });
     await fakeBrowser.storage.session.remove(['recovery', 'status']);
     escaped.length = 0;
     unhandled.length = 0;

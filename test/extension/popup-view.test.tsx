@@ -159,6 +159,28 @@ describe('popup view', () => {
     expect(note).toContain('not reloaded');
   });
 
+  it("lists what the browser itself found, with a heading and stable test ids; the status panel says why no check", () => {
+    const check: StatusFacts = { report: null, checking: false, autoCheck: true, privateHost: false };
+    show(view({ cookieless: { result: 'normal', code: 200, at: NOW - 1_000, confirmedAt: NOW - 500 } }, check));
+    const facts = screen.getByRole('region', { name: 'What your browser found' });
+    expect(within(facts).getByTestId('local-fact-cookies').textContent).toBe('shop.example.com answers without your cookies for it: they are the likely cause.');
+    cleanup();
+
+    show(view({ host: 'wiki.example.com', connection: { ip: '10.20.30.40' } }, check));
+    expect(screen.getByTestId('local-fact-intranet').textContent).toContain('10.20.30.40');
+    expect(screen.getByTestId('status-private').textContent).toContain('No outside check');
+    expect(button('Check now')).toBeNull();
+    cleanup();
+
+    show(view({ connection: { ip: '10.0.0.1', proxy: { type: 'http', host: 'proxy.corp.example', port: 3128 } } }, check));
+    expect(screen.getByTestId('local-fact-proxy').textContent).toContain('http proxy.corp.example:3128');
+    cleanup();
+
+    // Nothing found: no section at all.
+    show(view({}, check));
+    expect(screen.queryByTestId('local-facts')).toBeNull();
+  });
+
   it('no guide until the browser facts are known', () => {
     show(view({}, null, null));
     expect(screen.queryByRole('heading', { name: 'What you can try' })).toBeNull();

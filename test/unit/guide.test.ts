@@ -68,6 +68,7 @@ describe('guide: which steps, in which order', () => {
 
   it('up elsewhere with no sign of the site (a proxy answered): likely the visitor, DNS early', () => {
     expect(faultSide('up-elsewhere', 'user-proxy')).toBe('likely-you');
+    // A bare Via is not "your proxy" (CDNs send one too): no proxy step, but up elsewhere still points at the visitor.
     expect(ids({ verdict: 'up-elsewhere', gateway: { via: '1.1 corp-proxy' } })).toEqual(['refresh', 'dns', 'cookies', 'private-window', 'down-for-everyone', 'tell-site']);
     expect(render(chooseSteps({ ...BASE, verdict: 'up-elsewhere', gateway: {} }).steps[1]!.why)).not.toContain('unlikely');
   });
@@ -197,6 +198,21 @@ describe('guide: the report for the site', () => {
     expect(text).not.toContain('proxy.corp');
   });
 
+  it('says what the cookieless comparison found, and nothing of the visitor (no address, no proxy)', () => {
+    const normal = buildReport({ incident: { ...incident, cookieless: { result: 'normal', code: 200, at: 0, confirmedAt: 1 } }, status: null, now: 0, browser: 'x' }, render);
+    expect(normal).toContain('\nWithout cookies: a normal answer (200): the tab fails only with its cookies\n');
+    const redirect = buildReport({ incident: { ...incident, cookieless: { result: 'normal', code: 0, at: 0, confirmedAt: 1 } }, status: null, now: 0, browser: 'x' }, render);
+    // Not confirmed by a later failure with cookies (the site may just have come back): not said.
+    const early = buildReport({ incident: { ...incident, cookieless: { result: 'normal', code: 200, at: 0 } }, status: null, now: 0, browser: 'x' }, render);
+    expect(early).not.toContain('Without cookies');
+    expect(redirect).toContain('Without cookies: a normal answer (redirect)');
+    const same = buildReport({ incident: { ...incident, cookieless: { result: 'gateway-error', code: 522, at: 0 } }, status: null, now: 0, browser: 'x' }, render);
+    expect(same).toContain('\nWithout cookies: the same error (522)\n');
+    for (const result of ['challenge', 'other', 'network-error', 'skipped'] as const) {
+      expect(buildReport({ incident: { ...incident, cookieless: { result, at: 0 } }, status: null, now: 0, browser: 'x' }, render)).not.toContain('Without cookies');
+    }
+  });
+
   it('says "not checked" for a verdict that was never asked for, or none at all', () => {
     for (const none of [{ ...status, limitedBy: 'no-consent' as const }, null]) {
       const text = buildReport({ incident, status: none, now: 0, browser: 'Chromium 156' }, render);
@@ -240,5 +256,46 @@ describe('guide: an archived copy', () => {
     expect(js).toEqual({ found: false });
     const down = await findArchivedCopy(client({ ok: false, reason: { code: 'timeout', detail: 'after 8000 ms' } }), 'b', 'https://a.example/');
     expect(down).toEqual({ found: false, reason: { code: 'timeout', detail: 'after 8000 ms' } });
+  });
+});
+
+describe("guide: the browser's own facts (issue 12, points 2 and 3)", () => {
+  it('the site answers without cookies: the cookie step comes first, whatever else is known', () => {
+    for (const verdict of [null, 'up-elsewhere', 'down-for-everyone', 'unknown'] as const) {
+      const g = chooseSteps({ ...BASE, verdict, local: { answersWithoutCookies: true } });
+      expect(g.side, String(verdict)).toBe('likely-you');
+      expect(g.steps[0]!.id).toBe('cookies');
+      expect(render(g.steps[0]!.why)).toContain('without your cookies');
+      expect(render(g.summary)).toBe('shop.example.com answers without your cookies for it: they are the likely cause. Clear them first.');
+    }
+    expect(ids({ local: { answersWithoutCookies: true } })).toEqual(['cookies', 'refresh', 'private-window', 'dns', 'down-for-everyone', 'tell-site']);
+    // A form's answer is still never reloaded.
+    expect(ids({ formFailed: true, local: { answersWithoutCookies: true } })[0]).toBe('cookies');
+  });
+
+  it('a proxy on the way: its step comes early, and the site gateway\'s headers no longer clear the visitor', () => {
+    const local = { proxy: 'http proxy.corp.example:3128' };
+    expect(ids({ verdict: 'up-elsewhere', local })).toEqual(['refresh', 'proxy', 'dns', 'cookies', 'private-window', 'down-for-everyone', 'tell-site']);
+    const g = chooseSteps({ ...BASE, verdict: 'up-elsewhere', gateway: { server: 'nginx' }, local });
+    expect(g.side).toBe('likely-you');
+    const proxy = g.steps.find((s) => s.id === 'proxy')!;
+    expect(render(proxy.why)).toContain('http proxy.corp.example:3128');
+    expect(render(proxy.what)).toContain('IT department');
+    // Nothing known from elsewhere: the proxy step still comes before the check.
+    expect(ids({ local })).toEqual(['refresh', 'proxy', 'down-for-everyone', 'cookies', 'private-window', 'dns', 'tell-site']);
+    // No proxy known: no proxy step.
+    expect(ids({})).not.toContain('proxy');
+  });
+
+  it('an intranet site: no step offers the outside check', () => {
+    expect(ids({ local: { intranet: true } })).toEqual(['refresh', 'cookies', 'private-window', 'tell-site', 'dns']);
+    expect(ids({ gateway: {}, local: { intranet: true } })).toEqual(['refresh', 'cookies', 'private-window', 'dns', 'tell-site']);
+  });
+
+  it('up elsewhere at another address: DNS early with the reason, even though a gateway answered', () => {
+    const g = chooseSteps({ ...BASE, verdict: 'up-elsewhere', gateway: { server: 'nginx' }, local: { addressElsewhere: true } });
+    expect(g.side).toBe('likely-you');
+    expect(g.steps.map((s) => s.id)).toEqual(['refresh', 'dns', 'cookies', 'private-window', 'down-for-everyone', 'tell-site']);
+    expect(render(g.steps[1]!.why)).toContain('an address no outside location reached');
   });
 });

@@ -644,3 +644,125 @@ describe('incident machine: sub-states hold only their own fields', () => {
     expect(sim.state.tabs['2']?.status).toBe('reloading');
   });
 });
+
+describe('incident machine: the browser own facts (issue 12, points 2 and 3)', () => {
+  const compares = (effects: Effect[]) => effects.filter((e) => e.type === 'compare-cookieless');
+
+  it('asks for one cookieless comparison when an incident opens, of the same page and tab, GET only', () => {
+    const sim = createSim();
+    const opened = sim.send(error(7));
+    expect(compares(opened)).toEqual([{ type: 'compare-cookieless', incidentId: sim.incident().id, tabId: 7, url: URL_A }]);
+    expect(sim.incident().cookieless).toEqual({ result: 'pending', at: sim.now });
+    // A second tab, a second error, a retry: the same incident, no second comparison.
+    expect(compares(sim.send(error(8)))).toEqual([]);
+    expect(compares(sim.wake())).toEqual([]);
+    expect(compares(sim.send(error(7)))).toEqual([]);
+
+    const head = createSim();
+    expect(compares(head.send(error(1, { method: 'HEAD' })))).toEqual([]);
+    const post = createSim();
+    expect(compares(post.send(error(1, { method: 'POST' })))).toEqual([]);
+    const never = createSim();
+    expect(compares(never.send(error(1, { neverRetry: true })))).toEqual([]);
+  });
+
+  it('an error that asked for a wait (Retry-After) gets its comparison with the first try, not before', () => {
+    const sim = createSim();
+    const opened = sim.send(error(7, { retryAfterMs: 4_000 }));
+    expect(compares(opened)).toEqual([]);
+    expect(sim.incident().cookieless).toBeUndefined();
+    // "Retry now" is the user's own try: it sends no comparison.
+    expect(compares(sim.send({ type: 'retry-now', tabId: 7 }))).toEqual([]);
+    sim.send(error(7, { retryAfterMs: 4_000 }));
+    const first = sim.wake();
+    expect(sim.now).toBeGreaterThanOrEqual(1_700_000_000_000 + 4_000);
+    expect(compares(first)).toEqual([{ type: 'compare-cookieless', incidentId: sim.incident().id, tabId: 7, url: URL_A }]);
+    expect(reloads(first)).toHaveLength(1);
+    expect(sim.incident().cookieless).toEqual({ result: 'pending', at: sim.now });
+    sim.send(error(7));
+    expect(compares(sim.wake())).toEqual([]);
+  });
+
+  it('records the outcome once, typed; a normal one counts once a tab fails again with its cookies', () => {
+    const sim = createSim();
+    sim.send(error(7));
+    const id = sim.incident().id;
+    const quiet = sim.send({ type: 'cookieless-result', incidentId: id, answer: { kind: 'gateway-error', code: 502 } });
+    expect(sim.incident().cookieless).toEqual({ result: 'gateway-error', code: 502, at: sim.now });
+    expect(quiet.filter((e) => e.type === 'notify')).toEqual([]);
+    // A duplicate (a worker that restarted) changes nothing.
+    sim.send({ type: 'cookieless-result', incidentId: id, answer: { kind: 'answered', code: 200, challenge: false } });
+    expect(sim.incident().cookieless?.result).toBe('gateway-error');
+
+    const other = createSim();
+    other.send(error(1));
+    const recorded = other.send({ type: 'cookieless-result', incidentId: other.incident().id, answer: { kind: 'answered', code: 200, challenge: false } });
+    expect(other.incident().cookieless).toEqual({ result: 'normal', code: 200, at: other.now });
+    // Not yet a finding: the site may simply be back, and the next reload will say so.
+    expect(recorded.filter((e) => e.type === 'notify')).toEqual([]);
+    other.wake();
+    other.advance(300);
+    const told = other.send(error(1));
+    expect(other.incident().cookieless?.confirmedAt).toBe(other.now);
+    expect(told).toContainEqual({ type: 'notify', incidentId: other.incident().id, phaseChanged: false });
+    // An unknown incident: nothing.
+    expect(other.send({ type: 'cookieless-result', incidentId: 'nope', answer: { kind: 'skipped' } }).length).toBe(0);
+  });
+
+  it('keeps the connection the browser reported on the incident, the latest one that said something', () => {
+    const sim = createSim();
+    sim.send(error(1, { connection: { ip: '203.0.113.7' } }));
+    expect(sim.incident().connection).toEqual({ ip: '203.0.113.7' });
+    // An answer from the cache has no address: the one known stays.
+    sim.send(error(1));
+    expect(sim.incident().connection).toEqual({ ip: '203.0.113.7' });
+    sim.send(error(1, { connection: { ip: '198.51.100.2', proxy: { type: 'http', host: 'proxy.corp', port: 3128 } } }));
+    expect(sim.incident().connection?.proxy?.host).toBe('proxy.corp');
+    // Carried into the ended incident.
+    sim.wake();
+    sim.send({ type: 'main-frame-answered', tabId: 1, url: URL_A, code: 200 });
+    expect(sim.incident().phase).toBe('recovered');
+    expect(sim.incident().connection?.ip).toBe('198.51.100.2');
+  });
+
+  it('a cookieless probe that succeeds after "answers without cookies" neither announces "back" nor reloads (no loop)', () => {
+    const sim = createSim({ maxVisibleRetries: 1 });
+    sim.send(error(1));
+    const id = sim.incident().id;
+    sim.send({ type: 'cookieless-result', incidentId: id, answer: { kind: 'answered', code: 200, challenge: false } });
+    sim.wake();
+    sim.send(error(1));
+    expect(sim.incident().phase).toBe('watching');
+    for (let n = 0; n < 3; n++) {
+      expect(probes(sim.wake())).toHaveLength(1);
+      const effects = sim.send({ type: 'probe-result', incidentId: id, outcome: { kind: 'answered', code: 200 } });
+      expect(reloads(effects)).toEqual([]);
+      expect(sim.incident().phase).toBe('watching');
+    }
+    expect(sim.incident().probes).toBe(3);
+    // The tab's own working page still ends it.
+    sim.send({ type: 'main-frame-answered', tabId: 1, url: URL_A, code: 200 });
+    expect(sim.incident().phase).toBe('recovered');
+  });
+
+  it('a site back by the time the comparison went out: the next reload works and nothing blames the cookies', () => {
+    const sim = createSim();
+    sim.send(error(1));
+    sim.send({ type: 'cookieless-result', incidentId: sim.incident().id, answer: { kind: 'answered', code: 200, challenge: false } });
+    sim.wake();
+    sim.send({ type: 'main-frame-answered', tabId: 1, url: URL_A, code: 200 });
+    expect(sim.incident().phase).toBe('recovered');
+    expect(sim.incident().cookieless?.confirmedAt).toBeUndefined();
+  });
+
+  it('without that finding a probe success still recovers as before', () => {
+    const sim = createSim({ maxVisibleRetries: 1 });
+    sim.send(error(1));
+    sim.send({ type: 'cookieless-result', incidentId: sim.incident().id, answer: { kind: 'gateway-error', code: 502 } });
+    sim.wake();
+    sim.send(error(1));
+    sim.wake();
+    sim.send({ type: 'probe-result', incidentId: sim.incident().id, outcome: { kind: 'answered', code: 200 } });
+    expect(sim.incident().phase).toBe('recovered');
+  });
+});

@@ -191,3 +191,104 @@ describe('status panel: which sources agreed', () => {
     expect(agreementLine({ verdict: 'down-for-everyone', sources: [located('checkHost', 'down-for-everyone', 7, 0), located('globalping', 'down-for-everyone', 5, 0)] })).toBeNull();
   });
 });
+
+describe("one view model: the browser's own facts", () => {
+  const withFacts = (overrides: Partial<Incident>, r: StatusReport | null = null, check: Partial<StatusFacts> = {}) =>
+    buildIncidentView(
+      {
+        incident: incident(overrides),
+        tab: TAB,
+        now: NOW,
+        maxVisibleRetries: 5,
+        check: { report: r, checking: false, autoCheck: true, privateHost: false, ...check },
+        siteDomain: 'example.com',
+        browser: FACTS,
+      },
+      render,
+    );
+
+  it('cookie-only failure: popup fact, guide, summary and notification all name the cookies', () => {
+    const view = withFacts({ cookieless: { result: 'normal', code: 200, at: NOW - 1_000, confirmedAt: NOW - 500 } });
+    expect(view.localFacts).toEqual([{ id: 'cookies', text: { key: 'factCookies', subs: ['shop.example.com'] } }]);
+    expect(view.guide?.guide.side).toBe('likely-you');
+    expect(view.guide?.guide.summary).toEqual({ key: 'guideSideCookies', subs: ['shop.example.com'] });
+    expect(view.guide?.guide.steps[0]!.id).toBe('cookies');
+    expect(view.notification?.verdict).toEqual({ key: 'notifCookiesLine', subs: ['shop.example.com'] });
+    // Even a "down for everyone" from elsewhere does not outrank the site answering this browser.
+    const down = withFacts({ cookieless: { result: 'normal', code: 200, at: NOW - 1_000, confirmedAt: NOW - 500 } }, report('down-for-everyone'));
+    expect(down.notification?.verdict?.key).toBe('notifCookiesLine');
+    expect(down.guide?.guide.steps[0]!.id).toBe('cookies');
+    expect(down.checkFirst).toBe(false);
+    // Not yet confirmed by a failure with cookies after it (the site may simply be back): nothing said.
+    const early = withFacts({ cookieless: { result: 'normal', code: 200, at: NOW - 1_000 } });
+    expect(early.localFacts).toEqual([]);
+    expect(early.notification?.verdict).toBeUndefined();
+    // The same failure without cookies: no cookie fact.
+    expect(withFacts({ cookieless: { result: 'gateway-error', code: 502, at: NOW } }).localFacts).toEqual([]);
+    expect(withFacts({ cookieless: { result: 'challenge', code: 403, at: NOW } }).localFacts).toEqual([]);
+  });
+
+  it("private server address behind a public-looking name: the status panel says why no outside check was made", () => {
+    const view = withFacts({ host: 'wiki.example.com', connection: { ip: '10.20.30.40' } });
+    expect(view.localFacts.map((f) => f.id)).toEqual(['intranet']);
+    expect(view.localFacts[0]!.text).toEqual({ key: 'factIntranet', subs: ['wiki.example.com', '10.20.30.40'] });
+    expect(view.check?.privateHost).toBe(true);
+    expect(view.check?.privateNote).toEqual({ key: 'popupStatusIntranet', subs: ['wiki.example.com', '10.20.30.40'] });
+    expect(view.guide?.guide.steps.map((s) => s.id)).not.toContain('down-for-everyone');
+    expect(view.guide?.archiveOffered).toBe(false);
+    // A report stored for that name before says nothing about the intranet site: not in the popup, the guide or
+    // the notification.
+    const stale = withFacts({ connection: { ip: '10.20.30.40' } }, report('down-for-everyone'));
+    expect(stale.check?.verdict).toBeNull();
+    expect(stale.notification?.verdict).toBeUndefined();
+    expect(stale.guide?.guide.side).not.toBe('site');
+    expect(stale.checkFirst).toBe(false);
+    // A public address: nothing of the kind.
+    const open = withFacts({ connection: { ip: '93.184.216.34' } });
+    expect(open.localFacts).toEqual([]);
+    expect(open.check?.privateNote).toBeNull();
+  });
+
+  it('a connection through a proxy (Firefox): fact, proxy step, and the proxy advice in the popup and notification', () => {
+    const view = withFacts(
+      { gateway: { server: 'squid/5.7' }, connection: { ip: '10.0.0.1', proxy: { type: 'http', host: 'proxy.corp.example', port: 3128 } } },
+      report('up-elsewhere'),
+    );
+    // Through a proxy, the ip is the proxy's: it makes no intranet site.
+    expect(view.localFacts.map((f) => f.id)).toEqual(['proxy']);
+    expect(view.localFacts[0]!.text).toEqual({ key: 'factProxy', subs: ['http proxy.corp.example:3128'] });
+    expect(view.guide?.guide.side).toBe('likely-you');
+    expect(view.guide?.guide.steps.map((s) => s.id).slice(0, 3)).toEqual(['refresh', 'proxy', 'dns']);
+    expect(view.check?.verdict?.advice.key).toBe('verdictUpAdviceProxy');
+    expect(view.check?.privateHost).toBe(false);
+    expect(view.notification?.verdict?.key).toBe('verdictUpLine');
+  });
+
+  it("Chromium behind a proxy whose own error page answered: the address is the proxy's, not an intranet site's", () => {
+    // Chromium gives no proxyInfo; squid's own error page (its `X-Squid-Error`, kept as `ownError`) names the proxy.
+    const squid = { server: 'squid/5.7', via: '1.1 proxy.corp.example (squid/5.7)', party: 'squid', ownError: 'ERR_CONNECT_FAIL 111' };
+    const view = withFacts({ gateway: squid, connection: { ip: '10.0.0.1' } });
+    expect(view.localFacts).toEqual([]);
+    expect(view.check?.privateHost).toBe(false);
+    expect(view.guide?.guide.steps.map((s) => s.id)).toContain('proxy');
+    expect(view.guide?.guide.steps.map((s) => s.id)).toContain('down-for-everyone');
+  });
+
+  it('up elsewhere at addresses in other networks: the address fact, with the caveat, and DNS early', () => {
+    const r: StatusReport = {
+      ...report('up-elsewhere'),
+      sources: [{ provider: 'checkHost', verdict: 'up-elsewhere', evidence: { key: 'evidenceLocationsUp', subs: ['7', '7'] }, checkedAt: NOW - 5_000, addresses: ['104.18.32.7', '172.64.155.249'] }],
+    };
+    const view = withFacts({ gateway: { server: 'nginx' }, connection: { ip: '93.184.216.34' } }, r);
+    expect(view.localFacts).toEqual([{ id: 'address', text: { key: 'factAddressElsewhere', subs: ['93.184.216.34', '104.18.32.7, 172.64.155.249'] } }]);
+    expect(view.guide?.guide.side).toBe('likely-you');
+    expect(view.guide?.guide.steps[1]!.id).toBe('dns');
+    // The notification does not say "your network works" against that evidence.
+    expect(view.notification?.verdict?.key).toBe('verdictUpLine');
+    expect(view.check?.verdict?.advice.key).toBe('verdictUpAdvice');
+    // The same /24 as an outside location: no claim (a CDN answers from many addresses).
+    const near = withFacts({ gateway: { server: 'nginx' }, connection: { ip: '104.18.32.99' } }, r);
+    expect(near.localFacts).toEqual([]);
+    expect(near.guide?.guide.side).toBe('likely-site');
+  });
+});

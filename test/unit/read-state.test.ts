@@ -190,3 +190,69 @@ describe('reading the stored recovery state', () => {
     );
   });
 });
+
+describe('reading incidents stored before and after the browser facts (connection, cookieless)', () => {
+  /** An active incident exactly as version 633cdbf wrote it: no `connection`, no `cookieless`. */
+  const OLD = {
+    incidents: [
+      {
+        id: 'incident-old-1',
+        origin: 'https://shop.example.com',
+        host: 'shop.example.com',
+        url: 'https://shop.example.com/cart',
+        code: 502,
+        method: 'GET',
+        gateway: { server: 'nginx' },
+        startedAt: NOW,
+        attempts: 1,
+        probes: 0,
+        phase: 'retrying',
+        nextAt: NOW + 2_000,
+        awaiting: null,
+      },
+    ],
+    tabs: { '4': { tabId: 4, incidentId: 'incident-old-1', url: 'https://shop.example.com/cart', since: NOW, status: 'waiting' } },
+  };
+
+  it('an incident stored by the older version still parses, without a warning', () => {
+    const { state, warnings } = read(OLD);
+    expect(warnings).toEqual([]);
+    expect(state.incidents).toHaveLength(1);
+    expect(state.incidents[0]!.connection).toBeUndefined();
+    expect(state.incidents[0]!.cookieless).toBeUndefined();
+  });
+
+  it('keeps valid browser facts, and drops an incident whose facts are not what the schema allows', () => {
+    const good = structuredClone(OLD);
+    Object.assign(good.incidents[0]!, {
+      connection: { ip: '2001:db8::7', proxy: { type: 'http', host: 'proxy.corp', port: 3128 } },
+      cookieless: { result: 'normal', code: 200, at: NOW + 500, confirmedAt: NOW + 1_500 },
+    });
+    const { state, warnings } = read(good);
+    expect(warnings).toEqual([]);
+    expect(state.incidents[0]!.connection?.proxy?.port).toBe(3128);
+    expect(state.incidents[0]!.cookieless?.result).toBe('normal');
+
+    for (const bad of [
+      { connection: { ip: 'not-an-ip' } },
+      { connection: { ip: '10.0.0.5', proxy: { type: 'direct' } } },
+      { connection: { proxy: { type: 'http', host: '<script>' } } },
+      { cookieless: { result: 'up', at: NOW } },
+      { cookieless: { result: 'normal', code: 1000, at: NOW } },
+    ]) {
+      const raw = structuredClone(OLD);
+      Object.assign(raw.incidents[0]!, bad);
+      const r = read(raw);
+      expect(r.state.incidents, JSON.stringify(bad)).toEqual([]);
+      expect(r.state.tabs).toEqual({});
+      expect(r.warnings.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('what the machine writes with the facts passes its own schema', () => {
+    let state = send(structuredClone(EMPTY_STATE), { ...error(1, 'https://a.example/'), connection: { ip: '192.0.2.1' } } as RecoveryEvent).state;
+    state = send(state, { type: 'cookieless-result', incidentId: state.incidents[0]!.id, answer: { kind: 'answered', code: 0, challenge: false } }).state;
+    expect(v.safeParse(RECOVERY_STATE, stored(state)).success).toBe(true);
+    expect(read(stored(state)).state).toEqual(state);
+  });
+});

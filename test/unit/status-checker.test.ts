@@ -217,6 +217,27 @@ describe('consent, private hosts, private windows', () => {
     expect(h.urls.length).toBeGreaterThan(0);
   });
 
+  it.each(['10.0.0.5', '192.168.1.20', '127.0.0.1', '::1', 'fd12:3456::1', '::ffff:172.16.0.9', 'garbage'])(
+    'a public-looking name the browser reached at the private address %s is never sent, even on a user trigger',
+    async (serverAddress) => {
+      const h = harness({ route: world({ checkHost: 'down', pages: { 'https://status.example.com': 'major' } }) });
+      for (const trigger of ['auto', 'user'] as const) {
+        const r = await h.checker.check(ask('https://intranet.example.com/wiki', { trigger, serverAddress }));
+        expect(r.limitedBy).toBe('private-host');
+        expect(r.host).toBe('intranet.example.com');
+        expect(r.sources.map((s) => s.provider)).toEqual(['gateway']);
+      }
+      expect(h.urls).toEqual([]);
+    },
+  );
+
+  it('a public server address does not hold the check back', async () => {
+    const h = harness({ route: world({ checkHost: 'down' }) });
+    const r = await h.checker.check(ask('https://www.example.com/', { trigger: 'user', serverAddress: '93.184.216.34' }));
+    expect(r.limitedBy).toBeUndefined();
+    expect(h.urls.some(isCheckHostStart)).toBe(true);
+  });
+
   it('unusable URLs send nothing', async () => {
     const h = harness({ route: world({ checkHost: 'down' }) });
     for (const url of ['', 'not a url', 'ftp://example.com/', 'file:///etc/passwd', 'javascript:alert(1)']) {

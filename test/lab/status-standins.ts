@@ -31,6 +31,7 @@ import { randomBytes } from 'node:crypto';
 import http, { type IncomingHttpHeaders, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { waitFor } from './wait';
+import { announceLoopbackPort } from './ports';
 
 // ---------------------------------------------------------------------------------------------------------
 // Shared plumbing: break modes, request log, socket tracking
@@ -340,6 +341,7 @@ async function startCore(kind: string, options: StandInOptions, router: Router):
   const address = server.address();
   if (!address || typeof address === 'string') throw new Error(`${kind} stand-in: unexpected server address`);
   const port = address.port;
+  announceLoopbackPort(port);
   baseUrl = `http://127.0.0.1:${port}`;
   let closing: Promise<void> | undefined;
 

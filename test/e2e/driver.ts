@@ -143,7 +143,11 @@ interface ExtApi {
     sync: { set(values: Record<string, unknown>): Promise<void>; get(keys: null): Promise<Record<string, unknown>> };
     local: { get(keys: null): Promise<Record<string, unknown>> };
   };
-  runtime: { sendMessage(message: unknown): Promise<unknown> };
+  runtime: {
+    sendMessage(message: unknown): Promise<unknown>;
+    /** Chromium 116+: the extension's own documents with their tab ids, which need no `tabs` permission. */
+    getContexts?(filter: { contextTypes: string[] }): Promise<{ tabId: number; documentUrl?: string }[]>;
+  };
   tabs: { query(q: object): Promise<{ id?: number; url?: string }[]>; remove(id: number): Promise<void> };
   action: { getBadgeText(d: { tabId: number }): Promise<string> };
   notifications: {
@@ -350,9 +354,13 @@ function createDriver(
           (closed = await evaluate(async () => {
             const g = globalThis as unknown as { browser?: ExtApi; chrome?: ExtApi };
             const api = (g.browser ?? g.chrome)!;
-            const tab = (await api.tabs.query({})).find((t) => (t.url ?? '').endsWith('/extension/onboarding/index.html'));
-            if (tab?.id === undefined) return false;
-            await api.tabs.remove(tab.id);
+            const isOnboarding = (url: string | undefined) => (url ?? '').endsWith('/extension/onboarding/index.html');
+            // Without the `tabs` permission, Chromium 150 (Debian 12's) does not show a tab's URL when the tab holds one
+            // of the extension's own pages (156 does); runtime.getContexts lists those pages with their tab ids.
+            const viaContexts = (await api.runtime.getContexts?.({ contextTypes: ['TAB'] }))?.find((c) => isOnboarding(c.documentUrl))?.tabId;
+            const id = viaContexts ?? (await api.tabs.query({})).find((t) => isOnboarding(t.url))?.id;
+            if (id === undefined) return false;
+            await api.tabs.remove(id);
             return true;
           }, null)),
         { timeoutMs: 10_000, message: 'the onboarding page the extension opens on install' },

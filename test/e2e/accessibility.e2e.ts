@@ -105,7 +105,7 @@ describe.each(BROWSERS)('%s: axe-core finds no serious or critical violation', (
 
   it.each(SCHEMES)('%s theme: popup (502, with and without a verdict; nothing wrong), options, onboarding', async (scheme) => {
     const startedAt = Date.now();
-    const d = (driver = await launchDriver(browserName, { colorScheme: scheme, hosts: [SHOP_HOST, NEWS_HOST, STATUS_HOST] }));
+    const d = (driver = await launchDriver(browserName, { colorScheme: scheme, hosts: [SHOP_HOST, NEWS_HOST, STATUS_HOST], serverAddress: 'public' }));
     await d.setSettings({
       // One measuring source is what this page is tested with; Globalping's stand-in lives in status.e2e.ts.
       statusProviders: { globalping: false },

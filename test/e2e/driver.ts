@@ -7,6 +7,8 @@ import type { Page as PlaywrightPage } from 'playwright-core';
 import type { Page as PuppeteerPage } from 'puppeteer-core';
 import type { Incident, IncidentPhase, RecoveryState } from '../../src/recovery/incident-machine';
 import { launchChromium, launchFirefox, loopbackHostRules, type ChromiumSession, type FirefoxSession } from '../lab/browsers';
+import { publicAddress } from '../lab/public-address';
+import { proxyPacUrl } from '../lab/squid-proxy';
 import { waitFor } from '../lab/wait';
 import { isErrorReply, type TabView } from '../../src/messages';
 import { notificationWords } from '../../src/view/notification';
@@ -14,7 +16,10 @@ import { getMessage } from '../locale';
 
 export type BrowserName = 'chromium' | 'firefox';
 
-/** Public-looking names the tests use; both browsers resolve them to 127.0.0.1 on the URL's port. */
+/**
+ * Public-looking names the tests use; both browsers resolve them to 127.0.0.1 on the URL's port, or to the test run's
+ * public address (`../lab/public-address.ts`) with `launchDriver(name, { serverAddress: 'public' })`.
+ */
 export const SHOP_HOST = 'shop.example.com';
 export const NEWS_HOST = 'news.example.org';
 /** Where the status check looks for shop.example.com's own status page (`status.{domain}`). */
@@ -132,6 +137,8 @@ export interface Driver {
   /** Closes the page used to read state, so nothing of the test's keeps the background awake. */
   closeControl(): Promise<void>;
   readonly chromium?: ChromiumSession;
+  /** The address the test's host names resolve to: `127.0.0.1`, or the run's public address. */
+  readonly serverAddress: string;
   close(): Promise<void>;
 }
 
@@ -168,17 +175,46 @@ export async function launchDriver(
     colorScheme?: ColorScheme;
     /** Accept the suite's self-signed certificates (`test/lab/tls.ts`). */
     acceptInsecureCerts?: boolean;
+    /**
+     * Where `hosts` resolve: `loopback` (default, 127.0.0.1) or `public`, the test run's public address in a network
+     * namespace of its own (`../lab/public-address.ts`), so the extension sees a public server address and may ask
+     * status services about the site. Firefox then sends every name there (`network.dns.forceResolve` has one
+     * address), where every lab server is reachable; `loopbackHosts` still go to 127.0.0.1.
+     */
+    serverAddress?: 'loopback' | 'public';
+    /**
+     * Names that resolve to 127.0.0.1 even with `serverAddress: 'public'`: an intranet site behind a public-looking
+     * name (Chromium: their own `MAP`; Firefox: `network.dns.localDomains`, which resolves them as `localhost`).
+     */
+    loopbackHosts?: string[];
+    /** Send these hosts (only) through the proxy on `127.0.0.1:<port>` (a PAC script; `../lab/squid-proxy.ts`). */
+    proxy?: { port: number; hosts: string[] };
   } = {},
 ): Promise<Driver> {
   const hosts = options.hosts ?? [SHOP_HOST, NEWS_HOST, STATUS_HOST];
   const headless = options.headless ?? true;
+  const loopbackHosts = options.loopbackHosts ?? [];
+  let serverAddress = '127.0.0.1';
+  if (options.serverAddress === 'public') {
+    const pub = await publicAddress();
+    await pub.ready();
+    serverAddress = pub.address;
+  }
+  const pacUrl = options.proxy === undefined ? undefined : proxyPacUrl(options.proxy.port, options.proxy.hosts);
   if (name === 'chromium') {
+    const args = [
+      ...(options.acceptInsecureCerts === true ? ['--ignore-certificate-errors'] : []),
+      ...(pacUrl === undefined ? [] : [`--proxy-pac-url=${pacUrl}`]),
+    ];
     const session = await launchChromium({
       extensionDir: DIST.chromium,
-      hostRules: loopbackHostRules(hosts),
+      // The first matching rule wins: the intranet names before the rest.
+      hostRules: [loopbackHostRules(loopbackHosts), serverAddress === '127.0.0.1' ? loopbackHostRules(hosts) : hosts.map((h) => `MAP ${h} ${serverAddress}`).join(', ')]
+        .filter((rule) => rule !== '')
+        .join(', '),
       headless,
       ...(options.colorScheme !== undefined ? { colorScheme: options.colorScheme } : {}),
-      ...(options.acceptInsecureCerts === true ? { args: ['--ignore-certificate-errors'] } : {}),
+      ...(args.length > 0 ? { args } : {}),
     });
     // A user's extension was installed long before the page fails: wait until the worker has run its top level (its
     // listeners registered) before any test acts. Without this, an image loaded in the first second after launch
@@ -193,6 +229,7 @@ export async function launchDriver(
         openExtensionPage: async (path) => session.openExtensionPage(path),
         close: () => session.close(),
         chromium: session,
+        serverAddress,
       }),
     );
   }
@@ -205,6 +242,10 @@ export async function launchDriver(
     prefs: {
       'extensions.webextOptionalPermissionPrompts': false,
       ...(options.colorScheme !== undefined ? firefoxColorSchemePrefs(options.colorScheme) : {}),
+      ...(serverAddress === '127.0.0.1' ? {} : { 'network.dns.forceResolve': serverAddress }),
+      ...(loopbackHosts.length > 0 ? { 'network.dns.localDomains': loopbackHosts.join(',') } : {}),
+      // Type 2: the proxy auto-config script; the extension's own requests to 127.0.0.1 stay direct.
+      ...(pacUrl === undefined ? {} : { 'network.proxy.type': 2, 'network.proxy.autoconfig_url': pacUrl }),
     },
     ...(options.backgroundIdleTimeoutMs !== undefined ? { backgroundIdleTimeoutMs: options.backgroundIdleTimeoutMs } : {}),
     ...(options.acceptInsecureCerts === true ? { acceptInsecureCerts: true } : {}),
@@ -214,6 +255,7 @@ export async function launchDriver(
       newTab: async () => wrapPage(await session.newPage()),
       openExtensionPage: async (path) => session.openExtensionPage(path) as unknown as Promise<ControlPage & PuppeteerPage>,
       close: () => session.close(),
+      serverAddress,
     }),
   );
 }
@@ -250,6 +292,7 @@ function createDriver(
     openExtensionPage: (path: string) => Promise<ControlPage & (PlaywrightPage | PuppeteerPage)>;
     close: () => Promise<void>;
     chromium?: ChromiumSession;
+    serverAddress: string;
   },
 ): Driver {
   let control: Promise<ControlPage> | null = null;
@@ -305,6 +348,7 @@ function createDriver(
 
   return {
     name,
+    serverAddress: io.serverAddress,
     ...(io.chromium ? { chromium: io.chromium } : {}),
     /** Opens the control page first, so it sees everything from the start. */
     async ready() {

@@ -25,6 +25,7 @@ import { getFreePort, waitFor } from '../lab/wait';
 import type { StatusMemory } from '../../src/status/checker';
 import type { StatusReport, UnknownReasonCode } from '../../src/status/verdict';
 import type { Incident, RecoveryState } from '../../src/recovery/incident-machine';
+import { announceLoopbackPort } from '../lab/ports';
 
 const BROWSERS: BrowserName[] = ['chromium', 'firefox'];
 
@@ -163,7 +164,8 @@ describe.each(BROWSERS)('%s: hostile input', (browserName) => {
       checkHost = await startCheckHost({ nodes: allDown(502, 7) });
       statusPage = await startStatusPage({ vendor: 'statuspage', state: 'major', name: 'Example' });
       const modeHosts = PROVIDER_MODES.flatMap(({ mode }) => [providerSite(mode), `status.${mode}-answers.com`]);
-      driver = await launchDriver(browserName, { hosts: [...modeHosts, 'later.example.net', 'status.example.net'] });
+      // The sites must have a public server address for their checks to be made (`../lab/public-address.ts`).
+      driver = await launchDriver(browserName, { hosts: [...modeHosts, 'later.example.net', 'status.example.net'], serverAddress: 'public' });
       await driver.setSettings({
         // One measuring source is what this case is about; Globalping's stand-in lives in status.e2e.ts.
         statusProviders: { globalping: false },
@@ -268,6 +270,7 @@ describe.each(BROWSERS)('%s: hostile input', (browserName) => {
         { label: 'raw headers', url: `http://rawhdr.example.com:${raw.port}/raw`, host: 'rawhdr.example.com', origin: `http://rawhdr.example.com:${raw.port}`, public: true },
       ];
       driver = await launchDriver(browserName, {
+        serverAddress: 'public',
         hosts: [
           'shop.example.com',
           'xn--bcher-kva.example.com',
@@ -453,7 +456,10 @@ function listen(server: net.Server, port: number, host: string): Promise<number>
     server.once('error', reject);
     server.listen(port, host, () => {
       server.off('error', reject);
-      resolve((server.address() as net.AddressInfo).port);
+      const bound = (server.address() as net.AddressInfo).port;
+      // Reachable by name at the run's public address too (Firefox sends every name there).
+      if (host === '127.0.0.1') announceLoopbackPort(bound);
+      resolve(bound);
     });
   });
 }

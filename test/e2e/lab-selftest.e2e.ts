@@ -18,7 +18,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, launchFirefox, requireBinary } from '../lab/browsers';
 import { findProcesses } from '../lab/cleanup';
 import { startGateway, type Gateway } from '../lab/gateway';
-import { createTestExtension, readProbeState, type ExtensionPageLike, type TestExtension } from '../lab/test-extension';
+import ipaddr from 'ipaddr.js';
+import { publicAddress, type PublicAddress } from '../lab/public-address';
+import { proxyPacUrl, startSquidProxy, type SquidProxy } from '../lab/squid-proxy';
+import { createTestExtension, readProbeState, type ExtensionPageLike, type ProbeEvent, type TestExtension } from '../lab/test-extension';
+import { carriesCookie, cookieOnlyFailure, jiasuleChallenge } from '../lab/who-failed-sites';
 import { errorResponse, startUpstream, UPSTREAM_OK_MARKER, type Upstream } from '../lab/upstream';
 import { waitFor } from '../lab/wait';
 
@@ -242,5 +246,170 @@ describe('Firefox: probe env.extension, nginx 502, bypass-cache reload', () => {
     await env.session.close();
     expect(findProcesses(profileDir)).toEqual([]);
     expect(existsSync(profileDir)).toBe(false);
+  });
+});
+
+/**
+ * The "who failed?" lab (issue 12): in each browser, with a recording probe extension (no reloads of its own),
+ *
+ * - a public-looking name mapped to the run's public address reaches nginx through the namespace forwarder, and
+ *   webRequest reports that public address as `ip`; a name kept on loopback reports 127.0.0.1;
+ * - a host listed in the PAC script goes through the squid-style proxy, which answers squid's 502 while the host is
+ *   failing and forwards once it is not;
+ * - the Jiasule stand-in answers 521 with `X-Via-JSL` and its cookie, and its script gets the page on the second
+ *   request; the cookie-only site gets nginx's genuine 502 only when the request carries the session cookie.
+ */
+describe.each(['chromium', 'firefox'] as const)('%s: public server address, squid-style proxy, challenge and cookie sites', (target) => {
+  const SHOP = 'shop.example.com';
+  const INTRANET = 'intranet.example.com';
+  const PROXIED = 'proxied.example.net';
+  const JSL = 'jsl.example.cn';
+  const env = {} as {
+    upstream: Upstream;
+    gateway: Gateway;
+    proxy: SquidProxy;
+    pub: PublicAddress;
+    extension: TestExtension;
+    close(): Promise<void>;
+    newTab(): Promise<TabLike & { close(): Promise<void> }>;
+    probePage: ExtensionPageLike;
+  };
+
+  beforeAll(async () => {
+    env.pub = await publicAddress();
+    env.upstream = await startUpstream();
+    env.gateway = await startGateway({ upstreamPort: env.upstream.port });
+    env.proxy = await startSquidProxy();
+    await env.pub.ready();
+    env.extension = createTestExtension({ target, reloadOn502: false });
+    const pac = proxyPacUrl(env.proxy.port, [PROXIED]);
+    if (target === 'chromium') {
+      const session = await launchChromium({
+        extensionDir: env.extension.dir,
+        hostRules: `MAP ${INTRANET} 127.0.0.1, MAP ${SHOP} ${env.pub.address}, MAP ${JSL} ${env.pub.address}`,
+        args: [`--proxy-pac-url=${pac}`],
+      });
+      env.close = () => session.close();
+      env.newTab = () => session.newPage() as never;
+      env.probePage = await session.openExtensionPage(env.extension.pagePath);
+    } else {
+      const session = await launchFirefox({
+        extensionDir: env.extension.dir,
+        prefs: {
+          'network.dns.forceResolve': env.pub.address,
+          'network.dns.localDomains': INTRANET,
+          'network.proxy.type': 2,
+          'network.proxy.autoconfig_url': pac,
+        },
+      });
+      env.close = () => session.close();
+      env.newTab = () => session.browser.newPage() as never;
+      env.probePage = await session.openExtensionPage(env.extension.pagePath);
+    }
+  }, HOOK_TIMEOUT_MS);
+  afterAll(async () => {
+    await env.close?.();
+    await env.proxy?.close();
+    await env.gateway?.stop();
+    await env.upstream?.close();
+    env.extension?.remove();
+  }, HOOK_TIMEOUT_MS);
+
+  /** Opens `url` in a new tab and returns the probe's main-frame onCompleted events for it (at least `count`). */
+  async function visit(url: string, count = 1, navigatesAway = false): Promise<{ tab: TabLike & { close(): Promise<void> }; completed: ProbeEvent[] }> {
+    const tab = await env.newTab();
+    // A page whose script loads another page before its own load event ends the first navigation: Firefox's BiDi
+    // then rejects goto() with NS_BINDING_ABORTED, although all went as the page meant.
+    await (navigatesAway ? tab.goto(url).catch(() => null) : tab.goto(url));
+    const completed = await waitFor(
+      async () => {
+        const events = (await readProbeState(env.probePage)).completed.filter((event) => event.url === url);
+        return events.length >= count ? events : undefined;
+      },
+      { message: `the probe's onCompleted for ${url}` },
+    );
+    return { tab, completed };
+  }
+  const text = (tab: TabLike) => tab.evaluate(() => document.body?.innerText ?? '');
+
+  it('the public address is public unicast, and a site there is reached at it (webRequest ip); an intranet name stays on 127.0.0.1', async () => {
+    expect(ipaddr.parse(env.pub.address).range()).toBe('unicast');
+    const before = env.pub.forwarded(env.gateway.port);
+    const url = `http://${SHOP}:${env.gateway.port}/public`;
+    const { tab, completed } = await visit(url);
+    expect(completed[0]).toMatchObject({ statusCode: 200, ip: env.pub.address });
+    expect(await text(tab)).toContain(UPSTREAM_OK_MARKER);
+    expect(env.pub.forwarded(env.gateway.port)).toBeGreaterThan(before);
+    await tab.close();
+
+    const intranetUrl = `http://${INTRANET}:${env.gateway.port}/intranet`;
+    const intranet = await visit(intranetUrl);
+    expect(intranet.completed[0]).toMatchObject({ statusCode: 200, ip: '127.0.0.1' });
+    expect(env.upstream.requestsTo('/intranet')[0]?.headers.host).toBe(`${INTRANET}:${env.gateway.port}`);
+    await intranet.tab.close();
+  });
+
+  it("a proxied host gets squid's own 502 while failing, and the site through the proxy once it is not", async () => {
+    env.proxy.setFailing(PROXIED, 'zero-size');
+    const url = `http://${PROXIED}:${env.gateway.port}/via-proxy`;
+    const failed = await visit(url);
+    expect(failed.completed[0]?.statusCode).toBe(502);
+    // The browser connected to the proxy, not to the site.
+    expect(failed.completed[0]?.ip).toBe('127.0.0.1');
+    if (target === 'firefox') expect(failed.completed[0]?.proxyInfo).toMatchObject({ host: '127.0.0.1', port: env.proxy.port, type: 'http' });
+    expect(await text(failed.tab)).toContain('The requested URL could not be retrieved');
+    expect(env.proxy.requestsFor(PROXIED).filter((r) => r.url === url).map((r) => r.outcome)).toEqual(['zero-size']);
+    expect(env.upstream.requestsTo('/via-proxy')).toHaveLength(0);
+    await failed.tab.close();
+
+    env.proxy.setFailing(PROXIED, null);
+    const ok = await visit(url, 2);
+    expect(ok.completed.at(-1)?.statusCode).toBe(200);
+    expect(await text(ok.tab)).toContain(UPSTREAM_OK_MARKER);
+    expect(env.upstream.requestsTo('/via-proxy')[0]?.headers.via).toContain(`${env.proxy.hostname} (squid/`);
+    await ok.tab.close();
+  });
+
+  it('the Jiasule challenge answers 521 with X-Via-JSL and its cookie, and its script gets the page', async () => {
+    env.upstream.route('/challenge', jiasuleChallenge());
+    const url = `http://${JSL}:${env.upstream.port}/challenge`;
+    const direct = await fetch(`http://127.0.0.1:${env.upstream.port}/challenge`);
+    expect(direct.status).toBe(521);
+    expect(direct.headers.get('x-via-jsl')).toBe('fdc330b,-');
+    expect(direct.headers.get('set-cookie')).toMatch(/^__jsluid_h=[0-9a-f]{32};/);
+    expect(direct.headers.get('server')).toBeNull();
+    env.upstream.clear();
+
+    const { tab, completed } = await visit(url, 2, true);
+    expect(completed.map((event) => event.statusCode)).toEqual([521, 200]);
+    await waitFor(async () => (await text(tab)).includes(UPSTREAM_OK_MARKER), { message: 'the page behind the challenge' });
+    const requests = env.upstream.requestsTo('/challenge');
+    expect(requests).toHaveLength(2);
+    expect(requests[1]?.headers.cookie).toContain('__jsl_clearance=');
+    await tab.close();
+  });
+
+  it("the cookie-only site: nginx's genuine 502 with the session cookie, the page without it", async () => {
+    env.upstream.route('/account', cookieOnlyFailure());
+    const url = `http://${SHOP}:${env.gateway.port}/account`;
+    const first = await visit(url);
+    expect(first.completed[0]).toMatchObject({ statusCode: 200, ip: env.pub.address });
+    await first.tab.goto(url);
+    const again = await waitFor(
+      async () => {
+        const events = (await readProbeState(env.probePage)).completed.filter((event) => event.url === url);
+        return events.length >= 2 ? events : undefined;
+      },
+      { message: 'the second visit' },
+    );
+    expect(again[1]?.statusCode).toBe(502);
+    expect(await text(first.tab)).toContain('502 Bad Gateway');
+    expect(env.gateway.errorLog()).toContain('upstream sent too big header');
+    const requests = env.upstream.requestsTo('/account');
+    expect(requests.map((r) => carriesCookie(r, 'session'))).toEqual([false, true]);
+    // Without the cookie (what the extension's cookieless comparison sends) the page comes.
+    const cookieless = await fetch(`http://127.0.0.1:${env.gateway.port}/account`);
+    expect(cookieless.status).toBe(200);
+    await first.tab.close();
   });
 });

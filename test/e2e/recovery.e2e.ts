@@ -65,10 +65,11 @@ describe.each(BROWSERS)('%s: gateway-error recovery', (browserName) => {
     await tab.click('button, input[type=submit]');
     await waitFor(async () => (await tab.text().catch(() => '')).includes('502 Bad Gateway'), { timeoutMs: 10_000, message: 'the POST to fail' });
     await site.driver.waitForPhase(SHOP_HOST, 'not-retried', { timeoutMs: 5_000 });
-    // Nothing may be sent again, while the site is down (6 s) nor once it is back (4 s).
-    await sleep(6_000);
+    // Nothing may be sent again, while the site is down nor once it is back. A GET's first retry comes after 1 s
+    // (+20 % jitter) and the next 4 s later: each window covers a first retry that should not have been.
+    await sleep(2_000);
     await site.upstream.setUp();
-    await sleep(4_000);
+    await sleep(2_000);
     expect(site.gateway.accessLog().filter((e) => e.method === 'POST')).toHaveLength(1);
     expect(site.upstream.requests.filter((r) => r.method === 'POST')).toHaveLength(0);
     const state = await site.driver.state();
@@ -81,8 +82,8 @@ describe.each(BROWSERS)('%s: gateway-error recovery', (browserName) => {
     site.upstream.route('/broken.png', errorResponse(502));
     const tab = await site.driver.openTab(site.url('/with-image'));
     await waitFor(() => site.upstream.requestsTo('/broken.png').length >= 1, { timeoutMs: 5_000, message: 'the image request' });
-    // Nothing may happen in these 5 s: no reload, no incident.
-    await sleep(5_000);
+    // Nothing may happen meanwhile: no reload, no incident (a page's first retry would come after 1 s, +20 % jitter).
+    await sleep(2_000);
     expect(site.upstream.requestsTo('/with-image')).toHaveLength(1);
     const state = await site.driver.state();
     expect(state.incidents).toEqual([]);

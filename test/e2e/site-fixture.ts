@@ -1,6 +1,7 @@
 /**
- * A fresh site for each test: a controllable upstream behind real nginx, reached as `shop.example.com`, and a fresh
- * browser with the built extension (one incident per site, so tests must not share a browser).
+ * A fresh site for each test: a controllable upstream behind real nginx, reached as `shop.example.com` (on loopback, or
+ * at the test run's public address), and a fresh browser with the built extension (one incident per site, so tests
+ * must not share a browser).
  */
 import { afterEach, beforeEach } from 'vitest';
 import { launchDriver, SHOP_HOST, type BrowserName, type Driver } from './driver';
@@ -16,15 +17,20 @@ export interface Site {
   url(path: string): string;
 }
 
-/** Registers the per-test setup and teardown; the returned object is filled in before each test. */
-export function useSite(browserName: BrowserName): Site {
+/**
+ * Registers the per-test setup and teardown; the returned object is filled in before each test.
+ *
+ * @param options.serverAddress `public` for a site the extension may ask status services about: its names resolve
+ *   to the test run's public address (`../lab/public-address.ts`) instead of 127.0.0.1. Default `loopback`.
+ */
+export function useSite(browserName: BrowserName, options: { serverAddress?: 'loopback' | 'public' } = {}): Site {
   const site = {
     url: (path: string) => `http://${SHOP_HOST}:${site.gateway.port}${path}`,
   } as Site;
   beforeEach(async () => {
     site.upstream = await startUpstream();
     site.gateway = await startGateway({ upstreamPort: site.upstream.port });
-    site.driver = await launchDriver(browserName);
+    site.driver = await launchDriver(browserName, { serverAddress: options.serverAddress ?? 'loopback' });
   });
   afterEach(async () => {
     await site.driver?.close();

@@ -27,6 +27,11 @@ export interface TrackedResource {
   group?: boolean;
   /** Directory to delete recursively at exit. */
   dir?: string;
+  /**
+   * Synchronous teardown to run at exit, after the kills and before the directories go (e.g. `ip netns del` for
+   * the namespace of `public-address.ts`). It must not throw.
+   */
+  run?: () => void;
 }
 
 const tracked = new Set<TrackedResource>();
@@ -129,6 +134,13 @@ function runExitCleanup(): void {
       } catch {
         // Best effort only; the process may belong to someone else by now (EPERM).
       }
+    }
+  }
+  for (const resource of tracked) {
+    try {
+      resource.run?.();
+    } catch {
+      // Best effort, like the kills.
     }
   }
   for (const resource of tracked) {

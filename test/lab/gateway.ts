@@ -23,6 +23,7 @@ import { join } from 'node:path';
 import { NGINX_PATH, requireBinary } from './binaries';
 import { isAlive, killQuietly, removeDirQuietly, trackForExitCleanup } from './cleanup';
 import { canConnect, getFreePort, sleep } from './wait';
+import { announceLoopbackPort } from './ports';
 
 /** util-linux `setpriv`, present on Debian; optional. */
 const SETPRIV_PATH = '/usr/bin/setpriv';
@@ -176,6 +177,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     writeFileSync(confPath, nginxConfig(prefix, port, settings));
     try {
       const child = await launchNginx(nginxPath, prefix, confPath, port);
+      announceLoopbackPort(port);
       return makeGateway(child, prefix, port, untrackDir, settings.tls === null ? 'http' : 'https');
     } catch (error) {
       lastError = error as Error;

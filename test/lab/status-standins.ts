@@ -32,6 +32,7 @@ import http, { type IncomingHttpHeaders, type OutgoingHttpHeaders, type ServerRe
 import type { Socket } from 'node:net';
 import ipaddr from 'ipaddr.js';
 import { waitFor } from './wait';
+import { announceLoopbackPort } from './ports';
 
 // ---------------------------------------------------------------------------------------------------------
 // Shared plumbing: break modes, request log, socket tracking
@@ -349,6 +350,7 @@ async function startCore(kind: string, options: StandInOptions, router: Router):
   const address = server.address();
   if (!address || typeof address === 'string') throw new Error(`${kind} stand-in: unexpected server address`);
   const port = address.port;
+  announceLoopbackPort(port);
   baseUrl = `http://127.0.0.1:${port}`;
   let closing: Promise<void> | undefined;
 

@@ -25,6 +25,7 @@
  * @module
  */
 import http, { type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
+import { announceLoopbackPort } from './ports';
 import { sleep, waitFor } from './wait';
 
 /** One request as the upstream received it. */
@@ -297,6 +298,7 @@ export async function startUpstream(options: UpstreamOptions = {}): Promise<Upst
   const address = server.address();
   if (!address || typeof address === 'string') throw new Error('upstream: unexpected server address');
   const port = address.port;
+  if (host === '127.0.0.1') announceLoopbackPort(port);
   let isUp = true;
   let closed = false;
 

@@ -8,6 +8,7 @@ import type { Incident, TabEntry } from '../recovery/incident-machine';
 import { durationText, statusNameText, type I18nText } from '../shared/text';
 import { describeVerdictLine } from '../status/describe-status';
 import { answersWithoutCookies } from '../recovery/cookieless';
+import { isUserProxy, whoAnswered } from '../gateway/who-answered';
 import { attemptShown, currentReport, gatewayHint, isUnderWay } from './incident-facts';
 import type { StatusReport } from '../status/verdict';
 
@@ -43,7 +44,12 @@ export function describeIncident(
   if (answersWithoutCookies(incident)) return { ...text, verdict: { key: 'notifCookiesLine', subs: [incident.host] } };
   const current = currentReport(status, incident, now);
   const verdict = describeVerdictLine(current, render, gatewayHint(incident, current));
-  return verdict === null ? text : { ...text, verdict };
+  if (verdict !== null) return { ...text, verdict };
+  // Without a verdict, a proxy's own error page is the one thing known about the failure; the popup's evidence line
+  // and the report name the same proxy.
+  const answered = whoAnswered(incident.code, incident.gateway);
+  if (isUserProxy(answered.hint)) return { ...text, verdict: { key: 'notifProxyLine', subs: [answered.label ?? 'Proxy'] } };
+  return text;
 }
 
 function describePhase(incident: Incident, now: number, maxVisibleRetries: number, render: (t: I18nText) => string): NotificationText | null {

@@ -136,23 +136,30 @@ describe.each(BROWSERS)('%s: who failed?', (browserName) => {
     proxy.setFailing(PROXIED, 'zero-size');
     const url = `http://${PROXIED}:${gateway.port}/proxied`;
     const { tab, tabId } = await open(url);
-    expect(await tab.text()).toContain('The requested URL could not be retrieved');
-    const s = await story(tabId, PROXIED, (v) => v.incident?.guide !== null && v.incident?.guide !== undefined, 'the incident with its guide');
-    const guide = s.view.incident!.guide!.guide;
-    expect(guide.side).toBe('likely-you');
-    expect(guide.steps[0]?.id).toMatch(/proxy|vpn|network|dns/);
-    everywhere(s, /squid|proxy/i);
-    // Not "the site's gateway (squid/4.15) answered 502, so your DNS and your connection to the site work".
-    nowhere(s, getMessage('evidenceSiteGateway', ['squid/4.15', '502']).slice(0, 22));
-    // The site itself was never reached: the proxy answered.
-    expect(upstream.requestsTo('/proxied')).toHaveLength(0);
-    proxy.setFailing(PROXIED, null);
-    await tab.close();
+    try {
+      expect(await tab.text()).toContain('The requested URL could not be retrieved');
+      const s = await story(tabId, PROXIED, (v) => v.incident?.guide !== null && v.incident?.guide !== undefined, 'the incident with its guide');
+      const guide = s.view.incident!.guide!.guide;
+      // The proxy could not get an answer from the site: the proxy, a VPN or the network are the candidates, and nothing
+      // clears the visitor's side. Whether the site is up elsewhere decides between "you" and "can't tell".
+      expect(['likely-you', 'unknown']).toContain(guide.side);
+      expect(guide.summary.key).toBe('guideSideProxy');
+      expect(guide.steps[0]?.id).toBe('proxy');
+      everywhere(s, /squid|proxy/i);
+      // Not "the site's gateway (squid/4.15) answered 502, so your DNS and your connection to the site work".
+      nowhere(s, getMessage('evidenceSiteGateway', ['squid/4.15', '502']).slice(0, 22));
+      // The site itself was never reached: the proxy answered.
+      expect(upstream.requestsTo('/proxied')).toHaveLength(0);
+    } finally {
+      // Whatever happened, no retries of this site may run into the next case.
+      proxy.setFailing(PROXIED, null);
+      await tab.close();
+    }
   });
 
   it('b. the Jiasule challenge: no incident, no retry, no badge, no notification', async () => {
     upstream.route('/challenge', jiasuleChallenge());
-    const notificationsBefore = (await driver.notificationIds()).length;
+    const notificationsBefore = new Set(await driver.notificationIds());
     const url = `http://${JSL}:${upstream.port}/challenge`;
     const tab = await driver.openTab(url).catch(async () => {
       // The challenge's script loads the page again before the first load ends (Firefox's BiDi then rejects goto).
@@ -169,7 +176,11 @@ describe.each(BROWSERS)('%s: who failed?', (browserName) => {
     expect((await driver.state()).incidents.filter((i) => i.host === JSL)).toEqual([]);
     expect((await driver.tabView(tabId)).incident).toBeNull();
     expect(await driver.badgeText(tabId)).toBe('');
-    expect(await driver.notificationIds()).toHaveLength(notificationsBefore);
+    expect(await driver.notification(tabId)).toBeNull();
+    // No notification came for it either: every one shown now was there before, or belongs to an earlier case's
+    // incident (which may redraw its own as it ends).
+    const earlier = new Set((await driver.state()).incidents.filter((i) => i.host !== JSL).map((i) => i.id));
+    expect((await driver.notificationIds()).filter((id) => !notificationsBefore.has(id) && !earlier.has(id))).toEqual([]);
     await tab?.close();
   });
 

@@ -272,6 +272,17 @@ describe("one view model: the browser's own facts", () => {
     expect(view.check?.privateHost).toBe(false);
     expect(view.guide?.guide.steps.map((s) => s.id)).toContain('proxy');
     expect(view.guide?.guide.steps.map((s) => s.id)).toContain('down-for-everyone');
+    // The notification names the same proxy as the popup's evidence and the report, before any verdict came.
+    expect(view.notification?.verdict).toEqual({ key: 'notifProxyLine', subs: ['Squid'] });
+    expect(view.guide?.guide.summary.key).toBe('guideSideProxy');
+    // Once a verdict came, the verdict line speaks instead (the same line the popup shows).
+    const up = withFacts({ gateway: squid, connection: { ip: '10.0.0.1' } }, report('up-elsewhere'));
+    expect(up.notification?.verdict?.key).not.toBe('notifProxyLine');
+  });
+
+  it("nginx's own 502: no proxy line in the notification", () => {
+    const view = withFacts({ gateway: { server: 'nginx' }, connection: { ip: '93.184.216.34' } });
+    expect(view.notification?.verdict).toBeUndefined();
   });
 
   it('up elsewhere at addresses in other networks: the address fact, with the caveat, and DNS early', () => {

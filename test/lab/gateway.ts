@@ -62,6 +62,11 @@ export interface AccessLogEntry {
   cacheControl: string;
   /** `User-Agent` request header, handy to tell Chromium from Firefox requests. */
   userAgent: string;
+  /**
+   * `Sec-Fetch-Mode` request header (Fetch Metadata): `navigate` for a tab's load or reload, `cors`/`no-cors` for a
+   * `fetch` such as the background's probes and its one cookieless comparison (MDN: Sec-Fetch-Mode).
+   */
+  fetchMode: string;
 }
 
 /** Handle returned by {@link startGateway}. */
@@ -89,7 +94,7 @@ export interface Gateway {
 const LOG_FORMAT =
   `escape=json '{"msec":"$msec","method":"$request_method","uri":"$request_uri","status":"$status",` +
   `"upstream_status":"$upstream_status","host":"$http_host","cache_control":"$http_cache_control",` +
-  `"user_agent":"$http_user_agent"}'`;
+  `"user_agent":"$http_user_agent","fetch_mode":"$http_sec_fetch_mode"}'`;
 
 function nginxConfig(
   prefix: string,
@@ -280,6 +285,7 @@ function parseAccessLogLine(line: string): AccessLogEntry {
     host: raw.host ?? '',
     cacheControl: raw.cache_control ?? '',
     userAgent: raw.user_agent ?? '',
+    fetchMode: raw.fetch_mode ?? '',
   };
 }
 

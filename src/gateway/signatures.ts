@@ -15,10 +15,28 @@
  * 4. a proxy recognised only by its `Via` or `Server`, without its error signature: it passed the answer on.
  * `Via` alone is never "your proxy": an unknown `Via` cannot tell (see `whoAnswered`).
  *
+ * A host whose own front is a known edge (Render serves every answer through Cloudflare) names that edge in
+ * `servedThrough`: when both match, the host is named, as it is the party that answered.
+ *
  * Header values are untrusted: they are cleaned and capped before they reach a pattern, and nothing here throws.
- * Where no header signature could be verified (FortiGate, Palo Alto and Blue Coat block pages, Imperva's and
- * Akamai's bot challenges, Traefik and HAProxy, which send no identifying header by default) there is no entry:
- * a guess would put the fault on the wrong side.
+ * Parties searched for and left out, because no public capture or vendor document shows a header of theirs that
+ * tells their answer apart (a guess would put the fault on the wrong side; see `test/fixtures/headers/SOURCES.md`):
+ * - FortiGate: its "Web Filter Violation" / "Application Control Violation" pages carry only generic headers
+ *   (Ekultek/WhatWaf#513 and #34 captures); wafw00f knows it by the body only. FortiWeb's FORTIWAFSID cookie is the
+ *   site's WAF, not the user's proxy.
+ * - Palo Alto: its block page is known by its text only ("blocked in accordance with company policy": wafw00f
+ *   paloalto.py, sqlmap waf/paloalto.py); no capture shows a header of its own.
+ * - Blue Coat / Symantec ProxySG: X-BlueCoat-Via is a request header it adds to what it passes on (seen in public
+ *   httpbin echoes), not a response header; no capture of its exception page's headers was found.
+ * - Imperva's bot challenge: x-iinfo, X-CDN and the incap cookies are on every answer (microlinkhq/is-antibot#60).
+ * - Akamai's bot challenge: Bot Manager's interstitial is known by its body (sec-if-cpt-container: germondai/trawl#33),
+ *   its 403 by AkamaiGHost plus the _abck/bm_sz cookies of its handshake and no header of its own (a 403 is never
+ *   acted on anyway; typeclaw/typeclaw#1181), and akamai-grn is on every answer (microlinkhq/is-antibot#43): no
+ *   header says "challenge".
+ * - Traefik: its own 502 is the 11-byte text "Bad Gateway" with no Server or other identifying header
+ *   (traefik/traefik#3237 debug log, root-gg/plik#306).
+ * - HAProxy: its default 503 "No server is available to handle this request" carries only Cache-Control,
+ *   Connection and Content-Type (balena-io/open-balena#132 capture, `haproxy-503-balena`).
  */
 
 /** Where a party sits, seen from the visitor. */
@@ -62,6 +80,11 @@ export interface Signature {
   readonly originFailed?: { readonly codes: readonly number[]; readonly when?: readonly HeaderTest[] };
   /** A challenge or block page (a bot check, not an outage): any test of `when`, and the status in `codes` if given. */
   readonly challenge?: { readonly codes?: readonly number[]; readonly when: readonly HeaderTest[] };
+  /**
+   * Ids of site edges this party's own front puts on every answer it makes (Render answers through Cloudflare):
+   * when one of them matches too, this party is named instead of the edge. Only for hosts and gateways.
+   */
+  readonly servedThrough?: readonly string[];
   /** Headers holding an id the party's support can look up, best first. */
   readonly requestIds?: readonly string[];
   /** Where the signature is documented or captured. */
@@ -256,6 +279,17 @@ export const SIGNATURES: readonly Signature[] = [
     source: "Heroku's router (vegur) adds Via: 1.1 vegur (heroku/vegur README and issues); H1x router errors",
   },
   {
+    id: 'render',
+    label: 'Render',
+    side: 'site-host',
+    // x-render-routing is set by Render's router on its own errors (hibernate-wake-error, dynamic-hibernate-error-503).
+    identify: [{ name: 'rndr-id' }, { name: 'x-render-origin-server' }, { name: 'x-render-routing' }],
+    servedThrough: ['cloudflare'],
+    requestIds: ['rndr-id'],
+    source:
+      "rndr-id and x-render-origin-server behind Server: cloudflare (Huyvodoi38/Day12_2A202601314_NguyenQuangHuy DEPLOYMENT.md capture); x-render-routing on its router's 503 (tonecapon3/stock-ticker-v2 BACKEND_WAKE_UP_GUIDE.md)",
+  },
+  {
     id: 'github-pages',
     label: 'GitHub Pages',
     side: 'site-host',
@@ -395,6 +429,8 @@ export function matchParty(view: HeaderView): PartyMatch | undefined {
       else site ??= s;
     }
   }
+  // A host that answers through its own edge (Render through Cloudflare) is the one that answered.
+  if (edge !== undefined && site?.servedThrough?.includes(edge.id) === true) return { signature: site };
   const signature = edge ?? site ?? proxy;
   return signature === undefined ? undefined : { signature };
 }

@@ -36,6 +36,15 @@ describe('the signature table', () => {
     for (const s of SIGNATURES) expect(s.ownError !== undefined, s.id).toBe(s.side === 'user-proxy');
   });
 
+  it('lets only hosts and gateways name an edge they answer through, and only an edge of the table', () => {
+    const edges = SIGNATURES.filter((s) => s.side === 'site-edge').map((s) => s.id);
+    for (const s of SIGNATURES) {
+      if (s.servedThrough === undefined) continue;
+      expect(['site-host', 'site-gateway'], s.id).toContain(s.side);
+      for (const id of s.servedThrough) expect(edges, s.id).toContain(id);
+    }
+  });
+
   it('bases "the origin failed" only on headers an incident stores, so a stored incident reads the same', () => {
     const stored = ['server', 'via', 'cf-ray', 'x-cache'];
     for (const s of SIGNATURES) for (const t of s.originFailed?.when ?? []) expect(stored, s.id).toContain(t.name);
@@ -87,6 +96,11 @@ describe('parties without a public capture (constructed from their documentation
     [502, { server: 'Caddy' }, 'caddy', 'site-gateway', undefined],
     [503, { server: 'Apache/2.4.57 (Debian)' }, 'apache', 'site-gateway', undefined],
     [503, { server: 'envoy' }, 'envoy', 'site-gateway', undefined],
+    // Constructed from tonecapon3/stock-ticker-v2 BACKEND_WAKE_UP_GUIDE.md ("HTTP/2 503 / x-render-routing:
+    // dynamic-hibernate-error-503") and a published probe of a sleeping Render service (503, rndr-id,
+    // x-render-routing: hibernate-wake-error, Server: cloudflare): Render's router answered, not Cloudflare.
+    [503, { 'rndr-id': '251835f2-2a4d-4591', 'x-render-routing': 'hibernate-wake-error', server: 'cloudflare' }, 'render', 'site-gateway', '251835f2-2a4d-4591'],
+    [503, { 'x-render-routing': 'dynamic-hibernate-error-503' }, 'render', 'site-gateway', undefined],
     [502, { server: 'GitHub.com', 'x-github-request-id': 'B91F1124:2087:150FB42A:5717F047' }, 'github-pages', 'site-gateway', 'B91F1124:2087:150FB42A:5717F047'],
     [502, { server: 'AkamaiGHost', 'akamai-grn': '0.1a2b3c4d.1700000000.5e6f7a8b' }, 'akamai', 'cdn-origin-failed', '0.1a2b3c4d.1700000000.5e6f7a8b'],
     [503, { 'x-iinfo': '10-17146307-17146311 NNNN CT(34 109 0) RT(1757107886206 68) q(0 0 2 0) r(2 2) U6', 'x-cdn': 'Imperva' }, 'imperva', 'site-edge', undefined],
@@ -99,6 +113,13 @@ describe('parties without a public capture (constructed from their documentation
     expect(r.reading.party?.id).toBe(party);
     expect(r.reading.hint).toBe(hint);
     if (requestId !== undefined) expect(r.gateway.requestId).toBe(requestId);
+  });
+
+  it('a host served through an edge is named only when its own headers are there: Cloudflare alone stays Cloudflare', () => {
+    expect(read(503, { server: 'cloudflare', 'cf-ray': '8a-LHR' }).reading.party?.id).toBe('cloudflare');
+    const r = read(502, { server: 'cloudflare', 'cf-ray': '8a-LHR', 'rndr-id': 'ab12-cd34', 'x-render-origin-server': 'gunicorn' });
+    expect(r.reading).toMatchObject({ hint: 'site-gateway', label: 'Render', party: { id: 'render', side: 'site-host' } });
+    expect(r.gateway.requestId).toBe('ab12-cd34');
   });
 
   it('names a generic Proxy-Agent proxy by the header itself', () => {

@@ -195,6 +195,9 @@ describe.each(BROWSERS)('%s: the popup guide', (browserName) => {
 
   it('works with the keyboard alone, the focus visible and never lost; a "Yes" ends the guide', async () => {
     const { driver, upstream } = site;
+    // No notifications here: headless Firefox ESR 140 shows each in an alert window that takes the focus from the
+    // popup between two key presses (see TabPage.refocus), which is not what this case is about.
+    await driver.setSettings({ notifications: false });
     await upstream.setDown();
     const tab = await driver.openTab(site.url('/'));
     await waitForText(tab, '502 Bad Gateway');

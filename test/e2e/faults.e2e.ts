@@ -253,7 +253,7 @@ describe('chromium: the service worker killed at random moments during 20 incide
       const hits: AccessLogEntry[] = log.filter((e) => e.host === `${name}:${gateway.port}` && e.path === pagePath(i));
       // The incident's one cookieless comparison (a fetch soon after it opened, not a try): set aside, once.
       if (incident?.cookieless !== undefined && incident.cookieless.result !== 'skipped') {
-        const comparison = hits.findIndex((e, k) => k > 0 && e.fetchMode !== 'navigate');
+        const comparison = hits.findIndex((e, k) => k > 0 && !e.navigation);
         if (comparison !== -1) hits.splice(comparison, 1);
       }
       const firstOk = hits.findIndex((e) => e.status === 200);

@@ -85,7 +85,7 @@ describe.each(BROWSERS)('%s: the options page', (browserName) => {
     expect(news?.phase).toBe('not-retried');
     expect(news?.notRetriedReason).toBe('never-retry');
     const hits = (path: string) => gateway.accessLog().filter((e) => e.path === path).length;
-    const loads = (path: string) => gateway.accessLog().filter((e) => e.path === path && e.fetchMode === 'navigate').length;
+    const loads = (path: string) => gateway.accessLog().filter((e) => e.path === path && e.navigation).length;
     expect(hits('/busy')).toBe(1);
     expect(hits('/news-down')).toBe(1);
     // The page and its two reloads, and the one cookieless comparison of the incident (a fetch, not a navigation).

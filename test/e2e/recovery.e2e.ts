@@ -183,8 +183,8 @@ describe.each(BROWSERS)('%s: gateway-error recovery', (browserName) => {
     const state = await site.driver.waitForState((s) => Object.keys(s.tabs).length === 3, { what: 'three tabs attached' });
     expect(state.incidents).toHaveLength(1);
     // Page loads only: the browser also asks for /favicon.ico after each error page, and the incident's one cookieless
-    // comparison is a fetch, not a load (its `Sec-Fetch-Mode` is not `navigate`); no probe comes this early.
-    const pageHits = () => site.gateway.accessLog().filter((e) => paths.includes(e.path) && e.fetchMode === 'navigate').length;
+    // comparison is a fetch, not a load (its `Accept` does not ask for HTML); no probe comes this early.
+    const pageHits = () => site.gateway.accessLog().filter((e) => paths.includes(e.path) && e.navigation).length;
     const loadsBefore = pageHits();
     // The window the tries are counted over.
     await sleep(10_000);

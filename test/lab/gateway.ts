@@ -63,10 +63,11 @@ export interface AccessLogEntry {
   /** `User-Agent` request header, handy to tell Chromium from Firefox requests. */
   userAgent: string;
   /**
-   * `Sec-Fetch-Mode` request header (Fetch Metadata): `navigate` for a tab's load or reload, `cors`/`no-cors` for a
-   * `fetch` such as the background's probes and its one cookieless comparison (MDN: Sec-Fetch-Mode).
+   * The request was a tab's load or reload: its `Accept` asks for HTML. The background's probes and its one cookieless
+   * comparison are plain fetches that accept anything. (`Sec-Fetch-Mode` would say it directly, but browsers
+   * send Fetch Metadata only to secure origins, and the lab's sites are plain HTTP.)
    */
-  fetchMode: string;
+  navigation: boolean;
 }
 
 /** Handle returned by {@link startGateway}. */
@@ -94,7 +95,7 @@ export interface Gateway {
 const LOG_FORMAT =
   `escape=json '{"msec":"$msec","method":"$request_method","uri":"$request_uri","status":"$status",` +
   `"upstream_status":"$upstream_status","host":"$http_host","cache_control":"$http_cache_control",` +
-  `"user_agent":"$http_user_agent","fetch_mode":"$http_sec_fetch_mode"}'`;
+  `"user_agent":"$http_user_agent","accept":"$http_accept"}'`;
 
 function nginxConfig(
   prefix: string,
@@ -285,7 +286,7 @@ function parseAccessLogLine(line: string): AccessLogEntry {
     host: raw.host ?? '',
     cacheControl: raw.cache_control ?? '',
     userAgent: raw.user_agent ?? '',
-    fetchMode: raw.fetch_mode ?? '',
+    navigation: (raw.accept ?? '').includes('text/html'),
   };
 }
 

@@ -72,7 +72,21 @@ const withStatus = !args['no-status'];
 const checkHost = withStatus ? await startCheckHost({ nodes: allDown(502, 7) }) : null;
 const globalping = withStatus ? await startGlobalping({ probes: globalpingProbes(502, 5) }) : null;
 const statusPage = withStatus ? await startStatusPage({ vendor: 'statuspage', state: 'major', name: 'Example shop' }) : null;
-const driver = await launchDriver(browserName, { headless: !args.headed });
+/**
+ * The shop must be reached at a public address for the status check to happen: the extension never sends a site it
+ * reached at a private or loopback address (an intranet site). The lab puts one in a network namespace of its own
+ * (needs root and iproute2); without it the demo runs on loopback and says why no check is made.
+ */
+async function launchDemoDriver() {
+  if (!withStatus) return launchDriver(browserName, { headless: !args.headed });
+  try {
+    return await launchDriver(browserName, { headless: !args.headed, serverAddress: 'public' });
+  } catch (err) {
+    console.log(`No public test address (${err instanceof Error ? err.message.split('\n')[0] : String(err)}): the shop stays on 127.0.0.1, an intranet address, so the extension makes no status check.\n`);
+    return launchDriver(browserName, { headless: !args.headed });
+  }
+}
+const driver = await launchDemoDriver();
 let exitCode = 0;
 try {
   if (checkHost !== null && globalping !== null && statusPage !== null) {
@@ -109,7 +123,8 @@ try {
   while (Date.now() < deadline) {
     for (const entry of gateway.accessLog().slice(logged)) {
       if (entry.path !== '/') continue;
-      say(`gateway: ${entry.method} ${entry.path} -> ${entry.status}${entry.cacheControl ? ` (cache-control: ${entry.cacheControl})` : ''}`, entry.time);
+      const what = entry.navigation ? '' : ' (the cookieless comparison, or a background probe)';
+      say(`gateway: ${entry.method} ${entry.path} -> ${entry.status}${entry.cacheControl ? ` (cache-control: ${entry.cacheControl})` : ''}${what}`, entry.time);
     }
     logged = gateway.accessLog().length;
     const state: RecoveryState = await driver.state();
@@ -146,7 +161,8 @@ try {
   if (recovered?.phase === 'recovered' && (await allBack())) {
     const back = recovered.endedAt! - recovered.startedAt;
     const reload = upstream.requestsTo('/')[0];
-    const during = gateway.accessLog().filter((e) => e.path === '/' && e.status === 502).length - tabCount;
+    // Tab loads only: the incident's cookieless comparison is a fetch of the extension's, not a retry.
+    const during = gateway.accessLog().filter((e) => e.path === '/' && e.status === 502 && e.navigation).length - tabCount;
     console.log(
       `\nRecovered: the page is back by itself ${(back / 1000).toFixed(1)} s after the 502, ` +
         `${reload ? `${((reload.time - t0 - downMs) / 1000).toFixed(1)} s after the upstream returned; ` : ''}` +

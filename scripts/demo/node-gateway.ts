@@ -12,6 +12,8 @@ export interface GatewayLogEntry {
   readonly path: string;
   readonly status: number;
   readonly cacheControl: string;
+  /** A tab's load or reload (its `Accept` asks for HTML), not a fetch of the extension's. */
+  readonly navigation: boolean;
 }
 
 export interface NodeGateway {
@@ -31,6 +33,7 @@ export async function startNodeGateway(upstreamPort: number): Promise<NodeGatewa
         path: req.url ?? '/',
         status: res.statusCode,
         cacheControl: String(req.headers['cache-control'] ?? ''),
+        navigation: String(req.headers.accept ?? '').includes('text/html'),
       }),
     );
     const forward = http.request(

@@ -9,6 +9,7 @@
  */
 import ipaddr from 'ipaddr.js';
 import * as v from 'valibot';
+import { parseIpAddress } from '../shared/ip-address';
 
 /** Proxy types Firefox reports (MDN proxy.ProxyInfo `type`; `masque` is the newest), `direct` excepted: no proxy at all. */
 const PROXY_TYPES = ['http', 'https', 'socks', 'socks4', 'masque'] as const;
@@ -69,14 +70,9 @@ function readIp(raw: unknown): string | undefined {
   // A bracketed IPv6 literal is how URLs spell it; the address inside is what counts.
   const bare = raw.startsWith('[') && raw.endsWith(']') ? raw.slice(1, -1) : raw;
   if (!isIpLiteral(bare)) return undefined;
-  try {
-    const addr = ipaddr.parse(bare);
-    // An IPv4-mapped IPv6 address (`::ffff:10.0.0.1`) is that IPv4 address: kept in the form people recognise.
-    const text = addr.kind() === 'ipv6' && (addr as ipaddr.IPv6).isIPv4MappedAddress() ? (addr as ipaddr.IPv6).toIPv4Address().toString() : addr.toString();
-    return isIpLiteral(text) ? text : undefined;
-  } catch {
-    return undefined;
-  }
+  // An IPv4-mapped IPv6 address (`::ffff:10.0.0.1`) is that IPv4 address: kept in the form people recognise.
+  const text = parseIpAddress(bare)?.toString();
+  return text !== undefined && isIpLiteral(text) ? text : undefined;
 }
 
 function readProxy(raw: unknown): Connection['proxy'] {

@@ -12,6 +12,7 @@
  * connection, and the reverse.
  */
 import ipaddr from 'ipaddr.js';
+import { parseIpAddress } from '../shared/ip-address';
 import type { SourceReport } from './verdict';
 
 /** Prefix lengths that make "the same network", by family (see the file comment). */
@@ -28,16 +29,6 @@ export type AddressComparison =
   /** Nothing to compare: no address, no outside address of the same family, or one that does not parse. */
   | { readonly kind: 'cannot-tell' };
 
-function parse(ip: string): ipaddr.IPv4 | ipaddr.IPv6 | null {
-  const bare = ip.startsWith('[') && ip.endsWith(']') ? ip.slice(1, -1) : ip;
-  if (!ipaddr.isValid(bare)) return null;
-  try {
-    const addr = ipaddr.parse(bare);
-    return addr.kind() === 'ipv6' && (addr as ipaddr.IPv6).isIPv4MappedAddress() ? (addr as ipaddr.IPv6).toIPv4Address() : addr;
-  } catch {
-    return null;
-  }
-}
 
 /**
  * Compares the browser's server address with the addresses the sources' outside locations reached.
@@ -47,10 +38,10 @@ function parse(ip: string): ipaddr.IPv4 | ipaddr.IPv6 | null {
  */
 export function compareAddresses(browserIp: string | undefined, sources: readonly Pick<SourceReport, 'addresses'>[]): AddressComparison {
   if (browserIp === undefined) return { kind: 'cannot-tell' };
-  const mine = parse(browserIp);
+  const mine = parseIpAddress(browserIp);
   if (mine === null) return { kind: 'cannot-tell' };
   const family = mine.kind();
-  const outside = sources.flatMap((s) => s.addresses ?? []).map(parse).filter((a): a is ipaddr.IPv4 | ipaddr.IPv6 => a !== null && a.kind() === family);
+  const outside = sources.flatMap((s) => s.addresses ?? []).map(parseIpAddress).filter((a): a is ipaddr.IPv4 | ipaddr.IPv6 => a !== null && a.kind() === family);
   if (outside.length === 0) return { kind: 'cannot-tell' };
   const prefix = SAME_NETWORK_PREFIX[family];
   const near = outside.some((a) => (family === 'ipv4' ? (a as ipaddr.IPv4).match(mine as ipaddr.IPv4, prefix) : (a as ipaddr.IPv6).match(mine as ipaddr.IPv6, prefix)));

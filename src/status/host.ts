@@ -9,6 +9,7 @@
  * domains the user lists as never to be sent ({@link isWithheldHost}).
  */
 import ipaddr from 'ipaddr.js';
+import { parseIpAddress } from '../shared/ip-address';
 import { hostMatches } from '../shared/page-address';
 
 /** tldts: the Public Suffix List and its lookups. */
@@ -66,15 +67,8 @@ const PUBLIC_RANGES = new Set(['unicast']);
  * @throws never
  */
 export function isPrivateAddress(ip: string): boolean {
-  if (typeof ip !== 'string') return true;
-  const bare = ip.startsWith('[') && ip.endsWith(']') ? ip.slice(1, -1) : ip;
-  if (!ipaddr.isValid(bare)) return true;
-  let addr: ipaddr.IPv4 | ipaddr.IPv6;
-  try {
-    addr = ipaddr.parse(bare);
-  } catch {
-    return true;
-  }
+  const addr = parseIpAddress(ip);
+  if (addr === null) return true;
   if (addr.kind() === 'ipv4') return !PUBLIC_RANGES.has(addr.range());
   const v6 = addr as ipaddr.IPv6;
   const embedded = embeddedIPv4(v6);

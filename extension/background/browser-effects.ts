@@ -52,12 +52,13 @@ export function createBrowserEffects(): RecoveryEffects {
     async probe(url: string, codes: readonly number[]): Promise<ProbeOutcome> {
       try {
         const res = await pinnedGet(url);
-        if (res.type === 'opaqueredirect') return { kind: 'answered', code: 0 };
-        if (codes.includes(res.status)) {
-          const ra = parseRetryAfter(res.headers.get('retry-after'), Date.now());
-          return { kind: 'gateway-error', code: res.status, ...(ra.ok ? { retryAfterMs: ra.delayMs } : {}) };
-        }
-        return { kind: 'answered', code: res.status };
+        if (res.type === 'opaqueredirect') return { kind: 'answered', code: 0, challenge: false };
+        const ra = parseRetryAfter(res.headers.get('retry-after'), Date.now());
+        const retryAfter = ra.ok ? { retryAfterMs: ra.delayMs } : {};
+        // A challenge served as a 5xx is a bot check, not the outage (see classify.ts).
+        const challenge = isChallenge(res.headers, res.status);
+        if (codes.includes(res.status) && !challenge) return { kind: 'gateway-error', code: res.status, ...retryAfter };
+        return { kind: 'answered', code: res.status, challenge, ...retryAfter };
       } catch (err) {
         return { kind: 'network-error', reason: errorText(err) };
       }
@@ -82,7 +83,7 @@ export function createBrowserEffects(): RecoveryEffects {
       }
     },
 
-    async notify(id: string, text: NotificationText | null, phaseChanged: boolean): Promise<void> {
+    async notify(id: string, text: NotificationText | null, pop: boolean): Promise<void> {
       if (text === null) {
         await browser.notifications.clear(id);
         return;
@@ -97,7 +98,7 @@ export function createBrowserEffects(): RecoveryEffects {
           message,
           ...(text.canStop && supportsNotificationButtons() ? { buttons: [{ title: t('notifStopButton') }] } : {}),
         },
-        phaseChanged,
+        pop,
       );
     },
 

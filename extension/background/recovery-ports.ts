@@ -41,7 +41,7 @@ export interface RecoveryEffects {
    */
   compareCookieless(tabId: number, url: string, codes: readonly number[]): Promise<CookielessAnswer>;
   /** Shows, updates or (with `null`) clears notification `id`. */
-  notify(id: string, text: NotificationText | null, phaseChanged: boolean): Promise<void>;
+  notify(id: string, text: NotificationText | null, pop: boolean): Promise<void>;
   badge(tabId: number, view: BadgeView | null): Promise<void>;
   /** The document `tabId` shows once it has finished loading; `null` while it loads, or if it cannot be read. */
   readDocument(tabId: number): Promise<ShownDocument | null>;

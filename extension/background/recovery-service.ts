@@ -101,7 +101,7 @@ export function createRecoveryService(deps: RecoveryServiceDeps) {
         return;
       case 'notify': {
         const incident = state.incidents.find((i) => i.id === effect.incidentId);
-        guard(notify(effect.incidentId, incident, settings, now, effect.phaseChanged));
+        guard(notify(effect.incidentId, incident, settings, now, effect.pop));
         return;
       }
       case 'badge':
@@ -110,13 +110,19 @@ export function createRecoveryService(deps: RecoveryServiceDeps) {
     }
   }
 
-  async function notify(id: string, incident: Incident | undefined, settings: Settings, now: number, phaseChanged: boolean): Promise<void> {
-    if (incident === undefined || !settings.notifications) {
-      await deps.effects.notify(id, null, phaseChanged);
+  /**
+   * Draws one incident's notification as the user's `notify` mode allows (issue 13, "Quiet notifications"): one
+   * notification per incident, shown (`pop`) when it opens and when it is back or gives up, updated in place between
+   * (never shown again by an update). After the user dismissed it, nothing until the incident is back or gives up.
+   */
+  async function notify(id: string, incident: Incident | undefined, settings: Settings, now: number, pop: boolean): Promise<void> {
+    if (incident === undefined || !notifies(incident, settings.notify)) {
+      await deps.effects.notify(id, null, false);
       return;
     }
+    if (incident.dismissed === true && isActiveIncident(incident)) return;
     const status = (await deps.statusOf?.(incident).catch(() => null)) ?? null;
-    await deps.effects.notify(id, deps.describe.incident(incident, now, settings.maxVisibleRetries, status), phaseChanged);
+    await deps.effects.notify(id, deps.describe.incident(incident, now, settings.maxVisibleRetries, status), pop);
   }
 
   /**
@@ -273,6 +279,12 @@ export function createRecoveryService(deps: RecoveryServiceDeps) {
     },
   };
   return service;
+}
+
+/** Whether `mode` shows a notification for `incident` as it is now. */
+function notifies(incident: Incident, mode: Settings['notify']): boolean {
+  if (mode === 'never') return false;
+  return mode === 'every-change' || incident.phase === 'recovered';
 }
 
 /** A main-frame request of a real tab, not prerendered, with a URL short enough to keep (see `MAX_URL_LENGTH`). */

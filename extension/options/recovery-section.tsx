@@ -1,9 +1,17 @@
 /** The options page's recovery section: which codes count, the reload cap, notifications, and sites left alone. */
+import { NOTIFY_MODES, type NotifyMode } from '../../src/settings/settings';
 import { statusNameText } from '../../src/shared/text';
 import { HostListField } from './host-list-field';
 import { NumberField } from './number-field';
 import { OFFERED_CODES, toggleCode } from './options-input';
 import { ManagedNote, type SectionProps } from './section';
+
+/** The words of each notification mode. */
+const NOTIFY_MODE_KEYS: Record<NotifyMode, 'optionsNotifyEveryChange' | 'optionsNotifyBackOnly' | 'optionsNotifyNever'> = {
+  'every-change': 'optionsNotifyEveryChange',
+  'back-only': 'optionsNotifyBackOnly',
+  never: 'optionsNotifyNever',
+};
 
 export function RecoverySection({ settings, managed, t, save }: SectionProps) {
   return (
@@ -41,19 +49,26 @@ export function RecoverySection({ settings, managed, t, save }: SectionProps) {
         save={save}
       />
 
-      <p class="control">
-        <label>
-          <input
-            type="checkbox"
-            data-testid="notifications"
-            checked={settings.notifications}
-            disabled={managed.has('notifications')}
-            onChange={(e) => void save({ notifications: e.currentTarget.checked })}
-          />{' '}
-          {t('optionsNotifications')}
-        </label>
-        <ManagedNote field="notifications" managed={managed} t={t} />
-      </p>
+      <fieldset disabled={managed.has('notify')}>
+        <legend>{t('optionsNotifications')}</legend>
+        <ManagedNote field="notify" managed={managed} t={t} />
+        {NOTIFY_MODES.map((mode) => (
+          <label key={mode} class="control">
+            <input
+              type="radio"
+              name="notify"
+              value={mode}
+              data-testid={`notify-${mode}`}
+              checked={settings.notify === mode}
+              disabled={managed.has('notify')}
+              onChange={(e) => {
+                if (e.currentTarget.checked) void save({ notify: mode });
+              }}
+            />{' '}
+            {t(NOTIFY_MODE_KEYS[mode])}
+          </label>
+        ))}
+      </fieldset>
 
       <HostListField
         key={settings.neverRetry.join('\n')}

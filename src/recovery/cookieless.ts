@@ -7,6 +7,7 @@
  * never for a tab in a private window (the design: no request for a private window's site from the regular profile).
  */
 import * as v from 'valibot';
+import { judgeAnswer } from './answer';
 
 /** What the cookieless request got, as the extension reports it. */
 export type CookielessAnswer =
@@ -50,12 +51,9 @@ export const COOKIELESS = v.object({
 export type Cookieless = v.InferOutput<typeof COOKIELESS>;
 export type CookielessResult = Cookieless['result'];
 
-/** Statuses besides 2xx and 3xx that still prove a site answers normally: it wants a login, refuses, or has no page. */
-const NORMAL_REFUSALS = new Set([401, 403, 404]);
-
 /**
- * Judges a cookieless answer. A "normal answer" is a 2xx, or a 3xx/401/403/404 that is not a challenge (issue 12,
- * "Your cookies"): a site that answers at all without cookies is up for this browser.
+ * Judges a cookieless answer. A "normal answer" is one that `judgeAnswer` finds `works` (issue 12, "Your cookies"): a
+ * site that answers at all without cookies is up for this browser.
  *
  * @param at - epoch ms, when the answer arrived
  */
@@ -71,9 +69,8 @@ export function judgeCookieless(answer: CookielessAnswer, at: number): Cookieles
       // A status outside HTTP's range is not an answer this rule can read.
       if (!isCode(answer.code)) return { result: 'other', at };
       const code = answer.code;
-      if (answer.challenge) return { result: 'challenge', code, at };
-      const normal = code === 0 || (code >= 200 && code < 400) || NORMAL_REFUSALS.has(code);
-      return { result: normal ? 'normal' : 'other', code, at };
+      const kind = judgeAnswer(answer);
+      return { result: kind === 'works' ? 'normal' : kind === 'challenge' ? 'challenge' : 'other', code, at };
     }
   }
 }
@@ -82,7 +79,9 @@ export function judgeCookieless(answer: CookielessAnswer, at: number): Cookieles
  * True when the cookieless comparison says the site answers without this browser's cookies, and a tab failed with
  * them after that (`confirmedAt`): the cookies are then the likely cause.
  */
-export function answersWithoutCookies(incident: { readonly cookieless?: Cookieless }): boolean {
+export function answersWithoutCookies(incident: { readonly cookieless?: Cookieless; readonly quiet?: string }): boolean {
+  // The same finding, reached by the watch-mode probe: it got a page, and the tab's reload right after failed again.
+  if (incident.quiet === 'cookies') return true;
   return incident.cookieless?.result === 'normal' && incident.cookieless.confirmedAt !== undefined;
 }
 

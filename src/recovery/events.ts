@@ -11,7 +11,11 @@ import type { RecoveryState } from './state-schema';
 /** Outcome of a background probe. */
 export type ProbeOutcome =
   | { readonly kind: 'gateway-error'; readonly code: number; readonly retryAfterMs?: number }
-  | { readonly kind: 'answered'; readonly code: number }
+  /**
+   * Any other HTTP answer, judged by `judgeAnswer` (`answer.ts`). `code` 0 is a redirect the probe did not follow;
+   * `challenge` marks an anti-bot challenge; `retryAfterMs` is the answer's `Retry-After` (a 429's), ms.
+   */
+  | { readonly kind: 'answered'; readonly code: number; readonly challenge?: boolean; readonly retryAfterMs?: number }
   | { readonly kind: 'network-error'; readonly reason: string };
 
 export type RecoveryEvent =
@@ -56,7 +60,13 @@ export type RecoveryEvent =
   | { readonly type: 'cookieless-result'; readonly incidentId: string; readonly answer: CookielessAnswer }
   | { readonly type: 'cancel'; readonly incidentId: string }
   /** The user asked for a retry now, in this tab. */
-  | { readonly type: 'retry-now'; readonly tabId: number };
+  | { readonly type: 'retry-now'; readonly tabId: number }
+  /** The user closed the incident's notification (`notifications.onClosed` with `byUser`). */
+  | { readonly type: 'notification-dismissed'; readonly incidentId: string }
+  /** "Tell me when it's back" in the popup of this tab: its incident goes on watching after the tab closes. */
+  | { readonly type: 'keep-watching'; readonly tabId: number }
+  /** The browser discarded the tab, or loaded it again (`tabs.onUpdated`'s `discarded`). */
+  | { readonly type: 'tab-discarded'; readonly tabId: number; readonly discarded: boolean };
 
 export type Effect =
   /** Reload the tab with the cache bypassed, but only if it still shows `url` (else report `reload-refused`). */
@@ -70,10 +80,11 @@ export type Effect =
    */
   | { readonly type: 'compare-cookieless'; readonly incidentId: string; readonly tabId: number; readonly url: string }
   /**
-   * Redraw this incident's notification from the state (or clear it). `phaseChanged` is false for a mere attempt
-   * update, which should not pop a notification the user already dismissed.
+   * Redraw this incident's notification from the state (or clear it). `pop` is true only when the incident opens
+   * and when it is back or gives up: every other change updates the one notification in place, without showing it
+   * again (issue 13, "Quiet notifications").
    */
-  | { readonly type: 'notify'; readonly incidentId: string; readonly phaseChanged: boolean }
+  | { readonly type: 'notify'; readonly incidentId: string; readonly pop: boolean }
   /** Redraw this tab's badge from the state. */
   | { readonly type: 'badge'; readonly tabId: number };
 

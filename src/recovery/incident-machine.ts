@@ -17,19 +17,23 @@
  * - a reload an incident awaits is of a tab of its own in `reloading`.
  */
 import { isSafeMethod } from './classify';
-import { answersWithoutCookies, judgeCookieless, type CookielessAnswer } from './cookieless';
+import { judgeAnswer } from './answer';
+import { judgeCookieless, type CookielessAnswer } from './cookieless';
 import type { MachineContext, ProbeOutcome, RecoveryEvent, Transition } from './events';
 import { awaitsReloadOf, Mutation } from './mutation';
+import { nextDelayMs as delayAfter } from './schedule';
 import { nextDelayMs } from './schedule';
-import { isActive, type RecoveryState, type TabEntry } from './state-schema';
-import { openIncident, recordNotRetried, toNavigating, toReloading, toSettled, toWaiting } from './transitions';
+import { isActive, tabsOf, type RecoveryState, type TabEntry } from './state-schema';
+import { openIncident, recordNotRetried, reopenIncident, toNavigating, toReloading, toSettled, toWaiting } from './transitions';
 import { isSamePage, parsePageAddress } from '../shared/page-address';
 
 export type { Effect, MachineContext, ProbeOutcome, RecoveryEvent, Transition } from './events';
-export { ENDED_RETENTION_MS, MAX_ENDED_INCIDENTS } from './mutation';
+export { ENDED_RETENTION_MS, MAX_ENDED_INCIDENTS, REOPEN_WINDOW_MS } from './mutation';
 export {
   EMPTY_STATE,
+  MAX_RELOADS_PER_HOUR,
   MAX_SUBRESOURCE_ERRORS,
+  RELOAD_CAP_WINDOW_MS,
   incidentForTab,
   isActive,
   nextWake,
@@ -65,7 +69,7 @@ function apply(m: Mutation, e: RecoveryEvent): void {
     case 'gateway-error':
       return onGatewayError(m, e);
     case 'main-frame-answered':
-      return onAnswered(m, e.tabId, e.url, e.requestId);
+      return onAnswered(m, e.tabId, e.url, e.code, e.requestId);
     case 'main-frame-start':
       m.forgetSubresourceErrors(e.tabId);
       return onStart(m, e.tabId, e.requestId);
@@ -92,6 +96,12 @@ function apply(m: Mutation, e: RecoveryEvent): void {
       return onCancel(m, e.incidentId);
     case 'retry-now':
       return onRetryNow(m, e.tabId);
+    case 'notification-dismissed':
+      return onDismissed(m, e.incidentId);
+    case 'keep-watching':
+      return onKeepWatching(m, e.tabId);
+    case 'tab-discarded':
+      return onDiscarded(m, e.tabId, e.discarded);
   }
 }
 
@@ -106,7 +116,7 @@ function onGatewayError(m: Mutation, e: Extract<RecoveryEvent, { type: 'gateway-
     m.detach(e.tabId);
     const record = m.putIncident(recordNotRetried(m.incidentOrigin(address, e), 'non-get'));
     m.attach(e.tabId, record, address.page, 'settled');
-    m.notify(record);
+    m.notify(record, true);
     return;
   }
 
@@ -115,6 +125,9 @@ function onGatewayError(m: Mutation, e: Extract<RecoveryEvent, { type: 'gateway-
     const ours = entry.status === 'reloading' && awaitsReloadOf(active, e.tabId);
     m.putTab(toWaiting({ ...entry, url: address.page }));
     m.refreshError(active, e, address.page);
+    // A probe got a page, and the tab's own reload right after it fails again: the site answers, only not to this
+    // browser with its cookies. Reloading again would loop; the incident watches quietly and says why.
+    if (ours && active.answer?.kind === 'works') m.quiet(active, 'cookies');
     if (ours) m.tryFailed(active, e.retryAfterMs);
     m.badge(e.tabId);
     return;
@@ -132,22 +145,36 @@ function onGatewayError(m: Mutation, e: Extract<RecoveryEvent, { type: 'gateway-
     m.attach(e.tabId, record, address.page, 'settled');
     return;
   }
+  const recent = m.recentlyRecovered(address.origin);
+  if (recent !== undefined) {
+    // Soon after a recovery: the same outage going on, not a new one. Its backoff goes on from where it was, and its
+    // notification is updated, not shown again.
+    const failures = recent.attempts + recent.probes;
+    const nextAt = m.ctx.now + delayAfter(failures, m.ctx.policy, m.ctx.random, e.retryAfterMs);
+    // Its tabs that came back show a page that works: they no longer belong to it (an active incident's tabs wait).
+    for (const t of tabsOf(m.state, recent.id)) m.detach(t.tabId);
+    const reopened = m.putIncident(reopenIncident(recent, nextAt, recent.attempts >= m.ctx.policy.maxVisibleRetries));
+    m.refreshError(reopened, e, address.page);
+    m.attach(e.tabId, reopened, address.page, 'waiting');
+    m.notify(reopened, false);
+    return;
+  }
   const origin = m.incidentOrigin(address, e);
   const incident = m.putIncident(openIncident(origin, m.ctx.now + nextDelayMs(0, m.ctx.policy, m.ctx.random, e.retryAfterMs)));
   m.attach(e.tabId, incident, address.page, 'waiting');
-  m.notify(incident);
+  m.notify(incident, true);
   // One cookieless look at the same page, at once; when the error asked for a wait (`Retry-After`), with the first
   // try instead, so the site gets no request before the time it asked for.
   if (e.retryAfterMs === undefined) m.compareCookieless(incident, { tabId: e.tabId, url: address.page });
 }
 
-function onAnswered(m: Mutation, tabId: number, url: string, requestId: string | undefined): void {
+function onAnswered(m: Mutation, tabId: number, url: string, code: number, requestId: string | undefined): void {
   const entry = m.tab(tabId);
   if (entry === undefined || isStale(entry, requestId)) return;
   const incident = m.incident(entry.incidentId);
   const ourReload = entry.status === 'reloading';
   if (incident !== undefined && isActive(incident) && (ourReload || isSamePage(url, entry.url))) {
-    m.recover(incident, tabId);
+    m.recover(incident, tabId, code);
     return;
   }
   if (incident !== undefined && ourReload) {
@@ -241,20 +268,48 @@ function onDue(m: Mutation, online: boolean): void {
 function onProbeResult(m: Mutation, incidentId: string, outcome: ProbeOutcome): void {
   const incident = m.incident(incidentId);
   if (incident === undefined || !isActive(incident) || incident.awaiting?.kind !== 'probe') return;
-  if (outcome.kind === 'answered' && answersWithoutCookies(incident)) {
-    // The probe is cookieless too, and the comparison already showed the site answers without cookies while the tab
-    // fails with them: its success proves nothing for the tab. Announcing "back" and reloading would fail again and
-    // loop, so it counts as one more failed try (the incident gives up in time). The minimal guard; issue 13 has
-    // the full fix.
+  if (outcome.kind === 'network-error') {
     m.tryFailed(incident);
     return;
   }
-  if (outcome.kind === 'answered') {
-    m.recover(incident, undefined);
+  if (outcome.kind === 'gateway-error') {
+    incident.code = outcome.code;
+    delete incident.answer;
+    m.tryFailed(incident, outcome.retryAfterMs);
     return;
   }
-  if (outcome.kind === 'gateway-error') incident.code = outcome.code;
-  m.tryFailed(incident, outcome.kind === 'gateway-error' ? outcome.retryAfterMs : undefined);
+  // "Back" is proven by a tab, never assumed from a probe (issue 13): what the probe got decides what comes next.
+  const kind = judgeAnswer({ code: outcome.code, challenge: outcome.challenge === true });
+  const before = incident.answer;
+  incident.answer = { kind, code: outcome.code, at: m.ctx.now };
+  switch (kind) {
+    case 'busy':
+      // 429: the site answers but asks to wait: no reload, the next probe after its Retry-After.
+      m.tryFailed(incident, outcome.retryAfterMs);
+      return;
+    case 'works':
+      // Cookieless like the probe: a page here proves nothing for the tab that fails with its cookies.
+      if (incident.quiet === 'cookies') m.tryFailed(incident);
+      else m.reloadToConfirm(incident);
+      return;
+    case 'challenge':
+      // A bot check stands before the origin for every probe: the tabs (which can pass it) have to look, at the
+      // backoff's pace and within the hourly cap.
+      m.reloadToConfirm(incident);
+      return;
+    case 'server-error':
+    case 'other':
+      // The site answers again with an error of its own: one reload shows the tabs what it says; then no more for
+      // the same answer, however often the probes get it.
+      if (before?.kind === kind && before.reloaded === true) {
+        incident.answer = { ...incident.answer, reloaded: true };
+        m.tryFailed(incident);
+        return;
+      }
+      incident.answer = { ...incident.answer, reloaded: true };
+      m.reloadToConfirm(incident);
+      return;
+  }
 }
 
 /** Records the cookieless comparison on its incident, whatever its phase now (the popup still explains an ended one). */
@@ -264,6 +319,28 @@ function onCookielessResult(m: Mutation, incidentId: string, answer: CookielessA
   if (incident === undefined || incident.cookieless?.result !== 'pending') return;
   // Nothing to tell yet: a `normal` outcome counts once a tab fails again with its cookies (`refreshError`).
   incident.cookieless = judgeCookieless(answer, m.ctx.now);
+}
+
+function onDismissed(m: Mutation, incidentId: string): void {
+  const incident = m.incident(incidentId);
+  // Only a notification still under way: a "back" that is dismissed has nothing after it.
+  if (incident === undefined || !isActive(incident) || incident.dismissed === true) return;
+  incident.dismissed = true;
+}
+
+function onKeepWatching(m: Mutation, tabId: number): void {
+  const entry = m.tab(tabId);
+  const incident = entry === undefined ? undefined : m.incident(entry.incidentId);
+  // A page that was never retried (a form, a never-retry site) is not watched either.
+  if (incident === undefined || !isActive(incident) || incident.keepWatching === true) return;
+  incident.keepWatching = true;
+  m.notify(incident, false);
+}
+
+function onDiscarded(m: Mutation, tabId: number, discarded: boolean): void {
+  const entry = m.tab(tabId);
+  if (entry === undefined || entry.status !== 'waiting' || (entry.discarded === true) === discarded) return;
+  m.putTab(discarded ? { ...entry, discarded: true } : toWaiting(entry, entry.requestId));
 }
 
 function onCancel(m: Mutation, incidentId: string): void {
@@ -299,6 +376,8 @@ function concernsNothing(state: RecoveryState, event: RecoveryEvent): boolean {
     case 'reload-refused':
     case 'reload-not-sent':
     case 'retry-now':
+    case 'keep-watching':
+    case 'tab-discarded':
       return (
         state.tabs[String(event.tabId)] === undefined &&
         !(state.subresourceErrors ?? []).some((x) => x.tabId === event.tabId)

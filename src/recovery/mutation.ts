@@ -6,17 +6,37 @@
  * Tab entries are never changed in place: each status change puts the entry a transition returns
  * (`transitions.ts`). An incident changes in place while it stays active and is replaced when it ends.
  */
+import { judgeAnswer } from './answer';
 import type { GatewayInfo } from './classify';
 import type { Connection } from './connection';
 import type { Effect, MachineContext, RecoveryEvent } from './events';
 import { nextDelayMs } from './schedule';
-import { isActive, MAX_SUBRESOURCE_ERRORS, tabsOf, type ActiveIncident, type EndedIncident, type Incident, type RecoveryState, type TabEntry } from './state-schema';
+import {
+  isActive,
+  MAX_RELOAD_RECORDS,
+  MAX_RELOADS_PER_HOUR,
+  MAX_SUBRESOURCE_ERRORS,
+  RELOAD_CAP_WINDOW_MS,
+  tabsOf,
+  type ActiveIncident,
+  type EndedIncident,
+  type Incident,
+  type RecoveryState,
+  type TabEntry,
+  type WaitingTab,
+} from './state-schema';
 import { endIncident, enterWatch, toReloading, toSettled, toWaiting, type IncidentOrigin } from './transitions';
 
 /** Ended incidents kept for the popup (and later the history), at most. */
 export const MAX_ENDED_INCIDENTS = 20;
 /** An ended incident with no tab left is dropped after this long, ms. */
 export const ENDED_RETENTION_MS = 10 * 60_000;
+/**
+ * A new gateway error on a site this soon after its incident recovered continues that incident (its backoff, its
+ * notification) instead of starting a fresh schedule, ms: a site that comes back for a moment cannot make a loop
+ * (issue 13, "No loops, by construction").
+ */
+export const REOPEN_WINDOW_MS = 10 * 60_000;
 
 export class Mutation {
   readonly effects: Effect[] = [];
@@ -92,7 +112,13 @@ export class Mutation {
       incident.awaiting = null;
       incident.nextAt = this.ctx.now + nextDelayMs(incident.attempts + incident.probes, this.ctx.policy, this.ctx.random, incident.retryAfterMs);
     }
-    if (tabsOf(this.state, incident.id).length === 0) this.end(incident, 'abandoned');
+    if (tabsOf(this.state, incident.id).length > 0) return;
+    if (incident.keepWatching === true) {
+      // "Tell me when it's back": no tab is left to reload, so the incident goes on with probes alone.
+      enterWatch(incident);
+      return;
+    }
+    this.end(incident, 'abandoned');
   }
 
   refreshError(incident: Incident, e: { url: string; code: number; gateway: GatewayInfo; connection?: Connection }, page: string | null): void {
@@ -105,8 +131,20 @@ export class Mutation {
     const bare = incident.cookieless;
     if (bare?.result === 'normal' && bare.confirmedAt === undefined && this.ctx.now >= bare.at) {
       incident.cookieless = { ...bare, confirmedAt: this.ctx.now };
+      if (isActive(incident)) this.quiet(incident, 'cookies');
       this.notify(incident, false);
     }
+  }
+
+  /**
+   * The incident stops reloading and watches quietly (probes only). Changes `incident` in place.
+   *
+   * @param reason - see `quiet` in `state-schema.ts`
+   */
+  quiet(incident: ActiveIncident, reason: NonNullable<ActiveIncident['quiet']>): void {
+    // The cookies finding outranks the cap: it says why, and it does not lift after an hour.
+    if (incident.quiet !== 'cookies') incident.quiet = reason;
+    enterWatch(incident);
   }
 
   // ---- steps -------------------------------------------------------------------------------------------------
@@ -115,7 +153,7 @@ export class Mutation {
   step(incident: ActiveIncident, online: boolean): void {
     const { now, policy } = this.ctx;
     const tabs = tabsOf(this.state, incident.id);
-    if (tabs.length === 0) {
+    if (tabs.length === 0 && incident.keepWatching !== true) {
       // Only a stored state repaired on read (its tabs dropped) gets here: detach abandons an incident otherwise.
       this.end(incident, 'abandoned');
       return;
@@ -131,28 +169,48 @@ export class Mutation {
       this.end(incident, 'gave-up');
       return;
     }
-    if (incident.phase === 'watching') {
-      incident.probes += 1;
-      incident.awaiting = { kind: 'probe', at: now };
-      incident.nextAt = now + policy.outcomeTimeoutMs;
-      this.effects.push({ type: 'probe', incidentId: incident.id, url: incident.url });
+    if (incident.quiet === 'reload-cap' && this.reloadsLeft(incident.origin) > 0) delete incident.quiet;
+    if (incident.phase === 'watching' || tabs.length === 0) {
+      this.probe(incident);
       return;
     }
-    let lead: TabEntry | undefined;
+    let lead: WaitingTab | undefined;
+    let discarded = false;
     for (const t of tabs) {
       // A navigation of the user's with no outcome for this long was lost (a download, a missed event): the tab
       // shows the failed page again as far as we know, and the reload checks its URL first anyway.
       const entry = t.status === 'navigating' && now - t.navigatingSince >= policy.outcomeTimeoutMs ? this.putTab(toWaiting(t, t.requestId)) : t;
-      if (lead === undefined && entry.status === 'waiting') lead = entry;
+      if (entry.status !== 'waiting') continue;
+      // Reloading a discarded tab would load it again only to show the error: a probe asks for it.
+      if (entry.discarded === true) discarded = true;
+      else lead ??= entry;
     }
     if (lead === undefined) {
+      if (discarded) {
+        this.probe(incident);
+        return;
+      }
       // Every tab is busy with a navigation of the user's: its outcome will decide; look again later.
       incident.nextAt = now + policy.outcomeTimeoutMs;
+      return;
+    }
+    if (this.reloadsLeft(incident.origin) === 0) {
+      this.quiet(incident, 'reload-cap');
+      this.probe(incident);
       return;
     }
     // The cookieless comparison of an incident whose error asked for a wait (`Retry-After`) goes with its first try.
     this.compareCookieless(incident, lead);
     this.reload(incident, lead);
+  }
+
+  /** One background probe of the incident's page, awaited until the outcome timeout. */
+  probe(incident: ActiveIncident): void {
+    const { now, policy } = this.ctx;
+    incident.probes += 1;
+    incident.awaiting = { kind: 'probe', at: now };
+    incident.nextAt = now + policy.outcomeTimeoutMs;
+    this.effects.push({ type: 'probe', incidentId: incident.id, url: incident.url });
   }
 
   /**
@@ -171,8 +229,56 @@ export class Mutation {
     incident.attempts += 1;
     incident.awaiting = { kind: 'reload', tabId: entry.tabId, at: now };
     incident.nextAt = now + policy.outcomeTimeoutMs;
+    this.reloadTab(incident, entry);
+    this.notify(incident, false);
+  }
+
+  /** Reloads one tab of `incident` (ours until its outcome) and counts it against the site's hourly cap. */
+  private reloadTab(incident: Incident, entry: TabEntry): void {
     this.putTab(toReloading(entry));
     this.effects.push({ type: 'reload', tabId: entry.tabId, url: entry.url });
+    const list = (this.state.reloads ??= []);
+    list.push({ origin: incident.origin, at: this.ctx.now });
+    if (list.length > MAX_RELOAD_RECORDS) list.splice(0, list.length - MAX_RELOAD_RECORDS);
+  }
+
+  /** Visible reloads `origin`'s tabs may still get in the current hour (see `MAX_RELOADS_PER_HOUR`). */
+  reloadsLeft(origin: string): number {
+    const since = this.ctx.now - RELOAD_CAP_WINDOW_MS;
+    const used = (this.state.reloads ?? []).filter((r) => r.origin === origin && r.at > since).length;
+    return Math.max(0, MAX_RELOADS_PER_HOUR - used);
+  }
+
+  /**
+   * A probe got an answer that is not a gateway error and is worth one look by the tabs (`works`, or a `challenge`,
+   * `server-error` or `other` the tabs have not been reloaded for yet): the tabs showing the error are reloaded, and
+   * the incident waits for the lead tab's outcome. Only that outcome proves the site is back (`onAnswered`); a
+   * gateway error there after a `works` means the site answers, only not to this browser (`onGatewayError`).
+   *
+   * With no tab to reload (all closed under "Tell me when it's back", or all busy with the user's navigations) a
+   * `works` is all there is to know, and the incident is back; anything else waits for the next probe.
+   */
+  reloadToConfirm(incident: ActiveIncident): void {
+    const waiting = tabsOf(this.state, incident.id).filter((t) => t.status === 'waiting');
+    const works = incident.answer?.kind === 'works';
+    if (waiting.length === 0) {
+      if (works && tabsOf(this.state, incident.id).length === 0) this.end(incident, 'recovered');
+      else this.tryFailed(incident);
+      return;
+    }
+    const left = this.reloadsLeft(incident.origin);
+    if (left === 0) {
+      this.quiet(incident, 'reload-cap');
+      // The site answers and the cap allows no reload to prove it: the notification says it answers, and the user
+      // reloads when they like. Anything short of a page keeps the incident watching.
+      if (works) this.end(incident, 'recovered');
+      else this.tryFailed(incident);
+      return;
+    }
+    const [lead] = waiting;
+    for (const entry of waiting.slice(0, left)) this.reloadTab(incident, entry);
+    incident.awaiting = { kind: 'reload', tabId: lead!.tabId, at: this.ctx.now };
+    incident.nextAt = this.ctx.now + this.ctx.policy.outcomeTimeoutMs;
     this.notify(incident, false);
   }
 
@@ -185,22 +291,34 @@ export class Mutation {
     const { now, policy, random } = this.ctx;
     incident.awaiting = null;
     if (retryAfterMs !== undefined) incident.retryAfterMs = retryAfterMs;
-    const toWatch = incident.phase === 'retrying' && incident.attempts >= policy.maxVisibleRetries;
-    if (toWatch) enterWatch(incident);
+    if (incident.phase === 'retrying' && incident.attempts >= policy.maxVisibleRetries) enterWatch(incident);
     const failures = incident.attempts + incident.probes;
     incident.nextAt = now + nextDelayMs(failures, policy, random, retryAfterMs);
-    this.notify(incident, toWatch);
+    this.notify(incident, false);
   }
 
-  /** The site answered (in `answeredTabId`, or to a probe): the incident is recovered. */
-  recover(incident: ActiveIncident, answeredTabId: number | undefined): void {
-    // Tabs still showing the error get one reload each; tabs the user is navigating are left to the user.
-    const waiting = tabsOf(this.state, incident.id).filter((t) => t.status === 'waiting' && t.tabId !== answeredTabId);
-    this.end(incident, 'recovered');
-    for (const entry of waiting) {
+  /**
+   * A tab of the incident got an answer that is not a gateway error: the incident is over. A page that works proves
+   * the site is back; a 5xx (or another answer short of a page) ends it too, recorded as what the site answers now
+   * (`answer`), so nothing reloads the tab again and again for it.
+   *
+   * @param code - the status the tab got
+   */
+  recover(incident: ActiveIncident, answeredTabId: number, code: number): void {
+    const kind = judgeAnswer({ code, challenge: false });
+    if (kind === 'works') delete incident.answer;
+    else incident.answer = { kind, code, at: this.ctx.now };
+    // Tabs still showing the error get one reload each (a page that works only); tabs the user is navigating are
+    // left to the user.
+    const waiting = kind === 'works' ? tabsOf(this.state, incident.id).filter((t) => t.status === 'waiting' && t.tabId !== answeredTabId) : [];
+    const left = this.reloadsLeft(incident.origin);
+    // The tab that answered shows the site: its reload (if it was ours) is over.
+    const answered = this.tab(answeredTabId);
+    if (answered !== undefined) this.putTab(toSettled(answered));
+    const ended = this.end(incident, 'recovered');
+    for (const entry of waiting.slice(0, left)) {
       // Marked as ours, so its answer is known as the recovery's (see onAnswered) rather than a page of the user's.
-      this.putTab(toReloading(entry));
-      this.effects.push({ type: 'reload', tabId: entry.tabId, url: entry.url });
+      this.reloadTab(ended, entry);
     }
   }
 
@@ -208,11 +326,23 @@ export class Mutation {
   end(incident: ActiveIncident, phase: Exclude<EndedIncident['phase'], 'not-retried'>): EndedIncident {
     const ended = this.putIncident(endIncident(incident, phase, this.ctx.now));
     for (const entry of tabsOf(this.state, incident.id)) {
+      // A tab reloaded to prove the site is back keeps its reload: its answer settles it as the recovery's.
+      if (phase === 'recovered' && entry.status === 'reloading') continue;
       this.putTab(toSettled(entry));
       this.badge(entry.tabId);
     }
-    this.notify(ended);
+    // Back, or given up: the two endings worth showing again, even after a dismissal. A cancel is the user's own
+    // doing, and an abandoned incident has no one waiting.
+    this.notify(ended, phase === 'recovered' || phase === 'gave-up');
     return ended;
+  }
+
+  /** The incident of `origin` that recovered within `REOPEN_WINDOW_MS`, if any (the latest). */
+  recentlyRecovered(origin: string): EndedIncident | undefined {
+    const since = this.ctx.now - REOPEN_WINDOW_MS;
+    return this.state.incidents
+      .filter((i): i is EndedIncident => i.origin === origin && i.phase === 'recovered' && i.endedAt >= since)
+      .sort((a, b) => b.endedAt - a.endedAt)[0];
   }
 
   /** Drops ended incidents nobody looks at any more, oldest first, keeping at most {@link MAX_ENDED_INCIDENTS}. */
@@ -226,9 +356,21 @@ export class Mutation {
     }
     const kept = ended.filter((i) => !drop.has(i.id)).sort((a, b) => a.endedAt - b.endedAt);
     for (const i of kept.slice(0, Math.max(0, kept.length - MAX_ENDED_INCIDENTS))) drop.add(i.id);
+    this.pruneReloads();
     if (drop.size === 0) return;
     this.state.incidents = this.state.incidents.filter((i) => !drop.has(i.id));
     for (const [key, t] of Object.entries(this.state.tabs)) if (drop.has(t.incidentId)) delete this.state.tabs[key];
+  }
+
+  /** Forgets visible reloads older than the cap's window (they no longer count). */
+  private pruneReloads(): void {
+    const list = this.state.reloads;
+    if (list === undefined) return;
+    const since = this.ctx.now - RELOAD_CAP_WINDOW_MS;
+    if (list.every((r) => r.at > since)) return;
+    const kept = list.filter((r) => r.at > since);
+    if (kept.length > 0) this.state.reloads = kept;
+    else delete this.state.reloads;
   }
 
   /** Records a gateway error of a part of the page `e.tabId` shows, keeping the newest {@link MAX_SUBRESOURCE_ERRORS}. */
@@ -251,13 +393,19 @@ export class Mutation {
 
   // ---- effects -----------------------------------------------------------------------------------------------
 
-  notify(incident: { readonly id: string }, phaseChanged = true): void {
+  /**
+   * Asks for the incident's notification to be redrawn.
+   *
+   * @param pop - show it again even if it was dismissed or is gone (see the `notify` effect); one step asking twice
+   *   pops if either asked to
+   */
+  notify(incident: { readonly id: string }, pop: boolean): void {
     const i = this.effects.findIndex((f) => f.type === 'notify' && f.incidentId === incident.id);
     const earlier = i >= 0 ? this.effects[i] : undefined;
     if (earlier?.type === 'notify') {
-      this.effects[i] = { ...earlier, phaseChanged: earlier.phaseChanged || phaseChanged };
+      this.effects[i] = { ...earlier, pop: earlier.pop || pop };
     } else {
-      this.effects.push({ type: 'notify', incidentId: incident.id, phaseChanged });
+      this.effects.push({ type: 'notify', incidentId: incident.id, pop });
     }
   }
 

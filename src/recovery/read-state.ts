@@ -7,11 +7,14 @@ import {
   EMPTY_STATE,
   INCIDENT,
   isActive,
+  MAX_RELOAD_RECORDS,
   MAX_SUBRESOURCE_ERRORS,
+  RELOAD_RECORD,
   SUBRESOURCE_ERROR,
   TAB_ENTRY,
   type Incident,
   type RecoveryState,
+  type ReloadRecord,
   type SubresourceError,
   type TabEntry,
 } from './state-schema';
@@ -90,7 +93,18 @@ function readState(raw: unknown, dropped: string[]): RecoveryState | null {
   } else if (raw.subresourceErrors !== undefined) {
     dropped.push('sub-resource errors (not a list)');
   }
-  return { incidents, tabs, ...(errors.length > 0 ? { subresourceErrors: errors } : {}) };
+  // The hourly reload cap's record: a bad entry costs only itself (the cap counts one reload less, at worst).
+  const reloads: ReloadRecord[] = [];
+  if (Array.isArray(raw.reloads)) {
+    for (const [n, item] of raw.reloads.slice(-MAX_RELOAD_RECORDS).entries()) {
+      const r = v.safeParse(RELOAD_RECORD, item);
+      if (r.success) reloads.push(r.output);
+      else dropped.push(`reload record ${n} (${reason(r.issues)})`);
+    }
+  } else if (raw.reloads !== undefined) {
+    dropped.push('reload records (not a list)');
+  }
+  return { incidents, tabs, ...(errors.length > 0 ? { subresourceErrors: errors } : {}), ...(reloads.length > 0 ? { reloads } : {}) };
 }
 
 function isRecord(x: unknown): x is Record<string, unknown> {

@@ -11,6 +11,7 @@
 import * as v from 'valibot';
 import { MAX_URL_LENGTH } from './classify';
 import { CONNECTION } from './connection';
+import { PROBE_ANSWER } from './answer';
 import { COOKIELESS } from './cookieless';
 
 /** Epoch ms (or a duration in ms): finite, not negative. */
@@ -81,6 +82,14 @@ const INCIDENT_BASE = {
   connection: v.optional(CONNECTION),
   /** The cookieless comparison's outcome, once it arrived (optional for the same reason). */
   cookieless: v.optional(COOKIELESS),
+  /** The latest probe answer that was not a gateway error (see `answer.ts`); gone once a probe fails again. */
+  answer: v.optional(PROBE_ANSWER),
+  /** The user dismissed the incident's notification: nothing more pops for it until it is back or gives up. */
+  dismissed: v.optional(v.literal(true)),
+  /** "Tell me when it's back": the incident goes on watching (probes only) after its last tab closed. */
+  keepWatching: v.optional(v.literal(true)),
+  /** Times a new gateway error continued this incident after it had recovered (see `REOPEN_WINDOW_MS`). */
+  reopened: v.optional(count),
 };
 
 /**
@@ -99,6 +108,13 @@ const ACTIVE_INCIDENT = v.object({
   awaiting: v.nullable(AWAITING),
   /** Present (true) while tries are held back because the browser is offline. */
   offline: v.optional(v.literal(true)),
+  /**
+   * No more visible reloads; the incident watches quietly (probes only):
+   * - `cookies`: a probe got a page and the tab's reload right after failed again: the site answers, only not to
+   *   this browser with its cookies. Reloading would loop (issue 13, "The cookie loop").
+   * - `reload-cap`: the site's tabs were reloaded {@link MAX_RELOADS_PER_HOUR} times in the last hour.
+   */
+  quiet: v.optional(v.picklist(['cookies', 'reload-cap'])),
   endedAt: ABSENT,
   notRetriedReason: ABSENT,
 });
@@ -117,6 +133,7 @@ const FINISHED_INCIDENT = v.object({
   ...ENDED,
   phase: v.picklist(['recovered', 'gave-up', 'cancelled', 'abandoned']),
   offline: ABSENT,
+  quiet: ABSENT,
   notRetriedReason: ABSENT,
 });
 
@@ -127,6 +144,7 @@ const NOT_RETRIED_INCIDENT = v.object({
   phase: v.literal('not-retried'),
   notRetriedReason: v.picklist(['non-get', 'never-retry']),
   offline: ABSENT,
+  quiet: ABSENT,
 });
 
 export const INCIDENT = v.variant('phase', [ACTIVE_INCIDENT, FINISHED_INCIDENT, NOT_RETRIED_INCIDENT]);
@@ -159,6 +177,11 @@ const WAITING_TAB = v.object({
   status: v.literal('waiting'),
   /** The user's navigation that failed or went unanswered: outcomes of requests older than it are stale. */
   requestId,
+  /**
+   * The browser discarded the tab to save memory (`tabs.discard`, or its own memory saver): a reload would load it
+   * again for nothing, so it is never a try's tab; it is reloaded once the site answers.
+   */
+  discarded: v.optional(v.literal(true)),
 });
 
 /** We reloaded it and wait for the outcome. */
@@ -204,6 +227,25 @@ export const SUBRESOURCE_ERROR = v.object({
 
 export type SubresourceError = v.InferOutput<typeof SUBRESOURCE_ERROR>;
 
+/** One visible reload of a site's tab (a try, or a reload to prove the site is back). */
+export const RELOAD_RECORD = v.object({
+  origin,
+  /** Epoch ms. */
+  at: ms,
+});
+
+export type ReloadRecord = v.InferOutput<typeof RELOAD_RECORD>;
+
+/**
+ * Visible reloads per site (origin) in any hour, at most, whatever happens: a last line against any loop the rules
+ * did not foresee (issue 13, "No loops, by construction").
+ */
+export const MAX_RELOADS_PER_HOUR = 12;
+/** The window of {@link MAX_RELOADS_PER_HOUR}, ms. */
+export const RELOAD_CAP_WINDOW_MS = 3_600_000;
+/** Reload records kept over all sites, at most (the oldest go first). */
+export const MAX_RELOAD_RECORDS = 240;
+
 /** Everything recovery remembers; plain JSON. */
 export const RECOVERY_STATE = v.object({
   incidents: v.array(INCIDENT),
@@ -211,6 +253,11 @@ export const RECOVERY_STATE = v.object({
   tabs: v.record(v.string(), TAB_ENTRY),
   /** Sub-resource gateway errors of the pages tabs show now, oldest first, at most `MAX_SUBRESOURCE_ERRORS`. */
   subresourceErrors: v.optional(v.array(SUBRESOURCE_ERROR)),
+  /**
+   * Visible reloads of the last hour, per site, oldest first (at most {@link MAX_RELOAD_RECORDS}): the hourly cap
+   * holds across incidents, whatever happens.
+   */
+  reloads: v.optional(v.array(RELOAD_RECORD)),
 });
 
 export type RecoveryState = v.InferOutput<typeof RECOVERY_STATE>;

@@ -8,6 +8,7 @@
  */
 import type { GatewayInfo } from './classify';
 import type { Connection } from './connection';
+import type { ProbeAnswer } from './answer';
 import type { Cookieless } from './cookieless';
 import type {
   ActiveIncident,
@@ -81,7 +82,18 @@ export interface IncidentOrigin {
   readonly connection?: Connection;
 }
 
-function incidentBase(i: IncidentOrigin & { attempts?: number; probes?: number; cookieless?: Cookieless }) {
+/** What an incident carries on from one phase to the next, besides its origin. */
+interface Carried {
+  attempts?: number;
+  probes?: number;
+  cookieless?: Cookieless;
+  answer?: ProbeAnswer;
+  dismissed?: true;
+  keepWatching?: true;
+  reopened?: number;
+}
+
+function incidentBase(i: IncidentOrigin & Carried) {
   return {
     id: i.id,
     origin: i.origin,
@@ -96,6 +108,10 @@ function incidentBase(i: IncidentOrigin & { attempts?: number; probes?: number; 
     ...(i.retryAfterMs !== undefined ? { retryAfterMs: i.retryAfterMs } : {}),
     ...(i.connection !== undefined ? { connection: i.connection } : {}),
     ...(i.cookieless !== undefined ? { cookieless: i.cookieless } : {}),
+    ...(i.answer !== undefined ? { answer: i.answer } : {}),
+    ...(i.dismissed === true ? { dismissed: true as const } : {}),
+    ...(i.keepWatching === true ? { keepWatching: true as const } : {}),
+    ...(i.reopened !== undefined ? { reopened: i.reopened } : {}),
   };
 }
 
@@ -120,6 +136,19 @@ export function recordNotRetried(from: IncidentOrigin, reason: NotRetriedReason)
  */
 export function endIncident(incident: ActiveIncident, phase: Exclude<EndedIncident['phase'], 'not-retried'>, now: number): EndedIncident {
   return { ...incidentBase(incident), phase, endedAt: now, nextAt: null, awaiting: null };
+}
+
+/**
+ * A recovered incident continues: a new gateway error came soon after its recovery (`REOPEN_WINDOW_MS`). It keeps its
+ * id (so its notification), its tries and so its backoff; what the recovery proved (`answer`) and the user's
+ * dismissal of the notification (which ended with the recovery) are gone.
+ *
+ * @param nextAt - epoch ms, when its next try is due
+ * @param watching - its visible reloads were used up before
+ */
+export function reopenIncident(incident: EndedIncident, nextAt: number, watching: boolean): ActiveIncident {
+  const { answer: _answer, dismissed: _dismissed, ...rest } = incidentBase(incident);
+  return { ...rest, reopened: (incident.reopened ?? 0) + 1, phase: watching ? 'watching' : 'retrying', nextAt, awaiting: null };
 }
 
 /** Visible reloads are used up: tries go on as background probes. Changes `incident` in place (same variant). */

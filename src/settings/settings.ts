@@ -11,7 +11,7 @@ import { DEFAULT_GATEWAY_CODES } from '../recovery/classify';
 import { DEFAULT_POLICY } from '../recovery/schedule';
 import { parseKumaPage } from './kuma-page';
 
-export const SETTINGS_VERSION = 2;
+export const SETTINGS_VERSION = 3;
 
 /** Lowest and highest HTTP status a gateway-error code may be (client and server errors only). */
 export const MIN_GATEWAY_CODE = 400;
@@ -47,6 +47,9 @@ export const MAX_ENDPOINT_LENGTH = 500;
 export const MAX_STATUS_PAGE_TEMPLATES = 10;
 /** Answer formats a custom endpoint may speak (see `src/status/providers/custom-endpoint.ts`). */
 export const CUSTOM_ENDPOINT_FORMATS = ['uptime-kuma', 'gatus'] as const;
+/** When incident notifications show (see `notify`). */
+export const NOTIFY_MODES = ['every-change', 'back-only', 'never'] as const;
+export type NotifyMode = (typeof NOTIFY_MODES)[number];
 
 /** Which third-party status providers may be asked, by default. */
 const DEFAULT_PROVIDERS = { checkHost: true, globalping: true, statusPage: true, cdnStatus: true, custom: false } as const;
@@ -169,8 +172,11 @@ export const SETTINGS_FIELDS = {
   ),
   /** Visible reloads before watch mode. */
   maxVisibleRetries: v.pipe(v.number(), v.integer(), v.minValue(MIN_VISIBLE_RETRIES), v.maxValue(MAX_VISIBLE_RETRIES)),
-  /** Show incident notifications. */
-  notifications: v.boolean(),
+  /**
+   * When incident notifications show (issue 13, "Quiet notifications"): `every-change` (one per incident, shown when
+   * it opens and when it is back or gives up, updated in place between), `back-only`, or `never`.
+   */
+  notify: v.picklist(NOTIFY_MODES),
   /** Host names never retried (a name also covers its subdomains). */
   neverRetry: hostList(MAX_NEVER_RETRY_HOSTS),
   /**
@@ -238,7 +244,7 @@ export const DEFAULT_SETTINGS: Settings = {
   version: SETTINGS_VERSION,
   codes: DEFAULT_GATEWAY_CODES,
   maxVisibleRetries: DEFAULT_POLICY.maxVisibleRetries,
-  notifications: true,
+  notify: 'every-change',
   neverRetry: [],
   neverSend: [],
   statusAutoCheck: false,
@@ -261,7 +267,19 @@ export interface Migration {
 export const MIGRATIONS: readonly Migration[] = [
   { to: 1, migrate: (raw) => ({ ...raw, version: 1 }) },
   { to: 2, migrate: (raw) => ({ ...migrateKumaTemplate(raw), version: 2 }) },
+  { to: 3, migrate: (raw) => ({ ...migrateNotifications(raw), version: 3 }) },
 ];
+
+/**
+ * Version 3 replaces the on/off `notifications` with the `notify` mode: on is every change (what it did), off is
+ * never. An administrator's policy may still name the old field, so policies are read through this too.
+ */
+function migrateNotifications(raw: Record<string, unknown>): Record<string, unknown> {
+  if (!('notifications' in raw)) return raw;
+  const { notifications, ...rest } = raw;
+  if (typeof notifications !== 'boolean' || 'notify' in rest) return rest;
+  return { ...rest, notify: notifications ? 'every-change' : 'never' };
+}
 
 /**
  * Version 2 reads an Uptime Kuma address as a status page, where version 1 took a URL template. An old template with a
@@ -318,7 +336,7 @@ export function loadSettings(stored: unknown, managed?: unknown, device?: unknow
   const onDevice = Object.fromEntries(Object.entries(asRecord(device)).filter(([k]) => isDeviceField(k)));
   const fromUser = readFields(synced, 'storage', warnings);
   const fromDevice = readFields(onDevice, 'device', warnings);
-  const fromPolicy = readFields(asRecord(managed), 'policy', warnings);
+  const fromPolicy = readFields(migrateNotifications(asRecord(managed)), 'policy', warnings);
   return { settings: { ...DEFAULT_SETTINGS, ...fromUser, ...fromDevice, ...fromPolicy, version: SETTINGS_VERSION }, warnings };
 }
 
@@ -329,7 +347,7 @@ export function loadSettings(stored: unknown, managed?: unknown, device?: unknow
  * @param managed - what `storage.managed` holds (any shape)
  */
 export function policyFields(managed: unknown): ReadonlySet<SettingKey> {
-  return new Set(Object.keys(readFields(asRecord(managed), 'policy', [])).filter(isSettingKey));
+  return new Set(Object.keys(readFields(migrateNotifications(asRecord(managed)), 'policy', [])).filter(isSettingKey));
 }
 
 function isDeviceField(key: string): boolean {

@@ -149,15 +149,17 @@ describe('options view', () => {
   });
 
   it('disables what an administrator set, with a note, and nothing else', () => {
-    const managed = managedFields({ notifications: false, neverRetry: ['intranet.example'], codes: 'not a list', bogus: 1 });
-    expect([...managed].sort()).toEqual(['neverRetry', 'notifications']);
-    show({ ...DEFAULT_SETTINGS, notifications: false }, managed);
-    expect(box(t('optionsNotifications')).disabled).toBe(true);
+    const managed = managedFields({ notify: 'never', neverRetry: ['intranet.example'], codes: 'not a list', bogus: 1 });
+    expect([...managed].sort()).toEqual(['neverRetry', 'notify']);
+    show({ ...DEFAULT_SETTINGS, notify: 'never' }, managed);
+    for (const key of ['optionsNotifyEveryChange', 'optionsNotifyBackOnly', 'optionsNotifyNever'] as const) {
+      expect(screen.getByRole<HTMLInputElement>('radio', { name: t(key) }).disabled).toBe(true);
+    }
     expect(screen.getByRole<HTMLTextAreaElement>('textbox', { name: t('optionsNeverRetry') }).disabled).toBe(true);
     expect(screen.getByRole<HTMLButtonElement>('button', { name: t('optionsNeverRetrySave') }).disabled).toBe(true);
     expect(screen.getByRole<HTMLInputElement>('spinbutton', { name: t('optionsRetries') }).disabled).toBe(false);
     expect(box(t('optionsAutoCheck')).disabled).toBe(false);
-    expect(screen.getByTestId('managed-notifications').textContent).toContain(t('optionsManaged'));
+    expect(screen.getByTestId('managed-notify').textContent).toContain(t('optionsManaged'));
     expect(pageText()).toContain(t('optionsManagedNote'));
     cleanup();
     show(DEFAULT_SETTINGS);
@@ -327,7 +329,7 @@ describe('recovery fields', () => {
 
   it('a refused write is said in the live region', async () => {
     show(DEFAULT_SETTINGS, new Set(), { onChange: vi.fn(async () => Promise.reject(new Error('QUOTA_BYTES quota exceeded'))) });
-    fireEvent.click(box(t('optionsNotifications')));
+    fireEvent.click(screen.getByRole('radio', { name: t('optionsNotifyBackOnly') }));
     await waitFor(() => expect(screen.getByRole('status').textContent).toBe(t('optionsSaveFailed', ['QUOTA_BYTES quota exceeded'])));
   });
 });
@@ -385,9 +387,9 @@ describe('settings store', () => {
   }
 
   it('reads user and policy values; a Firefox without policy rejects storage.managed, which means none', async () => {
-    const a = fakeStorage({ version: 1, notifications: false }, { maxVisibleRetries: 2 });
+    const a = fakeStorage({ version: 1, notify: 'never' }, { maxVisibleRetries: 2 });
     const loaded = await createSettingsStore({ storage: a.storage, hasDataConsent: async () => true }).load();
-    expect(loaded.settings.notifications).toBe(false);
+    expect(loaded.settings.notify).toBe('never');
     expect(loaded.settings.maxVisibleRetries).toBe(2);
     expect([...loaded.managed]).toEqual(['maxVisibleRetries']);
     const b = fakeStorage({}, new Error('Managed storage manifest not found'));
@@ -396,8 +398,8 @@ describe('settings store', () => {
 
   it('writes only the changed fields, with the version', async () => {
     const a = fakeStorage({}, {});
-    await createSettingsStore({ storage: a.storage, hasDataConsent: async () => true }).save({ notifications: false });
-    expect(a.set).toHaveBeenCalledWith({ notifications: false, version: SETTINGS_VERSION });
+    await createSettingsStore({ storage: a.storage, hasDataConsent: async () => true }).save({ notify: 'never' });
+    expect(a.set).toHaveBeenCalledWith({ notify: 'never', version: SETTINGS_VERSION });
   });
 
   it('a stored "yes" without the browser\'s data consent (withdrawn in Firefox) reads and is stored as "no"', async () => {
@@ -419,9 +421,9 @@ describe('settings store', () => {
 
   it('keeps the consent on this device: it goes to storage.local, everything else to storage.sync', async () => {
     const a = fakeStorage({}, {});
-    await createSettingsStore({ storage: a.storage, hasDataConsent: async () => true }).save({ statusAutoCheck: true, notifications: false });
+    await createSettingsStore({ storage: a.storage, hasDataConsent: async () => true }).save({ statusAutoCheck: true, notify: 'never' });
     expect(a.setLocal).toHaveBeenCalledWith({ statusAutoCheck: true });
-    expect(a.set).toHaveBeenCalledWith({ notifications: false, version: SETTINGS_VERSION });
+    expect(a.set).toHaveBeenCalledWith({ notify: 'never', version: SETTINGS_VERSION });
     // A "yes" synced from another machine is not consent here.
     const b = fakeStorage({ version: 1, statusAutoCheck: true }, {});
     expect((await createSettingsStore({ storage: b.storage, hasDataConsent: async () => true }).load()).settings.statusAutoCheck).toBe(false);

@@ -48,18 +48,18 @@ describe('settings reader', () => {
   it('waits at most managedWaitMs for storage.managed, and has the late values at the next read', async () => {
     vi.useFakeTimers();
     let answer: (x: Record<string, unknown>) => void = () => {};
-    const f = fakeStorage({ sync: { version: 1, notifications: true }, managed: () => new Promise((resolve) => (answer = resolve)) });
+    const f = fakeStorage({ sync: { version: 1, notify: 'every-change' }, managed: () => new Promise((resolve) => (answer = resolve)) });
     const reader = createSettingsReader({ storage: f.storage, hasDataConsent: async () => true, log: silent, managedWaitMs: 200 });
     const first = reader.read();
     await vi.advanceTimersByTimeAsync(200);
     const early = await first;
-    expect(early.settings.notifications).toBe(true);
+    expect(early.settings.notify).toBe('every-change');
     expect(early.managed.size).toBe(0);
-    answer({ notifications: false });
+    answer({ notify: 'never' });
     await vi.advanceTimersByTimeAsync(0);
     const late = await reader.read();
-    expect(late.settings.notifications).toBe(false);
-    expect([...late.managed]).toEqual(['notifications']);
+    expect(late.settings.notify).toBe('never');
+    expect([...late.managed]).toEqual(['notify']);
     // The late answer is kept: not asked for again.
     expect(f.calls.managed).toBe(1);
   });

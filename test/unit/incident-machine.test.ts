@@ -143,7 +143,7 @@ describe('incident machine: retry schedule and recovery', () => {
     expect(sim.incident().phase).toBe('recovered');
     expect(sim.incident().attempts).toBe(4);
     expect(sim.state.tabs['1']?.status).toBe('settled');
-    expect(effects).toContainEqual({ type: 'notify', incidentId: sim.incident().id, phaseChanged: true });
+    expect(effects).toContainEqual({ type: 'notify', incidentId: sim.incident().id, pop: true });
     expect(nextWake(sim.state)).toBeNull();
   });
 
@@ -189,10 +189,18 @@ describe('incident machine: retry schedule and recovery', () => {
     expect(probes(probe)).toHaveLength(1);
     const effects = sim.send({ type: 'probe-result', incidentId: sim.incident().id, outcome: { kind: 'answered', code: 200 } });
     expect(reloads(effects).map((e) => e.type === 'reload' && e.tabId).sort()).toEqual([1, 2, 3]);
-    expect(sim.incident().phase).toBe('recovered');
+    // The probe proves nothing yet: the site "answers again", and the lead tab's own reload decides.
+    expect(sim.incident()).toMatchObject({ phase: 'watching', answer: { kind: 'works', code: 200 }, awaiting: { kind: 'reload', tabId: 1 } });
+    expect(effects.filter((e) => e.type === 'notify')).toEqual([{ type: 'notify', incidentId: sim.incident().id, pop: false }]);
     // A late duplicate probe result changes nothing.
     const again = sim.send({ type: 'probe-result', incidentId: sim.incident().id, outcome: { kind: 'answered', code: 200 } });
     expect(reloads(again)).toHaveLength(0);
+    const back = sim.send({ type: 'main-frame-answered', tabId: 1, url: URL_A, code: 200 });
+    expect(sim.incident().phase).toBe('recovered');
+    expect(sim.incident().answer).toBeUndefined();
+    expect(back).toContainEqual({ type: 'notify', incidentId: sim.incident().id, pop: true });
+    // The other tabs were reloaded with the lead: none twice.
+    expect(reloads(back)).toHaveLength(0);
   });
 
   it('with several tabs, each try reloads only one tab (one stream per site); recovery reloads the others once', () => {
@@ -221,6 +229,7 @@ describe('incident machine: retry schedule and recovery', () => {
       s.send(error(1));
       s.wake();
       s.send({ type: 'probe-result', incidentId: s.incident().id, outcome: { kind: 'answered', code: 200 } });
+      expect(s.incident().phase).toBe('watching');
       return s;
     };
     const sim = recoveredByProbe();
@@ -235,10 +244,17 @@ describe('incident machine: retry schedule and recovery', () => {
     sim.send({ type: 'main-frame-start', tabId: 2, url: URL_A, requestId: 'r2b' });
     sim.send({ type: 'main-frame-answered', tabId: 2, url: URL_A, code: 200, requestId: 'r2b' });
     expect(tabsOf(sim.state, id).map((t) => t.tabId)).toEqual([1]);
-    // A recovery reload that got no answer at all leaves the tab with nothing to claim.
+    // Before the lead tab proved the recovery, a reload that got no answer leaves its tab waiting with the incident.
     const other = recoveredByProbe();
     other.send({ type: 'main-frame-failed', tabId: 2, url: URL_A, error: 'net::ERR_CONNECTION_RESET' });
-    expect(tabsOf(other.state, other.incident().id).map((t) => t.tabId)).toEqual([1]);
+    expect(tabsOf(other.state, other.incident().id).map((t) => [t.tabId, t.status])).toEqual([[1, 'reloading'], [2, 'waiting']]);
+    // After it, such a reload leaves the tab with nothing to claim.
+    other.send({ type: 'main-frame-answered', tabId: 1, url: URL_A, code: 200 });
+    expect(other.incident().phase).toBe('recovered');
+    const third = recoveredByProbe();
+    third.send({ type: 'main-frame-answered', tabId: 1, url: URL_A, code: 200 });
+    third.send({ type: 'main-frame-failed', tabId: 2, url: URL_A, error: 'net::ERR_CONNECTION_RESET' });
+    expect(tabsOf(third.state, third.incident().id).map((t) => t.tabId)).toEqual([1]);
   });
 
   it('gives up after the watch period and schedules nothing more', () => {
@@ -310,7 +326,7 @@ describe('incident machine: retry schedule and recovery', () => {
     sim.send(error(1));
     const offline = sim.wake(false);
     expect(reloads(offline)).toHaveLength(0);
-    expect(offline).toContainEqual({ type: 'notify', incidentId: sim.incident().id, phaseChanged: false });
+    expect(offline).toContainEqual({ type: 'notify', incidentId: sim.incident().id, pop: false });
     // Still offline at the recheck: nothing new to say.
     expect(sim.wake(false).filter((e) => e.type === 'notify')).toEqual([]);
     expect(sim.incident().offline).toBe(true);
@@ -356,7 +372,8 @@ describe('incident machine: stop conditions', () => {
     const effects = sim.send({ type: 'tab-closed', tabId: 1 });
     expect(sim.incident().phase).toBe('abandoned');
     expect(nextWake(sim.state)).toBeNull();
-    expect(effects).toContainEqual({ type: 'notify', incidentId: sim.incident().id, phaseChanged: true });
+    // Redrawn (to clear it), not shown again: no one waits for this site any more.
+    expect(effects).toContainEqual({ type: 'notify', incidentId: sim.incident().id, pop: false });
   });
 
   it('never reloads a tab whose user navigated elsewhere during backoff', () => {
@@ -704,7 +721,9 @@ describe('incident machine: the browser own facts (issue 12, points 2 and 3)', (
     other.advance(300);
     const told = other.send(error(1));
     expect(other.incident().cookieless?.confirmedAt).toBe(other.now);
-    expect(told).toContainEqual({ type: 'notify', incidentId: other.incident().id, phaseChanged: false });
+    expect(told).toContainEqual({ type: 'notify', incidentId: other.incident().id, pop: false });
+    // The finding stops the visible reloads: the incident watches quietly and says why.
+    expect(other.incident()).toMatchObject({ phase: 'watching', quiet: 'cookies' });
     // An unknown incident: nothing.
     expect(other.send({ type: 'cookieless-result', incidentId: 'nope', answer: { kind: 'skipped' } }).length).toBe(0);
   });
@@ -755,14 +774,17 @@ describe('incident machine: the browser own facts (issue 12, points 2 and 3)', (
     expect(sim.incident().cookieless?.confirmedAt).toBeUndefined();
   });
 
-  it('without that finding a probe success still recovers as before', () => {
+  it('without that finding a probe success reloads the tab, and the tab\'s page proves the recovery', () => {
     const sim = createSim({ maxVisibleRetries: 1 });
     sim.send(error(1));
     sim.send({ type: 'cookieless-result', incidentId: sim.incident().id, answer: { kind: 'gateway-error', code: 502 } });
     sim.wake();
     sim.send(error(1));
     sim.wake();
-    sim.send({ type: 'probe-result', incidentId: sim.incident().id, outcome: { kind: 'answered', code: 200 } });
+    const effects = sim.send({ type: 'probe-result', incidentId: sim.incident().id, outcome: { kind: 'answered', code: 200 } });
+    expect(reloads(effects)).toEqual([{ type: 'reload', tabId: 1, url: URL_A }]);
+    expect(sim.incident().phase).toBe('watching');
+    sim.send({ type: 'main-frame-answered', tabId: 1, url: URL_A, code: 200 });
     expect(sim.incident().phase).toBe('recovered');
   });
 });

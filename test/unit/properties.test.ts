@@ -311,7 +311,7 @@ describe('parsers never throw on any input', () => {
         const { settings } = loadSettings(stored, managed);
         expect(Array.isArray(settings.codes)).toBe(true);
         expect(Number.isInteger(settings.maxVisibleRetries)).toBe(true);
-        expect(typeof settings.notifications).toBe('boolean');
+        expect(['every-change', 'back-only', 'never']).toContain(settings.notify);
       }),
     );
   });

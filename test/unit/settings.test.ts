@@ -6,10 +6,10 @@ import * as S from '../../src/settings/settings';
 import { DEFAULT_SETTINGS, MIGRATIONS, SETTINGS_VERSION, loadSettings, policyFields, splitByArea, type Settings } from '../../src/settings/settings';
 
 const DEFAULTS = {
-  version: 2,
+  version: 3,
   codes: [502, 503, 504, 520, 521, 522, 523, 524],
   maxVisibleRetries: 5,
-  notifications: true,
+  notify: 'every-change',
   neverRetry: [],
   neverSend: [],
   statusAutoCheck: false,
@@ -32,7 +32,7 @@ const DEFAULTS = {
 const CUSTOM = {
   codes: [500, 502],
   maxVisibleRetries: 3,
-  notifications: false,
+  notify: 'never',
   neverRetry: ['example.com', 'intranet.local'],
   neverSend: ['corp.example', 'ci.brave.com'],
   // The consent is read from the device area only (see 'status check fields'): from sync it stays the default.
@@ -52,12 +52,12 @@ const CUSTOM = {
   historyRetentionDays: 7,
 } as const;
 
-type Field = 'codes' | 'maxVisibleRetries' | 'notifications' | 'neverRetry';
-const FIELDS: Field[] = ['codes', 'maxVisibleRetries', 'notifications', 'neverRetry'];
+type Field = 'codes' | 'maxVisibleRetries' | 'notify' | 'neverRetry';
+const FIELDS: Field[] = ['codes', 'maxVisibleRetries', 'notify', 'neverRetry'];
 
 describe('loadSettings: defaults', () => {
   it('has the documented defaults', () => {
-    expect(SETTINGS_VERSION).toBe(2);
+    expect(SETTINGS_VERSION).toBe(3);
     expect(DEFAULT_SETTINGS).toEqual(DEFAULTS);
   });
 
@@ -83,14 +83,14 @@ describe('loadSettings: defaults', () => {
 describe('loadSettings: stored values', () => {
   it('uses valid stored values', () => {
     expect(loadSettings({ version: 1, ...CUSTOM })).toEqual({
-      settings: { version: 2, ...CUSTOM },
+      settings: { version: 3, ...CUSTOM },
       warnings: [],
     });
   });
 
   it('uses each valid field on its own and defaults the rest', () => {
     expect(loadSettings({ version: 1, maxVisibleRetries: 0 }).settings).toEqual({ ...DEFAULTS, maxVisibleRetries: 0 });
-    expect(loadSettings({ version: 1, notifications: false }).settings).toEqual({ ...DEFAULTS, notifications: false });
+    expect(loadSettings({ version: 1, notify: 'never' }).settings).toEqual({ ...DEFAULTS, notify: 'never' });
   });
 
   it.each([
@@ -122,7 +122,7 @@ describe('loadSettings: stored values', () => {
   });
 
   it('reads settings stored before neverSend existed with an empty list, and no warning', () => {
-    const { settings, warnings } = loadSettings({ version: 1, neverRetry: ['a.example'], notifications: false });
+    const { settings, warnings } = loadSettings({ version: 1, neverRetry: ['a.example'], notify: 'never' });
     expect(warnings).toEqual([]);
     expect(settings.neverSend).toEqual([]);
   });
@@ -136,14 +136,14 @@ describe('loadSettings: stored values', () => {
   });
 
   it('ignores fields it does not know', () => {
-    const { settings, warnings } = loadSettings({ version: 1, theme: 'dark', notifications: false });
+    const { settings, warnings } = loadSettings({ version: 1, theme: 'dark', notify: 'never' });
     expect(warnings).toEqual([]);
-    expect(settings).toEqual({ ...DEFAULTS, notifications: false });
+    expect(settings).toEqual({ ...DEFAULTS, notify: 'never' });
     expect(settings).not.toHaveProperty('theme');
   });
 
   it('does not modify the stored object', () => {
-    const stored = { notifications: false, neverRetry: [' A.com '] };
+    const stored = { notify: 'never', neverRetry: [' A.com '] };
     const copy = structuredClone(stored);
     loadSettings(stored);
     expect(stored).toEqual(copy);
@@ -168,9 +168,10 @@ describe('loadSettings: invalid fields', () => {
     ['maxVisibleRetries', Number.NaN],
     ['maxVisibleRetries', Number.POSITIVE_INFINITY],
     ['maxVisibleRetries', null],
-    ['notifications', 'true'],
-    ['notifications', 1],
-    ['notifications', null],
+    ['notify', 'true'],
+    ['notify', 'sometimes'],
+    ['notify', true],
+    ['notify', null],
     ['neverRetry', 'example.com'],
     ['neverRetry', ['']],
     ['neverRetry', ['   ']],
@@ -197,7 +198,7 @@ describe('loadSettings: invalid fields', () => {
       version: 1,
       codes: [1],
       maxVisibleRetries: 'x',
-      notifications: 1,
+      notify: 1,
       neverRetry: [''],
     });
     expect(settings).toEqual(DEFAULTS);
@@ -207,16 +208,29 @@ describe('loadSettings: invalid fields', () => {
 });
 
 describe('loadSettings: versions and migrations', () => {
-  it('has two migrations, to versions 1 and 2', () => {
-    expect(MIGRATIONS.map((m) => m.to)).toEqual([1, 2]);
-    expect(MIGRATIONS[0]!.migrate({ notifications: false })).toEqual({ notifications: false, version: 1 });
-    expect(MIGRATIONS[1]!.migrate({ version: 1, notifications: false })).toEqual({ notifications: false, version: 2 });
+  it('has three migrations, to versions 1, 2 and 3', () => {
+    expect(MIGRATIONS.map((m) => m.to)).toEqual([1, 2, 3]);
+    expect(MIGRATIONS[0]!.migrate({ notify: 'never' })).toEqual({ notify: 'never', version: 1 });
+    expect(MIGRATIONS[1]!.migrate({ version: 1, notify: 'never' })).toEqual({ notify: 'never', version: 2 });
+  });
+
+  it('version 3: the on/off notifications become the notify mode, from storage and from a policy', () => {
+    expect(MIGRATIONS[2]!.migrate({ version: 2, notifications: false })).toEqual({ notify: 'never', version: 3 });
+    expect(MIGRATIONS[2]!.migrate({ version: 2, notifications: true })).toEqual({ notify: 'every-change', version: 3 });
+    // Not a boolean: nothing to carry over, and the old field goes.
+    expect(MIGRATIONS[2]!.migrate({ version: 2, notifications: 'no' })).toEqual({ version: 3 });
+    expect(loadSettings({ version: 2, notifications: false }).settings.notify).toBe('never');
+    expect(loadSettings({ notifications: false }).settings.notify).toBe('never');
+    // A stored version 3 is read as it is: an old field there means nothing.
+    expect(loadSettings({ version: 3, notifications: false }).settings.notify).toBe('every-change');
+    expect(loadSettings({ version: 2 }, { notifications: false }).settings.notify).toBe('never');
+    expect([...policyFields({ notifications: false })]).toEqual(['notify']);
   });
 
   it('migrates an unversioned (v0) object and reads its fields', () => {
     const { settings, warnings } = loadSettings({ ...CUSTOM });
     expect(warnings).toEqual([]);
-    expect(settings).toEqual({ version: 2, ...CUSTOM });
+    expect(settings).toEqual({ version: 3, ...CUSTOM });
   });
 
   it('version 2 keeps an old Kuma template with a fixed slug: it names the same status page', () => {
@@ -247,18 +261,18 @@ describe('loadSettings: versions and migrations', () => {
   });
 
   it('migrates an explicit version 0', () => {
-    expect(loadSettings({ version: 0, notifications: false })).toEqual({
-      settings: { ...DEFAULTS, notifications: false },
+    expect(loadSettings({ version: 0, notify: 'never' })).toEqual({
+      settings: { ...DEFAULTS, notify: 'never' },
       warnings: [],
     });
   });
 
   it('warns about a newer version but reads the fields it knows', () => {
-    const { settings, warnings } = loadSettings({ version: 3, notifications: false, maxVisibleRetries: 7, futureField: { a: 1 } });
-    expect(settings).toEqual({ ...DEFAULTS, notifications: false, maxVisibleRetries: 7 });
+    const { settings, warnings } = loadSettings({ version: 4, notify: 'never', maxVisibleRetries: 7, futureField: { a: 1 } });
+    expect(settings).toEqual({ ...DEFAULTS, notify: 'never', maxVisibleRetries: 7 });
     expect(settings.version).toBe(SETTINGS_VERSION);
     expect(settings).not.toHaveProperty('futureField');
-    expect(warnings).toEqual(['settings: version 3 is newer than 2; reading the fields this version knows']);
+    expect(warnings).toEqual(['settings: version 4 is newer than 3; reading the fields this version knows']);
   });
 
   it('still validates the fields of a newer version', () => {
@@ -275,15 +289,15 @@ describe('loadSettings: versions and migrations', () => {
     ['a fraction', 1.5, '1.5'],
     ['null', null, 'null'],
   ])('warns about an unreadable version (%s) and reads the fields as they are', (_what, version, shown) => {
-    const { settings, warnings } = loadSettings({ version, notifications: false });
-    expect(settings).toEqual({ ...DEFAULTS, notifications: false });
+    const { settings, warnings } = loadSettings({ version, notify: 'never' });
+    expect(settings).toEqual({ ...DEFAULTS, notify: 'never' });
     expect(warnings).toEqual([`settings: unreadable version ${shown}; reading fields as they are`]);
   });
 
   it('always reports the current version', () => {
-    expect(loadSettings({ version: 0 }).settings.version).toBe(2);
-    expect(loadSettings({ version: 5 }).settings.version).toBe(2);
-    expect(loadSettings({ version: 'x' }).settings.version).toBe(2);
+    expect(loadSettings({ version: 0 }).settings.version).toBe(3);
+    expect(loadSettings({ version: 5 }).settings.version).toBe(3);
+    expect(loadSettings({ version: 'x' }).settings.version).toBe(3);
   });
 });
 
@@ -291,10 +305,10 @@ describe('loadSettings: managed (policy) values', () => {
   it('lets valid managed fields override stored ones, field by field', () => {
     const { settings, warnings } = loadSettings(
       { version: 1, ...CUSTOM },
-      { notifications: true, neverRetry: ['Corp.Example'] },
+      { notify: 'every-change', neverRetry: ['Corp.Example'] },
     );
     expect(warnings).toEqual([]);
-    expect(settings).toEqual({ version: 2, ...CUSTOM, notifications: true, neverRetry: ['corp.example'] });
+    expect(settings).toEqual({ version: 3, ...CUSTOM, notify: 'every-change', neverRetry: ['corp.example'] });
   });
 
   it('lets managed fields override the defaults when nothing is stored', () => {
@@ -302,9 +316,9 @@ describe('loadSettings: managed (policy) values', () => {
   });
 
   it('warns about an invalid managed field, naming it, and keeps the stored value', () => {
-    const { settings, warnings } = loadSettings({ version: 1, maxVisibleRetries: 3 }, { maxVisibleRetries: 99, notifications: false });
+    const { settings, warnings } = loadSettings({ version: 1, maxVisibleRetries: 3 }, { maxVisibleRetries: 99, notify: 'never' });
     expect(settings.maxVisibleRetries).toBe(3);
-    expect(settings.notifications).toBe(false);
+    expect(settings.notify).toBe('never');
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toContain('settings (policy): maxVisibleRetries is invalid');
   });
@@ -320,15 +334,15 @@ describe('loadSettings: managed (policy) values', () => {
   it.each([
     ['undefined', undefined],
     ['null', null],
-    ['a string', 'notifications=false'],
-    ['an array', [{ notifications: false }]],
+    ['a string', 'notify=never'],
+    ['an array', [{ notify: 'never' }]],
   ])('ignores managed values that are %s', (_what, managed) => {
-    expect(loadSettings({ version: 1, ...CUSTOM }, managed)).toEqual({ settings: { version: 2, ...CUSTOM }, warnings: [] });
+    expect(loadSettings({ version: 1, ...CUSTOM }, managed)).toEqual({ settings: { version: 3, ...CUSTOM }, warnings: [] });
   });
 
   it('does not let a managed version change the result version', () => {
     const { settings, warnings } = loadSettings(undefined, { version: 7 });
-    expect(settings.version).toBe(2);
+    expect(settings.version).toBe(3);
     expect(warnings).toEqual([]);
   });
 });
@@ -380,13 +394,13 @@ describe('loadSettings: status check fields', () => {
     expect(loadSettings({ version: 1, statusAutoCheck: true }, undefined, { statusAutoCheck: false }).settings.statusAutoCheck).toBe(false);
     expect(loadSettings({ version: 1 }, undefined, { statusAutoCheck: true }).settings.statusAutoCheck).toBe(true);
     // Only device fields are read from the device area.
-    expect(loadSettings({ version: 1 }, undefined, { notifications: false }).settings.notifications).toBe(true);
+    expect(loadSettings({ version: 1 }, undefined, { notify: 'never' }).settings.notify).toBe('every-change');
     // An administrator's policy still wins.
     expect(loadSettings({ version: 1 }, { statusAutoCheck: false }, { statusAutoCheck: true }).settings.statusAutoCheck).toBe(false);
   });
 
   it('splits a change between the synced and the device area', () => {
-    expect(splitByArea({ statusAutoCheck: true, notifications: false })).toEqual({ sync: { notifications: false }, local: { statusAutoCheck: true } });
+    expect(splitByArea({ statusAutoCheck: true, notify: 'never' })).toEqual({ sync: { notify: 'never' }, local: { statusAutoCheck: true } });
   });
 
   it('keeps a history retention of 0-365 whole days; anything else is the default, 30', () => {
@@ -399,7 +413,7 @@ describe('loadSettings: status check fields', () => {
       expect(warnings).toEqual([expect.stringMatching(/^settings \(storage\): historyRetentionDays is invalid/)]);
     }
     // Stored by an older version without the field: the default, no warning.
-    expect(loadSettings({ version: 1, notifications: false })).toMatchObject({ settings: { historyRetentionDays: 30 }, warnings: [] });
+    expect(loadSettings({ version: 1, notify: 'never' })).toMatchObject({ settings: { historyRetentionDays: 30 }, warnings: [] });
   });
 
   it('refuses a node count outside 3-20', () => {
@@ -452,11 +466,11 @@ describe('settings: the exported limits are the schema\'s', () => {
   });
 
   it('policyFields names the valid policy fields only', () => {
-    expect([...policyFields({ notifications: false, codes: 'not a list', bogus: 1, version: 3 })]).toEqual(['notifications']);
+    expect([...policyFields({ notify: 'never', codes: 'not a list', bogus: 1, version: 3 })]).toEqual(['notify']);
     expect(policyFields(null).size).toBe(0);
   });
 });
 
 // Compile-time check that the fixtures match the Settings shape.
-const _typed: Settings = { version: 2, ...CUSTOM };
+const _typed: Settings = { version: 3, ...CUSTOM };
 void _typed;

@@ -20,6 +20,11 @@ export interface ProtocolMap {
   /** `reload`: whether a cache-bypassing reload was started now, one was under way already, or there was none to make. */
   retryNow: { request: { tabId: number }; response: { ok: boolean; reload: ReloadStart } };
   stopRetrying: { request: { incidentId: string }; response: { ok: boolean } };
+  /**
+   * "Tell me when it's back": the tab's incident goes on watching its site (probes only) after the tab is closed,
+   * until the site answers or 24 h pass, then tells the user once. `ok` is false when the tab has no incident under way.
+   */
+  watchSite: { request: { tabId: number }; response: { ok: boolean } };
   /** The user clicked "Check now": consent for this one check of the tab's incident site. */
   checkStatus: { request: { tabId: number }; response: { report: StatusReport | null } };
   /** The options page: the recent incidents within the retention setting, newest first. */
@@ -76,6 +81,7 @@ const REQUEST_SCHEMAS = {
   getTabView: v.object({ tabId }),
   retryNow: v.object({ tabId }),
   stopRetrying: v.object({ incidentId: v.pipe(v.string(), v.maxLength(200)) }),
+  watchSite: v.object({ tabId }),
   checkStatus: v.object({ tabId }),
   getHistory: v.object({}),
   clearHistory: v.object({}),

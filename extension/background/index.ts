@@ -5,7 +5,7 @@
  */
 import browser from 'webextension-polyfill';
 import { describeBadge, describeIncident } from '../../src/view/notification';
-import { incidentForTab } from '../../src/recovery/incident-machine';
+import { incidentForTab, isActive as isActiveIncident } from '../../src/recovery/incident-machine';
 import { parseEnvelope, type Envelope, type MessageType, type ProtocolMap, type ReloadStart, type Request, type Response } from '../../src/messages';
 import { renderText } from '../shared/i18n';
 import { createBrowserEffects } from './browser-effects';
@@ -104,6 +104,8 @@ browser.webRequest.onErrorOccurred.addListener((d) => void service.onMainFrameEr
 
 browser.tabs.onUpdated.addListener((tabId, change) => {
   if (typeof change.url === 'string') void service.dispatch({ type: 'tab-url-changed', tabId, url: change.url });
+  // Chromium's memory saver and `tabs.discard` (both browsers) unload a tab; loading it again clears the flag.
+  if (typeof change.discarded === 'boolean') void service.dispatch({ type: 'tab-discarded', tabId, discarded: change.discarded });
   if (change.status === 'complete') void service.redrawBadge(tabId);
 });
 browser.tabs.onRemoved.addListener((tabId) => void service.dispatch({ type: 'tab-closed', tabId }));
@@ -117,6 +119,10 @@ self.addEventListener('online', () => void wake());
 
 browser.notifications.onButtonClicked.addListener((id) => void service.dispatch({ type: 'cancel', incidentId: id }));
 browser.notifications.onClicked.addListener((id) => void focusIncidentTab(id));
+// Only the user's own dismissal counts: a notification the extension clears or replaces is not the user saying "quiet".
+browser.notifications.onClosed.addListener((id, byUser) => {
+  if (byUser) void service.dispatch({ type: 'notification-dismissed', incidentId: id });
+});
 
 browser.storage.onChanged.addListener((_changes, area) => {
   if (area === 'sync' || area === 'managed' || area === 'local') settings.invalidate();
@@ -182,6 +188,11 @@ const handlers: { [K in MessageType]: (request: Request<K>) => Promise<Response<
     await service.dispatch({ type: 'cancel', incidentId });
     return { ok: true };
   },
+  watchSite: async ({ tabId }) => {
+    await service.dispatch({ type: 'keep-watching', tabId });
+    const found = (await service.tabView(tabId)).incident;
+    return { ok: found !== null && found.incident.keepWatching === true && isActiveIncident(found.incident) };
+  },
   clearSiteCookies: async ({ tabId, domain }) => {
     const found = (await service.tabView(tabId)).incident;
     if (found === null) return { ok: false, reason: 'no-incident' };
@@ -232,8 +243,15 @@ function handle<K extends MessageType>(envelope: Envelope<K>): Promise<Response<
 
 async function focusIncidentTab(incidentId: string): Promise<void> {
   const found = await service.incident(incidentId);
-  const tabId = found?.tabIds[0];
-  if (tabId === undefined) return;
+  if (found === null) return;
+  const tabId = found.tabIds[0];
+  if (tabId === undefined) {
+    // "Tell me when it's back" after the tab was closed: the notification is the link to the page.
+    if (found.incident.keepWatching === true && found.incident.phase === 'recovered') {
+      await browser.tabs.create({ url: found.incident.url }).catch((err: unknown) => log.warn('could not open the page', err));
+    }
+    return;
+  }
   try {
     const tab = await browser.tabs.update(tabId, { active: true });
     if (tab?.windowId !== undefined) await browser.windows.update(tab.windowId, { focused: true });

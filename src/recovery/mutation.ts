@@ -37,6 +37,8 @@ export const ENDED_RETENTION_MS = 10 * 60_000;
  * (issue 13, "No loops, by construction").
  */
 export const REOPEN_WINDOW_MS = 10 * 60_000;
+/** After a notification said a site is back, later recoveries of the same incident do not pop again for this long, ms. */
+export const TOLD_BACK_QUIET_MS = 3_600_000;
 
 export class Mutation {
   readonly effects: Effect[] = [];
@@ -332,8 +334,12 @@ export class Mutation {
       this.badge(entry.tabId);
     }
     // Back, or given up: the two endings worth showing again, even after a dismissal. A cancel is the user's own
-    // doing, and an abandoned incident has no one waiting.
-    this.notify(ended, phase === 'recovered' || phase === 'gave-up');
+    // doing, and an abandoned incident has no one waiting. A site that flaps says "back" once an hour at most: the
+    // notification is updated in place the other times.
+    const toldBack = ended.toldBackAt !== undefined && this.ctx.now - ended.toldBackAt < TOLD_BACK_QUIET_MS;
+    const pop = phase === 'gave-up' || (phase === 'recovered' && !toldBack);
+    if (phase === 'recovered' && pop) ended.toldBackAt = this.ctx.now;
+    this.notify(ended, pop);
     return ended;
   }
 

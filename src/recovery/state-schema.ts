@@ -90,6 +90,8 @@ const INCIDENT_BASE = {
   keepWatching: v.optional(v.literal(true)),
   /** Times a new gateway error continued this incident after it had recovered (see `REOPEN_WINDOW_MS`). */
   reopened: v.optional(count),
+  /** Epoch ms when a notification last said the site is back: a flapping site does not say it again every time. */
+  toldBackAt: v.optional(ms),
 };
 
 /**

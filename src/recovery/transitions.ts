@@ -91,6 +91,7 @@ interface Carried {
   dismissed?: true;
   keepWatching?: true;
   reopened?: number;
+  toldBackAt?: number;
 }
 
 function incidentBase(i: IncidentOrigin & Carried) {
@@ -112,6 +113,7 @@ function incidentBase(i: IncidentOrigin & Carried) {
     ...(i.dismissed === true ? { dismissed: true as const } : {}),
     ...(i.keepWatching === true ? { keepWatching: true as const } : {}),
     ...(i.reopened !== undefined ? { reopened: i.reopened } : {}),
+    ...(i.toldBackAt !== undefined ? { toldBackAt: i.toldBackAt } : {}),
   };
 }
 

@@ -788,3 +788,212 @@ describe('incident machine: the browser own facts (issue 12, points 2 and 3)', (
     expect(sim.incident().phase).toBe('recovered');
   });
 });
+
+describe('incident machine: back means back, and never a loop (issue 13)', () => {
+  /** A site in watch mode after one visible reload; returns the sim and the incident id. */
+  const watching = (tabs: number[] = [1]) => {
+    const sim = createSim({ maxVisibleRetries: 1 });
+    for (const t of tabs) sim.send(error(t));
+    sim.wake();
+    sim.send(error(tabs[0]!));
+    expect(sim.incident().phase).toBe('watching');
+    return { sim, id: sim.incident().id };
+  };
+  const probeAnswers = (sim: ReturnType<typeof createSim>, id: string, outcome: Extract<RecoveryEvent, { type: 'probe-result' }>['outcome']) => {
+    expect(probes(sim.wake())).toHaveLength(1);
+    return sim.send({ type: 'probe-result', incidentId: id, outcome });
+  };
+  const pops = (effects: Effect[]) => effects.filter((e) => e.type === 'notify' && e.pop);
+
+  it('a 429 to the probe: the site is busy; no reload, and the next probe waits its Retry-After', () => {
+    const { sim, id } = watching();
+    const effects = probeAnswers(sim, id, { kind: 'answered', code: 429, retryAfterMs: 120_000 });
+    expect(reloads(effects)).toEqual([]);
+    expect(sim.incident()).toMatchObject({ phase: 'watching', answer: { kind: 'busy', code: 429 } });
+    expect(sim.incident().nextAt! - sim.now).toBeGreaterThanOrEqual(120_000);
+  });
+
+  it('a login redirect (not followed: status 0) or a 401/403/404 works: the tabs are reloaded to prove it', () => {
+    for (const code of [0, 302, 401, 403, 404]) {
+      const { sim, id } = watching();
+      expect(reloads(probeAnswers(sim, id, { kind: 'answered', code, challenge: false })), String(code)).toHaveLength(1);
+      expect(sim.incident().answer?.kind).toBe('works');
+    }
+  });
+
+  it('a challenge to the probe: the tab looks (it can pass the check); a 502 there keeps watching, no cookie verdict', () => {
+    const { sim, id } = watching();
+    expect(reloads(probeAnswers(sim, id, { kind: 'answered', code: 403, challenge: true }))).toHaveLength(1);
+    expect(sim.incident().answer?.kind).toBe('challenge');
+    sim.send(error(1));
+    expect(sim.incident()).toMatchObject({ phase: 'watching' });
+    expect(sim.incident().quiet).toBeUndefined();
+  });
+
+  it('a 500 to the probe: one reload; the tab\'s 500 ends it as "answers again, with 500"; a repeated 500 reloads no more', () => {
+    const { sim, id } = watching();
+    expect(reloads(probeAnswers(sim, id, { kind: 'answered', code: 500 }))).toHaveLength(1);
+    // The tab got a 502 instead: watching goes on, and the next 500 from the probe costs no second reload.
+    sim.send(error(1));
+    expect(reloads(probeAnswers(sim, id, { kind: 'answered', code: 500 }))).toHaveLength(0);
+    // A gateway error in between forgets it: a later 500 is a new answer, worth one look.
+    probeAnswers(sim, id, { kind: 'gateway-error', code: 502 });
+    expect(reloads(probeAnswers(sim, id, { kind: 'answered', code: 500 }))).toHaveLength(1);
+    const ended = sim.send({ type: 'main-frame-answered', tabId: 1, url: URL_A, code: 500 });
+    expect(sim.incident()).toMatchObject({ phase: 'recovered', answer: { kind: 'server-error', code: 500 } });
+    expect(pops(ended)).toHaveLength(1);
+    expect(nextWake(sim.state)).toBeNull();
+  });
+
+  it('the cookie loop: a probe gets a page, the tab\'s reload 502s: the incident goes quiet, and stays quiet for hours', () => {
+    const { sim, id } = watching();
+    expect(reloads(probeAnswers(sim, id, { kind: 'answered', code: 200 }))).toHaveLength(1);
+    const told = sim.send(error(1));
+    expect(sim.incident()).toMatchObject({ id, phase: 'watching', quiet: 'cookies' });
+    expect(pops(told)).toEqual([]);
+    const before = reloads(sim.all).length;
+    // The probes keep getting the page (they carry no cookies): nothing reloads, nothing pops, no new incident.
+    for (let n = 0; n < 20; n++) {
+      const effects = probeAnswers(sim, id, { kind: 'answered', code: 200 });
+      expect(reloads(effects)).toEqual([]);
+      expect(pops(effects)).toEqual([]);
+    }
+    expect(reloads(sim.all).length).toBe(before);
+    expect(sim.state.incidents).toHaveLength(1);
+    // The user's own working page (after clearing the cookies) ends it.
+    sim.send({ type: 'main-frame-answered', tabId: 1, url: URL_A, code: 200 });
+    expect(sim.incident().phase).toBe('recovered');
+  });
+
+  it('a new error within 10 min of a recovery continues the incident and its backoff, without a new notification', () => {
+    const sim = createSim();
+    sim.send(error(1));
+    for (let n = 0; n < 3; n++) {
+      sim.wake();
+      sim.send(error(1));
+    }
+    sim.wake();
+    sim.send({ type: 'main-frame-answered', tabId: 1, url: URL_A, code: 200 });
+    const first = sim.incident();
+    expect(first.phase).toBe('recovered');
+    sim.advance(9 * 60_000);
+    const effects = sim.send(error(1));
+    expect(sim.state.incidents).toHaveLength(1);
+    expect(sim.incident()).toMatchObject({ id: first.id, phase: 'retrying', attempts: 4, reopened: 1 });
+    expect(pops(effects)).toEqual([]);
+    // The backoff goes on from the fifth try, not from the first.
+    expect(sim.incident().nextAt! - sim.now).toBeGreaterThan(DEFAULT_POLICY.baseDelayMs * DEFAULT_POLICY.factor ** 3 * (1 - DEFAULT_POLICY.jitter) - 1);
+    // Past the window a new error is a new incident.
+    sim.wake();
+    sim.send({ type: 'main-frame-answered', tabId: 1, url: URL_A, code: 200 });
+    sim.advance(10 * 60_000 + 1);
+    sim.send(error(1));
+    expect(sim.incident().id).not.toBe(first.id);
+  });
+
+  it('a flapping site and a user who keeps reopening it: at most 12 visible reloads an hour, one pop per incident', () => {
+    const sim = createSim();
+    const start = sim.now;
+    let tab = 1;
+    sim.send(error(tab));
+    // For two hours: the site is down 10 s and up 2 s; every try lands wherever it lands; the user reopens the page
+    // in a new tab each minute.
+    let lastReopen = sim.now;
+    while (sim.now - start < 2 * 3_600_000) {
+      const at = nextWake(sim.state);
+      if (at === null) {
+        sim.advance(60_000);
+        tab += 1;
+        sim.send(error(tab));
+        continue;
+      }
+      const effects = sim.wake();
+      const up = (sim.now - start) % 12_000 >= 10_000;
+      for (const e of effects) {
+        if (e.type === 'reload') {
+          if (up) sim.send({ type: 'main-frame-answered', tabId: e.tabId, url: URL_A, code: 200 });
+          else sim.send(error(e.tabId));
+        }
+        if (e.type === 'probe') {
+          sim.send({ type: 'probe-result', incidentId: e.incidentId, outcome: up ? { kind: 'answered', code: 200 } : { kind: 'gateway-error', code: 502 } });
+        }
+      }
+      if (sim.now - lastReopen >= 60_000) {
+        lastReopen = sim.now;
+        tab += 1;
+        sim.send(error(tab));
+      }
+    }
+    const times = reloads(sim.all).map((_, i) => i);
+    expect(times.length).toBeGreaterThan(0);
+    // Count per sliding hour from the state's record and from the effects: never above the cap.
+    const recorded = sim.all.filter((e) => e.type === 'reload').length;
+    expect(recorded).toBeLessThanOrEqual(2 * 12 + 2);
+    const opened = new Set(sim.all.filter((e) => e.type === 'notify' && e.pop).map((e) => e.type === 'notify' && e.incidentId));
+    const popsPerIncident = [...opened].map((incidentId) => sim.all.filter((e) => e.type === 'notify' && e.pop && e.incidentId === incidentId).length);
+    // Opened, then "back" once an hour at most (or given up), however often it flapped.
+    for (const n of popsPerIncident) expect(n).toBeLessThanOrEqual(3);
+    expect(opened.size).toBeLessThanOrEqual(3);
+  });
+
+  it('the hourly cap holds within one incident too: the 13th reload of the hour becomes a probe', () => {
+    const sim = createSim({ maxVisibleRetries: 20, baseDelayMs: 1_000, factor: 1 });
+    sim.send(error(1));
+    let made = 0;
+    for (let n = 0; n < 20; n++) {
+      const effects = sim.wake();
+      made += reloads(effects).length;
+      if (reloads(effects).length > 0) sim.send(error(1));
+      else sim.send({ type: 'probe-result', incidentId: sim.incident().id, outcome: { kind: 'gateway-error', code: 502 } });
+    }
+    expect(made).toBe(12);
+    expect(sim.incident()).toMatchObject({ phase: 'watching', quiet: 'reload-cap' });
+    // An hour later the cap lifts (the phase stays watching: probes from now on).
+    sim.advance(3_600_000);
+    sim.wake();
+    expect(sim.incident().quiet).toBeUndefined();
+  });
+
+  it('a dismissal is kept on the incident until it ends; a reopened incident starts undismissed', () => {
+    const sim = createSim();
+    sim.send(error(1));
+    const id = sim.incident().id;
+    sim.send({ type: 'notification-dismissed', incidentId: id });
+    expect(sim.incident().dismissed).toBe(true);
+    sim.wake();
+    sim.send({ type: 'main-frame-answered', tabId: 1, url: URL_A, code: 200 });
+    expect(sim.incident().phase).toBe('recovered');
+    sim.send(error(1));
+    expect(sim.incident()).toMatchObject({ id, phase: 'retrying' });
+    expect(sim.incident().dismissed).toBeUndefined();
+  });
+
+  it('"Tell me when it\'s back": the tab closes, probes go on; a page ends it with one pop', () => {
+    const sim = createSim();
+    sim.send(error(1));
+    const id = sim.incident().id;
+    sim.send({ type: 'keep-watching', tabId: 1 });
+    sim.send({ type: 'tab-closed', tabId: 1 });
+    expect(sim.incident()).toMatchObject({ id, phase: 'watching', keepWatching: true });
+    expect(probes(sim.wake())).toHaveLength(1);
+    sim.send({ type: 'probe-result', incidentId: id, outcome: { kind: 'gateway-error', code: 502 } });
+    expect(probes(sim.wake())).toHaveLength(1);
+    const effects = sim.send({ type: 'probe-result', incidentId: id, outcome: { kind: 'answered', code: 200 } });
+    expect(sim.incident()).toMatchObject({ phase: 'recovered', answer: { kind: 'works' } });
+    expect(pops(effects)).toHaveLength(1);
+    expect(reloads(sim.all)).toEqual([]);
+  });
+
+  it('a discarded tab is never a try\'s tab: probes ask instead, and the tab is reloaded once the site answers', () => {
+    const sim = createSim();
+    sim.send(error(1));
+    sim.send({ type: 'tab-discarded', tabId: 1, discarded: true });
+    const first = sim.wake();
+    expect(reloads(first)).toEqual([]);
+    expect(probes(first)).toHaveLength(1);
+    sim.send({ type: 'probe-result', incidentId: sim.incident().id, outcome: { kind: 'gateway-error', code: 502 } });
+    expect(reloads(sim.wake())).toEqual([]);
+    const back = sim.send({ type: 'probe-result', incidentId: sim.incident().id, outcome: { kind: 'answered', code: 200 } });
+    expect(reloads(back)).toEqual([{ type: 'reload', tabId: 1, url: URL_A }]);
+  });
+});

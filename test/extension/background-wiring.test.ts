@@ -307,6 +307,48 @@ describe('background wiring', () => {
     expect(Object.keys(fakeBrowser.notifications.getAllCreateOptions())).toHaveLength(0);
   });
 
+  it('a dismissed notification stays dismissed: no update at all until the site is back', async () => {
+    const tab = await fakeBrowser.tabs.create({ url: URL_A });
+    const { service } = createService(() => clock);
+    await service.onCompleted(completed(tab.id!, 502));
+    await eventually(() => expect(Object.keys(fakeBrowser.notifications.getAllCreateOptions())).toHaveLength(1));
+    const [id] = Object.keys(fakeBrowser.notifications.getAllCreateOptions());
+    await fakeBrowser.notifications.clear(id!);
+    await service.dispatch({ type: 'notification-dismissed', incidentId: id! });
+    await drained();
+    // From here on: the opening notification's own draw (an update that found nothing, then a create) is done.
+    updates.length = 0;
+    for (let n = 0; n < 3; n++) {
+      clock += 60_000;
+      await service.wake();
+      await service.onCompleted(completed(tab.id!, 502));
+    }
+    await drained();
+    expect(updates.filter((u) => u.id === id).map((u) => u.message)).toEqual([]);
+    expect(Object.keys(fakeBrowser.notifications.getAllCreateOptions())).toEqual([]);
+    clock += 60_000;
+    await service.wake();
+    await service.onCompleted(completed(tab.id!, 200));
+    await eventually(() => expect(fakeBrowser.notifications.getAllCreateOptions()[id!]).toMatchObject({ title: 'shop.example.com is back' }));
+  });
+
+  it('notify "back-only": nothing while the site is down, one notification when it is back', async () => {
+    await fakeBrowser.storage.sync.set({ version: 3, notify: 'back-only' });
+    const tab = await fakeBrowser.tabs.create({ url: URL_A });
+    const { service } = createService(() => clock);
+    await service.onCompleted(completed(tab.id!, 502));
+    clock += 1500;
+    await service.wake();
+    await service.onCompleted(completed(tab.id!, 502));
+    await eventually(async () => expect(await badgeOf(tab.id!)).toBe('502'));
+    await drained();
+    expect(Object.keys(fakeBrowser.notifications.getAllCreateOptions())).toEqual([]);
+    clock += 10_000;
+    await service.wake();
+    await service.onCompleted(completed(tab.id!, 200));
+    await eventually(() => expect(Object.values(fakeBrowser.notifications.getAllCreateOptions())).toMatchObject([{ title: 'shop.example.com is back' }]));
+  });
+
   it('a 502 image is recorded for the popup and never reloads the tab', async () => {
     const tab = await fakeBrowser.tabs.create({ url: URL_A });
     const { service } = createService(() => clock);

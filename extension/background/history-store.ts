@@ -34,7 +34,7 @@ interface HistoryStoreDeps {
 
 /** `storage.session` key of the ids of incidents that began in a private window. */
 const PRIVATE_KEY = 'historyPrivate';
-/** Private incident ids remembered at most (an incident is forgotten once it ends). */
+/** Private incident ids remembered at most (an incident is forgotten once it ends, unless it recovered). */
 const MAX_PRIVATE_IDS = 200;
 
 export function createHistoryStore(deps: HistoryStoreDeps) {
@@ -103,6 +103,9 @@ export function createHistoryStore(deps: HistoryStoreDeps) {
     record(incident: Incident): Promise<void> {
       return logged('recording an incident', async () => {
         if (await isPrivate(incident.id)) {
+          // A recovered incident may continue (a new error within `REOPEN_WINDOW_MS`) and end again: it stays known
+          // as private, or its second ending would be recorded.
+          if (incident.phase === 'recovered') return;
           const ids = await privateIds();
           await deps.session.set({ [PRIVATE_KEY]: ids.filter((x) => x !== incident.id) });
           return;

@@ -172,6 +172,29 @@ describe('history wiring', () => {
     expect((await fakeBrowser.storage.session.get('historyPrivate')).historyPrivate).toEqual([]);
   });
 
+  it('a private incident that recovers, fails again and ends again is still never recorded', async () => {
+    const hidden = await fakeBrowser.tabs.create({ url: 'https://private.example.net/' });
+    const get = fakeBrowser.tabs.get.bind(fakeBrowser.tabs);
+    (fakeBrowser.tabs as { get: unknown }).get = async (id: number) => ({ ...(await get(id)), incognito: id === hidden.id });
+    onTestFinished(() => void ((fakeBrowser.tabs as { get: unknown }).get = get));
+    const { service, writes } = createBackground(() => clock);
+    const at = { url: 'https://private.example.net/' };
+    await service.onCompleted(completed(hidden.id!, 502, at));
+    await writes();
+    clock += 2_000;
+    await service.onCompleted(completed(hidden.id!, 200, at));
+    await writes();
+    // Within the reopen window: the same incident goes on, then ends again (the tab closes).
+    clock += 60_000;
+    await service.onCompleted(completed(hidden.id!, 502, at));
+    await writes();
+    const state = (await fakeBrowser.storage.session.get('recovery')).recovery as { incidents: { reopened?: number }[] };
+    expect(state.incidents[0]?.reopened).toBe(1);
+    await service.dispatch({ type: 'tab-closed', tabId: hidden.id! });
+    await writes();
+    expect(JSON.stringify(await fakeBrowser.storage.local.get(null))).not.toContain('private.example.net');
+  });
+
   it('keeps the verdict of a check made during the incident, and one that answers after it ended', async () => {
     const report = (verdict: StatusReport['verdict']): StatusReport => ({ host: 'shop.example.com', verdict, sources: [], checkedAt: clock + 500, expiresAt: clock + 60_500 });
     const first = report('down-for-everyone');

@@ -197,7 +197,7 @@ describe.each(BROWSERS)('%s: the popup guide', (browserName) => {
     const { driver, upstream } = site;
     // No notifications here: headless Firefox ESR 140 shows each in an alert window that takes the focus from the
     // popup between two key presses (see TabPage.refocus), which is not what this case is about.
-    await driver.setSettings({ notifications: false });
+    await driver.setSettings({ notify: 'never' });
     await upstream.setDown();
     const tab = await driver.openTab(site.url('/'));
     await waitForText(tab, '502 Bad Gateway');

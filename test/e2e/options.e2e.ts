@@ -44,14 +44,14 @@ describe.each(BROWSERS)('%s: the options page', (browserName) => {
 
     await clickInView(options, '[data-testid="code-503"]');
     await retype(options, '[data-testid="retries"]', '2');
-    await clickInView(options, '[data-testid="notifications"]');
+    await clickInView(options, '[data-testid="notify-never"]');
     await options.type('[data-testid="never-retry"]', NEWS_HOST);
     await clickInView(options, '[data-testid="never-retry-save"]');
     await retype(options, '[data-testid="history-retention"]', '7');
     await waitFor(
       async () => {
         const s = await driver.storedSettings();
-        return s.maxVisibleRetries === 2 && s.notifications === false && JSON.stringify(s.neverRetry) === JSON.stringify([NEWS_HOST]) && s.historyRetentionDays === 7 && Array.isArray(s.codes) && !s.codes.includes(503);
+        return s.maxVisibleRetries === 2 && s.notify === 'never' && JSON.stringify(s.neverRetry) === JSON.stringify([NEWS_HOST]) && s.historyRetentionDays === 7 && Array.isArray(s.codes) && !s.codes.includes(503);
       },
       { timeoutMs: 10_000, message: 'every setting stored' },
     ).catch(async (err: Error) => {

@@ -463,6 +463,7 @@ describe('settings: the exported limits are the schema\'s', () => {
   it('the managed-storage schema an administrator reads states the same retention range', () => {
     const schema = JSON.parse(readFileSync(join(dirname(fileURLToPath(import.meta.url)), '../../public/managed-schema.json'), 'utf8'));
     expect(schema.properties.historyRetentionDays).toMatchObject({ minimum: S.MIN_HISTORY_RETENTION_DAYS, maximum: S.MAX_HISTORY_RETENTION_DAYS });
+    expect(schema.properties.notify.enum).toEqual([...S.NOTIFY_MODES]);
   });
 
   it('policyFields names the valid policy fields only', () => {

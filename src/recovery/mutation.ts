@@ -90,7 +90,7 @@ export class Mutation {
     if (incident === undefined || !isActive(incident)) return;
     if (awaitsReloadOf(incident, tabId)) {
       incident.awaiting = null;
-      incident.nextAt = this.ctx.now + nextDelayMs(incident.attempts + incident.probes, this.ctx.policy, this.ctx.random, incident.retryAfterMs);
+      incident.nextAt = this.ctx.now + nextDelayMs(incident.attempts + incident.probes, this.ctx.policy, this.ctx.random, incident.retryAfterMs, this.ctx.now - incident.startedAt);
     }
     if (tabsOf(this.state, incident.id).length === 0) this.end(incident, 'abandoned');
   }
@@ -188,7 +188,7 @@ export class Mutation {
     const toWatch = incident.phase === 'retrying' && incident.attempts >= policy.maxVisibleRetries;
     if (toWatch) enterWatch(incident);
     const failures = incident.attempts + incident.probes;
-    incident.nextAt = now + nextDelayMs(failures, policy, random, retryAfterMs);
+    incident.nextAt = now + nextDelayMs(failures, policy, random, retryAfterMs, now - incident.startedAt);
     this.notify(incident, toWatch);
   }
 

@@ -21,7 +21,6 @@ import { judgeAnswer } from './answer';
 import { judgeCookieless, type CookielessAnswer } from './cookieless';
 import type { MachineContext, ProbeOutcome, RecoveryEvent, Transition } from './events';
 import { awaitsReloadOf, Mutation } from './mutation';
-import { nextDelayMs as delayAfter } from './schedule';
 import { nextDelayMs } from './schedule';
 import { isActive, tabsOf, type RecoveryState, type TabEntry } from './state-schema';
 import { openIncident, recordNotRetried, reopenIncident, toNavigating, toReloading, toSettled, toWaiting } from './transitions';
@@ -150,7 +149,7 @@ function onGatewayError(m: Mutation, e: Extract<RecoveryEvent, { type: 'gateway-
     // Soon after a recovery: the same outage going on, not a new one. Its backoff goes on from where it was, and its
     // notification is updated, not shown again.
     const failures = recent.attempts + recent.probes;
-    const nextAt = m.ctx.now + delayAfter(failures, m.ctx.policy, m.ctx.random, e.retryAfterMs);
+    const nextAt = m.ctx.now + nextDelayMs(failures, m.ctx.policy, m.ctx.random, e.retryAfterMs, m.ctx.now - recent.startedAt);
     // Its tabs that came back show a page that works: they no longer belong to it (an active incident's tabs wait).
     for (const t of tabsOf(m.state, recent.id)) m.detach(t.tabId);
     const reopened = m.putIncident(reopenIncident(recent, nextAt, recent.attempts >= m.ctx.policy.maxVisibleRetries));

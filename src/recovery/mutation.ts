@@ -112,7 +112,7 @@ export class Mutation {
     if (incident === undefined || !isActive(incident)) return;
     if (awaitsReloadOf(incident, tabId)) {
       incident.awaiting = null;
-      incident.nextAt = this.ctx.now + nextDelayMs(incident.attempts + incident.probes, this.ctx.policy, this.ctx.random, incident.retryAfterMs);
+      incident.nextAt = this.ctx.now + nextDelayMs(incident.attempts + incident.probes, this.ctx.policy, this.ctx.random, incident.retryAfterMs, this.ctx.now - incident.startedAt);
     }
     if (tabsOf(this.state, incident.id).length > 0) return;
     if (incident.keepWatching === true) {
@@ -295,7 +295,7 @@ export class Mutation {
     if (retryAfterMs !== undefined) incident.retryAfterMs = retryAfterMs;
     if (incident.phase === 'retrying' && incident.attempts >= policy.maxVisibleRetries) enterWatch(incident);
     const failures = incident.attempts + incident.probes;
-    incident.nextAt = now + nextDelayMs(failures, policy, random, retryAfterMs);
+    incident.nextAt = now + nextDelayMs(failures, policy, random, retryAfterMs, now - incident.startedAt);
     this.notify(incident, false);
   }
 

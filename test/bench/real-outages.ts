@@ -12,14 +12,20 @@
  *   `performance.timeOrigin + loadEventEnd` (same machine clock as the bench's `Date.now()`). Beside it: when the
  *   first request for the page reached the upstream, ms after "up at".
  * - **Requests while down**: requests for the page that reached nginx and got its 502 (nginx access log, this run's
- *   host only), the first load excluded: the extension's reloads and probes. Chromium's own favicon requests for
- *   the error pages are counted apart (JSON only, `faviconRequestsWhileDown`).
+ *   host only), the first load excluded: the extension's reloads, probes and its one cookieless comparison. Chromium's
+ *   own favicon requests for the error pages are counted apart (JSON only, `faviconRequestsWhileDown`).
+ * - **Where the time goes** ({@link RunTrace}): nginx's answers, the extension's own state writes (their time, the
+ *   wait it scheduled, when it issued each reload) and the returned page's navigation timing, so a slow run shows
+ *   whether the schedule's phase, the time to notice an answer, the reload or the page load took the time.
  *
  * The simulation ({@link createExtensionStrategy} from `outage-simulation.ts`, the shipped incident machine under a
  * simulated clock) runs for exactly the same outage lengths with 1 tab over {@link SIM_SEEDS} seeds; the ratios are
- * real median / simulated median. 5 runs of the 5 s outage and 3 of the 30 s outage: about 2.5 min in all.
+ * real median / simulated median. Short outages are bimodal (a try lands just before the site is back or just after
+ * it), so besides the medians the table gives the share of runs over the delay target (20 % of the outage + 2 s),
+ * real and simulated, and the chance, from the simulated share, that the median of this many real runs is over it.
+ * 9 runs of the 5 s outage and 3 of the 30 s outage: about 4 min in all.
  *
- * Run alone: `npx tsx test/bench/real-outages.ts [--runs5 5] [--runs30 3]`.
+ * Run alone: `npx tsx test/bench/real-outages.ts [--runs5 9] [--runs30 3]`.
  *
  * @module
  */
@@ -46,6 +52,38 @@ export interface RealRun {
   readonly requestsWhileDown: number;
   /** Chromium's own `/favicon.ico` requests that reached nginx while down (not the extension's). */
   readonly faviconRequestsWhileDown: number;
+  /** The components of the delay, see {@link RunTrace}. */
+  readonly trace: RunTrace;
+}
+
+/**
+ * Where the time of one run goes, read from nginx's log (`$msec`, when it answered), the upstream's arrivals and the
+ * extension's own state writes (a `storage.onChanged` listener in its service worker records each write's time),
+ * all on the machine's clock. Times in ms after t0 (the bench calling `page.goto`) unless said otherwise.
+ */
+export interface RunTrace {
+  /** The upstream listening again. */
+  readonly upAtMs: number;
+  /** nginx answering each load of the page in the tab: the first load, every reload, the load that came back. */
+  readonly pageRequestsMs: readonly number[];
+  /** nginx answering the background's fetches of the page (the one cookieless comparison, probes). */
+  readonly fetchesMs: readonly number[];
+  /** The extension storing the incident it opened for the first error. */
+  readonly incidentOpenedMs: number;
+  /** Per try: the extension issuing the reload (the `awaiting.at` it stored). */
+  readonly triesIssuedMs: readonly number[];
+  /** Per failed answer (the first load's included): the extension storing it. */
+  readonly failuresStoredMs: readonly number[];
+  /** Per failed try: the scheduled wait the extension stored after it (`nextAt` - time of the write), ms. */
+  readonly scheduledWaitsMs: readonly number[];
+  /** Per failed answer (the first load's included): nginx answering -> the extension storing what it made of it, ms. */
+  readonly noticeMs: readonly number[];
+  /** Per try: the extension issuing the reload -> nginx answering it, ms. */
+  readonly reloadToAnswerMs: readonly number[];
+  /** The navigation that came back: upstream up -> its start (`performance.timeOrigin`), ms. */
+  readonly returnedNavStartAfterUpMs: number;
+  /** The navigation that came back: its start -> `loadEventEnd`, ms (the reload itself). */
+  readonly returnedLoadMs: number;
 }
 
 /** Real runs of one outage length next to the simulation of the same length. */
@@ -64,6 +102,14 @@ export interface OutageComparison {
    * is back), so a few real runs may fall on either side of the simulated median by chance; 0.5 = right on it.
    */
   readonly realMedianSimQuantile: number;
+  /** The delay target, ms: 20 % of the outage + 2 s (issue 5). */
+  readonly targetMs: number;
+  /** Real runs whose delay was over the target. */
+  readonly realOverTarget: number;
+  /** Share of the simulated runs (0-1) whose delay was over the target. */
+  readonly simOverTargetShare: number;
+  /** The chance (0-1), were the real runs drawn as the simulated ones, that the median of `runs` is over the target. */
+  readonly medianOverTargetChance: number;
   readonly realRequestsMedian: number;
   readonly simRequestsMedian: number;
   /** real median requests / simulated median requests; `null` if the simulation sends none. */
@@ -82,9 +128,9 @@ export interface RealOutagesResult {
  * Runs the real outages (builds `dist/chrome` first) and the simulation for the same lengths, prints the table and
  * returns the figures.
  *
- * @param plan - outage length in s -> number of real runs (`{5: 5, 30: 3}` in `npm run bench`)
+ * @param plan - outage length in s -> number of real runs (`{5: 9, 30: 3}` in `npm run bench`)
  */
-export async function measureRealOutages(plan: Readonly<Record<number, number>> = { 5: 5, 30: 3 }): Promise<RealOutagesResult> {
+export async function measureRealOutages(plan: Readonly<Record<number, number>> = { 5: 9, 30: 3 }): Promise<RealOutagesResult> {
   buildOnce();
   warnIfBusy();
   const lengths = Object.keys(plan).map(Number);
@@ -121,6 +167,10 @@ export async function measureRealOutages(plan: Readonly<Record<number, number>> 
   async function oneRun(page: Page, host: string, outageMs: number): Promise<RealRun> {
     const url = `http://${host}:${gateway.port}/`;
     const hostHeader = `${host}:${gateway.port}`;
+    const context = driver.chromium!.context;
+    const worker = context.serviceWorkers().find((w) => w.url().startsWith('chrome-extension://'));
+    // Records each write of the recovery state with its time, for this run's incident only (see RunTrace).
+    await worker?.evaluate(TRACE_SCRIPT.replace('HOST', JSON.stringify(hostHeader.split(':')[0])));
     const t0 = Date.now();
     let upAt = Number.NaN;
     const up = sleep(outageMs).then(async () => {
@@ -142,6 +192,18 @@ export async function measureRealOutages(plan: Readonly<Record<number, number>> 
     );
     const reached = upstream.requests.find((q) => q.pathname === '/' && q.headers.host === hostHeader && q.time >= upAt);
     const mine = gateway.accessLog().filter((e) => e.host === hostHeader && e.time >= t0 && e.status === 502);
+    const nav = (await page
+      .evaluate(`(() => { const n = performance.getEntriesByType('navigation')[0]; return { origin: performance.timeOrigin, load: n ? n.loadEventEnd : 0 }; })()`)
+      .catch(() => ({ origin: Number.NaN, load: Number.NaN }))) as { origin: number; load: number };
+    const writes = ((await context
+      .serviceWorkers()
+      .find((w) => w.url().startsWith('chrome-extension://'))
+      ?.evaluate('globalThis.__benchTrace ?? []')
+      .catch(() => [])) ?? []) as TraceWrite[];
+    const pageLog = gateway.accessLog().filter((e) => e.host === hostHeader && e.time >= t0 && e.path === '/');
+    const pageAnswers = pageLog.filter((e) => e.navigation).map((e) => e.time);
+    const fetches = pageLog.filter((e) => !e.navigation).map((e) => e.time);
+    const trace = traceOf(t0, upAt, pageAnswers, fetches, writes, nav);
     return {
       outageS: outageMs / 1000,
       host,
@@ -149,6 +211,7 @@ export async function measureRealOutages(plan: Readonly<Record<number, number>> 
       reachedUpstreamMs: reached ? reached.time - upAt : Number.NaN,
       requestsWhileDown: mine.filter((e) => e.path === '/').length - 1,
       faviconRequestsWhileDown: mine.filter((e) => e.path === '/favicon.ico').length,
+      trace,
     };
   }
 
@@ -160,6 +223,8 @@ export async function measureRealOutages(plan: Readonly<Record<number, number>> 
     const simRequests = median(sim.map((s) => s.requestsDuringOutage));
     const realDelay = median(real.map((r) => r.delayMs));
     const realRequests = median(real.map((r) => r.requestsWhileDown));
+    const targetMs = 200 * outageS + 2_000;
+    const simOver = sim.filter((x) => x.delayMs > targetMs).length / sim.length;
     return {
       outageS,
       runs: real.length,
@@ -169,6 +234,10 @@ export async function measureRealOutages(plan: Readonly<Record<number, number>> 
       simDelayP95Ms: round(p95(sim.map((s) => s.delayMs)), 0),
       delayRatio: round(realDelay / simDelay, 2),
       realMedianSimQuantile: round(sim.filter((x) => x.delayMs <= realDelay).length / sim.length, 2),
+      targetMs,
+      realOverTarget: real.filter((r) => r.delayMs > targetMs).length,
+      simOverTargetShare: round(simOver, 3),
+      medianOverTargetChance: round(medianOverChance(simOver, real.length), 3),
       realRequestsMedian: realRequests,
       simRequestsMedian: simRequests,
       requestsRatio: simRequests > 0 ? round(realRequests / simRequests, 2) : null,
@@ -179,6 +248,76 @@ export async function measureRealOutages(plan: Readonly<Record<number, number>> 
   return result;
 }
 
+/** The chance that the median of `n` runs is over a limit that each run is over with chance `p` (binomial). */
+function medianOverChance(p: number, n: number): number {
+  let chance = 0;
+  for (let k = Math.floor(n / 2) + 1; k <= n; k++) {
+    let c = 1;
+    for (let i = 0; i < k; i++) c = (c * (n - i)) / (i + 1);
+    chance += c * p ** k * (1 - p) ** (n - k);
+  }
+  return chance;
+}
+
+/** One write of the run's incident as the worker saw it: [epoch ms, attempts, nextAt, awaiting.at, phase]. */
+type TraceWrite = [number, number, number | null, number | null, string];
+
+/** Installed in the service worker before each run (a no-op listener added once per worker life). */
+const TRACE_SCRIPT = `(() => {
+  const host = HOST;
+  globalThis.__benchTrace = [];
+  globalThis.__benchHost = host;
+  if (globalThis.__benchTraceOn) return;
+  globalThis.__benchTraceOn = true;
+  chrome.storage.onChanged.addListener((changes, area) => {
+    const now = Date.now();
+    const state = area === 'session' && changes.recovery ? changes.recovery.newValue : undefined;
+    const incident = state && Array.isArray(state.incidents) ? state.incidents.find((i) => i.host === globalThis.__benchHost) : undefined;
+    if (incident) globalThis.__benchTrace.push([now, incident.attempts, incident.nextAt, incident.awaiting ? incident.awaiting.at : null, incident.phase]);
+  });
+})()`;
+
+/** Splits one run's time into the components of {@link RunTrace}. */
+function traceOf(
+  t0: number,
+  upAt: number,
+  pageAnswers: readonly number[],
+  fetches: readonly number[],
+  writes: readonly TraceWrite[],
+  nav: { origin: number; load: number },
+): RunTrace {
+  const rel = (t: number) => Math.round(t - t0);
+  const triesIssued: number[] = [];
+  const waits: number[] = [];
+  const notice: number[] = [];
+  const stored: number[] = [];
+  // A failed answer is stored as "no try awaited, next one at nextAt": the first write of each attempt count so.
+  let lastAttempts = -1;
+  for (const [at, attempts, nextAt, awaitingAt] of writes) {
+    if (awaitingAt !== null && !triesIssued.includes(awaitingAt)) triesIssued.push(awaitingAt);
+    if (awaitingAt === null && nextAt !== null && attempts !== lastAttempts) {
+      lastAttempts = attempts;
+      waits.push(nextAt - at);
+      stored.push(at);
+      const answered = pageAnswers[attempts];
+      if (answered !== undefined) notice.push(at - answered);
+    }
+  }
+  return {
+    upAtMs: rel(upAt),
+    pageRequestsMs: pageAnswers.map(rel),
+    fetchesMs: fetches.map(rel),
+    incidentOpenedMs: writes[0] ? rel(writes[0][0]) : Number.NaN,
+    triesIssuedMs: triesIssued.map(rel),
+    failuresStoredMs: stored.map(rel),
+    scheduledWaitsMs: waits,
+    noticeMs: notice,
+    reloadToAnswerMs: triesIssued.map((at, k) => (pageAnswers[k + 1] ?? Number.NaN) - at),
+    returnedNavStartAfterUpMs: Math.round(nav.origin - upAt),
+    returnedLoadMs: Math.round(nav.load),
+  };
+}
+
 function print(r: RealOutagesResult): void {
   console.log(
     `\nReal outages (Chromium + nginx on loopback, 1 tab, status checks off) next to the simulation ` +
@@ -187,7 +326,7 @@ function print(r: RealOutagesResult): void {
   );
   const s = (ms: number) => (ms / 1000).toFixed(2);
   printTable(
-    ['outage', 'runs', 'real delay med', 'sim delay med', 'sim p95', 'real/sim', 'real med at sim quantile', 'reached upstream', 'real requests', 'sim requests', 'real/sim'],
+    ['outage', 'runs', 'real delay med', 'sim delay med', 'sim p95', 'real/sim', 'real med at sim quantile', 'over target real', 'sim', 'median over (sim)', 'reached upstream', 'real requests', 'sim requests', 'real/sim'],
     r.comparisons.map((c) => [
       `${c.outageS} s`,
       String(c.runs),
@@ -196,6 +335,9 @@ function print(r: RealOutagesResult): void {
       s(c.simDelayP95Ms),
       `${c.delayRatio.toFixed(2)}x`,
       c.realMedianSimQuantile.toFixed(2),
+      `${c.realOverTarget} of ${c.runs}`,
+      `${(c.simOverTargetShare * 100).toFixed(0)} %`,
+      `${(c.medianOverTargetChance * 100).toFixed(1)} %`,
       s(c.realReachedUpstreamMedianMs),
       String(c.realRequestsMedian),
       String(c.simRequestsMedian),
@@ -206,9 +348,18 @@ function print(r: RealOutagesResult): void {
     `  each run (outage: delay s / requests while down): ` +
       r.runs.map((x) => `${x.outageS} s: ${s(x.delayMs)} / ${x.requestsWhileDown}`).join(', '),
   );
+  console.log('  where the time goes, each run (ms after t0 unless said):');
+  for (const x of r.runs) {
+    const t = x.trace;
+    console.log(
+      `    ${x.outageS} s: up ${t.upAtMs}; nginx answered loads ${t.pageRequestsMs.join(' ')}, fetches ${t.fetchesMs.join(' ')}; opened ${t.incidentOpenedMs}; ` +
+        `tries issued ${t.triesIssuedMs.join(' ')}; waits ${t.scheduledWaitsMs.join(' ')}; notice ${t.noticeMs.join(' ')}; ` +
+        `reload->answer ${t.reloadToAnswerMs.join(' ')}; back: nav start ${t.returnedNavStartAfterUpMs} after up, load ${t.returnedLoadMs}; delay ${x.delayMs}`,
+    );
+  }
 }
 
 if (isMain(import.meta.url)) {
-  await measureRealOutages({ 5: intArg('runs5', 5), 30: intArg('runs30', 3) });
+  await measureRealOutages({ 5: intArg('runs5', 9), 30: intArg('runs30', 3) });
   process.exit(0);
 }

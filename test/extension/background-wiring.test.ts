@@ -133,10 +133,10 @@ describe('background wiring', () => {
     const shown = Object.values(fakeBrowser.notifications.getAllCreateOptions());
     expect(shown[0]).toMatchObject({
       title: 'shop.example.com answered 502 Bad Gateway',
-      message: 'Retrying in 1 s (attempt 1 of 5). The page will reload by itself.',
+      message: 'Retrying in 2 s (attempt 1 of 5). The page will reload by itself.',
       buttons: [{ title: 'Stop retrying' }],
     });
-    expect(wakes.at(-1)).toBe(clock + 1000);
+    expect(wakes.at(-1)).toBe(clock + 1500); // the first delay, 1.5 s, with random() at 0.5
   });
 
   it('state survives a new service instance (a restarted worker) and the retry reloads with bypassCache', async () => {
@@ -401,6 +401,6 @@ describe('background wiring', () => {
     // Resolves once the redrawn notification is shown.
     await service.redrawNotifications('shop.example.com');
     const [shown] = Object.values(fakeBrowser.notifications.getAllCreateOptions());
-    expect(shown?.message).toBe('Retrying in 1 s (attempt 1 of 5). The page will reload by itself.\nDown for everyone: 6 of 7 locations got 502.');
+    expect(shown?.message).toBe('Retrying in 2 s (attempt 1 of 5). The page will reload by itself.\nDown for everyone: 6 of 7 locations got 502.');
   });
 });

@@ -77,8 +77,8 @@ describe('incident machine: detection', () => {
     expect(effects.filter((e) => e.type === 'notify')).toHaveLength(1);
     expect(effects).toContainEqual({ type: 'badge', tabId: 7 });
     const delay = (incident.nextAt ?? 0) - sim.now;
-    expect(delay).toBeGreaterThanOrEqual(800);
-    expect(delay).toBeLessThanOrEqual(1200);
+    expect(delay).toBeGreaterThanOrEqual(DEFAULT_POLICY.firstDelayMs * (1 - DEFAULT_POLICY.jitter));
+    expect(delay).toBeLessThanOrEqual(DEFAULT_POLICY.firstDelayMs * (1 + DEFAULT_POLICY.jitter));
     expect(reloads(effects)).toHaveLength(0);
   });
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_POLICY, createSeededRandom, nextDelayMs, type RecoveryPolicy } from '../../src/recovery/schedule';
+import { DEFAULT_POLICY, ceilingAtMs, createSeededRandom, nextDelayMs, type RecoveryPolicy } from '../../src/recovery/schedule';
 
-const P = DEFAULT_POLICY;
+/** The formula's tests use round numbers (the shipped first and base delays are checked apart, below). */
+const P: RecoveryPolicy = { ...DEFAULT_POLICY, firstDelayMs: 1_000, baseDelayMs: 4_000 };
 const mid = () => 0.5; // spread exactly 1: the delay is the raw schedule value
 const low = () => 0; // spread 1 - jitter
 const high = () => 0.999_999_999; // spread just under 1 + jitter
@@ -18,17 +19,30 @@ describe('DEFAULT_POLICY', () => {
   it('has the documented values', () => {
     expect(DEFAULT_POLICY).toEqual({
       maxVisibleRetries: 5,
-      firstDelayMs: 1_000,
-      baseDelayMs: 4_000,
+      firstDelayMs: 1_500,
+      baseDelayMs: 3_750,
       factor: 1.5,
       ceilingMs: 300_000,
       jitter: 0.2,
       retryAfterMinMs: 1_000,
       retryAfterMaxMs: 1_800_000,
-      giveUpAfterMs: 7_200_000,
+      ageShare: 1 / 6,
+      lateCeilingMs: 1_800_000,
+      giveUpAfterMs: 86_400_000,
       outcomeTimeoutMs: 90_000,
       offlineRecheckMs: 30_000,
     });
+  });
+
+  it('puts the unjittered tries at the documented times: 1.5 s, 5.25 s, 10.9 s, 19.3 s, 32 s after the error', () => {
+    let at = 0;
+    const tries = [0, 1, 2, 3, 4].map((n) => (at += nextDelayMs(n, DEFAULT_POLICY, mid)));
+    expect(tries).toEqual([1_500, 5_250, 10_875, 19_313, 31_969]);
+  });
+
+  it('lets the second try come after a 5-second outage when the jitter does not pull it forward', () => {
+    // With the jitter at its middle the second try is 5.25 s after the error; before, it was 5.0 s, on the edge.
+    expect(nextDelayMs(0, DEFAULT_POLICY, mid) + nextDelayMs(1, DEFAULT_POLICY, mid)).toBeGreaterThan(5_000);
   });
 });
 
@@ -127,6 +141,87 @@ describe('nextDelayMs: the schedule', () => {
       }
     }
     expect(below).toEqual([]);
+  });
+});
+
+describe('ceilingAtMs and the age of the incident', () => {
+  const H = 3_600_000;
+
+  it('keeps ceilingMs for a young incident (an age of 0, absent, negative or not finite counts as young)', () => {
+    for (const age of [undefined, 0, 60_000, 1_800_000, -H, Number.NaN, Number.NEGATIVE_INFINITY]) {
+      expect(ceilingAtMs(P, age), String(age)).toBe(300_000);
+    }
+  });
+
+  it('grows to ageShare of the age past the point where that exceeds ceilingMs', () => {
+    expect(ceilingAtMs(P, 1_800_000)).toBe(300_000); // 30 min / 6 = 5 min: the growth starts here
+    expect(ceilingAtMs(P, H)).toBe(600_000);
+    expect(ceilingAtMs(P, 2 * H)).toBe(1_200_000);
+  });
+
+  it('stops at lateCeilingMs, however old the incident', () => {
+    expect(ceilingAtMs(P, 3 * H)).toBe(1_800_000);
+    expect(ceilingAtMs(P, 24 * H)).toBe(1_800_000);
+    expect(ceilingAtMs(P, Number.POSITIVE_INFINITY)).toBe(300_000); // not finite: young, never "wait for ever"
+  });
+
+  it('never goes below ceilingMs, whatever the late settings', () => {
+    expect(ceilingAtMs({ ...P, ageShare: 0 }, 10 * H)).toBe(300_000);
+    expect(ceilingAtMs({ ...P, ageShare: Number.NaN }, 10 * H)).toBe(300_000);
+    expect(ceilingAtMs({ ...P, lateCeilingMs: 60_000 }, 10 * H)).toBe(300_000);
+  });
+
+  it('lets an old incident wait longer, up to lateCeilingMs * (1 + jitter)', () => {
+    expect(nextDelayMs(40, P, mid)).toBe(300_000);
+    expect(nextDelayMs(40, P, mid, undefined, 0)).toBe(300_000);
+    expect(nextDelayMs(40, P, mid, undefined, H)).toBe(600_000);
+    expect(nextDelayMs(40, P, mid, undefined, 24 * H)).toBe(1_800_000);
+    expect(nextDelayMs(40, P, high, undefined, 24 * H)).toBe(2_160_000);
+    expect(nextDelayMs(40, P, low, undefined, 24 * H)).toBe(1_440_000);
+  });
+
+  it('leaves the early backoff alone: the age only raises the ceiling', () => {
+    for (let n = 0; n <= 11; n++) expect(nextDelayMs(n, P, mid, undefined, 24 * H), `n ${n}`).toBe(nextDelayMs(n, P, mid));
+  });
+
+  it('never shortens a delay as the incident ages (fixed failures and random)', () => {
+    for (const n of [5, 12, 20, 40]) {
+      let previous = 0;
+      for (let age = 0; age <= 24 * H; age += 300_000) {
+        const d = nextDelayMs(n, P, mid, undefined, age);
+        expect(d, `n ${n} age ${age}`).toBeGreaterThanOrEqual(previous);
+        previous = d;
+      }
+    }
+  });
+
+  it('still honours a longer Retry-After, and a shorter one does not cut a long wait', () => {
+    expect(nextDelayMs(40, P, mid, 1_500_000, H)).toBe(1_500_000);
+    expect(nextDelayMs(40, P, mid, 60_000, 24 * H)).toBe(1_800_000);
+  });
+
+  it('watches a day-long outage at a low rate: about 70 tries, gaps within the age-based ceiling', () => {
+    const counts: number[] = [];
+    const outside: string[] = [];
+    for (const seed of SEEDS.slice(0, 50)) {
+      const random = createSeededRandom(seed);
+      let age = 0;
+      let failures = 0;
+      while (age < 24 * H) {
+        const d = nextDelayMs(failures, DEFAULT_POLICY, random, undefined, age);
+        const limit = ceilingAtMs(DEFAULT_POLICY, age) * (1 + DEFAULT_POLICY.jitter);
+        if (d > limit + 1) outside.push(`seed ${seed} age ${age}: ${d} > ${limit}`);
+        age += d;
+        failures += 1;
+      }
+      counts.push(failures);
+    }
+    expect(outside).toEqual([]);
+    // 5-min gaps for the first half hour would be 290 tries a day; Chromium's 30 min would be 48 plus its first 6.
+    for (const n of counts) {
+      expect(n).toBeGreaterThanOrEqual(60);
+      expect(n).toBeLessThanOrEqual(80);
+    }
   });
 });
 

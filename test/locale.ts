@@ -29,3 +29,18 @@ export function strictT(key: string, subs?: readonly string[]): string {
   if (m === undefined) throw new Error(`missing message ${key}`);
   return substitute(m, subs);
 }
+
+/**
+ * Like {@link strictT}, in the locale `locale` (a folder of `public/_locales`): a key missing there throws, so a view
+ * test in German fails on a string that was never translated rather than showing English.
+ */
+export function strictTIn(locale: string): (key: string, subs?: readonly string[]) => string {
+  const messages: Readonly<Record<string, { message: string }>> = JSON.parse(
+    readFileSync(join(dirname(fileURLToPath(import.meta.url)), `../public/_locales/${locale}/messages.json`), 'utf8'),
+  );
+  return (key, subs) => {
+    const m = messages[key]?.message;
+    if (m === undefined) throw new Error(`missing ${locale} message ${key}`);
+    return substitute(m, subs);
+  };
+}

@@ -1,5 +1,5 @@
 /** The popup's view of one tab: renders the view model (`src/view/incident-view.ts`) and derives nothing. */
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { TabView } from '../../src/messages';
 import type { I18nText, Translate } from '../../src/shared/text';
 import type { Countdown } from '../../src/view/incident-view';
@@ -18,13 +18,17 @@ export interface PopupViewProps {
   readonly now: number;
   readonly onRetryNow: () => void;
   readonly onStop: () => void;
+  /** "Tell me when it's back" (`watchSite`); resolves once the background answered. */
+  readonly onWatchSite: () => Promise<unknown>;
   /** "Check now": a status check the user asked for (their consent for that one check). */
   readonly onCheckNow: () => void;
   readonly actions: GuideActions;
 }
 
-export function PopupView({ view, watchable, t, now, onRetryNow, onStop, onCheckNow, actions }: PopupViewProps) {
+export function PopupView({ view, watchable, t, now, onRetryNow, onStop, onWatchSite, onCheckNow, actions }: PopupViewProps) {
   const render = (x: I18nText) => t(x.key, x.subs);
+  // Set by a click on "Tell me when it's back": the note that replaces the button then takes the focus.
+  const [watchAsked, setWatchAsked] = useState(false);
   if (!watchable) return <p class="muted">{t('popupNoTab')}</p>;
   if (view === null) return null;
   const subresources = view.subresources !== null && (
@@ -44,7 +48,9 @@ export function PopupView({ view, watchable, t, now, onRetryNow, onStop, onCheck
   const check = incident.check !== null && <StatusCheckPanel panel={incident.check} t={t} now={now} onCheckNow={onCheckNow} />;
   const tail = countdownText(incident.countdown, now, t);
   const line = render(incident.phaseLine);
-  const back = incident.phase === 'recovered';
+  // The page works: nothing is left to retry, check or fix. (A recovery that left the site's own error page still
+  // offers "Retry now".)
+  const back = incident.pageWorks;
   return (
     <>
       <h1>{render(incident.headline)}</h1>
@@ -82,6 +88,19 @@ export function PopupView({ view, watchable, t, now, onRetryNow, onStop, onCheck
               {t('popupRetryNow')}
             </button>
           )}
+          {incident.watchSite === 'offer' && (
+            <button
+              type="button"
+              class="secondary"
+              data-testid="watch-site"
+              onClick={() => {
+                setWatchAsked(true);
+                void onWatchSite();
+              }}
+            >
+              {t('popupWatchSite')}
+            </button>
+          )}
           {incident.canStop && (
             <button type="button" class="secondary" onClick={onStop} data-testid="stop">
               {t('popupStop')}
@@ -89,6 +108,7 @@ export function PopupView({ view, watchable, t, now, onRetryNow, onStop, onCheck
           )}
         </div>
       )}
+      {incident.watchSite === 'on' && <WatchingNote text={t('popupWatchingSite', [incident.host])} focus={watchAsked} />}
       {incident.formMethod !== null && <ResendForm method={incident.formMethod} t={t} actions={actions} />}
       {/* What the browser itself found (cookies, intranet, proxy, addresses): the view says it; the popup only lists it. */}
       {!back && incident.localFacts.length > 0 && (
@@ -132,6 +152,23 @@ function Announcement({ text, changeKey }: { text: string; changeKey: string }) 
   return (
     <p class="visually-hidden" role="status" aria-live="polite" data-testid="announcement">
       {said}
+    </p>
+  );
+}
+
+/**
+ * Said once "Tell me when it's back" took: the site is watched even after the tab closes. A status, so a screen reader
+ * hears it; after the user's own click it takes the focus the vanished button had, so the keyboard is not sent back
+ * to the top of the page.
+ */
+function WatchingNote({ text, focus }: { text: string; focus: boolean }) {
+  const ref = useRef<HTMLParagraphElement>(null);
+  useEffect(() => {
+    if (focus) ref.current?.focus();
+  }, [focus]);
+  return (
+    <p class="muted" role="status" tabIndex={-1} ref={ref} data-testid="watching-site">
+      {text}
     </p>
   );
 }

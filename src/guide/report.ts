@@ -14,7 +14,7 @@ import type { MessageKey, I18nText } from '../shared/text';
 
 export interface ReportInput {
   readonly incident: Pick<Incident, 'host' | 'code' | 'gateway' | 'startedAt' | 'endedAt' | 'attempts' | 'probes' | 'phase'> &
-    Partial<Pick<Incident, 'cookieless'>>;
+    Partial<Pick<Incident, 'cookieless' | 'quiet' | 'answer'>>;
   /** The status check that speaks for this incident, if any. */
   readonly status: StatusReport | null;
   /** When the report is made, epoch ms. */
@@ -55,9 +55,12 @@ export function buildReport(input: ReportInput, render: (text: I18nText) => stri
   if (i.gateway.requestId !== undefined) lines.push(line('reportRequestId', cleanText(i.gateway.requestId, 120)));
   lines.push(line('reportTries', render({ key: 'reportTriesValue', subs: [String(i.attempts), String(i.probes)] })));
   // The cookieless comparison tells support whether this visitor's cookies are what the site chokes on.
+  // The same finding may come from the watch-mode probe (`quiet: 'cookies'`), which asks without cookies too.
   const bare = i.cookieless;
-  if (bare !== undefined && answersWithoutCookies({ cookieless: bare })) {
-    const code = bare.code === undefined || bare.code === 0 ? 'redirect' : String(bare.code);
+  if (answersWithoutCookies(i)) {
+    const got = bare?.result === 'normal' ? bare.code : i.answer?.code;
+    // A probe's answer is gone once a probe fails again: the finding stands, its code is not known any more.
+    const code = got === undefined ? '?' : got === 0 ? 'redirect' : String(got);
     lines.push(line('reportWithoutCookies', render({ key: 'reportWithoutCookiesNormal', subs: [code] })));
   } else if (bare?.result === 'gateway-error') {
     lines.push(line('reportWithoutCookies', render({ key: 'reportWithoutCookiesSame', subs: [String(bare.code ?? i.code)] })));

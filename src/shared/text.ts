@@ -55,9 +55,15 @@ export function safeLink(link: unknown): string | undefined {
   }
 }
 
-/** Statuses with a known name (RFC 9110 §15.6 and Cloudflare's 52x documentation), and the key of each name. */
+/**
+ * Statuses with a known name (RFC 9110 §15.5-15.6, RFC 6585 §4 for 429, and Cloudflare's 52x documentation), and the
+ * key of each name: the gateway codes, and the answers a probe may get instead (a 403 challenge, a 429, a 501).
+ */
 const STATUS_NAMES = new Map<number, MessageKey>([
+  [403, 'status403'],
+  [429, 'status429'],
   [500, 'status500'],
+  [501, 'status501'],
   [502, 'status502'],
   [503, 'status503'],
   [504, 'status504'],
@@ -71,6 +77,17 @@ const STATUS_NAMES = new Map<number, MessageKey>([
 /** The key of a status' name, e.g. `status502` = "Bad Gateway"; unknown codes get a generic name. */
 export function statusNameText(code: number): I18nText {
   return { key: STATUS_NAMES.get(code) ?? 'statusOther' };
+}
+
+/**
+ * A site's answer as words: "429 Too Many Requests" for a status with a known name, the bare code otherwise ("410"):
+ * unlike {@link statusNameText}, never the generic "Gateway error", since the answer is not one.
+ *
+ * @param render - the i18n lookup
+ */
+export function answerCodeWords(code: number, render: (t: I18nText) => string): string {
+  const key = STATUS_NAMES.get(code);
+  return key === undefined ? String(code) : `${code} ${render({ key })}`;
 }
 
 /** A duration as "42 s", "3 min" or "2 h" (rounded), for notifications. */

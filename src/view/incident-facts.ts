@@ -3,6 +3,7 @@
  * rather than deriving its own. Pure.
  */
 import type { Incident } from '../recovery/incident-machine';
+import { MAX_RELOADS_PER_HOUR } from '../recovery/state-schema';
 import { proxyLabel, siteAddress } from '../recovery/connection';
 import { answersWithoutCookies } from '../recovery/cookieless';
 import { whoAnswered } from '../gateway/who-answered';
@@ -59,8 +60,8 @@ export function isIntranet(incident: Partial<Pick<Incident, 'connection' | 'code
   return address !== undefined && isPrivateAddress(address);
 }
 
-/** The incident fields the browser's own facts come from. */
-type FactSource = Pick<Incident, 'code' | 'gateway' | 'host' | 'connection' | 'cookieless'>;
+/** The incident fields the browser's own facts come from (`quiet` too: a `cookies` there is the same finding). */
+type FactSource = Pick<Incident, 'code' | 'gateway' | 'host' | 'connection' | 'cookieless' | 'quiet'>;
 
 /**
  * What the error's own headers say about where the fault is not, weighed against what the browser itself knows
@@ -80,7 +81,8 @@ export function incidentFaultSide(incident: Pick<Incident, 'code' | 'gateway'> &
 
 /**
  * The browser's own evidence on an incident (issue 12, points 2 and 3):
- * - the cookieless comparison got a normal answer: the cookies are the likely cause;
+ * - the cookieless comparison got a normal answer, or a probe got a page and the tab failed again right after
+ *   (`quiet: 'cookies'`): the cookies are the likely cause;
  * - Firefox reported a proxy on the way;
  * - the site's server address is private (an intranet site; in Chromium, which cannot see a proxy, possibly a proxy on
  *   the user's network): nothing about it is sent anywhere;
@@ -96,7 +98,7 @@ export function localEvidence(incident: Partial<FactSource>, report: StatusRepor
   const elsewhere =
     !intranet && report?.verdict === 'up-elsewhere' && report.limitedBy === undefined && compareAddresses(address, report.sources).kind === 'elsewhere';
   return {
-    ...(incident.cookieless !== undefined && answersWithoutCookies({ cookieless: incident.cookieless }) ? { answersWithoutCookies: true } : {}),
+    ...(answersWithoutCookies(incident) ? { answersWithoutCookies: true } : {}),
     ...(proxy !== undefined ? { proxy: proxyLabel(proxy) } : {}),
     ...(intranet ? { intranet: true } : {}),
     ...(elsewhere ? { addressElsewhere: true } : {}),
@@ -123,3 +125,56 @@ export function localFacts(incident: FactSource, report: StatusReport | null): L
   }
   return facts;
 }
+
+/**
+ * What the site answers beyond the gateway error, and what recovery does about it (issue 13, "Back means back"):
+ * worked out once, so the popup and the notification say the same. Only `back` (a tab's own reload got a page) and
+ * `back-watched` (watched with no tab left, after "Tell me when it's back") may be called "is back".
+ *
+ * While under way (the first match wins; the caller says "offline" before any of these):
+ * - `quiet-cookies`: the site answers without cookies and the tab fails with them: reloading stopped for good;
+ * - `reload-cap`: the site's tabs were reloaded {@link MAX_RELOADS_PER_HOUR} times in the last hour;
+ * - `reloading`: a probe got a page; the tabs are being reloaded to prove it;
+ * - `busy`: a probe got 429: waiting its `Retry-After`, no reloads;
+ * - `challenge`: a probe got a bot check; the tabs were reloaded so the user can pass it;
+ * - `answers-error`: a probe got another answer of the site's own (a 500, a 400): the tabs were reloaded once.
+ *
+ * Once recovered:
+ * - `back`: proven by a tab's own reload;
+ * - `back-watched`: proven by a probe with no tab left to reload (`keepWatching`);
+ * - `answers-capped`: proven by a probe only, because the hourly cap left no reload: the user reloads;
+ * - `answers-with`: the tab got an answer of the site's own that is not a page (a 500, a 429): nothing more is tried.
+ *
+ * `null`: nothing beyond the phase (retrying or watching a gateway error, or an ending other than `recovered`).
+ */
+export type SiteAnswer =
+  | { readonly kind: 'quiet-cookies' | 'reload-cap' | 'reloading' | 'back' | 'back-watched' | 'answers-capped' }
+  | { readonly kind: 'busy' | 'challenge' | 'answers-error' | 'answers-with'; readonly code: number };
+
+/** See {@link SiteAnswer}. */
+export function siteAnswer(incident: Pick<Incident, 'phase' | 'answer' | 'quiet' | 'keepWatching'>): SiteAnswer | null {
+  const answer = incident.answer;
+  if (isUnderWay(incident)) {
+    // The cookie finding outranks any answer: a probe without cookies gets a page every time, and proves nothing.
+    if (incident.quiet === 'cookies') return { kind: 'quiet-cookies' };
+    if (incident.quiet === 'reload-cap') return { kind: 'reload-cap' };
+    switch (answer?.kind) {
+      case undefined:
+        return null;
+      case 'works':
+        return { kind: 'reloading' };
+      case 'busy':
+        return { kind: 'busy', code: answer.code };
+      case 'challenge':
+        return { kind: 'challenge', code: answer.code };
+      case 'server-error':
+      case 'other':
+        return { kind: 'answers-error', code: answer.code };
+    }
+  }
+  if (incident.phase !== 'recovered') return null;
+  if (answer === undefined) return { kind: 'back' };
+  if (answer.kind === 'works') return incident.keepWatching === true ? { kind: 'back-watched' } : { kind: 'answers-capped' };
+  return { kind: 'answers-with', code: answer.code };
+}
+

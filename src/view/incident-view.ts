@@ -6,9 +6,21 @@
 import type { Incident, SubresourceError, TabEntry } from '../recovery/incident-machine';
 import { buildReport } from '../guide/report';
 import { chooseSteps, type BrowserFamily, type Guide, type PlatformOs } from '../guide/steps';
-import { clipWords, durationText, statusNameText, type I18nText } from '../shared/text';
+import { MAX_RELOADS_PER_HOUR } from '../recovery/state-schema';
+import { answerCodeWords, clipWords, durationText, statusNameText, type I18nText } from '../shared/text';
 import { whoAnswered } from '../gateway/who-answered';
-import { attemptShown, currentReport, gatewayHint, incidentSiteAddress, isUnderWay, localEvidence, localFacts, type LocalFact } from './incident-facts';
+import {
+  attemptShown,
+  currentReport,
+  gatewayHint,
+  incidentSiteAddress,
+  isUnderWay,
+  localEvidence,
+  localFacts,
+  siteAnswer,
+  type LocalFact,
+  type SiteAnswer,
+} from './incident-facts';
 import { describeBadge, describeIncident, type BadgeView, type NotificationText } from './notification';
 import { buildStatusPanel, type StatusFacts, type StatusPanel } from './status-panel';
 
@@ -51,9 +63,20 @@ export interface IncidentView {
   readonly phase: Incident['phase'];
   /** Still retrying or watching: the page will reload by itself when the site is back. */
   readonly underWay: boolean;
-  /** "shop.example.com answered 502 Bad Gateway". */
+  /**
+   * Back, proven by the tab's own reload: the page works, so nothing is left to retry, check or fix. False for a
+   * recovery that left the tab on the site's own error page, or that only a probe saw (see `SiteAnswer`).
+   */
+  readonly pageWorks: boolean;
+  /**
+   * "Tell me when it's back": `offer` the button (under way, a GET page, and not the cookie finding, which a probe
+   * without cookies can never end); `on` once asked (the incident goes on watching after the tab closes, until the
+   * site is back or 24 h pass); `null` otherwise.
+   */
+  readonly watchSite: 'offer' | 'on' | null;
+  /** "shop.example.com answered 502 Bad Gateway", or "... answers again, with 500 Internal Server Error" once over. */
   readonly headline: I18nText;
-  /** What is happening, e.g. "Retrying with the cache bypassed: attempt 2 of 5." */
+  /** What is happening, e.g. "Retrying with the cache bypassed: attempt 2 of 5.", or why reloading stopped. */
   readonly phaseLine: I18nText;
   /** `null` when nothing is due (offline, or over). */
   readonly countdown: Countdown | null;
@@ -68,7 +91,7 @@ export interface IncidentView {
   /** Who answered the error (the signature table's name, its `Server` or `Via`), or the words for "unknown gateway". */
   readonly answeredBy: string;
   readonly cfRay?: string;
-  /** Offer "Retry now": not once back, never for a form. */
+  /** Offer "Retry now": not once the page works, never for a form. */
   readonly canRetryNow: boolean;
   /** Offer "Stop": while retrying or watching. */
   readonly canStop: boolean;
@@ -117,7 +140,10 @@ export interface IncidentViewInput {
 export function buildIncidentView(input: IncidentViewInput, render: (t: I18nText) => string): IncidentView {
   const { incident, tab, now, maxVisibleRetries } = input;
   const underWay = isUnderWay(incident);
+  // Recovered, whether the page works or shows the site's own error: either way nothing is left to check or guide.
   const back = incident.phase === 'recovered';
+  const answer = siteAnswer(incident);
+  const pageWorks = answer?.kind === 'back';
   const current = currentReport(input.check?.report, incident, now);
   const hint = gatewayHint(incident, current);
   const local = localEvidence(incident, current);
@@ -128,14 +154,28 @@ export function buildIncidentView(input: IncidentViewInput, render: (t: I18nText
     host: incident.host,
     phase: incident.phase,
     underWay,
-    headline: { key: 'popupAnswered', subs: [incident.host, String(incident.code), render(statusNameText(incident.code))] },
-    phaseLine: phaseLine(incident, now, maxVisibleRetries, render),
+    pageWorks,
+    watchSite: !underWay ? null : incident.keepWatching === true ? 'on' : incident.method === 'GET' && incident.quiet !== 'cookies' ? 'offer' : null,
+    headline:
+      answer?.kind === 'answers-with'
+        ? { key: 'popupAnswersWith', subs: [incident.host, answerCodeWords(answer.code, render)] }
+        : { key: 'popupAnswered', subs: [incident.host, String(incident.code), render(statusNameText(incident.code))] },
+    phaseLine: (incident.offline === true ? null : answerLine(incident, answer, now, render)) ?? phaseLine(incident, now, maxVisibleRetries, render),
     countdown: underWay ? countdown(incident) : null,
-    announceKey: [incident.phase, incident.attempts, incident.probes, incident.awaiting?.at, incident.nextAt, incident.offline].join('|'),
+    announceKey: [
+      incident.phase,
+      incident.attempts,
+      incident.probes,
+      incident.awaiting?.at,
+      incident.nextAt,
+      incident.offline,
+      answer?.kind,
+      incident.keepWatching,
+    ].join('|'),
     localFacts: localFacts(incident, current),
     answeredBy: answeredBy(incident, render),
     ...(incident.gateway.cfRay !== undefined ? { cfRay: incident.gateway.cfRay } : {}),
-    canRetryNow: !back && formMethod === null,
+    canRetryNow: !pageWorks && formMethod === null,
     canStop: underWay,
     formMethod,
     check:
@@ -194,6 +234,36 @@ function countdown(incident: Incident): Countdown | null {
   if (incident.awaiting !== null) return { kind: 'now', text: { key: 'popupRetryingNow' } };
   if (incident.nextAt === null) return null;
   return { kind: 'next', key: incident.phase === 'retrying' ? 'popupNextRetry' : 'popupNextCheck', at: incident.nextAt };
+}
+
+/** The phase line for what the site answers now (see `SiteAnswer`), or `null` to describe the phase. */
+function answerLine(incident: Incident, answer: SiteAnswer | null, now: number, render: (t: I18nText) => string): I18nText | null {
+  const since = () => render(durationText((incident.endedAt ?? now) - incident.startedAt));
+  const cap = String(MAX_RELOADS_PER_HOUR);
+  const host = incident.host;
+  switch (answer?.kind) {
+    case undefined:
+    case 'back':
+      return null;
+    case 'quiet-cookies':
+      return { key: 'popupPhaseQuietCookies', subs: [host] };
+    case 'reload-cap':
+      return { key: 'popupPhaseReloadCap', subs: [cap] };
+    case 'reloading':
+      return { key: 'popupPhaseAnswersReloading', subs: [host] };
+    case 'busy':
+      return { key: 'popupPhaseBusy', subs: [host, answerCodeWords(answer.code, render)] };
+    case 'challenge':
+      return { key: 'popupPhaseChallenge', subs: [host, answerCodeWords(answer.code, render)] };
+    case 'answers-error':
+      return { key: 'popupPhaseAnswersError', subs: [host, answerCodeWords(answer.code, render)] };
+    case 'back-watched':
+      return { key: 'popupPhaseBackWatched', subs: [since()] };
+    case 'answers-capped':
+      return { key: 'popupPhaseAnswersCapped', subs: [host, since(), cap] };
+    case 'answers-with':
+      return { key: 'popupPhaseAnswersWith' };
+  }
 }
 
 function phaseLine(incident: Incident, now: number, maxVisibleRetries: number, render: (t: I18nText) => string): I18nText {

@@ -9,7 +9,9 @@ import { durationText, statusNameText, type I18nText } from '../shared/text';
 import { describeVerdictLine } from '../status/describe-status';
 import { answersWithoutCookies } from '../recovery/cookieless';
 import { isUserProxy, whoAnswered } from '../gateway/who-answered';
-import { attemptShown, currentReport, gatewayHint, isUnderWay } from './incident-facts';
+import { MAX_RELOADS_PER_HOUR } from '../recovery/state-schema';
+import { answerCodeWords } from '../shared/text';
+import { attemptShown, currentReport, gatewayHint, isUnderWay, siteAnswer, type SiteAnswer } from './incident-facts';
 import type { StatusReport } from '../status/verdict';
 
 export { durationText, statusNameText, type I18nText } from '../shared/text';
@@ -38,10 +40,13 @@ export function describeIncident(
   render: (t: I18nText) => string,
   status?: StatusReport | null,
 ): NotificationText | null {
-  const text = describePhase(incident, now, maxVisibleRetries, render);
+  const answer = siteAnswer(incident);
+  const text = (incident.offline === true ? null : describeAnswer(incident, answer, now, render)) ?? describePhase(incident, now, maxVisibleRetries, render);
   if (text === null || !isUnderWay(incident)) return text;
   // The strongest "it's you" evidence outranks any verdict from elsewhere: the popup says the same (`localFacts`).
   if (answersWithoutCookies(incident)) return { ...text, verdict: { key: 'notifCookiesLine', subs: [incident.host] } };
+  // The site answers again: a "down for everyone" from before would contradict what the probe just got.
+  if (answer !== null && answer.kind !== 'reload-cap') return text;
   const current = currentReport(status, incident, now);
   const verdict = describeVerdictLine(current, render, gatewayHint(incident, current));
   if (verdict !== null) return { ...text, verdict };
@@ -50,6 +55,44 @@ export function describeIncident(
   const answered = whoAnswered(incident.code, incident.gateway);
   if (isUserProxy(answered.hint)) return { ...text, verdict: { key: 'notifProxyLine', subs: [answered.label ?? 'Proxy'] } };
   return text;
+}
+
+/**
+ * The notification for what the site answers now (see `siteAnswer`), or `null` to describe the phase. Only a recovery
+ * proven by a tab, or watched with no tab left after "Tell me when it's back", says "is back" (issue 13).
+ */
+function describeAnswer(incident: Incident, answer: SiteAnswer | null, now: number, render: (t: I18nText) => string): NotificationText | null {
+  const errorTitle: I18nText = { key: 'notifTitleError', subs: [incident.host, String(incident.code), render(statusNameText(incident.code))] };
+  const answersTitle: I18nText = { key: 'notifTitleAnswers', subs: [incident.host] };
+  const since = () => render(durationText((incident.endedAt ?? now) - incident.startedAt));
+  const cap = String(MAX_RELOADS_PER_HOUR);
+  switch (answer?.kind) {
+    case undefined:
+    case 'back':
+      return null;
+    case 'quiet-cookies':
+      return { title: errorTitle, message: { key: 'notifQuietCookies' }, canStop: true };
+    case 'reload-cap':
+      return { title: errorTitle, message: { key: 'notifReloadCap', subs: [cap] }, canStop: true };
+    case 'reloading':
+      return { title: answersTitle, message: { key: 'notifAnswersReloading' }, canStop: true };
+    case 'busy':
+      return { title: { key: 'notifTitleBusy', subs: [incident.host] }, message: { key: 'notifBusy', subs: [answerCodeWords(answer.code, render)] }, canStop: true };
+    case 'challenge':
+      return { title: answersTitle, message: { key: 'notifChallenge', subs: [answerCodeWords(answer.code, render)] }, canStop: true };
+    case 'answers-error':
+      return { title: answersTitle, message: { key: 'notifAnswersError', subs: [answerCodeWords(answer.code, render)] }, canStop: true };
+    case 'back-watched':
+      return { title: { key: 'notifTitleBack', subs: [incident.host] }, message: { key: 'notifBackWatched', subs: [since()] }, canStop: false };
+    case 'answers-capped':
+      return { title: answersTitle, message: { key: 'notifAnswersCapped', subs: [since(), cap] }, canStop: false };
+    case 'answers-with':
+      return {
+        title: { key: 'notifTitleAnswersWith', subs: [incident.host, answerCodeWords(answer.code, render)] },
+        message: { key: 'notifAnswersWith' },
+        canStop: false,
+      };
+  }
 }
 
 function describePhase(incident: Incident, now: number, maxVisibleRetries: number, render: (t: I18nText) => string): NotificationText | null {
@@ -70,7 +113,7 @@ function describePhase(incident: Incident, now: number, maxVisibleRetries: numbe
     case 'watching':
       return {
         title: errorTitle,
-        message: { key: incident.offline === true ? 'notifOffline' : 'notifWatching' },
+        message: { key: incident.offline === true ? 'notifOffline' : incident.keepWatching === true ? 'notifKeepWatching' : 'notifWatching' },
         canStop: true,
       };
     case 'recovered':

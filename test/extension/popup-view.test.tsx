@@ -4,10 +4,10 @@
  * background uses, and is queried the way a user and a screen reader find things: by role and text.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanup, render, screen, within } from '@testing-library/preact';
+import { cleanup, render, screen, waitFor, within } from '@testing-library/preact';
 import type { GuideActions } from '../../extension/popup/guide-actions';
 import { PopupView } from '../../extension/popup/popup-view';
-import { strictT } from '../locale';
+import { strictT, strictTIn } from '../locale';
 import type { Incident, SubresourceError, TabEntry } from '../../src/recovery/incident-machine';
 import type { StatusReport } from '../../src/status/verdict';
 import { buildIncidentView, subresourceNote, type BrowserFacts, type TabView } from '../../src/view/incident-view';
@@ -50,8 +50,20 @@ const NO_ACTIONS: GuideActions = new Proxy({} as GuideActions, {
   },
 });
 
-function show(v: TabView | null, watchable = true) {
-  return render(<PopupView view={v} watchable={watchable} t={t} now={NOW} onRetryNow={() => {}} onStop={() => {}} onCheckNow={() => {}} actions={NO_ACTIONS} />);
+function show(v: TabView | null, watchable = true, onWatchSite: () => Promise<unknown> = async () => {}, tr: (key: string, subs?: readonly string[]) => string = t) {
+  return render(
+    <PopupView
+      view={v}
+      watchable={watchable}
+      t={tr}
+      now={NOW}
+      onRetryNow={() => {}}
+      onStop={() => {}}
+      onWatchSite={onWatchSite}
+      onCheckNow={() => {}}
+      actions={NO_ACTIONS}
+    />,
+  );
 }
 
 const button = (name: string | RegExp) => screen.queryByRole('button', { name });
@@ -256,5 +268,134 @@ describe('popup view: down for everyone, or just you?', () => {
     show(view({}, { report: unknown, checking: false, autoCheck: true, privateHost: false }));
     expect(screen.getByTestId('verdict').textContent).toContain("Can't tell yet.");
     expect(screen.queryByText(/Down for everyone\./)).toBeNull();
+  });
+});
+
+describe('popup view: what the site answers, and why reloading stopped (issue 13)', () => {
+  const works = { kind: 'works', code: 200, at: NOW - 1_000 } as const;
+  const de = strictTIn('de');
+  /** The view built with the German messages, as the background builds it for a German browser. */
+  function viewDe(overrides: Partial<Incident> = {}): TabView {
+    const input = { incident: incident(overrides), tab: TAB, now: NOW, maxVisibleRetries: 5, check: null, siteDomain: 'example.com', browser: FACTS };
+    return { incident: buildIncidentView(input, (x) => de(x.key, x.subs)), subresources: null, now: NOW };
+  }
+
+  it('a probe got a page: "answers again, reloading…", never "back"', () => {
+    show(view({ phase: 'watching', answer: works, awaiting: { kind: 'reload', tabId: 3, at: NOW - 100 } }));
+    expect(phase()).toContain('shop.example.com answers again: reloading the page to make sure it works…');
+    expect(document.body.textContent).not.toMatch(/\bis back\b|Back:/);
+    cleanup();
+    show(viewDe({ phase: 'watching', answer: works, awaiting: { kind: 'reload', tabId: 3, at: NOW - 100 } }), true, undefined, de);
+    expect(phase()).toContain('shop.example.com antwortet wieder: Die Seite wird neu geladen');
+  });
+
+  it('the cookie finding: the phase line says why reloading stopped, the cookie fact and the cookie step come first', () => {
+    show(view({ phase: 'watching', attempts: 2, quiet: 'cookies', answer: works }));
+    expect(phase()).toContain("shop.example.com answers without your cookies; reloading would fail again, so it stopped. Clear this site's cookies.");
+    expect(screen.getByTestId('local-fact-cookies')).toBeTruthy();
+    expect(screen.getAllByTestId('guide-step')[0]?.getAttribute('data-step')).toBe('cookies');
+    // A probe without cookies could never tell this browser the site is back: not offered.
+    expect(screen.queryByTestId('watch-site')).toBeNull();
+    cleanup();
+    show(viewDe({ phase: 'watching', attempts: 2, quiet: 'cookies', answer: works }), true, undefined, de);
+    expect(phase()).toContain('shop.example.com antwortet ohne Ihre Cookies; erneutes Laden würde wieder fehlschlagen, deshalb wurde es beendet.');
+  });
+
+  it('the hourly reload cap', () => {
+    show(view({ phase: 'watching', quiet: 'reload-cap', nextAt: NOW + 60_000 }));
+    expect(phase()).toContain('Reloaded 12 times in the last hour; stopped reloading, still checking in the background.');
+    expect(screen.getByRole('timer').textContent).toBe('Next check in 60 s');
+    cleanup();
+    show(viewDe({ phase: 'watching', quiet: 'reload-cap' }), true, undefined, de);
+    expect(phase()).toContain('In der letzten Stunde 12-mal neu geladen');
+  });
+
+  it('ended on the site\'s own 500: says what it answers, offers "Retry now", no guide', () => {
+    show(view({ phase: 'recovered', endedAt: NOW, nextAt: null, answer: { kind: 'server-error', code: 500, at: NOW } }));
+    expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('shop.example.com answers again, with 500 Internal Server Error');
+    expect(phase()).toBe("The page shows the site's own error page, not a gateway error: nothing more will be tried.");
+    expect(button('Retry now')).toBeTruthy();
+    expect(button('Stop retrying')).toBeNull();
+    expect(screen.queryByRole('heading', { name: 'What you can try' })).toBeNull();
+    cleanup();
+    show(viewDe({ phase: 'recovered', endedAt: NOW, nextAt: null, answer: { kind: 'server-error', code: 500, at: NOW } }), true, undefined, de);
+    expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('shop.example.com antwortet wieder, mit 500 Internal Server Error');
+  });
+});
+
+describe('popup view: "Tell me when it\'s back"', () => {
+  it('is a real button among the main actions, between "Retry now" and "Stop retrying"', () => {
+    show(view());
+    const watch = screen.getByRole('button', { name: "Tell me when it's back" });
+    expect(watch.getAttribute('data-testid')).toBe('watch-site');
+    expect(watch.tagName).toBe('BUTTON');
+    expect(watch.getAttribute('type')).toBe('button');
+    expect(watch.getAttribute('tabindex')).toBeNull();
+    const actions = watch.closest('.actions')!;
+    expect(within(actions as HTMLElement).getAllByRole('button').map((b) => b.textContent)).toEqual(['Retry now', "Tell me when it's back", 'Stop retrying']);
+  });
+
+  it('sends watchSite once per click; then says it keeps watching with the tab closed, and moves the focus there', async () => {
+    const calls: string[] = [];
+    const { rerender } = show(view(), true, async () => {
+      calls.push('watchSite');
+    });
+    const watch = screen.getByTestId('watch-site');
+    watch.focus();
+    watch.click();
+    expect(calls).toEqual(['watchSite']);
+    // The background's next view has the incident watched: the button gives way to the note.
+    rerender(
+      <PopupView
+        view={view({ keepWatching: true })}
+        watchable
+        t={t}
+        now={NOW}
+        onRetryNow={() => {}}
+        onStop={() => {}}
+        onWatchSite={async () => {}}
+        onCheckNow={() => {}}
+        actions={NO_ACTIONS}
+      />,
+    );
+    expect(screen.queryByTestId('watch-site')).toBeNull();
+    const note = screen.getByTestId('watching-site');
+    expect(note.textContent).toBe('Watching shop.example.com even if you close this tab: you will be told when it is back (for up to 24 h).');
+    expect(note.getAttribute('role')).toBe('status');
+    await waitFor(() => expect(document.activeElement).toBe(note));
+  });
+
+  it('opened later on a watched site: the note, without taking the focus', () => {
+    show(view({ phase: 'watching', keepWatching: true }));
+    const note = screen.getByTestId('watching-site');
+    expect(document.activeElement).not.toBe(note);
+    cleanup();
+    const de = strictTIn('de');
+    const input = { incident: incident({ keepWatching: true }), tab: TAB, now: NOW, maxVisibleRetries: 5, check: null, siteDomain: 'example.com', browser: FACTS };
+    show({ incident: buildIncidentView(input, (x) => de(x.key, x.subs)), subresources: null, now: NOW }, true, undefined, de);
+    expect(screen.getByTestId('watching-site').textContent).toContain('auch wenn Sie diesen Tab schließen');
+    expect(screen.queryByRole('button', { name: 'Benachrichtigen, wenn sie wieder da ist' })).toBeNull();
+  });
+
+  it('in German', () => {
+    const de = strictTIn('de');
+    const input = { incident: incident(), tab: TAB, now: NOW, maxVisibleRetries: 5, check: null, siteDomain: 'example.com', browser: FACTS };
+    show({ incident: buildIncidentView(input, (x) => de(x.key, x.subs)), subresources: null, now: NOW }, true, undefined, de);
+    expect(screen.getByRole('button', { name: 'Benachrichtigen, wenn sie wieder da ist' })).toBeTruthy();
+  });
+
+  it('not for a form, a never-retry site, a HEAD, or once the incident is over', () => {
+    for (const overrides of [
+      { phase: 'not-retried', notRetriedReason: 'non-get', method: 'POST', nextAt: null, endedAt: NOW },
+      { phase: 'not-retried', notRetriedReason: 'never-retry', nextAt: null, endedAt: NOW },
+      { method: 'HEAD' },
+      { phase: 'recovered', nextAt: null, endedAt: NOW },
+      { phase: 'gave-up', nextAt: null, endedAt: NOW },
+      { phase: 'cancelled', nextAt: null, endedAt: NOW },
+    ] as Partial<Incident>[]) {
+      show(view(overrides));
+      expect(screen.queryByTestId('watch-site'), JSON.stringify(overrides)).toBeNull();
+      cleanup();
+    }
   });
 });

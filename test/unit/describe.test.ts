@@ -70,11 +70,11 @@ describe('durationText', () => {
 });
 
 describe('statusNameText', () => {
-  it.each([500, 502, 503, 504, 520, 521, 522, 523, 524])('names %i', (code) => {
+  it.each([403, 429, 500, 501, 502, 503, 504, 520, 521, 522, 523, 524])('names %i', (code) => {
     expect(statusNameText(code)).toEqual({ key: `status${code}` });
   });
 
-  it.each([0, 200, 404, 501, 505, 519, 525, 599, 999])('gives %i the generic name', (code) => {
+  it.each([0, 200, 404, 505, 519, 525, 599, 999])('gives %i the generic name', (code) => {
     expect(statusNameText(code)).toEqual({ key: 'statusOther' });
   });
 });
@@ -296,6 +296,24 @@ describe('i18n: every message describe.ts can produce exists in public/_locales/
         }
       }
     }
+    // What the site answers beyond the gateway error (issue 13): every answer, quiet reason and "keep watching".
+    const answers = [undefined, ...(['works', 'busy', 'challenge', 'server-error', 'other'] as const).map((kind) => ({ kind, code: kind === 'busy' ? 429 : 500, at: T0 }))];
+    for (const phase of phases) {
+      for (const answer of answers) {
+        for (const quiet of [undefined, 'cookies', 'reload-cap'] as const) {
+          for (const keepWatching of [undefined, true] as const) {
+            const ended = phase !== 'retrying' && phase !== 'watching';
+            const i = incident({ phase, nextAt: ended ? null : T0 + 1_000, ...(ended ? { endedAt: T0 + 60_000 } : {}), answer, quiet, keepWatching });
+            const n = describeIncident(i, T0, MAX, recording);
+            if (n) {
+              record(n.title);
+              record(n.message);
+              record(n.verdict);
+            }
+          }
+        }
+      }
+    }
     for (const ms of [0, 89_000, 90_000, 5_400_000, 1e9]) record(durationText(ms));
     return texts;
   }
@@ -310,16 +328,31 @@ describe('i18n: every message describe.ts can produce exists in public/_locales/
         'durationHours',
         'durationMinutes',
         'durationSeconds',
+        'notifAnswersCapped',
+        'notifAnswersError',
+        'notifAnswersReloading',
+        'notifAnswersWith',
+        'notifBackWatched',
+        'notifBusy',
         'notifCancelled',
+        'notifChallenge',
+        'notifCookiesLine',
         'notifGaveUp',
+        'notifKeepWatching',
         'notifNotResent',
         'notifOffline',
+        'notifQuietCookies',
         'notifRecovered',
+        'notifReloadCap',
         'notifRetryingIn',
         'notifRetryingNow',
+        'notifTitleAnswers',
+        'notifTitleAnswersWith',
         'notifTitleBack',
+        'notifTitleBusy',
         'notifTitleError',
         'notifWatching',
+        'status429',
         'status500',
         'status502',
         'status503',

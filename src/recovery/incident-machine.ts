@@ -21,7 +21,7 @@ import { answersWithoutCookies, judgeCookieless, type CookielessAnswer } from '.
 import type { MachineContext, ProbeOutcome, RecoveryEvent, Transition } from './events';
 import { awaitsReloadOf, Mutation } from './mutation';
 import { nextDelayMs } from './schedule';
-import { isActive, type RecoveryState, type TabEntry } from './state-schema';
+import { isActive, recordsSubresourceError, type RecoveryState, type TabEntry } from './state-schema';
 import { openIncident, recordNotRetried, toNavigating, toReloading, toSettled, toWaiting } from './transitions';
 import { isSamePage, parsePageAddress } from '../shared/page-address';
 
@@ -303,6 +303,9 @@ function concernsNothing(state: RecoveryState, event: RecoveryEvent): boolean {
         state.tabs[String(event.tabId)] === undefined &&
         !(state.subresourceErrors ?? []).some((x) => x.tabId === event.tabId)
       );
+    // A flood of failing frames changes nothing past the per-tab bound: no copy, no write.
+    case 'subresource-error':
+      return !recordsSubresourceError(state, event.tabId, event.origin);
     default:
       return false;
   }

@@ -10,7 +10,7 @@ import type { GatewayInfo } from './classify';
 import type { Connection } from './connection';
 import type { Effect, MachineContext, RecoveryEvent } from './events';
 import { nextDelayMs } from './schedule';
-import { isActive, MAX_SUBRESOURCE_ERRORS, tabsOf, type ActiveIncident, type EndedIncident, type Incident, type RecoveryState, type TabEntry } from './state-schema';
+import { isActive, MAX_SUBRESOURCE_ERRORS, recordsSubresourceError, tabsOf, type ActiveIncident, type EndedIncident, type Incident, type RecoveryState, type TabEntry } from './state-schema';
 import { endIncident, enterWatch, toReloading, toSettled, toWaiting, type IncidentOrigin } from './transitions';
 
 /** Ended incidents kept for the popup (and later the history), at most. */
@@ -233,8 +233,7 @@ export class Mutation {
 
   /** Records a gateway error of a part of the page `e.tabId` shows, keeping the newest {@link MAX_SUBRESOURCE_ERRORS}. */
   recordSubresourceError(e: Extract<RecoveryEvent, { type: 'subresource-error' }>): void {
-    // Parts of the site's own error page failing too are the same outage, already told as an incident.
-    if (this.incident(this.tab(e.tabId)?.incidentId ?? '')?.origin === e.origin) return;
+    if (!recordsSubresourceError(this.state, e.tabId, e.origin)) return;
     const list = (this.state.subresourceErrors ??= []);
     list.push({ tabId: e.tabId, host: e.host, code: e.code, scope: e.scope, at: this.ctx.now });
     if (list.length > MAX_SUBRESOURCE_ERRORS) list.splice(0, list.length - MAX_SUBRESOURCE_ERRORS);

@@ -43,34 +43,99 @@ export function createRecoveryService(deps: RecoveryServiceDeps) {
   }
 
   /**
-   * Applies one event and carries out its effects. Resolves with the effects it started (none when the event failed).
-   * Never rejects: a failure is logged and nothing is lost.
+   * The state as this worker last made it, `null` until first read. This worker is the only writer of the stored
+   * state, so once read it is the truth, and reading it back from storage before every event (one IPC round trip and a
+   * parse each) would only cost time. A new worker starts with `null` and reads storage again.
+   */
+  let current: RecoveryState | null = null;
+  let reading: Promise<RecoveryState> | null = null;
+  function read(): Promise<RecoveryState> {
+    if (current !== null) return Promise.resolve(current);
+    reading ??= deps.store.load().then(
+      (loaded) => {
+        reading = null;
+        return (current ??= loaded);
+      },
+      (err: unknown) => {
+        reading = null;
+        throw err;
+      },
+    );
+    return reading;
+  }
+
+  /**
+   * Batched writes: at most one `save` under way, and one more after it with whatever {@link current} is then. A
+   * flood of events (a page with hundreds of failing frames, many tabs at once) costs a write per burst instead of
+   * one per event; the order is kept (each write holds every change before it) and the last state is always written.
+   * Resolves once {@link current} as it was at the call is stored (or a later state). A failed write is tried again
+   * with the next one, and rejects the callers that waited for it.
+   */
+  let dirty = false;
+  let writing: Promise<void> | null = null;
+  function persist(): Promise<void> {
+    dirty = true;
+    writing ??= (async () => {
+      try {
+        while (dirty) {
+          dirty = false;
+          try {
+            await deps.store.save(current!);
+          } catch (err) {
+            dirty = true;
+            throw err;
+          }
+        }
+      } finally {
+        writing = null;
+      }
+    })();
+    return writing;
+  }
+
+  /**
+   * Applies one event and carries out its effects. Resolves with the effects it started (none when the event failed),
+   * once the state it made is stored. Never rejects: a failure is logged and nothing is lost.
+   *
+   * A change with effects (a reload, a probe, a notification) or an incident opened or ended is stored before anything
+   * acts on it: a worker stopped at any moment must find the try it sent, or it would send it again. A change
+   * without either (a frame's error, a navigation of a tab) is written behind: the next event is taken in meanwhile,
+   * and the write joins the batch (see {@link persist}).
    */
   function dispatch(event: RecoveryEvent): Promise<readonly Effect[]> {
-    return serial(async () => {
+    let stored: Promise<void> = Promise.resolve();
+    const applied = serial(async () => {
       try {
         const { policy: p, settings } = await policy();
-        const before = await deps.store.load();
+        const before = await read();
         const now = deps.now();
         const { state, effects } = reduce(before, event, { now, policy: p, random: deps.random });
-        // reduce() hands back the same object for the many navigations that concern no incident.
-        if (state !== before) await deps.store.save(state);
+        // reduce() hands back the same object for the many events that change nothing: nothing to write.
+        if (state === before) {
+          deps.scheduleWake(nextWake(state));
+          for (const effect of effects) runEffect(effect, state, settings, now);
+          return effects;
+        }
+        current = state;
+        stored = persist();
+        const known = new Set(before.incidents.map((i) => i.id));
+        const opened = state.incidents.filter((i) => !known.has(i.id));
+        const endedBefore = new Set(before.incidents.filter((i) => !isActiveIncident(i)).map((i) => i.id));
+        const ended = state.incidents.filter((i) => !isActiveIncident(i) && !endedBefore.has(i.id));
+        if (effects.length > 0 || opened.length > 0 || ended.length > 0) await stored;
+        else stored.catch((err: unknown) => deps.log.error('recovery: storing the state failed', event.type, err));
         deps.scheduleWake(nextWake(state));
         for (const effect of effects) runEffect(effect, state, settings, now);
-        if (state !== before && deps.onIncidentOpened !== undefined) {
-          const known = new Set(before.incidents.map((i) => i.id));
-          for (const opened of state.incidents.filter((i) => !known.has(i.id))) deps.onIncidentOpened(opened, tabIdsOf(state, opened.id));
-        }
-        if (state !== before && deps.onIncidentEnded !== undefined) {
-          const endedBefore = new Set(before.incidents.filter((i) => !isActiveIncident(i)).map((i) => i.id));
-          for (const ended of state.incidents.filter((i) => !isActiveIncident(i) && !endedBefore.has(i.id))) deps.onIncidentEnded(ended);
-        }
+        if (deps.onIncidentOpened !== undefined) for (const i of opened) deps.onIncidentOpened(i, tabIdsOf(state, i.id));
+        if (deps.onIncidentEnded !== undefined) for (const i of ended) deps.onIncidentEnded(i);
         return effects;
       } catch (err) {
         deps.log.error('recovery: event failed', event.type, err);
         return [];
       }
     });
+    // The caller (a test, "Retry now") gets the answer once the state is stored; the queue goes on at once.
+    return applied.then((effects) => stored.then(() => effects, () => effects));
   }
 
   function runEffect(effect: Effect, state: RecoveryState, settings: Settings, now: number): void {
@@ -137,7 +202,7 @@ export function createRecoveryService(deps: RecoveryServiceDeps) {
    */
   async function recoverLostOutcomes(): Promise<void> {
     try {
-      const state = await deps.store.load();
+      const state = await read();
       for (const incident of state.incidents) {
         const awaiting = incident.awaiting;
         if (!isActiveIncident(incident) || awaiting?.kind !== 'reload' || awaiting.at >= startedAt) continue;
@@ -168,7 +233,7 @@ export function createRecoveryService(deps: RecoveryServiceDeps) {
       // In line with the events, so a redraw read before a recovery cannot paint over the "is back" notification.
       return serial(async () => {
         try {
-          const [state, settings] = await Promise.all([deps.store.load(), deps.settings()]);
+          const [state, settings] = await Promise.all([read(), deps.settings()]);
           const now = deps.now();
           await Promise.all(
             state.incidents.filter((i) => i.host === host && isActiveIncident(i)).map((i) => notify(i.id, i, settings, now, false)),
@@ -243,7 +308,7 @@ export function createRecoveryService(deps: RecoveryServiceDeps) {
      */
     async redrawBadge(tabId: number): Promise<void> {
       try {
-        const state = await deps.store.load();
+        const state = await read();
         if (state.tabs[String(tabId)] === undefined) return;
         await deps.effects.badge(tabId, deps.describe.badge(state, tabId));
       } catch (err) {
@@ -253,7 +318,7 @@ export function createRecoveryService(deps: RecoveryServiceDeps) {
 
     /** What recovery knows of a tab, for its view (`src/view/incident-view.ts`, built by the caller). */
     async tabView(tabId: number): Promise<TabState> {
-      const [state, { settings }] = await Promise.all([deps.store.load(), policy()]);
+      const [state, { settings }] = await Promise.all([read(), policy()]);
       const tab = state.tabs[String(tabId)];
       const incident = incidentForTab(state, tabId);
       return {
@@ -266,13 +331,13 @@ export function createRecoveryService(deps: RecoveryServiceDeps) {
 
     /** The incidents still under way, with their tabs. */
     async activeIncidents(): Promise<{ incident: Incident; tabIds: number[] }[]> {
-      const state = await deps.store.load();
+      const state = await read();
       return state.incidents.filter(isActiveIncident).map((incident) => ({ incident, tabIds: tabIdsOf(state, incident.id) }));
     },
 
     /** The incident a notification belongs to (notification id = incident id). */
     async incident(id: string): Promise<{ incident: Incident; tabIds: number[] } | null> {
-      const state = await deps.store.load();
+      const state = await read();
       const incident = state.incidents.find((i) => i.id === id);
       if (incident === undefined) return null;
       return { incident, tabIds: tabIdsOf(state, id) };

@@ -22,7 +22,7 @@ import { judgeCookieless, type CookielessAnswer } from './cookieless';
 import type { MachineContext, ProbeOutcome, RecoveryEvent, Transition } from './events';
 import { awaitsReloadOf, Mutation } from './mutation';
 import { nextDelayMs } from './schedule';
-import { isActive, tabsOf, type RecoveryState, type TabEntry } from './state-schema';
+import { isActive, recordsSubresourceError, tabsOf, type RecoveryState, type TabEntry } from './state-schema';
 import { openIncident, recordNotRetried, reopenIncident, toNavigating, toReloading, toSettled, toWaiting } from './transitions';
 import { isSamePage, parsePageAddress } from '../shared/page-address';
 
@@ -381,6 +381,9 @@ function concernsNothing(state: RecoveryState, event: RecoveryEvent): boolean {
         state.tabs[String(event.tabId)] === undefined &&
         !(state.subresourceErrors ?? []).some((x) => x.tabId === event.tabId)
       );
+    // A flood of failing frames changes nothing past the per-tab bound: no copy, no write.
+    case 'subresource-error':
+      return !recordsSubresourceError(state, event.tabId, event.origin);
     default:
       return false;
   }

@@ -16,6 +16,7 @@ import {
   MAX_RELOAD_RECORDS,
   MAX_RELOADS_PER_HOUR,
   MAX_SUBRESOURCE_ERRORS,
+  recordsSubresourceError,
   RELOAD_CAP_WINDOW_MS,
   tabsOf,
   type ActiveIncident,
@@ -381,8 +382,7 @@ export class Mutation {
 
   /** Records a gateway error of a part of the page `e.tabId` shows, keeping the newest {@link MAX_SUBRESOURCE_ERRORS}. */
   recordSubresourceError(e: Extract<RecoveryEvent, { type: 'subresource-error' }>): void {
-    // Parts of the site's own error page failing too are the same outage, already told as an incident.
-    if (this.incident(this.tab(e.tabId)?.incidentId ?? '')?.origin === e.origin) return;
+    if (!recordsSubresourceError(this.state, e.tabId, e.origin)) return;
     const list = (this.state.subresourceErrors ??= []);
     list.push({ tabId: e.tabId, host: e.host, code: e.code, scope: e.scope, at: this.ctx.now });
     if (list.length > MAX_SUBRESOURCE_ERRORS) list.splice(0, list.length - MAX_SUBRESOURCE_ERRORS);

@@ -269,6 +269,24 @@ export const EMPTY_STATE: RecoveryState = { incidents: [], tabs: {} };
 /** Sub-resource errors kept over all tabs, at most. */
 export const MAX_SUBRESOURCE_ERRORS = 50;
 
+/**
+ * Sub-resource errors kept per tab, at most: a page with hundreds of failing frames keeps its first ones and cannot
+ * push another tab's records out of {@link MAX_SUBRESOURCE_ERRORS}. The popup names at most 3 hosts anyway.
+ */
+export const MAX_SUBRESOURCE_ERRORS_PER_TAB = 10;
+
+/**
+ * Whether a gateway error of a part (from `origin`) of the page `tabId` shows is recorded: not when the tab's own
+ * incident is about that origin (its error page's parts failing are the same outage, told already), nor once the tab
+ * has {@link MAX_SUBRESOURCE_ERRORS_PER_TAB}. Either way the event changes nothing, and nothing is written.
+ */
+export function recordsSubresourceError(state: RecoveryState, tabId: number, origin: string): boolean {
+  if (incidentForTab(state, tabId)?.origin === origin) return false;
+  let kept = 0;
+  for (const x of state.subresourceErrors ?? []) if (x.tabId === tabId && ++kept >= MAX_SUBRESOURCE_ERRORS_PER_TAB) return false;
+  return true;
+}
+
 
 /** True while work is under way (`retrying`, `watching`). */
 export function isActive(incident: Incident): incident is ActiveIncident {

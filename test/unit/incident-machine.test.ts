@@ -512,9 +512,9 @@ describe('incident machine: gateway errors of a page\'s parts', () => {
     expect(sim.state.subresourceErrors?.map((x) => x.host)).toEqual(['cdn.example.net']);
   });
 
-  it('keeps at most MAX_SUBRESOURCE_ERRORS, the newest', () => {
+  it('keeps at most MAX_SUBRESOURCE_ERRORS over all tabs, the newest', () => {
     const sim = createSim();
-    for (let n = 0; n < MAX_SUBRESOURCE_ERRORS + 7; n++) sim.send(part(1, `h${n}.example`));
+    for (let n = 0; n < MAX_SUBRESOURCE_ERRORS + 7; n++) sim.send(part(1 + n, `h${n}.example`));
     expect(sim.state.subresourceErrors).toHaveLength(MAX_SUBRESOURCE_ERRORS);
     expect(sim.state.subresourceErrors?.at(-1)?.host).toBe(`h${MAX_SUBRESOURCE_ERRORS + 6}.example`);
   });

@@ -69,16 +69,6 @@ export function PopupView({ view, watchable, t, now, onRetryNow, onStop, onWatch
         )}
       </p>
       <Announcement text={`${line} ${incident.underWay ? tail : ''}`.trim()} changeKey={incident.announceKey} />
-      <dl>
-        <dt>{t('popupWhoAnswered')}</dt>
-        <dd data-testid="server">{incident.answeredBy}</dd>
-        {incident.cfRay !== undefined && (
-          <>
-            <dt>cf-ray</dt>
-            <dd>{incident.cfRay}</dd>
-          </>
-        )}
-      </dl>
       {subresources}
       {/* Back: the page works, so nothing is left to retry, check or fix. */}
       {!back && (
@@ -130,6 +120,18 @@ export function PopupView({ view, watchable, t, now, onRetryNow, onStop, onWatch
       {incident.guide !== null && (
         <GuideSection {...incident.guide} underWay={incident.underWay} t={t} actions={actions} onCheckNow={onCheckNow} />
       )}
+      {/* Who answered is evidence, not a thing to do: after the guide, so the actions (three of them while a site can
+          be watched) and the first fix still fit the popup's first 600 px. */}
+      <dl>
+        <dt>{t('popupWhoAnswered')}</dt>
+        <dd data-testid="server">{incident.answeredBy}</dd>
+        {incident.cfRay !== undefined && (
+          <>
+            <dt>cf-ray</dt>
+            <dd>{incident.cfRay}</dd>
+          </>
+        )}
+      </dl>
       {!incident.checkFirst && check}
     </>
   );

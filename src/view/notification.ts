@@ -5,12 +5,11 @@
  * so every message an incident can produce is unit-tested.
  */
 import type { Incident, TabEntry } from '../recovery/incident-machine';
-import { durationText, statusNameText, type I18nText } from '../shared/text';
+import { answerCodeWords, durationText, statusNameText, type I18nText } from '../shared/text';
 import { describeVerdictLine } from '../status/describe-status';
 import { answersWithoutCookies } from '../recovery/cookieless';
 import { isUserProxy, whoAnswered } from '../gateway/who-answered';
 import { MAX_RELOADS_PER_HOUR } from '../recovery/state-schema';
-import { answerCodeWords } from '../shared/text';
 import { attemptShown, currentReport, gatewayHint, isUnderWay, siteAnswer, type SiteAnswer } from './incident-facts';
 import type { StatusReport } from '../status/verdict';
 

@@ -374,14 +374,14 @@ describe('popup view: "Tell me when it\'s back"', () => {
     const input = { incident: incident({ keepWatching: true }), tab: TAB, now: NOW, maxVisibleRetries: 5, check: null, siteDomain: 'example.com', browser: FACTS };
     show({ incident: buildIncidentView(input, (x) => de(x.key, x.subs)), subresources: null, now: NOW }, true, undefined, de);
     expect(screen.getByTestId('watching-site').textContent).toContain('auch wenn Sie diesen Tab schließen');
-    expect(screen.queryByRole('button', { name: 'Benachrichtigen, wenn sie wieder da ist' })).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Melden, wenn sie wieder da ist' })).toBeNull();
   });
 
   it('in German', () => {
     const de = strictTIn('de');
     const input = { incident: incident(), tab: TAB, now: NOW, maxVisibleRetries: 5, check: null, siteDomain: 'example.com', browser: FACTS };
     show({ incident: buildIncidentView(input, (x) => de(x.key, x.subs)), subresources: null, now: NOW }, true, undefined, de);
-    expect(screen.getByRole('button', { name: 'Benachrichtigen, wenn sie wieder da ist' })).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Melden, wenn sie wieder da ist' })).toBeTruthy();
   });
 
   it('not for a form, a never-retry site, a HEAD, or once the incident is over', () => {

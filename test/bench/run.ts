@@ -213,6 +213,9 @@ const realBrowser: [string, () => Promise<unknown>][] = [
   ['pageLoadCostWithLatency', async () => (await import('./page-load-cost')).measurePageLoadCost(30, 20, ['withoutAgain', 'webRequestOnly', 'withExtensionWorkerStopped'])],
   ['sizeAndPaint', async () => (await import('./size-and-paint')).measureSizeAndPaint(15)],
   ['realOutages', async () => (await import('./real-outages')).measureRealOutages({ 5: 9, 30: 3 })],
+  // Issue 13, load: the worker's start next to an empty worker's, and the cost of a 1,000-frame flood.
+  ['workerStart', async () => (await import('./worker-start')).measureWorkerStart(16)],
+  ['flood', async () => (await import('./flood')).measureFlood(5)],
 ];
 for (const [key, measure] of realBrowser) {
   let figures: unknown;
@@ -226,5 +229,5 @@ for (const [key, measure] of realBrowser) {
   const results = JSON.parse(readFileSync('dist/bench/results.json', 'utf8')) as Record<string, unknown>;
   writeFileSync('dist/bench/results.json', `${JSON.stringify({ ...results, [key]: figures }, null, 2)}\n`);
 }
-console.log('\nwritten: dist/bench/results.json (pageLoadCost, pageLoadCostWithLatency, sizeAndPaint, realOutages added)');
+console.log('\nwritten: dist/bench/results.json (pageLoadCost, pageLoadCostWithLatency, sizeAndPaint, realOutages, workerStart, flood added)');
 process.exit();

@@ -16,13 +16,15 @@
  * load's events. 2 warm-up starts per arm (the first start after install has no code cache yet), then `starts`
  * measured ones, the arms in an order shuffled per round (seeded).
  *
- * Run alone: `npx tsx test/bench/worker-start.ts [--starts 16]`.
+ * Run alone: `npx tsx test/bench/worker-start.ts [--starts 16] [--compare label=dir ...]` (`--compare` puts another build
+ * of this extension beside it in the same run, to see what a change pays).
  *
  * @module
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { BrowserContext, CDPSession, Page } from 'playwright-core';
 import { launchChromium, loopbackHostRules, type ChromiumSession } from '../lab/browsers';
 import { startGateway } from '../lab/gateway';
@@ -47,6 +49,8 @@ export interface StartCost {
   readonly medianMs: number;
   readonly p95Ms: number;
   readonly samplesMs: readonly number[];
+  /** Median CPU of every thread of the worker's renderer process in the same window (tracing's own thread excepted), ms. */
+  readonly processMedianMs: number;
 }
 
 /** The figures this module adds to `dist/bench/results.json` under `workerStart`. */
@@ -55,8 +59,12 @@ export interface WorkerStartResult {
   readonly startsEach: number;
   readonly emptyWorker: StartCost;
   readonly thisExtension: StartCost;
+  /** Builds of this extension compared in the same run (`--compare label=dir`, for trying a change), by label. */
+  readonly compared: Record<string, StartCost>;
   /** median(this extension) / median(empty worker). */
   readonly ratioMedian: number;
+  /** The same for every thread of the renderer process. */
+  readonly processRatioMedian: number;
   /** 95 % bootstrap interval of that ratio. */
   readonly ratioCi95: [number, number];
   /** Bytes of the background script Chromium loads. */
@@ -71,7 +79,7 @@ export interface WorkerStartResult {
  * @param starts - measured starts per arm (16 in `npm run bench`)
  * @throws Error when Chromium or nginx is missing, or a worker does not start or stop
  */
-export async function measureWorkerStart(starts = 16): Promise<WorkerStartResult> {
+export async function measureWorkerStart(starts = 16, compare: Readonly<Record<string, string>> = {}): Promise<WorkerStartResult> {
   buildOnce();
   warnIfBusy();
   const upstream = await startUpstream({ routes: { '/p': { headers: { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' }, body: '<!doctype html><title>Shop</title><p>Shop</p>' }, '/favicon.ico': { status: 204 } } });
@@ -80,50 +88,64 @@ export async function measureWorkerStart(starts = 16): Promise<WorkerStartResult
   writeEmptyWorker(dir);
   let session: ChromiumSession | undefined;
   try {
-    session = await launchChromium({ extensionDir: 'dist/chrome', alsoLoad: [dir], hostRules: loopbackHostRules([HOST]) });
+    session = await launchChromium({ extensionDir: 'dist/chrome', alsoLoad: [dir, ...Object.values(compare)], hostRules: loopbackHostRules([HOST]) });
     const ours = `chrome-extension://${session.extensionId}`;
     const page = await session.newPage();
     const base = `http://${HOST}:${gateway.port}/p`;
     let n = 0;
     await page.goto(`${base}?n=${n++}`);
-    const empty = await waitFor(() => session!.context.serviceWorkers().map((w) => `chrome-extension://${new URL(w.url()).host}`).find((o) => o !== ours), {
-      timeoutMs: 10_000,
-      message: 'the empty worker to start',
-    });
+    const origins = () => session!.context.serviceWorkers().filter((w) => w.url().endsWith('/worker.js')).map((w) => `chrome-extension://${new URL(w.url()).host}`);
+    const empty = await waitFor(() => origins()[0], { timeoutMs: 10_000, message: 'the empty worker to start' });
+    // A compared build's worker is found by the directory it was loaded from (Chromium's id for an unpacked one).
+    const comparedOrigins = Object.fromEntries(Object.entries(compare).map(([label, d]) => [label, `chrome-extension://${unpackedId(d)}`]));
     const keepAlive = await session.newPage();
     await keepAlive.goto(`${empty}/page.html`);
     const cdp = await session.context.newCDPSession(page);
     const workers = await watchWorkers(session.context, page);
-    const arms = { emptyWorker: empty, thisExtension: ours } as const;
-    type Arm = keyof typeof arms;
-    const samples: Record<Arm, number[]> = { emptyWorker: [], thisExtension: [] };
+    const arms: Record<string, string> = { emptyWorker: empty, thisExtension: ours, ...comparedOrigins };
+    const samples: Record<string, number[]> = Object.fromEntries(Object.keys(arms).map((k) => [k, []]));
+    const processSamples: Record<string, number[]> = Object.fromEntries(Object.keys(arms).map((k) => [k, []]));
     const shuffle = createSeededRandom(13);
+    const order = Object.keys(arms);
     for (let i = 0; i < WARMUP_STARTS + starts; i++) {
-      const order: Arm[] = shuffle() < 0.5 ? ['emptyWorker', 'thisExtension'] : ['thisExtension', 'emptyWorker'];
+      for (let k = order.length - 1; k > 0; k--) {
+        const j = Math.floor(shuffle() * (k + 1));
+        [order[k], order[j]] = [order[j]!, order[k]!];
+      }
       for (const arm of order) {
-        await workers.stop(arms[arm]);
+        await workers.stop(arms[arm]!);
         await sleep(QUIET_MS);
         const events = await traceWhile(cdp, async () => {
           await page.goto(`${base}?n=${n++}`, { waitUntil: 'load' });
-          await workers.running(arms[arm]);
+          await workers.running(arms[arm]!);
           await sleep(SETTLE_MS);
         });
         // The other arm's worker is running: the one thread that started is the arm's.
-        const { ms, threads } = startedWorkersCpuMs(events);
+        const { ms, threads, processMs } = startedWorkersCpuMs(events);
         if (threads !== 1) throw new Error(`${threads} workers started during the traced load of ${arm}, not 1`);
-        if (i >= WARMUP_STARTS) samples[arm].push(ms);
+        if (i >= WARMUP_STARTS) {
+          samples[arm]!.push(ms);
+          processSamples[arm]!.push(processMs);
+        }
       }
     }
-    const cost = (xs: number[]): StartCost => ({ medianMs: round(median(xs), 1), p95Ms: round(p95(xs), 1), samplesMs: xs.map((x) => round(x, 1)) });
-    const ratioMedian = round(median(samples.thisExtension) / median(samples.emptyWorker), 3);
+    const cost = (arm: string): StartCost => ({
+      medianMs: round(median(samples[arm]!), 1),
+      p95Ms: round(p95(samples[arm]!), 1),
+      samplesMs: samples[arm]!.map((x) => round(x, 1)),
+      processMedianMs: round(median(processSamples[arm]!), 1),
+    });
+    const ratioMedian = round(median(samples.thisExtension!) / median(samples.emptyWorker!), 3);
     const { statSync } = await import('node:fs');
     const result: WorkerStartResult = {
       method: 'CPU time of the worker thread (Chromium trace, tdur of its tasks) from a stopped worker to 1 s after the load that woke it',
       startsEach: starts,
-      emptyWorker: cost(samples.emptyWorker),
-      thisExtension: cost(samples.thisExtension),
+      emptyWorker: cost('emptyWorker'),
+      thisExtension: cost('thisExtension'),
+      compared: Object.fromEntries(Object.keys(compare).map((label) => [label, cost(label)])),
       ratioMedian,
-      ratioCi95: medianRatioInterval(samples.thisExtension, samples.emptyWorker, createSeededRandom(7)).map((x) => round(x, 3)) as [number, number],
+      processRatioMedian: round(median(processSamples.thisExtension!) / median(processSamples.emptyWorker!), 3),
+      ratioCi95: medianRatioInterval(samples.thisExtension!, samples.emptyWorker!, createSeededRandom(7)).map((x) => round(x, 3)) as [number, number],
       backgroundBytes: statSync('dist/chrome/extension/background/index.js').size,
       target: { ratioMedianAtMost: TARGET_RATIO, met: ratioMedian <= TARGET_RATIO },
       machine: machine(),
@@ -186,20 +208,26 @@ function print(r: WorkerStartResult): void {
     `\nWorker start (real Chromium, a page load wakes the stopped worker; CPU of its thread from the trace, ` +
       `${r.startsEach} starts per arm in shuffled rounds; background script ${Math.round(r.backgroundBytes / 1024)} kB)\n`,
   );
+  const row = (label: string, c: StartCost) => [label, c.medianMs.toFixed(1), c.p95Ms.toFixed(1), c.processMedianMs.toFixed(1)];
   printTable(
-    ['arm', 'median ms CPU', 'p95 ms CPU'],
-    [
-      [EMPTY_NAME, r.emptyWorker.medianMs.toFixed(1), r.emptyWorker.p95Ms.toFixed(1)],
-      ['this extension', r.thisExtension.medianMs.toFixed(1), r.thisExtension.p95Ms.toFixed(1)],
-    ],
+    ['arm', 'worker thread: median ms CPU', 'p95', 'whole renderer process: median ms CPU'],
+    [row(EMPTY_NAME, r.emptyWorker), row('this extension', r.thisExtension), ...Object.entries(r.compared).map(([label, c]) => row(label, c))],
   );
   console.log(
     `This extension vs the empty worker: ${r.ratioMedian.toFixed(3)}x (95 % interval ${r.ratioCi95[0].toFixed(3)}-${r.ratioCi95[1].toFixed(3)}x). ` +
-      `Target (issue 13): ≤ ${TARGET_RATIO}x: ${r.target.met ? 'met' : 'NOT MET'}. (machine: ${r.machine.cpus} CPUs, load average ${r.machine.loadAverage1m})`,
+      `Target (issue 13): ≤ ${TARGET_RATIO}x: ${r.target.met ? 'met' : 'NOT MET'}. Whole process: ${r.processRatioMedian.toFixed(3)}x. (machine: ${r.machine.cpus} CPUs, load average ${r.machine.loadAverage1m})`,
   );
 }
 
+/** Chromium's id for an extension loaded unpacked from `dir`: SHA-256 of its real path, hex digits mapped to a-p. */
+function unpackedId(dir: string): string {
+  const hex = createHash('sha256').update(realpathSync(resolve(dir))).digest('hex').slice(0, 32);
+  return [...hex].map((d) => String.fromCharCode(97 + parseInt(d, 16))).join('');
+}
+
 if (isMain(import.meta.url)) {
-  await measureWorkerStart(intArg('starts', 16));
+  // `--compare label=dir` (repeatable): another build of this extension beside it, e.g. a minified one.
+  const compare = Object.fromEntries(process.argv.flatMap((a, i) => (process.argv[i - 1] === '--compare' ? [a.split('=') as [string, string]] : [])));
+  await measureWorkerStart(intArg('starts', 16), compare);
   process.exit(0);
 }

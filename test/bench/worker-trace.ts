@@ -81,16 +81,21 @@ export function workerCpuMs(events: readonly TraceEvent[], origin: string): numb
 
 /**
  * CPU time (ms) of the service-worker threads that started in `events` (those that set up their V8 isolate in it),
- * and how many there were.
+ * how many there were, and the CPU time (ms) of every thread of their renderer processes.
  */
-export function startedWorkersCpuMs(events: readonly TraceEvent[]): { ms: number; threads: number } {
+export function startedWorkersCpuMs(events: readonly TraceEvent[]): { ms: number; threads: number; processMs: number } {
   const threads = workerThreads(events);
   const started = new Set<string>();
   for (const e of events) {
     const key = `${e.pid}:${e.tid}`;
     if (threads.has(key) && e.name === 'V8PerIsolateData::Initialize') started.add(key);
   }
-  return { ms: threadCpuMs(events, started), threads: started.size };
+  // Every thread of the processes the workers started in (IPC, the script's load, other threads' share).
+  const pids = new Set([...started].map((key) => key.split(':')[0]));
+  // The tracing's own thread excepted.
+  const tracing = new Set(events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && (e.args as { name?: string } | undefined)?.name === 'PerfettoTrace').map((e) => `${e.pid}:${e.tid}`));
+  const all = new Set(events.filter((e) => pids.has(String(e.pid))).map((e) => `${e.pid}:${e.tid}`).filter((key) => !tracing.has(key)));
+  return { ms: threadCpuMs(events, started), threads: started.size, processMs: threadCpuMs(events, all) };
 }
 
 /**

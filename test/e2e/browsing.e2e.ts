@@ -17,7 +17,7 @@ const failingThenOk = (failures: number, label: string) => (_req: unknown, hit: 
   hit <= failures ? errorResponse(502) : htmlResponse(`${UPSTREAM_OK_MARKER} ${label}`);
 
 describe.each(BROWSERS)('%s: how people get to a failing page', (browserName) => {
-  const site = useSite(browserName);
+  const site = useSite(browserName, { shareBrowser: true });
 
   it('a link clicked on a working page leads to a 502: the target page comes back', async () => {
     site.upstream.route('/home', htmlResponse(`<a id="go" href="/target">go</a>`));

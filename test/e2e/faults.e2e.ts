@@ -19,9 +19,9 @@
  * - it recovers: the tab shows the page again and the incident ends as `recovered`;
  * - no tab is reloaded twice for one recovery: exactly one page load answered 200 per tab, and no two requests of
  *   one site come closer together than the shortest wait of their backoff step (no duplicate reload in a step);
- * - no retry is lost: every wait between two tries is at most its scheduled wait (+ jitter + a margin), or, when the
- *   worker was killed during it, at most 30 s (Chromium's alarm floor) + a margin after the worker was last seen
- *   alive; an incident still waiting for the outcome of a try nginx answered long ago (or of a try that never reached
+ * - no retry is lost: every wait between two tries is at most its scheduled wait (+ jitter + a margin, a larger one
+ *   while the 20 tabs are still opening), or, when the worker was killed during it, at most 30 s (Chromium's alarm
+ *   floor) + a margin after the worker was last seen alive; an incident still waiting for the outcome of a try nginx answered long ago (or of a try that never reached
  *   nginx) is named as a lost retry;
  * - every request that reached the site is one of the incident's tries (attempts + probes).
  *
@@ -48,6 +48,15 @@ const NOISE_HOST = 'browsing.example.org';
 const ALARM_FLOOR_MS = 30_000;
 /** Slack on top of a scheduled wait: the extension takes in a failure some time after nginx logged it (2 busy cores, 22 tabs). */
 const TIMER_MARGIN_MS = 2_000;
+/**
+ * More slack for a wait that began while the test was still opening its 20 tabs (the first step of most sites). Each
+ * new tab sends the worker its own events (the tab, the navigation, the 502, a stored incident, a notification), which
+ * its one queue takes in before the failure and the due reload of a site opened earlier. In CI (a fresh 2-core
+ * machine) such first waits took 3.6-3.8 s, 0.4-0.6 s over the 3.2 s of a wait with no kill (1.2 s + the 2 s margin);
+ * on the development machine up to 2.7 s. 3 s more is five times the worst overshoot seen, and the budget (6.2 s) stays
+ * a fifth of what a lost retry shows: the 30 s alarm floor, or the 90 s outcome timeout.
+ */
+const BURST_MARGIN_MS = 3_000;
 /**
  * Slack on top of the alarm: Chromium's alarm poll, the worker's start, the first event's storage reads. On this
  * 2-core machine an alarm-path retry came up to 39 s after the worker was last alive (Chromium fired the alarm ~9 s
@@ -159,6 +168,8 @@ describe('chromium: the service worker killed at random moments during 20 incide
     }
     let incidents: Incident[] = [];
     await waitFor(async () => (incidents = (await driver.state()).incidents).length === SITES, { timeoutMs: 15_000, message: `${SITES} incidents` });
+    // Until here the worker was taking in the opening of the tabs (see BURST_MARGIN_MS).
+    const burstEnd = Date.now();
     expect(new Set(incidents.map((x) => x.host))).toEqual(new Set(Array.from({ length: SITES }, (_, i) => host(i))));
     // The control page asks the background for a view every second: it would keep starting the worker. Close it.
     await driver.closeControl();
@@ -269,13 +280,14 @@ describe('chromium: the service worker killed at random moments during 20 incide
         const failures = k - 1;
         // Killed during this wait: the worker's timer died with it; the alarm it set last is what is left.
         const kill = kills.filter((w) => w.start < to && w.end > from).at(-1);
-        const budget = kill ? Math.max(longestWait(failures) + TIMER_MARGIN_MS, kill.end - from + ALARM_FLOOR_MS + ALARM_MARGIN_MS) : longestWait(failures) + TIMER_MARGIN_MS;
+        const timerBudget = longestWait(failures) + TIMER_MARGIN_MS + (from < burstEnd ? BURST_MARGIN_MS : 0);
+        const budget = kill ? Math.max(timerBudget, kill.end - from + ALARM_FLOOR_MS + ALARM_MARGIN_MS) : timerBudget;
         if (gap < shortestWait(failures) - LOG_SLACK_MS) problems.push(`${name}: tries ${k} and ${k + 1} only ${gap} ms apart (step ${failures} waits >= ${shortestWait(failures)} ms): a duplicate reload`);
         if (gap > budget) problems.push(`${name}: ${gap} ms between tries ${k} and ${k + 1}, over the budget of ${Math.round(budget)} ms${kill ? ` (killed at +${kill.start - phaseStart} ms)` : ''}: a lost retry`);
         // Longer than the timer would have taken: the worker was down; a wait near 30 s was ended by the alarm, a
         // shorter one by another event (the other tab's browsing) starting the worker, which re-armed its timer.
         if (gap >= ALARM_FLOOR_MS - TIMER_MARGIN_MS) waitedForAlarm = true;
-        else if (gap > longestWait(failures) + TIMER_MARGIN_MS) delayedByKill = true;
+        else if (gap > timerBudget) delayedByKill = true;
         gaps.push(`${(gap / 1000).toFixed(1)}${kill ? 'k' : ''}`);
       }
       if (incident === undefined) problems.push(`${name}: no incident`);
@@ -304,7 +316,7 @@ describe('chromium: the service worker killed at random moments during 20 incide
       else if (delayedByKill) restartPath += 1;
       else timerPath += 1;
       lines.push(
-        `${name.padEnd(19)} down ${((upTimes[i]! - openedAt[i]!) / 1000).toFixed(1).padStart(4)} s, back in the tab ${recoveredAt[i] === null ? 'never' : `${((recoveredAt[i]! - upTimes[i]!) / 1000).toFixed(1)} s`} later; gaps [${gaps.join(' ')}] s; ${incident?.attempts ?? '?'} reloads, ${incident?.probes ?? '?'} probes${waitedForAlarm ? '; alarm' : delayedByKill ? '; restarted' : ''}`,
+        `${name.padEnd(19)} noticed ${incident === undefined || tries[0] === undefined ? '?' : ((incident.startedAt - tries[0].time) / 1000).toFixed(1)} s after the 502, ${tries[0] === undefined ? '?' : ((burstEnd - tries[0].time) / 1000).toFixed(1)} s before all tabs were open; down ${((upTimes[i]! - openedAt[i]!) / 1000).toFixed(1).padStart(4)} s, back in the tab ${recoveredAt[i] === null ? 'never' : `${((recoveredAt[i]! - upTimes[i]!) / 1000).toFixed(1)} s`} later; gaps [${gaps.join(' ')}] s; ${incident?.attempts ?? '?'} reloads, ${incident?.probes ?? '?'} probes${waitedForAlarm ? '; alarm' : delayedByKill ? '; restarted' : ''}`,
       );
     }
     console.log(

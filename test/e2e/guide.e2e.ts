@@ -49,7 +49,7 @@ async function stepShown(popup: TabPage, id: string): Promise<void> {
 
 describe.each(BROWSERS)('%s: the popup guide', (browserName) => {
   // Public server address: the "down for everyone" case needs its check (`../lab/public-address.ts`).
-  const site = useSite(browserName, { serverAddress: 'public' });
+  const site = useSite(browserName, { serverAddress: 'public', shareBrowser: true });
 
   it('walks through every step for a gateway error: refresh bypasses the cache, cookies of the site only go, the report is clean', async () => {
     const { driver, gateway, upstream } = site;

@@ -46,7 +46,7 @@ async function shoot(page: Page, name: string): Promise<void> {
 }
 
 describe('chromium: the popup in its main states (README screenshots)', () => {
-  const site = useSite('chromium', { serverAddress: 'public' });
+  const site = useSite('chromium', { serverAddress: 'public', shareBrowser: true });
   const standIns: { close(): Promise<void> }[] = [];
   afterEach(async () => {
     await stopAll(...standIns.splice(0));

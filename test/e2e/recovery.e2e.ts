@@ -1,6 +1,7 @@
 /**
  * The built extension in real Chromium and real Firefox, against real nginx answering real 502s on loopback.
- * Every test starts a fresh browser (one incident per site: tests must not share state) and a fresh site.upstream.
+ * Every test gets a fresh site (nginx and upstream) and a browser brought back to its state after launch: one per
+ * browser for the file, reset between tests (`Driver.reset`: one incident per site, so tests must not share state).
  * Pages use public-looking host names mapped to 127.0.0.1, as real sites are not loopback.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -15,7 +16,7 @@ const BROWSERS: BrowserName[] = ['chromium', 'firefox'];
 const figures: string[] = [];
 
 describe.each(BROWSERS)('%s: gateway-error recovery', (browserName) => {
-  const site = useSite(browserName);
+  const site = useSite(browserName, { shareBrowser: true });
   /** A second site, for "the user went elsewhere". */
   let other: Upstream;
   const gatewayHits = (path: string) => site.gateway.accessLog().filter((e) => e.path === path);

@@ -1,9 +1,9 @@
 /**
  * A fresh site for each test: a controllable upstream behind real nginx, reached as `shop.example.com` (on loopback, or
- * at the test run's public address), and a fresh browser with the built extension (one incident per site, so tests
- * must not share a browser).
+ * at the test run's public address), and a browser with the built extension: a fresh one per test, or, with
+ * `shareBrowser`, one per describe block brought back to its state after launch before each test ({@link Driver.reset}).
  */
-import { afterEach, beforeEach } from 'vitest';
+import { afterAll, afterEach, beforeEach } from 'vitest';
 import { launchDriver, SHOP_HOST, type BrowserName, type Driver } from './driver';
 import { startGateway, type Gateway } from '../lab/gateway';
 import { startUpstream, type Upstream } from '../lab/upstream';
@@ -22,20 +22,66 @@ export interface Site {
  *
  * @param options.serverAddress `public` for a site the extension may ask status services about: its names resolve
  *   to the test run's public address (`../lab/public-address.ts`) instead of 127.0.0.1. Default `loopback`.
+ * @param options.shareBrowser One browser for the tests of the describe block that calls this, reset between them
+ *   ({@link Driver.reset}: tabs, windows, the extension's storage, alarms, notifications and optional permissions as
+ *   after launch, cookies gone, the extension reloaded), instead of a new one per test: a launch costs ~2 s (Chromium)
+ *   to ~5 s (Firefox) on a 2-core machine, a reset ~0.5-1.5 s. For tests that leave nothing else behind: a test that
+ *   changes the browser itself (offline, a setting in chrome://extensions, launch options) takes a browser of its own.
+ *   A reset that fails (something was left) is logged and the next test gets a new browser. A test may still close
+ *   `site.driver` or replace it; the fixture then closes the replacement and launches anew for the next test.
+ *   Every site (nginx and upstream) is new per test either way, on its own ports. Default `false`.
  */
-export function useSite(browserName: BrowserName, options: { serverAddress?: 'loopback' | 'public' } = {}): Site {
+export function useSite(browserName: BrowserName, options: { serverAddress?: 'loopback' | 'public'; shareBrowser?: boolean } = {}): Site {
   const site = {
     url: (path: string) => `http://${SHOP_HOST}:${site.gateway.port}${path}`,
   } as Site;
+  const launch = () => launchDriver(browserName, { serverAddress: options.serverAddress ?? 'loopback', ...(options.shareBrowser === true ? { resettable: true } : {}) });
+  /** The describe block's browser, and whether a test has used it since its launch or last reset. */
+  let shared: { driver: Driver; closed: boolean; used: boolean } | undefined;
+  /** A reset failed: the remaining tests of the block get a browser each, as without `shareBrowser`. */
+  let sharing = options.shareBrowser === true;
+  const launchShared = async (): Promise<Driver> => {
+    const driver = await launch();
+    const entry = { driver, closed: false, used: false };
+    const close = driver.close;
+    driver.close = async () => {
+      entry.closed = true;
+      await close();
+    };
+    shared = entry;
+    return driver;
+  };
   beforeEach(async () => {
     site.upstream = await startUpstream();
     site.gateway = await startGateway({ upstreamPort: site.upstream.port });
-    site.driver = await launchDriver(browserName, { serverAddress: options.serverAddress ?? 'loopback' });
+    if (shared !== undefined && !shared.closed && shared.used) {
+      // Reset when the next test needs it, not after the last one.
+      try {
+        await shared.driver.reset();
+        shared.used = false;
+      } catch (err) {
+        console.warn(`${browserName}: the reset failed, so each remaining test of this block gets a new browser; ${(err as Error).message}`);
+        sharing = false;
+        await shared.driver.close();
+        shared = undefined;
+      }
+    }
+    if (!sharing) {
+      site.driver = await launch();
+      return;
+    }
+    if (shared === undefined || shared.closed) await launchShared();
+    shared!.used = true;
+    site.driver = shared!.driver;
   });
   afterEach(async () => {
-    await site.driver?.close();
+    if (site.driver !== shared?.driver) await site.driver?.close();
     await site.gateway?.stop();
     await site.upstream?.close();
+  });
+  afterAll(async () => {
+    await shared?.driver.close();
+    shared = undefined;
   });
   return site;
 }

@@ -58,7 +58,7 @@ async function openPopup(driver: Driver, tabId: number): Promise<TabPage> {
 describe.each(BROWSERS)('%s: down for everyone, or just me?', (browserName) => {
   // A check is made only for a site whose server address is public: shop.example.com resolves to the run's public
   // address (a network namespace of its own, `../lab/public-address.ts`), not to 127.0.0.1.
-  const site = useSite(browserName, { serverAddress: 'public' });
+  const site = useSite(browserName, { serverAddress: 'public', shareBrowser: true });
   let checkHost: CheckHostStandIn;
   let globalping: GlobalpingStandIn;
   let statusPage: StatusPageStandIn;

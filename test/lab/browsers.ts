@@ -19,7 +19,7 @@
  * @module
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { cpSync, existsSync, mkdtempSync, readFileSync, realpathSync, renameSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type CDPSession, type Page, type Worker } from 'playwright-core';
@@ -91,6 +91,13 @@ export interface ChromiumOptions {
   startupTimeoutMs?: number;
   /** What `prefers-color-scheme` answers in every page, extension pages included. Default: Playwright's (`light`). */
   colorScheme?: 'light' | 'dark';
+  /**
+   * Start with Developer mode on (chrome://extensions' switch, pref `extensions.ui.developer_mode`), as whoever runs an
+   * unpacked extension has it. Needed for `runtime.reload()`: Chromium 150 and 156 reload an unpacked extension as one
+   * that needs Developer mode, and with it off the extension stays disabled (its pages answer ERR_BLOCKED_BY_CLIENT).
+   * Default `false`.
+   */
+  developerMode?: boolean;
 }
 
 /** A running Chromium with the extension loaded. */
@@ -158,6 +165,11 @@ export async function launchChromium(options: ChromiumOptions): Promise<Chromium
   const loaded = extensionDir === undefined ? [] : [extensionDir, ...(options.alsoLoad ?? []).map((dir) => realpathSync(resolve(dir)))];
   const manifest: ManifestSubset = extensionDir === undefined ? {} : readManifest(extensionDir);
   const profileDir = mkdtempSync(join(tmpdir(), 'e2e-chromium-'));
+  if (options.developerMode === true) {
+    // Chromium keeps a profile's existing Preferences file and fills in the rest at its first start.
+    mkdirSync(join(profileDir, 'Default'), { recursive: true });
+    writeFileSync(join(profileDir, 'Default', 'Preferences'), JSON.stringify({ extensions: { ui: { developer_mode: true } } }));
+  }
   const untrackDir = trackForExitCleanup({ dir: profileDir });
 
   const args = [
@@ -564,14 +576,17 @@ async function newFirefoxPage(browser: PuppeteerBrowser): Promise<PuppeteerPage>
   } catch (error) {
     if (!String(error).includes('getTabBrowser')) throw error;
     type Internal = { createBrowsingContext(type: 'tab', options: { referenceContext: unknown }): Promise<{ id: string }> };
-    const [reference] = await browser.pages();
-    if (reference === undefined) throw error;
     const userContext = (browser.defaultBrowserContext() as unknown as { userContext: Internal }).userContext;
     const frameContext = (page: PuppeteerPage) => (page.mainFrame() as unknown as { browsingContext: { id: string } }).browsingContext;
-    const created = await userContext.createBrowsingContext('tab', { referenceContext: frameContext(reference) });
-    const page = (await browser.pages()).find((p) => frameContext(p).id === created.id);
-    if (page === undefined) throw error;
-    return page;
+    // A tab closed a moment ago (by the extension, say) may still be listed ("no such frame"): try the next one, newest
+    // first.
+    for (const reference of (await browser.pages()).filter((page) => !page.isClosed()).reverse()) {
+      const created = await userContext.createBrowsingContext('tab', { referenceContext: frameContext(reference) }).catch(() => undefined);
+      if (created === undefined) continue;
+      const page = (await browser.pages()).find((p) => frameContext(p).id === created.id);
+      if (page !== undefined) return page;
+    }
+    throw error;
   }
 }
 

@@ -476,9 +476,15 @@ async function setOffline(name: BrowserName, driver: Driver, offline: boolean): 
   // Firefox's File > Work Offline. about:preferences is privileged, so it has `Services`; WebDriver BiDi may script it
   // because the lab starts Firefox with --remote-allow-system-access. Off the OS's link status first, which would
   // otherwise switch it back.
-  const prefs = await driver.openTab('about:preferences').catch(() => null);
-  const page = prefs ?? (await driver.openTab('about:blank'));
+  const page = await driver.openTab('about:blank');
   try {
+    // Like moz-extension: pages, a privileged page's navigation never reports a network response, so its goto never
+    // resolves: start it and wait for the page itself.
+    void page.goto('about:preferences').catch(() => undefined);
+    await waitFor(() => page.evaluate(() => location.href === 'about:preferences' && 'Services' in globalThis, null).catch(() => false), {
+      timeoutMs: 15_000,
+      message: 'about:preferences with its privileges',
+    });
     await page.evaluate((value) => {
       const io = (globalThis as unknown as { Services: { io: { manageOfflineStatus: boolean; offline: boolean } } }).Services.io;
       io.manageOfflineStatus = false;

@@ -48,6 +48,7 @@ import { startUpstream, UPSTREAM_OK_MARKER, type Upstream } from '../lab/upstrea
 import { sleep, waitFor } from '../lab/wait';
 import { carriesCookie, cookieOnlyFailure } from '../lab/who-failed-sites';
 import type { Incident, RecoveryState } from '../../src/recovery/incident-machine';
+import { getMessage } from '../locale';
 
 const BROWSERS: BrowserName[] = ['chromium', 'firefox'];
 
@@ -139,6 +140,9 @@ const backgroundFetches = (entries: AccessLogEntry[]) => entries.filter((e) => !
 function notificationsOf(daemon: NotificationDaemon, host: string): ShownNotification[] {
   return daemon.calls.filter((c) => `${c.summary}\n${c.body}`.includes(host));
 }
+/** The `Notify` calls that say `host` is back (the notification's title, in English). */
+const backNotificationsOf = (daemon: NotificationDaemon, host: string) =>
+  notificationsOf(daemon, host).filter((c) => c.summary.includes(getMessage('notifTitleBack', [host])));
 /** How often a notification naming `host` was shown anew (not updated in place). */
 const popsOf = (daemon: NotificationDaemon, host: string) => notificationsOf(daemon, host).filter((c) => c.replacesId === 0);
 
@@ -205,23 +209,24 @@ describe.concurrent('half-up sites', () => {
 
       const requests = upstream.requestsTo(path).filter((r) => r.time >= failedAt - 1_000);
       const withCookie = requests.filter((r) => carriesCookie(r, 'session') && isNavigation(r));
-      const probesThatGotThePage = requests.filter((r) => !carriesCookie(r, 'session') && !isNavigation(r));
-      const firstProbe = probesThatGotThePage.find((r) => r.time > failedAt);
+      // The extension's reloads bypass the cache; the user's own load does not.
+      const reloads = withCookie.filter((r) => r.headers['cache-control'] === 'no-cache');
+      const cookieless = requests.filter((r) => !carriesCookie(r, 'session') && !isNavigation(r));
       const state = await driver.state();
       const incidents = incidentsOf(state, host);
       // One incident, still watching, quietly, for the cookies.
       expect(incidents.map((i) => [i.phase, i.quiet])).toEqual([['watching', 'cookies']]);
-      // The user's own failed load, the visible reloads before watch mode, and one reload after a probe got the page:
-      // nothing more in 3 minutes (the issue measured 20 in 150 s, 7 in the last minute).
-      expect(withCookie.length).toBeLessThanOrEqual(1 + VISIBLE_RETRIES + 1);
-      expect(firstProbe, 'a cookieless probe got the page').toBeDefined();
-      expect(withCookie.filter((r) => r.time > firstProbe!.time).length).toBeLessThanOrEqual(1);
+      // The visible reloads before watch mode, and one reload after a probe got the page: nothing more in 3 minutes
+      // (the issue measured 20 page requests in 150 s, 7 in the last minute).
+      expect(reloads.length).toBeLessThanOrEqual(VISIBLE_RETRIES + 1);
+      expect(incidents[0]!.attempts).toBeLessThanOrEqual(VISIBLE_RETRIES + 1);
+      expect(cookieless.length, 'the cookieless probes got the page').toBeGreaterThan(0);
       expect(withCookie.filter((r) => r.time > Date.now() - 60_000)).toEqual([]);
       // One notification for it, shown once (updates in place are not new notifications).
       expect(popsOf(daemon, host).length).toBe(1);
       await tab.close();
       costs.push(
-        `${name}: cookie-only: ${withCookie.length} loads with the cookie (user's included), ${probesThatGotThePage.length} cookieless fetches, ${notificationsOf(daemon, host).length} Notify calls`,
+        `${name}: cookie-only: ${reloads.length} reloads with the cookie, ${cookieless.length} cookieless fetches, ${notificationsOf(daemon, host).length} Notify calls`,
       );
       cost(name, 'cookie-only', started);
     }, OBSERVE_MS + 120_000);
@@ -269,7 +274,8 @@ describe.concurrent('half-up sites', () => {
       const { driver, daemon } = lab();
       const host = HOSTS.busy;
       const path = pathOf(name, '/busy');
-      const retryAfterS = 20;
+      // Longer than any gap of the shipped schedule at this point (at most 36 s): only the Retry-After explains the wait.
+      const retryAfterS = 45;
       const site = await failingSiteInWatchMode(driver, host, path);
       const answeredFrom = Date.now();
       site.route.set(busyAnswer(retryAfterS));
@@ -289,7 +295,7 @@ describe.concurrent('half-up sites', () => {
       expect(extensionReloads(logOf(host, path)).filter((e) => e.time >= answeredFrom)).toEqual([]);
       const after = incidentsOf(await driver.state(), host);
       expect(after.map((i) => i.phase)).toEqual(['watching']);
-      expect(notificationsOf(daemon, host).filter((c) => c.at >= answeredFrom && /back/i.test(c.summary))).toEqual([]);
+      expect(backNotificationsOf(daemon, host).filter((c) => c.at >= answeredFrom)).toEqual([]);
       await site.tab.close();
       cost(name, '429', started);
     }, 240_000);
@@ -357,8 +363,10 @@ describe.concurrent('half-up sites', () => {
       expect(await site.tab.href()).toBe(urlOf(host, loginPath));
       expect(extensionReloads(logOf(host, path)).filter((e) => e.time >= answeredFrom)).toHaveLength(1);
       // "Back" was said once the tab had the page, not before.
-      const back = notificationsOf(daemon, host).filter((c) => c.at >= answeredFrom);
-      expect(back.length).toBeGreaterThan(0);
+      const back = await waitFor(() => {
+        const said = backNotificationsOf(daemon, host).filter((c) => c.at >= answeredFrom);
+        return said.length > 0 ? said : undefined;
+      }, { timeoutMs: 10_000, message: `"${host} is back"` });
       expect(Math.min(...back.map((c) => c.at))).toBeGreaterThanOrEqual(recovered.endedAt!);
       await site.tab.close();
       cost(name, 'login redirect', started);

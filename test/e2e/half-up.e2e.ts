@@ -239,17 +239,15 @@ describe.concurrent('half-up sites', () => {
       const flapping = flappingRoute('Flapping shop', { upMs: 2_000, downMs: 10_000, startAt: Date.now(), forMs: OBSERVE_MS });
       upstream.route(path, flapping);
       const url = urlOf(host, path);
-      let { tab } = await open(driver, url);
+      const { tab } = await open(driver, url);
+      const tabs = [tab];
       const end = started + OBSERVE_MS;
-      // The user comes back to the page every 30 s: in the same tab, or closes it and opens it again.
+      // The user comes back to the page every 30 s: types its address again in the tab, and once opens it in a second
+      // tab too. (Closing the last tab would end the incident as abandoned: a new one may then start, rightly.)
       for (let visit = 1; Date.now() + 30_000 < end; visit++) {
         await sleep(30_000); // deliberate: the user's pace
-        if (visit % 2 === 1) {
-          await tab.goto(url).catch(() => undefined); // an extension reload may be under way in it
-        } else {
-          await tab.close();
-          tab = await driver.openTab(url);
-        }
+        if (visit === 3) tabs.push(await driver.openTab(url).catch(() => tab));
+        else await tab.goto(url).catch(() => undefined); // an extension reload may be under way in it
       }
       await sleep(Math.max(0, end - Date.now()));
 
@@ -264,7 +262,7 @@ describe.concurrent('half-up sites', () => {
       expect((state.reloads ?? []).filter((r) => r.origin === origin).length).toBeLessThanOrEqual(RELOAD_CAP);
       // One notification: shown when it failed, and again at most once when it was first back (once an hour at most).
       expect(popsOf(daemon, host).length).toBeLessThanOrEqual(2);
-      await tab.close();
+      for (const t of new Set(tabs)) await t.close();
       costs.push(`${name}: flapping: ${reloads.length} extension reloads, ${logOf(host, path).length} requests, ${popsOf(daemon, host).length} pops, phase ${incidents[0]?.phase}`);
       cost(name, 'flapping', started);
     }, OBSERVE_MS + 120_000);
@@ -348,7 +346,7 @@ describe.concurrent('half-up sites', () => {
       const started = Date.now();
       const { driver, daemon } = lab();
       const host = HOSTS.login;
-      const path = pathOf(name, '/account');
+      const path = pathOf(name, '/members');
       const loginPath = pathOf(name, '/login');
       upstream.route(loginPath, sitePage('Sign in'));
       const site = await failingSiteInWatchMode(driver, host, path, 2_000);
@@ -466,7 +464,10 @@ describe.concurrent('half-up sites', () => {
       expect(logOf(host, path).filter((e) => e.navigation && e.time >= discardedAt)).toEqual([]);
       route.set(sitePage('Discarded shop'));
       const upAt = Date.now();
-      await driver.waitForPhase(host, 'recovered', { timeoutMs: 120_000 });
+      const seen = () => logOf(host, path).map((e) => `${e.navigation ? 'load' : 'fetch'} ${e.status}${e.cacheControl === 'no-cache' ? ' no-cache' : ''} @${Math.round((e.time - upAt) / 100) / 10}s`).join(', ');
+      await driver.waitForPhase(host, 'recovered', { timeoutMs: 120_000 }).catch((err: unknown) => {
+        throw new Error(`${(err as Error).message}; nginx saw, from the site's return: ${seen()}`);
+      });
       await waitFor(() => logOf(host, path).some((e) => e.navigation && e.time >= upAt && e.status === 200), { timeoutMs: 15_000, message: 'the discarded tab reloaded' });
       await other.close();
       cost(name, 'discarded tab', started);

@@ -440,7 +440,10 @@ describe.concurrent('half-up sites', () => {
       cost(name, 'tell me when back', started);
     }, 300_000);
 
-    it(`${name}: a discarded tab is not reloaded as a try, and is reloaded once the site is back`, async ({ expect }) => {
+    // Chromium: `tabs.discard` on a tab Playwright drives ends the whole session ("Target page, context or browser has
+    // been closed" at once, for every page; Chromium 156, Playwright 1.65), and Playwright drives every tab of its
+    // context, so the case cannot run there without losing the browser. Firefox (Puppeteer, WebDriver BiDi) keeps going.
+    it.skipIf(name === 'chromium')(`${name}: a discarded tab is not reloaded as a try, and is reloaded once the site is back`, async ({ expect }) => {
       const started = Date.now();
       const { driver } = lab();
       const host = HOSTS.discard;

@@ -189,6 +189,9 @@ const handlers: { [K in MessageType]: (request: Request<K>) => Promise<Response<
     return { ok: true };
   },
   watchSite: async ({ tabId }) => {
+    // Watching goes on from the regular profile after the tab is gone: never for a private window's site (the
+    // design: no request for a private window's site from the regular profile once it is closed).
+    if (await isIncognitoTab(tabId)) return { ok: false };
     await service.dispatch({ type: 'keep-watching', tabId });
     const found = (await service.tabView(tabId)).incident;
     return { ok: found !== null && found.incident.keepWatching === true && isActiveIncident(found.incident) };

@@ -10,6 +10,7 @@ import { recordingEvent, recordingWebRequest } from './fake-events';
 
 vi.mock('webextension-polyfill', () => ({ default: fakeBrowser }));
 
+type RecoveryState = import('../../src/recovery/incident-machine').RecoveryState;
 const webRequest = recordingWebRequest();
 
 /** Sends a message as one of our pages (or another sender) and returns the background's answer. */
@@ -88,6 +89,27 @@ describe('background entry', () => {
     expect((await fakeBrowser.tabs.query({ active: true }))[0]?.id).not.toBe(failed);
     await fakeBrowser.notifications.onClicked.trigger(view.incident!.id);
     await eventually(async () => expect((await fakeBrowser.tabs.query({ active: true }))[0]?.id).toBe(failed));
+  });
+
+  it('the user\'s dismissal, a discarded tab and "Tell me when it\'s back" reach the incident', async () => {
+    const failed = (await fakeBrowser.tabs.create({ url: 'https://watch.example.org/' })).id!;
+    webRequest.onCompleted.listeners[0]!({ requestId: '30', url: 'https://watch.example.org/', method: 'GET', statusCode: 502, type: 'main_frame', tabId: failed, responseHeaders: [] });
+    const view = await phaseOf(failed, 'retrying');
+    const stored = async () => ((await fakeBrowser.storage.session.get('recovery')).recovery as RecoveryState).incidents.find((i) => i.id === view.incident!.id);
+    // Closed by the extension itself: not the user's "quiet".
+    await fakeBrowser.notifications.onClosed.trigger(view.incident!.id, false);
+    await drained();
+    expect((await stored())?.dismissed).toBeUndefined();
+    await fakeBrowser.notifications.onClosed.trigger(view.incident!.id, true);
+    await eventually(async () => expect((await stored())?.dismissed).toBe(true));
+    await fakeBrowser.tabs.onUpdated.trigger(failed, { discarded: true }, { id: failed } as never);
+    const tabOf = async () => ((await fakeBrowser.storage.session.get('recovery')).recovery as RecoveryState).tabs[String(failed)];
+    await eventually(async () => expect(await tabOf()).toMatchObject({ discarded: true }));
+    expect(await ask({ type: 'watchSite', payload: { tabId: failed } })).toEqual({ ok: true });
+    expect((await stored())?.keepWatching).toBe(true);
+    // A tab with nothing under way: nothing to watch.
+    const calm = (await fakeBrowser.tabs.create({ url: 'https://calm3.example.com/' })).id!;
+    expect(await ask({ type: 'watchSite', payload: { tabId: calm } })).toEqual({ ok: false });
   });
 
   it('with consent, a new incident starts one status check; a check lost with a stopped worker is redone on wake', async () => {

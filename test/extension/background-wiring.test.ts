@@ -79,6 +79,17 @@ async function recordedNotices(): Promise<{ id: string; title: string; message: 
   return Object.entries(fakeBrowser.notifications.getAllCreateOptions()).map(([id, o]) => ({ id, title: String(o.title), message: String(o.message) }));
 }
 
+/** A 502 in a new tab of `URL_A` whose notification was shown, then closed (as a user's dismissal closes it). */
+async function notifiedThenClosed(now: () => number) {
+  const tab = await fakeBrowser.tabs.create({ url: URL_A });
+  const { service } = createService(now);
+  await service.onCompleted(completed(tab.id!, 502));
+  await eventually(() => expect(Object.keys(fakeBrowser.notifications.getAllCreateOptions())).toHaveLength(1));
+  const [id] = Object.keys(fakeBrowser.notifications.getAllCreateOptions());
+  await fakeBrowser.notifications.clear(id!);
+  return { tab, service, id: id! };
+}
+
 describe('background wiring', () => {
   let reload: ReturnType<typeof vi.fn>;
   let clock: number;
@@ -265,12 +276,7 @@ describe('background wiring', () => {
   });
 
   it('an attempt update does not re-pop a notification the user dismissed; a recovery does', async () => {
-    const tab = await fakeBrowser.tabs.create({ url: URL_A });
-    const { service } = createService(() => clock);
-    await service.onCompleted(completed(tab.id!, 502));
-    await eventually(() => expect(Object.keys(fakeBrowser.notifications.getAllCreateOptions())).toHaveLength(1));
-    const [id] = Object.keys(fakeBrowser.notifications.getAllCreateOptions());
-    await fakeBrowser.notifications.clear(id!);
+    const { tab, service, id } = await notifiedThenClosed(() => clock);
     clock += 1500;
     await service.wake();
     // The attempt's update is asked for without showing the notification again.
@@ -308,13 +314,8 @@ describe('background wiring', () => {
   });
 
   it('a dismissed notification stays dismissed: no update at all until the site is back', async () => {
-    const tab = await fakeBrowser.tabs.create({ url: URL_A });
-    const { service } = createService(() => clock);
-    await service.onCompleted(completed(tab.id!, 502));
-    await eventually(() => expect(Object.keys(fakeBrowser.notifications.getAllCreateOptions())).toHaveLength(1));
-    const [id] = Object.keys(fakeBrowser.notifications.getAllCreateOptions());
-    await fakeBrowser.notifications.clear(id!);
-    await service.dispatch({ type: 'notification-dismissed', incidentId: id! });
+    const { tab, service, id } = await notifiedThenClosed(() => clock);
+    await service.dispatch({ type: 'notification-dismissed', incidentId: id });
     await drained();
     // From here on: the opening notification's own draw (an update that found nothing, then a create) is done.
     updates.length = 0;

@@ -146,6 +146,21 @@ const backNotificationsOf = (daemon: NotificationDaemon, host: string) =>
 /** How often a notification naming `host` was shown anew (not updated in place). */
 const popsOf = (daemon: NotificationDaemon, host: string) => notificationsOf(daemon, host).filter((c) => c.replacesId === 0);
 
+/** What the notification server saw for `host`, for a failure message: `new 3 @0.0s "title"`, `update 3`, `closed 3 (3)`. */
+function notificationStory(daemon: NotificationDaemon, host: string): string {
+  const mine = notificationsOf(daemon, host);
+  const ids = new Set(mine.map((c) => c.id));
+  const t0 = mine[0]?.at ?? 0;
+  const at = (t: number) => `@${Math.round((t - t0) / 100) / 10}s`;
+  return [
+    ...mine.map((c) => ({ at: c.at, line: `${c.replacesId === 0 ? 'new' : 'update'} ${c.id} ${at(c.at)} "${c.summary}"` })),
+    ...daemon.closes.filter((c) => ids.has(c.id)).map((c) => ({ at: c.at, line: `closed ${c.id} ${at(c.at)} (reason ${c.reason})` })),
+  ]
+    .sort((a, b) => a.at - b.at)
+    .map((x) => x.line)
+    .join('; ');
+}
+
 const incidentsOf = (state: RecoveryState, host: string) => state.incidents.filter((i) => i.host === host);
 const isActive = (i: Incident) => i.phase === 'retrying' || i.phase === 'watching';
 
@@ -223,7 +238,7 @@ describe.concurrent('half-up sites', () => {
       expect(cookieless.length, 'the cookieless probes got the page').toBeGreaterThan(0);
       expect(withCookie.filter((r) => r.time > Date.now() - 60_000)).toEqual([]);
       // One notification for it, shown once (updates in place are not new notifications).
-      expect(popsOf(daemon, host).length).toBe(1);
+      expect(popsOf(daemon, host).length, notificationStory(daemon, host)).toBe(1);
       await tab.close();
       costs.push(
         `${name}: cookie-only: ${reloads.length} reloads with the cookie, ${cookieless.length} cookieless fetches, ${notificationsOf(daemon, host).length} Notify calls`,
@@ -261,7 +276,7 @@ describe.concurrent('half-up sites', () => {
       expect(reloads.length).toBeLessThanOrEqual(RELOAD_CAP);
       expect((state.reloads ?? []).filter((r) => r.origin === origin).length).toBeLessThanOrEqual(RELOAD_CAP);
       // One notification: shown when it failed, and again at most once when it was first back (once an hour at most).
-      expect(popsOf(daemon, host).length).toBeLessThanOrEqual(2);
+      expect(popsOf(daemon, host).length, notificationStory(daemon, host)).toBeLessThanOrEqual(2);
       for (const t of new Set(tabs)) await t.close();
       costs.push(`${name}: flapping: ${reloads.length} extension reloads, ${logOf(host, path).length} requests, ${popsOf(daemon, host).length} pops, phase ${incidents[0]?.phase}`);
       cost(name, 'flapping', started);

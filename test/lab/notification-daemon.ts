@@ -45,6 +45,11 @@ export interface NotificationDaemon {
   readonly address: string;
   /** Every `Notify` call so far, oldest first (new notifications and updates in place). */
   readonly calls: readonly ShownNotification[];
+  /**
+   * Every close so far, oldest first, with the specification's reason: 2 dismissed by the user (`dismiss`), 3 closed
+   * by the browser (`CloseNotification`: a clear, or a replace that is not in place).
+   */
+  readonly closes: readonly { id: number; reason: number; at: number }[];
   /** Ids of the notifications on screen now (shown and not closed by anyone). */
   open(): number[];
   /**
@@ -164,6 +169,7 @@ export async function startNotificationDaemon(): Promise<NotificationDaemon> {
       bus.once('error', reject);
     });
     const calls: ShownNotification[] = [];
+    const closes: { id: number; reason: number; at: number }[] = [];
     const open = new Set<number>();
     const acknowledged: string[] = [];
     let ready = false;
@@ -175,13 +181,16 @@ export async function startNotificationDaemon(): Promise<NotificationDaemon> {
     untrackServer = trackForExitCleanup({ pid: server.pid ?? -1 });
     server.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     createInterface({ input: server.stdout! }).on('line', (line) => {
-      const event = JSON.parse(line) as { event: string; id?: number; replaces?: number; summary?: string; body?: string; at: number };
+      const event = JSON.parse(line) as { event: string; id?: number; replaces?: number; summary?: string; body?: string; reason?: number; at: number };
       if (event.event === 'ready') ready = true;
       if (event.event === 'notify') {
         calls.push({ id: event.id!, replacesId: event.replaces!, summary: event.summary!, body: event.body!, at: event.at });
         open.add(event.id!);
       }
-      if (event.event === 'closed') open.delete(event.id!);
+      if (event.event === 'closed') {
+        open.delete(event.id!);
+        closes.push({ id: event.id!, reason: event.reason!, at: event.at });
+      }
       if (event.event === 'closed' || event.event === 'clicked') acknowledged.push(`${event.event} ${event.id}`);
     });
     await waitFor(() => ready || server!.exitCode !== null, { timeoutMs: 10_000, message: 'the notification server on the private bus' });
@@ -195,6 +204,7 @@ export async function startNotificationDaemon(): Promise<NotificationDaemon> {
     return {
       address,
       calls,
+      closes,
       open: () => [...open],
       dismiss: (id) => send('dismiss', id, `closed ${id}`),
       click: (id) => send('click', id, `clicked ${id}`),

@@ -27,6 +27,9 @@ export default defineConfig({
           testTimeout: 180_000,
           hookTimeout: 120_000,
           fileParallelism: false,
+          // half-up.e2e.ts runs its cases concurrently within one file (3-minute observations side by side); the default
+          // of 5 would run its 18 cases in waves. No other e2e file uses `concurrent`.
+          maxConcurrency: 20,
           retry: 0,
         },
       },

@@ -21,6 +21,7 @@ import { DEFAULT_POLICY, type RecoveryPolicy } from '../../src/recovery/schedule
 import { hostMatches, isSamePage, parsePageAddress } from '../../src/shared/page-address';
 import { createSerialQueue } from '../../src/shared/serial-queue';
 import type { Settings } from '../../src/settings/settings';
+import { isBack } from '../../src/view/incident-facts';
 import type { RecoveryServiceDeps, RequestError, RequestStart, TabState } from './recovery-ports';
 
 export type { RecoveryEffects, RecoveryServiceDeps, ReloadResult, RequestError, RequestStart, ShownDocument, StateStore, TabState } from './recovery-ports';
@@ -349,7 +350,8 @@ export function createRecoveryService(deps: RecoveryServiceDeps) {
 /** Whether `mode` shows a notification for `incident` as it is now. */
 function notifies(incident: Incident, mode: Settings['notify']): boolean {
   if (mode === 'never') return false;
-  return mode === 'every-change' || incident.phase === 'recovered';
+  // "Only when a site is back": an incident that ended with the site answering its own error is not that.
+  return mode === 'every-change' || isBack(incident);
 }
 
 /** A main-frame request of a real tab, not prerendered, with a URL short enough to keep (see `MAX_URL_LENGTH`). */

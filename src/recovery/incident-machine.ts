@@ -330,8 +330,9 @@ function onDismissed(m: Mutation, incidentId: string): void {
 function onKeepWatching(m: Mutation, tabId: number): void {
   const entry = m.tab(tabId);
   const incident = entry === undefined ? undefined : m.incident(entry.incidentId);
-  // A page that was never retried (a form, a never-retry site) is not watched either.
-  if (incident === undefined || !isActive(incident) || incident.keepWatching === true) return;
+  // A page that was never retried (a form, a never-retry site) is not watched either; nor a site that answers only
+  // without this browser's cookies: its cookieless probes get a page every time, and would run for a day for nothing.
+  if (incident === undefined || !isActive(incident) || incident.keepWatching === true || incident.quiet === 'cookies') return;
   incident.keepWatching = true;
   m.notify(incident, false);
 }

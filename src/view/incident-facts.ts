@@ -151,6 +151,12 @@ export type SiteAnswer =
   | { readonly kind: 'quiet-cookies' | 'reload-cap' | 'reloading' | 'back' | 'back-watched' | 'answers-capped' }
   | { readonly kind: 'busy' | 'challenge' | 'answers-error' | 'answers-with'; readonly code: number };
 
+/** True when the incident ended with the site back (a tab proved it, or a site watched without a tab answers a page). */
+export function isBack(incident: Pick<Incident, 'phase' | 'answer' | 'quiet' | 'keepWatching'>): boolean {
+  const kind = siteAnswer(incident)?.kind;
+  return kind === 'back' || kind === 'back-watched';
+}
+
 /** See {@link SiteAnswer}. */
 export function siteAnswer(incident: Pick<Incident, 'phase' | 'answer' | 'quiet' | 'keepWatching'>): SiteAnswer | null {
   const answer = incident.answer;

@@ -350,6 +350,20 @@ describe('background wiring', () => {
     await eventually(() => expect(Object.values(fakeBrowser.notifications.getAllCreateOptions())).toMatchObject([{ title: 'shop.example.com is back' }]));
   });
 
+  it('notify "back-only": a site that ends answering its own 500 is not "back", and shows nothing', async () => {
+    await fakeBrowser.storage.sync.set({ version: 3, notify: 'back-only' });
+    const tab = await fakeBrowser.tabs.create({ url: URL_A });
+    const { service } = createService(() => clock);
+    await service.onCompleted(completed(tab.id!, 502));
+    clock += 10_000;
+    await service.wake();
+    await service.onCompleted(completed(tab.id!, 500));
+    const state = (await fakeBrowser.storage.session.get('recovery')).recovery as { incidents: { phase: string; answer?: { kind: string } }[] };
+    expect(state.incidents[0]).toMatchObject({ phase: 'recovered', answer: { kind: 'server-error' } });
+    await drained();
+    expect(Object.keys(fakeBrowser.notifications.getAllCreateOptions())).toEqual([]);
+  });
+
   it('a 502 image is recorded for the popup and never reloads the tab', async () => {
     const tab = await fakeBrowser.tabs.create({ url: URL_A });
     const { service } = createService(() => clock);

@@ -851,6 +851,9 @@ describe('incident machine: back means back, and never a loop (issue 13)', () =>
     const told = sim.send(error(1));
     expect(sim.incident()).toMatchObject({ id, phase: 'watching', quiet: 'cookies' });
     expect(pops(told)).toEqual([]);
+    // Nothing to watch for after the tab closes: its probes would get the page every time.
+    sim.send({ type: 'keep-watching', tabId: 1 });
+    expect(sim.incident().keepWatching).toBeUndefined();
     const before = reloads(sim.all).length;
     // The probes keep getting the page (they carry no cookies): nothing reloads, nothing pops, no new incident.
     for (let n = 0; n < 20; n++) {

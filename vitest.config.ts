@@ -1,8 +1,12 @@
 import { defineConfig } from 'vitest/config';
 
+/** The e2e file of long observations (see the `e2e-long` project). */
+const LONG_E2E = 'test/e2e/half-up.e2e.ts';
+
 /**
- * Two projects: `unit` (Node, fake clock and browser, fast) and `e2e` (the built extension in real Chromium and
- * Firefox against real nginx; slow, so files run one at a time on this 2-core machine).
+ * Three projects: `unit` (Node, fake clock and browser, fast), `e2e` (the built extension in real Chromium and
+ * Firefox against real nginx; slow, so files run one at a time on this 2-core machine) and `e2e-long` (minutes of
+ * watching, run beside `e2e` by `scripts/e2e.mjs`).
  */
 export default defineConfig({
   test: {
@@ -23,12 +27,24 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.e2e.ts'],
+          exclude: [LONG_E2E],
           environment: 'node',
           testTimeout: 180_000,
           hookTimeout: 120_000,
           fileParallelism: false,
-          // half-up.e2e.ts runs its cases concurrently within one file (3-minute observations side by side); the default
-          // of 5 would run its 18 cases in waves. No other e2e file uses `concurrent`.
+          retry: 0,
+        },
+      },
+      {
+        // The half-up sites' 3-minute observations: idle most of the time, so `scripts/e2e.mjs` runs this project
+        // beside `e2e`. Its cases run concurrently within the file (the default of 5 would run its cases in waves).
+        test: {
+          name: 'e2e-long',
+          include: [LONG_E2E],
+          environment: 'node',
+          testTimeout: 420_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
           maxConcurrency: 20,
           retry: 0,
         },

@@ -16,27 +16,26 @@ export function supportsNotificationButtons(): boolean {
  * Shows or updates notification `id` in place.
  *
  * Chromium: `notifications.create` with an existing id clears and re-pops it, so an attempt update uses
- * `notifications.update`, which leaves a notification the user dismissed dismissed (`popIfDismissed` false).
- * Firefox has no `notifications.update` (MDN): `create` with the same id replaces the notification.
+ * `notifications.update`, which leaves a notification the user dismissed dismissed (`pop` false).
+ * Firefox has no `notifications.update` (MDN): `create` with the same id closes the shown notification and shows a
+ * new one (seen with ESR 140 on a desktop notification server: "closed", then "new", 0.7 s apart), so there an update
+ * that should not pop draws nothing; the popup always has the current words.
+ *
+ * @param pop - show it even if it was dismissed or is gone (an incident opening, back, or given up)
  */
 export async function showNotification(
   id: string,
   options: Notifications.CreateNotificationOptions,
-  popIfDismissed: boolean,
+  pop: boolean,
 ): Promise<void> {
   const update = (browser.notifications as { update?: (id: string, o: unknown) => Promise<boolean> }).update;
   if (typeof update === 'function') {
     const updated = await update(id, options);
-    if (updated || !popIfDismissed) return;
-  } else if (!popIfDismissed && !(await isShown(id))) {
+    if (updated || !pop) return;
+  } else if (!pop) {
     return;
   }
   await browser.notifications.create(id, options);
-}
-
-async function isShown(id: string): Promise<boolean> {
-  const all = await browser.notifications.getAll();
-  return Object.hasOwn(all, id);
 }
 
 /**

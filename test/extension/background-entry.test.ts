@@ -6,7 +6,7 @@ import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from '@webext-core/fake-browser';
 import type { TabView } from '../../src/messages';
 import { getMessage } from '../locale';
-import { recordingEvent, recordingWebRequest } from './fake-events';
+import { chromiumNotificationsUpdate, recordingEvent, recordingWebRequest } from './fake-events';
 
 vi.mock('webextension-polyfill', () => ({ default: fakeBrowser }));
 
@@ -55,7 +55,7 @@ describe('background entry', () => {
     Object.assign(fakeBrowser.tabs, { onReplaced: recordingEvent(), reload: vi.fn(async () => undefined) });
     Object.assign(fakeBrowser.runtime, { onStartup: recordingEvent(), onInstalled: recordingEvent() });
     Object.assign(fakeBrowser.i18n, { getMessage });
-    Object.assign(fakeBrowser.notifications, { update: undefined });
+    Object.assign(fakeBrowser.notifications, { update: chromiumNotificationsUpdate(fakeBrowser.notifications) });
     // The worker's global: `online` events arrive on it.
     Object.assign(globalThis, { self: new EventTarget() });
     tabId = (await fakeBrowser.tabs.create({ url: 'https://shop.example.com/' })).id!;

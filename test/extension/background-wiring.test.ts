@@ -5,6 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from '@webext-core/fake-browser';
 import { getMessage } from '../locale';
+import { chromiumNotificationsUpdate } from './fake-events';
 
 vi.mock('webextension-polyfill', () => ({ default: fakeBrowser }));
 
@@ -106,13 +107,7 @@ describe('background wiring', () => {
     (fakeBrowser.tabs as { reload: unknown }).reload = reload;
     // Chromium's notifications.update: true when it updated a notification still shown.
     updates.length = 0;
-    (fakeBrowser.notifications as { update: unknown }).update = async (id: string, options: { message?: string }) => {
-      updates.push({ id, message: String(options.message) });
-      const shown = await fakeBrowser.notifications.getAll();
-      if (!(id in shown)) return false;
-      await fakeBrowser.notifications.create(id, { ...fakeBrowser.notifications.getAllCreateOptions()[id], ...options } as never);
-      return true;
-    };
+    (fakeBrowser.notifications as { update: unknown }).update = chromiumNotificationsUpdate(fakeBrowser.notifications, updates);
     silent.warn.mockClear();
     silent.error.mockClear();
   });
@@ -286,21 +281,28 @@ describe('background wiring', () => {
     await eventually(() => expect(fakeBrowser.notifications.getAllCreateOptions()[id!]).toMatchObject({ title: 'shop.example.com is back' }));
   });
 
-  it('without notifications.update (Firefox) a notification is replaced in place under the same id', async () => {
+  it('without notifications.update (Firefox) an update draws nothing (a create would show it again); "back" replaces it in place', async () => {
     // Firefox: no notifications.update, no notification buttons.
     (fakeBrowser.notifications as { update: unknown }).update = undefined;
     vi.stubGlobal('__BROWSER__', 'firefox');
+    const create = vi.spyOn(fakeBrowser.notifications, 'create');
     const tab = await fakeBrowser.tabs.create({ url: URL_A });
     const { service } = createService(() => clock);
     await service.onCompleted(completed(tab.id!, 502));
     await eventually(() => expect(Object.keys(fakeBrowser.notifications.getAllCreateOptions())).toHaveLength(1));
     const before = Object.keys(fakeBrowser.notifications.getAllCreateOptions());
-    clock += 1500;
+    expect(fakeBrowser.notifications.getAllCreateOptions()[before[0]!]).not.toHaveProperty('buttons');
+    clock += 2_000;
     await service.wake();
-    await eventually(() => expect(fakeBrowser.notifications.getAllCreateOptions()[before[0]!]).toMatchObject({ message: expect.stringContaining('attempt 1 of 5') }));
-    const after = fakeBrowser.notifications.getAllCreateOptions();
-    expect(Object.keys(after)).toEqual(before);
-    expect(after[before[0]!]).not.toHaveProperty('buttons');
+    await service.onCompleted(completed(tab.id!, 502));
+    await drained();
+    expect(create).toHaveBeenCalledTimes(1);
+    clock += 10_000;
+    await service.wake();
+    await service.onCompleted(completed(tab.id!, 200));
+    await eventually(() => expect(fakeBrowser.notifications.getAllCreateOptions()[before[0]!]).toMatchObject({ title: 'shop.example.com is back' }));
+    expect(Object.keys(fakeBrowser.notifications.getAllCreateOptions())).toEqual(before);
+    expect(create).toHaveBeenCalledTimes(2);
   });
 
   it('notifications switched off: none is shown', async () => {

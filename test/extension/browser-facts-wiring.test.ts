@@ -6,6 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from '@webext-core/fake-browser';
 import { getMessage } from '../locale';
+import { chromiumNotificationsUpdate } from './fake-events';
 
 vi.mock('webextension-polyfill', () => ({ default: fakeBrowser }));
 
@@ -128,8 +129,8 @@ describe('the recovery service and the browser facts', () => {
     delete (fakeBrowser as unknown as { __incognito?: unknown }).__incognito;
     (fakeBrowser.i18n as { getMessage: unknown }).getMessage = getMessage;
     (fakeBrowser.tabs as { reload: unknown }).reload = vi.fn(async () => undefined);
-    // Firefox's notifications: no `update`, a notification is replaced in place under its id.
-    (fakeBrowser.notifications as { update: unknown }).update = undefined;
+    // Chromium's notifications: `update` redraws a shown notification in place (Firefox redraws none, see quirks.ts).
+    (fakeBrowser.notifications as { update: unknown }).update = chromiumNotificationsUpdate(fakeBrowser.notifications);
   });
   afterEach(() => {
     vi.unstubAllGlobals();

@@ -29,7 +29,10 @@ export function createBrowserEffects(): RecoveryEffects {
       const shown = currentTabUrl(tab as { url?: string; pendingUrl?: string });
       // Only a tab that still shows the failed page is reloaded: the user may have left it since.
       if (shown !== undefined && !isSamePage(shown, url)) return { kind: 'elsewhere', url: shown };
-      await browser.tabs.reload(tabId, { bypassCache: true });
+      // Firefox: `tabs.reload` of a discarded tab clears `discarded` and sends no request (ESR 140, seen in the
+      // half-up e2e), so a discarded tab is loaded by its URL instead.
+      if ((tab as { discarded?: boolean }).discarded === true) await browser.tabs.update(tabId, { url });
+      else await browser.tabs.reload(tabId, { bypassCache: true });
       return { kind: 'reloaded' };
     },
 

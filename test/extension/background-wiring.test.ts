@@ -2,7 +2,7 @@
  * The background's adapters and wiring against an in-memory browser (@webext-core/fake-browser): storage.session
  * persistence, settings from sync + managed, badge, notifications, reloads guarded by the tab's URL.
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { fakeBrowser } from '@webext-core/fake-browser';
 import { getMessage } from '../locale';
 import { chromiumNotificationsUpdate } from './fake-events';
@@ -247,6 +247,22 @@ describe('background wiring', () => {
     await service.wake();
     // The reload effect finds the tab elsewhere and hands the tab back: it is then no longer the incident's.
     await eventually(async () => expect((await service.tabView(tab.id!)).incident).toBeNull());
+    expect(reload).not.toHaveBeenCalled();
+  });
+
+  it('a discarded tab is loaded by its URL once the site answers (Firefox\'s reload of one sends nothing)', async () => {
+    const tab = await fakeBrowser.tabs.create({ url: URL_A });
+    const get = fakeBrowser.tabs.get.bind(fakeBrowser.tabs);
+    (fakeBrowser.tabs as { get: unknown }).get = async (id: number) => ({ ...(await get(id)), discarded: true });
+    onTestFinished(() => void ((fakeBrowser.tabs as { get: unknown }).get = get));
+    const update = vi.spyOn(fakeBrowser.tabs, 'update');
+    const { service } = createService(() => clock);
+    await service.onCompleted(completed(tab.id!, 502));
+    await service.dispatch({ type: 'tab-discarded', tabId: tab.id!, discarded: true });
+    vi.stubGlobal('fetch', async () => new Response('<html>back</html>', { status: 200 }));
+    clock += 2_000;
+    await service.wake();
+    await eventually(() => expect(update).toHaveBeenCalledWith(tab.id!, { url: URL_A }));
     expect(reload).not.toHaveBeenCalled();
   });
 

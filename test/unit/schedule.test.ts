@@ -30,7 +30,7 @@ describe('DEFAULT_POLICY', () => {
       lateCeilingMs: 1_800_000,
       giveUpAfterMs: 86_400_000,
       outcomeTimeoutMs: 90_000,
-      offlineRecheckMs: 30_000,
+      offlineRecheckMs: 10_000,
     });
   });
 

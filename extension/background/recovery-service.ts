@@ -252,7 +252,7 @@ export function createRecoveryService(deps: RecoveryServiceDeps) {
         const c = classifyCompletion(details, { codes: settings.codes, ownOrigins: deps.ownOrigins, nowMs: deps.now() });
         if (c.action === 'ignore') return;
         if (c.action === 'main-frame-answered') {
-          await dispatch({ type: 'main-frame-answered', tabId: c.tabId, url: c.url, code: c.code, ...requestIdOf(details) });
+          await dispatch({ type: 'main-frame-answered', tabId: c.tabId, url: c.url, code: c.code, ...(c.challenge === true ? { challenge: true } : {}), ...requestIdOf(details) });
           return;
         }
         if (c.scope !== 'main-frame') {

@@ -57,7 +57,14 @@ export type IgnoreReason =
 export type Classification =
   | { readonly action: 'ignore'; readonly reason: IgnoreReason }
   /** A main-frame response that is not a gateway error (a working page, a 404, a challenge): the site answered. */
-  | { readonly action: 'main-frame-answered'; readonly tabId: number; readonly url: string; readonly code: number }
+  | {
+      readonly action: 'main-frame-answered';
+      readonly tabId: number;
+      readonly url: string;
+      readonly code: number;
+      /** The answer is a challenge or block page (see `readGatewayHeaders`): the edge answers, the origin is unproven. */
+      readonly challenge?: true;
+    }
   | {
       readonly action: 'gateway-error';
       readonly scope: 'main-frame' | 'sub-frame' | 'sub-resource';
@@ -113,14 +120,19 @@ export function classifyCompletion(d: CompletedRequest, options: ClassifyOptions
   if (address === null) return { action: 'ignore', reason: 'not-http' };
   if (isOwnRequest(d, options.ownOrigins ?? [])) return { action: 'ignore', reason: 'own-request' };
   if (d.documentLifecycle === 'prerender') return { action: 'ignore', reason: 'prerender' };
-  if (!codes.includes(d.statusCode)) return { action: 'main-frame-answered', tabId: d.tabId, url: d.url, code: d.statusCode };
+  if (!codes.includes(d.statusCode)) {
+    // Challenges come as 403 (Cloudflare's `cf-mitigated`, DDoS-Guard) besides the 5xx below; only those headers
+    // are read, so an ordinary page load pays no header parsing.
+    const challenge = d.statusCode === 403 && readGatewayHeaders(d.responseHeaders, d.statusCode).challenge !== undefined;
+    return { action: 'main-frame-answered', tabId: d.tabId, url: d.url, code: d.statusCode, ...(challenge ? { challenge: true as const } : {}) };
+  }
   const { challenge, ...gateway } = readGatewayHeaders(d.responseHeaders, d.statusCode);
   if (challenge !== undefined) {
     // A challenge or block page (Cloudflare, Jiasule, Sucuri, DDoS-Guard, Vercel: see signatures.ts) is the site's
     // edge answering on purpose, shown to the visitor to solve. For the tab it ends an outage and never starts one:
     // no incident, no retry with the cache bypassed (that would only fetch the check again), no "down" verdict.
     return isMainFrame
-      ? { action: 'main-frame-answered', tabId: d.tabId, url: d.url, code: d.statusCode }
+      ? { action: 'main-frame-answered', tabId: d.tabId, url: d.url, code: d.statusCode, challenge: true }
       : { action: 'ignore', reason: 'challenge' };
   }
   // The browser, not the page, asks for /favicon.ico (after an error page too): not a part of the page that failed.

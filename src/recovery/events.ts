@@ -33,7 +33,15 @@ export type RecoveryEvent =
       /** The server address and proxy the browser reported (validated by `readConnection`). */
       readonly connection?: Connection;
     }
-  | { readonly type: 'main-frame-answered'; readonly tabId: number; readonly url: string; readonly code: number; readonly requestId?: string }
+  | {
+      readonly type: 'main-frame-answered';
+      readonly tabId: number;
+      readonly url: string;
+      readonly code: number;
+      readonly requestId?: string;
+      /** A challenge or block page answered (see `classifyCompletion`): not a page that proves the site is back. */
+      readonly challenge?: boolean;
+    }
   | { readonly type: 'main-frame-start'; readonly tabId: number; readonly url: string; readonly requestId?: string }
   | {
       readonly type: 'subresource-error';

@@ -17,7 +17,7 @@
  * - a reload an incident awaits is of a tab of its own in `reloading`.
  */
 import { isSafeMethod } from './classify';
-import { judgeAnswer } from './answer';
+import { judgeAnswer, type HttpAnswer } from './answer';
 import { judgeCookieless, type CookielessAnswer } from './cookieless';
 import type { MachineContext, ProbeOutcome, RecoveryEvent, Transition } from './events';
 import { awaitsReloadOf, Mutation } from './mutation';
@@ -68,7 +68,7 @@ function apply(m: Mutation, e: RecoveryEvent): void {
     case 'gateway-error':
       return onGatewayError(m, e);
     case 'main-frame-answered':
-      return onAnswered(m, e.tabId, e.url, e.code, e.requestId);
+      return onAnswered(m, e.tabId, e.url, { code: e.code, challenge: e.challenge === true }, e.requestId);
     case 'main-frame-start':
       m.forgetSubresourceErrors(e.tabId);
       return onStart(m, e.tabId, e.requestId);
@@ -167,13 +167,13 @@ function onGatewayError(m: Mutation, e: Extract<RecoveryEvent, { type: 'gateway-
   if (e.retryAfterMs === undefined) m.compareCookieless(incident, { tabId: e.tabId, url: address.page });
 }
 
-function onAnswered(m: Mutation, tabId: number, url: string, code: number, requestId: string | undefined): void {
+function onAnswered(m: Mutation, tabId: number, url: string, answer: HttpAnswer, requestId: string | undefined): void {
   const entry = m.tab(tabId);
   if (entry === undefined || isStale(entry, requestId)) return;
   const incident = m.incident(entry.incidentId);
   const ourReload = entry.status === 'reloading';
   if (incident !== undefined && isActive(incident) && (ourReload || isSamePage(url, entry.url))) {
-    m.recover(incident, tabId, code);
+    m.recover(incident, tabId, answer);
     return;
   }
   if (incident !== undefined && ourReload) {

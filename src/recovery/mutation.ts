@@ -6,7 +6,7 @@
  * Tab entries are never changed in place: each status change puts the entry a transition returns
  * (`transitions.ts`). An incident changes in place while it stays active and is replaced when it ends.
  */
-import { judgeAnswer } from './answer';
+import { judgeAnswer, type HttpAnswer } from './answer';
 import type { GatewayInfo } from './classify';
 import type { Connection } from './connection';
 import type { Effect, MachineContext, RecoveryEvent } from './events';
@@ -305,12 +305,13 @@ export class Mutation {
    * the site is back; a 5xx (or another answer short of a page) ends it too, recorded as what the site answers now
    * (`answer`), so nothing reloads the tab again and again for it.
    *
-   * @param code - the status the tab got
+   * @param answer - what the tab got (a challenge page ends the incident too, recorded as such: the edge answers,
+   *   and the visitor solves the check, but it proves nothing of the origin behind it)
    */
-  recover(incident: ActiveIncident, answeredTabId: number, code: number): void {
-    const kind = judgeAnswer({ code, challenge: false });
+  recover(incident: ActiveIncident, answeredTabId: number, answer: HttpAnswer): void {
+    const kind = judgeAnswer(answer);
     if (kind === 'works') delete incident.answer;
-    else incident.answer = { kind, code, at: this.ctx.now };
+    else incident.answer = { kind, code: answer.code, at: this.ctx.now };
     // Tabs still showing the error get one reload each (a page that works only); tabs the user is navigating are
     // left to the user.
     const waiting = kind === 'works' ? tabsOf(this.state, incident.id).filter((t) => t.status === 'waiting' && t.tabId !== answeredTabId) : [];

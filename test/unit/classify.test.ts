@@ -181,9 +181,16 @@ describe('classifyCompletion: Cloudflare challenges', () => {
         request({ statusCode: 503, responseHeaders: [{ name: 'cf-mitigated', value }] }),
         OPTIONS,
       );
-      expect(c).toEqual({ action: 'main-frame-answered', tabId: 7, url: 'https://shop.example/cart?x=1', code: 503 });
+      expect(c).toEqual({ action: 'main-frame-answered', tabId: 7, url: 'https://shop.example/cart?x=1', code: 503, challenge: true });
     },
   );
+
+  it('marks a main-frame 403 challenge as one (it ends an incident without proving the site back); a plain 403 is not', () => {
+    const challenged = classifyCompletion(request({ statusCode: 403, responseHeaders: [{ name: 'cf-mitigated', value: 'challenge' }] }), OPTIONS);
+    expect(challenged).toMatchObject({ action: 'main-frame-answered', code: 403, challenge: true });
+    const plain = classifyCompletion(request({ statusCode: 403, responseHeaders: [{ name: 'server', value: 'cloudflare' }] }), OPTIONS);
+    expect(plain).not.toHaveProperty('challenge');
+  });
 
   it('reads the cf-mitigated header name in any case', () => {
     const c = classifyCompletion(request({ statusCode: 503, responseHeaders: [{ name: 'CF-Mitigated', value: 'challenge' }] }), OPTIONS);

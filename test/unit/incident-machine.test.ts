@@ -830,6 +830,13 @@ describe('incident machine: back means back, and never a loop (issue 13)', () =>
     expect(sim.incident().quiet).toBeUndefined();
   });
 
+  it('a challenge page in the tab ends the incident as "answers with a challenge", never "back"', () => {
+    const { sim, id } = watching();
+    probeAnswers(sim, id, { kind: 'answered', code: 403, challenge: true });
+    sim.send({ type: 'main-frame-answered', tabId: 1, url: URL_A, code: 403, challenge: true });
+    expect(sim.incident()).toMatchObject({ phase: 'recovered', answer: { kind: 'challenge', code: 403 } });
+  });
+
   it('a 500 to the probe: one reload; the tab\'s 500 ends it as "answers again, with 500"; a repeated 500 reloads no more', () => {
     const { sim, id } = watching();
     expect(reloads(probeAnswers(sim, id, { kind: 'answered', code: 500 }))).toHaveLength(1);

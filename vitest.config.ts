@@ -1,7 +1,21 @@
 import { defineConfig } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 /** The e2e file of long observations (see the `e2e-long` project). */
 const LONG_E2E = 'test/e2e/half-up.e2e.ts';
+
+/**
+ * The e2e files whose checks hold the extension to its schedule (a wait past its budget is a lost retry): they run
+ * last, once the `e2e-long` run beside them has passed its busy start (two browsers, 20 cases opening at once).
+ */
+const SCHEDULE_CHECKS = ['faults.e2e.ts', 'recovery.e2e.ts'];
+
+class ScheduleChecksLast extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const last = (f: TestSpecification) => (SCHEDULE_CHECKS.some((name) => f.moduleId.endsWith(`/${name}`)) ? 1 : 0);
+    return [...(await super.sort(files))].sort((a, b) => last(a) - last(b));
+  }
+}
 
 /**
  * Three projects: `unit` (Node, fake clock and browser, fast), `e2e` (the built extension in real Chromium and
@@ -28,6 +42,7 @@ export default defineConfig({
           name: 'e2e',
           include: ['test/e2e/**/*.e2e.ts'],
           exclude: [LONG_E2E],
+          sequence: { sequencer: ScheduleChecksLast },
           environment: 'node',
           testTimeout: 180_000,
           hookTimeout: 120_000,

@@ -123,9 +123,9 @@ export interface Driver {
    */
   giveStatusConsent(): Promise<void>;
   /**
-   * Ids of the notifications the extension has shown since launch. Chromium: those on screen now. Headless
-   * Firefox has no alert service and closes each notification at once ("by the user"), so there the ids come
-   * from `notifications.onClosed` as seen by our control page, one per create/replace.
+   * Ids of the notifications the extension has shown since launch. Chromium: those on screen now. Firefox: those
+   * shown now, after those `notifications.onClosed` reported to our control page, one per close (a notification may
+   * close at once where there is no alert service, or stay, as ESR 140 keeps it).
    */
   notificationIds(): Promise<string[]>;
   /** Opens an extension page (e.g. the popup for a tab) in a tab of its own. */
@@ -613,12 +613,15 @@ function createDriver(
       await page.close();
     },
     async notificationIds() {
-      if (name === 'firefox') return evaluate(() => (globalThis as unknown as { closedNotifications: string[] }).closedNotifications, null);
-      return evaluate(async () => {
+      const shown = await evaluate(async () => {
         const g = globalThis as unknown as { browser?: ExtApi; chrome?: ExtApi };
         const api = (g.browser ?? g.chrome)!;
         return Object.keys(await api.notifications.getAll());
       }, null);
+      if (name !== 'firefox') return shown;
+      // Firefox: a notification may be shown still (ESR 140 keeps it without an alert service) or already closed.
+      const closed = await evaluate(() => (globalThis as unknown as { closedNotifications: string[] }).closedNotifications, null);
+      return [...closed, ...shown.filter((id) => !closed.includes(id))];
     },
     async openExtensionPage(path) {
       const page = await io.openExtensionPage(path);

@@ -4,6 +4,7 @@
  * when "Tell me when it's back" is offered.
  */
 import { describe, expect, it } from 'vitest';
+import { shopIncident } from './incident-fixture';
 import type { Incident, TabEntry } from '../../src/recovery/incident-machine';
 import type { StatusReport } from '../../src/status/verdict';
 import type { I18nText } from '../../src/shared/text';
@@ -18,22 +19,7 @@ const DE = strictTIn('de');
 type Tr = (key: string, subs?: readonly string[]) => string;
 
 function incident(overrides: { [K in keyof Incident]?: Incident[K] } = {}): Incident {
-  return {
-    id: 'incident-1',
-    origin: 'https://shop.example.com',
-    host: 'shop.example.com',
-    url: 'https://shop.example.com/cart',
-    code: 502,
-    method: 'GET',
-    gateway: { server: 'nginx' },
-    startedAt: NOW - 300_000,
-    phase: 'watching',
-    attempts: 5,
-    probes: 3,
-    nextAt: NOW + 30_000,
-    awaiting: null,
-    ...overrides,
-  } as Incident;
+  return shopIncident(NOW, overrides);
 }
 
 function recovered(overrides: { [K in keyof Incident]?: Incident[K] } = {}): Incident {

@@ -1,5 +1,6 @@
 /** The one view model: every surface reads the same answers, so the notification and the popup cannot disagree. */
 import { describe, expect, it } from 'vitest';
+import { shopIncident } from './incident-fixture';
 import type { Incident, TabEntry } from '../../src/recovery/incident-machine';
 import type { StatusReport } from '../../src/status/verdict';
 import type { I18nText } from '../../src/shared/text';
@@ -12,22 +13,7 @@ const FACTS: BrowserFacts = { browser: 'firefox', browserLabel: 'Firefox 153', o
 const render = (t: I18nText) => `[${t.key}${t.subs ? `:${t.subs.join('|')}` : ''}]`;
 
 function incident(overrides: Partial<Incident> = {}): Incident {
-  return {
-    id: 'incident-1',
-    origin: 'https://shop.example.com',
-    host: 'shop.example.com',
-    url: 'https://shop.example.com/cart',
-    code: 502,
-    method: 'GET',
-    gateway: { server: 'nginx' },
-    startedAt: NOW - 60_000,
-    phase: 'retrying',
-    attempts: 1,
-    probes: 0,
-    nextAt: NOW + 10_000,
-    awaiting: null,
-    ...overrides,
-  } as Incident;
+  return shopIncident(NOW, { startedAt: NOW - 60_000, phase: 'retrying', attempts: 1, probes: 0, nextAt: NOW + 10_000, ...overrides });
 }
 
 const TAB = { tabId: 4, incidentId: 'incident-1', url: 'https://shop.example.com/cart', status: 'waiting', since: NOW - 60_000 } as TabEntry;

@@ -4,6 +4,7 @@
  * "is back".
  */
 import { describe, expect, it } from 'vitest';
+import { shopIncident } from './incident-fixture';
 import type { Incident } from '../../src/recovery/incident-machine';
 import type { StatusReport } from '../../src/status/verdict';
 import type { I18nText } from '../../src/shared/text';
@@ -16,22 +17,7 @@ const EN = strictT;
 const DE = strictTIn('de');
 
 function incident(overrides: { [K in keyof Incident]?: Incident[K] } = {}): Incident {
-  return {
-    id: 'incident-1',
-    origin: 'https://shop.example.com',
-    host: 'shop.example.com',
-    url: 'https://shop.example.com/cart',
-    code: 502,
-    method: 'GET',
-    gateway: { server: 'nginx' },
-    startedAt: NOW - 300_000,
-    phase: 'watching',
-    attempts: 5,
-    probes: 3,
-    nextAt: NOW + 30_000,
-    awaiting: null,
-    ...overrides,
-  } as Incident;
+  return shopIncident(NOW, overrides);
 }
 
 /** An incident that ended `recovered` now, after 5 min. */

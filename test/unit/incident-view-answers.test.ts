@@ -4,7 +4,7 @@
  * when "Tell me when it's back" is offered.
  */
 import { describe, expect, it } from 'vitest';
-import { shopIncident } from './incident-fixture';
+import { downForEveryone, shopIncident } from './incident-fixture';
 import type { Incident, TabEntry } from '../../src/recovery/incident-machine';
 import type { StatusReport } from '../../src/status/verdict';
 import type { I18nText } from '../../src/shared/text';
@@ -133,13 +133,7 @@ describe('popup words for each state (English and German)', () => {
 });
 
 describe('the cookie finding reached by a probe (quiet: cookies)', () => {
-  const down: StatusReport = {
-    host: 'shop.example.com',
-    verdict: 'down-for-everyone',
-    checkedAt: NOW - 10_000,
-    expiresAt: NOW + 50_000,
-    sources: [{ provider: 'checkHost', verdict: 'down-for-everyone', evidence: { key: 'evidenceLocationsDown', subs: ['6', '7', '502'] }, checkedAt: NOW - 10_000 }],
-  };
+  const down = downForEveryone(NOW);
 
   it('counts as the cookieless comparison does: the fact, the guide first, the report', () => {
     // No cookieless comparison at all (or one that failed the same way): the probe's finding alone.

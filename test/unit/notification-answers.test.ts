@@ -4,7 +4,7 @@
  * "is back".
  */
 import { describe, expect, it } from 'vitest';
-import { shopIncident } from './incident-fixture';
+import { downForEveryone, shopIncident } from './incident-fixture';
 import type { Incident } from '../../src/recovery/incident-machine';
 import type { StatusReport } from '../../src/status/verdict';
 import type { I18nText } from '../../src/shared/text';
@@ -34,13 +34,7 @@ function words(i: Incident, tr: (key: string, subs?: readonly string[]) => strin
   return text === null ? null : { ...notificationWords(text, render), canStop: text.canStop };
 }
 
-const down: StatusReport = {
-  host: 'shop.example.com',
-  verdict: 'down-for-everyone',
-  checkedAt: NOW - 10_000,
-  expiresAt: NOW + 50_000,
-  sources: [{ provider: 'checkHost', verdict: 'down-for-everyone', evidence: { key: 'evidenceLocationsDown', subs: ['6', '7', '502'] }, checkedAt: NOW - 10_000 }],
-};
+const down = downForEveryone(NOW);
 
 describe('notification: what the site answers while the incident goes on', () => {
   it('a probe got a page: "answers again, reloading…", never "is back"', () => {

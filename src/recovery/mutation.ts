@@ -262,15 +262,15 @@ export class Mutation {
    * `works` is all there is to know, and the incident is back; anything else waits for the next probe.
    */
   reloadToConfirm(incident: ActiveIncident): void {
-    const waiting = tabsOf(this.state, incident.id).filter((t) => t.status === 'waiting');
+    const tabs = tabsOf(this.state, incident.id);
+    const waiting = tabs.filter((t) => t.status === 'waiting');
     const works = incident.answer?.kind === 'works';
     if (waiting.length === 0) {
-      if (works && tabsOf(this.state, incident.id).length === 0) this.end(incident, 'recovered');
+      if (works && tabs.length === 0) this.end(incident, 'recovered');
       else this.tryFailed(incident);
       return;
     }
-    const left = this.reloadsLeft(incident.origin);
-    if (left === 0) {
+    if (this.reloadsLeft(incident.origin) === 0) {
       this.quiet(incident, 'reload-cap');
       // The site answers and the cap allows no reload to prove it: the notification says it answers, and the user
       // reloads when they like. Anything short of a page keeps the incident watching.
@@ -279,7 +279,7 @@ export class Mutation {
       return;
     }
     const [lead] = waiting;
-    for (const entry of waiting.slice(0, left)) this.reloadTab(incident, entry);
+    this.reloadWithinCap(incident, waiting);
     incident.awaiting = { kind: 'reload', tabId: lead!.tabId, at: this.ctx.now };
     incident.nextAt = this.ctx.now + this.ctx.policy.outcomeTimeoutMs;
     this.notify(incident, false);
@@ -315,15 +315,16 @@ export class Mutation {
     // Tabs still showing the error get one reload each (a page that works only); tabs the user is navigating are
     // left to the user.
     const waiting = kind === 'works' ? tabsOf(this.state, incident.id).filter((t) => t.status === 'waiting' && t.tabId !== answeredTabId) : [];
-    const left = this.reloadsLeft(incident.origin);
     // The tab that answered shows the site: its reload (if it was ours) is over.
     const answered = this.tab(answeredTabId);
     if (answered !== undefined) this.putTab(toSettled(answered));
-    const ended = this.end(incident, 'recovered');
-    for (const entry of waiting.slice(0, left)) {
-      // Marked as ours, so its answer is known as the recovery's (see onAnswered) rather than a page of the user's.
-      this.reloadTab(ended, entry);
-    }
+    // Marked as ours, so their answers are known as the recovery's (see onAnswered) rather than pages of the user's.
+    this.reloadWithinCap(this.end(incident, 'recovered'), waiting);
+  }
+
+  /** Reloads as many of `entries` as the site's hourly cap still allows, in their order. */
+  private reloadWithinCap(incident: Incident, entries: readonly TabEntry[]): void {
+    for (const entry of entries.slice(0, this.reloadsLeft(incident.origin))) this.reloadTab(incident, entry);
   }
 
   /** Ends `incident` (replaced in the state by its ended form) and settles its tabs. */

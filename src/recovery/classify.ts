@@ -103,7 +103,8 @@ function isOwnRequest(d: CompletedRequest, ownOrigins: readonly string[]): boole
 /**
  * Classifies a completed request.
  *
- * Rules: only tabs (`tabId >= 0`), only http(s), never our own requests (probes), never prerendered documents, never a
+ * Rules: only tabs (`tabId >= 0`), only http(s), never a frame our own pages loaded (a main frame is always the tab's
+ * page, even one this extension navigated), never prerendered documents, never a
  * challenge or block page, even one sent as a 5xx (Cloudflare's `cf-mitigated: challenge`, Jiasule's 521 with
  * `X-Via-JSL`, Sucuri's `X-Sucuri-Block`: the signature table in `src/gateway/signatures.ts`): a bot check is not an
  * outage. A gateway error is reported with its scope; the caller retries only `main-frame` ones whose method is GET
@@ -118,7 +119,10 @@ export function classifyCompletion(d: CompletedRequest, options: ClassifyOptions
   if (!isMainFrame && !codes.includes(d.statusCode)) return { action: 'ignore', reason: 'not-a-gateway-error' };
   const address = parsePageAddress(d.url);
   if (address === null) return { action: 'ignore', reason: 'not-http' };
-  if (isOwnRequest(d, options.ownOrigins ?? [])) return { action: 'ignore', reason: 'own-request' };
+  // A main frame is a tab's page whoever started its load: Firefox gives a load we start with `tabs.update` (how a
+  // discarded tab is loaded again, see browser-effects.ts) our own `originUrl`, and ignoring it lost that reload's
+  // outcome until the outcome timeout (half-up e2e, Firefox ESR 140). Our own fetches are not tabs' (`tabId` -1).
+  if (!isMainFrame && isOwnRequest(d, options.ownOrigins ?? [])) return { action: 'ignore', reason: 'own-request' };
   if (d.documentLifecycle === 'prerender') return { action: 'ignore', reason: 'prerender' };
   if (!codes.includes(d.statusCode)) {
     // Challenges come as 403 (Cloudflare's `cf-mitigated`, DDoS-Guard) besides the 5xx below; only those headers

@@ -128,23 +128,25 @@ describe('classifyCompletion: requests that are ignored', () => {
     expect(classifyCompletion(d, OPTIONS)).toEqual({ action: 'ignore', reason: 'not-http' });
   });
 
-  it('ignores our own request by Chrome initiator', () => {
-    expect(classifyCompletion(request({ tabId: 3, initiator: CHROME_SELF }), OPTIONS)).toEqual({
+  it('ignores our own frame by Chrome initiator', () => {
+    expect(classifyCompletion(request({ tabId: 3, type: 'sub_frame', initiator: CHROME_SELF }), OPTIONS)).toEqual({
       action: 'ignore',
       reason: 'own-request',
     });
   });
 
-  it('ignores our own request by Firefox originUrl', () => {
-    const c = classifyCompletion(request({ originUrl: `${FIREFOX_SELF}/background.html` }), OPTIONS);
+  it('ignores our own frame by Firefox originUrl', () => {
+    const c = classifyCompletion(request({ type: 'sub_frame', originUrl: `${FIREFOX_SELF}/background.html` }), OPTIONS);
     expect(c).toEqual({ action: 'ignore', reason: 'own-request' });
   });
 
-  it('ignores our own request even when it answered 200 in a main frame', () => {
-    expect(classifyCompletion(request({ statusCode: 200, initiator: CHROME_SELF }), OPTIONS)).toEqual({
-      action: 'ignore',
-      reason: 'own-request',
-    });
+  // Firefox ESR 140 reports `originUrl: moz-extension://…/_generated_background_page.html` for a tab loaded through
+  // `tabs.update` from the background (how a discarded tab is loaded again): it is still the tab's page and its outcome.
+  it('keeps a main frame this extension navigated: its 502 and its 200 are the tab\'s', () => {
+    const origin = { originUrl: `${FIREFOX_SELF}/_generated_background_page.html` };
+    expect(classifyCompletion(request(origin), OPTIONS)).toMatchObject({ action: 'gateway-error' });
+    expect(classifyCompletion(request({ ...origin, statusCode: 200 }), OPTIONS)).toMatchObject({ action: 'main-frame-answered', code: 200 });
+    expect(classifyCompletion(request({ statusCode: 200, initiator: CHROME_SELF }), OPTIONS)).toMatchObject({ action: 'main-frame-answered' });
   });
 
   it('does not treat a page initiator or another extension as ours', () => {

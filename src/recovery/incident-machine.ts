@@ -339,7 +339,16 @@ function onKeepWatching(m: Mutation, tabId: number): void {
 
 function onDiscarded(m: Mutation, tabId: number, discarded: boolean): void {
   const entry = m.tab(tabId);
-  if (entry === undefined || entry.status !== 'waiting' || (entry.discarded === true) === discarded) return;
+  if (entry === undefined) return;
+  if (entry.status === 'reloading' && discarded) {
+    // Discarded while our reload was under way: the browser dropped the load, so no outcome will come for it. The try
+    // counts as failed now rather than at the outcome timeout, and the tab waits, discarded, for the probes.
+    const incident = m.incident(entry.incidentId);
+    m.putTab({ ...toWaiting(entry), discarded: true });
+    if (awaitsReloadOf(incident, tabId)) m.tryFailed(incident);
+    return;
+  }
+  if (entry.status !== 'waiting' || (entry.discarded === true) === discarded) return;
   m.putTab(discarded ? { ...entry, discarded: true } : toWaiting(entry, entry.requestId));
 }
 

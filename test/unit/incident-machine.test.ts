@@ -1006,4 +1006,17 @@ describe('incident machine: back means back, and never a loop (issue 13)', () =>
     const back = sim.send({ type: 'probe-result', incidentId: sim.incident().id, outcome: { kind: 'answered', code: 200 } });
     expect(reloads(back)).toEqual([{ type: 'reload', tabId: 1, url: URL_A }]);
   });
+
+  it('a tab discarded during our reload: that try failed, the tab waits discarded, and probes ask from then on', () => {
+    const sim = createSim();
+    sim.send(error(1));
+    expect(reloads(sim.wake())).toHaveLength(1);
+    expect(sim.incident().awaiting).toMatchObject({ kind: 'reload', tabId: 1 });
+    sim.send({ type: 'tab-discarded', tabId: 1, discarded: true });
+    expect(sim.incident()).toMatchObject({ phase: 'retrying', awaiting: null, attempts: 1 });
+    expect(sim.state.tabs['1']).toMatchObject({ status: 'waiting', discarded: true });
+    const next = sim.wake();
+    expect(reloads(next)).toEqual([]);
+    expect(probes(next)).toHaveLength(1);
+  });
 });

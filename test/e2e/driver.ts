@@ -654,8 +654,25 @@ function nameOf(which: IncidentMatch): string {
 /** One line per incident, for a timeout error: `shop.example.com retrying (2 reloads, 0 probes, awaiting reload)`. */
 function describeState(state: RecoveryState): string {
   if (state.incidents.length === 0) return `no incident (${Object.keys(state.tabs).length} tabs attached)`;
+  // Times relative to now, so a stalled incident shows what it waits for and since when.
+  const now = Date.now();
+  const rel = (t: number) => `${Math.round((t - now) / 100) / 10}s`;
+  const tabsOf = (id: string) =>
+    Object.values(state.tabs)
+      .filter((t) => t.incidentId === id)
+      .map((t) => `tab ${t.tabId} ${t.status}${'discarded' in t && t.discarded === true ? ' discarded' : ''}`);
   return state.incidents
-    .map((i) => `${i.host} ${i.phase} (${i.attempts} reloads, ${i.probes} probes${i.awaiting ? `, awaiting ${i.awaiting.kind}` : ''})`)
+    .map((i) => {
+      const facts = [
+        `${i.attempts} reloads, ${i.probes} probes`,
+        ...(i.awaiting ? [`awaiting ${i.awaiting.kind} since ${rel(i.awaiting.at)}`] : []),
+        ...(i.nextAt !== null ? [`next ${rel(i.nextAt)}`] : []),
+        ...(i.offline === true ? ['offline'] : []),
+        ...(i.quiet !== undefined ? [`quiet ${i.quiet}`] : []),
+        ...tabsOf(i.id),
+      ];
+      return `${i.host} ${i.phase} (${facts.join(', ')})`;
+    })
     .join('; ');
 }
 

@@ -7,6 +7,9 @@
  * - **an empty worker**: `webRequest` + `<all_urls>` and a service worker whose only line registers an empty
  *   `webRequest.onBeforeRequest` listener for main frames, so that a page load wakes it exactly as it wakes ours
  *   (a worker without a listener would not start at all). The least a worker that sees page loads can cost;
+ * - **its listeners only**: an extension that registers exactly this extension's listeners (the same events, filters and
+ *   namespaces as `extension/background/index.ts`), each an empty function, and nothing else: what a worker that
+ *   must be woken by these events pays before any code of its own. Kept in step with the background by hand;
  * - **this extension** (`dist/chrome`).
  *
  * A start: the arm's worker is stopped (CDP `ServiceWorker.stopWorker`, as the idle timeout does), 500 ms of quiet,
@@ -43,6 +46,7 @@ const SETTLE_MS = 1_000;
 /** Issue 13's target: median CPU of this extension's start / median of the empty worker's. */
 export const TARGET_RATIO = 1.25;
 const EMPTY_NAME = 'empty worker (one webRequest listener)';
+const LISTENERS_NAME = "this extension's listeners, no code";
 
 /** CPU time of one arm's starts, ms. */
 export interface StartCost {
@@ -58,11 +62,15 @@ export interface WorkerStartResult {
   readonly method: string;
   readonly startsEach: number;
   readonly emptyWorker: StartCost;
+  /** The same listeners as this extension, no code: the part of the start no code change can remove. */
+  readonly listenersOnly: StartCost;
   readonly thisExtension: StartCost;
   /** Builds of this extension compared in the same run (`--compare label=dir`, for trying a change), by label. */
   readonly compared: Record<string, StartCost>;
   /** median(this extension) / median(empty worker). */
   readonly ratioMedian: number;
+  /** median(its listeners only) / median(empty worker). */
+  readonly listenersOnlyRatioMedian: number;
   /** The same for every thread of the renderer process. */
   readonly processRatioMedian: number;
   /** 95 % bootstrap interval of that ratio. */
@@ -86,9 +94,11 @@ export async function measureWorkerStart(starts = 16, compare: Readonly<Record<s
   const gateway = await startGateway({ upstreamPort: upstream.port });
   const dir = mkdtempSync(join(tmpdir(), 'bench-empty-worker-'));
   writeEmptyWorker(dir);
+  const listenersDir = mkdtempSync(join(tmpdir(), 'bench-listeners-only-'));
+  writeListenersOnly(listenersDir);
   let session: ChromiumSession | undefined;
   try {
-    session = await launchChromium({ extensionDir: 'dist/chrome', alsoLoad: [dir, ...Object.values(compare)], hostRules: loopbackHostRules([HOST]) });
+    session = await launchChromium({ extensionDir: 'dist/chrome', alsoLoad: [dir, listenersDir, ...Object.values(compare)], hostRules: loopbackHostRules([HOST]) });
     const ours = `chrome-extension://${session.extensionId}`;
     const page = await session.newPage();
     const base = `http://${HOST}:${gateway.port}/p`;
@@ -98,11 +108,11 @@ export async function measureWorkerStart(starts = 16, compare: Readonly<Record<s
     const empty = await waitFor(() => origins()[0], { timeoutMs: 10_000, message: 'the empty worker to start' });
     // A compared build's worker is found by the directory it was loaded from (Chromium's id for an unpacked one).
     const comparedOrigins = Object.fromEntries(Object.entries(compare).map(([label, d]) => [label, `chrome-extension://${unpackedId(d)}`]));
-    const keepAlive = await session.newPage();
-    await keepAlive.goto(`${empty}/page.html`);
+    const listenersOnly = `chrome-extension://${unpackedId(listenersDir)}`;
+    for (const origin of [empty, listenersOnly]) await (await session.newPage()).goto(`${origin}/page.html`);
     const cdp = await session.context.newCDPSession(page);
     const workers = await watchWorkers(session.context, page);
-    const arms: Record<string, string> = { emptyWorker: empty, thisExtension: ours, ...comparedOrigins };
+    const arms: Record<string, string> = { emptyWorker: empty, listenersOnly, thisExtension: ours, ...comparedOrigins };
     const samples: Record<string, number[]> = Object.fromEntries(Object.keys(arms).map((k) => [k, []]));
     const processSamples: Record<string, number[]> = Object.fromEntries(Object.keys(arms).map((k) => [k, []]));
     const shuffle = createSeededRandom(13);
@@ -141,9 +151,11 @@ export async function measureWorkerStart(starts = 16, compare: Readonly<Record<s
       method: 'CPU time of the worker thread (Chromium trace, tdur of its tasks) from a stopped worker to 1 s after the load that woke it',
       startsEach: starts,
       emptyWorker: cost('emptyWorker'),
+      listenersOnly: cost('listenersOnly'),
       thisExtension: cost('thisExtension'),
       compared: Object.fromEntries(Object.keys(compare).map((label) => [label, cost(label)])),
       ratioMedian,
+      listenersOnlyRatioMedian: round(median(samples.listenersOnly!) / median(samples.emptyWorker!), 3),
       processRatioMedian: round(median(processSamples.thisExtension!) / median(processSamples.emptyWorker!), 3),
       ratioCi95: medianRatioInterval(samples.thisExtension!, samples.emptyWorker!, createSeededRandom(7)).map((x) => round(x, 3)) as [number, number],
       backgroundBytes: statSync('dist/chrome/extension/background/index.js').size,
@@ -157,6 +169,7 @@ export async function measureWorkerStart(starts = 16, compare: Readonly<Record<s
     await gateway.stop();
     await upstream.close();
     rmSync(dir, { recursive: true, force: true });
+    rmSync(listenersDir, { recursive: true, force: true });
   }
 }
 
@@ -168,6 +181,46 @@ function writeEmptyWorker(dir: string): void {
   // extension's is, so the worker starts in a process that is being traced.
   writeFileSync(join(dir, 'page.html'), '<!doctype html><title>empty</title>');
   writeFileSync(join(dir, 'worker.js'), "chrome.webRequest.onBeforeRequest.addListener(() => {}, { urls: ['<all_urls>'], types: ['main_frame'] });\n");
+}
+
+/**
+ * An extension with this one's permissions that registers this one's listeners (`extension/background/index.ts`: the
+ * same events, filters and extra info), each an empty function, and nothing else. Its worker is `listeners.js`, so
+ * that the empty worker stays the one `worker.js`.
+ */
+function writeListenersOnly(dir: string): void {
+  mkdirSync(dir, { recursive: true });
+  const manifest = {
+    manifest_version: 3,
+    name: LISTENERS_NAME,
+    version: '1.0',
+    permissions: ['webRequest', 'storage', 'alarms', 'notifications', 'scripting'],
+    host_permissions: ['<all_urls>'],
+    background: { service_worker: 'listeners.js' },
+  };
+  writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2));
+  writeFileSync(join(dir, 'page.html'), '<!doctype html><title>listeners only</title>');
+  const worker = [
+    'const f = () => {};',
+    "const all = { urls: ['<all_urls>'] };",
+    "chrome.webRequest.onCompleted.addListener(f, { ...all, types: ['main_frame'] }, ['responseHeaders']);",
+    "chrome.webRequest.onCompleted.addListener(f, { ...all, types: ['sub_frame'] });",
+    "chrome.webRequest.onBeforeRequest.addListener(f, { ...all, types: ['main_frame'] });",
+    "chrome.webRequest.onErrorOccurred.addListener(f, { ...all, types: ['main_frame'] });",
+    'chrome.tabs.onUpdated.addListener(f);',
+    'chrome.tabs.onRemoved.addListener(f);',
+    'chrome.tabs.onReplaced.addListener(f);',
+    'chrome.alarms.onAlarm.addListener(f);',
+    "self.addEventListener('online', f);",
+    'chrome.notifications.onButtonClicked.addListener(f);',
+    'chrome.notifications.onClicked.addListener(f);',
+    'chrome.notifications.onClosed.addListener(f);',
+    'chrome.storage.onChanged.addListener(f);',
+    'chrome.runtime.onMessage.addListener(f);',
+    'chrome.runtime.onStartup.addListener(f);',
+    'chrome.runtime.onInstalled.addListener(f);',
+  ];
+  writeFileSync(join(dir, 'listeners.js'), `${worker.join('\n')}\n`);
 }
 
 /**
@@ -211,11 +264,11 @@ function print(r: WorkerStartResult): void {
   const row = (label: string, c: StartCost) => [label, c.medianMs.toFixed(1), c.p95Ms.toFixed(1), c.processMedianMs.toFixed(1)];
   printTable(
     ['arm', 'worker thread: median ms CPU', 'p95', 'whole renderer process: median ms CPU'],
-    [row(EMPTY_NAME, r.emptyWorker), row('this extension', r.thisExtension), ...Object.entries(r.compared).map(([label, c]) => row(label, c))],
+    [row(EMPTY_NAME, r.emptyWorker), row(LISTENERS_NAME, r.listenersOnly), row('this extension', r.thisExtension), ...Object.entries(r.compared).map(([label, c]) => row(label, c))],
   );
   console.log(
     `This extension vs the empty worker: ${r.ratioMedian.toFixed(3)}x (95 % interval ${r.ratioCi95[0].toFixed(3)}-${r.ratioCi95[1].toFixed(3)}x). ` +
-      `Target (issue 13): ≤ ${TARGET_RATIO}x: ${r.target.met ? 'met' : 'NOT MET'}. Whole process: ${r.processRatioMedian.toFixed(3)}x. (machine: ${r.machine.cpus} CPUs, load average ${r.machine.loadAverage1m})`,
+      `Target (issue 13): ≤ ${TARGET_RATIO}x: ${r.target.met ? 'met' : 'NOT MET'}. Its listeners alone: ${r.listenersOnlyRatioMedian.toFixed(3)}x. Whole process: ${r.processRatioMedian.toFixed(3)}x. (machine: ${r.machine.cpus} CPUs, load average ${r.machine.loadAverage1m})`,
   );
 }
 

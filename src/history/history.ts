@@ -11,7 +11,8 @@
  */
 import * as v from 'valibot';
 import type { EndPhase, Incident, NotRetriedReason } from '../recovery/incident-machine';
-import { durationText, statusNameText } from '../shared/text';
+import { answerCodeWords, durationText, statusNameText } from '../shared/text';
+import { siteAnswer } from '../view/incident-facts';
 import { isCurrentFor } from '../status/describe-status';
 import { cleanText, VerdictSchema, type StatusReport, type Verdict } from '../status/verdict';
 import type { MessageKey, I18nText } from '../shared/text';
@@ -64,6 +65,11 @@ const HistoryEntrySchema = v.pipe(
     outcome: v.picklist(['recovered', 'gave-up', 'cancelled', 'abandoned', 'not-retried'] satisfies EndPhase[]),
     /** Set when the outcome is `not-retried`. */
     notRetriedReason: v.optional(v.picklist(['non-get', 'never-retry'] satisfies NotRetriedReason[])),
+    /**
+     * Set when the outcome is `recovered` but the site answered the tab with an answer of its own that is not a page
+     * (a 500, a 429): the status it answered with. The gateway error was over; the site was not back (issue 13).
+     */
+    answeredWith: v.optional(v.pipe(v.number(), v.integer(), v.minValue(100), v.maxValue(599))),
     /** Visible reloads the extension made. */
     attempts: count,
     /** Background probes in watch mode. */
@@ -113,6 +119,7 @@ export function entryOf(incident: Incident, now: number, status?: StatusReport |
   const endedAt = incident.endedAt ?? now;
   const server = who(incident.gateway);
   const verdict = verdictFor(status, incident.startedAt, endedAt);
+  const answered = siteAnswer(incident);
   return {
     id: incident.id,
     host: incident.host,
@@ -122,6 +129,7 @@ export function entryOf(incident: Incident, now: number, status?: StatusReport |
     endedAt,
     outcome: incident.phase as EndPhase,
     ...(incident.notRetriedReason !== undefined ? { notRetriedReason: incident.notRetriedReason } : {}),
+    ...(answered?.kind === 'answers-with' ? { answeredWith: answered.code } : {}),
     attempts: incident.attempts,
     probes: incident.probes,
     ...(verdict !== undefined ? { verdict } : {}),
@@ -223,11 +231,15 @@ export function parseHistory(raw: unknown): { entries: HistoryEntry[]; dropped: 
   return { entries: out, dropped: entries.length - out.length };
 }
 
-/** How an entry ended, for people: "Recovered after 42 s", "Not retried: a form was sent". */
+/**
+ * How an entry ended, for people: "Recovered after 42 s", "Answered with 500 Internal Server Error after 3 min",
+ * "Not retried: a form was sent".
+ */
 export function outcomeText(entry: HistoryEntry, render: (t: I18nText) => string): I18nText {
   const after = render(durationText(entry.endedAt - entry.startedAt));
   switch (entry.outcome) {
     case 'recovered':
+      if (entry.answeredWith !== undefined) return { key: 'historyAnsweredWith', subs: [answerCodeWords(entry.answeredWith, render), after] };
       return { key: 'historyRecovered', subs: [after] };
     case 'gave-up':
       return { key: 'historyGaveUp', subs: [after] };

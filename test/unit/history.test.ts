@@ -292,6 +292,18 @@ describe('what the options page says about an entry', () => {
     expect(render(outcomeText(entry(1, { outcome: 'not-retried', notRetriedReason: 'never-retry' }), render))).toBe('Not retried: on your never-retry list');
   });
 
+  it('a site that answered again with its own 500 is not called recovered (issue 13: "back" means a page)', () => {
+    const ended = entryOf(incident({ endedAt: NOW, answer: { kind: 'server-error', code: 500, at: NOW } }), NOW);
+    expect(ended.answeredWith).toBe(500);
+    expect(render(outcomeText(ended, render))).toBe('Answered again with 500 Internal Server Error after 42 s');
+    // Back for real: a tab's own reload got a page, so no answer is kept.
+    const back = entryOf(incident({ endedAt: NOW }), NOW);
+    expect(back.answeredWith).toBeUndefined();
+    expect(render(outcomeText(back, render))).toBe('Recovered after 42 s');
+    // What storage holds is read back with it.
+    expect(parseHistory({ version: 1, entries: [ended] }).entries[0]?.answeredWith).toBe(500);
+  });
+
   it('the code with its name, and the verdict or "Not checked"', () => {
     expect(render(codeText(entry(1, { code: 522 }), render))).toBe('522 Connection Timed Out');
     expect(render(verdictText(entry(1)))).toBe('Not checked');

@@ -8,7 +8,7 @@
  *   `webRequest.onCompleted`;
  * - `shop-<n>.example.com` (a name per run, so no run meets another's incident) has a real short outage: its upstream
  *   is down when the tab opens it (nginx 502, an incident opens), and listens again {@link OUTAGE_MS} ms after the
- *   502 page loaded, before the extension's first try (about 1 s after the incident opened, ±20 %) unless that is
+ *   502 page loaded, before the extension's first try (about 1.5 s after the incident opened, ±20 %) unless that is
  *   late.
  *
  * **Cost per event**: the extension's worker is traced (CPU of its thread, {@link allWorkersCpuMs}) while a tab
@@ -30,12 +30,12 @@ import { launchDriver } from '../e2e/driver';
 import { startGateway, type Gateway } from '../lab/gateway';
 import { htmlResponse, startUpstream, UPSTREAM_OK_MARKER, type Upstream } from '../lab/upstream';
 import { sleep, waitFor } from '../lab/wait';
-import { buildOnce, intArg, isMain, machine, median, printTable, round, warnIfBusy } from './browser-bench';
+import { buildOnce, intArg, isMain, machine, median, printTable, round, waitForPageBack, warnIfBusy } from './browser-bench';
 import { allWorkersCpuMs, traceWhile } from './worker-trace';
 
 /** Failing frames on the flood page. */
 export const FRAMES = 1_000;
-/** How long the shop stays down after its 502 page loaded, ms: shorter than the first try's delay (1 s ± 20 %). */
+/** How long the shop stays down after its 502 page loaded, ms: shorter than the first try's delay (1.5 s ± 20 %). */
 const OUTAGE_MS = 300;
 const COST_RUNS = 3;
 /** Issue 13's targets: the flood delays another tab's recovery by at most this factor (delay and lateness). */
@@ -187,17 +187,7 @@ export async function measureFlood(runs = 5): Promise<FloodResult> {
     await sleep(OUTAGE_MS);
     await shop.upstream.setUp();
     const upAt = Date.now();
-    await waitFor(
-      async () => String(await page.evaluate('document.body ? document.body.innerText : ""').catch(() => '')).includes(UPSTREAM_OK_MARKER),
-      { timeoutMs: 60_000, intervalMs: 50, message: `${url} to come back by itself` },
-    );
-    const loadedAt = await waitFor(
-      async () =>
-        (await page
-          .evaluate(`(() => { const nav = performance.getEntriesByType('navigation')[0]; return nav && nav.loadEventEnd > 0 ? performance.timeOrigin + nav.loadEventEnd : 0; })()`)
-          .catch(() => 0)) as number,
-      { timeoutMs: 10_000, intervalMs: 20, message: 'the returned page to finish loading' },
-    );
+    const loadedAt = await waitForPageBack(page, `${url} to come back by itself`, 50);
     back = true;
     await watching;
     await flooding;

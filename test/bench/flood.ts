@@ -103,7 +103,7 @@ export interface FloodResult {
 }
 
 /** One stored write of the run's incident, seen in the worker: `[epoch ms, phase, nextAt, awaiting.at or null]`. */
-type TryLogEntry = [number, string, number | null, number | null];
+export type TryLogEntry = [number, string, number | null, number | null];
 
 /**
  * Installed in the worker before each run (`HOST` replaced): logs every stored write of that host's incident as the
@@ -128,7 +128,7 @@ const TRY_LOG_SCRIPT = `(() => {
  * taken before it (`issuedAt`, its `awaiting.at`), when its state was stored (`storedAt`), and when it was due
  * (`dueAt`, the `nextAt` stored while it waited). `undefined` when the log does not show it.
  */
-function tryTimes(log: readonly TryLogEntry[], reachedAt: number): { dueAt: number; issuedAt: number; storedAt: number } | undefined {
+export function tryTimes(log: readonly TryLogEntry[], reachedAt: number): { dueAt: number; issuedAt: number; storedAt: number } | undefined {
   let k = -1;
   for (let j = 0; j < log.length; j++) if (log[j]![3] !== null && log[j]![3]! <= reachedAt && (k === -1 || log[j]![3]! >= log[k]![3]!)) k = j;
   if (k === -1) return undefined;

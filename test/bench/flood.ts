@@ -12,8 +12,9 @@
  *   late.
  *
  * **Cost per event**: the on-CPU time of the extension's worker thread ({@link workerCpuMsWhile}, read from Linux's
- * `/proc`) while a tab loads a page that works (the main frame's `onBeforeRequest` and `onCompleted`: 2 events), and
- * while a tab loads the flood page (1,002 events). ms of CPU per event, median of {@link COST_RUNS} runs each. Not a
+ * `/proc`) while a tab loads a page that works (the main frame's `onBeforeRequest` and `onCompleted`: 2 events; the
+ * tab's `tabs.onUpdated` events are paid too, so its figure per event is an upper bound), and while a tab loads the
+ * flood page (1,002 events). ms of CPU per event, median of {@link COST_RUNS} runs each. Not a
  * Chromium trace, as `worker-start.ts` takes: tracing a page of 1,000 frames made a trace of most of a GB, whose
  * recording and transfer took the 2 cores for minutes, and the flood with them.
  *

@@ -24,8 +24,9 @@
  * reload reached the upstream, ms after the try's `nextAt` in the stored state (the schedule's jitter moves the
  * delay, not the lateness). The lateness in parts, from the stored writes of the shop's incident as the worker's own
  * `storage.onChanged` sees them ({@link TRY_LOG_SCRIPT}): the worker taking the try (its `awaiting.at`), its state
- * stored, the reload reaching the upstream; then the page's load. Reported: medians, and flood / no flood as ratios in
- * one run.
+ * stored, the reload reaching the upstream; then the page's load. Beside them, the browser's own pace at that moment:
+ * a navigation started in a third tab right after the shop is back, until its request reaches the upstream and its
+ * page has loaded. Reported: medians, and flood / no flood as ratios in one run.
  *
  * Run alone: `npx tsx test/bench/flood.ts [--runs 5]`.
  *
@@ -65,6 +66,13 @@ export interface FloodRun {
   readonly reachedMs: number;
   /** ms from the reload reaching the upstream to the returned page's `loadEventEnd`. */
   readonly loadMs: number;
+  /**
+   * The browser's own pace, for comparison: a navigation the user starts in a third tab right after the shop is back
+   * (the flood still loading in a flood run), ms from `goto` to its request reaching the upstream.
+   */
+  readonly userReachedMs: number;
+  /** And from there to that page's `loadEventEnd`, ms. */
+  readonly userLoadMs: number;
 }
 
 /** Where a run's time went, ms (medians of {@link FloodRun}'s fields of these names). */
@@ -73,6 +81,8 @@ export interface FloodParts {
   readonly storedMs: number;
   readonly reachedMs: number;
   readonly loadMs: number;
+  readonly userReachedMs: number;
+  readonly userLoadMs: number;
 }
 
 /** The figures this module adds to `dist/bench/results.json` under `flood`. */
@@ -220,7 +230,8 @@ export async function measureFlood(runs = 5): Promise<FloodResult> {
         const r = result.at(-1)!;
         console.log(
           `  run ${n + 1}/${2 * runs} (${flood ? 'flood' : 'quiet'}): delay ${(r.delayMs / 1000).toFixed(2)} s, lateness ${r.latenessMs} ms ` +
-            `(taken ${r.issuedLateMs}, stored ${r.storedMs}, reached the upstream ${r.reachedMs}), then loaded in ${r.loadMs} ms`,
+            `(taken ${r.issuedLateMs}, stored ${r.storedMs}, reached the upstream ${r.reachedMs}), then loaded in ${r.loadMs} ms; ` +
+            `a user's navigation reached it in ${r.userReachedMs} ms and loaded in ${r.userLoadMs} ms`,
         );
       } finally {
         await page.close();
@@ -251,6 +262,16 @@ export async function measureFlood(runs = 5): Promise<FloodResult> {
     await shop.upstream.setUp();
     const upAt = Date.now();
     const loadedAt = await waitForPageBack(page, `${url} to come back by itself`, 50);
+    // The browser's own pace at the same moment: a navigation the user starts in another tab.
+    const other = await driver.chromium!.context.newPage();
+    const otherHost = `ok.example.com:${shop.gateway.port}`;
+    const navStart = Date.now();
+    await other.goto(`http://${otherHost}/?after=${host}`, { waitUntil: 'load' });
+    const navReached = shop.upstream.requests.find((q) => q.headers.host === otherHost && q.time >= navStart);
+    const navLoaded = (await other
+      .evaluate(`(() => { const nav = performance.getEntriesByType('navigation')[0]; return nav ? performance.timeOrigin + nav.loadEventEnd : 0; })()`)
+      .catch(() => Number.NaN)) as number;
+    await other.close();
     await flooding;
     const log = ((await worker()?.evaluate('globalThis.__floodLog ?? []').catch(() => [])) ?? []) as TryLogEntry[];
     const reached = shop.upstream.requests.find((q) => q.pathname === '/' && q.headers.host === hostHeader && q.time >= upAt);
@@ -264,6 +285,8 @@ export async function measureFlood(runs = 5): Promise<FloodResult> {
       storedMs: t === undefined ? Number.NaN : t.storedAt - t.issuedAt,
       reachedMs: reached !== undefined && t !== undefined ? reached.time - t.storedAt : Number.NaN,
       loadMs: reached === undefined ? Number.NaN : Math.round(loadedAt - reached.time),
+      userReachedMs: navReached === undefined ? Number.NaN : navReached.time - navStart,
+      userLoadMs: navReached === undefined ? Number.NaN : Math.round(navLoaded - navReached.time),
     };
   }
 
@@ -275,6 +298,8 @@ export async function measureFlood(runs = 5): Promise<FloodResult> {
     storedMs: round(arm(flood, (r) => r.storedMs), 0),
     reachedMs: round(arm(flood, (r) => r.reachedMs), 0),
     loadMs: round(arm(flood, (r) => r.loadMs), 0),
+    userReachedMs: round(arm(flood, (r) => r.userReachedMs), 0),
+    userLoadMs: round(arm(flood, (r) => r.userLoadMs), 0),
   });
   const delayRatio = round(delay.flood / delay.quiet, 2);
   const latenessRatio = round(Math.max(1, lateness.flood) / Math.max(1, lateness.quiet), 2);
@@ -395,9 +420,11 @@ function print(r: FloodResult): void {
     String(p.storedMs),
     String(p.reachedMs),
     String(p.loadMs),
+    String(p.userReachedMs),
+    String(p.userLoadMs),
   ];
   printTable(
-    ['other tab (medians)', 'delay s', 'lateness ms', 'taken ms', 'stored ms', 'reached ms', 'loaded ms'],
+    ['other tab (medians)', 'delay s', 'lateness ms', 'taken ms', 'stored ms', 'reached ms', 'loaded ms', 'user: reached ms', 'loaded ms'],
     [
       row('without the flood', r.delayMedianMs.quiet, r.latenessMedianMs.quiet, r.partsMedianMs.quiet),
       row('with the flood', r.delayMedianMs.flood, r.latenessMedianMs.flood, r.partsMedianMs.flood),
@@ -406,7 +433,8 @@ function print(r: FloodResult): void {
   );
   console.log(
     '  (lateness: from the try being due to its reload reaching the upstream; taken: due -> the worker takes the try; ' +
-      'stored: -> its state stored; reached: -> the reload reaches the upstream; loaded: -> the page\'s loadEventEnd)',
+      'stored: -> its state stored; reached: -> the reload reaches the upstream; loaded: -> the page\'s loadEventEnd; ' +
+      'user: a navigation started in a third tab right after, goto -> its request reaching the upstream -> its loadEventEnd)',
   );
   console.log(
     `  each run (delay s / lateness ms): ` + r.runs.map((x) => `${x.flood ? 'flood' : 'quiet'} ${(x.delayMs / 1000).toFixed(2)} / ${x.latenessMs}`).join(', '),

@@ -1,7 +1,7 @@
 /**
- * What the bench's real-browser modules ({@link ./page-load-cost}, {@link ./size-and-paint}, {@link ./real-outages})
- * share: a quiet build of the extension before any of them reads `dist/chrome`, the statistics they report, and a
- * table printer.
+ * What the bench's real-browser modules ({@link ./page-load-cost}, {@link ./size-and-paint}, {@link ./real-outages},
+ * {@link ./flood}) share: a quiet build of the extension before any of them reads `dist/chrome`, the statistics they
+ * report, a table printer, and the wait for a page that came back by itself.
  *
  * @module
  */
@@ -9,7 +9,10 @@ import { execFileSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { Page } from 'playwright-core';
 import { findProcesses } from '../lab/cleanup';
+import { UPSTREAM_OK_MARKER } from '../lab/upstream';
+import { waitFor } from '../lab/wait';
 
 let built = false;
 
@@ -23,6 +26,29 @@ export function buildOnce(): void {
   execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: ['ignore', 'ignore', 'inherit'] });
   built = true;
   console.log(`(built dist/chrome from the sources in ${((Date.now() - started) / 1000).toFixed(1)} s)`);
+}
+
+/**
+ * Waits until `page` shows the upstream's page ({@link UPSTREAM_OK_MARKER}), reloaded by the extension, then until
+ * that page's `load` event has ended, and returns when it ended: `performance.timeOrigin + loadEventEnd`, ms since the
+ * epoch (the tab's clock is the machine's, the same as the bench's `Date.now()`).
+ *
+ * @param what - the page awaited, for the timeout's message
+ * @param intervalMs - how often the tab is asked whether the page is back, ms (each ask costs the renderer a little)
+ * @throws Error when the page is not back within 60 s, or its load does not end within 10 s after that
+ */
+export async function waitForPageBack(page: Page, what: string, intervalMs = 100): Promise<number> {
+  await waitFor(
+    async () => String(await page.evaluate('document.body ? document.body.innerText : ""').catch(() => '')).includes(UPSTREAM_OK_MARKER),
+    { timeoutMs: 60_000, intervalMs, message: what },
+  );
+  return waitFor(
+    async () =>
+      (await page
+        .evaluate(`(() => { const nav = performance.getEntriesByType('navigation')[0]; return nav && nav.loadEventEnd > 0 ? performance.timeOrigin + nav.loadEventEnd : 0; })()`)
+        .catch(() => 0)) as number,
+    { timeoutMs: 10_000, intervalMs: 20, message: 'the returned page to finish loading' },
+  );
 }
 
 /** Median of `xs` (mean of the two middle values for an even count); `NaN` for none. Same unit as `xs`. */

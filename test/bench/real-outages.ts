@@ -33,8 +33,8 @@ import type { Page } from 'playwright-core';
 import { launchDriver } from '../e2e/driver';
 import { startGateway } from '../lab/gateway';
 import { htmlResponse, startUpstream, UPSTREAM_OK_MARKER } from '../lab/upstream';
-import { sleep, waitFor } from '../lab/wait';
-import { buildOnce, intArg, isMain, machine, median, p95, printTable, round, warnIfBusy } from './browser-bench';
+import { sleep } from '../lab/wait';
+import { buildOnce, intArg, isMain, machine, median, p95, printTable, round, waitForPageBack, warnIfBusy } from './browser-bench';
 import { createExtensionStrategy } from './outage-simulation';
 
 /** Seeds of the simulation per outage length (as many rounds as the simulated part of the bench). */
@@ -179,17 +179,7 @@ export async function measureRealOutages(plan: Readonly<Record<number, number>> 
     });
     await page.goto(url, { waitUntil: 'load' });
     await up;
-    await waitFor(
-      async () => String(await page.evaluate('document.body ? document.body.innerText : ""').catch(() => '')).includes(UPSTREAM_OK_MARKER),
-      { timeoutMs: 60_000, intervalMs: 100, message: `${url} to come back by itself after ${outageMs / 1000} s down` },
-    );
-    const loadedAt = await waitFor(
-      async () =>
-        (await page
-          .evaluate(`(() => { const nav = performance.getEntriesByType('navigation')[0]; return nav && nav.loadEventEnd > 0 ? performance.timeOrigin + nav.loadEventEnd : 0; })()`)
-          .catch(() => 0)) as number,
-      { timeoutMs: 10_000, intervalMs: 20, message: 'the returned page to finish loading' },
-    );
+    const loadedAt = await waitForPageBack(page, `${url} to come back by itself after ${outageMs / 1000} s down`);
     const reached = upstream.requests.find((q) => q.pathname === '/' && q.headers.host === hostHeader && q.time >= upAt);
     const mine = gateway.accessLog().filter((e) => e.host === hostHeader && e.time >= t0 && e.status === 502);
     const nav = (await page

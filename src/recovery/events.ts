@@ -74,7 +74,13 @@ export type RecoveryEvent =
   /** "Tell me when it's back" in the popup of this tab: its incident goes on watching after the tab closes. */
   | { readonly type: 'keep-watching'; readonly tabId: number }
   /** The browser discarded the tab, or loaded it again (`tabs.onUpdated`'s `discarded`). */
-  | { readonly type: 'tab-discarded'; readonly tabId: number; readonly discarded: boolean };
+  | { readonly type: 'tab-discarded'; readonly tabId: number; readonly discarded: boolean }
+  /**
+   * Chromium discarded the tab by putting an unloaded one in its place under a new id (`tabs.onReplaced`, then the new
+   * id's `onUpdated` with `discarded: true`; seen in Chromium 150, for `tabs.discard`). The same tab to its user: it
+   * keeps its incident, as discarded. Any other replacement (a prerendered page swapped in) is `tab-closed`.
+   */
+  | { readonly type: 'tab-replaced-discarded'; readonly tabId: number; readonly newTabId: number };
 
 export type Effect =
   /** Reload the tab with the cache bypassed, but only if it still shows `url` (else report `reload-refused`). */

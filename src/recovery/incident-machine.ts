@@ -101,6 +101,8 @@ function apply(m: Mutation, e: RecoveryEvent): void {
       return onKeepWatching(m, e.tabId);
     case 'tab-discarded':
       return onDiscarded(m, e.tabId, e.discarded);
+    case 'tab-replaced-discarded':
+      return onReplacedDiscarded(m, e.tabId, e.newTabId);
   }
 }
 
@@ -352,6 +354,23 @@ function onDiscarded(m: Mutation, tabId: number, discarded: boolean): void {
   m.putTab(discarded ? { ...entry, discarded: true } : toWaiting(entry, entry.requestId));
 }
 
+function onReplacedDiscarded(m: Mutation, tabId: number, newTabId: number): void {
+  m.forgetSubresourceErrors(tabId);
+  const entry = m.tab(tabId);
+  if (entry === undefined) return;
+  // The entry moves to the new id as it was (a reload we await included), then the discard applies to it.
+  delete m.state.tabs[String(tabId)];
+  m.putTab({ ...entry, tabId: newTabId });
+  const incident = m.incident(entry.incidentId);
+  if (awaitsReloadOf(incident, tabId)) {
+    const awaiting = incident.awaiting;
+    if (awaiting?.kind === 'reload') incident.awaiting = { ...awaiting, tabId: newTabId };
+  }
+  m.badge(tabId);
+  onDiscarded(m, newTabId, true);
+  m.badge(newTabId);
+}
+
 function onCancel(m: Mutation, incidentId: string): void {
   const incident = m.incident(incidentId);
   if (incident === undefined || !isActive(incident)) return;
@@ -387,6 +406,7 @@ function concernsNothing(state: RecoveryState, event: RecoveryEvent): boolean {
     case 'retry-now':
     case 'keep-watching':
     case 'tab-discarded':
+    case 'tab-replaced-discarded':
       return (
         state.tabs[String(event.tabId)] === undefined &&
         !(state.subresourceErrors ?? []).some((x) => x.tabId === event.tabId)

@@ -240,6 +240,12 @@ export async function launchDriver(
      * Firefox reloads its temporary add-on either way. Default `false`.
      */
     resettable?: boolean;
+    /**
+     * Chromium: a browser in which a tab may be discarded (`tabs.discard`) without losing the browser (see
+     * `launchChromium`'s `noViewport`): pages then have the window's size, not an emulated 1280x720. Firefox discards
+     * either way. Default `false`.
+     */
+    discardable?: boolean;
   } = {},
 ): Promise<Driver> {
   const hosts = options.hosts ?? [SHOP_HOST, NEWS_HOST, STATUS_HOST];
@@ -267,6 +273,7 @@ export async function launchDriver(
       ...(options.colorScheme !== undefined ? { colorScheme: options.colorScheme } : {}),
       ...(args.length > 0 ? { args } : {}),
       ...(options.resettable === true ? { developerMode: true } : {}),
+      ...(options.discardable === true ? { noViewport: true } : {}),
     });
     // A user's extension was installed long before the page fails: wait until the worker has run its top level (its
     // listeners registered) before any test acts. Without this, an image loaded in the first second after launch

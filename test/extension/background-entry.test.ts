@@ -112,6 +112,24 @@ describe('background entry', () => {
     expect(await ask({ type: 'watchSite', payload: { tabId: calm } })).toEqual({ ok: false });
   });
 
+  it('a tab Chromium replaces with a discarded one keeps its incident under the new id; any other replacement closes it', async () => {
+    const failed = (await fakeBrowser.tabs.create({ url: 'https://discard.example.org/' })).id!;
+    webRequest.onCompleted.listeners[0]!({ requestId: '31', url: 'https://discard.example.org/', method: 'GET', statusCode: 502, type: 'main_frame', tabId: failed, responseHeaders: [] });
+    await phaseOf(failed, 'retrying');
+    const tabs = async () => ((await fakeBrowser.storage.session.get('recovery')).recovery as RecoveryState).tabs;
+    const onReplaced = (fakeBrowser.tabs as unknown as { onReplaced: { listeners: ((added: number, removed: number) => void)[] } }).onReplaced;
+    const get = vi.spyOn(fakeBrowser.tabs, 'get').mockResolvedValueOnce({ id: 901, discarded: true } as never);
+    onReplaced.listeners[0]!(901, failed);
+    await eventually(async () => expect((await tabs())['901']).toMatchObject({ tabId: 901, discarded: true }));
+    expect((await tabs())[String(failed)]).toBeUndefined();
+    // A prerendered page swapped in: the tab the incident waited in is gone.
+    get.mockResolvedValueOnce({ id: 902, discarded: false } as never);
+    onReplaced.listeners[0]!(902, 901);
+    await eventually(async () => expect((await tabs())['901']).toBeUndefined());
+    expect((await tabs())['902']).toBeUndefined();
+    get.mockRestore();
+  });
+
   it('with consent, a new incident starts one status check; a check lost with a stopped worker is redone on wake', async () => {
     const fetched: string[] = [];
     const json = (body: unknown) => new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } });

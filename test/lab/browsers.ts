@@ -98,6 +98,15 @@ export interface ChromiumOptions {
    * Default `false`.
    */
   developerMode?: boolean;
+  /**
+   * Leave each page's size to the browser window (Playwright's `viewport: null`) instead of emulating a 1280x720
+   * viewport. Needed by a case that discards a tab (`tabs.discard`): Chromium 150 replaces the tab's page with an
+   * unloaded one, Playwright attaches to it and sends its viewport emulation (`Browser.setWindowBounds`,
+   * `Emulation.setDeviceMetricsOverride`), and the browser process dies of a SIGSEGV, which ends the whole session
+   * ("Target page, context or browser has been closed"). Without the emulation the browser and the session go on.
+   * Default `false`.
+   */
+  noViewport?: boolean;
 }
 
 /** A running Chromium with the extension loaded. */
@@ -193,6 +202,7 @@ export async function launchChromium(options: ChromiumOptions): Promise<Chromium
       args,
       // Playwright adds --disable-extensions by default, which fights --load-extension.
       ignoreDefaultArgs: ['--disable-extensions'],
+      ...(options.noViewport === true ? { viewport: null } : {}),
       ...(options.colorScheme !== undefined ? { colorScheme: options.colorScheme } : {}),
     });
   } catch (error) {

@@ -1007,6 +1007,29 @@ describe('incident machine: back means back, and never a loop (issue 13)', () =>
     expect(reloads(back)).toEqual([{ type: 'reload', tabId: 1, url: URL_A }]);
   });
 
+  it('a tab Chromium discards under a new id keeps its incident there, discarded, and is reloaded by that id', () => {
+    const sim = createSim();
+    sim.send(error(1));
+    sim.send({ type: 'tab-replaced-discarded', tabId: 1, newTabId: 7 });
+    expect(sim.state.tabs['1']).toBeUndefined();
+    expect(sim.state.tabs['7']).toMatchObject({ tabId: 7, status: 'waiting', discarded: true });
+    expect(sim.incident().phase).toBe('retrying');
+    const first = sim.wake();
+    expect(reloads(first)).toEqual([]);
+    expect(probes(first)).toHaveLength(1);
+    const back = sim.send({ type: 'probe-result', incidentId: sim.incident().id, outcome: { kind: 'answered', code: 200 } });
+    expect(reloads(back)).toEqual([{ type: 'reload', tabId: 7, url: URL_A }]);
+  });
+
+  it('a tab Chromium discards under a new id during our reload: that try failed, and the tab waits there', () => {
+    const sim = createSim();
+    sim.send(error(1));
+    expect(reloads(sim.wake())).toHaveLength(1);
+    sim.send({ type: 'tab-replaced-discarded', tabId: 1, newTabId: 7 });
+    expect(sim.incident()).toMatchObject({ phase: 'retrying', awaiting: null, attempts: 1 });
+    expect(sim.state.tabs['7']).toMatchObject({ status: 'waiting', discarded: true });
+  });
+
   it('a tab discarded during our reload: that try failed, the tab waits discarded, and probes ask from then on', () => {
     const sim = createSim();
     sim.send(error(1));

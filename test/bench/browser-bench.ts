@@ -127,3 +127,33 @@ export function intArg(name: string, fallback: number): number {
   const value = i === -1 ? Number.NaN : Number(process.argv[i + 1]);
   return Number.isInteger(value) && value > 0 ? value : fallback;
 }
+
+/**
+ * One stored write of a site's incident, as the extension's service worker sees it in `storage.onChanged`:
+ * `[epoch ms, attempts, nextAt, awaiting.at, phase]`, `null` where the state has none.
+ */
+export type IncidentWrite = [number, number, number | null, number | null, string];
+
+/**
+ * A script for the extension's service worker (Playwright's `worker.evaluate`): from now on it logs every stored write
+ * of `host`'s incident as an {@link IncidentWrite}. Each call starts an empty log; the listener is added once per
+ * worker life. It runs only on writes, so a flood of frame errors past a tab's bound (which writes nothing) does not
+ * run it. Read the log back with {@link INCIDENT_WRITES}.
+ */
+export function incidentWriteLogScript(host: string): string {
+  return `(() => {
+  globalThis.__incidentHost = ${JSON.stringify(host)};
+  globalThis.__incidentWrites = [];
+  if (globalThis.__incidentLogOn) return;
+  globalThis.__incidentLogOn = true;
+  chrome.storage.onChanged.addListener((changes, area) => {
+    const now = Date.now();
+    const state = area === 'session' && changes.recovery ? changes.recovery.newValue : undefined;
+    const i = state && Array.isArray(state.incidents) ? state.incidents.find((x) => x.host === globalThis.__incidentHost) : undefined;
+    if (i) globalThis.__incidentWrites.push([now, i.attempts, i.nextAt, i.awaiting ? i.awaiting.at : null, i.phase]);
+  });
+})()`;
+}
+
+/** The expression that reads the log {@link incidentWriteLogScript} keeps (an `IncidentWrite[]`). */
+export const INCIDENT_WRITES = 'globalThis.__incidentWrites ?? []';

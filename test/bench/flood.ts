@@ -23,7 +23,7 @@
  * `loadEventEnd` of the page that came back (as in `real-outages.ts`), and the **lateness** of the try: when the
  * reload reached the upstream, ms after the try's `nextAt` in the stored state (the schedule's jitter moves the
  * delay, not the lateness). The lateness in parts, from the stored writes of the shop's incident as the worker's own
- * `storage.onChanged` sees them ({@link TRY_LOG_SCRIPT}): the worker taking the try (its `awaiting.at`), its state
+ * `storage.onChanged` sees them ({@link incidentWriteLogScript}): the worker taking the try (its `awaiting.at`), its state
  * stored, the reload reaching the upstream; then the page's load. Beside them, the browser's own pace at that moment:
  * a navigation started in a third tab right after the shop is back, until its request reaches the upstream and its
  * page has loaded. Reported: medians, and flood / no flood as ratios in one run.
@@ -38,7 +38,7 @@ import { launchDriver } from '../e2e/driver';
 import { startGateway, type Gateway } from '../lab/gateway';
 import { htmlResponse, startUpstream, UPSTREAM_OK_MARKER, type Upstream } from '../lab/upstream';
 import { sleep, waitFor } from '../lab/wait';
-import { buildOnce, intArg, isMain, machine, median, printTable, round, waitForPageBack, warnIfBusy } from './browser-bench';
+import { buildOnce, INCIDENT_WRITES, incidentWriteLogScript, intArg, isMain, machine, median, printTable, round, waitForPageBack, warnIfBusy, type IncidentWrite } from './browser-bench';
 
 /** Failing frames on the flood page. */
 export const FRAMES = 1_000;
@@ -76,14 +76,7 @@ export interface FloodRun {
 }
 
 /** Where a run's time went, ms (medians of {@link FloodRun}'s fields of these names). */
-export interface FloodParts {
-  readonly issuedLateMs: number;
-  readonly storedMs: number;
-  readonly reachedMs: number;
-  readonly loadMs: number;
-  readonly userReachedMs: number;
-  readonly userLoadMs: number;
-}
+export type FloodParts = Pick<FloodRun, 'issuedLateMs' | 'storedMs' | 'reachedMs' | 'loadMs' | 'userReachedMs' | 'userLoadMs'>;
 
 /** The figures this module adds to `dist/bench/results.json` under `flood`. */
 export interface FloodResult {
@@ -114,25 +107,8 @@ export interface FloodResult {
 }
 
 /** One stored write of the run's incident, seen in the worker: `[epoch ms, phase, nextAt, awaiting.at or null]`. */
-export type TryLogEntry = [number, string, number | null, number | null];
+export type TryLogEntry = IncidentWrite;
 
-/**
- * Installed in the worker before each run (`HOST` replaced): logs every stored write of that host's incident as the
- * worker's `storage.onChanged` sees it. It runs only on writes, and a frame error past a tab's 10 records writes
- * nothing, so the flood does not run it.
- */
-const TRY_LOG_SCRIPT = `(() => {
-  globalThis.__floodHost = HOST;
-  globalThis.__floodLog = [];
-  if (globalThis.__floodLogOn) return;
-  globalThis.__floodLogOn = true;
-  chrome.storage.onChanged.addListener((changes, area) => {
-    const now = Date.now();
-    const state = area === 'session' && changes.recovery ? changes.recovery.newValue : undefined;
-    const i = state && Array.isArray(state.incidents) ? state.incidents.find((x) => x.host === globalThis.__floodHost) : undefined;
-    if (i) globalThis.__floodLog.push([now, i.phase, i.nextAt, i.awaiting ? i.awaiting.at : null]);
-  });
-})()`;
 
 /**
  * The try that reached the upstream at `reachedAt` (epoch ms), from the run's {@link TryLogEntry} log: the last one
@@ -145,7 +121,7 @@ export function tryTimes(log: readonly TryLogEntry[], reachedAt: number): { dueA
   if (k === -1) return undefined;
   const issuedAt = log[k]![3]!;
   const storedAt = log.find((e) => e[3] === issuedAt)![0];
-  const waiting = log.slice(0, log.findIndex((e) => e[3] === issuedAt)).filter((e) => e[1] === 'retrying' && e[3] === null && e[2] !== null);
+  const waiting = log.slice(0, log.findIndex((e) => e[3] === issuedAt)).filter((e) => e[4] === 'retrying' && e[3] === null && e[2] !== null);
   const dueAt = waiting.at(-1)?.[2];
   return dueAt === undefined || dueAt === null ? undefined : { dueAt, issuedAt, storedAt };
 }
@@ -253,7 +229,7 @@ export async function measureFlood(runs = 5): Promise<FloodResult> {
     const url = `http://${host}:${shop.gateway.port}/`;
     const hostHeader = `${host}:${shop.gateway.port}`;
     const worker = () => driver.chromium!.context.serviceWorkers().find((w) => w.url().startsWith('chrome-extension://'));
-    await worker()?.evaluate(TRY_LOG_SCRIPT.replace('HOST', JSON.stringify(host)));
+    await worker()?.evaluate(incidentWriteLogScript(host));
     await page.goto(url, { waitUntil: 'load' });
     const flooding = floodTab === null ? undefined : openFlood(floodTab, `run=${host}`);
     // The outage is counted from the error page's load, not from the state, which the flood may keep the harness from
@@ -273,7 +249,7 @@ export async function measureFlood(runs = 5): Promise<FloodResult> {
       .catch(() => Number.NaN)) as number;
     await other.close();
     await flooding;
-    const log = ((await worker()?.evaluate('globalThis.__floodLog ?? []').catch(() => [])) ?? []) as TryLogEntry[];
+    const log = ((await worker()?.evaluate(INCIDENT_WRITES).catch(() => [])) ?? []) as TryLogEntry[];
     const reached = shop.upstream.requests.find((q) => q.pathname === '/' && q.headers.host === hostHeader && q.time >= upAt);
     const t = reached === undefined ? undefined : tryTimes(log, reached.time);
     return {

@@ -34,7 +34,7 @@ import { launchDriver } from '../e2e/driver';
 import { startGateway } from '../lab/gateway';
 import { htmlResponse, startUpstream, UPSTREAM_OK_MARKER } from '../lab/upstream';
 import { sleep } from '../lab/wait';
-import { buildOnce, intArg, isMain, machine, median, p95, printTable, round, waitForPageBack, warnIfBusy } from './browser-bench';
+import { buildOnce, INCIDENT_WRITES, incidentWriteLogScript, intArg, isMain, machine, median, p95, printTable, round, waitForPageBack, warnIfBusy, type IncidentWrite } from './browser-bench';
 import { createExtensionStrategy } from './outage-simulation';
 
 /** Seeds of the simulation per outage length (as many rounds as the simulated part of the bench). */
@@ -170,7 +170,7 @@ export async function measureRealOutages(plan: Readonly<Record<number, number>> 
     const context = driver.chromium!.context;
     const worker = context.serviceWorkers().find((w) => w.url().startsWith('chrome-extension://'));
     // Records each write of the recovery state with its time, for this run's incident only (see RunTrace).
-    await worker?.evaluate(TRACE_SCRIPT.replace('HOST', JSON.stringify(hostHeader.split(':')[0])));
+    await worker?.evaluate(incidentWriteLogScript(hostHeader.split(':')[0]!));
     const t0 = Date.now();
     let upAt = Number.NaN;
     const up = sleep(outageMs).then(async () => {
@@ -188,8 +188,8 @@ export async function measureRealOutages(plan: Readonly<Record<number, number>> 
     const writes = ((await context
       .serviceWorkers()
       .find((w) => w.url().startsWith('chrome-extension://'))
-      ?.evaluate('globalThis.__benchTrace ?? []')
-      .catch(() => [])) ?? []) as TraceWrite[];
+      ?.evaluate(INCIDENT_WRITES)
+      .catch(() => [])) ?? []) as IncidentWrite[];
     const pageLog = gateway.accessLog().filter((e) => e.host === hostHeader && e.time >= t0 && e.path === '/');
     const pageAnswers = pageLog.filter((e) => e.navigation).map((e) => e.time);
     const fetches = pageLog.filter((e) => !e.navigation).map((e) => e.time);
@@ -250,22 +250,7 @@ function medianOverChance(p: number, n: number): number {
 }
 
 /** One write of the run's incident as the worker saw it: [epoch ms, attempts, nextAt, awaiting.at, phase]. */
-type TraceWrite = [number, number, number | null, number | null, string];
 
-/** Installed in the service worker before each run (a no-op listener added once per worker life). */
-const TRACE_SCRIPT = `(() => {
-  const host = HOST;
-  globalThis.__benchTrace = [];
-  globalThis.__benchHost = host;
-  if (globalThis.__benchTraceOn) return;
-  globalThis.__benchTraceOn = true;
-  chrome.storage.onChanged.addListener((changes, area) => {
-    const now = Date.now();
-    const state = area === 'session' && changes.recovery ? changes.recovery.newValue : undefined;
-    const incident = state && Array.isArray(state.incidents) ? state.incidents.find((i) => i.host === globalThis.__benchHost) : undefined;
-    if (incident) globalThis.__benchTrace.push([now, incident.attempts, incident.nextAt, incident.awaiting ? incident.awaiting.at : null, incident.phase]);
-  });
-})()`;
 
 /** Splits one run's time into the components of {@link RunTrace}. */
 function traceOf(
@@ -273,7 +258,7 @@ function traceOf(
   upAt: number,
   pageAnswers: readonly number[],
   fetches: readonly number[],
-  writes: readonly TraceWrite[],
+  writes: readonly IncidentWrite[],
   nav: { origin: number; load: number },
 ): RunTrace {
   const rel = (t: number) => Math.round(t - t0);

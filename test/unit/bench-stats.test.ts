@@ -25,10 +25,10 @@ describe('the flood bench: which try reached the upstream, and when it was due',
   // [seen at, phase, nextAt, awaiting.at]: the incident opens (try due at 2_500), the try is taken at 2_510 and stored
   // at 2_530, answered 502; the next try is due at 6_000, taken at 6_900, stored at 6_950.
   const log: TryLogEntry[] = [
-    [1_010, 'retrying', 2_500, null],
-    [2_530, 'retrying', 12_510, 2_510],
-    [2_600, 'retrying', 6_000, null],
-    [6_950, 'retrying', 16_900, 6_900],
+    [1_010, 1, 2_500, null, 'retrying'],
+    [2_530, 1, 12_510, 2_510, 'retrying'],
+    [2_600, 1, 6_000, null, 'retrying'],
+    [6_950, 1, 16_900, 6_900, 'retrying'],
   ];
 
   it('takes the last try issued before the upstream saw it, and the due time stored while it waited', () => {
@@ -38,6 +38,6 @@ describe('the flood bench: which try reached the upstream, and when it was due',
 
   it('says nothing when the log does not show the try or its due time', () => {
     expect(tryTimes(log, 2_000)).toBeUndefined();
-    expect(tryTimes([[2_530, 'retrying', 12_510, 2_510]], 3_000)).toBeUndefined();
+    expect(tryTimes([[2_530, 1, 12_510, 2_510, 'retrying']], 3_000)).toBeUndefined();
   });
 });

@@ -36,6 +36,13 @@ export function createBrowserEffects(): RecoveryEffects {
       return { kind: 'reloaded' };
     },
 
+    async tabPresence(tabId: number): Promise<'shown' | 'discarded' | 'gone'> {
+      // `undefined` for an id that was never a tab (the API's promise would reject; a hostile caller's need not).
+      const tab = (await browser.tabs.get(tabId).catch(() => undefined)) as { discarded?: boolean } | undefined;
+      if (tab === undefined || tab === null) return 'gone';
+      return tab.discarded === true ? 'discarded' : 'shown';
+    },
+
     async readDocument(tabId: number): Promise<ShownDocument | null> {
       const tab = await browser.tabs.get(tabId).catch(() => null);
       if (tab === null || tab.status !== 'complete') return null;

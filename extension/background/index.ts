@@ -109,19 +109,7 @@ browser.tabs.onUpdated.addListener((tabId, change) => {
   if (change.status === 'complete') void service.redrawBadge(tabId);
 });
 browser.tabs.onRemoved.addListener((tabId) => void service.dispatch({ type: 'tab-closed', tabId }));
-// Chromium swaps in a prerendered tab under a new id; the old id is gone for good. Chromium 150 also discards a tab
-// that way (an unloaded tab under a new id): the same tab to its user, which keeps its incident.
-browser.tabs.onReplaced.addListener(
-  (added, removed) =>
-    void browser.tabs.get(added).then(
-      // `undefined` for an id that was never a tab (the API's promise would reject; a hostile caller's need not).
-      (tab: { discarded?: boolean } | undefined) =>
-        service.dispatch(
-          tab?.discarded === true ? { type: 'tab-replaced-discarded', tabId: removed, newTabId: added } : { type: 'tab-closed', tabId: removed },
-        ),
-      () => service.dispatch({ type: 'tab-closed', tabId: removed }),
-    ),
-);
+browser.tabs.onReplaced.addListener((added, removed) => void service.onTabReplaced(added, removed));
 
 browser.alarms.onAlarm.addListener((alarm) => {
   if (alarm.name === WAKE_ALARM) void wake();

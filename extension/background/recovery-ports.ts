@@ -45,6 +45,11 @@ export interface RecoveryEffects {
   badge(tabId: number, view: BadgeView | null): Promise<void>;
   /** The document `tabId` shows once it has finished loading; `null` while it loads, or if it cannot be read. */
   readDocument(tabId: number): Promise<ShownDocument | null>;
+  /**
+   * Whether `tabId` is a tab now, and whether the browser discarded it (`tabs.get`): `gone` when there is no such tab
+   * or the browser cannot tell. Never rejects.
+   */
+  tabPresence(tabId: number): Promise<'shown' | 'discarded' | 'gone'>;
 }
 
 export interface RecoveryServiceDeps {

@@ -7,6 +7,7 @@
 import { classifyCompletion, isTabId, MAX_URL_LENGTH, type CompletedRequest } from '../../src/recovery/classify';
 import {
   incidentForTab,
+  isAbort,
   isActive as isActiveIncident,
   nextWake,
   reduce,
@@ -103,14 +104,19 @@ export function createRecoveryService(deps: RecoveryServiceDeps) {
    * without either (a frame's error, a navigation of a tab) is written behind: the next event is taken in meanwhile,
    * and the write joins the batch (see {@link persist}).
    */
-  function dispatch(event: RecoveryEvent): Promise<readonly Effect[]> {
+  function dispatch(input: RecoveryEvent | (() => Promise<RecoveryEvent | null>)): Promise<readonly Effect[]> {
     let stored: Promise<void> = Promise.resolve();
+    let event: RecoveryEvent | null = null;
     const applied = serial(async () => {
       try {
+        // An event that needs the browser asked first is worked out in its turn, so later events cannot overtake it.
+        const resolved = typeof input === 'function' ? await input() : input;
+        if (resolved === null) return [];
+        event = resolved;
         const { policy: p, settings } = await policy();
         const before = await read();
         const now = deps.now();
-        const { state, effects } = reduce(before, event, { now, policy: p, random: deps.random });
+        const { state, effects } = reduce(before, resolved, { now, policy: p, random: deps.random });
         // reduce() hands back the same object for the many events that change nothing: nothing to write.
         if (state === before) {
           deps.scheduleWake(nextWake(state));
@@ -124,14 +130,14 @@ export function createRecoveryService(deps: RecoveryServiceDeps) {
         const endedBefore = new Set(before.incidents.filter((i) => !isActiveIncident(i)).map((i) => i.id));
         const ended = state.incidents.filter((i) => !isActiveIncident(i) && !endedBefore.has(i.id));
         if (effects.length > 0 || opened.length > 0 || ended.length > 0) await stored;
-        else stored.catch((err: unknown) => deps.log.error('recovery: storing the state failed', event.type, err));
+        else stored.catch((err: unknown) => deps.log.error('recovery: storing the state failed', resolved.type, err));
         deps.scheduleWake(nextWake(state));
         for (const effect of effects) runEffect(effect, state, settings, now);
         if (deps.onIncidentOpened !== undefined) for (const i of opened) deps.onIncidentOpened(i, tabIdsOf(state, i.id));
         if (deps.onIncidentEnded !== undefined) for (const i of ended) deps.onIncidentEnded(i);
         return effects;
       } catch (err) {
-        deps.log.error('recovery: event failed', event.type, err);
+        deps.log.error('recovery: event failed', event?.type ?? 'unresolved', err);
         return [];
       }
     });
@@ -287,13 +293,31 @@ export function createRecoveryService(deps: RecoveryServiceDeps) {
     /** `webRequest.onErrorOccurred` for main frames: a network error or an abort (Stop, a new navigation). */
     onMainFrameError(details: RequestError): Promise<unknown> | undefined {
       if (!isActionable(details)) return undefined;
-      return dispatch({
+      const event: RecoveryEvent = {
         type: 'main-frame-failed',
         tabId: details.tabId,
         url: details.url,
         error: String(details.error).slice(0, 200),
         ...requestIdOf(details),
-      });
+      };
+      if (!isAbort(event.error)) return dispatch(event);
+      // An abort is the user's Stop, which ends retrying in the tab, unless the browser dropped the load because the
+      // tab closed or was discarded (Chromium discards under a new id, and the old one is gone at once): then the
+      // tab's own event (closed, replaced, discarded) says what happened, and this one must not end the incident first.
+      return dispatch(async () => ((await deps.effects.tabPresence(details.tabId)) === 'shown' ? event : null));
+    },
+
+    /**
+     * `tabs.onReplaced`: Chromium swaps in a prerendered page under a new id (the old tab is gone for good), and
+     * Chromium 150 discards a tab that way too: an unloaded tab under a new id, the same tab to its user, which keeps
+     * its incident. The new tab is looked at in the event's turn, so events of either id that come later wait for it.
+     */
+    onTabReplaced(addedTabId: number, removedTabId: number): Promise<unknown> {
+      return dispatch(async () =>
+        (await deps.effects.tabPresence(addedTabId)) === 'discarded'
+          ? { type: 'tab-replaced-discarded', tabId: removedTabId, newTabId: addedTabId }
+          : { type: 'tab-closed', tabId: removedTabId },
+      );
     },
 
     /** Runs whatever is due (on a timer, an alarm, a wake, coming back online), after any outcome lost with a worker. */

@@ -344,8 +344,13 @@ function onDiscarded(m: Mutation, tabId: number, discarded: boolean): void {
   if (entry === undefined) return;
   if (entry.status === 'reloading' && discarded) {
     // Discarded while our reload was under way: the browser dropped the load, so no outcome will come for it. The try
-    // counts as failed now rather than at the outcome timeout, and the tab waits, discarded, for the probes.
+    // counts as failed now rather than at the outcome timeout, and the tab waits, discarded, for the probes. A reload
+    // that proved an ended incident back has no one to wait for: the tab settles (it shows the site when loaded).
     const incident = m.incident(entry.incidentId);
+    if (incident === undefined || !isActive(incident)) {
+      m.putTab(toSettled(entry));
+      return;
+    }
     m.putTab({ ...toWaiting(entry), discarded: true });
     if (awaitsReloadOf(incident, tabId)) m.tryFailed(incident);
     return;
@@ -358,6 +363,12 @@ function onReplacedDiscarded(m: Mutation, tabId: number, newTabId: number): void
   m.forgetSubresourceErrors(tabId);
   const entry = m.tab(tabId);
   if (entry === undefined) return;
+  // The new id already has an entry of its own (events of the new tab came first): that one is the truth for it, and
+  // the old id is gone like a closed tab.
+  if (m.tab(newTabId) !== undefined) {
+    m.detach(tabId);
+    return;
+  }
   // The entry moves to the new id as it was (a reload we await included), then the discard applies to it.
   delete m.state.tabs[String(tabId)];
   m.putTab({ ...entry, tabId: newTabId });
@@ -428,7 +439,10 @@ function isStale(entry: TabEntry, requestId: string | undefined): boolean {
   return owner !== undefined && requestId !== undefined && requestId !== owner;
 }
 
-/** Chromium `net::ERR_ABORTED`, Firefox `NS_BINDING_ABORTED`: the user stopped or replaced the navigation. */
-function isAbort(error: string): boolean {
+/**
+ * Chromium `net::ERR_ABORTED`, Firefox `NS_BINDING_ABORTED`: the user stopped or replaced the navigation, or the
+ * browser dropped the load (the tab closed or discarded).
+ */
+export function isAbort(error: string): boolean {
   return /ERR_ABORTED|NS_BINDING_ABORTED|NS_ERROR_ABORT/i.test(error);
 }

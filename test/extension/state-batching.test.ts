@@ -58,6 +58,7 @@ function createService(store: StateStore, now: () => number, effects: Partial<Re
       notify: vi.fn(async () => undefined),
       badge: vi.fn(async () => undefined),
       readDocument: vi.fn(async () => null),
+      tabPresence: vi.fn(async () => 'shown' as const),
       ...effects,
     } as RecoveryEffects,
     scheduleWake: () => undefined,
@@ -164,5 +165,48 @@ describe('batched state writes', () => {
     const second = createService(s.store, () => 1_700_000_000_000);
     expect((await second.tabView(20)).subresourceErrors).toHaveLength(1);
     expect((await second.tabView(1)).subresourceErrors).toHaveLength(1);
+  });
+
+  it('an abort of a tab the browser dropped (closed, discarded) is left to the tab\'s own event; the user\'s Stop still counts', async () => {
+    const s = createStore();
+    let clock = 1_700_000_000_000;
+    let presence: 'shown' | 'discarded' | 'gone' = 'gone';
+    const service = createService(s.store, () => clock, { tabPresence: vi.fn(async () => presence) });
+    await service.onCompleted(page502(3));
+    // Our reload is under way when the browser drops it.
+    clock += 60_000;
+    await service.wake();
+    expect(s.stored().tabs['3']).toMatchObject({ status: 'reloading' });
+    const abort = { requestId: 'r2', url: PAGE, type: 'main_frame', tabId: 3, error: 'net::ERR_ABORTED' };
+    // Chromium discards under a new id: the old one is gone, and its replacement comes next.
+    await service.onMainFrameError(abort);
+    expect(s.stored().tabs['3']).toMatchObject({ status: 'reloading' });
+    presence = 'discarded';
+    await service.onTabReplaced(9, 3);
+    expect(s.stored().tabs['3']).toBeUndefined();
+    expect(s.stored().tabs['9']).toMatchObject({ tabId: 9, discarded: true });
+    expect(s.stored().incidents[0]?.phase).toBe('retrying');
+    // The user's Stop of a load in a tab that is shown ends retrying there, as before.
+    presence = 'shown';
+    await service.onMainFrameStart({ requestId: 'r3', url: PAGE, type: 'main_frame', tabId: 9 });
+    await service.onMainFrameError({ ...abort, tabId: 9, requestId: 'r3' });
+    expect(s.stored().tabs['9']).toBeUndefined();
+  });
+
+  it('a replacement is worked out in its turn: an event after it waits for it', async () => {
+    const s = createStore();
+    let answer!: (p: 'shown' | 'discarded' | 'gone') => void;
+    const service = createService(s.store, () => 1_700_000_000_000, {
+      tabPresence: vi.fn(() => new Promise<'shown' | 'discarded' | 'gone'>((resolve) => (answer = resolve))),
+    });
+    await service.onCompleted(page502(3));
+    const replaced = service.onTabReplaced(9, 3);
+    // The new id's own discard comes while the browser is still asked about it.
+    const discarded = service.dispatch({ type: 'tab-discarded', tabId: 9, discarded: true });
+    await vi.waitFor(() => expect(answer).toBeDefined());
+    answer('discarded');
+    await Promise.all([replaced, discarded]);
+    expect(s.stored().tabs['9']).toMatchObject({ status: 'waiting', discarded: true });
+    expect(s.stored().incidents[0]?.phase).toBe('retrying');
   });
 });

@@ -1030,6 +1030,36 @@ describe('incident machine: back means back, and never a loop (issue 13)', () =>
     expect(sim.state.tabs['7']).toMatchObject({ status: 'waiting', discarded: true });
   });
 
+  it('a replacement whose new id already has an entry of its own: that entry stays, the old id is gone', () => {
+    const sim = createSim();
+    sim.send(error(1));
+    const first = sim.incident().id;
+    // The new tab's own events came first: the user woke it, and it failed on another site.
+    sim.send(error(7, { url: 'https://other.example.org/' }));
+    const other = sim.state.tabs['7'];
+    sim.send({ type: 'tab-replaced-discarded', tabId: 1, newTabId: 7 });
+    expect(sim.state.tabs['1']).toBeUndefined();
+    expect(sim.state.tabs['7']).toEqual(other);
+    expect(sim.state.incidents.find((i) => i.id === first)?.phase).toBe('abandoned');
+  });
+
+  it('a tab discarded during the reload that proved its ended incident back settles: nothing waits for it', () => {
+    const sim = createSim();
+    sim.send(error(1));
+    sim.send(error(2));
+    const id = sim.incident().id;
+    sim.wake();
+    // A probe-free recovery: tab 1's reload gets the page, and tab 2 is reloaded to show it too.
+    const reload = sim.all.find((e) => e.type === 'reload');
+    const answered = reload?.type === 'reload' ? reload.tabId : 1;
+    const other = answered === 1 ? 2 : 1;
+    const back = sim.send({ type: 'main-frame-answered', tabId: answered, url: URL_A, code: 200 });
+    expect(sim.state.incidents.find((i) => i.id === id)?.phase).toBe('recovered');
+    expect(reloads(back)).toEqual([{ type: 'reload', tabId: other, url: URL_A }]);
+    sim.send({ type: 'tab-discarded', tabId: other, discarded: true });
+    expect(sim.state.tabs[String(other)]).toMatchObject({ status: 'settled' });
+  });
+
   it('a tab discarded during our reload: that try failed, the tab waits discarded, and probes ask from then on', () => {
     const sim = createSim();
     sim.send(error(1));

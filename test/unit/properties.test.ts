@@ -42,7 +42,9 @@ type Step =
   | { kind: 'cancel'; pick: number }
   | { kind: 'retry-now'; tab: number }
   | { kind: 'not-sent'; tab: number }
-  | { kind: 'probe'; pick: number; up: boolean };
+  | { kind: 'probe'; pick: number; up: boolean }
+  | { kind: 'discard'; tab: number; discarded: boolean }
+  | { kind: 'replaced-discarded'; tab: number; newTab: number };
 
 const tab = fc.integer({ min: 0, max: 3 });
 const site = fc.integer({ min: 0, max: SITES.length - 1 });
@@ -65,6 +67,8 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   fc.record({ kind: fc.constant('retry-now' as const), tab }),
   fc.record({ kind: fc.constant('not-sent' as const), tab }),
   fc.record({ kind: fc.constant('probe' as const), pick: fc.nat(), up: fc.boolean() }),
+  fc.record({ kind: fc.constant('discard' as const), tab, discarded: fc.boolean() }),
+  fc.record({ kind: fc.constant('replaced-discarded' as const), tab, newTab: tab }),
 );
 
 function toEvent(s: Step, state: RecoveryState): RecoveryEvent | null {
@@ -96,6 +100,10 @@ function toEvent(s: Step, state: RecoveryState): RecoveryEvent | null {
       return incidents.length
         ? { type: 'probe-result', incidentId: incidents[s.pick % incidents.length]!.id, outcome: s.up ? { kind: 'answered', code: 200 } : { kind: 'gateway-error', code: 502 } }
         : null;
+    case 'discard':
+      return { type: 'tab-discarded', tabId: s.tab, discarded: s.discarded };
+    case 'replaced-discarded':
+      return s.tab === s.newTab ? null : { type: 'tab-replaced-discarded', tabId: s.tab, newTabId: s.newTab };
   }
 }
 

@@ -129,7 +129,8 @@ export function entryOf(incident: Incident, now: number, status?: StatusReport |
     endedAt,
     outcome: incident.phase as EndPhase,
     ...(incident.notRetriedReason !== undefined ? { notRetriedReason: incident.notRetriedReason } : {}),
-    ...(answered?.kind === 'answers-with' ? { answeredWith: answered.code } : {}),
+    // A status outside HTTP's range (a hostile server's `999`) would make the entry unreadable: kept only when valid.
+    ...(answered?.kind === 'answers-with' && answered.code >= 100 && answered.code <= 599 ? { answeredWith: answered.code } : {}),
     attempts: incident.attempts,
     probes: incident.probes,
     ...(verdict !== undefined ? { verdict } : {}),

@@ -302,6 +302,10 @@ describe('what the options page says about an entry', () => {
     expect(render(outcomeText(back, render))).toBe('Recovered after 42 s');
     // What storage holds is read back with it.
     expect(parseHistory({ version: 1, entries: [ended] }).entries[0]?.answeredWith).toBe(500);
+    // A status no HTTP server may send is not kept, so the entry stays readable.
+    const odd = entryOf(incident({ endedAt: NOW, answer: { kind: 'other', code: 999, at: NOW } }), NOW);
+    expect(odd).not.toHaveProperty('answeredWith');
+    expect(parseHistory({ version: 1, entries: [odd] }).entries).toHaveLength(1);
   });
 
   it('the code with its name, and the verdict or "Not checked"', () => {

@@ -200,6 +200,26 @@ async function failingSiteInWatchMode(driver: Driver, host: string, path: string
   return { route, url, tab, tabId, watching };
 }
 
+/**
+ * The site of `host` in watch mode ({@link failingSiteInWatchMode}), then answering `answer` from now on; resolves once
+ * a probe got it and the incident says so (`answer.kind` is `kind`), with the time the answer was switched on.
+ */
+async function probeAnswered(
+  driver: Driver,
+  host: string,
+  path: string,
+  answer: Parameters<ReturnType<typeof switchableRoute>['set']>[0],
+  kind: NonNullable<Incident['answer']>['kind'],
+  what: string,
+  slowNavigationsMs?: number,
+) {
+  const site = await failingSiteInWatchMode(driver, host, path, slowNavigationsMs);
+  const answeredFrom = Date.now();
+  site.route.set(answer);
+  const incident = await driver.waitForIncident(host, (i) => i.answer?.kind === kind, { timeoutMs: 120_000, what });
+  return { site, answeredFrom, incident };
+}
+
 function cost(name: BrowserName, what: string, since: number): void {
   costs.push(`${name}: ${what}: ${Math.round((Date.now() - since) / 1000)} s`);
 }
@@ -291,10 +311,7 @@ describe.concurrent('half-up sites', () => {
       const path = pathOf(name, '/busy');
       // Longer than any gap of the shipped schedule at this point (at most 36 s): only the Retry-After explains the wait.
       const retryAfterS = 45;
-      const site = await failingSiteInWatchMode(driver, host, path);
-      const answeredFrom = Date.now();
-      site.route.set(busyAnswer(retryAfterS));
-      const busy = await driver.waitForIncident(host, (i) => i.answer?.kind === 'busy', { timeoutMs: 120_000, what: 'a probe answered 429' });
+      const { site, answeredFrom, incident: busy } = await probeAnswered(driver, host, path, busyAnswer(retryAfterS), 'busy', 'a probe answered 429');
       expect(busy.answer?.code).toBe(429);
       expect(isActive(busy)).toBe(true);
       // The next probe, and nothing between: the tab is not reloaded for a 429.
@@ -320,10 +337,7 @@ describe.concurrent('half-up sites', () => {
       const { driver } = lab();
       const host = HOSTS.challenge;
       const path = pathOf(name, '/challenge');
-      const site = await failingSiteInWatchMode(driver, host, path, 2_000);
-      const answeredFrom = Date.now();
-      site.route.set(cloudflareChallengeAnswer());
-      const challenged = await driver.waitForIncident(host, (i) => i.answer?.kind === 'challenge', { timeoutMs: 120_000, what: 'a probe answered by the challenge' });
+      const { site, answeredFrom, incident: challenged } = await probeAnswered(driver, host, path, cloudflareChallengeAnswer(), 'challenge', 'a probe answered by the challenge', 2_000);
       expect(challenged.answer?.code).toBe(403);
       // The probe's answer alone ends nothing: whatever comes next comes from the tab.
       expect(isActive(challenged)).toBe(true);
@@ -343,10 +357,7 @@ describe.concurrent('half-up sites', () => {
       const { driver } = lab();
       const host = HOSTS.error;
       const path = pathOf(name, '/error');
-      const site = await failingSiteInWatchMode(driver, host, path, 2_000);
-      const answeredFrom = Date.now();
-      site.route.set(serverErrorAnswer());
-      const judged = await driver.waitForIncident(host, (i) => i.answer?.kind === 'server-error', { timeoutMs: 120_000, what: 'a probe answered 500' });
+      const { site, answeredFrom, incident: judged } = await probeAnswered(driver, host, path, serverErrorAnswer(), 'server-error', 'a probe answered 500', 2_000);
       expect(judged.answer?.code).toBe(500);
       expect(isActive(judged), 'not over on the probe alone').toBe(true);
       const ended = await driver.waitForIncident(host, (i) => i.endedAt !== undefined, { timeoutMs: 30_000, what: 'the incident to end on the tab reload' });
@@ -366,10 +377,7 @@ describe.concurrent('half-up sites', () => {
       const path = pathOf(name, '/members');
       const loginPath = pathOf(name, '/login');
       upstream.route(loginPath, sitePage('Sign in'));
-      const site = await failingSiteInWatchMode(driver, host, path, 2_000);
-      const answeredFrom = Date.now();
-      site.route.set(loginRedirectAnswer(loginPath));
-      const works = await driver.waitForIncident(host, (i) => i.answer?.kind === 'works', { timeoutMs: 120_000, what: 'a probe answered by the redirect' });
+      const { site, answeredFrom, incident: works } = await probeAnswered(driver, host, path, loginRedirectAnswer(loginPath), 'works', 'a probe answered by the redirect', 2_000);
       // The probe alone proves nothing for the tab: the incident waits for the tab's reload.
       expect(isActive(works)).toBe(true);
       const recovered = await driver.waitForPhase(host, 'recovered', { timeoutMs: 30_000 });

@@ -1,21 +1,23 @@
 // The privacy policy, shipped inside the extension so it can be read offline: docs/privacy.md (the one source) is
 // turned into privacy.html at build time. The Markdown is a small known subset, so a small converter does: headings,
-// paragraphs, one level of lists, pipe tables, `code`, **bold** and [links](https://...). HTML comments (the policy's
+// paragraphs, one level of lists, pipe tables, `code`, **bold**, *emphasis* and [links](https://...). HTML comments (the policy's
 // notes for maintainers) are dropped; any other `<` is escaped, so the page holds no markup the source did not mean.
 
 const escape = (s) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /**
- * One line of inline Markdown as HTML: code spans first (their contents stay literal), then bold and links. A link
+ * One line of inline Markdown as HTML (runs of spaces, which a dropped comment leaves, made one): code spans first (their contents stay literal), then bold, emphasis and links. A link
  * must be http(s) or mailto; any other target is left as text.
  */
 export function inline(text) {
   return text
+    .replace(/ {2,}/g, ' ')
     .split(/(`[^`]*`)/)
     .map((part) => {
       if (part.startsWith('`') && part.endsWith('`') && part.length >= 2) return `<code>${escape(part.slice(1, -1))}</code>`;
       return escape(part)
         .replace(/\*\*([^*]+)\*\*/g, '<strong>$1</strong>')
+        .replace(/(^|[^*\w])\*([^*\s][^*]*?)\*(?![*\w])/g, '$1<em>$2</em>')
         .replace(/\[([^\]]+)\]\(((?:https?:\/\/|mailto:)[^\s)]+)\)/g, '<a href="$2">$1</a>');
     })
     .join('');

@@ -10,6 +10,7 @@ import { inline, markdownToHtml, privacyPage } from '../../scripts/privacy-page.
 import { DEFAULT_SETTINGS, DEFAULT_STATUS_ENDPOINTS, MAX_HISTORY_RETENTION_DAYS } from '../../src/settings/settings';
 import { VENDORS } from '../../src/status/providers/status-page';
 import { MAX_HISTORY_BYTES, MAX_HISTORY_ENTRIES } from '../../src/history/history';
+import { pngSize } from '../png-size';
 
 const read = (path: string) => readFileSync(resolve(import.meta.dirname, '../..', path), 'utf8');
 const policy = read('docs/privacy.md');
@@ -85,5 +86,23 @@ describe('the store listing', () => {
       expect([...summary].length).toBeGreaterThan(40);
       expect([...summary].length).toBeLessThanOrEqual(132);
     }
+  });
+});
+
+describe('the store screenshots', () => {
+  const names = ['1-popup-incident', '2-popup-back', '3-options', '4-onboarding'];
+
+  it('are the four the listing names, each 1280×800 (Chrome Web Store)', () => {
+    const listing = read('docs/store/listing.en.md');
+    for (const name of names) {
+      expect(pngSize(readFileSync(resolve(import.meta.dirname, '../../docs/store/screenshots', `${name}.png`))), name).toEqual({ width: 1280, height: 800 });
+    }
+    expect(listing).toContain('docs/store/screenshots/');
+  });
+
+  it('reads the size from the IHDR chunk, and refuses what is not a PNG', () => {
+    const header = Buffer.from('89504e470d0a1a0a0000000d49484452000005000000032008060000', 'hex');
+    expect(pngSize(header)).toEqual({ width: 1280, height: 800 });
+    expect(() => pngSize(Buffer.from('GIF89a not a png at all'))).toThrow(/not a PNG/);
   });
 });

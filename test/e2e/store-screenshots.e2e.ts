@@ -132,3 +132,22 @@ describe('chromium: store screenshots (1280×800, from real states)', () => {
     expect(policy.url()).toBe(site.driver.chromium!.extensionUrl('privacy.html'));
   });
 });
+
+describe('firefox: the privacy policy ships in the extension, linked from both pages', () => {
+  const site = useSite('firefox', { shareBrowser: true });
+
+  it('the options and welcome pages link to privacy.html, which the package holds', async () => {
+    for (const path of ['extension/options/index.html', 'extension/onboarding/index.html']) {
+      const page = await site.driver.openExtensionPage(path);
+      const linkHref = () => page.evaluate(() => document.querySelector<HTMLAnchorElement>('a[data-testid="privacy-policy"]')?.href ?? null, null);
+      await waitFor(async () => (await linkHref()) !== null, { message: `the privacy link on ${path}` });
+      expect(await linkHref(), path).toMatch(/^moz-extension:\/\/[^/]+\/privacy\.html$/);
+      await page.close();
+    }
+    // The page the links name, from the installed package (a navigation by link is the Chromium case's).
+    const policy = await site.driver.openExtensionPage('privacy.html');
+    await waitFor(async () => (await policy.text()).includes('Gateway Recovery: privacy policy'), { message: 'the policy page' });
+    expect(await policy.text()).toContain('What the extension sees in your browser');
+    await policy.close();
+  });
+});

@@ -1,5 +1,7 @@
 import { defineConfig, type Plugin } from 'vite';
 import webExtension from 'vite-plugin-web-extension';
+import { readFileSync } from 'node:fs';
+import { preactWithoutInnerHtml } from './scripts/preact-without-inner-html';
 
 /**
  * Serves webextension-polyfill (a UMD file) as an ES module whose default export is the polyfill's `module.exports`.
@@ -26,11 +28,17 @@ function polyfillAsModule(): Plugin {
  * Output goes to `dist/<target>`, a path the e2e suite and the README rely on.
  */
 const target = process.env.TARGET === 'firefox' ? 'firefox' : 'chrome';
+/** The one version: package.json's, written into both manifests (the template has none). */
+const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
 
 export default defineConfig({
   publicDir: 'public',
   // The one browser flag (`extension/shared/browser-family.ts`): each bundle knows which browser it was built for.
   define: { __BROWSER__: JSON.stringify(target) },
+  // The pages' bundles name each module's path in a comment. Resolved through a symlinked node_modules (a worktree,
+  // or the source package's rebuild test) those paths would name where the link points, and the same sources would
+  // build different bytes: kept as seen from the project, the output depends on the sources alone.
+  resolve: { preserveSymlinks: true },
   build: {
     outDir: `dist/${target}`,
     emptyOutDir: true,
@@ -39,9 +47,11 @@ export default defineConfig({
   },
   plugins: [
     polyfillAsModule(),
+    preactWithoutInnerHtml(),
     webExtension({
       browser: target,
       manifest: 'manifest.json',
+      transformManifest: (manifest) => ({ ...manifest, version }),
       // The JSON schema store is out of reach offline; `web-ext lint` validates the Firefox build instead.
       skipManifestValidation: true,
       disableAutoLaunch: true,

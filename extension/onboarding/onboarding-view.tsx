@@ -5,6 +5,7 @@
 import { useState } from 'preact/hooks';
 import type { JSX } from 'preact';
 import type { SettingsPageProps } from '../shared/settings-store';
+import { PrivacyLink } from '../shared/privacy-link';
 import { StatusConsent, type Translate } from '../shared/status-consent';
 
 /** `managed`: when `statusAutoCheck` is set by an administrator, the page does not ask. */
@@ -92,6 +93,8 @@ export function OnboardingView({ settings, managed, t, onChange, requestDataCons
         <a href="../options/index.html" data-testid="open-options" onClick={onOptions}>
           {t('onboardingOpenOptions')}
         </a>
+        {' · '}
+        <PrivacyLink t={t} />
       </p>
     </>
   );

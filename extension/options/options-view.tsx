@@ -7,6 +7,7 @@ import { useState } from 'preact/hooks';
 import type { SettingsPageProps, SettingsPatch } from '../shared/settings-store';
 import type { HostAccess } from './custom-endpoint-field';
 import { HistorySection, type HistoryModel } from './history-section';
+import { PrivacyLink } from '../shared/privacy-link';
 import { RecoverySection } from './recovery-section';
 import { StatusSection } from './status-section';
 
@@ -43,6 +44,9 @@ export function OptionsView({ settings, managed, t, onChange, requestDataConsent
     <>
       <h1>{t('optionsTitle')}</h1>
       {managed.size > 0 && <p class="note">{t('optionsManagedNote')}</p>}
+      <p>
+        <PrivacyLink t={t} />
+      </p>
       <StatusSection settings={settings} managed={managed} t={t} save={save} requestDataConsent={requestDataConsent} hostAccess={hostAccess} />
       <RecoverySection settings={settings} managed={managed} t={t} save={save} />
       <HistorySection settings={settings} managed={managed} t={t} save={save} history={history} announce={announce} />

@@ -54,6 +54,12 @@ describe('onboarding view', () => {
     expect(decline().getAttribute('type')).toBe('button');
   });
 
+  it('links to the privacy policy shipped in the extension', () => {
+    show();
+    const link = screen.getByRole('link', { name: 'Privacy policy' });
+    expect(link.getAttribute('href')).toBe('../../privacy.html');
+  });
+
   it('leaves the custom endpoint out when none is set', () => {
     show();
     expect(pageText()).not.toContain('Your own checker');

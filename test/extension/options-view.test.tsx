@@ -112,6 +112,13 @@ describe('consent text', () => {
 });
 
 describe('options view', () => {
+  it('links to the privacy policy shipped in the extension, near the top', () => {
+    show(DEFAULT_SETTINGS);
+    const link = screen.getByRole('link', { name: 'Privacy policy' });
+    expect(link.getAttribute('href')).toBe('../../privacy.html');
+    expect(link.compareDocumentPosition(screen.getByRole('checkbox', { name: /automatic/i })) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+  });
+
   it('shows the consent checkbox as stored, labelled, and a switch per provider naming what it contacts', () => {
     show(LOOPBACK);
     const autoCheck = box('Check automatically whether a site is down for everyone');

@@ -7,6 +7,7 @@
 import * as v from 'valibot';
 import type { HttpClient } from '../status/http';
 import { describeIssue } from '../status/provider';
+import { loadPublicSuffixList } from '../status/host';
 import { pinnedLink } from '../status/pinning';
 import type { UnknownReason } from '../status/verdict';
 
@@ -56,6 +57,8 @@ function snapshotTime(ts: string | undefined): number | null {
 export async function findArchivedCopy(http: HttpClient, base: string, pageUrl: string, signal?: AbortSignal): Promise<ArchiveResult> {
   const address = archiveAddress(pageUrl);
   if (address === null) return { found: false, reason: { code: 'not-applicable', detail: 'not an http(s) address' } };
+  // The link rule reads the Public Suffix List (a test's client may not have loaded it).
+  await loadPublicSuffixList();
   const res = await http.getJson(`${base}/wayback/available?url=${encodeURIComponent(address)}`, signal, { configured: true });
   if (!res.ok) return { found: false, reason: res.reason };
   const parsed = v.safeParse(AvailabilitySchema, res.json);

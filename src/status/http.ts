@@ -106,7 +106,8 @@ export function createHttpClient(deps: HttpClientDeps): HttpClient {
         () => destinationRefusal(url, options.configured === true),
         () => 'the Public Suffix List could not be loaded',
       );
-      if (refused !== null) return { ok: false, reason: { code: 'private-host', detail: refused } };
+      // An address that does not parse is a fetch that could not start, as before the pinning: `network`.
+      if (refused !== null) return { ok: false, reason: { code: URL.canParse(url) ? 'private-host' : 'network', detail: refused } };
       let res: Response;
       let current = url;
       for (let hop = 1; ; hop++) {

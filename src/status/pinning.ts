@@ -64,7 +64,9 @@ export function redirectRefusal(first: string, target: string, hop: number): str
 /**
  * A link taken from a provider's answer (check-host's `permanent_link`, the archive's snapshot URL), pinned to the
  * provider: kept only when it is on the provider's own origin (`base`, the address the user or the defaults configured),
- * or https on the provider's registrable domain (`web.archive.org` for `https://archive.org`). Anything else is
+ * or https on the provider's registrable domain (`web.archive.org` for `https://archive.org`). An http link there is
+ * made https when the provider's base is https: the Wayback availability API answers `http://web.archive.org/…`
+ * (its documented example, archive.org/help/wayback_api.php), which is served over https too. Anything else is
  * dropped (`undefined`): a hostile or compromised answer must not put a link of its choosing in the popup.
  *
  * @param base - the provider's configured base URL
@@ -82,10 +84,14 @@ export function pinnedLink(link: unknown, base: string): string | undefined {
   }
   if ((u.protocol !== 'https:' && u.protocol !== 'http:') || u.username !== '' || u.password !== '') return undefined;
   if (u.origin === b.origin) return u.href;
-  if (u.protocol !== 'https:' || isPrivateHost(u.host)) return undefined;
+  if (isPrivateHost(u.host)) return undefined;
   const a = registrableDomain(u.hostname);
   const d = registrableDomain(b.hostname);
-  return a !== null && d !== null && a.domain === d.domain ? u.href : undefined;
+  if (a === null || d === null || a.domain !== d.domain) return undefined;
+  if (u.protocol === 'https:') return u.href;
+  if (b.protocol !== 'https:' || u.port !== '') return undefined;
+  u.protocol = 'https:';
+  return u.href;
 }
 
 /**

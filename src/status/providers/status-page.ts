@@ -381,12 +381,14 @@ async function readVendor(
 
 /** Tries the vendors on one candidate, one after another, and keeps the first that answers its documented shape. */
 async function probeCandidate(page: StatusPageCandidate, domain: string, ctx: ProviderContext): Promise<Read> {
-  let last: Read = { ok: false, reason: { code: 'no-status-page', detail: `nothing at ${page.base}` } };
+  const nothing: Read = { ok: false, reason: { code: 'no-status-page', detail: `nothing at ${page.base}` } };
+  let last = nothing;
   for (const vendor of VENDORS) {
     const r = await readVendor(page, vendor, ctx, page.mustNameSite ? domain : null);
     if (r.ok) return r;
     // Keep the most telling failure: a 404 of the next vendor's path says less than a huge or broken answer here.
-    if (last.ok === false && (last.reason.code === 'no-status-page' || (last.reason.code === 'http-error' && saysNone(last)))) last = r;
+    // A page dropped for not naming the site says more than the 404s of the other vendors' paths.
+    if (last === nothing || (!last.ok && last.reason.code === 'http-error' && saysNone(last))) last = r;
     if (!saysNone(r)) return r;
   }
   return last;

@@ -845,7 +845,7 @@ describe('memory', () => {
   });
 
   it("each unknown reason's message key is its code in snake case", () => {
-    const codes: UnknownReasonCode[] = ['no-consent', 'private-host', 'disabled', 'timeout', 'too-large', 'not-json', 'invalid-answer', 'http-error', 'rate-limited', 'network', 'too-few-locations', 'no-status-page', 'not-applicable', 'no-signal'];
+    const codes: UnknownReasonCode[] = ['no-consent', 'private-host', 'disabled', 'timeout', 'too-large', 'not-json', 'invalid-answer', 'http-error', 'redirect', 'rate-limited', 'network', 'too-few-locations', 'no-status-page', 'not-applicable', 'no-signal'];
     for (const code of codes) expect(reasonKey(code)).toBe(`reason_${code.replace(/-/g, '_')}`);
   });
 

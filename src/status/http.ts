@@ -8,11 +8,18 @@
  * at most 3 hops; no request goes to a private or loopback address unless the caller says it is a configured endpoint.
  *
  * What a browser shows of a redirect: per the Fetch standard, `redirect: 'manual'` answers an "opaque-redirect
- * filtered response": `type: 'opaqueredirect'`, status 0, no headers, so no `Location` (Fetch standard §2.2.6
- * "filtered response", §4.4 HTTP-redirect fetch; MDN `Response.type`, `RequestInit.redirect`). Seen in Chromium 156 (the
- * MV3 service worker and an extension page) and Firefox ESR 153 (an extension page), both with `<all_urls>` host
- * permission: the same opaque answer, and the redirect's target received nothing. Such a redirect is not followed
- * (reason `redirect`). Node's fetch (the unit tests) does show the `Location`, so the hop rule is tested there.
+ * filtered response": `type: 'opaqueredirect'`, status 0, no headers, so no `Location`, by design (Fetch standard,
+ * "opaque-redirect filtered response" and "atomic HTTP redirect handling"; whatwg/fetch issue #763 and pull request
+ * #1010; WPT `fetch/api/redirect/redirect-mode.any.js`; MDN `Response.type`). Seen in Chromium 156 (the MV3 service
+ * worker and an extension page) and Firefox ESR 153 (an extension page), both with `<all_urls>` host permission: the
+ * same opaque answer, and the redirect's target received nothing. Such a redirect is not followed (reason `redirect`).
+ * Node's fetch (the unit tests) does show the `Location`, so the hop rule is tested there.
+ *
+ * Not used: `webRequest` does show the target before anything is sent to it. Chromium fires `onHeadersReceived` (with
+ * `Location`) and `onBeforeRedirect` (with `redirectUrl`) for the worker's own `manual` fetch (`tabId` -1), then
+ * `onErrorOccurred`; Firefox fires `onHeadersReceived` with `Location` and no `onBeforeRedirect`. Reading it would tie
+ * each fetch to a listener's event by URL alone, in the browser adapter, for little: the pages asked live at their own
+ * address, and a redirect there is better read as "no status page here".
  */
 import { parseRetryAfter } from '../shared/retry-after';
 import { loadPublicSuffixList } from './host';

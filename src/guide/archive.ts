@@ -7,7 +7,9 @@
 import * as v from 'valibot';
 import type { HttpClient } from '../status/http';
 import { describeIssue } from '../status/provider';
-import { safeLink, type UnknownReason } from '../status/verdict';
+import { loadPublicSuffixList } from '../status/host';
+import { pinnedLink } from '../status/pinning';
+import type { UnknownReason } from '../status/verdict';
 
 export type ArchiveResult =
   | { readonly found: true; readonly url: string; /** Epoch ms of the snapshot. */ readonly takenAt: number | null }
@@ -55,12 +57,15 @@ function snapshotTime(ts: string | undefined): number | null {
 export async function findArchivedCopy(http: HttpClient, base: string, pageUrl: string, signal?: AbortSignal): Promise<ArchiveResult> {
   const address = archiveAddress(pageUrl);
   if (address === null) return { found: false, reason: { code: 'not-applicable', detail: 'not an http(s) address' } };
-  const res = await http.getJson(`${base}/wayback/available?url=${encodeURIComponent(address)}`, signal);
+  // The link rule reads the Public Suffix List (a test's client may not have loaded it).
+  await loadPublicSuffixList();
+  const res = await http.getJson(`${base}/wayback/available?url=${encodeURIComponent(address)}`, signal, { configured: true });
   if (!res.ok) return { found: false, reason: res.reason };
   const parsed = v.safeParse(AvailabilitySchema, res.json);
   if (!parsed.success) return { found: false, reason: { code: 'invalid-answer', detail: describeIssue(parsed.issues) } };
   const closest = parsed.output.archived_snapshots.closest;
-  const link = closest?.available === true ? safeLink(closest.url) : undefined;
+  // The snapshot's link is shown as a button: only one on the archive's own site (`web.archive.org` for `archive.org`).
+  const link = closest?.available === true ? pinnedLink(closest.url, base) : undefined;
   if (link === undefined) return { found: false };
   return { found: true, url: link, takenAt: snapshotTime(closest?.timestamp) };
 }

@@ -71,7 +71,7 @@ export function buildReport(input: ReportInput, render: (text: I18nText) => stri
     line(
       'reportVerdict',
       status !== null && status.limitedBy === undefined
-        ? `${render(verdictHeadline(status.verdict))} (${utcTime(status.checkedAt)})`
+        ? `${render(verdictHeadline(status))} (${utcTime(status.checkedAt)})`
         : render({ key: 'reportVerdictNone' }),
     ),
   );

@@ -4,7 +4,7 @@
  */
 import type { MessageKey, I18nText } from '../shared/text';
 import { isSiteSide } from '../gateway/who-answered';
-import type { GatewayHint, SourceReport, StatusReport, Verdict } from './verdict';
+import { isReportedOnly, type GatewayHint, type SourceReport, type StatusReport, type Verdict } from './verdict';
 
 /** The source whose evidence best explains the combined verdict: the first that said the same, else the first that
  * could tell at all. */
@@ -25,9 +25,12 @@ const HEADLINE_LINE = {
   partial: `${HEADLINE.partial}Line`,
 } as const satisfies Record<Exclude<Verdict, 'unknown'>, MessageKey>;
 
-/** The verdict as a short headline ("Down for everyone"). */
-export function verdictHeadline(verdict: Verdict): I18nText {
-  return { key: HEADLINE[verdict] };
+/**
+ * The verdict as a short headline ("Down for everyone"); "The site reports an incident" when only the site's status
+ * page said so (`isReportedOnly`: no check from elsewhere agreed).
+ */
+export function verdictHeadline(report: Pick<StatusReport, 'verdict' | 'sources' | 'agreeing'>): I18nText {
+  return { key: isReportedOnly(report) ? 'verdictSiteReports' : HEADLINE[report.verdict] };
 }
 
 /**
@@ -43,7 +46,11 @@ export function describeVerdictLine(report: StatusReport | null | undefined, ren
   if (source === undefined) return null;
   // Up elsewhere, yet the site's own gateway answered this user: their network reaches the site, so the line must not
   // blame it (the popup's advice says the same).
-  const key = report.verdict === 'up-elsewhere' && isSiteSide(hint) ? 'verdictUpLineSiteGateway' : HEADLINE_LINE[report.verdict];
+  const key = isReportedOnly(report)
+    ? 'verdictSiteReportsLine'
+    : report.verdict === 'up-elsewhere' && isSiteSide(hint)
+      ? 'verdictUpLineSiteGateway'
+      : HEADLINE_LINE[report.verdict];
   return { key, subs: [render(source.evidence)] };
 }
 

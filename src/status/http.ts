@@ -2,8 +2,28 @@
  * Bounded JSON requests to status providers (GETs, and the one kind of POST Globalping needs to start a measurement). A provider is untrusted: it may answer HTML, a truncated or 10 MB body, a
  * deeply nested document, drip one byte a second, or never answer. Every such case ends as a failed
  * {@link HttpResult} with a reason, within the time limit and the size cap; nothing here throws.
+ *
+ * Every request is pinned (`./pinning.ts`): `redirect: 'manual'`, so the browser itself never follows a redirect; a
+ * redirect is followed here only when its target can be read and is https on the first address's registrable domain,
+ * at most 3 hops; no request goes to a private or loopback address unless the caller says it is a configured endpoint.
+ *
+ * What a browser shows of a redirect: per the Fetch standard, `redirect: 'manual'` answers an "opaque-redirect
+ * filtered response": `type: 'opaqueredirect'`, status 0, no headers, so no `Location`, by design (Fetch standard,
+ * "opaque-redirect filtered response" and "atomic HTTP redirect handling"; whatwg/fetch issue #763 and pull request
+ * #1010; WPT `fetch/api/redirect/redirect-mode.any.js`; MDN `Response.type`). Seen in Chromium 156 (the MV3 service
+ * worker and an extension page) and Firefox ESR 153 (an extension page), both with `<all_urls>` host permission: the
+ * same opaque answer, and the redirect's target received nothing. Such a redirect is not followed (reason `redirect`).
+ * Node's fetch (the unit tests) does show the `Location`, so the hop rule is tested there.
+ *
+ * Not used: `webRequest` does show the target before anything is sent to it. Chromium fires `onHeadersReceived` (with
+ * `Location`) and `onBeforeRedirect` (with `redirectUrl`) for the worker's own `manual` fetch (`tabId` -1), then
+ * `onErrorOccurred`; Firefox fires `onHeadersReceived` with `Location` and no `onBeforeRedirect`. Reading it would tie
+ * each fetch to a listener's event by URL alone, in the browser adapter, for little: the pages asked live at their own
+ * address, and a redirect there is better read as "no status page here".
  */
 import { parseRetryAfter } from '../shared/retry-after';
+import { loadPublicSuffixList } from './host';
+import { destinationRefusal, redirectRefusal } from './pinning';
 import type { UnknownReason } from './verdict';
 
 /** The part of the Fetch API used here; the browser's `fetch` in the extension, Node's in tests. */
@@ -25,11 +45,18 @@ export type HttpResult =
 /** What a caller may ask of one request beyond the defaults. */
 export interface RequestOptions {
   /**
-   * Follow no redirect: a 3xx ends as a failed request (`redirect: 'error'`). For an address the user configured,
-   * whose server the consent text names and the host permission covers: a redirect would take the site's host name
-   * somewhere else.
+   * Follow no redirect at all, not even on the same registrable domain: a 3xx ends as a failed request (reason
+   * `redirect`). For an address the user configured, whose server the consent text names: a redirect would take the
+   * site's host name somewhere else.
    */
   readonly pinned?: boolean;
+  /**
+   * The URL's host is one the user or their administrator configured as an endpoint (a provider's base, a status-page
+   * template with a fixed host, the custom endpoint), so it may be a private or loopback address (a local checker, a
+   * test stand-in). Default `false`: a guessed address (`status.{domain}`) must be public. A redirect target is never
+   * configured, whatever this says.
+   */
+  readonly configured?: boolean;
   /**
    * A header giving the seconds until a rate limit resets, read on a 429 without `Retry-After`. Globalping's
    * `POST /v1/measurements` answers 429 with `X-RateLimit-Reset` and no `Retry-After` (its spec, `public/v1/spec.yaml`).
@@ -42,16 +69,17 @@ export interface RequestOptions {
 
 export interface HttpClient {
   /**
-   * GETs `url` expecting JSON. Sends no cookies and no referrer, follows no redirect to another scheme silently
-   * (the Fetch standard's default `follow` is kept: status pages often redirect to `www.`).
+   * GETs `url` expecting JSON. Sends no cookies and no referrer; follows a redirect only when its target is visible,
+   * https, on the same registrable domain as `url` and public, at most 3 hops (see the module's note: a browser shows
+   * no redirect target, so there none is followed).
    *
    * @param signal - aborts the request (the whole status check's deadline)
    */
   getJson(url: string, signal?: AbortSignal, options?: RequestOptions): Promise<HttpResult>;
   /**
    * POSTs `body` as JSON to `url`, expecting JSON back. Pinned harder than {@link getJson}: no cookies, no referrer,
-   * and no redirect at all (`redirect: 'error'`), so the body can only reach the address asked for. Same time limit
-   * and size cap.
+   * and no redirect at all (a 3xx fails with reason `redirect`), so the body can only reach the address asked for.
+   * Same time limit, size cap and private-address rule.
    */
   postJson(url: string, body: unknown, signal?: AbortSignal, options?: RequestOptions): Promise<HttpResult>;
 }
@@ -73,27 +101,55 @@ export function createHttpClient(deps: HttpClientDeps): HttpClient {
   const maxBytes = deps.maxBytes ?? DEFAULT_MAX_BYTES;
   const timeoutMs = deps.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
 
-  async function request(url: string, init: { method: 'GET' | 'POST'; body?: string; redirect: RequestRedirect }, signal: AbortSignal | undefined, options: RequestOptions): Promise<HttpResult> {
+  async function request(url: string, init: { method: 'GET' | 'POST'; body?: string }, signal: AbortSignal | undefined, options: RequestOptions): Promise<HttpResult> {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(new DOMException('request timed out', 'TimeoutError')), timeoutMs);
     const onAbort = () => controller.abort(signal?.reason);
     if (signal?.aborted) onAbort();
     else signal?.addEventListener('abort', onAbort, { once: true });
     try {
+      // The host rules read the Public Suffix List; when it cannot be loaded, nothing is sent (fail closed).
+      const refused = await loadPublicSuffixList().then(
+        () => destinationRefusal(url, options.configured === true),
+        () => 'the Public Suffix List could not be loaded',
+      );
+      // An address that does not parse is a fetch that could not start, as before the pinning: `network`.
+      if (refused !== null) return { ok: false, reason: { code: URL.canParse(url) ? 'private-host' : 'network', detail: refused } };
       let res: Response;
-      try {
-        res = await deps.fetch(url, {
-          method: init.method,
-          headers: init.body === undefined ? { Accept: 'application/json' } : { Accept: 'application/json', 'Content-Type': 'application/json' },
-          ...(init.body === undefined ? {} : { body: init.body }),
-          redirect: init.redirect,
-          credentials: 'omit',
-          referrerPolicy: 'no-referrer',
-          cache: 'no-store',
-          signal: controller.signal,
-        });
-      } catch (err) {
-        return failure(err, controller.signal, 'network');
+      let current = url;
+      for (let hop = 1; ; hop++) {
+        try {
+          res = await deps.fetch(current, {
+            method: init.method,
+            headers: init.body === undefined ? { Accept: 'application/json' } : { Accept: 'application/json', 'Content-Type': 'application/json' },
+            ...(init.body === undefined ? {} : { body: init.body }),
+            // The browser follows nothing by itself: each hop is judged here first (see the module's note).
+            redirect: 'manual',
+            credentials: 'omit',
+            referrerPolicy: 'no-referrer',
+            cache: 'no-store',
+            signal: controller.signal,
+          });
+        } catch (err) {
+          return failure(err, controller.signal, 'network');
+        }
+        if (!isRedirect(res)) break;
+        void res.body?.cancel().catch(() => undefined);
+        const next = redirectTarget(res, current);
+        const why =
+          options.pinned === true || init.method !== 'GET'
+            ? 'this address follows no redirect'
+            : next === null
+              ? 'the redirect target is not visible (an opaque redirect) or does not parse'
+              : redirectRefusal(url, next, hop);
+        if (why !== null) {
+          return {
+            ok: false,
+            ...(res.status !== 0 ? { status: res.status } : {}),
+            reason: { code: 'redirect', detail: `${hostOf(current)} redirected; not followed: ${why}`.slice(0, 300) },
+          };
+        }
+        current = next!;
       }
       if (!res.ok) {
         const ra = parseRetryAfter(res.headers.get('retry-after'), deps.now());
@@ -139,10 +195,28 @@ export function createHttpClient(deps: HttpClientDeps): HttpClient {
   }
 
   return {
-    // Status pages often redirect to `www.`: the Fetch standard's default `follow` is kept for GETs.
-    getJson: (url, signal, options = {}) => request(url, { method: 'GET', redirect: options.pinned === true ? 'error' : 'follow' }, signal, options),
-    postJson: (url, body, signal, options = {}) => request(url, { method: 'POST', body: JSON.stringify(body), redirect: 'error' }, signal, options),
+    getJson: (url, signal, options = {}) => request(url, { method: 'GET' }, signal, options),
+    postJson: (url, body, signal, options = {}) => request(url, { method: 'POST', body: JSON.stringify(body) }, signal, options),
   };
+}
+
+/**
+ * True for an answer that is a redirect: a browser's opaque redirect (`type: 'opaqueredirect'`, status 0), or a 3xx
+ * other than 304 (Node's fetch shows these as they are).
+ */
+function isRedirect(res: Response): boolean {
+  return res.type === 'opaqueredirect' || (res.status >= 300 && res.status < 400 && res.status !== 304);
+}
+
+/** The redirect's `Location` resolved against the address that answered it (RFC 9110 §10.2.2), or `null`. */
+function redirectTarget(res: Response, current: string): string | null {
+  const location = res.headers.get('location');
+  if (location === null) return null;
+  try {
+    return new URL(location, current).href;
+  } catch {
+    return null;
+  }
 }
 
 /** Seconds until a rate limit resets (a non-negative integer, as Globalping sends it), in ms; else `undefined`. */

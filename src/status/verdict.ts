@@ -41,6 +41,11 @@ const UnknownReasonCodeSchema = v.picklist([
   'invalid-answer',
   /** The provider answered with an HTTP error status. */
   'http-error',
+  /**
+   * The answer was a redirect that is not followed: not https, not on the same registrable domain, to a private
+   * address, more than `MAX_REDIRECT_HOPS`, or to a target the browser does not show (`fetch`'s opaque redirect).
+   */
+  'redirect',
   /** The provider asked us to slow down (429, `Retry-After`), or our own per-provider limit holds the request. */
   'rate-limited',
   'network',
@@ -75,6 +80,7 @@ const REASON_KEYS = {
   'not-json': 'reason_not_json',
   'invalid-answer': 'reason_invalid_answer',
   'http-error': 'reason_http_error',
+  redirect: 'reason_redirect',
   'rate-limited': 'reason_rate_limited',
   network: 'reason_network',
   'too-few-locations': 'reason_too_few_locations',
@@ -133,6 +139,7 @@ const EVIDENCE_KEYS = {
   reason_not_json: true,
   reason_invalid_answer: true,
   reason_http_error: true,
+  reason_redirect: true,
   reason_rate_limited: true,
   reason_network: true,
   reason_too_few_locations: true,
@@ -257,18 +264,35 @@ export interface Combined {
  * Combines the sources' verdicts. The measuring sources that could tell (not `unknown`) decide; when none could, the
  * reporting ones do. Within the deciding group: all agree, that is the verdict; they disagree, it is `partial` (some
  * see the site down, some up); none could tell, it is `unknown`.
+ *
+ * A reporting source alone never makes "down for everyone": a status page is found by guessing names, and a page on a
+ * name the site does not control can be squatted (issue 15). Without a measuring source agreeing, its "major outage"
+ * counts as `partial`, which the view words as "the site reports an incident" ({@link isReportedOnly}).
  */
 export function combineReport(sources: readonly Pick<SourceReport, 'verdict' | 'provider'>[]): Combined {
   const known = sources.filter((s) => s.verdict !== 'unknown');
   const measured = known.filter((s) => MEASURED.has(s.provider));
   const group = measured.length > 0 ? measured : known;
   const said = new Set(group.map((s) => s.verdict));
-  const verdict: Verdict = said.size === 0 ? 'unknown' : said.size === 1 ? [...said][0]! : 'partial';
+  const combined: Verdict = said.size === 0 ? 'unknown' : said.size === 1 ? [...said][0]! : 'partial';
+  const verdict: Verdict = measured.length === 0 && combined === 'down-for-everyone' ? 'partial' : combined;
+  const agreesWith = (s: Pick<SourceReport, 'verdict'>) => s.verdict === verdict || (verdict !== combined && s.verdict === combined);
   return {
     verdict,
-    agreeing: group.filter((s) => s.verdict === verdict).map((s) => s.provider),
-    disagreeing: group.filter((s) => s.verdict !== verdict).map((s) => s.provider),
+    agreeing: group.filter(agreesWith).map((s) => s.provider),
+    disagreeing: group.filter((s) => !agreesWith(s)).map((s) => s.provider),
   };
+}
+
+/**
+ * True when the report's verdict rests on reporting sources alone (a status page), none measuring the site from
+ * elsewhere: the view then says "the site reports an incident", never "down for everyone". Reports stored before
+ * `agreeing` existed are judged by their sources.
+ */
+export function isReportedOnly(report: Pick<StatusReport, 'verdict' | 'sources' | 'agreeing'>): boolean {
+  if (report.verdict === 'unknown') return false;
+  const deciding = report.agreeing ?? report.sources.filter((s) => s.verdict !== 'unknown').map((s) => s.provider);
+  return deciding.length > 0 && deciding.every((p) => !MEASURED.has(p));
 }
 
 /** The combined verdict alone; see {@link combineReport}. */

@@ -5,7 +5,7 @@
 import { isSiteSide } from '../gateway/who-answered';
 import type { MessageKey, I18nText } from '../shared/text';
 import { verdictHeadline } from '../status/describe-status';
-import type { GatewayHint, ProviderId, SourceReport, StatusReport, Verdict } from '../status/verdict';
+import { isReportedOnly, type GatewayHint, type ProviderId, type SourceReport, type StatusReport, type Verdict } from '../status/verdict';
 
 /** What the background knows of the status check of an incident's host. */
 export interface StatusFacts {
@@ -95,8 +95,11 @@ const ADVICE_KEY: Record<Verdict, MessageKey> = {
  * or the network are the candidates, whatever the sources say short of "down for everyone".
  *
  * @param underWay - the extension still retries or watches, so it will reload the page by itself
+ * @param reportedOnly - only the site's status page said so (`isReportedOnly`): it reports an incident, and nothing
+ *   from elsewhere confirmed it
  */
-export function adviceKey(verdict: Verdict, hint: GatewayHint | undefined, underWay: boolean): MessageKey {
+export function adviceKey(verdict: Verdict, hint: GatewayHint | undefined, underWay: boolean, reportedOnly = false): MessageKey {
+  if (reportedOnly) return 'verdictSiteReportsAdvice';
   // Nothing promises a reload by itself once the retries ended.
   if (verdict === 'down-for-everyone' && !underWay) return 'verdictDownAdviceStopped';
   const siteSide = isSiteSide(hint);
@@ -132,8 +135,8 @@ export function buildStatusPanel(
         ? null
         : {
             verdict: shown.verdict,
-            headline: verdictHeadline(shown.verdict),
-            advice: { key: adviceKey(shown.verdict, hint, underWay) },
+            headline: verdictHeadline(shown),
+            advice: { key: adviceKey(shown.verdict, hint, underWay, isReportedOnly(shown)) },
             evidence: shown.sources.map((s) => ({
               provider: s.provider,
               verdict: s.verdict,

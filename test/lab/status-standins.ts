@@ -1678,7 +1678,11 @@ export interface ArchiveOptions extends StandInOptions {
 }
 
 export interface ArchiveStandIn extends StandIn {
-  /** The snapshot link it answers for `address` (the Wayback Machine's `web.archive.org/web/<ts>/<address>`). */
+  /**
+   * The snapshot link it answers for `address`: the Wayback Machine's `/web/<ts>/<address>`, on the stand-in's own
+   * origin (it stands in for web.archive.org too): the extension shows only links on the provider's own site
+   * (`pinnedLink`), and `http://web.archive.org` is not the site of a stand-in on 127.0.0.1.
+   */
   snapshotUrl(address: string): string;
 }
 
@@ -1689,7 +1693,8 @@ export interface ArchiveStandIn extends StandIn {
  */
 export async function startArchive(options: ArchiveOptions = {}): Promise<ArchiveStandIn> {
   const timestamp = options.snapshot === undefined ? '20260315120000' : options.snapshot;
-  const snapshotUrl = (address: string) => `http://web.archive.org/web/${timestamp}/${address}`;
+  let origin = '';
+  const snapshotUrl = (address: string) => `${origin}/web/${timestamp}/${address}`;
   const router: Router = (request) => {
     if (request.path !== '/wayback/available') return { status: 404, text: page('Not found', '<h1>Not found</h1>') };
     const address = String(request.query.url ?? '');
@@ -1697,5 +1702,6 @@ export async function startArchive(options: ArchiveOptions = {}): Promise<Archiv
     return { status: 200, json: { url: address, archived_snapshots: closest }, wrongTypes: { archived_snapshots: 'none' } };
   };
   const core = await startCore('archive', options, router);
+  origin = core.baseUrl;
   return extend(core, { snapshotUrl }) as ArchiveStandIn;
 }

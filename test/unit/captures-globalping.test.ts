@@ -82,7 +82,9 @@ describe('Globalping captures: the provider over the pinned HTTP client', () => 
     const { report, seen } = await run(load('spec-create-202.json'), load('spec-http-finished-200.json'));
     expect(report.verdict).toBe('unknown');
     expect(report.addresses).toEqual(['104.16.88.20']);
-    expect(seen[0]).toEqual({ method: 'POST', url: `${BASE}/v1/measurements`, redirect: 'error' });
+    // The browser follows nothing by itself ('manual'); the client follows no redirect of a POST (status-http.test.ts).
+    expect(seen[0]).toEqual({ method: 'POST', url: `${BASE}/v1/measurements`, redirect: 'manual' });
+    expect(seen.every((s) => s.redirect === 'manual')).toBe(true);
     expect(seen.slice(1).every((s) => s.url === `${BASE}/v1/measurements/PY5fMsREMmIq45VR`)).toBe(true);
   });
 

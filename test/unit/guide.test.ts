@@ -238,9 +238,23 @@ describe('guide: an archived copy', () => {
   it('sends the address without credentials, query or fragment', async () => {
     const seen: string[] = [];
     const json = { archived_snapshots: { closest: { available: true, url: 'http://web.archive.org/web/20260101000000/https://shop.example.com/a', timestamp: '20260101000000', status: '200' } } };
-    const r = await findArchivedCopy(client({ ok: true, status: 200, json }, seen), 'http://127.0.0.1:9', 'https://u:p@shop.example.com:8443/a/b?token=1#x');
-    expect(seen).toEqual([`http://127.0.0.1:9/wayback/available?url=${encodeURIComponent('https://shop.example.com:8443/a/b')}`]);
-    expect(r).toEqual({ found: true, url: json.archived_snapshots.closest.url, takenAt: Date.UTC(2026, 0, 1) });
+    const r = await findArchivedCopy(client({ ok: true, status: 200, json }, seen), 'https://archive.org', 'https://u:p@shop.example.com:8443/a/b?token=1#x');
+    expect(seen).toEqual([`https://archive.org/wayback/available?url=${encodeURIComponent('https://shop.example.com:8443/a/b')}`]);
+    // The API's http link on the archive's own domain, made https (issue 15: provider links are pinned).
+    expect(r).toEqual({ found: true, url: 'https://web.archive.org/web/20260101000000/https://shop.example.com/a', takenAt: Date.UTC(2026, 0, 1) });
+    expect(archiveAddress('javascript:alert(1)')).toBeNull();
+  });
+
+  it("shows only a snapshot link on the archive's own site (its origin, or https on its registrable domain)", async () => {
+    const answer = (url: string) => ({ ok: true as const, status: 200, json: { archived_snapshots: { closest: { available: true, url, timestamp: '20260101000000' } } } });
+    const found = async (url: string, base = 'https://archive.org') => findArchivedCopy(client(answer(url)), base, 'https://shop.example.com/');
+    expect(await found('https://web.archive.org/web/2026/https://shop.example.com/')).toMatchObject({ found: true });
+    for (const hostile of ['https://archive.org.evil.example/web/1', 'https://evil.example/web.archive.org', 'http://192.168.1.1/', 'https://127.0.0.1/web/1', 'http://web.archive.org:8080/x']) {
+      expect(await found(hostile), hostile).toEqual({ found: false });
+    }
+    // A configured stand-in's own origin is its own site.
+    expect(await found('http://127.0.0.1:9/web/1', 'http://127.0.0.1:9')).toMatchObject({ found: true, url: 'http://127.0.0.1:9/web/1' });
+    expect(await found('http://web.archive.org/web/1', 'http://127.0.0.1:9')).toEqual({ found: false });
     expect(archiveAddress('javascript:alert(1)')).toBeNull();
   });
 

@@ -5,7 +5,8 @@ import type { Incident, TabEntry } from '../../src/recovery/incident-machine';
 import type { StatusReport } from '../../src/status/verdict';
 import type { I18nText } from '../../src/shared/text';
 import { buildIncidentView, type BrowserFacts, type IncidentView } from '../../src/view/incident-view';
-import { adviceKey, agreementLine, agreementText, type StatusFacts } from '../../src/view/status-panel';
+import { adviceKey, agreementLine, agreementText, buildStatusPanel, type StatusFacts } from '../../src/view/status-panel';
+import { describeVerdictLine } from '../../src/status/describe-status';
 import { strictT } from '../locale';
 
 const NOW = Date.UTC(2026, 0, 10, 12, 0, 0);
@@ -127,6 +128,45 @@ describe('status advice: the verdict read with who answered the error', () => {
   ] as const)('%s with %s → %s', (verdict, hint, key, ...underWay: readonly boolean[]) => {
     expect(adviceKey(verdict, hint, underWay[0] ?? true)).toBe(key);
     expect(strictT(key)).not.toBe('');
+  });
+});
+
+describe('a status page alone: "the site reports an incident", never "down for everyone" (issue 15)', () => {
+  const render = (x: I18nText) => strictT(x.key, x.subs);
+  const page = { provider: 'statusPage', verdict: 'down-for-everyone', evidence: { key: 'evidencePageMajor', subs: ['status.example.com'] }, link: 'https://status.example.com', checkedAt: 1 } as const;
+  const report = (sources: StatusReport['sources'], verdict: StatusReport['verdict'], agreeing: StatusReport['agreeing']): StatusReport => ({
+    host: 'shop.example.com',
+    verdict,
+    sources,
+    agreeing,
+    disagreeing: [],
+    checkedAt: 1,
+    expiresAt: 60_001,
+  });
+  const facts = (r: StatusReport): StatusFacts => ({ report: r, checking: false, autoCheck: true, privateHost: false });
+
+  it('the popup and the notification say the site reports it, with the page as evidence', () => {
+    const alone = report([page], 'partial', ['statusPage']);
+    const panel = buildStatusPanel(facts(alone), undefined, 'shop.example.com', true);
+    expect(panel.verdict?.headline).toEqual({ key: 'verdictSiteReports' });
+    expect(panel.verdict?.advice).toEqual({ key: 'verdictSiteReportsAdvice' });
+    expect(render(panel.verdict!.headline)).toBe('The site reports an incident.');
+    expect(describeVerdictLine(alone, render)).toEqual({ key: 'verdictSiteReportsLine', subs: ['status.example.com reports a major outage'] });
+    expect(render(describeVerdictLine(alone, render)!)).not.toMatch(/everyone/i);
+  });
+
+  it('with an outside check agreeing, it is down for everyone', () => {
+    const checkHost = { provider: 'checkHost', verdict: 'down-for-everyone', evidence: { key: 'evidenceLocationsDown', subs: ['7', '7', '502'] }, checkedAt: 1 } as const;
+    const both = report([checkHost, page], 'down-for-everyone', ['checkHost']);
+    const panel = buildStatusPanel(facts(both), undefined, 'shop.example.com', true);
+    expect(panel.verdict?.headline).toEqual({ key: 'verdictDown' });
+    expect(describeVerdictLine(both, render)?.key).toBe('verdictDownLine');
+  });
+
+  it("a report stored before `agreeing` existed is judged by its sources", () => {
+    const old = { ...report([page], 'partial', undefined) };
+    delete (old as { agreeing?: unknown }).agreeing;
+    expect(buildStatusPanel(facts(old), undefined, 'shop.example.com', true).verdict?.headline).toEqual({ key: 'verdictSiteReports' });
   });
 });
 

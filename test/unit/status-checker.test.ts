@@ -14,7 +14,7 @@ import {
 import type { HttpClient, HttpResult } from '../../src/status/http';
 import type { StatusProvider } from '../../src/status/provider';
 import { checkHostProvider } from '../../src/status/providers/check-host';
-import { reasonKey, unknownReport, type SourceReport, type StatusReport, type UnknownReasonCode } from '../../src/status/verdict';
+import { isReportedOnly, reasonKey, unknownReport, type SourceReport, type StatusReport, type UnknownReasonCode } from '../../src/status/verdict';
 
 const T0 = Date.UTC(2024, 5, 1, 12, 0, 0);
 const CH = 'https://check-host.net';
@@ -313,9 +313,21 @@ describe('verdicts', () => {
     expect((await h.checker.check(ask('https://www.example.com/'))).verdict).toBe('partial');
   });
 
-  it('without a measurement the status page decides', async () => {
+  it('without a measurement the status page decides, but alone never makes "down for everyone" (issue 15)', async () => {
     const h = harness({ route: world({ checkHost: fail('timeout'), pages: { 'https://status.example.com': 'major' } }) });
-    expect((await h.checker.check(ask('https://www.example.com/'))).verdict).toBe('down-for-everyone');
+    const r = await h.checker.check(ask('https://www.example.com/'));
+    // The page reports a major outage; with no outside check agreeing, the site "reports an incident".
+    expect(source(r, 'statusPage')?.verdict).toBe('down-for-everyone');
+    expect(r.verdict).toBe('partial');
+    expect(r.agreeing).toEqual(['statusPage']);
+    expect(isReportedOnly(r)).toBe(true);
+  });
+
+  it('a status page and an outside check agreeing make "down for everyone"', async () => {
+    const h = harness({ route: world({ checkHost: 'down', pages: { 'https://status.example.com': 'major' } }) });
+    const r = await h.checker.check(ask('https://www.example.com/'));
+    expect(r.verdict).toBe('down-for-everyone');
+    expect(isReportedOnly(r)).toBe(false);
   });
 
   it.each([
@@ -530,7 +542,7 @@ describe('status page discovery memory', () => {
     h.setRoute(world({ pages: { 'https://status.example.com': 'major' } }));
     const second = await h.checker.check(ask('https://api.example.com/'));
     expect(h.take()).toContain('https://status.example.com/api/v2/summary.json');
-    expect(second.verdict).toBe('down-for-everyone');
+    expect(source(second, 'statusPage')?.verdict).toBe('down-for-everyone');
   });
 
   it('is not remembered as "none" when a candidate only said "slow down" (429)', async () => {
@@ -563,7 +575,7 @@ describe('status page discovery memory', () => {
     await h.checker.check(ask('https://www.example.com/'));
     expect(h.memory().limits.statusPage?.blockedUntil).toBeUndefined();
     const other = await h.checker.check(ask('https://www.example.org/'));
-    expect(other.verdict).toBe('down-for-everyone');
+    expect(source(other, 'statusPage')?.verdict).toBe('down-for-everyone');
   });
 });
 
@@ -666,7 +678,7 @@ describe('rate limits', () => {
     h.clock.t += 10_000;
     const r = await h.checker.check(ask('https://b.example.com/', { trigger: 'user' }));
     expect(h.take()).toEqual(['https://status.example.com/api/v2/summary.json']);
-    expect(r.verdict).toBe('down-for-everyone');
+    expect(source(r, 'statusPage')?.verdict).toBe('down-for-everyone');
   });
 });
 
@@ -833,7 +845,7 @@ describe('memory', () => {
   });
 
   it("each unknown reason's message key is its code in snake case", () => {
-    const codes: UnknownReasonCode[] = ['no-consent', 'private-host', 'disabled', 'timeout', 'too-large', 'not-json', 'invalid-answer', 'http-error', 'rate-limited', 'network', 'too-few-locations', 'no-status-page', 'not-applicable', 'no-signal'];
+    const codes: UnknownReasonCode[] = ['no-consent', 'private-host', 'disabled', 'timeout', 'too-large', 'not-json', 'invalid-answer', 'http-error', 'redirect', 'rate-limited', 'network', 'too-few-locations', 'no-status-page', 'not-applicable', 'no-signal'];
     for (const code of codes) expect(reasonKey(code)).toBe(`reason_${code.replace(/-/g, '_')}`);
   });
 

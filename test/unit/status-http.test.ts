@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createHttpClient, type HttpClientDeps } from '../../src/status/http';
+import { createHttpClient, type HttpClient, type HttpClientDeps } from '../../src/status/http';
+import { MAX_REDIRECT_HOPS } from '../../src/status/pinning';
 
 const NOW = Date.UTC(2024, 0, 1, 0, 0, 0);
 
@@ -35,7 +36,20 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
 });
 
-function client(opts: Partial<HttpClientDeps> = {}) {
+/**
+ * A client whose requests are to configured endpoints: these loopback servers stand in for the providers' bases the
+ * user or the defaults configured, which may be private (`RequestOptions.configured`). The pinning tests below use
+ * {@link rawClient}, where nothing is configured unless a test says so.
+ */
+function client(opts: Partial<HttpClientDeps> = {}): HttpClient {
+  const c = rawClient(opts);
+  return {
+    getJson: (url, signal, options) => c.getJson(url, signal, { configured: true, ...options }),
+    postJson: (url, body, signal, options) => c.postJson(url, body, signal, { configured: true, ...options }),
+  };
+}
+
+function rawClient(opts: Partial<HttpClientDeps> = {}): HttpClient {
   return createHttpClient({ fetch: (url, init) => fetch(url, init), now: () => NOW, ...opts });
 }
 
@@ -307,7 +321,7 @@ describe('createHttpClient.postJson (Globalping starts a measurement with it)', 
       res.end();
     });
     const r = await client().postJson(`${base}/v1/measurements`, {});
-    expect(!r.ok && r.reason.code).toBe('network');
+    expect(!r.ok && r.reason.code).toBe('redirect');
     expect(redirected).toBe(0);
   });
 
@@ -340,5 +354,135 @@ describe('createHttpClient.postJson (Globalping starts a measurement with it)', 
     });
     const h = await client().postJson(`${html}/`, {}, undefined, { readErrorBody: true });
     expect(!h.ok && h.json).toBeUndefined();
+  });
+});
+
+/**
+ * Every request is pinned (issue 15). Node's fetch shows a redirect's `Location` with `redirect: 'manual'` (a browser
+ * answers an opaque redirect instead: see `src/status/http.ts`), so here the hop rule itself is tested. Public names
+ * cannot be reached from a unit test: `routed` answers each URL from a table, as the network would, and records what
+ * was asked, with which `redirect` mode.
+ */
+describe('pinned requests: redirects and private addresses', () => {
+  type Answer = { status: number; location?: string; body?: string };
+  function routed(table: Record<string, Answer>) {
+    const asked: { url: string; redirect: RequestRedirect | undefined }[] = [];
+    const http = createHttpClient({
+      now: () => NOW,
+      fetch: async (url, init) => {
+        asked.push({ url, redirect: init.redirect });
+        const a = table[url];
+        if (a === undefined) throw new TypeError(`fetch failed: nothing at ${url}`);
+        const headers: Record<string, string> = a.location === undefined ? { 'content-type': 'application/json' } : { location: a.location };
+        return new Response(a.body ?? null, { status: a.status, headers });
+      },
+    });
+    return { http, asked };
+  }
+  const OK = { status: 200, body: '{"page":{"id":"p"}}' };
+
+  it('follows an https hop on the same registrable domain, each hop asked with redirect: manual', async () => {
+    const { http, asked } = routed({
+      'https://status.example.com/api/v2/summary.json': { status: 301, location: 'https://www.status.example.com/api/v2/summary.json' },
+      'https://www.status.example.com/api/v2/summary.json': OK,
+    });
+    const r = await http.getJson('https://status.example.com/api/v2/summary.json');
+    expect(r).toEqual({ ok: true, status: 200, json: { page: { id: 'p' } } });
+    expect(asked).toEqual([
+      { url: 'https://status.example.com/api/v2/summary.json', redirect: 'manual' },
+      { url: 'https://www.status.example.com/api/v2/summary.json', redirect: 'manual' },
+    ]);
+  });
+
+  it('resolves a relative Location against the address that answered it', async () => {
+    const { http, asked } = routed({
+      'https://status.example.com/api/v2/summary.json': { status: 302, location: '/v2/summary.json?x=1' },
+      'https://status.example.com/v2/summary.json?x=1': OK,
+    });
+    expect((await http.getJson('https://status.example.com/api/v2/summary.json')).ok).toBe(true);
+    expect(asked.map((a) => a.url)).toEqual(['https://status.example.com/api/v2/summary.json', 'https://status.example.com/v2/summary.json?x=1']);
+  });
+
+  it.each([
+    ['an http hop', 'http://www.example.com/summary.json', 'only https'],
+    ['a hop to another site', 'https://status.example.net/summary.json', 'another site'],
+    ['a hop to another site under a private-section suffix', 'https://other.github.io/summary.json', 'another site'],
+    ['a hop to a private IPv4 literal', 'https://192.168.1.1/summary.json', 'private address'],
+    ['a hop to loopback', 'https://127.0.0.1:8080/summary.json', 'private address'],
+    ['a hop to an IPv6 loopback', 'https://[::1]/summary.json', 'private address'],
+    ['a hop to a name that spells a private address', 'https://10-0-0-5.sslip.io/', 'private address'],
+    ['a hop with credentials', 'https://user:pw@www.example.com/', 'credentials'],
+    ['a hop to another scheme', 'ftp://www.example.com/', 'only https'],
+  ])('refuses %s: redirect, and the target is never asked', async (_name, location, why) => {
+    const start = location.includes('github.io') ? 'https://me.github.io/summary.json' : 'https://status.example.com/summary.json';
+    const { http, asked } = routed({ [start]: { status: 302, location }, [new URL(location).href]: OK });
+    const r = await http.getJson(start);
+    expect(r.ok).toBe(false);
+    expect(!r.ok && r.reason.code).toBe('redirect');
+    expect(!r.ok && r.reason.detail).toContain(why);
+    expect(!r.ok && r.status).toBe(302);
+    expect(asked.map((a) => a.url)).toEqual([start]);
+  });
+
+  it(`follows at most ${MAX_REDIRECT_HOPS} hops: a 4th is refused before it is asked`, async () => {
+    const hop = (n: number) => `https://status.example.com/${n}`;
+    const table: Record<string, Answer> = {};
+    for (let n = 0; n <= MAX_REDIRECT_HOPS + 1; n++) table[hop(n)] = { status: 302, location: hop(n + 1) };
+    table[hop(MAX_REDIRECT_HOPS)] = OK;
+    const three = routed(table);
+    expect((await three.http.getJson(hop(0))).ok).toBe(true);
+    expect(three.asked).toHaveLength(MAX_REDIRECT_HOPS + 1);
+
+    table[hop(MAX_REDIRECT_HOPS)] = { status: 302, location: hop(MAX_REDIRECT_HOPS + 1) };
+    table[hop(MAX_REDIRECT_HOPS + 1)] = OK;
+    const four = routed(table);
+    const r = await four.http.getJson(hop(0));
+    expect(!r.ok && r.reason.code).toBe('redirect');
+    expect(!r.ok && r.reason.detail).toContain(`more than ${MAX_REDIRECT_HOPS} redirects`);
+    expect(four.asked.map((a) => a.url)).toEqual([hop(0), hop(1), hop(2), hop(3)]);
+  });
+
+  it('follows no hop from an address without a registrable domain (a configured IP) or with pinned: true', async () => {
+    const fromIp = routed({ 'https://203.0.113.9/s': { status: 302, location: 'https://203.0.113.9/t' }, 'https://203.0.113.9/t': OK });
+    expect(await fromIp.http.getJson('https://203.0.113.9/s', undefined, { configured: true })).toMatchObject({ ok: false, reason: { code: 'redirect' } });
+    expect(fromIp.asked).toHaveLength(1);
+    const pinned = routed({ 'https://kuma.example.com/a': { status: 302, location: 'https://kuma.example.com/b' }, 'https://kuma.example.com/b': OK });
+    expect(await pinned.http.getJson('https://kuma.example.com/a', undefined, { pinned: true })).toMatchObject({ ok: false, reason: { code: 'redirect' } });
+    expect(pinned.asked).toHaveLength(1);
+  });
+
+  it("a browser's opaque redirect (no Location to judge) is not followed", async () => {
+    const asked: string[] = [];
+    // What Chromium and Firefox answer for redirect: 'manual' (Fetch standard: an opaque-redirect filtered response).
+    const opaque = { type: 'opaqueredirect', status: 0, ok: false, headers: new Headers(), body: null } as unknown as Response;
+    const http = createHttpClient({ now: () => NOW, fetch: async (url) => (asked.push(url), opaque) });
+    const r = await http.getJson('https://status.example.com/api/v2/summary.json');
+    expect(r).toEqual({ ok: false, reason: { code: 'redirect', detail: expect.stringContaining('not visible') } });
+    expect(asked).toHaveLength(1);
+  });
+
+  it('a private or loopback address is asked only as a configured endpoint; a guess never', async () => {
+    const { http, asked } = routed({ 'http://127.0.0.1:4103/api/v2/summary.json': OK, 'https://192.168.1.1/x': OK });
+    expect(await http.getJson('http://127.0.0.1:4103/api/v2/summary.json')).toMatchObject({ ok: false, reason: { code: 'private-host' } });
+    expect(await http.getJson('https://192.168.1.1/x')).toMatchObject({ ok: false, reason: { code: 'private-host' } });
+    expect(await http.postJson('https://192.168.1.1/x', {})).toMatchObject({ ok: false, reason: { code: 'private-host' } });
+    expect(asked).toEqual([]);
+    expect(await http.getJson('http://127.0.0.1:4103/api/v2/summary.json', undefined, { configured: true })).toMatchObject({ ok: true });
+    expect(asked).toHaveLength(1);
+  });
+
+  it("with Node's real fetch: a loopback server's 302 to another loopback server is not followed; the second gets nothing", async () => {
+    let reached = 0;
+    const target = await serve((_req, res) => {
+      reached += 1;
+      json(res, 200, '{"page":{"id":"x","url":"http://127.0.0.1"},"status":{"indicator":"none","description":""}}');
+    });
+    const first = await serve((_req, res) => {
+      res.writeHead(302, { location: `${target}/api/v2/summary.json`, 'content-length': '0' });
+      res.end();
+    });
+    const r = await rawClient().getJson(`${first}/api/v2/summary.json`, undefined, { configured: true });
+    expect(r).toMatchObject({ ok: false, status: 302, reason: { code: 'redirect' } });
+    expect(reached).toBe(0);
   });
 });

@@ -541,7 +541,21 @@ describe('statusPageCandidates', () => {
     expect(statusPageCandidates('api.github.com', ['https://status.{domain}/', 'https://{name}status.com', 'https://{name}.statuspage.io', 'https://status.{domain}'])).toEqual({
       domain: 'github.com',
       bases: ['https://status.github.com', 'https://githubstatus.com', 'https://github.statuspage.io'],
+      candidates: [
+        // On the site's own domain: counts as it is.
+        { base: 'https://status.github.com', configured: false, mustNameSite: false },
+        // Names the site does not control: count only if the page names the site.
+        { base: 'https://githubstatus.com', configured: false, mustNameSite: true },
+        { base: 'https://github.statuspage.io', configured: false, mustNameSite: true },
+      ],
     });
+  });
+
+  it('a template with a fixed host is a configured address: it may be private, and the user vouches for it', () => {
+    expect(statusPageCandidates('www.example.com', ['http://127.0.0.1:4103/{domain}', 'https://status.corp.example.net/pages/{name}'])?.candidates).toEqual([
+      { base: 'http://127.0.0.1:4103/example.com', configured: true, mustNameSite: false },
+      { base: 'https://status.corp.example.net/pages/example', configured: true, mustNameSite: false },
+    ]);
   });
 
   it('is null for an IP or bare suffix', () => {
@@ -556,7 +570,8 @@ describe('statusPageProvider discovery', () => {
       if (url === 'https://status.example.com/api/v2/summary.json') return ok({ ok: true }); // catch-all
       if (url === 'https://status.example.com/summary.json') return ok({ ok: true });
       if (url === 'https://status.example.com/index.json') return ok('<html>');
-      if (url === 'https://examplestatus.com/api/v2/summary.json') return ok(statuspageSummary('major'));
+      // A page on a name the site does not control, which names the site (its page.url is on example.com).
+      if (url === 'https://examplestatus.com/api/v2/summary.json') return ok(statuspageSummary('major', { page: { id: 'p1', name: 'Example', url: 'https://status.example.com' } }));
       return notFound;
     });
     const { report } = await statusPageProvider.check(query, f.ctx);
@@ -567,11 +582,11 @@ describe('statusPageProvider discovery', () => {
   });
 
   it('a remembered page is read directly; a remembered "none" asks nothing', async () => {
-    const f = fakeCtx((url) => (url === 'https://s.example/summary.json' ? ok({ page: { name: 'A', url: 'https://s.example', status: 'HASISSUES' } }) : notFound), {
-      pages: new Map([['example.com', { base: 'https://s.example', vendor: 'instatus' }]]),
+    const f = fakeCtx((url) => (url === 'https://status.example.com/summary.json' ? ok({ page: { name: 'A', url: 'https://status.example.com', status: 'HASISSUES' } }) : notFound), {
+      pages: new Map([['example.com', { base: 'https://status.example.com', vendor: 'instatus' }]]),
     });
     expect((await statusPageProvider.check(query, f.ctx)).report.verdict).toBe('partial');
-    expect(f.urls).toEqual(['https://s.example/summary.json']);
+    expect(f.urls).toEqual(['https://status.example.com/summary.json']);
 
     const g = fakeCtx(() => notFound, { pages: new Map([['example.com', null]]) });
     const { report } = await statusPageProvider.check(query, g.ctx);
@@ -970,12 +985,15 @@ describe('combineReport: who agreed', () => {
       agreeing: [],
       disagreeing: ['checkHost', 'globalping'],
     });
-    // No measuring source could tell: the status page decides alone.
+    // No measuring source could tell: the status page decides alone, but never "down for everyone" (issue 15): its
+    // major outage is "the site reports an incident" (`partial`, isReportedOnly).
     expect(combineReport([{ provider: 'checkHost', verdict: 'unknown' }, { provider: 'statusPage', verdict: 'down-for-everyone' }])).toEqual({
-      verdict: 'down-for-everyone',
+      verdict: 'partial',
       agreeing: ['statusPage'],
       disagreeing: [],
     });
+    // An outside check agreeing makes it so.
+    expect(combineReport([{ provider: 'checkHost', verdict: 'down-for-everyone' }, { provider: 'statusPage', verdict: 'down-for-everyone' }]).verdict).toBe('down-for-everyone');
     expect(combineReport([{ provider: 'gateway', verdict: 'unknown' }])).toEqual({ verdict: 'unknown', agreeing: [], disagreeing: [] });
   });
 });

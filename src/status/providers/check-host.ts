@@ -5,7 +5,8 @@
  */
 import * as v from 'valibot';
 import { describeIssue, holdAfter, jsonMap, type StatusProvider } from '../provider';
-import { cleanText, collectAddresses, safeLink, unknownReport, type SourceReport } from '../verdict';
+import { cleanText, collectAddresses, unknownReport, type SourceReport } from '../verdict';
+import { pinnedLink } from '../pinning';
 import type { HttpResult } from '../http';
 import { outcomeOfStatus, voteLocations, type LocationOutcome } from './vote-locations';
 
@@ -79,7 +80,7 @@ export const checkHostProvider: StatusProvider = {
     const started = ctx.now();
     const fail = (r: HttpResult & { ok: false }) => ({ report: unknownReport('checkHost', r.reason, ctx.now()), ...holdAfter(r) });
     const startUrl = `${base}/check-http?host=${encodeURIComponent(query.origin)}&max_nodes=${ctx.settings.statusEndpoints.checkHostNodes}`;
-    const start = await ctx.http.getJson(startUrl, ctx.signal);
+    const start = await ctx.http.getJson(startUrl, ctx.signal, { configured: true });
     if (!start.ok) return fail(start);
     const parsed = v.safeParse(StartSchema, start.json);
     if (!parsed.success) {
@@ -89,7 +90,8 @@ export const checkHostProvider: StatusProvider = {
     }
     const nodes = Object.keys(parsed.output.nodes).slice(0, MAX_NODES);
     if (nodes.length === 0) return { report: unknownReport('checkHost', { code: 'too-few-locations', detail: 'no nodes assigned' }, ctx.now()) };
-    const link = safeLink(parsed.output.permanent_link);
+    // The report's link is shown in the popup: only one on check-host's own site.
+    const link = pinnedLink(parsed.output.permanent_link, base);
     const resultUrl = `${base}/check-result/${encodeURIComponent(parsed.output.request_id)}`;
 
     let outcomes: NodeOutcome[] = nodes.map(() => null);
@@ -102,7 +104,7 @@ export const checkHostProvider: StatusProvider = {
         break; // the check's deadline: vote with what has come in
       }
       wait = POLL_EVERY_MS;
-      const result = await ctx.http.getJson(resultUrl, ctx.signal);
+      const result = await ctx.http.getJson(resultUrl, ctx.signal, { configured: true });
       if (!result.ok) {
         if (result.reason.code === 'timeout') break;
         if (outcomes.every((o) => o === null)) return fail(result);

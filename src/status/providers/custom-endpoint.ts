@@ -173,7 +173,7 @@ type Step = { ok: true; json: unknown } | { ok: false; report: SourceReport; ret
 
 /** One pinned GET to the user's checker. */
 async function fetchStep(url: string, ctx: ProviderContext): Promise<Step> {
-  const res = await ctx.http.getJson(url, ctx.signal, { pinned: true });
+  const res = await ctx.http.getJson(url, ctx.signal, { pinned: true, configured: true });
   if (res.ok) return { ok: true, json: res.json };
   return { ok: false, report: unknownReport('custom', res.reason, ctx.now()), ...holdAfter(res) };
 }

@@ -125,6 +125,7 @@ export const globalpingProvider: StatusProvider = {
     const created = await ctx.http.postJson(`${base}/v1/measurements`, measurementRequest(query, ctx.settings.statusEndpoints.globalpingProbes), ctx.signal, {
       resetHeader: 'x-ratelimit-reset',
       readErrorBody: true,
+      configured: true,
     });
     if (!created.ok) return fail(created);
     const start = v.safeParse(CreatedSchema, created.json);
@@ -143,7 +144,7 @@ export const globalpingProvider: StatusProvider = {
       } catch {
         break; // the check's deadline: vote with what has come in
       }
-      const result = await ctx.http.getJson(resultUrl, ctx.signal, { resetHeader: 'x-ratelimit-reset' });
+      const result = await ctx.http.getJson(resultUrl, ctx.signal, { resetHeader: 'x-ratelimit-reset', configured: true });
       if (!result.ok) {
         if (result.reason.code === 'timeout') break;
         if (readings.every((r) => r.outcome === null)) return fail(result);

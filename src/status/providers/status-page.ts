@@ -8,10 +8,17 @@
  * fewer keys), Instatus `summary.json`, Better Stack `index.json`. Each page is read the way its visitors read it: the
  * worst of its headline and what it lists (open incidents, components, maintenance under way), because the headline
  * lags: see {@link VENDORS}.
+ *
+ * Squatting (issue 15): `<name>status.com` and `<name>.statuspage.io` are names the site does not control, and anyone
+ * may register them. A page found there counts only when it names the site: its own address (`page.url`) is on the
+ * site's registrable domain ({@link namesSite}); otherwise the guess is dropped, as if nothing were there. A page on the
+ * site's own domain (`status.{domain}`), or at a fixed address the user or their administrator configured, counts as
+ * it is. Even then a status page alone never makes "down for everyone" (`combineReport`).
  */
 import * as v from 'valibot';
 import type { EvidenceKey } from '../../shared/text';
-import { statusPageDomain } from '../host';
+import { registrableDomain, statusPageDomain } from '../host';
+import { namesSite } from '../pinning';
 import { describeIssue, holdAfter, isCloudflare, type ProviderContext, type StatusPageRef, type StatusPageVendor, type StatusProvider } from '../provider';
 import { unknownReport, type SourceReport, type UnknownReason, type Verdict } from '../verdict';
 
@@ -191,13 +198,29 @@ const BetterStackSchema = v.object({
   }),
 });
 
-/** Each vendor's endpoint under a page's base URL and its reader; `{ invalid }` from a reader means "not this vendor". */
-export const VENDORS: readonly { vendor: StatusPageVendor; path: string; read: (json: unknown) => PageState | { invalid: string } }[] = [
-  { vendor: 'statuspage', path: '/api/v2/summary.json', read: readStatuspage },
-  { vendor: 'instatus', path: '/summary.json', read: readInstatus },
+/** The page's own address, as Statuspage and Instatus give it (`page.url`). */
+const PageUrlSchema = v.looseObject({ page: v.looseObject({ url: v.string() }) });
+function pageUrlOf(json: unknown): string | undefined {
+  const r = v.safeParse(PageUrlSchema, json);
+  return r.success ? r.output.page.url : undefined;
+}
+
+/**
+ * Each vendor's endpoint under a page's base URL and its reader; `{ invalid }` from a reader means "not this vendor".
+ * `pageUrl` reads the page's own address, which says whose page it is (Better Stack's `index.json` gives none).
+ */
+export const VENDORS: readonly {
+  vendor: StatusPageVendor;
+  path: string;
+  read: (json: unknown) => PageState | { invalid: string };
+  pageUrl: (json: unknown) => string | undefined;
+}[] = [
+  { vendor: 'statuspage', path: '/api/v2/summary.json', read: readStatuspage, pageUrl: pageUrlOf },
+  { vendor: 'instatus', path: '/summary.json', read: readInstatus, pageUrl: pageUrlOf },
   {
     vendor: 'betterstack',
     path: '/index.json',
+    pageUrl: () => undefined,
     // Better Stack's own aggregate already folds in its open status reports; its maintenance names no scope here.
     read: (json) => {
       const r = v.safeParse(BetterStackSchema, json);
@@ -256,15 +279,56 @@ export function pageReport(provider: 'statusPage' | 'cdnStatus', state: PageStat
   return { provider, verdict, evidence, link, checkedAt };
 }
 
+/** One place a site's status page may be, and how far it is trusted. */
+export interface StatusPageCandidate {
+  /** Base URL, no trailing slash. */
+  readonly base: string;
+  /**
+   * The template's host is fixed (no `{domain}` or `{name}` in it): an address the user or their administrator
+   * configured, which may be private (a local aggregator, a test stand-in) and which they vouch for.
+   */
+  readonly configured: boolean;
+  /**
+   * The page must name the site to count ({@link namesSite}): a guessed host the site does not control
+   * (`githubstatus.com`, `github.statuspage.io`), not on its registrable domain.
+   */
+  readonly mustNameSite: boolean;
+}
+
+/** True when the host part of a template (before its path) holds a placeholder. */
+function guessesHost(template: string): boolean {
+  const afterScheme = template.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '');
+  const authority = afterScheme.split(/[/?#]/, 1)[0] ?? '';
+  return /\{(domain|name|host)\}/.test(authority);
+}
+
 /**
  * Candidate base URLs for `host`, in the order of the templates, or `null` when no guess may be made from it (see
- * `statusPageDomain`: `host.tail1234.ts.net` must never become `tail1234status.com`).
+ * `statusPageDomain`: `host.tail1234.ts.net` must never become `tail1234status.com`). `bases` lists the same URLs as
+ * `candidates`.
+ *
+ * @throws Error when the Public Suffix List is not loaded (`loadPublicSuffixList`)
  */
-export function statusPageCandidates(host: string, templates: readonly string[]): { domain: string; bases: string[] } | null {
+export function statusPageCandidates(
+  host: string,
+  templates: readonly string[],
+): { domain: string; bases: string[]; candidates: StatusPageCandidate[] } | null {
   const d = statusPageDomain(host);
   if (d === null) return null;
-  const bases = templates.map((t) => t.replaceAll('{domain}', d.domain).replaceAll('{name}', d.name).replace(/\/+$/, ''));
-  return { domain: d.domain, bases: [...new Set(bases)] };
+  const candidates: StatusPageCandidate[] = [];
+  for (const t of templates) {
+    const base = t.replaceAll('{domain}', d.domain).replaceAll('{name}', d.name).replace(/\/+$/, '');
+    if (candidates.some((c) => c.base === base)) continue;
+    const configured = !guessesHost(t);
+    let own = false;
+    try {
+      own = registrableDomain(new URL(base).hostname)?.domain === d.domain;
+    } catch {
+      own = false;
+    }
+    candidates.push({ base, configured, mustNameSite: !configured && !own });
+  }
+  return { domain: d.domain, bases: candidates.map((c) => c.base), candidates };
 }
 
 type Read =
@@ -285,9 +349,18 @@ function saysNone(r: Read): boolean {
  * reached among the candidates (no such host, or the user's own network failing) only this long, ms. */
 export const NONE_BY_NETWORK_TTL_MS = 60 * 60_000;
 
-/** Reads one vendor endpoint of one page. */
-async function readVendor(base: string, vendor: (typeof VENDORS)[number], ctx: ProviderContext): Promise<Read> {
-  const res = await ctx.http.getJson(`${base}${vendor.path}`, ctx.signal);
+/**
+ * Reads one vendor endpoint of one page. `mustName`: the site's registrable domain when the page counts only if it
+ * names the site (see {@link StatusPageCandidate.mustNameSite}); a page that does not is "no status page here".
+ */
+async function readVendor(
+  page: Pick<StatusPageCandidate, 'base' | 'configured'>,
+  vendor: (typeof VENDORS)[number],
+  ctx: ProviderContext,
+  mustName: string | null,
+): Promise<Read> {
+  const base = page.base;
+  const res = await ctx.http.getJson(`${base}${vendor.path}`, ctx.signal, { configured: page.configured });
   if (!res.ok) {
     return {
       ok: false,
@@ -298,17 +371,24 @@ async function readVendor(base: string, vendor: (typeof VENDORS)[number], ctx: P
   }
   const state = vendor.read(res.json);
   if (typeof state === 'object') return { ok: false, reason: { code: 'invalid-answer', detail: `${vendor.vendor}: ${state.invalid}` } };
+  if (mustName !== null && !namesSite(vendor.pageUrl(res.json), mustName)) {
+    const named = vendor.pageUrl(res.json);
+    const detail = `${vendor.vendor} page at ${labelOf(base)} does not name ${mustName} (page.url ${named === undefined ? 'missing' : JSON.stringify(named.slice(0, 100))}): dropped`;
+    return { ok: false, reason: { code: 'no-status-page', detail } };
+  }
   return { ok: true, ref: { base, vendor: vendor.vendor }, state };
 }
 
 /** Tries the vendors on one candidate, one after another, and keeps the first that answers its documented shape. */
-async function probeCandidate(base: string, ctx: ProviderContext): Promise<Read> {
-  let last: Read = { ok: false, reason: { code: 'no-status-page', detail: `nothing at ${base}` } };
+async function probeCandidate(page: StatusPageCandidate, domain: string, ctx: ProviderContext): Promise<Read> {
+  const nothing: Read = { ok: false, reason: { code: 'no-status-page', detail: `nothing at ${page.base}` } };
+  let last = nothing;
   for (const vendor of VENDORS) {
-    const r = await readVendor(base, vendor, ctx);
+    const r = await readVendor(page, vendor, ctx, page.mustNameSite ? domain : null);
     if (r.ok) return r;
     // Keep the most telling failure: a 404 of the next vendor's path says less than a huge or broken answer here.
-    if (last.ok === false && (last.reason.code === 'no-status-page' || (last.reason.code === 'http-error' && saysNone(last)))) last = r;
+    // A page dropped for not naming the site says more than the 404s of the other vendors' paths.
+    if (last === nothing || (!last.ok && last.reason.code === 'http-error' && saysNone(last))) last = r;
     if (!saysNone(r)) return r;
   }
   return last;
@@ -332,14 +412,17 @@ export const statusPageProvider: StatusProvider = {
     if (known === null) {
       return { report: unknownReport('statusPage', { code: 'no-status-page', detail: `none found for ${found.domain}` }, ctx.now(), { key: 'evidenceNoStatusPage', subs: [found.domain] }) };
     }
-    if (known !== undefined) {
+    // A page remembered under templates since changed is looked for again.
+    const candidate = known == null ? undefined : found.candidates.find((c) => c.base === known.base);
+    if (known != null && candidate !== undefined) {
       const vendor = VENDORS.find((x) => x.vendor === known.vendor)!;
-      const r = await readVendor(known.base, vendor, ctx);
+      // Read again under the same rule: a page may stop naming the site.
+      const r = await readVendor(candidate, vendor, ctx, candidate.mustNameSite ? found.domain : null);
       if (r.ok) return { report: pageReport('statusPage', r.state, labelOf(r.ref.base), r.ref.base, ctx.now()) };
       return { report: unknownReport('statusPage', r.reason, ctx.now()) };
     }
     // Candidates in parallel (different hosts), vendors in turn on each; the first candidate in template order wins.
-    const reads = await Promise.all(found.bases.map((b) => probeCandidate(b, ctx)));
+    const reads = await Promise.all(found.candidates.map((c) => probeCandidate(c, found.domain, ctx)));
     const hit = reads.find((r): r is Read & { ok: true } => r.ok);
     if (hit !== undefined) {
       ctx.statusPages.remember(found.domain, hit.ref);
@@ -351,8 +434,12 @@ export const statusPageProvider: StatusProvider = {
     if (!ctx.signal.aborted && reads.every(saysNone)) {
       const byNetwork = reads.some((r) => !r.ok && r.reason.code === 'network');
       ctx.statusPages.remember(found.domain, null, byNetwork ? NONE_BY_NETWORK_TTL_MS : undefined);
+      // A redirect not followed is "nothing readable here" too, but says so: the page may be behind it.
+      const redirected = reads.some((r) => !r.ok && r.reason.code === 'redirect');
       return {
-        report: unknownReport('statusPage', { code: 'no-status-page', detail: reasons }, ctx.now(), { key: 'evidenceNoStatusPage', subs: [found.domain] }),
+        report: redirected
+          ? unknownReport('statusPage', { code: 'redirect', detail: reasons }, ctx.now())
+          : unknownReport('statusPage', { code: 'no-status-page', detail: reasons }, ctx.now(), { key: 'evidenceNoStatusPage', subs: [found.domain] }),
       };
     }
     const first = reads.find((r): r is Read & { ok: false } => !r.ok && !saysNone(r));
@@ -367,7 +454,7 @@ export const cdnStatusProvider: StatusProvider = {
   applies: (query) => isCloudflare(query.gateway),
   async check(_query, ctx) {
     const base = ctx.settings.statusEndpoints.cloudflareStatus;
-    const r = await readVendor(base, { ...VENDORS[0]!, path: '/api/v2/status.json', read: readStatusJson }, ctx);
+    const r = await readVendor({ base, configured: true }, { ...VENDORS[0]!, path: '/api/v2/status.json', read: readStatusJson }, ctx, null);
     if (r.ok) return { report: pageReport('cdnStatus', r.state, 'Cloudflare', base, ctx.now()) };
     return { report: unknownReport('cdnStatus', r.reason, ctx.now()), ...holdAfter(r) };
   },

@@ -215,7 +215,7 @@ export function createRecoveryService(deps: RecoveryServiceDeps) {
         if (!isActiveIncident(incident) || awaiting?.kind !== 'reload' || awaiting.at >= startedAt) continue;
         const entry = state.tabs[String(awaiting.tabId)];
         if (entry === undefined || entry.status !== 'reloading') continue;
-        const shown = await deps.effects.readDocument(awaiting.tabId).catch(() => null);
+        const shown = await deps.effects.readDocument(awaiting.tabId, entry.url).catch(() => null);
         if (shown === null || !isSamePage(shown.url, entry.url)) continue;
         if (shown.startedAt < awaiting.at) {
           await dispatch({ type: 'reload-not-sent', tabId: awaiting.tabId });

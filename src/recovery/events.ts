@@ -54,7 +54,10 @@ export type RecoveryEvent =
   | { readonly type: 'main-frame-failed'; readonly tabId: number; readonly url: string; readonly error: string; readonly requestId?: string }
   | { readonly type: 'tab-url-changed'; readonly tabId: number; readonly url: string }
   | { readonly type: 'tab-closed'; readonly tabId: number }
-  /** A `reload` effect found the tab closed or showing another page: the user left, so the tab stops waiting. */
+  /**
+   * A `reload` effect found the tab closed, showing another page, or with a URL the browser does not tell (a page
+   * outside the extension's host permissions): the user left, so the tab stops waiting. Nothing was reloaded.
+   */
   | { readonly type: 'reload-refused'; readonly tabId: number }
   /**
    * The reload the incident awaits never started: a worker recorded it and stopped before the browser acted on it

@@ -76,7 +76,8 @@ const service = createRecoveryService({
   statusOf: (incident) => checker.latest(incident.host),
 });
 
-const ALL_URLS = { urls: ['<all_urls>'] };
+/** Recovery acts on http(s) pages only, the extension's host permissions. */
+const ALL_URLS = { urls: ['http://*/*', 'https://*/*'] };
 
 // Main frames need the headers (Retry-After, who answered); frames are only checked for their status, and asking
 // for their headers would cost every page load something. Images, scripts, stylesheets, fonts and XHR are not

@@ -19,7 +19,8 @@ import {
 import { parseRecoveryState } from '../../src/recovery/read-state';
 import { MAX_REQUEST_ID_LENGTH } from '../../src/recovery/state-schema';
 import { DEFAULT_POLICY, type RecoveryPolicy } from '../../src/recovery/schedule';
-import { hostMatches, isSamePage, parsePageAddress } from '../../src/shared/page-address';
+import { isSamePage, parsePageAddress } from '../../src/shared/page-address';
+import { isNeverRetry } from '../../src/recovery/never-retry';
 import { createSerialQueue } from '../../src/shared/serial-queue';
 import type { Settings } from '../../src/settings/settings';
 import { isBack } from '../../src/view/incident-facts';
@@ -116,7 +117,7 @@ export function createRecoveryService(deps: RecoveryServiceDeps) {
         const { policy: p, settings } = await policy();
         const before = await read();
         const now = deps.now();
-        const { state, effects } = reduce(before, resolved, { now, policy: p, random: deps.random });
+        const { state, effects } = reduce(before, resolved, { now, policy: p, random: deps.random, neverRetry: settings.neverRetry });
         // reduce() hands back the same object for the many events that change nothing: nothing to write.
         if (state === before) {
           deps.scheduleWake(nextWake(state));
@@ -274,7 +275,7 @@ export function createRecoveryService(deps: RecoveryServiceDeps) {
           code: c.code,
           gateway: c.gateway,
           ...(c.retryAfterMs !== undefined ? { retryAfterMs: c.retryAfterMs } : {}),
-          neverRetry: settings.neverRetry.some((p) => hostMatches(c.host, p)),
+          neverRetry: isNeverRetry(c.host, settings.neverRetry),
           ...requestIdOf(details),
           ...(c.connection !== undefined ? { connection: c.connection } : {}),
         });

@@ -110,6 +110,11 @@ export interface MachineContext {
   readonly now: number;
   readonly policy: RecoveryPolicy;
   readonly random: Random;
+  /**
+   * The user's never-retry list as it is now (the `neverRetry` setting; absent: empty): an incident of a site added to
+   * it while under way makes no further try or probe (see `isNeverRetry`).
+   */
+  readonly neverRetry?: readonly string[];
 }
 
 export interface Transition {

@@ -10,6 +10,7 @@ import { judgeAnswer, type HttpAnswer } from './answer';
 import type { GatewayInfo } from './classify';
 import type { Connection } from './connection';
 import type { Effect, MachineContext, RecoveryEvent } from './events';
+import { isNeverRetry } from './never-retry';
 import { nextDelayMs } from './schedule';
 import {
   isActive,
@@ -161,6 +162,7 @@ export class Mutation {
       this.end(incident, 'abandoned');
       return;
     }
+    if (this.stopsForNeverRetry(incident)) return;
     if (!online) {
       if (incident.offline !== true) this.notify(incident, false);
       incident.offline = true;
@@ -205,6 +207,16 @@ export class Mutation {
     // The cookieless comparison of an incident whose error asked for a wait (`Retry-After`) goes with its first try.
     this.compareCookieless(incident, lead);
     this.reload(incident, lead);
+  }
+
+  /**
+   * Ends `incident` as cancelled, and says so, when the user put its site on the never-retry list while it was under
+   * way: no more reloads or probes, as if they had pressed "Stop retrying".
+   */
+  private stopsForNeverRetry(incident: ActiveIncident): boolean {
+    if (!isNeverRetry(incident.host, this.ctx.neverRetry ?? [])) return false;
+    this.end(incident, 'cancelled');
+    return true;
   }
 
   /** One background probe of the incident's page, awaited until the outcome timeout. */
@@ -262,6 +274,7 @@ export class Mutation {
    * `works` is all there is to know, and the incident is back; anything else waits for the next probe.
    */
   reloadToConfirm(incident: ActiveIncident): void {
+    if (this.stopsForNeverRetry(incident)) return;
     const tabs = tabsOf(this.state, incident.id);
     const waiting = tabs.filter((t) => t.status === 'waiting');
     const works = incident.answer?.kind === 'works';

@@ -18,7 +18,7 @@ const PROBE_TIMEOUT_MS = 20_000;
 
 export function createBrowserEffects(): RecoveryEffects {
   return {
-    async reload(tabId: number, url: string): Promise<ReloadResult> {
+    async reload(tabId: number, url: string, unanswered = false): Promise<ReloadResult> {
       let tab;
       try {
         tab = await browser.tabs.get(tabId);
@@ -33,6 +33,9 @@ export function createBrowserEffects(): RecoveryEffects {
       // reload nothing (issue 15, "Fail closed everywhere").
       if (shown === undefined) return { kind: 'unreadable' };
       if (!isSamePage(shown, url)) return { kind: 'elsewhere', url: shown };
+      // The tab's last load got no outcome in time, and the tab is still loading this page: a slow answer (a gateway
+      // may wait 100 s before it gives up), never cut short by a reload.
+      if (unanswered && (tab as { status?: string }).status === 'loading') return { kind: 'loading' };
       // Firefox: `tabs.reload` of a discarded tab clears `discarded` and sends no request (ESR 140, seen in the
       // half-up e2e), so a discarded tab is loaded by its URL instead.
       if ((tab as { discarded?: boolean }).discarded === true) await browser.tabs.update(tabId, { url });

@@ -19,13 +19,15 @@ export interface StateStore {
 /**
  * What reloading a tab found: `reloaded`; `gone` (no such tab); `elsewhere` (it shows another page, `url`);
  * `unreadable` (the browser does not tell its URL: a page outside the extension's host permissions, so not the failed
- * page as far as anyone can tell). Only `reloaded` sent anything.
+ * page as far as anyone can tell); `loading` (asked with `unanswered`: the tab is still loading the page, and that
+ * load is left to finish). Only `reloaded` sent anything.
  */
 export type ReloadResult =
   | { readonly kind: 'reloaded' }
   | { readonly kind: 'gone' }
   | { readonly kind: 'elsewhere'; readonly url: string }
-  | { readonly kind: 'unreadable' };
+  | { readonly kind: 'unreadable' }
+  | { readonly kind: 'loading' };
 
 /** The document a tab shows, as the page itself reports it (its navigation timing entry). */
 export interface ShownDocument {
@@ -40,9 +42,10 @@ export interface ShownDocument {
 export interface RecoveryEffects {
   /**
    * Reloads `tabId` with the cache bypassed if it still shows `url` (fragment ignored); a tab whose URL the browser
-   * does not tell is not reloaded (`unreadable`).
+   * does not tell is not reloaded (`unreadable`). With `unanswered` (the tab's last load got no outcome in time), a
+   * tab still loading (`tabs.Tab.status`) is not reloaded either (`loading`).
    */
-  reload(tabId: number, url: string): Promise<ReloadResult>;
+  reload(tabId: number, url: string, unanswered?: boolean): Promise<ReloadResult>;
   /** One GET to `url`, cache bypassed, no cookies; `codes` are the statuses that count as gateway errors. */
   probe(url: string, codes: readonly number[]): Promise<ProbeOutcome>;
   /**

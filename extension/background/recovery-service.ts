@@ -152,7 +152,8 @@ export function createRecoveryService(deps: RecoveryServiceDeps) {
     switch (effect.type) {
       case 'reload':
         guard(
-          deps.effects.reload(effect.tabId, effect.url).then((r) => {
+          deps.effects.reload(effect.tabId, effect.url, effect.unanswered === true).then((r) => {
+            if (r.kind === 'loading') return dispatch({ type: 'reload-deferred', tabId: effect.tabId });
             if (r.kind !== 'reloaded') return dispatch({ type: 'reload-refused', tabId: effect.tabId });
             return undefined;
           }),

@@ -60,6 +60,12 @@ export type RecoveryEvent =
    */
   | { readonly type: 'reload-refused'; readonly tabId: number }
   /**
+   * A `reload` effect of a tab whose last load had no outcome found that load still under way (the tab is `loading`
+   * the same page): nothing was reloaded, and that load stands for the try, never cut short; past
+   * `MAX_LOADING_WAIT_MS` the tab is let go instead, its load left alone.
+   */
+  | { readonly type: 'reload-deferred'; readonly tabId: number }
+  /**
    * The reload the incident awaits never started: a worker recorded it and stopped before the browser acted on it
    * (the tab still shows the document from before the reload). The try is taken back and made again.
    */
@@ -86,8 +92,12 @@ export type RecoveryEvent =
   | { readonly type: 'tab-replaced-discarded'; readonly tabId: number; readonly newTabId: number };
 
 export type Effect =
-  /** Reload the tab with the cache bypassed, but only if it still shows `url` (else report `reload-refused`). */
-  | { readonly type: 'reload'; readonly tabId: number; readonly url: string }
+  /**
+   * Reload the tab with the cache bypassed, but only if it still shows `url` (else report `reload-refused`). With
+   * `unanswered` (the tab's last load had no outcome by its timeout), not while the tab is still loading that page:
+   * report `reload-deferred` instead.
+   */
+  | { readonly type: 'reload'; readonly tabId: number; readonly url: string; readonly unanswered?: true }
   /** Send one background GET to `url`, cache bypassed, and report a `probe-result`. */
   | { readonly type: 'probe'; readonly incidentId: string; readonly url: string }
   /**

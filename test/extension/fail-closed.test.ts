@@ -115,6 +115,48 @@ describe('fail closed', () => {
     });
   });
 
+  describe('a load of the same page still under way is never cut short', () => {
+    it('the reload effect asks the browser first when the last load went unanswered', async () => {
+      const tab = await fakeBrowser.tabs.create({ url: URL_A });
+      describeTab(tab.id!, (t) => ({ ...t, status: 'loading' }));
+      const effects = createBrowserEffects();
+      expect(await effects.reload(tab.id!, URL_A, true)).toEqual({ kind: 'loading' });
+      expect(reload).not.toHaveBeenCalled();
+      // A tab whose load had its outcome may be reloaded while it finishes its error page's parts.
+      expect(await effects.reload(tab.id!, URL_A)).toEqual({ kind: 'reloaded' });
+      expect(reload).toHaveBeenCalledTimes(1);
+    });
+
+    it('a finished tab is reloaded as before', async () => {
+      const tab = await fakeBrowser.tabs.create({ url: URL_A });
+      describeTab(tab.id!, (t) => ({ ...t, status: 'complete' }));
+      expect(await createBrowserEffects().reload(tab.id!, URL_A, true)).toEqual({ kind: 'reloaded' });
+    });
+
+    it('wired: a reload with no outcome in 90 s is not made again over its own load; the tab stays with the incident', async () => {
+      const tab = await fakeBrowser.tabs.create({ url: URL_A });
+      const service = createService(() => clock);
+      await service.onCompleted(completed(tab.id!, 502));
+      clock += 1_500;
+      await service.wake();
+      await eventually(() => expect(reload).toHaveBeenCalledTimes(1));
+      // The reload's answer takes its time: the tab keeps loading the page.
+      describeTab(tab.id!, (t) => ({ ...t, status: 'loading' }));
+      clock += 90_000;
+      await service.wake();
+      const waiting = (await service.tabView(tab.id!)).incident!.incident;
+      clock = waiting.nextAt!;
+      await service.wake();
+      await eventually(async () => expect((await service.tabView(tab.id!)).incident?.tab.status).toBe('reloading'));
+      await drained();
+      expect(reload).toHaveBeenCalledTimes(1);
+      expect((await service.tabView(tab.id!)).incident?.incident.awaiting).toMatchObject({ kind: 'reload', tabId: tab.id });
+      // The slow load's answer is the try's.
+      await service.onCompleted(completed(tab.id!, 200));
+      expect((await service.tabView(tab.id!)).incident?.incident.phase).toBe('recovered');
+    });
+  });
+
   describe('scripting runs in a page only after its origin was checked', () => {
     function stubScripting(result: unknown) {
       const executeScript = vi.fn(async (_injection: { func: (...args: never[]) => unknown; args?: unknown[] }) => [{ frameId: 0, result }]);

@@ -11,8 +11,8 @@
  * - **without**: no extension enabled;
  * - **without, again**: the same, as a separate arm: how far apart two identical arms come out is the noise of every
  *   ratio here;
- * - **`webRequest` only**: only a do-nothing extension with the `webRequest` permission, http and https host permissions and an empty
- *   service worker: the least an extension that sees a main frame's status can cost;
+ * - **`webRequest` only**: only a do-nothing extension with the `webRequest` permission, http and https host
+ *   permissions and an empty service worker: the least an extension that sees a main frame's status can cost;
  * - **`declarativeNetRequest` only**: only a do-nothing extension with that permission and no rules: what an MV3
  *   content blocker costs before its first rule;
  * - **this extension** (`dist/chrome`), its service worker running (the user browsed in the last 30 s);

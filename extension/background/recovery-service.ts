@@ -152,8 +152,8 @@ export function createRecoveryService(deps: RecoveryServiceDeps) {
     switch (effect.type) {
       case 'reload':
         guard(
-          deps.effects.reload(effect.tabId, effect.url, effect.unanswered === true).then((r) => {
-            if (r.kind === 'loading') return dispatch({ type: 'reload-deferred', tabId: effect.tabId });
+          deps.effects.reload(effect.tabId, effect.url, effect.loadingSince !== undefined).then((r) => {
+            if (r.kind === 'loading') return dispatch({ type: 'reload-deferred', tabId: effect.tabId, loadingSince: effect.loadingSince ?? deps.now() });
             if (r.kind !== 'reloaded') return dispatch({ type: 'reload-refused', tabId: effect.tabId });
             return undefined;
           }),
@@ -219,7 +219,8 @@ export function createRecoveryService(deps: RecoveryServiceDeps) {
         if (entry === undefined || entry.status !== 'reloading') continue;
         const shown = await deps.effects.readDocument(awaiting.tabId, entry.url).catch(() => null);
         if (shown === null || !isSamePage(shown.url, entry.url)) continue;
-        if (shown.startedAt < awaiting.at) {
+        // A tab whose own slow load stands for the try (`loadingSince`) had no reload sent: its document is that load's.
+        if (shown.startedAt < awaiting.at && entry.loadingSince === undefined) {
           await dispatch({ type: 'reload-not-sent', tabId: awaiting.tabId });
         } else if (shown.status > 0) {
           await service.onCompleted({ url: shown.url, method: 'GET', statusCode: shown.status, type: 'main_frame', tabId: awaiting.tabId, responseHeaders: [] });

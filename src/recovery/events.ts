@@ -64,7 +64,7 @@ export type RecoveryEvent =
    * the same page): nothing was reloaded, and that load stands for the try, never cut short; past
    * `MAX_LOADING_WAIT_MS` the tab is let go instead, its load left alone.
    */
-  | { readonly type: 'reload-deferred'; readonly tabId: number }
+  | { readonly type: 'reload-deferred'; readonly tabId: number; readonly loadingSince: number }
   /**
    * The reload the incident awaits never started: a worker recorded it and stopped before the browser acted on it
    * (the tab still shows the document from before the reload). The try is taken back and made again.
@@ -94,10 +94,10 @@ export type RecoveryEvent =
 export type Effect =
   /**
    * Reload the tab with the cache bypassed, but only if it still shows `url` (else report `reload-refused`). With
-   * `unanswered` (the tab's last load had no outcome by its timeout), not while the tab is still loading that page:
-   * report `reload-deferred` instead.
+   * `loadingSince` (the tab's last load, started then, epoch ms, had no outcome by its timeout), not while the tab is
+   * still loading that page: report `reload-deferred` with it instead.
    */
-  | { readonly type: 'reload'; readonly tabId: number; readonly url: string; readonly unanswered?: true }
+  | { readonly type: 'reload'; readonly tabId: number; readonly url: string; readonly loadingSince?: number }
   /** Send one background GET to `url`, cache bypassed, and report a `probe-result`. */
   | { readonly type: 'probe'; readonly incidentId: string; readonly url: string }
   /**

@@ -86,7 +86,7 @@ function apply(m: Mutation, e: RecoveryEvent): void {
     case 'reload-not-sent':
       return onReloadNotSent(m, e.tabId);
     case 'reload-deferred':
-      return onReloadDeferred(m, e.tabId);
+      return onReloadDeferred(m, e.tabId, e.loadingSince);
     case 'due':
       return onDue(m, e.online);
     case 'probe-result':
@@ -255,10 +255,10 @@ function onReloadNotSent(m: Mutation, tabId: number): void {
  * cut short. That load stands for the try, and its outcome is the try's; the incident waits a full outcome timeout
  * again. Past `MAX_LOADING_WAIT_MS` since it started, the tab leaves the incident instead, its load left alone.
  */
-function onReloadDeferred(m: Mutation, tabId: number): void {
+function onReloadDeferred(m: Mutation, tabId: number, loadingSince: number): void {
   const entry = m.tab(tabId);
   if (entry === undefined || entry.status !== 'reloading') return;
-  const since = entry.loadingSince ?? m.ctx.now;
+  const since = Math.min(entry.loadingSince ?? loadingSince, m.ctx.now);
   if (m.ctx.now - since >= MAX_LOADING_WAIT_MS) {
     m.detach(tabId);
     return;

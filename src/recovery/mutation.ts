@@ -261,9 +261,9 @@ export class Mutation {
   /** Reloads one tab of `incident` (ours until its outcome) and counts it against the site's hourly cap. */
   private reloadTab(incident: Incident, entry: TabEntry): void {
     const since = entry.status === 'waiting' || entry.status === 'reloading' ? entry.loadingSince : undefined;
-    this.putTab(toReloading(entry, undefined, since));
+    this.putTab(toReloading(entry));
     // A deferred reload (its load still under way) stays counted: the cap errs on the side of fewer reloads.
-    this.effects.push({ type: 'reload', tabId: entry.tabId, url: entry.url, ...(since !== undefined ? { unanswered: true as const } : {}) });
+    this.effects.push({ type: 'reload', tabId: entry.tabId, url: entry.url, ...(since !== undefined ? { loadingSince: since } : {}) });
     const list = (this.state.reloads ??= []);
     list.push({ origin: incident.origin, at: this.ctx.now });
     if (list.length > MAX_RELOAD_RECORDS) list.splice(0, list.length - MAX_RELOAD_RECORDS);

@@ -199,7 +199,10 @@ const WAITING_TAB = v.object({
 const RELOADING_TAB = v.object({
   ...TAB_BASE,
   status: v.literal('reloading'),
-  /** Set while the reload was not made because the tab's own load was still under way: that load is the try. */
+  /**
+   * Set only when our reload was not made because the tab's own load (started then) was still under way: that load
+   * is the try (`reload-deferred`).
+   */
   loadingSince,
   /** webRequest id of our reload once it started: tells its redirects from a new navigation by the user. */
   requestId,

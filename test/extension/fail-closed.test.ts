@@ -157,6 +157,35 @@ describe('fail closed', () => {
     });
   });
 
+  it('wired: a worker that stops while a slow load stands for the try takes that load\'s document as its outcome', async () => {
+    const tab = await fakeBrowser.tabs.create({ url: URL_A });
+    const first = createService(() => clock);
+    await first.onCompleted(completed(tab.id!, 502));
+    clock += 1_500;
+    await first.wake();
+    await eventually(() => expect(reload).toHaveBeenCalledTimes(1));
+    describeTab(tab.id!, (t) => ({ ...t, status: 'loading' }));
+    clock += 90_000;
+    await first.wake();
+    clock = (await first.tabView(tab.id!)).incident!.incident.nextAt!;
+    await first.wake();
+    await eventually(async () => expect((await first.tabView(tab.id!)).incident?.tab).toMatchObject({ status: 'reloading', loadingSince: expect.any(Number) }));
+    const since = (await first.tabView(tab.id!)).incident!.incident.awaiting!.at;
+    // The worker stops; the load ends meanwhile (a user's navigation reads as starting a moment before its event).
+    (fakeBrowser.tabs as { get: unknown }).get = realGet;
+    describeTab(tab.id!, (t) => ({ ...t, status: 'complete' }));
+    const executeScript = vi.fn(async () => [{ frameId: 0, result: { url: URL_A, status: 200, startedAt: since - 5 } }]);
+    (fakeBrowser as unknown as { scripting: unknown }).scripting = { executeScript };
+    clock += 10_000;
+    const next = createService(() => clock);
+    await next.wake();
+    expect(executeScript).toHaveBeenCalled();
+    expect((await next.tabView(tab.id!)).incident?.incident.phase).toBe('recovered');
+    await drained();
+    // No reload was ever made over the load, nor after it.
+    expect(reload).toHaveBeenCalledTimes(1);
+  });
+
   describe('scripting runs in a page only after its origin was checked', () => {
     function stubScripting(result: unknown) {
       const executeScript = vi.fn(async (_injection: { func: (...args: never[]) => unknown; args?: unknown[] }) => [{ frameId: 0, result }]);

@@ -117,10 +117,12 @@ describe('a load of the same page still under way is never cut short', () => {
     expect(sim.state.tabs['1']).toMatchObject({ status: 'waiting', loadingSince: sentAt });
     // ...and the next one is a reload only if the tab is not still loading the page.
     const next = reloads(sim.wake());
-    expect(next).toEqual([{ type: 'reload', tabId: 1, url: URL_A, unanswered: true }]);
+    expect(next).toEqual([{ type: 'reload', tabId: 1, url: URL_A, loadingSince: sentAt }]);
+    // Only a tab whose reload is deferred carries it: a reload that is made is ours as ever.
+    expect(sim.state.tabs['1']).not.toHaveProperty('loadingSince');
     const attempts = sim.incident().attempts;
     // The browser says it is: nothing was reloaded; that load is the try, awaited a full outcome timeout again.
-    expect(sim.send({ type: 'reload-deferred', tabId: 1 })).toEqual([]);
+    expect(sim.send({ type: 'reload-deferred', tabId: 1, loadingSince: sentAt })).toEqual([]);
     expect(sim.state.tabs['1']).toMatchObject({ status: 'reloading', loadingSince: sentAt });
     expect(sim.incident()).toMatchObject({ phase: 'retrying', attempts, awaiting: { kind: 'reload', tabId: 1, at: sentAt } });
     expect(sim.incident().nextAt).toBe(sim.now + DEFAULT_POLICY.outcomeTimeoutMs);
@@ -137,8 +139,8 @@ describe('a load of the same page still under way is never cut short', () => {
     sim.send({ type: 'main-frame-start', tabId: 1, url: URL_A, requestId: 'user' });
     expect(reloads(sim.wake())).toEqual([]);
     const asked = reloads(sim.wake());
-    expect(asked).toEqual([{ type: 'reload', tabId: 1, url: URL_A, unanswered: true }]);
-    sim.send({ type: 'reload-deferred', tabId: 1 });
+    expect(asked).toEqual([{ type: 'reload', tabId: 1, url: URL_A, loadingSince: startedAt }]);
+    sim.send({ type: 'reload-deferred', tabId: 1, loadingSince: startedAt });
     expect(sim.state.tabs['1']).toMatchObject({ status: 'reloading', loadingSince: startedAt });
     const before = sim.incident().nextAt!;
     sim.send({ ...error(1), requestId: 'user' } as RecoveryEvent);
@@ -159,8 +161,8 @@ describe('a load of the same page still under way is never cut short', () => {
       const effects = sim.wake();
       seen.push(...effects);
       for (const r of reloads(effects)) {
-        expect(r.unanswered, 'never a plain reload over the load').toBe(true);
-        sim.send({ type: 'reload-deferred', tabId: r.tabId });
+        expect(r.loadingSince, 'never a plain reload over the load').toBe(sentAt);
+        sim.send({ type: 'reload-deferred', tabId: r.tabId, loadingSince: r.loadingSince! });
       }
     }
     expect(sim.state.tabs['1']).toBeUndefined();
@@ -185,8 +187,8 @@ describe('a load of the same page still under way is never cut short', () => {
     const sim = createSim();
     sim.send(error(1));
     const before = sim.state;
-    sim.send({ type: 'reload-deferred', tabId: 1 });
-    sim.send({ type: 'reload-deferred', tabId: 9 });
+    sim.send({ type: 'reload-deferred', tabId: 1, loadingSince: sim.now });
+    sim.send({ type: 'reload-deferred', tabId: 9, loadingSince: sim.now });
     expect(sim.state).toEqual(before);
   });
 });

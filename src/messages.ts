@@ -39,10 +39,14 @@ export interface ProtocolMap {
   clearSiteCookies: {
     /** `domain` is the one the user confirmed; a tab that has since moved to another site is refused. */
     request: { tabId: number; domain: string };
-    /** `reloaded` is false for a failed form's page, which is never reloaded for the user. */
+    /**
+     * `reloaded` is false for a failed form's page, which is never reloaded for the user. Refused, clearing nothing:
+     * `public-suffix` (the site's host is one, `github.io`: its cookies are every site's under it) and `no-store` (the
+     * browser named no cookie store for the tab: the default store is never assumed).
+     */
     response:
       | { ok: true; domain: string; removed: number; reloaded: boolean }
-      | { ok: false; reason: 'no-incident' | 'site-changed' | 'no-permission' | 'failed'; detail?: string };
+      | { ok: false; reason: 'no-incident' | 'site-changed' | 'no-permission' | 'public-suffix' | 'no-store' | 'failed'; detail?: string };
   };
   /** The Internet Archive's closest copy of the incident's page (asked only on the user's click). */
   findArchivedCopy: { request: { tabId: number }; response: ArchiveResult };

@@ -6,7 +6,7 @@ import browser from 'webextension-polyfill';
 import type { ProbeOutcome } from '../../src/recovery/incident-machine';
 import type { CookielessAnswer } from '../../src/recovery/cookieless';
 import { readGatewayHeaders } from '../../src/gateway/headers';
-import { isSamePage } from '../../src/shared/page-address';
+import { isSamePage, parsePageAddress } from '../../src/shared/page-address';
 import { parseRetryAfter } from '../../src/shared/retry-after';
 import { notificationWords, type BadgeView, type NotificationText } from '../../src/view/notification';
 import { renderText, t } from '../shared/i18n';
@@ -18,7 +18,7 @@ const PROBE_TIMEOUT_MS = 20_000;
 
 export function createBrowserEffects(): RecoveryEffects {
   return {
-    async reload(tabId: number, url: string): Promise<ReloadResult> {
+    async reload(tabId: number, url: string, unanswered = false): Promise<ReloadResult> {
       let tab;
       try {
         tab = await browser.tabs.get(tabId);
@@ -27,8 +27,15 @@ export function createBrowserEffects(): RecoveryEffects {
       }
       if (tab === undefined || tab === null) return { kind: 'gone' };
       const shown = currentTabUrl(tab as { url?: string; pendingUrl?: string });
-      // Only a tab that still shows the failed page is reloaded: the user may have left it since.
-      if (shown !== undefined && !isSamePage(shown, url)) return { kind: 'elsewhere', url: shown };
+      // Only a tab that still shows the failed page is reloaded: the user may have left it since. A URL the browser
+      // does not tell (it gives a tab's URL only where the extension holds host permission: not for about:, file:,
+      // chrome: pages, nor for a site the user withdrew access from) is not the failed page either: when unsure,
+      // reload nothing (issue 15, "Fail closed everywhere").
+      if (shown === undefined) return { kind: 'unreadable' };
+      if (!isSamePage(shown, url)) return { kind: 'elsewhere', url: shown };
+      // The tab's last load got no outcome in time, and the tab is still loading this page: a slow answer (a gateway
+      // may wait 100 s before it gives up), never cut short by a reload.
+      if (unanswered && (tab as { status?: string }).status === 'loading') return { kind: 'loading' };
       // Firefox: `tabs.reload` of a discarded tab clears `discarded` and sends no request (ESR 140, seen in the
       // half-up e2e), so a discarded tab is loaded by its URL instead.
       if ((tab as { discarded?: boolean }).discarded === true) await browser.tabs.update(tabId, { url });
@@ -43,20 +50,30 @@ export function createBrowserEffects(): RecoveryEffects {
       return tab.discarded === true ? 'discarded' : 'shown';
     },
 
-    async readDocument(tabId: number): Promise<ShownDocument | null> {
+    async readDocument(tabId: number, url: string): Promise<ShownDocument | null> {
       const tab = await browser.tabs.get(tabId).catch(() => null);
-      if (tab === null || tab.status !== 'complete') return null;
+      if (tab === null || tab === undefined || tab.status !== 'complete') return null;
+      // `scripting` runs code in whatever the tab shows at that moment: only a tab that shows the page asked about, an
+      // http(s) page the browser tells the URL of, gets anything (a hidden URL is not it: see `reload`).
+      const shown = currentTabUrl(tab as { url?: string; pendingUrl?: string });
+      const expected = parsePageAddress(url);
+      if (expected === null || !isSamePage(shown, url)) return null;
       const [injection] = await browser.scripting.executeScript({
         target: { tabId },
-        // Runs in the page: `responseStatus` is in Chromium 109+; where a browser lacks it the outcome stays unknown.
-        func: () => {
+        args: [expected.origin],
+        // Runs in the page. The tab may have moved on between `tabs.get` and here: a document of another origin
+        // answers nothing, before anything of it is read. `responseStatus` is in Chromium 109+; where a browser lacks
+        // it the outcome stays unknown.
+        func: (origin: string) => {
+          if (location.origin !== origin) return null;
           const entry = performance.getEntriesByType('navigation')[0] as (PerformanceEntry & { responseStatus?: number }) | undefined;
           return { url: location.href, status: entry?.responseStatus ?? 0, startedAt: performance.timeOrigin };
         },
       });
-      const shown = injection?.result as Partial<ShownDocument> | undefined;
-      if (typeof shown?.url !== 'string' || typeof shown.status !== 'number' || typeof shown.startedAt !== 'number') return null;
-      return { url: shown.url, status: shown.status, startedAt: shown.startedAt };
+      const read = injection?.result as Partial<ShownDocument> | null | undefined;
+      if (typeof read?.url !== 'string' || typeof read.status !== 'number' || typeof read.startedAt !== 'number') return null;
+      if (!isSamePage(read.url, url)) return null;
+      return { url: read.url, status: read.status, startedAt: read.startedAt };
     },
 
     async probe(url: string, codes: readonly number[]): Promise<ProbeOutcome> {

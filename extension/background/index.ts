@@ -20,7 +20,8 @@ import type { StatusFacts } from '../../src/view/status-panel';
 import { buildIncidentView, subresourceNote } from '../../src/view/incident-view';
 import { readBrowserFacts } from './browser-facts';
 import { createStatusChecker } from '../../src/status/checker';
-import { isWithheldHost, loadPublicSuffixList, registrableDomain } from '../../src/status/host';
+import { isWithheldHost, loadPublicSuffixList } from '../../src/status/host';
+import { cookieDomain } from '../../src/guide/cookie-domain';
 import { incidentSiteAddress, isIntranet } from '../../src/view/incident-facts';
 import { createBrowserHttpClient, createSessionMemoryStore, isIncognitoTab } from './status-adapters';
 import { waitForDataConsent } from '../shared/data-consent';
@@ -76,7 +77,8 @@ const service = createRecoveryService({
   statusOf: (incident) => checker.latest(incident.host),
 });
 
-const ALL_URLS = { urls: ['<all_urls>'] };
+/** Recovery acts on http(s) pages only, the extension's host permissions. */
+const ALL_URLS = { urls: ['http://*/*', 'https://*/*'] };
 
 // Main frames need the headers (Retry-After, who answered); frames are only checked for their status, and asking
 // for their headers would cost every page load something. Images, scripts, stylesheets, fonts and XHR are not
@@ -198,11 +200,13 @@ const handlers: { [K in MessageType]: (request: Request<K>) => Promise<Response<
   clearSiteCookies: async ({ tabId, domain }) => {
     const found = (await service.tabView(tabId)).incident;
     if (found === null) return { ok: false, reason: 'no-incident' };
-    if ((await siteDomainOf(found.incident.host)) !== domain) return { ok: false, reason: 'site-changed' };
+    const siteDomain = await siteDomainOf(found.incident.host);
+    if (siteDomain === null) return { ok: false, reason: 'public-suffix' };
+    if (siteDomain !== domain) return { ok: false, reason: 'site-changed' };
     // The popup asked for the permission inside the user's click; Firefox's prompt may still be open.
     if (!(await waitForPermission(COOKIES, PERMISSION_WAIT_MS))) return { ok: false, reason: 'no-permission' };
     const cleared = await clearSiteCookies(domain, tabId);
-    if (!cleared.ok) return { ok: false, reason: 'failed', detail: cleared.reason };
+    if (!cleared.ok) return cleared;
     // A failed form's page is never reloaded for the user (that would send the form again). A reload already under way
     // left before the cookies went, so only one started now counts.
     const reloaded = found.incident.notRetriedReason !== 'non-get' && (await retryNow(tabId)) === 'started';
@@ -264,10 +268,11 @@ async function focusIncidentTab(incidentId: string): Promise<void> {
 
 /** How long a "Check now" waits for the user to answer Firefox's data consent prompt, ms. */
 const DATA_CONSENT_WAIT_MS = 60_000;
-/** The registrable domain whose cookies "Clear cookies" removes; the host itself for an IP or a private name. */
-async function siteDomainOf(host: string): Promise<string> {
+/** The domain whose cookies "Clear cookies" removes, `null` for a public suffix (`cookieDomain`). */
+async function siteDomainOf(host: string): Promise<string | null> {
   await loadPublicSuffixList();
-  return registrableDomain(host)?.domain ?? host;
+  const own = cookieDomain(host);
+  return own.ok ? own.domain : null;
 }
 
 /** How long "Clear cookies" waits for the user to answer the browser's permission prompt, ms. */

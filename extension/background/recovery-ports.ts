@@ -16,8 +16,18 @@ export interface StateStore {
   save(state: RecoveryState): Promise<void>;
 }
 
-/** What reloading a tab found. */
-export type ReloadResult = { readonly kind: 'reloaded' } | { readonly kind: 'gone' } | { readonly kind: 'elsewhere'; readonly url: string };
+/**
+ * What reloading a tab found: `reloaded`; `gone` (no such tab); `elsewhere` (it shows another page, `url`);
+ * `unreadable` (the browser does not tell its URL: a page outside the extension's host permissions, so not the failed
+ * page as far as anyone can tell); `loading` (asked with `unanswered`: the tab is still loading the page, and that
+ * load is left to finish). Only `reloaded` sent anything.
+ */
+export type ReloadResult =
+  | { readonly kind: 'reloaded' }
+  | { readonly kind: 'gone' }
+  | { readonly kind: 'elsewhere'; readonly url: string }
+  | { readonly kind: 'unreadable' }
+  | { readonly kind: 'loading' };
 
 /** The document a tab shows, as the page itself reports it (its navigation timing entry). */
 export interface ShownDocument {
@@ -30,8 +40,12 @@ export interface ShownDocument {
 
 /** The browser actions recovery takes. */
 export interface RecoveryEffects {
-  /** Reloads `tabId` with the cache bypassed if it still shows `url` (fragment ignored). */
-  reload(tabId: number, url: string): Promise<ReloadResult>;
+  /**
+   * Reloads `tabId` with the cache bypassed if it still shows `url` (fragment ignored); a tab whose URL the browser
+   * does not tell is not reloaded (`unreadable`). With `unanswered` (the tab's last load got no outcome in time), a
+   * tab still loading (`tabs.Tab.status`) is not reloaded either (`loading`).
+   */
+  reload(tabId: number, url: string, unanswered?: boolean): Promise<ReloadResult>;
   /** One GET to `url`, cache bypassed, no cookies; `codes` are the statuses that count as gateway errors. */
   probe(url: string, codes: readonly number[]): Promise<ProbeOutcome>;
   /**
@@ -43,8 +57,12 @@ export interface RecoveryEffects {
   /** Shows, updates or (with `null`) clears notification `id`. */
   notify(id: string, text: NotificationText | null, pop: boolean): Promise<void>;
   badge(tabId: number, view: BadgeView | null): Promise<void>;
-  /** The document `tabId` shows once it has finished loading; `null` while it loads, or if it cannot be read. */
-  readDocument(tabId: number): Promise<ShownDocument | null>;
+  /**
+   * The document `tabId` shows once it has finished loading, read in the page (`scripting`) only while the tab shows
+   * `url` (an http(s) page, fragment ignored; its origin checked again in the page before anything is read); `null`
+   * while it loads, when it shows anything else, or if it cannot be read.
+   */
+  readDocument(tabId: number, url: string): Promise<ShownDocument | null>;
   /**
    * Whether `tabId` is a tab now, and whether the browser discarded it (`tabs.get`): `gone` when there is no such tab
    * or the browser cannot tell. Never rejects.

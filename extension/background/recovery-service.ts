@@ -19,7 +19,8 @@ import {
 import { parseRecoveryState } from '../../src/recovery/read-state';
 import { MAX_REQUEST_ID_LENGTH } from '../../src/recovery/state-schema';
 import { DEFAULT_POLICY, type RecoveryPolicy } from '../../src/recovery/schedule';
-import { hostMatches, isSamePage, parsePageAddress } from '../../src/shared/page-address';
+import { isSamePage, parsePageAddress } from '../../src/shared/page-address';
+import { isNeverRetry } from '../../src/recovery/never-retry';
 import { createSerialQueue } from '../../src/shared/serial-queue';
 import type { Settings } from '../../src/settings/settings';
 import { isBack } from '../../src/view/incident-facts';
@@ -116,7 +117,7 @@ export function createRecoveryService(deps: RecoveryServiceDeps) {
         const { policy: p, settings } = await policy();
         const before = await read();
         const now = deps.now();
-        const { state, effects } = reduce(before, resolved, { now, policy: p, random: deps.random });
+        const { state, effects } = reduce(before, resolved, { now, policy: p, random: deps.random, neverRetry: settings.neverRetry });
         // reduce() hands back the same object for the many events that change nothing: nothing to write.
         if (state === before) {
           deps.scheduleWake(nextWake(state));
@@ -151,7 +152,8 @@ export function createRecoveryService(deps: RecoveryServiceDeps) {
     switch (effect.type) {
       case 'reload':
         guard(
-          deps.effects.reload(effect.tabId, effect.url).then((r) => {
+          deps.effects.reload(effect.tabId, effect.url, effect.loadingSince !== undefined).then((r) => {
+            if (r.kind === 'loading') return dispatch({ type: 'reload-deferred', tabId: effect.tabId, loadingSince: effect.loadingSince ?? deps.now() });
             if (r.kind !== 'reloaded') return dispatch({ type: 'reload-refused', tabId: effect.tabId });
             return undefined;
           }),
@@ -215,9 +217,10 @@ export function createRecoveryService(deps: RecoveryServiceDeps) {
         if (!isActiveIncident(incident) || awaiting?.kind !== 'reload' || awaiting.at >= startedAt) continue;
         const entry = state.tabs[String(awaiting.tabId)];
         if (entry === undefined || entry.status !== 'reloading') continue;
-        const shown = await deps.effects.readDocument(awaiting.tabId).catch(() => null);
+        const shown = await deps.effects.readDocument(awaiting.tabId, entry.url).catch(() => null);
         if (shown === null || !isSamePage(shown.url, entry.url)) continue;
-        if (shown.startedAt < awaiting.at) {
+        // A tab whose own slow load stands for the try (`loadingSince`) had no reload sent: its document is that load's.
+        if (shown.startedAt < awaiting.at && entry.loadingSince === undefined) {
           await dispatch({ type: 'reload-not-sent', tabId: awaiting.tabId });
         } else if (shown.status > 0) {
           await service.onCompleted({ url: shown.url, method: 'GET', statusCode: shown.status, type: 'main_frame', tabId: awaiting.tabId, responseHeaders: [] });
@@ -274,7 +277,7 @@ export function createRecoveryService(deps: RecoveryServiceDeps) {
           code: c.code,
           gateway: c.gateway,
           ...(c.retryAfterMs !== undefined ? { retryAfterMs: c.retryAfterMs } : {}),
-          neverRetry: settings.neverRetry.some((p) => hostMatches(c.host, p)),
+          neverRetry: isNeverRetry(c.host, settings.neverRetry),
           ...requestIdOf(details),
           ...(c.connection !== undefined ? { connection: c.connection } : {}),
         });

@@ -4,13 +4,23 @@
  */
 import browser, { type Cookies } from 'webextension-polyfill';
 import { isFirefox } from '../shared/browser-family';
+import { cookieDomain } from '../../src/guide/cookie-domain';
+import { loadPublicSuffixList } from '../../src/status/host';
 
-type ClearCookiesResult = { readonly ok: true; readonly removed: number } | { readonly ok: false; readonly reason: string };
+/** What clearing found: how many went, or why none did (`no-store` and `public-suffix` clear nothing, on purpose). */
+type ClearCookiesResult =
+  | { readonly ok: true; readonly removed: number }
+  | { readonly ok: false; readonly reason: 'no-store' | 'public-suffix' }
+  | { readonly ok: false; readonly reason: 'failed'; readonly detail: string };
 
-/** The cookie store a tab uses (a private window has its own); `undefined` means the browser's default store. */
+/**
+ * The cookie store a tab uses (a private window, a Firefox container has its own), or `undefined` when the browser
+ * names none for it. Never the default store by assumption: a query without `storeId` reads the default store, which
+ * would clear the regular profile's cookies for a tab of another store.
+ */
 async function storeOf(tabId: number): Promise<string | undefined> {
   const stores = await browser.cookies.getAllCookieStores();
-  return stores.find((s) => s.tabIds.includes(tabId))?.id;
+  return stores.find((s) => Array.isArray(s.tabIds) && s.tabIds.includes(tabId))?.id;
 }
 
 /**
@@ -19,8 +29,8 @@ async function storeOf(tabId: number): Promise<string | undefined> {
  * Firefox returns both kinds for `partitionKey: {}`, and with first-party isolation on it refuses a query that does
  * not say `firstPartyDomain` (MDN, cookies.getAll: `null` matches any).
  */
-function queries(domain: string, storeId: string | undefined): { query: Cookies.GetAllDetailsType; optional: boolean }[] {
-  const base: Cookies.GetAllDetailsType = { domain, ...(storeId !== undefined ? { storeId } : {}) };
+function queries(domain: string, storeId: string): { query: Cookies.GetAllDetailsType; optional: boolean }[] {
+  const base: Cookies.GetAllDetailsType = { domain, storeId };
   if (isFirefox()) return [{ query: { ...base, firstPartyDomain: null, partitionKey: {} }, optional: false }];
   // A Chromium too old for `partitionKey` refuses that query; the unpartitioned one must still answer.
   return [
@@ -30,7 +40,7 @@ function queries(domain: string, storeId: string | undefined): { query: Cookies.
 }
 
 /** Every cookie of `domain` in the store, keyed by what tells two cookies apart. Rejects if the store cannot be read. */
-async function cookiesOf(domain: string, storeId: string | undefined): Promise<Map<string, Cookies.Cookie>> {
+async function cookiesOf(domain: string, storeId: string): Promise<Map<string, Cookies.Cookie>> {
   const found = new Map<string, Cookies.Cookie>();
   for (const { query, optional } of queries(domain, storeId)) {
     const list = await browser.cookies.getAll(query).catch((err: unknown) => {
@@ -50,13 +60,19 @@ function cookieUrl(c: Cookies.Cookie): string {
 /**
  * Removes every cookie of `domain` (e.g. `example.com`, which covers `shop.example.com`) in the store of `tabId`.
  * Needs the `cookies` permission (optional: the caller waits for it first) and host permission for the domain
- * (`<all_urls>`). Never throws.
+ * (every http and https origin). Clears nothing when `domain` is not a site's own cookie domain (a public suffix such
+ * as `github.io`: `cookieDomain` in `src/guide/cookie-domain.ts`) or when the browser names no store for the tab.
+ * Never throws.
  *
  * @returns how many were removed, or why none could be
  */
 export async function clearSiteCookies(domain: string, tabId: number): Promise<ClearCookiesResult> {
   try {
+    await loadPublicSuffixList();
+    const own = cookieDomain(domain);
+    if (!own.ok) return { ok: false, reason: 'public-suffix' };
     const storeId = await storeOf(tabId).catch(() => undefined);
+    if (storeId === undefined) return { ok: false, reason: 'no-store' };
     const before = await cookiesOf(domain, storeId);
     for (const c of before.values()) {
       await browser.cookies
@@ -73,6 +89,6 @@ export async function clearSiteCookies(domain: string, tabId: number): Promise<C
     const after = await cookiesOf(domain, storeId);
     return { ok: true, removed: [...before.keys()].filter((k) => !after.has(k)).length };
   } catch (err) {
-    return { ok: false, reason: err instanceof Error ? err.message.slice(0, 200) : 'cookies API failed' };
+    return { ok: false, reason: 'failed', detail: err instanceof Error ? err.message.slice(0, 200) : 'cookies API failed' };
   }
 }

@@ -5,8 +5,8 @@ import type { HostAccess } from './options-view';
 /**
  * `request` goes to the browser at once, with nothing awaited first: Firefox refuses `permissions.request` once the
  * click that asked for it has been left ("may only be called from a user input handler"). That is why the view asks
- * `contains` ahead of the click. With `<all_urls>` in the manifest Chrome already holds every origin; Firefox lets
- * the user withdraw host permissions, so there the request can matter.
+ * `contains` ahead of the click. With every http and https origin in the manifest's host permissions Chrome already
+ * holds each one; Firefox lets the user withdraw host permissions, so there the request can matter.
  */
 export function createHostAccess(): HostAccess {
   return {

@@ -187,6 +187,8 @@ async function perform(action: StepAction, p: StepCardProps): Promise<{ text: st
       }
       if (r.reason === 'no-permission') return { text: t('guideCookiesNoPermission'), tone: 'warn' };
       if (r.reason === 'failed') return { text: t('guideCookiesFailed', [r.detail ?? '']), tone: 'warn' };
+      if (r.reason === 'public-suffix') return { text: t('guideCookiesPublicSuffix'), tone: 'warn' };
+      if (r.reason === 'no-store') return { text: t('guideCookiesNoStore'), tone: 'warn' };
       // The tab moved on to another site, or its failure is gone: said in words, not as a code.
       return { text: t(r.reason === 'site-changed' ? 'guideCookiesSiteChanged' : 'guideCookiesNoIncident'), tone: 'warn' };
     }

@@ -19,7 +19,10 @@ export type StepId = 'proxy' | 'refresh' | 'cookies' | 'private-window' | 'dns' 
 export type StepAction =
   /** Reload the tab with the cache bypassed. */
   | { readonly kind: 'reload' }
-  /** Remove the cookies of `domain` (and its subdomains) after the user confirmed `confirm`, then reload. */
+  /**
+   * Remove the cookies of `domain` (and its subdomains) after the user confirmed `confirm`, then reload. Never offered
+   * for a public suffix (`GuideContext.cookieDomain` is `null` there).
+   */
   | { readonly kind: 'clear-cookies'; readonly domain: string; readonly confirm: I18nText }
   /** Open the page in a private window (only offered when the browser lets the extension do it). */
   | { readonly kind: 'open-private' }
@@ -59,8 +62,11 @@ export interface GuideStep {
 export interface GuideContext {
   /** The failed page's host (lowercase). */
   readonly host: string;
-  /** The registrable domain whose cookies would go (`example.com` for `shop.example.com`); the host for IPs. */
-  readonly cookieDomain: string;
+  /**
+   * The registrable domain whose cookies would go (`example.com` for `shop.example.com`; the address for an IP), or
+   * `null` when the host is a public suffix itself (`github.io`): no cookies are cleared there (see `cookie-domain.ts`).
+   */
+  readonly cookieDomain: string | null;
   readonly code: number;
   readonly gateway: GatewayInfo;
   /** The combined status verdict, when a check answered; `null` when none did (yet). */
@@ -225,6 +231,15 @@ function refreshStep(ctx: GuideContext): GuideStep {
 }
 
 function cookiesStep(ctx: GuideContext): GuideStep {
+  if (ctx.cookieDomain === null) {
+    // The same advice, without the button: the cookies of a public suffix are every site's under it.
+    return {
+      id: 'cookies',
+      title: { key: 'guideCookiesTitle', subs: [ctx.host] },
+      why: ctx.local?.answersWithoutCookies === true ? { key: 'guideCookiesWhyProven', subs: [ctx.host] } : { key: 'guideCookiesWhy' },
+      what: { key: 'guideCookiesWhatPublicSuffix', subs: [ctx.host] },
+    };
+  }
   return {
     id: 'cookies',
     title: { key: 'guideCookiesTitle', subs: [ctx.cookieDomain] },

@@ -54,8 +54,17 @@ export type RecoveryEvent =
   | { readonly type: 'main-frame-failed'; readonly tabId: number; readonly url: string; readonly error: string; readonly requestId?: string }
   | { readonly type: 'tab-url-changed'; readonly tabId: number; readonly url: string }
   | { readonly type: 'tab-closed'; readonly tabId: number }
-  /** A `reload` effect found the tab closed or showing another page: the user left, so the tab stops waiting. */
+  /**
+   * A `reload` effect found the tab closed, showing another page, or with a URL the browser does not tell (a page
+   * outside the extension's host permissions): the user left, so the tab stops waiting. Nothing was reloaded.
+   */
   | { readonly type: 'reload-refused'; readonly tabId: number }
+  /**
+   * A `reload` effect of a tab whose last load had no outcome found that load still under way (the tab is `loading`
+   * the same page): nothing was reloaded, and that load stands for the try, never cut short; past
+   * `MAX_LOADING_WAIT_MS` the tab is let go instead, its load left alone.
+   */
+  | { readonly type: 'reload-deferred'; readonly tabId: number; readonly loadingSince: number }
   /**
    * The reload the incident awaits never started: a worker recorded it and stopped before the browser acted on it
    * (the tab still shows the document from before the reload). The try is taken back and made again.
@@ -83,8 +92,12 @@ export type RecoveryEvent =
   | { readonly type: 'tab-replaced-discarded'; readonly tabId: number; readonly newTabId: number };
 
 export type Effect =
-  /** Reload the tab with the cache bypassed, but only if it still shows `url` (else report `reload-refused`). */
-  | { readonly type: 'reload'; readonly tabId: number; readonly url: string }
+  /**
+   * Reload the tab with the cache bypassed, but only if it still shows `url` (else report `reload-refused`). With
+   * `loadingSince` (the tab's last load, started then, epoch ms, had no outcome by its timeout), not while the tab is
+   * still loading that page: report `reload-deferred` with it instead.
+   */
+  | { readonly type: 'reload'; readonly tabId: number; readonly url: string; readonly loadingSince?: number }
   /** Send one background GET to `url`, cache bypassed, and report a `probe-result`. */
   | { readonly type: 'probe'; readonly incidentId: string; readonly url: string }
   /**
@@ -107,6 +120,11 @@ export interface MachineContext {
   readonly now: number;
   readonly policy: RecoveryPolicy;
   readonly random: Random;
+  /**
+   * The user's never-retry list as it is now (the `neverRetry` setting; absent: empty): an incident of a site added to
+   * it while under way makes no further try or probe (see `isNeverRetry`).
+   */
+  readonly neverRetry?: readonly string[];
 }
 
 export interface Transition {

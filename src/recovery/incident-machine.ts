@@ -20,14 +20,14 @@ import { isSafeMethod } from './classify';
 import { judgeAnswer, type HttpAnswer } from './answer';
 import { judgeCookieless, type CookielessAnswer } from './cookieless';
 import type { MachineContext, ProbeOutcome, RecoveryEvent, Transition } from './events';
-import { awaitsReloadOf, Mutation } from './mutation';
+import { awaitsReloadOf, MAX_LOADING_WAIT_MS, Mutation } from './mutation';
 import { nextDelayMs } from './schedule';
 import { isActive, recordsSubresourceError, tabsOf, type RecoveryState, type TabEntry } from './state-schema';
 import { openIncident, recordNotRetried, reopenIncident, toNavigating, toReloading, toSettled, toWaiting } from './transitions';
 import { isSamePage, parsePageAddress } from '../shared/page-address';
 
 export type { Effect, MachineContext, ProbeOutcome, RecoveryEvent, Transition } from './events';
-export { ENDED_RETENTION_MS, MAX_ENDED_INCIDENTS, REOPEN_WINDOW_MS } from './mutation';
+export { ENDED_RETENTION_MS, MAX_ENDED_INCIDENTS, MAX_LOADING_WAIT_MS, REOPEN_WINDOW_MS } from './mutation';
 export {
   EMPTY_STATE,
   MAX_RELOADS_PER_HOUR,
@@ -85,6 +85,8 @@ function apply(m: Mutation, e: RecoveryEvent): void {
       return m.detach(e.tabId);
     case 'reload-not-sent':
       return onReloadNotSent(m, e.tabId);
+    case 'reload-deferred':
+      return onReloadDeferred(m, e.tabId, e.loadingSince);
     case 'due':
       return onDue(m, e.online);
     case 'probe-result':
@@ -248,6 +250,28 @@ function onReloadNotSent(m: Mutation, tabId: number): void {
   m.putTab(toWaiting(entry));
 }
 
+/**
+ * The tab's own load of the page is still under way (a slow answer: a gateway may take 100 s to give up): it is never
+ * cut short. That load stands for the try, and its outcome is the try's; the incident waits a full outcome timeout
+ * again. Past `MAX_LOADING_WAIT_MS` since it started, the tab leaves the incident instead, its load left alone.
+ */
+function onReloadDeferred(m: Mutation, tabId: number, loadingSince: number): void {
+  const entry = m.tab(tabId);
+  if (entry === undefined || entry.status !== 'reloading') return;
+  const since = Math.min(entry.loadingSince ?? loadingSince, m.ctx.now);
+  if (m.ctx.now - since >= MAX_LOADING_WAIT_MS) {
+    m.detach(tabId);
+    return;
+  }
+  m.putTab(toReloading(entry, entry.requestId, since));
+  const incident = m.incident(entry.incidentId);
+  if (!awaitsReloadOf(incident, tabId)) return;
+  // `at` is when the load started: a new worker that reads the tab's document (`recoverLostOutcomes`) then takes a
+  // document of this load as its outcome.
+  incident.awaiting = { kind: 'reload', tabId, at: since };
+  incident.nextAt = m.ctx.now + m.ctx.policy.outcomeTimeoutMs;
+}
+
 function onDue(m: Mutation, online: boolean): void {
   const { now } = m.ctx;
   // The live list: an incident that ends is replaced at its place, and is then no longer active.
@@ -257,7 +281,8 @@ function onDue(m: Mutation, online: boolean): void {
       // No outcome arrived in time (event lost, page stuck): count the try as failed and move on.
       if (incident.awaiting.kind === 'reload') {
         const entry = m.tab(incident.awaiting.tabId);
-        if (entry?.status === 'reloading') m.putTab(toWaiting(entry));
+        // The load may be slow rather than lost: its tab is not reloaded over it while it is still under way.
+        if (entry?.status === 'reloading') m.putTab(toWaiting(entry, undefined, entry.loadingSince ?? incident.awaiting.at));
       }
       m.tryFailed(incident);
       if (incident.nextAt > now) continue;
@@ -414,6 +439,7 @@ function concernsNothing(state: RecoveryState, event: RecoveryEvent): boolean {
     case 'tab-closed':
     case 'reload-refused':
     case 'reload-not-sent':
+    case 'reload-deferred':
     case 'retry-now':
     case 'keep-watching':
     case 'tab-discarded':

@@ -10,6 +10,7 @@ import { judgeAnswer, type HttpAnswer } from './answer';
 import type { GatewayInfo } from './classify';
 import type { Connection } from './connection';
 import type { Effect, MachineContext, RecoveryEvent } from './events';
+import { isNeverRetry } from './never-retry';
 import { nextDelayMs } from './schedule';
 import {
   isActive,
@@ -38,6 +39,14 @@ export const ENDED_RETENTION_MS = 10 * 60_000;
  * (issue 13, "No loops, by construction").
  */
 export const REOPEN_WINDOW_MS = 10 * 60_000;
+/**
+ * Longest wait for a load still under way in a tab (from its start, `loadingSince`) before the incident lets the tab
+ * go, ms; the load itself is never cut short. Firefox ends a request that got no response within 300 s itself
+ * (`network.http.response.timeout`), and the slowest gateways in common use give up far sooner (Cloudflare's 524 at
+ * 100 s, nginx's `proxy_read_timeout` and AWS ALB's idle timeout at 60 s by default), so a load past it is stuck, not
+ * slow: nothing of the incident waits for it longer.
+ */
+export const MAX_LOADING_WAIT_MS = 300_000;
 /** After a notification said a site is back, later recoveries of the same incident do not pop again for this long, ms. */
 export const TOLD_BACK_QUIET_MS = 3_600_000;
 
@@ -161,6 +170,7 @@ export class Mutation {
       this.end(incident, 'abandoned');
       return;
     }
+    if (this.stopsForNeverRetry(incident)) return;
     if (!online) {
       if (incident.offline !== true) this.notify(incident, false);
       incident.offline = true;
@@ -182,7 +192,9 @@ export class Mutation {
     for (const t of tabs) {
       // A navigation of the user's with no outcome for this long was lost (a download, a missed event): the tab
       // shows the failed page again as far as we know, and the reload checks its URL first anyway.
-      const entry = t.status === 'navigating' && now - t.navigatingSince >= policy.outcomeTimeoutMs ? this.putTab(toWaiting(t, t.requestId)) : t;
+      // It may still be loading, though (a slow answer to the same URL): the reload then asks first (`loadingSince`).
+      const entry =
+        t.status === 'navigating' && now - t.navigatingSince >= policy.outcomeTimeoutMs ? this.putTab(toWaiting(t, t.requestId, t.navigatingSince)) : t;
       if (entry.status !== 'waiting') continue;
       // Reloading a discarded tab would load it again only to show the error: a probe asks for it.
       if (entry.discarded === true) discarded = true;
@@ -205,6 +217,16 @@ export class Mutation {
     // The cookieless comparison of an incident whose error asked for a wait (`Retry-After`) goes with its first try.
     this.compareCookieless(incident, lead);
     this.reload(incident, lead);
+  }
+
+  /**
+   * Ends `incident` as cancelled, and says so, when the user put its site on the never-retry list while it was under
+   * way: no more reloads or probes, as if they had pressed "Stop retrying".
+   */
+  private stopsForNeverRetry(incident: ActiveIncident): boolean {
+    if (!isNeverRetry(incident.host, this.ctx.neverRetry ?? [])) return false;
+    this.end(incident, 'cancelled');
+    return true;
   }
 
   /** One background probe of the incident's page, awaited until the outcome timeout. */
@@ -238,8 +260,10 @@ export class Mutation {
 
   /** Reloads one tab of `incident` (ours until its outcome) and counts it against the site's hourly cap. */
   private reloadTab(incident: Incident, entry: TabEntry): void {
+    const since = entry.status === 'waiting' || entry.status === 'reloading' ? entry.loadingSince : undefined;
     this.putTab(toReloading(entry));
-    this.effects.push({ type: 'reload', tabId: entry.tabId, url: entry.url });
+    // A deferred reload (its load still under way) stays counted: the cap errs on the side of fewer reloads.
+    this.effects.push({ type: 'reload', tabId: entry.tabId, url: entry.url, ...(since !== undefined ? { loadingSince: since } : {}) });
     const list = (this.state.reloads ??= []);
     list.push({ origin: incident.origin, at: this.ctx.now });
     if (list.length > MAX_RELOAD_RECORDS) list.splice(0, list.length - MAX_RELOAD_RECORDS);
@@ -262,6 +286,7 @@ export class Mutation {
    * `works` is all there is to know, and the incident is back; anything else waits for the next probe.
    */
   reloadToConfirm(incident: ActiveIncident): void {
+    if (this.stopsForNeverRetry(incident)) return;
     const tabs = tabsOf(this.state, incident.id);
     const waiting = tabs.filter((t) => t.status === 'waiting');
     const works = incident.answer?.kind === 'works';

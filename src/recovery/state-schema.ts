@@ -173,10 +173,19 @@ const TAB_BASE = {
   since: ms,
 };
 
+/**
+ * The tab's last load (ours or the user's) had no outcome by its timeout, so it may still be under way: epoch ms when
+ * it started (as far as known). A reload of such a tab first asks the browser, and a load still under way is waited
+ * for, never cut short, up to `MAX_LOADING_WAIT_MS` after this (issue 15, "Fail closed everywhere"). Gone with the
+ * load's outcome or the next request.
+ */
+const loadingSince = v.optional(ms);
+
 /** Shows the failed page; may be reloaded by us. */
 const WAITING_TAB = v.object({
   ...TAB_BASE,
   status: v.literal('waiting'),
+  loadingSince,
   /** The user's navigation that failed or went unanswered: outcomes of requests older than it are stale. */
   requestId,
   /**
@@ -190,6 +199,11 @@ const WAITING_TAB = v.object({
 const RELOADING_TAB = v.object({
   ...TAB_BASE,
   status: v.literal('reloading'),
+  /**
+   * Set only when our reload was not made because the tab's own load (started then) was still under way: that load
+   * is the try (`reload-deferred`).
+   */
+  loadingSince,
   /** webRequest id of our reload once it started: tells its redirects from a new navigation by the user. */
   requestId,
 });

@@ -29,24 +29,28 @@ function tabBase(entry: TabBase): TabBase {
 }
 
 const withRequestId = (requestId: string | undefined) => (requestId === undefined ? {} : { requestId });
+const withLoadingSince = (at: number | undefined) => (at === undefined ? {} : { loadingSince: at });
 
 /**
  * The tab shows the failed page and may be reloaded by us.
  *
  * @param requestId - the user's navigation that failed or went unanswered, if that is how the tab came back to
  *   waiting: outcomes of requests older than it stay stale
+ * @param loadingSince - epoch ms: the tab's last load got no outcome by its timeout and started then (it may still
+ *   be under way; see `loadingSince` in `state-schema.ts`)
  */
-export function toWaiting(entry: TabBase, requestId?: string): WaitingTab {
-  return { ...tabBase(entry), status: 'waiting', ...withRequestId(requestId) };
+export function toWaiting(entry: TabBase, requestId?: string, loadingSince?: number): WaitingTab {
+  return { ...tabBase(entry), status: 'waiting', ...withRequestId(requestId), ...withLoadingSince(loadingSince) };
 }
 
 /**
  * We reload the tab (a try, or a recovery's reload of a tab still showing the error).
  *
  * @param requestId - our reload's webRequest id, once its first request started
+ * @param loadingSince - epoch ms: the reload was not made, the tab's own load under way since then stands for it
  */
-export function toReloading(entry: TabBase, requestId?: string): ReloadingTab {
-  return { ...tabBase(entry), status: 'reloading', ...withRequestId(requestId) };
+export function toReloading(entry: TabBase, requestId?: string, loadingSince?: number): ReloadingTab {
+  return { ...tabBase(entry), status: 'reloading', ...withRequestId(requestId), ...withLoadingSince(loadingSince) };
 }
 
 /**

@@ -11,6 +11,7 @@
  */
 import type { GatewayInfo } from '../recovery/classify';
 import { parsePageAddress } from '../shared/page-address';
+import { isNeverRetry } from '../recovery/never-retry';
 import { createSerialQueue } from '../shared/serial-queue';
 import type { Settings, ThirdPartyProviderId } from '../settings/settings';
 import { isPrivateAddress, isWithheldHost, loadPublicSuffixList, normaliseHost } from './host';
@@ -219,6 +220,9 @@ export function createStatusChecker(deps: StatusCheckerDeps) {
       if (isWithheldHost(host, settings.neverSend)) return limited('private-host', host);
       if (request.trigger === 'auto' && !settings.statusAutoCheck) return limited('no-consent', host);
       if (request.trigger === 'auto' && request.incognito === true) return limited('incognito', host);
+      // A site on the never-retry list is left alone: no automatic check either. "Check now" is the user asking about
+      // this one site, so it still runs (consent for it alone, like any check the user starts).
+      if (request.trigger === 'auto' && isNeverRetry(host, settings.neverRetry)) return limited('never-retry', host);
 
       const cached = (await deps.store.load()).reports[host];
       // A cached "unknown" is not reused when the user asks: they want a fresh try.

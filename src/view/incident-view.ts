@@ -126,8 +126,11 @@ export interface IncidentViewInput {
   readonly maxVisibleRetries: number;
   /** The "down for everyone?" check of the incident's host; `null` when unknown. */
   readonly check: StatusFacts | null;
-  /** The registrable domain whose cookies "Clear cookies" removes; the host itself for an IP or a private name. */
-  readonly siteDomain: string;
+  /**
+   * The domain whose cookies "Clear cookies" removes (`cookieDomain` in `src/guide/cookie-domain.ts`), or `null` when
+   * none may be: the host is a public suffix.
+   */
+  readonly siteDomain: string | null;
   /** `null` while unknown: the view then has no guide yet. */
   readonly browser: BrowserFacts | null;
 }

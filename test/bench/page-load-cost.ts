@@ -11,8 +11,8 @@
  * - **without**: no extension enabled;
  * - **without, again**: the same, as a separate arm: how far apart two identical arms come out is the noise of every
  *   ratio here;
- * - **`webRequest` only**: only a do-nothing extension with the `webRequest` permission, `<all_urls>` and an empty
- *   service worker: the least an extension that sees a main frame's status can cost;
+ * - **`webRequest` only**: only a do-nothing extension with the `webRequest` permission, http and https host
+ *   permissions and an empty service worker: the least an extension that sees a main frame's status can cost;
  * - **`declarativeNetRequest` only**: only a do-nothing extension with that permission and no rules: what an MV3
  *   content blocker costs before its first rule;
  * - **this extension** (`dist/chrome`), its service worker running (the user browsed in the last 30 s);
@@ -28,7 +28,7 @@
  * Setup, all on loopback:
  * - The page and its parts come from a Node upstream (`startUpstream`) **behind Debian's nginx** (`startGateway`), the
  *   path a real site takes, under the public-looking name `shop.example.com` mapped to 127.0.0.1
- *   (`--host-resolver-rules`), so the extension's `webRequest` listeners (`<all_urls>`) see every request as they
+ *   (`--host-resolver-rules`), so the extension's `webRequest` listeners (http and https) see every request as they
  *   would on a real site.
  * - 100 sub-resources: 25 stylesheets in `<head>` (about 1.5 kB each), 50 PNG images (16-48 px of noise, 0.5-7 kB)
  *   and 25 classic scripts at the end of `<body>` (about 2.5 kB each).
@@ -151,7 +151,7 @@ export async function measurePageLoadCost(loads = 30, latencyMs = 0, only?: read
   const gateway = await startGateway({ upstreamPort: upstream.port });
   const floors = mkdtempSync(join(tmpdir(), 'bench-floor-'));
   const floorDirs = {
-    webRequestFloor: writeFloorExtension(join(floors, 'web-request'), { permissions: ['webRequest'], host_permissions: ['<all_urls>'] }),
+    webRequestFloor: writeFloorExtension(join(floors, 'web-request'), { permissions: ['webRequest'], host_permissions: ['http://*/*', 'https://*/*'] }),
     dnrFloor: writeFloorExtension(join(floors, 'dnr'), { permissions: ['declarativeNetRequest'] }),
   };
   const keys = (Object.keys(ARMS) as ArmKey[]).filter((k) => only === undefined || only.includes(k) || k === 'withoutExtension' || k === 'withExtension');

@@ -4,7 +4,7 @@
  * in one run.
  *
  * One Chromium with two extensions, both enabled:
- * - **an empty worker**: `webRequest` + `<all_urls>` and a service worker whose only line registers an empty
+ * - **an empty worker**: `webRequest` + http and https host permissions and a service worker whose only line registers an empty
  *   `webRequest.onBeforeRequest` listener for main frames, so that a page load wakes it exactly as it wakes ours
  *   (a worker without a listener would not start at all). The least a worker that sees page loads can cost;
  * - **its listeners only**: an extension that registers exactly this extension's listeners (the same events, filters and
@@ -175,12 +175,12 @@ export async function measureWorkerStart(starts = 16, compare: Readonly<Record<s
 
 function writeEmptyWorker(dir: string): void {
   mkdirSync(dir, { recursive: true });
-  const manifest = { manifest_version: 3, name: EMPTY_NAME, version: '1.0', permissions: ['webRequest'], host_permissions: ['<all_urls>'], background: { service_worker: 'worker.js' } };
+  const manifest = { manifest_version: 3, name: EMPTY_NAME, version: '1.0', permissions: ['webRequest'], host_permissions: ['http://*/*', 'https://*/*'], background: { service_worker: 'worker.js' } };
   writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2));
   // A page of its own, kept open: it keeps the extension's renderer process alive across the worker's stops, as this
   // extension's is, so the worker starts in a process that is being traced.
   writeFileSync(join(dir, 'page.html'), '<!doctype html><title>empty</title>');
-  writeFileSync(join(dir, 'worker.js'), "chrome.webRequest.onBeforeRequest.addListener(() => {}, { urls: ['<all_urls>'], types: ['main_frame'] });\n");
+  writeFileSync(join(dir, 'worker.js'), "chrome.webRequest.onBeforeRequest.addListener(() => {}, { urls: ['http://*/*', 'https://*/*'], types: ['main_frame'] });\n");
 }
 
 /**
@@ -195,14 +195,14 @@ function writeListenersOnly(dir: string): void {
     name: LISTENERS_NAME,
     version: '1.0',
     permissions: ['webRequest', 'storage', 'alarms', 'notifications', 'scripting'],
-    host_permissions: ['<all_urls>'],
+    host_permissions: ['http://*/*', 'https://*/*'],
     background: { service_worker: 'listeners.js' },
   };
   writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2));
   writeFileSync(join(dir, 'page.html'), '<!doctype html><title>listeners only</title>');
   const worker = [
     'const f = () => {};',
-    "const all = { urls: ['<all_urls>'] };",
+    "const all = { urls: ['http://*/*', 'https://*/*'] };",
     "chrome.webRequest.onCompleted.addListener(f, { ...all, types: ['main_frame'] }, ['responseHeaders']);",
     "chrome.webRequest.onCompleted.addListener(f, { ...all, types: ['sub_frame'] });",
     "chrome.webRequest.onBeforeRequest.addListener(f, { ...all, types: ['main_frame'] });",

@@ -193,6 +193,17 @@ describe('background entry', () => {
     webRequest.onCompleted.listeners[0]!({ requestId: '20', url: 'https://cart.example.com/', method: 'GET', statusCode: 502, type: 'main_frame', tabId: failed, responseHeaders: [] });
     await phaseOf(failed, 'retrying');
     expect(await ask({ type: 'clearSiteCookies', payload: { tabId: failed, domain: 'example.org' } })).toEqual({ ok: false, reason: 'site-changed' });
+    // A site whose host is a public suffix: no button in the guide, and a request for it is refused before the
+    // permission is even waited for (the cookies of github.io are every github.io site's).
+    const suffix = (await fakeBrowser.tabs.create({ url: 'https://github.io/' })).id!;
+    webRequest.onCompleted.listeners[0]!({ requestId: '22', url: 'https://github.io/', method: 'GET', statusCode: 502, type: 'main_frame', tabId: suffix, responseHeaders: [] });
+    const suffixView = await phaseOf(suffix, 'retrying');
+    const suffixStep = suffixView.incident?.guide?.guide.steps.find((s) => s.id === 'cookies');
+    expect(suffixStep?.action).toBeUndefined();
+    expect(suffixStep?.what).toEqual({ key: 'guideCookiesWhatPublicSuffix', subs: ['github.io'] });
+    for (const domain of ['github.io', 'io']) {
+      expect(await ask({ type: 'clearSiteCookies', payload: { tabId: suffix, domain } })).toEqual({ ok: false, reason: 'public-suffix' });
+    }
     // The archive is never asked about a private address.
     const router = (await fakeBrowser.tabs.create({ url: 'http://router.lan/admin' })).id!;
     webRequest.onCompleted.listeners[0]!({ requestId: '21', url: 'http://router.lan/admin', method: 'GET', statusCode: 502, type: 'main_frame', tabId: router, responseHeaders: [] });

@@ -101,6 +101,14 @@ describe('guide views', () => {
     expect(view.queryByRole('alertdialog')).toBeNull();
   });
 
+  it('cookies on a public suffix: no button, and the words say why and where to do it instead', () => {
+    const view = card({ host: 'github.io', cookieDomain: null }, 'cookies');
+    view.getByRole('heading', { name: /Clear the cookies of github\.io$/ });
+    expect(view.queryByRole('button', { name: 'Clear cookies…' })).toBeNull();
+    view.getByText(/^github\.io is a public suffix/);
+    view.getByText(/use your browser's site settings/);
+  });
+
   it('private window: opened when allowed, with the link to copy for Firefox', () => {
     const view = card({}, 'private-window');
     view.getByRole('button', { name: 'Open in a private window' });

@@ -79,7 +79,36 @@ describe('clearSiteCookies', () => {
 
   it('an unreadable store is a failure with its reason, never "no cookies"', async () => {
     failBase = true;
-    expect(await clearSiteCookies('example.com', 1)).toEqual({ ok: false, reason: 'store unreadable' });
+    expect(await clearSiteCookies('example.com', 1)).toEqual({ ok: false, reason: 'failed', detail: 'store unreadable' });
+  });
+
+  it("a tab no store names clears nothing: the default store is never assumed", async () => {
+    const getAll = vi.spyOn((await import('webextension-polyfill')).default.cookies, 'getAll');
+    expect(await clearSiteCookies('example.com', 3)).toEqual({ ok: false, reason: 'no-store' });
+    expect(getAll).not.toHaveBeenCalled();
+    expect(removed).toEqual([]);
+    expect(jar).toHaveLength(5);
+    getAll.mockRestore();
+  });
+
+  it.each(['github.io', 'vercel.app', 'co.uk', 'localhost'])('never clears a public suffix (%s): its cookies are every site\'s under it', async (suffix) => {
+    jar.push({ name: 'other-user', domain: `someone.${suffix}`, path: '/', secure: true, storeId: '0' });
+    const getAll = vi.spyOn((await import('webextension-polyfill')).default.cookies, 'getAll');
+    expect(await clearSiteCookies(suffix, 1)).toEqual({ ok: false, reason: 'public-suffix' });
+    expect(getAll).not.toHaveBeenCalled();
+    expect(removed).toEqual([]);
+    expect(jar.map((c) => c.name)).toContain('other-user');
+    getAll.mockRestore();
+  });
+
+  it("a site under a private-section suffix clears its own cookies only (user.github.io, not github.io)", async () => {
+    jar.push(
+      { name: 'mine', domain: 'user.github.io', path: '/', secure: true, storeId: '0' },
+      { name: 'theirs', domain: 'other.github.io', path: '/', secure: true, storeId: '0' },
+    );
+    expect(await clearSiteCookies('user.github.io', 1)).toEqual({ ok: true, removed: 1 });
+    expect(jar.map((c) => c.name)).toContain('theirs');
+    expect(jar.map((c) => c.name)).not.toContain('mine');
   });
 
   it('counts what is gone, not what was asked for', async () => {

@@ -99,6 +99,13 @@ describe('guide: which steps, in which order', () => {
     expect(render(step.action.confirm)).toContain('signed out of example.com');
   });
 
+  it('cookies on a public suffix (github.io): the advice stays, the button goes, and the words say why', () => {
+    const step = chooseSteps({ ...BASE, host: 'github.io', cookieDomain: null }).steps.find((s) => s.id === 'cookies')!;
+    expect(step.action).toBeUndefined();
+    expect(render(step.title)).toContain('github.io');
+    expect(render(step.what)).toContain('github.io is a public suffix');
+  });
+
   it('private window: opened for the user only when allowed; in a private window already, another browser', () => {
     const step = (ctx: Partial<GuideContext>) => chooseSteps({ ...BASE, ...ctx }).steps.find((s) => s.id === 'private-window')!;
     expect(step({ canOpenPrivate: true }).action).toEqual({ kind: 'open-private' });

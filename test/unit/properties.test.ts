@@ -42,6 +42,7 @@ type Step =
   | { kind: 'cancel'; pick: number }
   | { kind: 'retry-now'; tab: number }
   | { kind: 'not-sent'; tab: number }
+  | { kind: 'deferred'; tab: number; old: boolean }
   | { kind: 'probe'; pick: number; up: boolean }
   | { kind: 'discard'; tab: number; discarded: boolean }
   | { kind: 'replaced-discarded'; tab: number; newTab: number };
@@ -66,6 +67,7 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   fc.record({ kind: fc.constant('cancel' as const), pick: fc.nat() }),
   fc.record({ kind: fc.constant('retry-now' as const), tab }),
   fc.record({ kind: fc.constant('not-sent' as const), tab }),
+  fc.record({ kind: fc.constant('deferred' as const), tab, old: fc.boolean() }),
   fc.record({ kind: fc.constant('probe' as const), pick: fc.nat(), up: fc.boolean() }),
   fc.record({ kind: fc.constant('discard' as const), tab, discarded: fc.boolean() }),
   fc.record({ kind: fc.constant('replaced-discarded' as const), tab, newTab: tab }),
@@ -96,6 +98,9 @@ function toEvent(s: Step, state: RecoveryState): RecoveryEvent | null {
       return { type: 'retry-now', tabId: s.tab };
     case 'not-sent':
       return { type: 'reload-not-sent', tabId: s.tab };
+    case 'deferred':
+      // A load that started long ago (past the bound) or just now (the machine never takes a start later than now).
+      return { type: 'reload-deferred', tabId: s.tab, loadingSince: s.old ? 0 : Number.MAX_SAFE_INTEGER };
     case 'probe':
       return incidents.length
         ? { type: 'probe-result', incidentId: incidents[s.pick % incidents.length]!.id, outcome: s.up ? { kind: 'answered', code: 200 } : { kind: 'gateway-error', code: 502 } }

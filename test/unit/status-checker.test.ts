@@ -254,6 +254,20 @@ describe('consent, private hosts, private windows', () => {
     expect(r.limitedBy).toBe('incognito');
   });
 
+  it('a site on the never-retry list: no automatic check (nothing sent); "Check now" still asks', async () => {
+    const h = harness({ route: world({ checkHost: 'down' }), settings: settingsWith({ neverRetry: ['example.com'] }) });
+    const auto = await h.checker.check(ask('https://www.example.com/'));
+    expect(h.urls).toEqual([]);
+    expect(auto.limitedBy).toBe('never-retry');
+    const user = await h.checker.check(ask('https://www.example.com/', { trigger: 'user' }));
+    expect(h.urls.some(isCheckHostStart)).toBe(true);
+    expect(user.limitedBy).toBeUndefined();
+    // Another site is checked as before.
+    h.take();
+    expect((await h.checker.check(ask('https://www.example.org/'))).limitedBy).toBeUndefined();
+    expect(h.urls.some(isCheckHostStart)).toBe(true);
+  });
+
   it('incognito + the user asked → asks', async () => {
     const h = harness({ route: world({ checkHost: 'down' }) });
     const r = await h.checker.check(ask('https://www.example.com/', { incognito: true, trigger: 'user' }));

@@ -22,10 +22,12 @@ export interface PopupViewProps {
   readonly onWatchSite: () => Promise<unknown>;
   /** "Check now": a status check the user asked for (their consent for that one check). */
   readonly onCheckNow: () => void;
+  /** Opens the options, where the user agrees again to changed status check settings. */
+  readonly onReviewConsent?: () => void;
   readonly actions: GuideActions;
 }
 
-export function PopupView({ view, watchable, t, now, onRetryNow, onStop, onWatchSite, onCheckNow, actions }: PopupViewProps) {
+export function PopupView({ view, watchable, t, now, onRetryNow, onStop, onWatchSite, onCheckNow, onReviewConsent, actions }: PopupViewProps) {
   const render = (x: I18nText) => t(x.key, x.subs);
   // Set by a click on "Tell me when it's back": the note that replaces the button then takes the focus.
   const [watchAsked, setWatchAsked] = useState(false);
@@ -45,7 +47,7 @@ export function PopupView({ view, watchable, t, now, onRetryNow, onStop, onWatch
       </>
     );
   }
-  const check = incident.check !== null && <StatusCheckPanel panel={incident.check} t={t} now={now} onCheckNow={onCheckNow} />;
+  const check = incident.check !== null && <StatusCheckPanel panel={incident.check} t={t} now={now} onCheckNow={onCheckNow} {...(onReviewConsent ? { onReviewConsent } : {})} />;
   const tail = countdownText(incident.countdown, now, t);
   const line = render(incident.phaseLine);
   // The page works: nothing is left to retry, check or fix. (A recovery that left the site's own error page still

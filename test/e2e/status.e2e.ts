@@ -75,7 +75,7 @@ describe.each(BROWSERS)('%s: down for everyone, or just me?', (browserName) => {
         checkHost: checkHost.baseUrl,
         globalping: globalping.baseUrl,
         cloudflareStatus: cloudflare.baseUrl,
-        statusPageTemplates: [`http://status.{domain}:${statusPage.port}`],
+        statusPageTemplates: [`http://status.{domain}.localhost:${statusPage.port}`],
         checkHostNodes: 7,
         globalpingProbes: 5,
       },

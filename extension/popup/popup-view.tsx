@@ -47,6 +47,8 @@ export function PopupView({ view, watchable, t, now, onRetryNow, onStop, onWatch
       </>
     );
   }
+  // While the consent is outdated a check would be refused: the guide's "Check now" leads to agreeing again instead.
+  const guideCheck = incident.check?.consentOutdated != null && onReviewConsent !== undefined ? onReviewConsent : onCheckNow;
   const check = incident.check !== null && <StatusCheckPanel panel={incident.check} t={t} now={now} onCheckNow={onCheckNow} {...(onReviewConsent ? { onReviewConsent } : {})} />;
   const tail = countdownText(incident.countdown, now, t);
   const line = render(incident.phaseLine);
@@ -120,7 +122,7 @@ export function PopupView({ view, watchable, t, now, onRetryNow, onStop, onWatch
           what is left to do. */}
       {incident.checkFirst && check}
       {incident.guide !== null && (
-        <GuideSection {...incident.guide} underWay={incident.underWay} t={t} actions={actions} onCheckNow={onCheckNow} />
+        <GuideSection {...incident.guide} underWay={incident.underWay} t={t} actions={actions} onCheckNow={guideCheck} />
       )}
       {/* Who answered is evidence, not a thing to do: after the guide, so the actions (three of them while a site can
           be watched) and the first fix still fit the popup's first 600 px. */}

@@ -116,7 +116,7 @@ describe.each(BROWSERS)('%s: down for everyone, or just me?', (browserName) => {
     expect(post.headers.cookie).toBeUndefined();
     expect(post.headers.referer).toBeUndefined();
     // The status page was found at the first candidate, by its documented API.
-    expect(statusPage.requests.map((r) => `${r.host.split(':')[0]}${r.path}`)).toEqual(['status.example.com/api/v2/summary.json']);
+    expect(statusPage.requests.map((r) => `${r.host.split(':')[0]}${r.path}`)).toEqual(['status.example.com.localhost/api/v2/summary.json']);
     // nginx answered, not Cloudflare: Cloudflare's status is not asked.
     expect(cloudflare.requests).toHaveLength(0);
 

@@ -128,7 +128,7 @@ describe.each(BROWSERS)('%s: down for everyone, or just me?', (browserName) => {
     await waitForText(popup, 'Down for everyone.', 5_000);
     const text = await popup.text();
     expect(text).toContain('7 of 7 locations got 502');
-    expect(text).toContain('status.example.com reports a major outage');
+    expect(text).toContain('status.example.com.localhost reports a major outage');
     expect(text).toMatch(/Checked \d+ s ago\./);
 
     // Retries go on (one check per incident, however many retries and popups): no second check meanwhile.

@@ -442,7 +442,7 @@ export function loadSettings(stored: unknown, managed?: unknown, device?: unknow
   const onDevice = Object.fromEntries(Object.entries(asRecord(device)).filter(([k]) => isDeviceField(k)));
   const fromUser = readFields(synced, 'storage', warnings);
   const fromDevice = readFields(onDevice, 'device', warnings);
-  const fromPolicy = readFields(migrateNotifications(asRecord(managed)), 'policy', warnings);
+  const fromPolicy = readFields(policyRecord(managed), 'policy', warnings);
   const settings: Settings = { ...DEFAULT_SETTINGS, ...fromUser, ...fromDevice, ...fromPolicy, version: SETTINGS_VERSION };
   if (fromPolicy.statusAutoCheck === undefined) return { settings, warnings };
   return { settings: { ...settings, statusConsentScope: consentScope(settings) }, warnings };
@@ -479,7 +479,16 @@ export function consentScope(settings: Pick<Settings, 'codes' | 'statusProviders
  * @param managed - what `storage.managed` holds (any shape)
  */
 export function policyFields(managed: unknown): ReadonlySet<SettingKey> {
-  return new Set(Object.keys(readFields(migrateNotifications(asRecord(managed)), 'policy', [])).filter(isSettingKey));
+  return new Set(Object.keys(readFields(policyRecord(managed), 'policy', [])).filter(isSettingKey));
+}
+
+/**
+ * A policy object as read: migrated like stored settings, without `statusConsentScope`, which only this device's
+ * consent pages record (an administrator decides through `statusAutoCheck`, which covers the policy's configuration).
+ */
+function policyRecord(managed: unknown): Record<string, unknown> {
+  const { statusConsentScope: _recordedHereOnly, ...rest } = migrateNotifications(asRecord(managed));
+  return rest;
 }
 
 function isDeviceField(key: string): boolean {

@@ -107,6 +107,13 @@ describe('consentStatus: the consent covers what it was given for', () => {
     expect(consentStatus(read({ codes: [500] }, {}, managed))).toEqual({ kind: 'given' });
     expect(consentStatus(read({}, agreed(read({}, {})), { statusAutoCheck: false }))).toEqual({ kind: 'not-given' });
   });
+
+  it('what a consent covered is recorded on this device only: never read from sync or policy', () => {
+    const elsewhere = consentScope({ ...DEFAULT_SETTINGS, codes: [500] });
+    expect(read({ statusConsentScope: elsewhere }, {}).statusConsentScope).toBeNull();
+    expect(read({}, {}, { statusConsentScope: elsewhere }).statusConsentScope).toBeNull();
+    expect(consentStatus(read({ codes: [500] }, { statusAutoCheck: true }, { statusConsentScope: elsewhere })).kind).toBe('outdated');
+  });
 });
 
 describe('followConsent: a change the user makes beside the consent text', () => {

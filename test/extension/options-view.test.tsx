@@ -293,6 +293,10 @@ describe('custom endpoint form', () => {
     expect(problem('https://user:pw@kuma.example/{host}')).toBe('invalid');
     expect(problem(`https://kuma.example/${'a'.repeat(MAX_ENDPOINT_LENGTH)}`)).toBe('too-long');
     expect(problem('https://{host}.kuma.example/')).toBe('placeholder-in-host');
+    // Plain http only to this machine (a local checker), by the same schema the settings are read with.
+    expect(problem('http://kuma.example/api/{host}')).toBe('invalid');
+    expect(problem('http://127.0.0.1:3001/api/{host}')).toBe('ok');
+    expect(problem('http://localhost:3001/api/{host}')).toBe('ok');
   });
 });
 

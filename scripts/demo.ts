@@ -96,7 +96,7 @@ try {
         globalping: globalping.baseUrl,
         globalpingProbes: 5,
         cloudflareStatus: checkHost.baseUrl,
-        statusPageTemplates: [`http://status.{domain}:${statusPage.port}`],
+        statusPageTemplates: [`http://status.{domain}.localhost:${statusPage.port}`],
         checkHostNodes: 7,
       },
     });

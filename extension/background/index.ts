@@ -28,7 +28,8 @@ import { waitForDataConsent } from '../shared/data-consent';
 import { COOKIES, waitForPermission } from '../shared/optional-permissions';
 import { clearSiteCookies } from './site-cookies';
 import { findArchivedCopy } from '../../src/guide/archive';
-import { isSamePage } from '../../src/shared/page-address';
+import { isSamePage, parsePageAddress } from '../../src/shared/page-address';
+import { consentStatus } from '../../src/settings/consent';
 
 const log = console;
 const settings = createSettingsSource(log);
@@ -215,13 +216,25 @@ const handlers: { [K in MessageType]: (request: Request<K>) => Promise<Response<
   findArchivedCopy: async ({ tabId }) => {
     const found = (await service.tabView(tabId)).incident;
     if (found === null) return { found: false, reason: { code: 'not-applicable', detail: 'no failed page in this tab' } };
+    // The page of the tab the popup was opened for: the incident's own `url` is the latest of any of its tabs, which
+    // another tab of the same site (a private window's included) overwrites.
+    const pageUrl = found.tab.url;
+    const pageHost = parsePageAddress(pageUrl)?.host ?? found.incident.host;
     // The same rule as the status check: a private site (by its name or by the address the browser reached), or one
     // the user listed, never leaves the browser.
     const [s] = await Promise.all([settings.get(), loadPublicSuffixList()]);
-    if (isWithheldHost(found.incident.host, s.neverSend) || isIntranet(found.incident)) {
+    if (isWithheldHost(pageHost, s.neverSend) || isWithheldHost(found.incident.host, s.neverSend) || isIntranet(found.incident)) {
       return { found: false, reason: { code: 'private-host', detail: 'a private address is not sent' } };
     }
-    return findArchivedCopy(createBrowserHttpClient(), s.statusEndpoints.archive, found.incident.url);
+    // The click is consent for this one lookup, but not while an earlier "yes" covers other addresses than these.
+    if (consentStatus(s).kind === 'outdated') {
+      return { found: false, reason: { code: 'no-consent', detail: 'the addresses changed since the consent; agree again first' } };
+    }
+    // Firefox: the popup asked for the data consent inside the click; its prompt may still be open.
+    if (!(await waitForDataConsent(DATA_CONSENT_WAIT_MS))) {
+      return { found: false, reason: { code: 'no-consent', detail: "the browser's data consent was not given" } };
+    }
+    return findArchivedCopy(createBrowserHttpClient(), s.statusEndpoints.archive, pageUrl);
   },
   resendForm: async ({ tabId }) => {
     const found = (await service.tabView(tabId)).incident;
@@ -320,5 +333,12 @@ async function wake(): Promise<void> {
 
 async function statusFacts(host: string): Promise<StatusFacts> {
   const [report, s] = await Promise.all([checker.latest(host), settings.get(), loadPublicSuffixList()]);
-  return { report, checking: checker.isChecking(host), autoCheck: s.statusAutoCheck, privateHost: isWithheldHost(host, s.neverSend) };
+  const consent = consentStatus(s);
+  return {
+    report,
+    checking: checker.isChecking(host),
+    autoCheck: consent.kind === 'given',
+    ...(consent.kind === 'outdated' ? { consentChanges: consent.changes } : {}),
+    privateHost: isWithheldHost(host, s.neverSend),
+  };
 }

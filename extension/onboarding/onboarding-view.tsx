@@ -2,6 +2,7 @@
  * The page opened once after install: what the extension does, and the one question it must ask, whether automatic
  * "down for everyone?" checks may send site addresses to the services listed. Pure over its props.
  */
+import { grantConsent } from '../../src/settings/consent';
 import { useState } from 'preact/hooks';
 import type { JSX } from 'preact';
 import type { SettingsPageProps } from '../shared/settings-store';
@@ -21,7 +22,8 @@ export function OnboardingView({ settings, managed, t, onChange, requestDataCons
 
   const store = async (on: boolean) => {
     try {
-      await onChange({ statusAutoCheck: on });
+      // A "yes" is recorded with what it covers: the addresses and codes this page lists.
+      await onChange(on ? grantConsent(settings) : { statusAutoCheck: false });
       setOutcome(on ? 'on' : 'off');
     } catch (err) {
       setOutcome({ error: err instanceof Error ? err.message : String(err) });

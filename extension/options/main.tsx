@@ -2,6 +2,7 @@
  * Options entry: loads the settings (the user's and an administrator's), renders {@link OptionsView} and stores what
  * the user changes. Re-reads when settings change elsewhere (the onboarding page, another window, a new policy).
  */
+import { followConsent } from '../../src/settings/consent';
 import { render } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
@@ -43,7 +44,10 @@ function App({ store, historyClient }: { store: SettingsStore; historyClient: Hi
 
   if (state === null) return null;
 
-  const onChange = async (patch: SettingsPatch) => {
+  const onChange = async (change: SettingsPatch) => {
+    // A change of the codes, a provider or the user's own checker made here, beside the consent text, carries an
+    // up-to-date consent with it (`followConsent`); one made elsewhere does not.
+    const patch = followConsent(state.settings, change);
     // Shown at once; a refused write puts the stored values back.
     setState((s) => (s === null ? s : { ...s, settings: { ...s.settings, ...patch } }));
     try {

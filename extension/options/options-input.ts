@@ -4,20 +4,20 @@
  */
 import * as v from 'valibot';
 import { DEFAULT_GATEWAY_CODES } from '../../src/recovery/classify';
-import { parseKumaPage } from '../../src/settings/kuma-page';
 import {
+  CUSTOM_ENDPOINT_PROBLEMS,
+  customEndpointSchema,
   HOST_PATTERN,
-  isEndpointUrl,
-  MAX_ENDPOINT_LENGTH,
   MAX_HOST_LENGTH,
   MAX_NEVER_RETRY_HOSTS,
   MAX_NEVER_SEND_HOSTS,
   SETTINGS_FIELDS,
   type CustomEndpoint,
   type CustomEndpointFormat,
+  type CustomEndpointProblem,
 } from '../../src/settings/settings';
 
-export type CustomEndpointProblem = 'empty' | 'invalid' | 'too-long' | 'placeholder-in-host' | 'not-kuma-page';
+export type { CustomEndpointProblem } from '../../src/settings/settings';
 
 export type CustomEndpointInput =
   | {
@@ -33,27 +33,25 @@ export type CustomEndpointInput =
     }
   | { readonly ok: false; readonly problem: CustomEndpointProblem };
 
+/** The schema's messages, back to the problem each names. */
+const PROBLEM_OF_MESSAGE = new Map(Object.entries(CUSTOM_ENDPOINT_PROBLEMS).map(([problem, message]) => [message, problem as CustomEndpointProblem]));
+
 /**
- * Checks a custom endpoint as typed.
+ * Checks a custom endpoint as typed, by the settings schema itself (`customEndpointSchema`, which holds the
+ * fixed-server rule), so the page never accepts what the settings would refuse, nor the reverse.
  *
- * @param template - for Gatus an http(s) URL in which `{host}` stands for the site's host name; for Uptime Kuma the
- *   address of one status page (`https://kuma.example/status/<slug>`, see `src/settings/kuma-page.ts`)
+ * @param template - for Gatus an https URL (http only to this machine) in which `{host}` stands, in the path or
+ *   query, for the site's host name; for Uptime Kuma the address of one status page
+ *   (`https://kuma.example/status/<slug>`, see `src/settings/kuma-page.ts`)
  */
 export function readCustomEndpoint(template: string, format: CustomEndpointFormat): CustomEndpointInput {
-  const trimmed = template.trim();
-  if (trimmed === '') return { ok: false, problem: 'empty' };
-  if (trimmed.length > MAX_ENDPOINT_LENGTH) return { ok: false, problem: 'too-long' };
-  if (!isEndpointUrl(trimmed)) return { ok: false, problem: 'invalid' };
-  // The server must be fixed: the consent text names it, and the host permission is asked for it. A placeholder in
-  // the server's name would make it a different, unnamed server for every site.
-  const authority = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(trimmed)?.[1] ?? '';
-  if (/[{}]/.test(authority)) return { ok: false, problem: 'placeholder-in-host' };
-  // A Kuma status page is named by its slug, which can never be a host name: no placeholder, one page.
-  if (format === 'uptime-kuma' && parseKumaPage(trimmed) === null) return { ok: false, problem: 'not-kuma-page' };
-  const url = new URL(trimmed.replace(/\{(host|domain|name)\}/g, 'placeholder'));
+  const parsed = v.safeParse(customEndpointSchema, { template, format });
+  if (!parsed.success) return { ok: false, problem: PROBLEM_OF_MESSAGE.get(parsed.issues[0]?.message ?? '') ?? 'invalid' };
+  const endpoint = parsed.output;
+  const url = new URL(endpoint.template.replace(/\{(host|domain|name)\}/g, 'placeholder'));
   return {
     ok: true,
-    endpoint: { template: trimmed, format },
+    endpoint,
     origin: url.origin,
     pattern: `${url.protocol}//${url.hostname}/*`,
   };

@@ -6,7 +6,8 @@ import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
 import type { Settings, ThirdPartyProviderId } from '../../src/settings/settings';
 import type { MessageKey } from '../../src/shared/text';
-import { EndpointList, PROVIDERS, providerEndpoints, StatusConsent, type Translate } from '../shared/status-consent';
+import { consentStatus, grantConsent } from '../../src/settings/consent';
+import { ConsentOutdatedNote, EndpointList, PROVIDERS, providerEndpoints, StatusConsent, type Translate } from '../shared/status-consent';
 import { CustomEndpointForm, type HostAccess } from './custom-endpoint-field';
 import { HostListField } from './host-list-field';
 import { ManagedNote, type SectionProps } from './section';
@@ -21,6 +22,8 @@ export function StatusSection({
 }: SectionProps & { requestDataConsent: () => Promise<boolean>; hostAccess: HostAccess }) {
   const [asking, setAsking] = useState(false);
   const [denied, setDenied] = useState(false);
+  // Checked only while the user's "yes" covers what is configured now; an outdated one shows what changed.
+  const consent = consentStatus(settings);
 
   const onAutoCheck = (e: JSX.TargetedMouseEvent<HTMLInputElement>) => {
     // Asking already (the browser's prompt is open): this click changes nothing. The box is not `disabled` meanwhile,
@@ -30,7 +33,7 @@ export function StatusSection({
       return;
     }
     setDenied(false);
-    if (settings.statusAutoCheck) {
+    if (consent.kind === 'given') {
       void save({ statusAutoCheck: false });
       return;
     }
@@ -44,7 +47,8 @@ export function StatusSection({
       .catch(() => false)
       .then(async (ok) => {
         setAsking(false);
-        if (ok) await save({ statusAutoCheck: true });
+        // The "yes" is recorded with what it covers: the addresses and codes this page lists now.
+        if (ok) await save(grantConsent(settings));
         else setDenied(true);
       });
   };
@@ -53,13 +57,14 @@ export function StatusSection({
   return (
     <section aria-labelledby="status-heading">
       <h2 id="status-heading">{t('optionsStatusSection')}</h2>
+      {consent.kind === 'outdated' && <ConsentOutdatedNote changes={consent.changes} t={t} />}
       <StatusConsent settings={settings} t={t}>
         <p class="control">
           <label>
             <input
               type="checkbox"
               data-testid="auto-check"
-              checked={settings.statusAutoCheck}
+              checked={consent.kind === 'given'}
               disabled={managed.has('statusAutoCheck')}
               aria-disabled={asking}
               aria-describedby={denied ? 'auto-check-denied' : undefined}

@@ -7,6 +7,7 @@ import browser from 'webextension-polyfill';
 import type { ArchiveResult } from '../../src/guide/archive';
 import type { ReloadStart, Response } from '../../src/messages';
 import { COOKIES, requestPermission } from '../shared/optional-permissions';
+import { requestDataConsent } from '../shared/data-consent';
 import type { MessageClient } from '../shared/message-client';
 
 export interface GuideActions {
@@ -18,6 +19,7 @@ export interface GuideActions {
   openPrivate(): Promise<{ ok: true } | { ok: false; reason: string }>;
   /** Puts `text` on the clipboard; false when the browser refused. */
   copy(text: string): Promise<boolean>;
+  /** Asks for the browser's data consent (Firefox, inside the click), then has the background look the page up. */
   findArchive(): Promise<ArchiveResult>;
   resendForm(): Promise<boolean>;
 }
@@ -51,7 +53,12 @@ export function createGuideActions(client: MessageClient, tabId: number, url: st
       }
     },
     findArchive() {
-      return client.request('findArchivedCopy', { tabId });
+      // The lookup sends the page's address to the archive: on Firefox the browser's data consent is asked inside the
+      // click, as for "Check now", and the message leaves at once (the prompt may close the popup); the background
+      // waits for the answer and sends nothing without it.
+      const consent = requestDataConsent();
+      const found = client.request('findArchivedCopy', { tabId });
+      return consent.then((ok) => (ok ? found : { found: false as const, reason: { code: 'no-consent' as const, detail: "the browser's data consent was declined" } }));
     },
     async resendForm() {
       return (await client.request('resendForm', { tabId })).ok;

@@ -60,6 +60,7 @@ function App({ client }: { client: MessageClient }) {
       onStop={() => view?.incident && void client.request('stopRetrying', { incidentId: view.incident.id }).then(refresh)}
       onWatchSite={() => (tab ? client.request('watchSite', { tabId: tab.id }).then(refresh) : Promise.resolve())}
       onCheckNow={() => tab && void checkNow(client, tab.id).then(refresh)}
+      onReviewConsent={() => void browser.runtime.openOptionsPage()}
       actions={createGuideActions(client, tab?.id ?? -1, view?.incident?.guide?.pageUrl ?? tab?.url ?? '')}
     />
   );

@@ -22,10 +22,12 @@ export interface PopupViewProps {
   readonly onWatchSite: () => Promise<unknown>;
   /** "Check now": a status check the user asked for (their consent for that one check). */
   readonly onCheckNow: () => void;
+  /** Opens the options, where the user agrees again to changed status check settings. */
+  readonly onReviewConsent?: () => void;
   readonly actions: GuideActions;
 }
 
-export function PopupView({ view, watchable, t, now, onRetryNow, onStop, onWatchSite, onCheckNow, actions }: PopupViewProps) {
+export function PopupView({ view, watchable, t, now, onRetryNow, onStop, onWatchSite, onCheckNow, onReviewConsent, actions }: PopupViewProps) {
   const render = (x: I18nText) => t(x.key, x.subs);
   // Set by a click on "Tell me when it's back": the note that replaces the button then takes the focus.
   const [watchAsked, setWatchAsked] = useState(false);
@@ -45,7 +47,9 @@ export function PopupView({ view, watchable, t, now, onRetryNow, onStop, onWatch
       </>
     );
   }
-  const check = incident.check !== null && <StatusCheckPanel panel={incident.check} t={t} now={now} onCheckNow={onCheckNow} />;
+  // While the consent is outdated a check would be refused: the guide's "Check now" leads to agreeing again instead.
+  const guideCheck = incident.check?.consentOutdated != null && onReviewConsent !== undefined ? onReviewConsent : onCheckNow;
+  const check = incident.check !== null && <StatusCheckPanel panel={incident.check} t={t} now={now} onCheckNow={onCheckNow} {...(onReviewConsent ? { onReviewConsent } : {})} />;
   const tail = countdownText(incident.countdown, now, t);
   const line = render(incident.phaseLine);
   // The page works: nothing is left to retry, check or fix. (A recovery that left the site's own error page still
@@ -118,7 +122,7 @@ export function PopupView({ view, watchable, t, now, onRetryNow, onStop, onWatch
           what is left to do. */}
       {incident.checkFirst && check}
       {incident.guide !== null && (
-        <GuideSection {...incident.guide} underWay={incident.underWay} t={t} actions={actions} onCheckNow={onCheckNow} />
+        <GuideSection {...incident.guide} underWay={incident.underWay} t={t} actions={actions} onCheckNow={guideCheck} />
       )}
       {/* Who answered is evidence, not a thing to do: after the guide, so the actions (three of them while a site can
           be watched) and the first fix still fit the popup's first 600 px. */}

@@ -8,9 +8,11 @@ export interface StatusCheckPanelProps {
   /** Epoch ms: the answer's age is said from it. */
   readonly now: number;
   readonly onCheckNow: () => void;
+  /** Opens the options, where the user agrees again (see `StatusPanel.consentOutdated`). */
+  readonly onReviewConsent?: () => void;
 }
 
-export function StatusCheckPanel({ panel, t, now, onCheckNow }: StatusCheckPanelProps) {
+export function StatusCheckPanel({ panel, t, now, onCheckNow, onReviewConsent }: StatusCheckPanelProps) {
   const render = (x: I18nText) => t(x.key, x.subs);
   const { verdict, checking } = panel;
   return (
@@ -54,6 +56,22 @@ export function StatusCheckPanel({ panel, t, now, onCheckNow }: StatusCheckPanel
         <p class="muted" data-testid="status-private">
           {render(panel.privateNote)}
         </p>
+      ) : panel.consentOutdated !== null ? (
+        <div class="consent-outdated" data-testid="consent-outdated">
+          <p>
+            <strong>{t('consentOutdatedTitle')}</strong> {t('consentOutdatedIntro')}
+          </p>
+          <ul>
+            {panel.consentOutdated.map((line) => (
+              <li key={line.key}>{render(line)}</li>
+            ))}
+          </ul>
+          {onReviewConsent !== undefined && (
+            <button type="button" class="secondary" onClick={onReviewConsent} data-testid="consent-review">
+              {t('popupConsentReview')}
+            </button>
+          )}
+        </div>
       ) : (
         !checking && (
           <>

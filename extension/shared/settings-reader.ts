@@ -1,11 +1,15 @@
 /**
  * The one reader of settings, for the background and the settings pages alike, so both see the same values: the
- * user's from `storage.sync` (and this device's own, the consent to status checks, from `storage.local`), an
- * administrator's from `storage.managed` on top, and one rule for the browser's data consent (Firefox):
+ * user's from `storage.sync` (and this device's own from `storage.local`: the consent to status checks, what it
+ * covered, and the endpoint overrides that tests and developers set there, never read from sync), an administrator's
+ * from `storage.managed` on top, and one rule for the browser's data consent (Firefox):
  *
  * - an administrator's value for `statusAutoCheck` is the organisation's decision and is honoured as it is;
  * - the user's own stored "yes" without the browser's data consent reads as "no" (Firefox lets the user withdraw it
  *   in its add-ons manager without telling the extension).
+ *
+ * Whether a "yes" still covers what is configured is `consentStatus` (`src/settings/consent.ts`), applied where a
+ * site's address would leave: the status checker and the archive lookup.
  *
  * No runtime import of the browser: callers pass `browser.storage` in, tests a fake.
  */

@@ -8,6 +8,8 @@
 import type { MessageKey } from '../../src/shared/text';
 import type { ComponentChildren } from 'preact';
 import type { Settings, ThirdPartyProviderId } from '../../src/settings/settings';
+import type { ConsentChange } from '../../src/settings/consent';
+import { CONSENT_CHANGE_KEY } from '../../src/view/status-panel';
 
 /** An i18n lookup: `browser.i18n` in the extension, the English messages in tests. */
 export type { Translate } from '../../src/shared/text';
@@ -84,6 +86,26 @@ const WHO_KEYS: { readonly [K in ThirdPartyProviderId]: MessageKey } = {
   cdnStatus: 'consentWhoCdnStatus',
   custom: 'consentWhoCustom',
 };
+
+/**
+ * The user's "yes" covers other addresses, providers or codes than those configured now: says so, and what changed.
+ * The page's consent control (unchecked meanwhile) asks again.
+ */
+export function ConsentOutdatedNote({ changes, t }: { changes: readonly ConsentChange[]; t: Translate }) {
+  return (
+    <div class="warn" role="note" data-testid="consent-outdated">
+      <p>
+        <strong>{t('consentOutdatedTitle')}</strong> {t('consentOutdatedIntro')}
+      </p>
+      <ul>
+        {changes.map((c) => (
+          <li key={c}>{t(CONSENT_CHANGE_KEY[c])}</li>
+        ))}
+      </ul>
+      <p>{t('consentOutdatedAgain')}</p>
+    </div>
+  );
+}
 
 export interface StatusConsentProps {
   readonly settings: Settings;

@@ -9,9 +9,10 @@
 import * as v from 'valibot';
 import { DEFAULT_GATEWAY_CODES } from '../recovery/classify';
 import { DEFAULT_POLICY } from '../recovery/schedule';
+import { isLoopbackHost } from '../shared/ip-address';
 import { parseKumaPage } from './kuma-page';
 
-export const SETTINGS_VERSION = 3;
+export const SETTINGS_VERSION = 4;
 
 /** Lowest and highest HTTP status a gateway-error code may be (client and server errors only). */
 export const MIN_GATEWAY_CODE = 400;
@@ -65,23 +66,35 @@ const DEFAULT_ENDPOINTS = {
   archive: 'https://archive.org',
 } as const;
 
-/** True for an http(s) URL (placeholders allowed) that carries no credentials. */
+/** The placeholders an endpoint template may hold: the site's host, its registrable domain, that without its suffix. */
+const PLACEHOLDER = /\{(host|domain|name)\}/g;
+
+/**
+ * True for an endpoint URL (placeholders allowed) that carries no credentials and goes over https, or over plain
+ * http to this machine only (`localhost` and names under it, `127.0.0.0/8`, `[::1]`: {@link isLoopbackHost}), where
+ * a local checker or a test's stand-in listens. A site's address sent over plain http to anywhere else could be read
+ * and changed on the way (issue 15, "only https is accepted, loopback excepted for local checkers").
+ */
 export function isEndpointUrl(x: string): boolean {
   let u: URL;
   try {
-    u = new URL(x.replace(/\{(host|domain|name)\}/g, 'placeholder'));
+    u = new URL(x.replace(PLACEHOLDER, 'placeholder'));
   } catch {
     return false;
   }
-  return (u.protocol === 'https:' || u.protocol === 'http:') && u.username === '' && u.password === '';
+  if (u.username !== '' || u.password !== '') return false;
+  return u.protocol === 'https:' || (u.protocol === 'http:' && isLoopbackHost(u.hostname));
 }
 
-/** An absolute http(s) URL without credentials; `{host}`, `{domain}` and `{name}` may stand in the host. */
+/** The schema's message for an endpoint URL it refuses. */
+const ENDPOINT_URL_MESSAGE = 'must be an https URL (http only to localhost, 127.0.0.0/8 or [::1]) without user name or password';
+
+/** An absolute endpoint URL (see {@link isEndpointUrl}); `{host}`, `{domain}` and `{name}` may stand in the host. */
 const endpointUrl = v.pipe(
   v.string(),
   v.trim(),
   v.maxLength(MAX_ENDPOINT_LENGTH),
-  v.check((x) => isEndpointUrl(x), 'must be an http(s) URL without user name or password'),
+  v.check((x) => isEndpointUrl(x), ENDPOINT_URL_MESSAGE),
 );
 
 /** An endpoint base: a URL without trailing slash. */
@@ -143,24 +156,91 @@ const statusEndpointsSchema = v.pipe(
   v.readonly(),
 );
 
+/** Why a custom endpoint is refused (the options page shows one text per problem). */
+export type CustomEndpointProblem = 'empty' | 'invalid' | 'too-long' | 'placeholder-in-host' | 'not-kuma-page';
+
+/** The schema's message per problem: what `loadSettings` warns with, and what the options page reads back. */
+export const CUSTOM_ENDPOINT_PROBLEMS: { readonly [K in CustomEndpointProblem]: string } = {
+  empty: 'the address is empty',
+  invalid: ENDPOINT_URL_MESSAGE,
+  'too-long': `the address is longer than ${MAX_ENDPOINT_LENGTH} characters`,
+  'placeholder-in-host': 'a placeholder may stand in the path or query only, never in the server\'s name',
+  'not-kuma-page': 'an Uptime Kuma address must name one status page: https://…/status/<slug>',
+};
+
+/**
+ * What is wrong with a custom endpoint, or `null`: the one rule, used by the schema below (so every stored or
+ * policy value obeys it) and, through the schema, by the options page.
+ *
+ * The server must be fixed (the "fixed-server rule"): the consent text names it, the host permission is asked for
+ * it, and the site's name then goes only to the server the user named. A placeholder in the authority (`https://{host}.
+ * mon.example`) would make it a different, unnamed server for every site, so `{host}` may stand in the path and the
+ * query only.
+ */
+export function customEndpointProblem(template: string, format: string): CustomEndpointProblem | null {
+  const trimmed = template.trim();
+  if (trimmed === '') return 'empty';
+  if (trimmed.length > MAX_ENDPOINT_LENGTH) return 'too-long';
+  const authority = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(trimmed)?.[1];
+  if (authority === undefined || !isEndpointUrl(trimmed)) return 'invalid';
+  if (/[{}]/.test(authority)) return 'placeholder-in-host';
+  // A Kuma status page is named by its slug, which can never be a host name: no placeholder, one page.
+  if (format === 'uptime-kuma' && parseKumaPage(trimmed) === null) return 'not-kuma-page';
+  return null;
+}
+
 /**
  * A checker the user runs. The meaning of `template` depends on `format`:
- * - `gatus`: the URL of its endpoint statuses (`/api/v1/endpoints/statuses`); a `{host}` in it is replaced by the
- *   site's host name;
+ * - `gatus`: the URL of its endpoint statuses (`/api/v1/endpoints/statuses`); a `{host}` in its path or query is
+ *   replaced by the site's host name;
  * - `uptime-kuma`: the address of one Kuma status page (`…/status/<slug>`, see `./kuma-page.ts`); the monitors of the
  *   site are found on that page. No placeholder: a Kuma slug can never be a host name.
+ * Either way the server is fixed ({@link customEndpointProblem}).
  */
-const customEndpointSchema = v.pipe(
+export const customEndpointSchema = v.pipe(
   v.object({
-    template: endpointUrl,
+    template: v.pipe(v.string(), v.trim()),
     format: v.picklist(CUSTOM_ENDPOINT_FORMATS),
   }),
   v.check(
-    (x) => x.format !== 'uptime-kuma' || parseKumaPage(x.template) !== null,
-    'an Uptime Kuma address must name one status page: https://…/status/<slug>',
+    (x) => customEndpointProblem(x.template, x.format) === null,
+    (issue) => {
+      const x = issue.input as { template: string; format: string };
+      return CUSTOM_ENDPOINT_PROBLEMS[customEndpointProblem(x.template, x.format) ?? 'invalid'];
+    },
   ),
   v.readonly(),
 );
+
+/** The endpoints one consent covers, as stored with it (see `./consent.ts`, which derives and compares them). */
+const coveredEndpointsSchema = v.object({
+  checkHost: v.pipe(v.string(), v.maxLength(MAX_ENDPOINT_LENGTH)),
+  globalping: v.pipe(v.string(), v.maxLength(MAX_ENDPOINT_LENGTH)),
+  cloudflareStatus: v.pipe(v.string(), v.maxLength(MAX_ENDPOINT_LENGTH)),
+  statusPageTemplates: v.pipe(v.array(v.pipe(v.string(), v.maxLength(MAX_ENDPOINT_LENGTH))), v.maxLength(MAX_STATUS_PAGE_TEMPLATES)),
+  archive: v.pipe(v.string(), v.maxLength(MAX_ENDPOINT_LENGTH)),
+});
+
+/**
+ * What a consent to status checks covered, stored with it on this device: every address a lookup may send a site's
+ * address to (the provider bases, the status-page templates, the archive, the custom endpoint and its format), which
+ * providers were on, and the gateway codes that start an automatic check. Read back as untrusted (another version, a
+ * hand-edited profile): a value this schema refuses counts as no record, so the consent covers the defaults only.
+ */
+export const consentScopeSchema = v.pipe(
+  v.object({
+    codes: v.pipe(v.array(v.pipe(v.number(), v.integer())), v.maxLength(MAX_GATEWAY_CODES)),
+    providers: v.object({ checkHost: v.boolean(), globalping: v.boolean(), statusPage: v.boolean(), cdnStatus: v.boolean(), custom: v.boolean() }),
+    endpoints: coveredEndpointsSchema,
+    customEndpoint: v.nullable(
+      v.object({ template: v.pipe(v.string(), v.maxLength(MAX_ENDPOINT_LENGTH)), format: v.pipe(v.string(), v.maxLength(20)) }),
+    ),
+  }),
+  v.readonly(),
+);
+
+/** What one consent covered (see {@link consentScopeSchema}). */
+export type ConsentScope = v.InferOutput<typeof consentScopeSchema>;
 
 /** One schema per stored field; each is read on its own, so one bad field costs only itself. */
 export const SETTINGS_FIELDS = {
@@ -190,6 +270,11 @@ export const SETTINGS_FIELDS = {
    * host, port; never path, query or cookies) to the enabled third-party providers. False until the user says yes.
    */
   statusAutoCheck: v.boolean(),
+  /**
+   * What the user's "yes" in `statusAutoCheck` covered, recorded when they gave it (device-local, like the consent);
+   * `null` for a consent given before settings version 4, which covers the defaults only (`./consent.ts`).
+   */
+  statusConsentScope: v.nullable(consentScopeSchema),
   /** Which status providers may be asked; each can be turned off on its own. */
   statusProviders: v.pipe(
     v.object({
@@ -201,7 +286,13 @@ export const SETTINGS_FIELDS = {
     }),
     v.readonly(),
   ),
-  /** Where the providers are reached; tests point them at loopback stand-ins. */
+  /**
+   * Where the providers are reached. An override comes only from an administrator's policy (`storage.managed`) or
+   * from this device's own `storage.local`, which no sync and no page writes: the place where the e2e suite, the
+   * demo and developers point the providers at loopback stand-ins. A value in `storage.sync` is ignored (and dropped
+   * by the update to version 4), so another machine can never change where this one sends site addresses. The user's
+   * own checker is `customEndpoint`.
+   */
   statusEndpoints: statusEndpointsSchema,
   /** A checker the user or their company runs, or `null`. Used only while `statusProviders.custom` is on. */
   customEndpoint: v.nullable(customEndpointSchema),
@@ -248,6 +339,7 @@ export const DEFAULT_SETTINGS: Settings = {
   neverRetry: [],
   neverSend: [],
   statusAutoCheck: false,
+  statusConsentScope: null,
   statusProviders: DEFAULT_PROVIDERS,
   statusEndpoints: DEFAULT_STATUS_ENDPOINTS,
   customEndpoint: null,
@@ -268,7 +360,18 @@ export const MIGRATIONS: readonly Migration[] = [
   { to: 1, migrate: (raw) => ({ ...raw, version: 1 }) },
   { to: 2, migrate: (raw) => ({ ...migrateKumaTemplate(raw), version: 2 }) },
   { to: 3, migrate: (raw) => ({ ...migrateNotifications(raw), version: 3 }) },
+  { to: 4, migrate: (raw) => ({ ...dropSyncedEndpoints(raw), version: 4 }) },
 ];
+
+/**
+ * Version 4 reads endpoint overrides only from policy and this device (see `statusEndpoints`): one found in the
+ * synced object is dropped, so it stops being written back with every change.
+ */
+function dropSyncedEndpoints(raw: Record<string, unknown>): Record<string, unknown> {
+  if (!('statusEndpoints' in raw)) return raw;
+  const { statusEndpoints: _dropped, ...rest } = raw;
+  return rest;
+}
 
 /**
  * Version 3 replaces the on/off `notifications` with the `notify` mode: on is every change (what it did), off is
@@ -303,9 +406,10 @@ function migrateKumaTemplate(raw: Record<string, unknown>): Record<string, unkno
 
 /**
  * Fields kept per device in `storage.local`, never synced: consent given on one machine is not consent on another
- * (and Firefox's own data consent is held per installation).
+ * (and Firefox's own data consent is held per installation), and where this machine sends site addresses is decided
+ * by its administrator or on this device only (`statusEndpoints`: tests and developers; no page writes it).
  */
-export const DEVICE_FIELDS = ['statusAutoCheck'] as const satisfies readonly SettingKey[];
+export const DEVICE_FIELDS = ['statusAutoCheck', 'statusConsentScope', 'statusEndpoints'] as const satisfies readonly SettingKey[];
 
 /** Splits a change into what goes to `storage.sync` and what stays on this device (`storage.local`). */
 export function splitByArea(patch: Record<string, unknown>): { sync: Record<string, unknown>; local: Record<string, unknown> } {
@@ -327,7 +431,9 @@ export interface LoadedSettings {
  * @param stored - what `storage.sync` holds (any shape, or undefined); its {@link DEVICE_FIELDS} are ignored
  * @param managed - what `storage.managed` holds (an administrator's preset); its valid fields win over the others
  * @param device - what `storage.local` holds: the {@link DEVICE_FIELDS} only are read from it
- * @returns the settings and the warnings for what was dropped; never throws
+ * @returns the settings and the warnings for what was dropped; never throws. When the policy sets
+ *   `statusAutoCheck`, `statusConsentScope` is what is configured now: the organisation's decision covers its own
+ *   configuration, whatever this device recorded.
  */
 export function loadSettings(stored: unknown, managed?: unknown, device?: unknown): LoadedSettings {
   const warnings: string[] = [];
@@ -336,8 +442,34 @@ export function loadSettings(stored: unknown, managed?: unknown, device?: unknow
   const onDevice = Object.fromEntries(Object.entries(asRecord(device)).filter(([k]) => isDeviceField(k)));
   const fromUser = readFields(synced, 'storage', warnings);
   const fromDevice = readFields(onDevice, 'device', warnings);
-  const fromPolicy = readFields(migrateNotifications(asRecord(managed)), 'policy', warnings);
-  return { settings: { ...DEFAULT_SETTINGS, ...fromUser, ...fromDevice, ...fromPolicy, version: SETTINGS_VERSION }, warnings };
+  const fromPolicy = readFields(policyRecord(managed), 'policy', warnings);
+  const settings: Settings = { ...DEFAULT_SETTINGS, ...fromUser, ...fromDevice, ...fromPolicy, version: SETTINGS_VERSION };
+  if (fromPolicy.statusAutoCheck === undefined) return { settings, warnings };
+  return { settings: { ...settings, statusConsentScope: consentScope(settings) }, warnings };
+}
+
+/**
+ * What a consent given now would cover: the addresses and switches `settings` would have lookups use, and the codes,
+ * in one canonical form (codes sorted and deduplicated, keys in a fixed order) so that equal scopes serialise alike
+ * (`consentFingerprint` in `./consent.ts`). Endpoints are listed whether or not their provider is on, and the custom
+ * endpoint whether or not it is switched on: switching one on is then a change of `providers`.
+ */
+export function consentScope(settings: Pick<Settings, 'codes' | 'statusProviders' | 'statusEndpoints' | 'customEndpoint'>): ConsentScope {
+  const p = settings.statusProviders;
+  const ep = settings.statusEndpoints;
+  const custom = settings.customEndpoint;
+  return {
+    codes: [...new Set(settings.codes)].sort((a, b) => a - b),
+    providers: { checkHost: p.checkHost, globalping: p.globalping, statusPage: p.statusPage, cdnStatus: p.cdnStatus, custom: p.custom },
+    endpoints: {
+      checkHost: ep.checkHost,
+      globalping: ep.globalping,
+      cloudflareStatus: ep.cloudflareStatus,
+      statusPageTemplates: [...ep.statusPageTemplates],
+      archive: ep.archive,
+    },
+    customEndpoint: custom === null ? null : { template: custom.template, format: custom.format },
+  };
 }
 
 /**
@@ -347,7 +479,16 @@ export function loadSettings(stored: unknown, managed?: unknown, device?: unknow
  * @param managed - what `storage.managed` holds (any shape)
  */
 export function policyFields(managed: unknown): ReadonlySet<SettingKey> {
-  return new Set(Object.keys(readFields(migrateNotifications(asRecord(managed)), 'policy', [])).filter(isSettingKey));
+  return new Set(Object.keys(readFields(policyRecord(managed), 'policy', [])).filter(isSettingKey));
+}
+
+/**
+ * A policy object as read: migrated like stored settings, without `statusConsentScope`, which only this device's
+ * consent pages record (an administrator decides through `statusAutoCheck`, which covers the policy's configuration).
+ */
+function policyRecord(managed: unknown): Record<string, unknown> {
+  const { statusConsentScope: _recordedHereOnly, ...rest } = migrateNotifications(asRecord(managed));
+  return rest;
 }
 
 function isDeviceField(key: string): boolean {

@@ -21,3 +21,18 @@ export function parseIpAddress(text: string): ipaddr.IPv4 | ipaddr.IPv6 | null {
     return null;
   }
 }
+
+/**
+ * True for a host name that can only mean this machine: `localhost` and every name under it (RFC 6761 §6.3; Chromium
+ * and Firefox resolve them to loopback themselves), an IPv4 address in `127.0.0.0/8` or the IPv6 `::1`, bare or in
+ * URL brackets (`[::1]`, as `URL.hostname` spells it). For the local checkers an endpoint may reach over plain http.
+ *
+ * @param host - a URL's `hostname` (any case, a trailing dot allowed)
+ * @throws never
+ */
+export function isLoopbackHost(host: string): boolean {
+  if (typeof host !== 'string') return false;
+  const h = host.toLowerCase().replace(/\.$/, '');
+  if (h === 'localhost' || h.endsWith('.localhost')) return true;
+  return parseIpAddress(h)?.range() === 'loopback';
+}

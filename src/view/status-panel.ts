@@ -3,6 +3,7 @@
  * evidence, and whether a check may be offered. Part of the one view model (`incident-view.ts`). Pure.
  */
 import { isSiteSide } from '../gateway/who-answered';
+import type { ConsentChange } from '../settings/consent';
 import type { MessageKey, I18nText } from '../shared/text';
 import { verdictHeadline } from '../status/describe-status';
 import { isReportedOnly, type GatewayHint, type ProviderId, type SourceReport, type StatusReport, type Verdict } from '../status/verdict';
@@ -13,8 +14,13 @@ export interface StatusFacts {
   readonly report: StatusReport | null;
   /** A check of the host is under way. */
   readonly checking: boolean;
-  /** The user has switched automatic checks on. */
+  /** The user has switched automatic checks on, for what is configured now (`consentStatus` is `given`). */
   readonly autoCheck: boolean;
+  /**
+   * The user's "yes" covers other addresses, providers or codes than those configured now (`consentStatus` is
+   * `outdated`): what changed. Absent otherwise. No check and no archive lookup goes out until they agree again.
+   */
+  readonly consentChanges?: readonly ConsentChange[];
   /**
    * The host is never sent to a status provider: private (localhost, LAN, an address spelled in a nip.io name, a
    * tailnet, ...) or under a domain on the user's never-send list (`isWithheldHost`).
@@ -70,7 +76,24 @@ export interface StatusPanel {
   readonly whatIsSent: I18nText | null;
   /** The private-host note (or the intranet note: a public-looking name at a private address), or `null`. */
   readonly privateNote: I18nText | null;
+  /**
+   * The consent no longer covers what is configured: one line per change, and the popup asks the user to agree again
+   * (in the options, where the addresses are listed) instead of offering a check. `null` otherwise.
+   */
+  readonly consentOutdated: readonly I18nText[] | null;
 }
+
+/** How each change of a consent's scope is named to people. */
+export const CONSENT_CHANGE_KEY: { readonly [K in ConsentChange]: MessageKey } = {
+  checkHost: 'consentChangeCheckHost',
+  globalping: 'consentChangeGlobalping',
+  cloudflareStatus: 'consentChangeCloudflareStatus',
+  statusPageTemplates: 'consentChangeStatusPageTemplates',
+  customEndpoint: 'consentChangeCustomEndpoint',
+  archive: 'consentChangeArchive',
+  providers: 'consentChangeProviders',
+  codes: 'consentChangeCodes',
+};
 
 const PROVIDER_KEY: Record<ProviderId, MessageKey> = {
   gateway: 'providerGateway',
@@ -154,6 +177,7 @@ export function buildStatusPanel(
       : intranet
         ? { key: 'popupStatusIntranet', subs: [host, intranetAddress] }
         : null,
+    consentOutdated: facts.consentChanges === undefined ? null : facts.consentChanges.map((c) => ({ key: CONSENT_CHANGE_KEY[c] })),
   };
 }
 

@@ -111,7 +111,7 @@ describe.each(BROWSERS)('%s: axe-core finds no serious or critical violation', (
       statusProviders: { globalping: false },
       statusEndpoints: {
         checkHost: checkHost.baseUrl,
-        statusPageTemplates: [`http://status.{domain}:${statusPage.port}`],
+        statusPageTemplates: [`http://status.{domain}.localhost:${statusPage.port}`],
         checkHostNodes: 7,
       },
     });

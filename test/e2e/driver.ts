@@ -10,6 +10,7 @@ import { launchChromium, launchFirefox, loopbackHostRules, type ChromiumSession,
 import { publicAddress } from '../lab/public-address';
 import { proxyPacUrl } from '../lab/squid-proxy';
 import { waitFor } from '../lab/wait';
+import { DEVICE_FIELDS } from '../../src/settings/settings';
 import { isErrorReply, type TabView } from '../../src/messages';
 import { notificationWords } from '../../src/view/notification';
 import { getMessage } from '../locale';
@@ -113,8 +114,15 @@ export interface Driver {
   /** The browser's id of the tab showing `url` (exact match, fragment ignored). */
   tabIdOf(url: string): Promise<number>;
   badgeText(tabId: number): Promise<string>;
-  /** Writes settings to `storage.sync`, as the options page will. */
+  /**
+   * Writes settings as the extension keeps them: `statusEndpoints` (and the other device fields: the consent and what
+   * it covers) to `storage.local`, the device-local area where tests and developers set endpoint overrides (the
+   * extension ignores endpoints in `storage.sync`, and real managed storage cannot be set per test), the rest to
+   * `storage.sync`, as the options page does. Note that changing endpoints after consent makes that consent outdated.
+   */
   setSettings(values: Record<string, unknown>): Promise<void>;
+  /** Writes `values` to `storage.sync` as they are, as sync from another machine would. */
+  setSyncedSettings(values: Record<string, unknown>): Promise<void>;
   /** What `storage.sync` holds, with this device's own fields from `storage.local` (the consent) on top. */
   storedSettings(): Promise<Record<string, unknown>>;
   /**
@@ -266,7 +274,9 @@ export async function launchDriver(
     const session = await launchChromium({
       extensionDir: DIST.chromium,
       // The first matching rule wins: the intranet names before the rest.
-      hostRules: [loopbackHostRules(loopbackHosts), serverAddress === '127.0.0.1' ? loopbackHostRules(hosts) : hosts.map((h) => `MAP ${h} ${serverAddress}`).join(', ')]
+      // Names under `localhost` are this machine (RFC 6761), where the status-page stand-ins listen: the extension
+      // accepts plain http only to such a name (`isEndpointUrl`), so the suite's templates are `http://status.{domain}.localhost:PORT`.
+      hostRules: ['MAP *.localhost 127.0.0.1', loopbackHostRules(loopbackHosts), serverAddress === '127.0.0.1' ? loopbackHostRules(hosts) : hosts.map((h) => `MAP ${h} ${serverAddress}`).join(', ')]
         .filter((rule) => rule !== '')
         .join(', '),
       headless,
@@ -600,6 +610,20 @@ function createDriver(
       }, tabId);
     },
     async setSettings(values) {
+      const device = new Set<string>(DEVICE_FIELDS);
+      const local = Object.fromEntries(Object.entries(values).filter(([k]) => device.has(k)));
+      const sync = Object.fromEntries(Object.entries(values).filter(([k]) => !device.has(k)));
+      await evaluate(
+        async ({ local, sync }) => {
+          const g = globalThis as unknown as { browser?: ExtApi; chrome?: ExtApi };
+          const api = (g.browser ?? g.chrome)!;
+          if (Object.keys(local).length > 0) await api.storage.local.set(local);
+          if (Object.keys(sync).length > 0) await api.storage.sync.set(sync);
+        },
+        { local, sync },
+      );
+    },
+    async setSyncedSettings(values) {
       await evaluate(async (v) => {
         const g = globalThis as unknown as { browser?: ExtApi; chrome?: ExtApi };
         await (g.browser ?? g.chrome)!.storage.sync.set(v);

@@ -269,7 +269,7 @@ describe.each(BROWSERS)('%s: the popup guide', (browserName) => {
         statusEndpoints: {
           checkHost: checkHost.baseUrl,
           cloudflareStatus: cloudflare.baseUrl,
-          statusPageTemplates: [`http://status.{domain}:${statusPage.port}`],
+          statusPageTemplates: [`http://status.{domain}.localhost:${statusPage.port}`],
           checkHostNodes: 7,
           archive: archive.baseUrl,
         },

@@ -172,7 +172,7 @@ describe.each(BROWSERS)('%s: hostile input', (browserName) => {
         statusEndpoints: {
           checkHost: checkHost.baseUrl,
           cloudflareStatus: statusPage.baseUrl,
-          statusPageTemplates: [`http://status.{domain}:${statusPage.port}`],
+          statusPageTemplates: [`http://status.{domain}.localhost:${statusPage.port}`],
           checkHostNodes: 7,
         },
       });

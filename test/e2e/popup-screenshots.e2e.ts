@@ -91,7 +91,7 @@ describe('chromium: the popup in its main states (README screenshots)', () => {
       statusEndpoints: {
         checkHost: checkHost.baseUrl,
         cloudflareStatus: cloudflare.baseUrl,
-        statusPageTemplates: [`http://status.{domain}:${statusPage.port}`],
+        statusPageTemplates: [`http://status.{domain}.localhost:${statusPage.port}`],
         checkHostNodes: 7,
       },
     });

@@ -75,7 +75,7 @@ describe.each(BROWSERS)('%s: down for everyone, or just me?', (browserName) => {
         checkHost: checkHost.baseUrl,
         globalping: globalping.baseUrl,
         cloudflareStatus: cloudflare.baseUrl,
-        statusPageTemplates: [`http://status.{domain}:${statusPage.port}`],
+        statusPageTemplates: [`http://status.{domain}.localhost:${statusPage.port}`],
         checkHostNodes: 7,
         globalpingProbes: 5,
       },
@@ -116,7 +116,7 @@ describe.each(BROWSERS)('%s: down for everyone, or just me?', (browserName) => {
     expect(post.headers.cookie).toBeUndefined();
     expect(post.headers.referer).toBeUndefined();
     // The status page was found at the first candidate, by its documented API.
-    expect(statusPage.requests.map((r) => `${r.host.split(':')[0]}${r.path}`)).toEqual(['status.example.com/api/v2/summary.json']);
+    expect(statusPage.requests.map((r) => `${r.host.split(':')[0]}${r.path}`)).toEqual(['status.example.com.localhost/api/v2/summary.json']);
     // nginx answered, not Cloudflare: Cloudflare's status is not asked.
     expect(cloudflare.requests).toHaveLength(0);
 
@@ -128,7 +128,7 @@ describe.each(BROWSERS)('%s: down for everyone, or just me?', (browserName) => {
     await waitForText(popup, 'Down for everyone.', 5_000);
     const text = await popup.text();
     expect(text).toContain('7 of 7 locations got 502');
-    expect(text).toContain('status.example.com reports a major outage');
+    expect(text).toContain('status.example.com.localhost reports a major outage');
     expect(text).toMatch(/Checked \d+ s ago\./);
 
     // Retries go on (one check per incident, however many retries and popups): no second check meanwhile.

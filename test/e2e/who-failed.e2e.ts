@@ -70,7 +70,7 @@ describe.each(BROWSERS)('%s: who failed?', (browserName) => {
       statusEndpoints: {
         checkHost: checkHost.baseUrl,
         cloudflareStatus: cloudflare.baseUrl,
-        statusPageTemplates: [`http://status.{domain}:${statusPage.port}`],
+        statusPageTemplates: [`http://status.{domain}.localhost:${statusPage.port}`],
         checkHostNodes: 7,
       },
     });

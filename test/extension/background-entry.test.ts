@@ -2,6 +2,8 @@
  * The background entry point itself, loaded against @webext-core/fake-browser: its listeners are registered at the
  * top level, and the user's actions reach the state (notification button, popup messages from our own pages only).
  */
+import { grantConsent } from '../../src/settings/consent';
+import { loadSettings } from '../../src/settings/settings';
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from '@webext-core/fake-browser';
 import type { TabView } from '../../src/messages';
@@ -41,6 +43,18 @@ const drained = () => new Promise<void>((resolve) => setImmediate(resolve));
 const offline = async (): Promise<Response> => {
   throw new TypeError('no network in tests');
 };
+
+
+/**
+ * Stores `sync` and `local` as the extension keeps them (endpoint overrides on this device), and the user's "yes" to
+ * exactly those settings, with what it covers, as the consent pages record it.
+ */
+async function agreeTo(sync: Record<string, unknown>, local: Record<string, unknown>): Promise<void> {
+  await fakeBrowser.storage.sync.set(sync);
+  await fakeBrowser.storage.local.set(local);
+  const stored = loadSettings(await fakeBrowser.storage.sync.get(null), undefined, await fakeBrowser.storage.local.get(null)).settings;
+  await fakeBrowser.storage.local.set(grantConsent(stored));
+}
 
 describe('background entry', () => {
   let tabId: number;
@@ -142,8 +156,7 @@ describe('background entry', () => {
       if (url.startsWith('https://api.example.com/')) return new Response('', { status: 502 });
       return new Response('', { status: 404 });
     });
-    await fakeBrowser.storage.sync.set({ statusEndpoints: { checkHost: 'https://ch.test' }, statusProviders: { statusPage: false, cdnStatus: false } });
-    await fakeBrowser.storage.local.set({ statusAutoCheck: true });
+    await agreeTo({ statusProviders: { statusPage: false, cdnStatus: false } }, { statusEndpoints: { checkHost: 'https://ch.test' } });
     const tab = (await fakeBrowser.tabs.create({ url: 'https://api.example.com/' })).id!;
     webRequest.onCompleted.listeners[0]!({ requestId: '3', url: 'https://api.example.com/', method: 'GET', statusCode: 502, type: 'main_frame', tabId: tab, responseHeaders: [{ name: 'server', value: 'nginx' }] });
     // Only this site's checks: an incident of an earlier test, never checked without consent, may be checked now too.
@@ -234,8 +247,7 @@ describe('background entry', () => {
       if (url.startsWith('https://wiki.example.com/')) return new Response('', { status: 502 });
       return new Response('{}', { status: 200, headers: { 'content-type': 'application/json' } });
     });
-    await fakeBrowser.storage.sync.set({ statusEndpoints: { checkHost: 'https://ch.test' } });
-    await fakeBrowser.storage.local.set({ statusAutoCheck: true });
+    await agreeTo({}, { statusEndpoints: { checkHost: 'https://ch.test' } });
     const wiki = (await fakeBrowser.tabs.create({ url: 'https://wiki.example.com/' })).id!;
     webRequest.onCompleted.listeners[0]!({
       requestId: '30',
@@ -257,6 +269,40 @@ describe('background entry', () => {
     // Only the site itself was asked (the cookieless comparison); no third party heard of it.
     expect(fetched.filter((u) => !u.startsWith('https://wiki.example.com/'))).toEqual([]);
     expect(fetched).toEqual(['https://wiki.example.com/']);
+    await fakeBrowser.storage.local.set({ statusAutoCheck: false });
+    vi.unstubAllGlobals();
+  });
+
+  it('the archive lookup sends the page of the tab the popup was opened for, and nothing while the consent is outdated', async () => {
+    const fetched: string[] = [];
+    vi.stubGlobal('fetch', async (url: string) => {
+      fetched.push(url);
+      if (url.startsWith('https://docs.example.org/')) return new Response('', { status: 502 });
+      return new Response(JSON.stringify({ archived_snapshots: {} }), { status: 200, headers: { 'content-type': 'application/json' } });
+    });
+    const wayback = () => fetched.filter((u) => u.includes('/wayback/'));
+    // Two tabs of one site share one incident, whose `url` is the latest tab's page.
+    const mine = (await fakeBrowser.tabs.create({ url: 'https://docs.example.org/guide/a?token=1' })).id!;
+    webRequest.onCompleted.listeners[0]!({ requestId: '40', url: 'https://docs.example.org/guide/a?token=1', method: 'GET', statusCode: 502, type: 'main_frame', tabId: mine, responseHeaders: [] });
+    await phaseOf(mine, 'retrying');
+    const other = (await fakeBrowser.tabs.create({ url: 'https://docs.example.org/other/b' })).id!;
+    webRequest.onCompleted.listeners[0]!({ requestId: '41', url: 'https://docs.example.org/other/b', method: 'GET', statusCode: 502, type: 'main_frame', tabId: other, responseHeaders: [] });
+    await eventually(async () => expect((await viewOf(other)).incident?.id).toBe((await viewOf(mine)).incident?.id));
+    // The background has read the last test's settings: no consent, none outdated.
+    await eventually(async () => expect((await viewOf(mine)).incident?.check?.consentOutdated).toBeNull());
+    expect(await ask({ type: 'findArchivedCopy', payload: { tabId: mine } })).toEqual({ found: false });
+    expect(wayback()).toEqual([`https://archive.org/wayback/available?url=${encodeURIComponent('https://docs.example.org/guide/a')}`]);
+
+    // A "yes" given for other settings (from before consents recorded their scope: the defaults) while sync changed
+    // the codes: the click does not send the address until the user agrees again.
+    await fakeBrowser.storage.sync.set({ codes: [502] });
+    await fakeBrowser.storage.local.set({ statusAutoCheck: true });
+    await eventually(async () => expect((await viewOf(mine)).incident?.check?.consentOutdated).toContainEqual({ key: 'consentChangeCodes' }));
+    expect(await ask({ type: 'findArchivedCopy', payload: { tabId: mine } })).toMatchObject({ found: false, reason: { code: 'no-consent' } });
+    expect(await ask({ type: 'checkStatus', payload: { tabId: mine } })).toMatchObject({ report: { limitedBy: 'no-consent' } });
+    expect(wayback()).toHaveLength(1);
+    expect(fetched.filter((u) => !u.startsWith('https://docs.example.org/') && !u.includes('/wayback/'))).toEqual([]);
+    await fakeBrowser.storage.sync.remove('codes');
     await fakeBrowser.storage.local.set({ statusAutoCheck: false });
     vi.unstubAllGlobals();
   });

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/preact';
 import { OnboardingView, type OnboardingViewProps } from '../../extension/onboarding/onboarding-view';
 import type { SettingKey } from '../../extension/shared/settings-store';
-import { DEFAULT_SETTINGS, type Settings } from '../../src/settings/settings';
+import { consentScope, DEFAULT_SETTINGS, type Settings } from '../../src/settings/settings';
 import { strictT } from '../locale';
 
 const t = strictT;
@@ -81,7 +81,8 @@ describe('onboarding view', () => {
     fireEvent.click(accept());
     expect(props.requestDataConsent).toHaveBeenCalledTimes(1);
     await waitFor(() => expect(screen.getByRole('status').textContent).toContain(t('onboardingChoseOn')));
-    expect(props.onChange).toHaveBeenCalledWith({ statusAutoCheck: true });
+    // Stored with what it covers: the settings the page listed.
+    expect(props.onChange).toHaveBeenCalledWith({ statusAutoCheck: true, statusConsentScope: consentScope(props.settings) });
   });
 
   it('a refused browser consent stores nothing; "Not now" stores "no"', async () => {

@@ -3,6 +3,7 @@
  * The options page renders from fixtures and is used the way a person uses it: found by role and name, clicked and
  * typed into. What the user types is read without a browser; the settings store runs over a fake storage.
  */
+import { grantConsent } from '../../src/settings/consent';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/preact';
 import * as v from 'valibot';
@@ -10,6 +11,7 @@ import { OptionsView, type OptionsViewProps } from '../../extension/options/opti
 import { OFFERED_CODES, readCustomEndpoint, readHostList, readNumberSetting, toggleCode } from '../../extension/options/options-input';
 import { createSettingsStore, managedFields, type SettingKey } from '../../extension/shared/settings-store';
 import {
+  consentScope,
   DEFAULT_SETTINGS,
   MAX_ENDPOINT_LENGTH,
   MAX_HISTORY_RETENTION_DAYS,
@@ -129,8 +131,19 @@ describe('options view', () => {
     const described = document.getElementById(box(t('optionsProviderCheckHost')).getAttribute('aria-describedby') ?? '');
     expect(within(described!).getByText('http://127.0.0.1:4101', { selector: 'code' })).toBeTruthy();
     cleanup();
-    show({ ...LOOPBACK, statusAutoCheck: true });
+    show({ ...LOOPBACK, ...grantConsent(LOOPBACK) });
     expect(box(t('optionsAutoCheck')).checked).toBe(true);
+    expect(screen.queryByTestId('consent-outdated')).toBeNull();
+    cleanup();
+    // A "yes" given to other settings (here one stored before consents recorded their scope: the defaults) is no
+    // "yes" to these: the box is off, and the page says what changed.
+    show({ ...LOOPBACK, statusAutoCheck: true });
+    expect(box(t('optionsAutoCheck')).checked).toBe(false);
+    const note = screen.getByTestId('consent-outdated');
+    expect(note.textContent).toContain(t('consentOutdatedTitle'));
+    expect(within(note).getAllByRole('listitem').map((li) => li.textContent)).toEqual(
+      ['consentChangeCheckHost', 'consentChangeGlobalping', 'consentChangeCloudflareStatus', 'consentChangeStatusPageTemplates', 'consentChangeArchive'].map((k) => t(k)),
+    );
   });
 
   it('has the custom endpoint form, the recovery fields, and an empty live region for "Saved"', () => {
@@ -182,8 +195,16 @@ describe('options view', () => {
     const props = show(DEFAULT_SETTINGS);
     fireEvent.click(box(t('optionsAutoCheck')));
     expect(props.requestDataConsent).toHaveBeenCalledTimes(1);
-    await waitFor(() => expect(props.onChange).toHaveBeenCalledWith({ statusAutoCheck: true }));
+    // The "yes" is stored with what it covers: the settings the page lists.
+    await waitFor(() => expect(props.onChange).toHaveBeenCalledWith({ statusAutoCheck: true, statusConsentScope: consentScope(DEFAULT_SETTINGS) }));
     await waitFor(() => expect(screen.getByRole('status').textContent).toBe(t('optionsSaved')));
+  });
+
+  it('an outdated consent is asked again by the same box, and the new "yes" covers what the page lists now', async () => {
+    const props = show({ ...LOOPBACK, statusAutoCheck: true });
+    fireEvent.click(box(t('optionsAutoCheck')));
+    expect(props.requestDataConsent).toHaveBeenCalledTimes(1);
+    await waitFor(() => expect(props.onChange).toHaveBeenCalledWith({ statusAutoCheck: true, statusConsentScope: consentScope(LOOPBACK) }));
   });
 
   it('a refused consent stores nothing and says why, next to the box', async () => {
@@ -279,6 +300,10 @@ describe('custom endpoint form', () => {
     expect(problem('https://user:pw@kuma.example/{host}')).toBe('invalid');
     expect(problem(`https://kuma.example/${'a'.repeat(MAX_ENDPOINT_LENGTH)}`)).toBe('too-long');
     expect(problem('https://{host}.kuma.example/')).toBe('placeholder-in-host');
+    // Plain http only to this machine (a local checker), by the same schema the settings are read with.
+    expect(problem('http://kuma.example/api/{host}')).toBe('invalid');
+    expect(problem('http://127.0.0.1:3001/api/{host}')).toBe('ok');
+    expect(problem('http://localhost:3001/api/{host}')).toBe('ok');
   });
 });
 

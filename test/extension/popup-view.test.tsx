@@ -3,8 +3,8 @@
  * The popup renders every state from the view model, built from fixture state by the same `buildIncidentView` the
  * background uses, and is queried the way a user and a screen reader find things: by role and text.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { cleanup, render, screen, waitFor, within } from '@testing-library/preact';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/preact';
 import type { GuideActions } from '../../extension/popup/guide-actions';
 import { PopupView } from '../../extension/popup/popup-view';
 import { strictT, strictTIn } from '../locale';
@@ -243,6 +243,31 @@ describe('popup view: down for everyone, or just you?', () => {
     expect(panel().getByRole('button', { name: 'Check now' })).toBeTruthy();
     expect(panel().getByText(/Checking sends only the address shop.example.com/)).toBeTruthy();
     expect(screen.queryByTestId('verdict')).toBeNull();
+  });
+
+  it('a consent given for other settings: says what changed, offers no check, and sends the user to agree again', () => {
+    const onReviewConsent = vi.fn();
+    const facts: StatusFacts = { report: null, checking: false, autoCheck: false, consentChanges: ['checkHost', 'codes'], privateHost: false };
+    render(
+      <PopupView
+        view={view({}, facts)}
+        watchable
+        t={t}
+        now={NOW}
+        onRetryNow={() => {}}
+        onStop={() => {}}
+        onWatchSite={async () => {}}
+        onCheckNow={() => {}}
+        onReviewConsent={onReviewConsent}
+        actions={NO_ACTIONS}
+      />,
+    );
+    const note = screen.getByTestId('consent-outdated');
+    expect(note.textContent).toContain(t('consentOutdatedTitle'));
+    expect(within(note).getAllByRole('listitem').map((li) => li.textContent)).toEqual([t('consentChangeCheckHost'), t('consentChangeCodes')]);
+    expect(button('Check now')).toBeNull();
+    fireEvent.click(within(note).getByRole('button', { name: t('popupConsentReview') }));
+    expect(onReviewConsent).toHaveBeenCalledTimes(1);
   });
 
   it('while checking: says so in the live region, and offers no second check', () => {

@@ -4,6 +4,8 @@
  * - an administrator's managed "on" is the organisation's decision: the page shows it on, and the background checks;
  * - the user's own stored "yes" without the browser's consent reads as "no" in both.
  */
+import { grantConsent } from '../../src/settings/consent';
+import { loadSettings } from '../../src/settings/settings';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from '@webext-core/fake-browser';
 import { getMessage } from '../locale';
@@ -65,7 +67,9 @@ describe('the data consent, pages and background alike (Firefox without its data
       fetched.push(url);
       return new Response('{}', { status: 404 });
     });
-    await fakeBrowser.storage.sync.set({ statusEndpoints: { checkHost: 'https://ch.test' }, statusProviders: { statusPage: false, cdnStatus: false } });
+    // Endpoint overrides are read from this device's own area (and policy), never from sync.
+    await fakeBrowser.storage.sync.set({ statusProviders: { statusPage: false, cdnStatus: false } });
+    await fakeBrowser.storage.local.set({ statusEndpoints: { checkHost: 'https://ch.test' } });
     await import('../../extension/background/index');
   });
 
@@ -79,10 +83,28 @@ describe('the data consent, pages and background alike (Firefox without its data
 
   it('a user\'s stored "yes" without the browser\'s consent is "no" for the page and for the background', async () => {
     await fakeBrowser.storage.managed.clear();
-    await fakeBrowser.storage.local.set({ statusAutoCheck: true });
+    // A "yes" to exactly what is configured, so only the browser's missing consent can make it a "no".
+    const configured = loadSettings(await fakeBrowser.storage.sync.get(null), undefined, await fakeBrowser.storage.local.get(null)).settings;
+    await fakeBrowser.storage.local.set(grantConsent(configured));
     await flush();
     const background = await backgroundSees('user.example.com', '2');
     expect(background).toEqual({ autoCheck: false, checked: false });
     expect(await pageSees()).toBe(false);
+  });
+
+  it("the archive lookup waits for the browser's data consent, and sends nothing without it", async () => {
+    const tabId = (await fakeBrowser.tabs.create({ url: 'https://archive-me.example.com/page' })).id!;
+    webRequest.onCompleted.listeners[0]!({ requestId: '3', url: 'https://archive-me.example.com/page', method: 'GET', statusCode: 502, type: 'main_frame', tabId, responseHeaders: [] });
+    await flush();
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const answer = ask({ type: 'findArchivedCopy', payload: { tabId } });
+      // The popup asked inside the click; the user never answers Firefox's prompt.
+      await vi.advanceTimersByTimeAsync(61_000);
+      expect(await answer).toMatchObject({ found: false, reason: { code: 'no-consent' } });
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(fetched.filter((u) => u.includes('wayback'))).toEqual([]);
   });
 });

@@ -6,13 +6,14 @@ import * as S from '../../src/settings/settings';
 import { DEFAULT_SETTINGS, MIGRATIONS, SETTINGS_VERSION, loadSettings, policyFields, splitByArea, type Settings } from '../../src/settings/settings';
 
 const DEFAULTS = {
-  version: 3,
+  version: 4,
   codes: [502, 503, 504, 520, 521, 522, 523, 524],
   maxVisibleRetries: 5,
   notify: 'every-change',
   neverRetry: [],
   neverSend: [],
   statusAutoCheck: false,
+  statusConsentScope: null,
   statusProviders: { checkHost: true, globalping: true, statusPage: true, cdnStatus: true, custom: false },
   statusEndpoints: {
     checkHost: 'https://check-host.net',
@@ -28,6 +29,17 @@ const DEFAULTS = {
   historyRetentionDays: 30,
 };
 
+/** Endpoints that differ from the defaults, as a test or a developer sets them on one device (`storage.local`). */
+const DEVICE_ENDPOINTS = {
+  checkHost: 'http://127.0.0.1:8081',
+  cloudflareStatus: 'http://[::1]:8082',
+  statusPageTemplates: ['http://status.{domain}.localhost:8083'],
+  checkHostNodes: 3,
+  globalping: 'http://localhost:8085',
+  globalpingProbes: 10,
+  archive: 'https://archive.example.net',
+};
+
 /** Valid values that all differ from the defaults, so "kept" and "fell back" can be told apart. */
 const CUSTOM = {
   codes: [500, 502],
@@ -37,16 +49,11 @@ const CUSTOM = {
   neverSend: ['corp.example', 'ci.brave.com'],
   // The consent is read from the device area only (see 'status check fields'): from sync it stays the default.
   statusAutoCheck: false,
+  statusConsentScope: null,
   statusProviders: { checkHost: false, globalping: false, statusPage: true, cdnStatus: false, custom: true },
-  statusEndpoints: {
-    checkHost: 'http://127.0.0.1:8081',
-    cloudflareStatus: 'http://127.0.0.1:8082',
-    statusPageTemplates: ['http://status.{domain}:8083'],
-    checkHostNodes: 3,
-    globalping: 'http://127.0.0.1:8085',
-    globalpingProbes: 10,
-    archive: 'http://127.0.0.1:8084',
-  },
+  // Endpoint overrides are read from the device area and policy only (see 'endpoint overrides'): from sync they stay the
+  // defaults.
+  statusEndpoints: DEFAULTS.statusEndpoints,
   customEndpoint: { template: 'https://kuma.corp.example/status/shop', format: 'uptime-kuma' },
   customEndpointDropped: null,
   historyRetentionDays: 7,
@@ -57,7 +64,7 @@ const FIELDS: Field[] = ['codes', 'maxVisibleRetries', 'notify', 'neverRetry'];
 
 describe('loadSettings: defaults', () => {
   it('has the documented defaults', () => {
-    expect(SETTINGS_VERSION).toBe(3);
+    expect(SETTINGS_VERSION).toBe(4);
     expect(DEFAULT_SETTINGS).toEqual(DEFAULTS);
   });
 
@@ -83,7 +90,7 @@ describe('loadSettings: defaults', () => {
 describe('loadSettings: stored values', () => {
   it('uses valid stored values', () => {
     expect(loadSettings({ version: 1, ...CUSTOM })).toEqual({
-      settings: { version: 3, ...CUSTOM },
+      settings: { version: 4, ...CUSTOM },
       warnings: [],
     });
   });
@@ -208,8 +215,8 @@ describe('loadSettings: invalid fields', () => {
 });
 
 describe('loadSettings: versions and migrations', () => {
-  it('has three migrations, to versions 1, 2 and 3', () => {
-    expect(MIGRATIONS.map((m) => m.to)).toEqual([1, 2, 3]);
+  it('has four migrations, to versions 1, 2, 3 and 4', () => {
+    expect(MIGRATIONS.map((m) => m.to)).toEqual([1, 2, 3, 4]);
     expect(MIGRATIONS[0]!.migrate({ notify: 'never' })).toEqual({ notify: 'never', version: 1 });
     expect(MIGRATIONS[1]!.migrate({ version: 1, notify: 'never' })).toEqual({ notify: 'never', version: 2 });
   });
@@ -230,7 +237,7 @@ describe('loadSettings: versions and migrations', () => {
   it('migrates an unversioned (v0) object and reads its fields', () => {
     const { settings, warnings } = loadSettings({ ...CUSTOM });
     expect(warnings).toEqual([]);
-    expect(settings).toEqual({ version: 3, ...CUSTOM });
+    expect(settings).toEqual({ version: 4, ...CUSTOM });
   });
 
   it('version 2 keeps an old Kuma template with a fixed slug: it names the same status page', () => {
@@ -268,11 +275,11 @@ describe('loadSettings: versions and migrations', () => {
   });
 
   it('warns about a newer version but reads the fields it knows', () => {
-    const { settings, warnings } = loadSettings({ version: 4, notify: 'never', maxVisibleRetries: 7, futureField: { a: 1 } });
+    const { settings, warnings } = loadSettings({ version: 5, notify: 'never', maxVisibleRetries: 7, futureField: { a: 1 } });
     expect(settings).toEqual({ ...DEFAULTS, notify: 'never', maxVisibleRetries: 7 });
     expect(settings.version).toBe(SETTINGS_VERSION);
     expect(settings).not.toHaveProperty('futureField');
-    expect(warnings).toEqual(['settings: version 4 is newer than 3; reading the fields this version knows']);
+    expect(warnings).toEqual(['settings: version 5 is newer than 4; reading the fields this version knows']);
   });
 
   it('still validates the fields of a newer version', () => {
@@ -295,9 +302,9 @@ describe('loadSettings: versions and migrations', () => {
   });
 
   it('always reports the current version', () => {
-    expect(loadSettings({ version: 0 }).settings.version).toBe(3);
-    expect(loadSettings({ version: 5 }).settings.version).toBe(3);
-    expect(loadSettings({ version: 'x' }).settings.version).toBe(3);
+    expect(loadSettings({ version: 0 }).settings.version).toBe(4);
+    expect(loadSettings({ version: 5 }).settings.version).toBe(4);
+    expect(loadSettings({ version: 'x' }).settings.version).toBe(4);
   });
 });
 
@@ -308,7 +315,7 @@ describe('loadSettings: managed (policy) values', () => {
       { notify: 'every-change', neverRetry: ['Corp.Example'] },
     );
     expect(warnings).toEqual([]);
-    expect(settings).toEqual({ version: 3, ...CUSTOM, notify: 'every-change', neverRetry: ['corp.example'] });
+    expect(settings).toEqual({ version: 4, ...CUSTOM, notify: 'every-change', neverRetry: ['corp.example'] });
   });
 
   it('lets managed fields override the defaults when nothing is stored', () => {
@@ -337,12 +344,12 @@ describe('loadSettings: managed (policy) values', () => {
     ['a string', 'notify=never'],
     ['an array', [{ notify: 'never' }]],
   ])('ignores managed values that are %s', (_what, managed) => {
-    expect(loadSettings({ version: 1, ...CUSTOM }, managed)).toEqual({ settings: { version: 3, ...CUSTOM }, warnings: [] });
+    expect(loadSettings({ version: 1, ...CUSTOM }, managed)).toEqual({ settings: { version: 4, ...CUSTOM }, warnings: [] });
   });
 
   it('does not let a managed version change the result version', () => {
     const { settings, warnings } = loadSettings(undefined, { version: 7 });
-    expect(settings.version).toBe(3);
+    expect(settings.version).toBe(4);
     expect(warnings).toEqual([]);
   });
 });
@@ -359,7 +366,7 @@ describe('loadSettings: status check fields', () => {
   });
 
   it('drops a trailing slash of a provider base URL', () => {
-    const { settings } = loadSettings({ version: 1, statusEndpoints: { checkHost: 'http://127.0.0.1:9000/' } });
+    const { settings } = loadSettings({}, undefined, { statusEndpoints: { checkHost: 'http://127.0.0.1:9000/' } });
     expect(settings.statusEndpoints.checkHost).toBe('http://127.0.0.1:9000');
     expect(settings.statusEndpoints.statusPageTemplates).toEqual(DEFAULTS.statusEndpoints.statusPageTemplates);
   });
@@ -371,7 +378,7 @@ describe('loadSettings: status check fields', () => {
     ['not a url'],
     ['x'.repeat(600)],
   ])('refuses the endpoint %s and keeps the defaults, with a warning', (url) => {
-    const { settings, warnings } = loadSettings({ version: 1, statusEndpoints: { checkHost: url } });
+    const { settings, warnings } = loadSettings({}, undefined, { statusEndpoints: { checkHost: url } });
     expect(settings.statusEndpoints).toEqual(DEFAULTS.statusEndpoints);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toContain('statusEndpoints is invalid');
@@ -417,8 +424,8 @@ describe('loadSettings: status check fields', () => {
   });
 
   it('refuses a node count outside 3-20', () => {
-    expect(loadSettings({ version: 1, statusEndpoints: { checkHostNodes: 2 } }).settings.statusEndpoints.checkHostNodes).toBe(7);
-    expect(loadSettings({ version: 1, statusEndpoints: { checkHostNodes: 20 } }).settings.statusEndpoints.checkHostNodes).toBe(20);
+    expect(loadSettings({}, undefined, { statusEndpoints: { checkHostNodes: 2 } }).settings.statusEndpoints.checkHostNodes).toBe(7);
+    expect(loadSettings({}, undefined, { statusEndpoints: { checkHostNodes: 20 } }).settings.statusEndpoints.checkHostNodes).toBe(20);
   });
 });
 
@@ -451,7 +458,7 @@ describe('settings: the exported limits are the schema\'s', () => {
     const url = (n: number) => `https://x.example/${'a'.repeat(n - 18)}`;
     expect(kept('customEndpoint', { template: url(S.MAX_ENDPOINT_LENGTH), format: 'gatus' })).toMatchObject({ format: 'gatus' });
     expect(kept('customEndpoint', { template: url(S.MAX_ENDPOINT_LENGTH + 1), format: 'gatus' })).toBe('refused');
-    const nodes = (n: number) => loadSettings({ version: 1, statusEndpoints: { checkHostNodes: n } }).settings.statusEndpoints.checkHostNodes;
+    const nodes = (n: number) => loadSettings({}, undefined, { statusEndpoints: { checkHostNodes: n } }).settings.statusEndpoints.checkHostNodes;
     expect([nodes(S.MIN_CHECK_HOST_NODES), nodes(S.MAX_CHECK_HOST_NODES), nodes(S.MIN_CHECK_HOST_NODES - 1), nodes(S.MAX_CHECK_HOST_NODES + 1)]).toEqual([
       S.MIN_CHECK_HOST_NODES,
       S.MAX_CHECK_HOST_NODES,
@@ -472,6 +479,94 @@ describe('settings: the exported limits are the schema\'s', () => {
   });
 });
 
+describe('endpoint overrides: from policy or this device, never from sync', () => {
+  it('reads statusEndpoints from the device area (tests, developers) and from policy', () => {
+    expect(loadSettings({}, undefined, { statusEndpoints: DEVICE_ENDPOINTS })).toEqual({ settings: { ...DEFAULTS, statusEndpoints: DEVICE_ENDPOINTS }, warnings: [] });
+    const policy = { ...DEVICE_ENDPOINTS, checkHost: 'https://ch.corp.example' };
+    expect(loadSettings({}, { statusEndpoints: policy }, { statusEndpoints: DEVICE_ENDPOINTS }).settings.statusEndpoints).toEqual(policy);
+  });
+
+  it('ignores statusEndpoints in synced storage, whatever its version, and version 4 drops them', () => {
+    for (const version of [undefined, 1, 3, 4]) {
+      const { settings } = loadSettings({ ...(version !== undefined ? { version } : {}), statusEndpoints: DEVICE_ENDPOINTS, notify: 'never' });
+      expect(settings.statusEndpoints).toEqual(DEFAULTS.statusEndpoints);
+      expect(settings.notify).toBe('never');
+    }
+    expect(MIGRATIONS[3]!.migrate({ version: 3, statusEndpoints: DEVICE_ENDPOINTS, notify: 'never' })).toEqual({ version: 4, notify: 'never' });
+  });
+
+  it('keeps endpoints, the consent and what it covers on this device, everything else synced', () => {
+    expect(S.DEVICE_FIELDS).toEqual(['statusAutoCheck', 'statusConsentScope', 'statusEndpoints']);
+    expect(splitByArea({ statusEndpoints: DEVICE_ENDPOINTS, statusConsentScope: null, codes: [502] })).toEqual({
+      sync: { codes: [502] },
+      local: { statusEndpoints: DEVICE_ENDPOINTS, statusConsentScope: null },
+    });
+  });
+});
+
+describe('endpoints: https only, plain http to this machine only', () => {
+  it.each([
+    'https://check-host.net',
+    'https://status.{domain}',
+    'http://127.0.0.1:8081',
+    'http://127.8.9.10',
+    'http://[::1]:9000/x',
+    'http://localhost:3001',
+    'http://status.{domain}.localhost:8083',
+  ])('accepts %s', (url) => {
+    expect(S.isEndpointUrl(url)).toBe(true);
+  });
+
+  it.each([
+    'http://check-host.net',
+    'http://status.{domain}',
+    'http://{name}status.com',
+    'http://192.168.1.10:3001',
+    'http://10.0.0.1',
+    'http://[::2]',
+    'http://localhost.example.com',
+    'http://127.0.0.1.nip.io',
+    'ftp://127.0.0.1',
+    'https://user:pw@check-host.net',
+  ])('refuses %s', (url) => {
+    expect(S.isEndpointUrl(url)).toBe(false);
+    const { settings, warnings } = loadSettings({}, undefined, { statusEndpoints: { checkHost: url } });
+    expect(settings.statusEndpoints).toEqual(DEFAULTS.statusEndpoints);
+    expect(warnings[0]).toContain('statusEndpoints is invalid (must be an https URL');
+  });
+});
+
+describe('the custom endpoint: a fixed server, by the schema', () => {
+  const problem = (template: string, format = 'gatus') => S.customEndpointProblem(template, format);
+
+  it('accepts {host} in the path or the query only', () => {
+    expect(problem('https://mon.example.net/api/v1/endpoints/statuses?h={host}')).toBeNull();
+    expect(problem('https://mon.example.net/check/{host}')).toBeNull();
+    expect(problem('http://127.0.0.1:8080/api/v1/endpoints/statuses')).toBeNull();
+  });
+
+  it.each([
+    ['https://{host}/status', 'placeholder-in-host'],
+    ['https://{host}.mon.example.net/x', 'placeholder-in-host'],
+    ['https://mon.{domain}/x', 'placeholder-in-host'],
+    ['https://mon.example.net:{host}/x', 'invalid'],
+    ['http://mon.example.net/{host}', 'invalid'],
+    ['', 'empty'],
+    [`https://x.example/${'a'.repeat(600)}`, 'too-long'],
+  ])('refuses %s (%s), in the options page and in stored settings alike', (template, why) => {
+    expect(problem(template)).toBe(why);
+    const { settings, warnings } = loadSettings({ customEndpoint: { template, format: 'gatus' } });
+    expect(settings.customEndpoint).toBeNull();
+    expect(warnings[0]).toContain(`customEndpoint is invalid (${S.CUSTOM_ENDPOINT_PROBLEMS[why as S.CustomEndpointProblem]})`);
+  });
+
+  it('refuses a placeholder-host endpoint from policy too, which then locks nothing', () => {
+    const managed = { customEndpoint: { template: 'https://{host}/x', format: 'gatus' } };
+    expect(loadSettings({}, managed).settings.customEndpoint).toBeNull();
+    expect(policyFields(managed).has('customEndpoint')).toBe(false);
+  });
+});
+
 // Compile-time check that the fixtures match the Settings shape.
-const _typed: Settings = { version: 3, ...CUSTOM };
+const _typed: Settings = { version: 4, ...CUSTOM };
 void _typed;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SETTINGS, type Settings } from '../../src/settings/settings';
+import { grantConsent } from '../../src/settings/consent';
+import { consentScope, DEFAULT_SETTINGS, type Settings } from '../../src/settings/settings';
 import {
   createStatusChecker,
   EMPTY_MEMORY,
@@ -81,7 +82,9 @@ function world(w: World): Route {
 function settingsWith(over: Partial<Settings> & { providers?: Partial<Settings['statusProviders']> } = {}): Settings {
   const { providers, ...rest } = over;
   // Globalping is off unless a test turns it on: most tests here are about one measuring source.
-  return { ...DEFAULT_SETTINGS, statusAutoCheck: true, ...rest, statusProviders: { ...DEFAULT_SETTINGS.statusProviders, globalping: false, ...providers } };
+  const s: Settings = { ...DEFAULT_SETTINGS, statusAutoCheck: true, ...rest, statusProviders: { ...DEFAULT_SETTINGS.statusProviders, globalping: false, ...providers } };
+  // The user agreed to these very settings, unless the test says what the consent covered.
+  return 'statusConsentScope' in over ? s : { ...s, statusConsentScope: consentScope(s) };
 }
 
 function harness(opts: {
@@ -170,6 +173,30 @@ describe('consent, private hosts, private windows', () => {
     expect(h.urls.some(isCheckHostStart)).toBe(true);
     expect(r.limitedBy).toBeUndefined();
     expect(r.verdict).toBe('down-for-everyone');
+  });
+
+  it('a consent given for other endpoints or codes → nothing sent, automatic or asked, until the user agrees again', async () => {
+    const covered = settingsWith({});
+    const changed = { ...covered, statusEndpoints: { ...covered.statusEndpoints, checkHost: 'https://ch.elsewhere.example' }, codes: [500] };
+    const h = harness({ route: world({ checkHost: 'down' }), settings: changed });
+    const auto = await h.checker.check(ask('https://www.example.com/a'));
+    const asked = await h.checker.check(ask('https://www.example.com/a', { trigger: 'user' }));
+    expect(h.urls).toEqual([]);
+    expect([auto.limitedBy, asked.limitedBy]).toEqual(['no-consent', 'no-consent']);
+    // Agreed again: the consent now covers the new settings, and the check goes out.
+    const again = harness({ route: world({ checkHost: 'down' }), settings: { ...changed, ...grantConsent(changed) } });
+    await again.checker.check(ask('https://www.example.com/a'));
+    expect(again.urls.some((u) => u.startsWith('https://ch.elsewhere.example/check-http?'))).toBe(true);
+  });
+
+  it('a consent stored before version 4 (no scope) covers the defaults only', async () => {
+    const legacy = { ...DEFAULT_SETTINGS, statusAutoCheck: true, statusConsentScope: null };
+    const h = harness({ route: world({ checkHost: 'down' }), settings: legacy });
+    await h.checker.check(ask('https://www.example.com/a'));
+    expect(h.urls.some((u) => u.startsWith('https://check-host.net/check-http?'))).toBe(true);
+    const moved = harness({ route: world({ checkHost: 'down' }), settings: { ...legacy, codes: [502] } });
+    expect((await moved.checker.check(ask('https://www.example.com/a'))).limitedBy).toBe('no-consent');
+    expect(moved.urls).toEqual([]);
   });
 
   it.each([

@@ -17,6 +17,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { launchDriver, SHOP_HOST, type BrowserName, type TabPage } from '../test/e2e/driver';
+import { statusPageCertificate } from '../test/lab/tls';
 import { startGateway } from '../test/lab/gateway';
 import { NGINX_PATH } from '../test/lab/binaries';
 import { startUpstream, htmlResponse, UPSTREAM_OK_MARKER } from '../test/lab/upstream';
@@ -71,7 +72,7 @@ console.log(
 const withStatus = !args['no-status'];
 const checkHost = withStatus ? await startCheckHost({ nodes: allDown(502, 7) }) : null;
 const globalping = withStatus ? await startGlobalping({ probes: globalpingProbes(502, 5) }) : null;
-const statusPage = withStatus ? await startStatusPage({ vendor: 'statuspage', state: 'major', name: 'Example shop' }) : null;
+const statusPage = withStatus ? await startStatusPage({ vendor: 'statuspage', state: 'major', name: 'Example shop', tls: statusPageCertificate() }) : null;
 /**
  * The shop must be reached at a public address for the status check to happen: the extension never sends a site it
  * reached at a private or loopback address (an intranet site). The lab puts one in a network namespace of its own
@@ -96,7 +97,7 @@ try {
         globalping: globalping.baseUrl,
         globalpingProbes: 5,
         cloudflareStatus: checkHost.baseUrl,
-        statusPageTemplates: [`http://status.{domain}.localhost:${statusPage.port}`],
+        statusPageTemplates: [`https://status.{domain}:${statusPage.port}`],
         checkHostNodes: 7,
       },
     });

@@ -13,6 +13,7 @@ import { getMessage } from '../locale';
 import { launchDriver, NEWS_HOST, SHOP_HOST, STATUS_HOST, waitForText, type BrowserName, type ColorScheme, type Driver, type TabPage } from './driver';
 import { startGateway, type Gateway } from '../lab/gateway';
 import { allDown, startCheckHost, startStatusPage, stopAll, type CheckHostStandIn, type StatusPageStandIn } from '../lab/status-standins';
+import { statusPageCertificate } from '../lab/tls';
 import { pageWithPostForm, startUpstream, UPSTREAM_OK_MARKER, type Upstream } from '../lab/upstream';
 import { waitFor } from '../lab/wait';
 
@@ -92,7 +93,7 @@ describe.each(BROWSERS)('%s: axe-core finds no serious or critical violation', (
     // A second site that works, on its own host, so its tab has nothing to do with the failing site's incident.
     fine = await startUpstream();
     checkHost = await startCheckHost({ nodes: allDown(502, 7) });
-    statusPage = await startStatusPage({ vendor: 'statuspage', state: 'major', name: 'Example' });
+    statusPage = await startStatusPage({ vendor: 'statuspage', state: 'major', name: 'Example', tls: statusPageCertificate() });
   });
   afterEach(async () => {
     await driver?.close();
@@ -111,7 +112,7 @@ describe.each(BROWSERS)('%s: axe-core finds no serious or critical violation', (
       statusProviders: { globalping: false },
       statusEndpoints: {
         checkHost: checkHost.baseUrl,
-        statusPageTemplates: [`http://status.{domain}.localhost:${statusPage.port}`],
+        statusPageTemplates: [`https://status.{domain}:${statusPage.port}`],
         checkHostNodes: 7,
       },
     });

@@ -227,7 +227,10 @@ export async function launchDriver(
     headless?: boolean;
     backgroundIdleTimeoutMs?: number;
     colorScheme?: ColorScheme;
-    /** Accept the suite's self-signed certificates (`test/lab/tls.ts`). */
+    /**
+     * Accept the suite's self-signed certificates (`test/lab/tls.ts`). Default `true`: the guessed status pages the
+     * extension asks are HTTPS only, so their stand-ins are too (`statusPageCertificate`).
+     */
     acceptInsecureCerts?: boolean;
     /**
      * Where `hosts` resolve: `loopback` (default, 127.0.0.1) or `public`, the test run's public address in a network
@@ -268,15 +271,13 @@ export async function launchDriver(
   const pacUrl = options.proxy === undefined ? undefined : proxyPacUrl(options.proxy.port, options.proxy.hosts);
   if (name === 'chromium') {
     const args = [
-      ...(options.acceptInsecureCerts === true ? ['--ignore-certificate-errors'] : []),
+      ...(options.acceptInsecureCerts !== false ? ['--ignore-certificate-errors'] : []),
       ...(pacUrl === undefined ? [] : [`--proxy-pac-url=${pacUrl}`]),
     ];
     const session = await launchChromium({
       extensionDir: DIST.chromium,
       // The first matching rule wins: the intranet names before the rest.
-      // Names under `localhost` are this machine (RFC 6761), where the status-page stand-ins listen: the extension
-      // accepts plain http only to such a name (`isEndpointUrl`), so the suite's templates are `http://status.{domain}.localhost:PORT`.
-      hostRules: ['MAP *.localhost 127.0.0.1', loopbackHostRules(loopbackHosts), serverAddress === '127.0.0.1' ? loopbackHostRules(hosts) : hosts.map((h) => `MAP ${h} ${serverAddress}`).join(', ')]
+      hostRules: [loopbackHostRules(loopbackHosts), serverAddress === '127.0.0.1' ? loopbackHostRules(hosts) : hosts.map((h) => `MAP ${h} ${serverAddress}`).join(', ')]
         .filter((rule) => rule !== '')
         .join(', '),
       headless,
@@ -322,7 +323,7 @@ export async function launchDriver(
       ...(pacUrl === undefined ? {} : { 'network.proxy.type': 2, 'network.proxy.autoconfig_url': pacUrl }),
     },
     ...(options.backgroundIdleTimeoutMs !== undefined ? { backgroundIdleTimeoutMs: options.backgroundIdleTimeoutMs } : {}),
-    ...(options.acceptInsecureCerts === true ? { acceptInsecureCerts: true } : {}),
+    ...(options.acceptInsecureCerts !== false ? { acceptInsecureCerts: true } : {}),
   });
   return ready(
     createDriver(name, {
@@ -638,9 +639,23 @@ function createDriver(
     },
     async giveStatusConsent() {
       const page = await this.openExtensionPage('extension/onboarding/index.html');
-      await waitFor(async () => (await page.text().catch(() => '')).includes('check-host.net'), { timeoutMs: 10_000, message: 'the onboarding page' });
+      // The button, not a provider's name: the page names only the providers switched on.
+      await waitFor(async () => await page.evaluate(() => document.querySelector('[data-testid="consent-accept"]') !== null, null).catch(() => false), {
+        timeoutMs: 10_000,
+        message: 'the onboarding page',
+      });
+      // Agreeing again (after the settings changed what a yes covers) stores a new scope: wait for that, not only for
+      // the yes, which is already there.
+      const before = await this.storedSettings();
+      const scopeOf = (s: Record<string, unknown>) => JSON.stringify(s['statusConsentScope'] ?? null);
       await page.click('[data-testid="consent-accept"]');
-      await waitFor(async () => (await this.storedSettings()).statusAutoCheck === true, { timeoutMs: 5_000, message: 'consent stored' });
+      await waitFor(
+        async () => {
+          const now = await this.storedSettings();
+          return now['statusAutoCheck'] === true && (before['statusAutoCheck'] !== true || scopeOf(now) !== scopeOf(before));
+        },
+        { timeoutMs: 5_000, message: 'consent stored' },
+      );
       await page.close();
     },
     async notificationIds() {

@@ -9,7 +9,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { launchDriver, NEWS_HOST, SHOP_HOST, waitForText, type BrowserName, type Driver, type TabPage } from './driver';
 import { startGateway, type Gateway } from '../lab/gateway';
-import { createTestCertificate, type TestCertificate } from '../lab/tls';
+import { createTestCertificate, type TestCertificate, statusPageCertificate } from '../lab/tls';
 import { useSite } from './site-fixture';
 import { errorResponse, htmlResponse, pageWithPostForm, startUpstream, UPSTREAM_OK_MARKER, type Upstream } from '../lab/upstream';
 import { allDown, startArchive, startCheckHost, startCloudflareStatus, startStatusPage, stopAll } from '../lab/status-standins';
@@ -259,7 +259,7 @@ describe.each(BROWSERS)('%s: the popup guide', (browserName) => {
   it('down for everyone: "it\'s not you", no chores, and an archived copy on a click (the address without its query)', async () => {
     const { driver } = site;
     const checkHost = await startCheckHost({ nodes: allDown(502, 7) });
-    const statusPage = await startStatusPage({ vendor: 'statuspage', state: 'major', name: 'Example' });
+    const statusPage = await startStatusPage({ vendor: 'statuspage', state: 'major', name: 'Example', tls: statusPageCertificate() });
     const cloudflare = await startCloudflareStatus();
     const archive = await startArchive();
     try {
@@ -269,7 +269,7 @@ describe.each(BROWSERS)('%s: the popup guide', (browserName) => {
         statusEndpoints: {
           checkHost: checkHost.baseUrl,
           cloudflareStatus: cloudflare.baseUrl,
-          statusPageTemplates: [`http://status.{domain}.localhost:${statusPage.port}`],
+          statusPageTemplates: [`https://status.{domain}:${statusPage.port}`],
           checkHostNodes: 7,
           archive: archive.baseUrl,
         },

@@ -20,6 +20,7 @@ import { describe, expect, it } from 'vitest';
 import { launchDriver, waitForText, type BrowserName, type Driver, type TabPage } from './driver';
 import { startGateway, type Gateway } from '../lab/gateway';
 import { allDown, startCheckHost, startStatusPage, stopAll, type BreakMode, type CheckHostStandIn, type StatusPageStandIn } from '../lab/status-standins';
+import { statusPageCertificate } from '../lab/tls';
 import { startUpstream, UPSTREAM_OK_MARKER, type Upstream } from '../lab/upstream';
 import { getFreePort, waitFor } from '../lab/wait';
 import type { StatusMemory } from '../../src/status/checker';
@@ -162,7 +163,7 @@ describe.each(BROWSERS)('%s: hostile input', (browserName) => {
     try {
       gateway = await startGateway({ upstreamPort: upstream.port });
       checkHost = await startCheckHost({ nodes: allDown(502, 7) });
-      statusPage = await startStatusPage({ vendor: 'statuspage', state: 'major', name: 'Example' });
+      statusPage = await startStatusPage({ vendor: 'statuspage', state: 'major', name: 'Example', tls: statusPageCertificate() });
       const modeHosts = PROVIDER_MODES.flatMap(({ mode }) => [providerSite(mode), `status.${mode}-answers.com`]);
       // The sites must have a public server address for their checks to be made (`../lab/public-address.ts`).
       driver = await launchDriver(browserName, { hosts: [...modeHosts, 'later.example.net', 'status.example.net'], serverAddress: 'public' });
@@ -172,7 +173,7 @@ describe.each(BROWSERS)('%s: hostile input', (browserName) => {
         statusEndpoints: {
           checkHost: checkHost.baseUrl,
           cloudflareStatus: statusPage.baseUrl,
-          statusPageTemplates: [`http://status.{domain}.localhost:${statusPage.port}`],
+          statusPageTemplates: [`https://status.{domain}:${statusPage.port}`],
           checkHostNodes: 7,
         },
       });

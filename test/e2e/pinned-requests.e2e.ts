@@ -10,14 +10,16 @@
  *    domain's, reporting a major outage): dropped, so the verdict is what the error alone says, and no link to it shows.
  *
  * Only the status-page provider is on, so the page's answer is all there is to decide on (with check-host on, its
- * measurement would decide whatever the page said). Settings are written with the driver's `setSettings` (synced
- * storage) and consent given with `giveStatusConsent`.
+ * measurement would decide whatever the page said). The guessed pages speak HTTPS (the extension accepts a guess only
+ * as `https:`) with the suite's certificate. Settings are written with the driver's `setSettings` and consent given
+ * with `giveStatusConsent`.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchDriver, NEWS_HOST, SHOP_HOST, STATUS_HOST, type BrowserName, type Driver } from './driver';
 import { startGateway, type Gateway } from '../lab/gateway';
 import { startStatusPage, stopAll, type StatusPageStandIn } from '../lab/status-standins';
-import { redirectResponse, startUpstream, type Upstream } from '../lab/upstream';
+import { createTestCertificate, type TestCertificate } from '../lab/tls';
+import { startUpstream, type Upstream } from '../lab/upstream';
 import { waitFor } from '../lab/wait';
 import type { StatusMemory } from '../../src/status/checker';
 import type { StatusReport } from '../../src/status/verdict';
@@ -35,7 +37,9 @@ describe.each(BROWSERS)('%s: pinned requests', (browserName) => {
   let upstream: Upstream;
   let gateway: Gateway;
   /** Answers 302 for the site's status page, to {@link target}. */
-  let redirector: Upstream;
+  let redirector: StatusPageStandIn;
+  /** The guessed status pages speak HTTPS, as the extension asks them to. */
+  let cert: TestCertificate;
   /** Where the redirect points: a Statuspage answer saying all is well, which must never be asked. */
   let target: StatusPageStandIn;
   let squatter: StatusPageStandIn;
@@ -44,17 +48,16 @@ describe.each(BROWSERS)('%s: pinned requests', (browserName) => {
     upstream = await startUpstream();
     gateway = await startGateway({ upstreamPort: upstream.port });
     target = await startStatusPage({ vendor: 'statuspage', state: 'operational', url: 'https://status.example.com' });
-    redirector = await startUpstream();
-    redirector.route('/api/v2/summary.json', redirectResponse(`http://127.0.0.1:${target.port}/api/v2/summary.json`));
-    squatter = await startStatusPage({ vendor: 'statuspage', state: 'major', name: 'Squatter', url: 'https://www.squatter-status.net' });
-    driver = await launchDriver(browserName, { serverAddress: 'public', hosts: [SHOP_HOST, NEWS_HOST, STATUS_HOST, SQUATTED_HOST] });
-    await driver.giveStatusConsent();
+    cert = createTestCertificate([STATUS_HOST, SQUATTED_HOST]);
+    redirector = await startStatusPage({ vendor: 'statuspage', state: 'operational', tls: cert, redirectTo: `http://127.0.0.1:${target.port}` });
+    squatter = await startStatusPage({ vendor: 'statuspage', state: 'major', name: 'Squatter', url: 'https://www.squatter-status.net', tls: cert });
+    driver = await launchDriver(browserName, { serverAddress: 'public', hosts: [SHOP_HOST, NEWS_HOST, STATUS_HOST, SQUATTED_HOST], acceptInsecureCerts: true });
     await upstream.setDown();
   });
   afterAll(async () => {
     await driver?.close();
-    await stopAll(target, squatter);
-    await redirector?.close();
+    await stopAll(target, squatter, redirector);
+    cert?.remove();
     await gateway?.stop();
     await upstream?.close();
   });
@@ -66,14 +69,16 @@ describe.each(BROWSERS)('%s: pinned requests', (browserName) => {
   it('a. a status page that redirects to another loopback server is not followed: nothing reaches it, and it is not "up"', async () => {
     await driver.setSettings({
       statusProviders: ONLY_STATUS_PAGES,
-      statusEndpoints: { statusPageTemplates: [`http://status.{domain}:${redirector.port}`] },
+      statusEndpoints: { statusPageTemplates: [`https://status.{domain}:${redirector.port}`] },
     });
+    // A yes covers the endpoints it was given for: agree after setting them.
+    await driver.giveStatusConsent();
     const url = `http://${SHOP_HOST}:${gateway.port}/pinned`;
     const tab = await driver.openTab(url);
     try {
       const report = await reportFor(SHOP_HOST);
       // The page was asked, and answered its redirect.
-      expect(redirector.requestsTo('/api/v2/summary.json').map((r) => r.headers.host?.split(':')[0])).toEqual([STATUS_HOST]);
+      expect(redirector.requestsTo('/api/v2/summary.json').map((r) => r.host.split(':')[0])).toEqual([STATUS_HOST]);
       // The browser was asked not to follow, and showed no target to follow: the target got nothing.
       expect(target.requests).toHaveLength(0);
       const page = report.sources.find((s) => s.provider === 'statusPage');
@@ -89,8 +94,10 @@ describe.each(BROWSERS)('%s: pinned requests', (browserName) => {
   it('b. a squatted status-page guess reporting a major outage changes nothing, and no link to it is shown', async () => {
     await driver.setSettings({
       statusProviders: ONLY_STATUS_PAGES,
-      statusEndpoints: { statusPageTemplates: [`http://{name}status.com:${squatter.port}`] },
+      statusEndpoints: { statusPageTemplates: [`https://{name}status.com:${squatter.port}`] },
     });
+    // A yes covers the endpoints it was given for: agree after setting them.
+    await driver.giveStatusConsent();
     const url = `http://${NEWS_HOST}:${gateway.port}/squatted`;
     const tab = await driver.openTab(url);
     const tabId = await driver.tabIdOf(url);

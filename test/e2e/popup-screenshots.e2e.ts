@@ -12,6 +12,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { waitForText } from './driver';
 import { useSite } from './site-fixture';
 import { allDown, startCheckHost, startCloudflareStatus, startStatusPage, stopAll } from '../lab/status-standins';
+import { statusPageCertificate } from '../lab/tls';
 import { pageWithPostForm, UPSTREAM_OK_MARKER } from '../lab/upstream';
 import { waitFor } from '../lab/wait';
 
@@ -82,7 +83,7 @@ describe('chromium: the popup in its main states (README screenshots)', () => {
 
   it('down for everyone: "it\'s not you", no chores', async () => {
     const checkHost = await startCheckHost({ nodes: allDown(502, 7) });
-    const statusPage = await startStatusPage({ vendor: 'statuspage', state: 'major', name: 'Example' });
+    const statusPage = await startStatusPage({ vendor: 'statuspage', state: 'major', name: 'Example', tls: statusPageCertificate() });
     const cloudflare = await startCloudflareStatus();
     standIns.push(checkHost, statusPage, cloudflare);
     await site.driver.setSettings({
@@ -91,7 +92,7 @@ describe('chromium: the popup in its main states (README screenshots)', () => {
       statusEndpoints: {
         checkHost: checkHost.baseUrl,
         cloudflareStatus: cloudflare.baseUrl,
-        statusPageTemplates: [`http://status.{domain}.localhost:${statusPage.port}`],
+        statusPageTemplates: [`https://status.{domain}:${statusPage.port}`],
         checkHostNodes: 7,
       },
     });

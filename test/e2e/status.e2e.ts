@@ -20,6 +20,7 @@ import {
   type GlobalpingStandIn,
   type StatusPageStandIn,
 } from '../lab/status-standins';
+import { statusPageCertificate } from '../lab/tls';
 import { errorResponse, UPSTREAM_OK_MARKER } from '../lab/upstream';
 import { sleep, waitFor } from '../lab/wait';
 import type { StatusMemory } from '../../src/status/checker';
@@ -68,14 +69,14 @@ describe.each(BROWSERS)('%s: down for everyone, or just me?', (browserName) => {
   beforeEach(async () => {
     checkHost = await startCheckHost({ nodes: allDown(502, 7) });
     globalping = await startGlobalping({ probes: globalpingProbes(502, 5) });
-    statusPage = await startStatusPage({ vendor: 'statuspage', state: 'major', name: 'Example' });
+    statusPage = await startStatusPage({ vendor: 'statuspage', state: 'major', name: 'Example', tls: statusPageCertificate() });
     cloudflare = await startCloudflareStatus();
     await site.driver.setSettings({
       statusEndpoints: {
         checkHost: checkHost.baseUrl,
         globalping: globalping.baseUrl,
         cloudflareStatus: cloudflare.baseUrl,
-        statusPageTemplates: [`http://status.{domain}.localhost:${statusPage.port}`],
+        statusPageTemplates: [`https://status.{domain}:${statusPage.port}`],
         checkHostNodes: 7,
         globalpingProbes: 5,
       },
@@ -116,7 +117,7 @@ describe.each(BROWSERS)('%s: down for everyone, or just me?', (browserName) => {
     expect(post.headers.cookie).toBeUndefined();
     expect(post.headers.referer).toBeUndefined();
     // The status page was found at the first candidate, by its documented API.
-    expect(statusPage.requests.map((r) => `${r.host.split(':')[0]}${r.path}`)).toEqual(['status.example.com.localhost/api/v2/summary.json']);
+    expect(statusPage.requests.map((r) => `${r.host.split(':')[0]}${r.path}`)).toEqual(['status.example.com/api/v2/summary.json']);
     // nginx answered, not Cloudflare: Cloudflare's status is not asked.
     expect(cloudflare.requests).toHaveLength(0);
 
@@ -128,7 +129,7 @@ describe.each(BROWSERS)('%s: down for everyone, or just me?', (browserName) => {
     await waitForText(popup, 'Down for everyone.', 5_000);
     const text = await popup.text();
     expect(text).toContain('7 of 7 locations got 502');
-    expect(text).toContain('status.example.com.localhost reports a major outage');
+    expect(text).toContain('status.example.com reports a major outage');
     expect(text).toMatch(/Checked \d+ s ago\./);
 
     // Retries go on (one check per incident, however many retries and popups): no second check meanwhile.

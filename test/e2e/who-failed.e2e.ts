@@ -20,6 +20,7 @@ import { launchDriver, STATUS_HOST, type BrowserName, type Driver, type TabPage 
 import { startGateway, type Gateway } from '../lab/gateway';
 import { startSquidProxy, type SquidProxy } from '../lab/squid-proxy';
 import { allDown, startCheckHost, startCloudflareStatus, startStatusPage, stopAll, type CheckHostStandIn, type CloudflareStatusStandIn, type StatusPageStandIn } from '../lab/status-standins';
+import { statusPageCertificate } from '../lab/tls';
 import { startUpstream, UPSTREAM_OK_MARKER, type Upstream } from '../lab/upstream';
 import { sleep, waitFor } from '../lab/wait';
 import { carriesCookie, cookieOnlyFailure, jiasuleChallenge } from '../lab/who-failed-sites';
@@ -58,7 +59,7 @@ describe.each(BROWSERS)('%s: who failed?', (browserName) => {
     gateway = await startGateway({ upstreamPort: upstream.port });
     proxy = await startSquidProxy();
     checkHost = await startCheckHost({ nodes: allDown(502, 7) });
-    statusPage = await startStatusPage({ vendor: 'statuspage', state: 'major', name: 'Example' });
+    statusPage = await startStatusPage({ vendor: 'statuspage', state: 'major', name: 'Example', tls: statusPageCertificate() });
     cloudflare = await startCloudflareStatus();
     driver = await launchDriver(browserName, {
       serverAddress: 'public',
@@ -70,7 +71,7 @@ describe.each(BROWSERS)('%s: who failed?', (browserName) => {
       statusEndpoints: {
         checkHost: checkHost.baseUrl,
         cloudflareStatus: cloudflare.baseUrl,
-        statusPageTemplates: [`http://status.{domain}.localhost:${statusPage.port}`],
+        statusPageTemplates: [`https://status.{domain}:${statusPage.port}`],
         checkHostNodes: 7,
       },
     });

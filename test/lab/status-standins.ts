@@ -28,7 +28,9 @@
  * @module
  */
 import { randomBytes } from 'node:crypto';
-import http, { type IncomingHttpHeaders, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
+import { readFileSync } from 'node:fs';
+import http, { type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
+import https from 'node:https';
 import type { Socket } from 'node:net';
 import ipaddr from 'ipaddr.js';
 import { waitFor } from './wait';
@@ -116,6 +118,17 @@ export interface StandInOptions extends BreakModeOptions {
   mode?: BreakMode;
   /** Answer every request only after this many ms (a slow but working provider). Default 0. */
   responseDelayMs?: number;
+  /**
+   * Speak HTTPS with this certificate (`./tls.ts`), as every real status page does: the extension accepts a guessed
+   * status-page address only as `https:` (`isEndpointUrl`), so a stand-in for one must be reached that way. The
+   * browser must accept the suite's certificates (`launchDriver`'s `acceptInsecureCerts`). Default: plain HTTP.
+   */
+  tls?: { readonly certPath: string; readonly keyPath: string };
+  /**
+   * Answer every request `302 Found` to this address with the request's path appended (a status page that moved, or a
+   * hostile one pointing into the user's network). Default: no redirect.
+   */
+  redirectTo?: string;
 }
 
 /** One request as a stand-in received it. Recorded on arrival, so `hang` requests are in the log too. */
@@ -211,7 +224,7 @@ async function startCore(kind: string, options: StandInOptions, router: Router):
   const intervals = new Set<NodeJS.Timeout>();
   let baseUrl = '';
 
-  const server = http.createServer((req, res) => {
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
     // A client that gives up mid-answer (AbortSignal.timeout on a drip) makes writes fail; that is expected
     // and must neither crash the test process nor print anything.
     res.on('error', () => {});
@@ -221,6 +234,10 @@ async function startCore(kind: string, options: StandInOptions, router: Router):
     const arrivalMode = mode;
     const arrivalKnobs = { ...knobs };
     if (arrivalMode === 'hang') return;
+    if (options.redirectTo !== undefined) {
+      send(res, 302, { Location: `${options.redirectTo}${record.url}`, 'Content-Type': 'text/plain' }, 'Found');
+      return;
+    }
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     const answer = () => {
@@ -239,8 +256,10 @@ async function startCore(kind: string, options: StandInOptions, router: Router):
       if (responseDelayMs > 0) later(responseDelayMs, answer);
       else answer();
     });
-  });
-  server.on('connection', (socket) => {
+  };
+  const server = options.tls === undefined ? http.createServer(handler) : https.createServer({ cert: readFileSync(options.tls.certPath), key: readFileSync(options.tls.keyPath) }, handler);
+  // For TLS, 'connection' gives the TCP socket underneath, which is what close() must end.
+  server.on('connection', (socket: Socket) => {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
   });
@@ -351,7 +370,7 @@ async function startCore(kind: string, options: StandInOptions, router: Router):
   if (!address || typeof address === 'string') throw new Error(`${kind} stand-in: unexpected server address`);
   const port = address.port;
   announceLoopbackPort(port);
-  baseUrl = `http://127.0.0.1:${port}`;
+  baseUrl = `${options.tls === undefined ? 'http' : 'https'}://127.0.0.1:${port}`;
   let closing: Promise<void> | undefined;
 
   function matches(record: StandInRequest, path: string): boolean {

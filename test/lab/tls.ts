@@ -50,3 +50,15 @@ export function createTestCertificate(hosts: readonly string[]): TestCertificate
     },
   };
 }
+
+let suiteCertificate: TestCertificate | undefined;
+
+/**
+ * One certificate per test process for the suite's guessed status pages (`status.example.com`,
+ * `status.example.org`): the extension asks a guessed status page only over `https:`, so their stand-ins speak TLS
+ * with this. Made on first use, removed when the process exits.
+ */
+export function statusPageCertificate(): TestCertificate {
+  suiteCertificate ??= createTestCertificate(['status.example.com', 'status.example.org', 'status.example.net']);
+  return suiteCertificate;
+}

@@ -9,7 +9,9 @@ import { incidentForTab, isActive as isActiveIncident } from '../../src/recovery
 import { parseEnvelope, type Envelope, type MessageType, type ProtocolMap, type ReloadStart, type Request, type Response } from '../../src/messages';
 import { renderText } from '../shared/i18n';
 import { createBrowserEffects } from './browser-effects';
-import { createSessionStateStore } from './session-store';
+import { createSessionStateStore, createSessionStore } from './session-store';
+import { createPopLimiter } from './pop-limiter';
+import { parsePopLog } from '../../src/view/notification-limit';
 import { createWakeScheduler, WAKE_ALARM } from './wake-scheduler';
 import { createSettingsSource } from './settings-source';
 import { isOnline } from './quirks';
@@ -44,11 +46,18 @@ const checker = createStatusChecker({
 
 const history = createHistoryStore({
   area: browser.storage.local,
-  session: browser.storage.session,
-  isPrivateTab: isIncognitoTab,
   now: Date.now,
   retentionDays: async () => (await settings.get()).historyRetentionDays,
   latestStatus: (host) => checker.latest(host),
+  log,
+});
+
+// New notifications are limited per registrable domain and per minute, across incidents (issue 15); the log lives in
+// `storage.session`, private windows' pops left out.
+const pops = createPopLimiter({
+  store: createSessionStore('notificationPops', parsePopLog),
+  now: Date.now,
+  domainOf: siteDomainOf,
   log,
 });
 
@@ -67,9 +76,11 @@ const service = createRecoveryService({
     badge: (state, tabId) => describeBadge(state.tabs[String(tabId)], incidentForTab(state, tabId)),
   },
   log,
+  isPrivateTab: isIncognitoTab,
+  mayPop: (incident) => pops.mayPop(incident),
   onIncidentOpened: (incident, tabIds) => {
-    void history.opened(incident, tabIds);
-    void checkStatus(incident, tabIds[0], 'auto');
+    // The consent covers automatic checks "never from private windows" (its own words on the onboarding page).
+    if (incident.incognito !== true) void checkStatus(incident, tabIds[0], 'auto');
   },
   onIncidentEnded: (incident) => void history.record(incident),
   // The notification's own rules decide whether the report speaks for the incident (`src/view/incident-facts.ts`).
@@ -149,8 +160,10 @@ browser.runtime.onInstalled.addListener((details) => {
   if (details.reason === 'install') void browser.tabs.create({ url: browser.runtime.getURL('extension/onboarding/index.html') });
 });
 
-// Warm the settings cache before the first event needs it.
+// Warm the settings cache before the first event needs it, and the Public Suffix List before the first notification
+// (its pop limit counts per registrable domain).
 void settings.get().catch(() => undefined);
+void loadPublicSuffixList().catch(() => undefined);
 // A worker that was stopped may have missed a short timer: catch up on anything overdue.
 void wake();
 
@@ -279,7 +292,7 @@ const PERMISSION_WAIT_MS = 60_000;
  */
 async function checkStatus(incident: Incident, tabId: number | undefined, trigger: 'auto' | 'user') {
   try {
-    const incognito = tabId === undefined ? true : await isIncognitoTab(tabId);
+    const incognito = incident.incognito === true || tabId === undefined || (await isIncognitoTab(tabId));
     const serverAddress = incidentSiteAddress(incident);
     const report = await checker.check({
       url: incident.origin,
@@ -306,7 +319,7 @@ async function wake(): Promise<void> {
   await service.wake();
   try {
     for (const { incident, tabIds } of await service.activeIncidents()) {
-      if (!(await checker.wasChecked(incident.id))) void checkStatus(incident, tabIds[0], 'auto');
+      if (incident.incognito !== true && !(await checker.wasChecked(incident.id))) void checkStatus(incident, tabIds[0], 'auto');
     }
   } catch (err) {
     log.warn('status: resuming checks failed', err);

@@ -84,7 +84,7 @@ const service = createRecoveryService({
   },
   onIncidentEnded: (incident) => void history.record(incident),
   // The notification's own rules decide whether the report speaks for the incident (`src/view/incident-facts.ts`).
-  statusOf: (incident) => checker.latest(incident.host),
+  statusOf: (incident) => checker.latest(incident.host, incident.incognito === true),
 });
 
 const ALL_URLS = { urls: ['<all_urls>'] };
@@ -174,7 +174,7 @@ const handlers: { [K in MessageType]: (request: Request<K>) => Promise<Response<
     const subresources = subresourceNote(state.subresourceErrors);
     if (state.incident === null) return { incident: null, subresources, now: state.now };
     const { incident, tab } = state.incident;
-    const [check, siteDomain, facts] = await Promise.all([statusFacts(incident.host), siteDomainOf(incident.host), readBrowserFacts(tabId)]);
+    const [check, siteDomain, facts] = await Promise.all([statusFacts(incident.host, incident.incognito === true), siteDomainOf(incident.host), readBrowserFacts(tabId)]);
     const input = { incident, tab, now: state.now, maxVisibleRetries: state.maxVisibleRetries, check, siteDomain, browser: facts };
     return { incident: buildIncidentView(input, renderText), subresources, now: state.now };
   },
@@ -326,7 +326,8 @@ async function wake(): Promise<void> {
   }
 }
 
-async function statusFacts(host: string): Promise<StatusFacts> {
-  const [report, s] = await Promise.all([checker.latest(host), settings.get(), loadPublicSuffixList()]);
+/** What the popup shows of `host`'s status check; a private window's tab sees its own checks' answers too. */
+async function statusFacts(host: string, incognito: boolean): Promise<StatusFacts> {
+  const [report, s] = await Promise.all([checker.latest(host, incognito), settings.get(), loadPublicSuffixList()]);
   return { report, checking: checker.isChecking(host), autoCheck: s.statusAutoCheck, privateHost: isWithheldHost(host, s.neverSend) };
 }

@@ -170,6 +170,23 @@ describe('history wiring', () => {
     expect(JSON.stringify(await fakeBrowser.storage.session.get(null))).not.toContain('private.example.net');
   });
 
+  it("Firefox's webRequest says a tab is private itself: its incident is kept in memory only, and never probed", async () => {
+    const hidden = await fakeBrowser.tabs.create({ url: 'https://private.example.net/' });
+    const fetched: string[] = [];
+    vi.stubGlobal('fetch', async (url: string) => {
+      fetched.push(url);
+      return new Response('', { status: 502 });
+    });
+    onTestFinished(() => void vi.unstubAllGlobals());
+    const { service, writes } = createBackground(() => clock);
+    await service.onCompleted(completed(hidden.id!, 502, { url: 'https://private.example.net/', incognito: true }));
+    await writes();
+    expect((await service.tabView(hidden.id!)).incident?.incident.incognito).toBe(true);
+    expect(JSON.stringify(await fakeBrowser.storage.session.get(null))).not.toContain('private.example.net');
+    // No cookieless comparison went out for it (the regular profile's request).
+    expect(fetched).toEqual([]);
+  });
+
   it('a private incident that recovers, fails again and ends again is still never recorded', async () => {
     const hidden = await fakeBrowser.tabs.create({ url: 'https://private.example.net/' });
     const get = fakeBrowser.tabs.get.bind(fakeBrowser.tabs);

@@ -155,7 +155,8 @@ export function buildIncidentView(input: IncidentViewInput, render: (t: I18nText
     phase: incident.phase,
     underWay,
     pageWorks,
-    watchSite: !underWay ? null : incident.keepWatching === true ? 'on' : incident.method === 'GET' && incident.quiet !== 'cookies' ? 'offer' : null,
+    // Never offered in a private window: watching without a tab takes probes from the regular profile.
+    watchSite: !underWay ? null : incident.keepWatching === true ? 'on' : incident.method === 'GET' && incident.quiet !== 'cookies' && incident.incognito !== true ? 'offer' : null,
     headline:
       answer?.kind === 'answers-with'
         ? { key: 'popupAnswersWith', subs: [incident.host, answerCodeWords(answer.code, render)] }

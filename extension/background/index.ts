@@ -52,7 +52,7 @@ const history = createHistoryStore({
   log,
 });
 
-// New notifications are limited per registrable domain and per minute, across incidents (issue 15); the log lives in
+// New notifications are limited per registrable domain, per tab and per minute, across incidents (issue 15); the log lives in
 // `storage.session`, private windows' pops left out.
 const pops = createPopLimiter({
   store: createSessionStore('notificationPops', parsePopLog),
@@ -77,7 +77,7 @@ const service = createRecoveryService({
   },
   log,
   isPrivateTab: isIncognitoTab,
-  mayPop: (incident) => pops.mayPop(incident),
+  mayPop: (incident, tabIds) => pops.mayPop(incident, tabIds),
   onIncidentOpened: (incident, tabIds) => {
     // The consent covers automatic checks "never from private windows" (its own words on the onboarding page).
     if (incident.incognito !== true) void checkStatus(incident, tabIds[0], 'auto');

@@ -29,12 +29,13 @@ export function createPopLimiter(deps: PopLimiterDeps) {
      * the limit cannot be worked out, the notification is not popped (it is still updated in place, and the badge and
      * popup show the incident).
      */
-    mayPop(incident: Pick<Incident, 'id' | 'host' | 'incognito'>): Promise<boolean> {
+    mayPop(incident: Pick<Incident, 'id' | 'host' | 'incognito'>, tabIds: readonly number[]): Promise<boolean> {
       return queue
         .run(async () => {
           current ??= await deps.store.load().catch(() => []);
           const domain = await deps.domainOf(incident.host);
-          const decided = decidePop(current, { incidentId: incident.id, domain, incognito: incident.incognito === true }, deps.now());
+          const request = { incidentId: incident.id, domain, tabId: tabIds[0] ?? null, incognito: incident.incognito === true };
+          const decided = decidePop(current, request, deps.now());
           if (decided.log !== current) {
             const before = withoutPrivatePops(current);
             current = decided.log;

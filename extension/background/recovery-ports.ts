@@ -89,7 +89,7 @@ export interface RecoveryServiceDeps {
    * Whether `incident`'s notification may pop up now (the limit across incidents, `src/view/notification-limit.ts`);
    * when not, it is only updated in place. Absent: every pop the incident machine asks for pops.
    */
-  readonly mayPop?: (incident: Incident) => Promise<boolean>;
+  readonly mayPop?: (incident: Incident, tabIds: readonly number[]) => Promise<boolean>;
 }
 
 /** webRequest details as both browsers give them, reduced to the fields read here. */

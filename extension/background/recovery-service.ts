@@ -176,7 +176,7 @@ export function createRecoveryService(deps: RecoveryServiceDeps) {
         return;
       case 'notify': {
         const incident = state.incidents.find((i) => i.id === effect.incidentId);
-        guard(notify(effect.incidentId, incident, settings, now, effect.pop));
+        guard(notify(effect.incidentId, incident, settings, now, effect.pop, tabIdsOf(state, effect.incidentId)));
         return;
       }
       case 'badge':
@@ -190,7 +190,7 @@ export function createRecoveryService(deps: RecoveryServiceDeps) {
    * notification per incident, shown (`pop`) when it opens and when it is back or gives up, updated in place between
    * (never shown again by an update). After the user dismissed it, nothing until the incident is back or gives up.
    */
-  async function notify(id: string, incident: Incident | undefined, settings: Settings, now: number, pop: boolean): Promise<void> {
+  async function notify(id: string, incident: Incident | undefined, settings: Settings, now: number, pop: boolean, tabIds: readonly number[] = []): Promise<void> {
     if (incident === undefined || !notifies(incident, settings.notify)) {
       await deps.effects.notify(id, null, false);
       return;
@@ -200,7 +200,7 @@ export function createRecoveryService(deps: RecoveryServiceDeps) {
     const text = deps.describe.incident(incident, now, settings.maxVisibleRetries, status);
     // A new pop is limited across incidents (`src/view/notification-limit.ts`); one held back is only updated in place,
     // if it is shown at all.
-    const popped = pop && text !== null && (deps.mayPop === undefined || (await deps.mayPop(incident)));
+    const popped = pop && text !== null && (deps.mayPop === undefined || (await deps.mayPop(incident, tabIds)));
     await deps.effects.notify(id, text, popped);
   }
 

@@ -3,13 +3,17 @@
  * extension show OS notifications with host names of its choosing by sending its visitors across subdomains that
  * answer 502 (`a.evil.example`, `b.evil.example`, ...), one new incident each. Each incident's own notifications are
  * already few (it pops when it opens, when it is back, at most once an hour for a flapping site, and when it gives up;
- * every other change updates it in place), so what is limited here is the number of incidents that may show one:
- * - at most {@link POPS_PER_DOMAIN} new notification per registrable domain (`evil.example` for every subdomain of it)
- *   in {@link POP_WINDOW_MS}: a site hopping across its subdomains gets one notification a minute, whatever it does;
- * - at most {@link POPS_OVERALL} new notifications in {@link POP_WINDOW_MS} over all domains: a page that sends its
- *   visitors across many registrable domains gets three a minute. Three is what a person can read in a minute without
- *   the notifications becoming noise; a real outage of many sites at once (a CDN down) is still told, one site after
- *   the other within a minute or two, and each failing tab shows its own badge and popup at once.
+ * every other change updates it in place), so what is limited here is the number of incidents that may show one, in
+ * any {@link POP_WINDOW_MS} (a minute):
+ * - {@link POPS_PER_DOMAIN} per registrable domain (`evil.example` for every subdomain of it, across tabs): a site
+ *   hopping across its subdomains gets one notification a minute, whatever it does;
+ * - {@link POPS_PER_TAB} per tab: a page that sends its tab across many registrable domains (free names under the
+ *   Public Suffix List's private section, such as `*.vercel.app`, are registrable domains of their own) gets three a
+ *   minute, what a person reads in a minute without it becoming noise. A page cannot open more tabs without the user's
+ *   clicks (both browsers block pop-ups without a user gesture);
+ * - {@link POPS_OVERALL} over everything: the backstop for many tabs failing at once (a session restored while a CDN
+ *   is down). Twelve is about as many failing tabs as a person follows, and a real outage of many sites is still told
+ *   site by site; every failing tab shows its badge and popup at once either way.
  *
  * An incident that showed a notification once may show its later ones (back, gave up) without a new count: those are
  * bounded by the incident machine, and a site the user waits for is told when it is back. A notification held back
@@ -22,8 +26,10 @@ import * as v from 'valibot';
 
 /** New notifications one registrable domain may pop in {@link POP_WINDOW_MS}. */
 export const POPS_PER_DOMAIN = 1;
+/** New notifications the incidents of one tab may pop in {@link POP_WINDOW_MS}. */
+export const POPS_PER_TAB = 3;
 /** New notifications all sites together may pop in {@link POP_WINDOW_MS}. */
-export const POPS_OVERALL = 3;
+export const POPS_OVERALL = 12;
 /** The window of both limits, ms. */
 export const POP_WINDOW_MS = 60_000;
 /**
@@ -41,6 +47,8 @@ export const POP_RECORD = v.object({
   /** The incident's registrable domain (its host when it has none: an IP address, a one-word name). */
   domain: v.pipe(v.string(), v.minLength(1), v.maxLength(260)),
   incidentId: v.pipe(v.string(), v.minLength(1), v.maxLength(200)),
+  /** The tab the incident popped for (its first), if it had one. */
+  tabId: v.optional(v.pipe(v.number(), v.safeInteger(), v.minValue(0))),
   /** Of a private window's incident: kept in memory only ({@link withoutPrivatePops}). */
   incognito: v.optional(v.literal(true)),
 });
@@ -55,6 +63,8 @@ export interface PopRequest {
   readonly incidentId: string;
   /** The incident's registrable domain, or its host when it has none. */
   readonly domain: string;
+  /** The incident's (first) tab; `null` without one (watched after its tab closed). */
+  readonly tabId: number | null;
   readonly incognito: boolean;
 }
 
@@ -70,14 +80,22 @@ export function decidePop(log: PopLog, request: PopRequest, now: number): { pop:
   const since = now - POP_WINDOW_MS;
   let overall = 0;
   let sameDomain = 0;
+  let sameTab = 0;
   for (const r of log) {
     // A record from the future (a clock set back) counts as recent: when unsure, pop less.
     if (r.at <= since) continue;
     overall += 1;
     if (r.domain === request.domain) sameDomain += 1;
+    if (request.tabId !== null && r.tabId === request.tabId) sameTab += 1;
   }
-  if (sameDomain >= POPS_PER_DOMAIN || overall >= POPS_OVERALL) return { pop: false, log };
-  const record: PopRecord = { at: now, domain: request.domain, incidentId: request.incidentId, ...(request.incognito ? { incognito: true as const } : {}) };
+  if (sameDomain >= POPS_PER_DOMAIN || sameTab >= POPS_PER_TAB || overall >= POPS_OVERALL) return { pop: false, log };
+  const record: PopRecord = {
+    at: now,
+    domain: request.domain,
+    incidentId: request.incidentId,
+    ...(request.tabId !== null ? { tabId: request.tabId } : {}),
+    ...(request.incognito ? { incognito: true as const } : {}),
+  };
   return { pop: true, log: [...log, record].slice(-MAX_POP_RECORDS) };
 }
 

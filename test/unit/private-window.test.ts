@@ -20,7 +20,7 @@ import { parseRecoveryState } from '../../src/recovery/read-state';
 import { DEFAULT_POLICY, createSeededRandom, type RecoveryPolicy } from '../../src/recovery/schedule';
 import { describeIncident, notificationWords, type I18nText } from '../../src/view/notification';
 import { recordEnded } from '../../src/history/history';
-import { decidePop, MAX_POP_RECORDS, parsePopLog, POP_WINDOW_MS, POPS_OVERALL, POPS_PER_DOMAIN, withoutPrivatePops, type PopLog } from '../../src/view/notification-limit';
+import { decidePop, MAX_POP_RECORDS, parsePopLog, POP_WINDOW_MS, POPS_OVERALL, POPS_PER_DOMAIN, POPS_PER_TAB, withoutPrivatePops, type PopLog } from '../../src/view/notification-limit';
 import { downForEveryone, shopIncident } from './incident-fixture';
 import { getMessage } from '../locale';
 
@@ -272,26 +272,34 @@ describe('private windows: notifications name no site', () => {
 });
 
 describe('notification limit across incidents', () => {
-  const ask = (incidentId: string, domain: string, incognito = false) => ({ incidentId, domain, incognito });
+  const ask = (incidentId: string, domain: string, incognito = false, tabId: number | null = Number(incidentId.replace(/\D/g, '') || 0)) => ({
+    incidentId,
+    domain,
+    tabId,
+    incognito,
+  });
 
-  it(`one new pop per registrable domain, ${POPS_OVERALL} overall, per minute`, () => {
+  it(`one new pop per registrable domain, ${POPS_PER_TAB} per tab, ${POPS_OVERALL} overall, per minute`, () => {
     let log: PopLog = [];
-    const pop = (id: string, domain: string, at: number) => {
-      const d = decidePop(log, ask(id, domain), at);
+    const pop = (id: string, domain: string, tabId: number, at: number) => {
+      const d = decidePop(log, ask(id, domain, false, tabId), at);
       log = d.log;
       return d.pop;
     };
     expect(POPS_PER_DOMAIN).toBe(1);
-    // A site hopping across its subdomains: one pop a minute.
-    expect(pop('a1', 'evil.example', T0)).toBe(true);
-    for (let i = 2; i <= 20; i++) expect(pop(`a${i}`, 'evil.example', T0 + i * 100)).toBe(false);
-    // Other domains, up to the overall limit.
-    expect(pop('b', 'one.example', T0 + 5_000)).toBe(true);
-    expect(pop('c', 'two.example', T0 + 6_000)).toBe(true);
-    expect(pop('d', 'three.example', T0 + 7_000)).toBe(false);
+    // A site hopping across its subdomains (in one tab or many): one pop a minute.
+    expect(pop('a1', 'evil.example', 1, T0)).toBe(true);
+    for (let i = 2; i <= 20; i++) expect(pop(`a${i}`, 'evil.example', i % 2 === 0 ? 1 : 100 + i, T0 + i * 100)).toBe(false);
+    // One tab sent across registrable domains: up to the per-tab limit.
+    for (let i = 1; i < POPS_PER_TAB; i++) expect(pop(`t${i}`, `site${i}.vercel.app`, 1, T0 + 3_000 + i)).toBe(true);
+    expect(pop('t9', 'site9.vercel.app', 1, T0 + 4_000)).toBe(false);
+    // Many tabs, each its own site: up to the overall limit.
+    const used = POPS_PER_TAB;
+    for (let i = 0; i < POPS_OVERALL - used; i++) expect(pop(`m${i}`, `m${i}.example`, 200 + i, T0 + 5_000 + i)).toBe(true);
+    expect(pop('late', 'late.example', 999, T0 + 6_000)).toBe(false);
     // A minute after the first: the domain may pop again.
-    expect(pop('a21', 'evil.example', T0 + POP_WINDOW_MS + 1)).toBe(true);
-    expect(pop('a22', 'evil.example', T0 + POP_WINDOW_MS + 2)).toBe(false);
+    expect(pop('a21', 'evil.example', 1, T0 + POP_WINDOW_MS + 1)).toBe(true);
+    expect(pop('a22', 'evil.example', 2, T0 + POP_WINDOW_MS + 2)).toBe(false);
   });
 
   it('an incident that popped keeps its later pops (back, gave up); one held back asks again', () => {

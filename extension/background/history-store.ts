@@ -63,7 +63,9 @@ export function createHistoryStore(deps: HistoryStoreDeps) {
           read(),
         ]);
         const after = recordEnded(before, incident, { now: deps.now(), retentionDays: days }, status);
-        if (after.length > 0 || before.length > 0) await write(after);
+        // Nothing recorded (a private window's incident): nothing written, so not even the file's time tells of it.
+        if (after.length === before.length && after.every((e, i) => e === before[i])) return;
+        await write(after);
       });
     },
 

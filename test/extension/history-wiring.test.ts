@@ -166,6 +166,13 @@ describe('history wiring', () => {
     expect(entries[0]).toMatchObject({ host: 'shop.example.com', outcome: 'abandoned' });
     await writes();
     expect(JSON.stringify(await fakeBrowser.storage.local.get(null))).not.toContain('private.example.net');
+    // Another private incident ending writes nothing at all (not even the same history again).
+    const set = vi.spyOn(fakeBrowser.storage.local, 'set');
+    onTestFinished(() => set.mockRestore());
+    await service.onCompleted(completed(hidden.id!, 502, { url: 'https://private.example.net/' }));
+    await service.dispatch({ type: 'tab-closed', tabId: hidden.id! });
+    await writes();
+    expect(set).not.toHaveBeenCalled();
     // Nor is anything of it in the session's storage (issue 15: it lived in the worker's memory only).
     expect(JSON.stringify(await fakeBrowser.storage.session.get(null))).not.toContain('private.example.net');
   });

@@ -2,8 +2,9 @@
  * Wires `src`'s pure recovery logic to the browser: turns webRequest/tabs events into {@link RecoveryEvent}s, runs
  * them one at a time through {@link reduce} against the state persisted in `storage.session`, then carries out the
  * effects and sets the next wake-up. What concerns a private window's tabs is kept in this worker's memory only
- * (`withoutPrivate`): a stopped worker forgets a private window's incidents, and their tabs stay as they are. Every browser call reaches it through {@link RecoveryServiceDeps}, so the
- * wiring is tested against fakes and the real browsers alike.
+ * (`withoutPrivate`): a stopped worker forgets a private window's incidents, and their tabs stay as they are. Every
+ * browser call reaches it through {@link RecoveryServiceDeps}, so the wiring is tested against fakes and the real
+ * browsers alike.
  */
 import { classifyCompletion, isTabId, MAX_URL_LENGTH, type CompletedRequest } from '../../src/recovery/classify';
 import {

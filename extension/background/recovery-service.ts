@@ -211,9 +211,13 @@ export function createRecoveryService(deps: RecoveryServiceDeps) {
    * between a private and a normal window). A tab that cannot be asked counts as private (when unsure, keep nothing).
    */
   const privateTabs = new Map<number, boolean>();
-  async function incognitoOf(details: { readonly tabId: number; readonly incognito?: unknown }): Promise<boolean> {
+  /** {@link incognitoOf} when it is known without asking the browser; `undefined` otherwise. */
+  function knownIncognito(details: { readonly tabId: number; readonly incognito?: unknown }): boolean | undefined {
     if (typeof details.incognito === 'boolean') return details.incognito;
-    const known = privateTabs.get(details.tabId);
+    return deps.isPrivateTab === undefined ? false : privateTabs.get(details.tabId);
+  }
+  async function incognitoOf(details: { readonly tabId: number; readonly incognito?: unknown }): Promise<boolean> {
+    const known = knownIncognito(details);
     if (known !== undefined || deps.isPrivateTab === undefined) return known ?? false;
     const found = await deps.isPrivateTab(details.tabId).catch(() => true);
     if (privateTabs.size >= MAX_REMEMBERED_TABS) privateTabs.clear();
@@ -286,8 +290,11 @@ export function createRecoveryService(deps: RecoveryServiceDeps) {
           return;
         }
         if (c.scope !== 'main-frame') {
-          const scope = c.scope;
-          await dispatch(async () => ({ type: 'subresource-error', tabId: c.tabId, origin: c.origin, host: c.host, code: c.code, scope, ...privacyOf(await incognitoOf(details)) }));
+          const event = { type: 'subresource-error', tabId: c.tabId, origin: c.origin, host: c.host, code: c.code, scope: c.scope } as const;
+          // A flood of failing frames: the tab's privacy is known after its first one, and asked for no more.
+          const known = knownIncognito(details);
+          if (known !== undefined) await dispatch({ ...event, ...privacyOf(known) });
+          else await dispatch(async () => ({ ...event, ...privacyOf(await incognitoOf(details)) }));
           return;
         }
         if (c.retryAfterIssue !== undefined) deps.log.warn(`recovery: Retry-After from ${c.host} ignored: ${c.retryAfterIssue}`);

@@ -19,10 +19,6 @@ interface HistoryArea {
 interface HistoryStoreDeps {
   /** `storage.local`: where the history lives. */
   readonly area: HistoryArea;
-  /** `storage.session`: which incidents began in a private window (gone when the browser closes). */
-  readonly session: HistoryArea;
-  /** Whether a tab is in a private window; a tab that is gone counts as private. */
-  readonly isPrivateTab: (tabId: number) => Promise<boolean>;
   /** Epoch ms. */
   readonly now: () => number;
   /** The user's `historyRetentionDays`. */
@@ -31,11 +27,6 @@ interface HistoryStoreDeps {
   readonly latestStatus: (host: string) => Promise<StatusReport | null>;
   readonly log: Pick<Console, 'warn'>;
 }
-
-/** `storage.session` key of the ids of incidents that began in a private window. */
-const PRIVATE_KEY = 'historyPrivate';
-/** Private incident ids remembered at most (an incident is forgotten once it ends, unless it recovered). */
-const MAX_PRIVATE_IDS = 200;
 
 export function createHistoryStore(deps: HistoryStoreDeps) {
   const queue = createSerialQueue();
@@ -62,61 +53,19 @@ export function createHistoryStore(deps: HistoryStoreDeps) {
     else await deps.area.set({ [HISTORY_KEY]: toStored(entries) });
   }
 
-  /** Private-window checks under way in this worker, by incident id. */
-  const checking = new Map<string, Promise<boolean>>();
-
-  async function privateIds(): Promise<string[]> {
-    const raw = (await deps.session.get(PRIVATE_KEY))[PRIVATE_KEY];
-    return Array.isArray(raw) ? raw.filter((x): x is string => typeof x === 'string') : [];
-  }
-
-  /** True when incident `id` began in a private window, as {@link opened} found (or is finding) out. */
-  async function isPrivate(id: string): Promise<boolean> {
-    const pending = checking.get(id);
-    if (pending !== undefined) return pending;
-    return (await privateIds()).includes(id);
-  }
-
   return {
-    /**
-     * An incident opened: finds out whether its tab is in a private window and remembers it for the session. A
-     * private window's incidents are never written to `storage.local`, which outlives the window.
-     */
-    opened(incident: Incident, tabIds: readonly number[]): Promise<void> {
-      const check = (async () => {
-        const tabId = tabIds[0];
-        return tabId === undefined ? true : deps.isPrivateTab(tabId).catch(() => true);
-      })();
-      checking.set(incident.id, check);
-      return logged('marking a private incident', async () => {
-        try {
-          if (!(await check)) return;
-          const ids = await privateIds();
-          await deps.session.set({ [PRIVATE_KEY]: [...ids.filter((x) => x !== incident.id), incident.id].slice(-MAX_PRIVATE_IDS) });
-        } finally {
-          checking.delete(incident.id);
-        }
-      });
-    },
-
-    /** Adds an incident that has just ended, unless it began in a private window. */
+    /** Adds an incident that has just ended (`recordEnded` leaves out a private window's). */
     record(incident: Incident): Promise<void> {
       return logged('recording an incident', async () => {
-        if (await isPrivate(incident.id)) {
-          // A recovered incident may continue (a new error within `REOPEN_WINDOW_MS`) and end again: it stays known
-          // as private, or its second ending would be recorded.
-          if (incident.phase === 'recovered') return;
-          const ids = await privateIds();
-          await deps.session.set({ [PRIVATE_KEY]: ids.filter((x) => x !== incident.id) });
-          return;
-        }
         const [days, status, before] = await Promise.all([
           deps.retentionDays(),
           deps.latestStatus(incident.host).catch(() => null),
           read(),
         ]);
         const after = recordEnded(before, incident, { now: deps.now(), retentionDays: days }, status);
-        if (after.length > 0 || before.length > 0) await write(after);
+        // Nothing recorded (a private window's incident): nothing written, so not even the file's time tells of it.
+        if (after.length === before.length && after.every((e, i) => e === before[i])) return;
+        await write(after);
       });
     },
 

@@ -9,7 +9,9 @@ import { incidentForTab, isActive as isActiveIncident } from '../../src/recovery
 import { parseEnvelope, type Envelope, type MessageType, type ProtocolMap, type ReloadStart, type Request, type Response } from '../../src/messages';
 import { renderText } from '../shared/i18n';
 import { createBrowserEffects } from './browser-effects';
-import { createSessionStateStore } from './session-store';
+import { createSessionStateStore, createSessionStore } from './session-store';
+import { createPopLimiter } from './pop-limiter';
+import { parsePopLog } from '../../src/view/notification-limit';
 import { createWakeScheduler, WAKE_ALARM } from './wake-scheduler';
 import { createSettingsSource } from './settings-source';
 import { isOnline } from './quirks';
@@ -46,11 +48,19 @@ const checker = createStatusChecker({
 
 const history = createHistoryStore({
   area: browser.storage.local,
-  session: browser.storage.session,
-  isPrivateTab: isIncognitoTab,
   now: Date.now,
   retentionDays: async () => (await settings.get()).historyRetentionDays,
   latestStatus: (host) => checker.latest(host),
+  log,
+});
+
+// New notifications are limited per registrable domain, per tab and per minute, across incidents (issue 15); the log lives in
+// `storage.session`, private windows' pops left out.
+const pops = createPopLimiter({
+  store: createSessionStore('notificationPops', parsePopLog),
+  now: Date.now,
+  // A host that is itself a public suffix (or a single label) has no registrable domain: it is its own key.
+  domainOf: async (host) => (await siteDomainOf(host)) ?? host,
   log,
 });
 
@@ -69,13 +79,15 @@ const service = createRecoveryService({
     badge: (state, tabId) => describeBadge(state.tabs[String(tabId)], incidentForTab(state, tabId)),
   },
   log,
+  isPrivateTab: isIncognitoTab,
+  mayPop: (incident, tabIds) => pops.mayPop(incident, tabIds),
   onIncidentOpened: (incident, tabIds) => {
-    void history.opened(incident, tabIds);
-    void checkStatus(incident, tabIds[0], 'auto');
+    // The consent covers automatic checks "never from private windows" (its own words on the onboarding page).
+    if (incident.incognito !== true) void checkStatus(incident, tabIds[0], 'auto');
   },
   onIncidentEnded: (incident) => void history.record(incident),
   // The notification's own rules decide whether the report speaks for the incident (`src/view/incident-facts.ts`).
-  statusOf: (incident) => checker.latest(incident.host),
+  statusOf: (incident) => checker.latest(incident.host, incident.incognito === true),
 });
 
 /** Recovery acts on http(s) pages only, the extension's host permissions. */
@@ -152,8 +164,10 @@ browser.runtime.onInstalled.addListener((details) => {
   if (details.reason === 'install') void browser.tabs.create({ url: browser.runtime.getURL('extension/onboarding/index.html') });
 });
 
-// Warm the settings cache before the first event needs it.
+// Warm the settings cache before the first event needs it, and the Public Suffix List before the first notification
+// (its pop limit counts per registrable domain).
 void settings.get().catch(() => undefined);
+void loadPublicSuffixList().catch(() => undefined);
 // A worker that was stopped may have missed a short timer: catch up on anything overdue.
 void wake();
 
@@ -164,7 +178,7 @@ const handlers: { [K in MessageType]: (request: Request<K>) => Promise<Response<
     const subresources = subresourceNote(state.subresourceErrors);
     if (state.incident === null) return { incident: null, subresources, now: state.now };
     const { incident, tab } = state.incident;
-    const [check, siteDomain, facts] = await Promise.all([statusFacts(incident.host), siteDomainOf(incident.host), readBrowserFacts(tabId)]);
+    const [check, siteDomain, facts] = await Promise.all([statusFacts(incident.host, incident.incognito === true), siteDomainOf(incident.host), readBrowserFacts(tabId)]);
     const input = { incident, tab, now: state.now, maxVisibleRetries: state.maxVisibleRetries, check, siteDomain, browser: facts };
     return { incident: buildIncidentView(input, renderText), subresources, now: state.now };
   },
@@ -297,7 +311,7 @@ const PERMISSION_WAIT_MS = 60_000;
  */
 async function checkStatus(incident: Incident, tabId: number | undefined, trigger: 'auto' | 'user') {
   try {
-    const incognito = tabId === undefined ? true : await isIncognitoTab(tabId);
+    const incognito = incident.incognito === true || tabId === undefined || (await isIncognitoTab(tabId));
     const serverAddress = incidentSiteAddress(incident);
     const report = await checker.check({
       url: incident.origin,
@@ -324,15 +338,16 @@ async function wake(): Promise<void> {
   await service.wake();
   try {
     for (const { incident, tabIds } of await service.activeIncidents()) {
-      if (!(await checker.wasChecked(incident.id))) void checkStatus(incident, tabIds[0], 'auto');
+      if (incident.incognito !== true && !(await checker.wasChecked(incident.id))) void checkStatus(incident, tabIds[0], 'auto');
     }
   } catch (err) {
     log.warn('status: resuming checks failed', err);
   }
 }
 
-async function statusFacts(host: string): Promise<StatusFacts> {
-  const [report, s] = await Promise.all([checker.latest(host), settings.get(), loadPublicSuffixList()]);
+/** What the popup shows of `host`'s status check; a private window's tab sees its own checks' answers too. */
+async function statusFacts(host: string, incognito: boolean): Promise<StatusFacts> {
+  const [report, s] = await Promise.all([checker.latest(host, incognito), settings.get(), loadPublicSuffixList()]);
   const consent = consentStatus(s);
   return {
     report,

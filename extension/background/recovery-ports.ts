@@ -98,6 +98,16 @@ export interface RecoveryServiceDeps {
    * already ended (not retried), after the state is stored (keeps the history).
    */
   readonly onIncidentEnded?: (incident: Incident) => void;
+  /**
+   * Whether `tabId` is in a private window (`tabs.get`), for browsers whose webRequest details do not say (Chromium).
+   * Absent: every tab counts as a normal one.
+   */
+  readonly isPrivateTab?: (tabId: number) => Promise<boolean>;
+  /**
+   * Whether `incident`'s notification may pop up now (the limit across incidents, `src/view/notification-limit.ts`);
+   * when not, it is only updated in place. Absent: every pop the incident machine asks for pops.
+   */
+  readonly mayPop?: (incident: Incident, tabIds: readonly number[]) => Promise<boolean>;
 }
 
 /** webRequest details as both browsers give them, reduced to the fields read here. */

@@ -1,8 +1,10 @@
 /**
  * Wires `src`'s pure recovery logic to the browser: turns webRequest/tabs events into {@link RecoveryEvent}s, runs
  * them one at a time through {@link reduce} against the state persisted in `storage.session`, then carries out the
- * effects and sets the next wake-up. Every browser call reaches it through {@link RecoveryServiceDeps}, so the
- * wiring is tested against fakes and the real browsers alike.
+ * effects and sets the next wake-up. What concerns a private window's tabs is kept in this worker's memory only
+ * (`withoutPrivate`): a stopped worker forgets a private window's incidents, and their tabs stay as they are. Every
+ * browser call reaches it through {@link RecoveryServiceDeps}, so the wiring is tested against fakes and the real
+ * browsers alike.
  */
 import { classifyCompletion, isTabId, MAX_URL_LENGTH, type CompletedRequest } from '../../src/recovery/classify';
 import {
@@ -15,6 +17,7 @@ import {
   type Incident,
   type RecoveryEvent,
   type RecoveryState,
+  withoutPrivate,
 } from '../../src/recovery/incident-machine';
 import { parseRecoveryState } from '../../src/recovery/read-state';
 import { MAX_REQUEST_ID_LENGTH } from '../../src/recovery/state-schema';
@@ -83,7 +86,8 @@ export function createRecoveryService(deps: RecoveryServiceDeps) {
         while (dirty) {
           dirty = false;
           try {
-            await deps.store.save(current!);
+            // Nothing about a private window's tabs is written (issue 15); it stays in `current`, in memory.
+            await deps.store.save(withoutPrivate(current!));
           } catch (err) {
             dirty = true;
             throw err;
@@ -175,7 +179,7 @@ export function createRecoveryService(deps: RecoveryServiceDeps) {
         return;
       case 'notify': {
         const incident = state.incidents.find((i) => i.id === effect.incidentId);
-        guard(notify(effect.incidentId, incident, settings, now, effect.pop));
+        guard(notify(effect.incidentId, incident, settings, now, effect.pop, tabIdsOf(state, effect.incidentId)));
         return;
       }
       case 'badge':
@@ -189,14 +193,38 @@ export function createRecoveryService(deps: RecoveryServiceDeps) {
    * notification per incident, shown (`pop`) when it opens and when it is back or gives up, updated in place between
    * (never shown again by an update). After the user dismissed it, nothing until the incident is back or gives up.
    */
-  async function notify(id: string, incident: Incident | undefined, settings: Settings, now: number, pop: boolean): Promise<void> {
+  async function notify(id: string, incident: Incident | undefined, settings: Settings, now: number, pop: boolean, tabIds: readonly number[] = []): Promise<void> {
     if (incident === undefined || !notifies(incident, settings.notify)) {
       await deps.effects.notify(id, null, false);
       return;
     }
     if (incident.dismissed === true && isActiveIncident(incident)) return;
     const status = (await deps.statusOf?.(incident).catch(() => null)) ?? null;
-    await deps.effects.notify(id, deps.describe.incident(incident, now, settings.maxVisibleRetries, status), pop);
+    const text = deps.describe.incident(incident, now, settings.maxVisibleRetries, status);
+    // A new pop is limited across incidents (`src/view/notification-limit.ts`); one held back is only updated in place,
+    // if it is shown at all.
+    const popped = pop && text !== null && (deps.mayPop === undefined || (await deps.mayPop(incident, tabIds)));
+    await deps.effects.notify(id, text, popped);
+  }
+
+  /**
+   * Whether the tab of a webRequest event is in a private window: Firefox says so in the details (`incognito`, MDN
+   * webRequest); Chromium's details do not, so the tab is asked once (`isPrivateTab`) and remembered (a tab never moves
+   * between a private and a normal window). A tab that cannot be asked counts as private (when unsure, keep nothing).
+   */
+  const privateTabs = new Map<number, boolean>();
+  /** {@link incognitoOf} when it is known without asking the browser; `undefined` otherwise. */
+  function knownIncognito(details: { readonly tabId: number; readonly incognito?: unknown }): boolean | undefined {
+    if (typeof details.incognito === 'boolean') return details.incognito;
+    return deps.isPrivateTab === undefined ? false : privateTabs.get(details.tabId);
+  }
+  async function incognitoOf(details: { readonly tabId: number; readonly incognito?: unknown }): Promise<boolean> {
+    const known = knownIncognito(details);
+    if (known !== undefined || deps.isPrivateTab === undefined) return known ?? false;
+    const found = await deps.isPrivateTab(details.tabId).catch(() => true);
+    if (privateTabs.size >= MAX_REMEMBERED_TABS) privateTabs.clear();
+    privateTabs.set(details.tabId, found);
+    return found;
   }
 
   /**
@@ -265,11 +293,16 @@ export function createRecoveryService(deps: RecoveryServiceDeps) {
           return;
         }
         if (c.scope !== 'main-frame') {
-          await dispatch({ type: 'subresource-error', tabId: c.tabId, origin: c.origin, host: c.host, code: c.code, scope: c.scope });
+          const event = { type: 'subresource-error', tabId: c.tabId, origin: c.origin, host: c.host, code: c.code, scope: c.scope } as const;
+          // A flood of failing frames: the tab's privacy is known after its first one, and asked for no more.
+          const known = knownIncognito(details);
+          if (known !== undefined) await dispatch({ ...event, ...privacyOf(known) });
+          else await dispatch(async () => ({ ...event, ...privacyOf(await incognitoOf(details)) }));
           return;
         }
         if (c.retryAfterIssue !== undefined) deps.log.warn(`recovery: Retry-After from ${c.host} ignored: ${c.retryAfterIssue}`);
-        await dispatch({
+        // The tab's privacy is asked in the event's turn, so later events of the tab cannot overtake it.
+        await dispatch(async () => ({
           type: 'gateway-error',
           tabId: c.tabId,
           url: c.url,
@@ -280,7 +313,8 @@ export function createRecoveryService(deps: RecoveryServiceDeps) {
           neverRetry: isNeverRetry(c.host, settings.neverRetry),
           ...requestIdOf(details),
           ...(c.connection !== undefined ? { connection: c.connection } : {}),
-        });
+          ...privacyOf(await incognitoOf(details)),
+        }));
       } catch (err) {
         deps.log.error('recovery: onCompleted failed', err);
       }
@@ -372,6 +406,14 @@ export function createRecoveryService(deps: RecoveryServiceDeps) {
     },
   };
   return service;
+}
+
+/** Tabs whose privacy is remembered, at most (see `incognitoOf`); the memory starts over past it. */
+const MAX_REMEMBERED_TABS = 1_000;
+
+/** The event field for a private window's tab (none for a normal one, as events from before had none). */
+function privacyOf(incognito: boolean): { incognito?: true } {
+  return incognito ? { incognito: true } : {};
 }
 
 /** Whether `mode` shows a notification for `incident` as it is now. */

@@ -98,7 +98,7 @@ interface HistoryLimits {
  * The history with `incident` in it (replacing an earlier entry of the same incident), pruned.
  *
  * @param history - the current entries, newest first
- * @param incident - an incident that has ended; an active one leaves the history as it is
+ * @param incident - an incident that has ended; an active one, or a private window's, leaves the history as it is
  * @param status - the latest status check of the incident's host, if any: its verdict is kept when it speaks for
  *   this incident (see {@link verdictFor})
  * @returns a new array, newest first; `history` is not modified
@@ -110,6 +110,8 @@ export function recordEnded(
   status?: StatusReport | null,
 ): HistoryEntry[] {
   if (incident.phase === 'retrying' || incident.phase === 'watching') return [...history];
+  // A private window's incident is never written down: the history lives in `storage.local`, on disk (issue 15).
+  if (incident.incognito === true) return [...history];
   const entry = entryOf(incident, limits.now, status);
   return pruneHistory([entry, ...history.filter((e) => e.id !== entry.id)], limits);
 }

@@ -32,6 +32,8 @@ export type RecoveryEvent =
       readonly requestId?: string;
       /** The server address and proxy the browser reported (validated by `readConnection`). */
       readonly connection?: Connection;
+      /** The tab is in a private window: its incident is keyed apart, never probed, never stored. */
+      readonly incognito?: boolean;
     }
   | {
       readonly type: 'main-frame-answered';
@@ -50,6 +52,8 @@ export type RecoveryEvent =
       readonly host: string;
       readonly code: number;
       readonly scope: 'sub-frame' | 'sub-resource';
+      /** The tab is in a private window: the record is kept in memory only. */
+      readonly incognito?: boolean;
     }
   | { readonly type: 'main-frame-failed'; readonly tabId: number; readonly url: string; readonly error: string; readonly requestId?: string }
   | { readonly type: 'tab-url-changed'; readonly tabId: number; readonly url: string }
@@ -98,12 +102,16 @@ export type Effect =
    * still loading that page: report `reload-deferred` with it instead.
    */
   | { readonly type: 'reload'; readonly tabId: number; readonly url: string; readonly loadingSince?: number }
-  /** Send one background GET to `url`, cache bypassed, and report a `probe-result`. */
+  /**
+   * Send one background GET to `url`, cache bypassed, and report a `probe-result`. Never for a private window's
+   * incident: the probe goes from the regular profile and would record the site in its network state (HSTS, alt-svc,
+   * cache); such an incident recovers by its tab's own reloads.
+   */
   | { readonly type: 'probe'; readonly incidentId: string; readonly url: string }
   /**
    * Once per incident (a GET main frame only), right after it opens, or with its first try when the error asked for
-   * a wait: one GET of `url` without cookies, pinned (same URL, redirects not followed, cache bypassed), unless
-   * `tabId` is in a private window; report a `cookieless-result`. See `cookieless.ts`.
+   * a wait: one GET of `url` without cookies, pinned (same URL, redirects not followed, cache bypassed); never for a
+   * private window's incident (the effect checks the tab too); report a `cookieless-result`. See `cookieless.ts`.
    */
   | { readonly type: 'compare-cookieless'; readonly incidentId: string; readonly tabId: number; readonly url: string }
   /**

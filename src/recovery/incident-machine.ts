@@ -1,5 +1,6 @@
 /**
- * The incident state machine: one incident per site (origin), tabs attached to it, driven by events and a clock.
+ * The incident state machine: one incident per site (origin, and whether its tabs are in a private window), tabs
+ * attached to it, driven by events and a clock.
  *
  * {@link reduce} is pure: it takes the persisted {@link RecoveryState}, one {@link RecoveryEvent} and the
  * {@link MachineContext}, and returns the next state plus the {@link Effect}s the extension must carry out
@@ -9,7 +10,9 @@
  * `mutation.ts`.
  *
  * Invariants (checked by the unit tests):
- * - at most one active incident per origin; a tab belongs to at most one incident, which exists;
+ * - at most one active incident per origin and private-ness (a private window's tab and a normal tab of one site never
+ *   share an incident); a tab belongs to at most one incident, which exists;
+ * - a private window's incident is never probed and never compared without cookies (both go from the regular profile);
  * - only tabs whose page came from GET/HEAD are ever reloaded, and only while they still show the failed page;
  * - one try stream per incident however many tabs wait: one lead tab is reloaded (or one background probe sent), and
  *   the other tabs are reloaded once, when the site answers again;
@@ -34,6 +37,8 @@ export {
   MAX_SUBRESOURCE_ERRORS,
   RELOAD_CAP_WINDOW_MS,
   incidentForTab,
+  isOfSite,
+  withoutPrivate,
   isActive,
   nextWake,
   tabsOf,
@@ -45,6 +50,7 @@ export {
   type IncidentPhase,
   type NotRetriedReason,
   type RecoveryState,
+  type SiteKey,
   type SubresourceError,
   type TabEntry,
   type TabStatus,
@@ -112,7 +118,8 @@ function onGatewayError(m: Mutation, e: Extract<RecoveryEvent, { type: 'gateway-
   const address = parsePageAddress(e.url);
   if (address === null) return;
   const entry = m.tab(e.tabId);
-  const active = m.activeFor(address.origin);
+  const site = { origin: address.origin, incognito: e.incognito === true };
+  const active = m.activeFor(site);
 
   if (!isSafeMethod(e.method)) {
     // Never re-sent: the tab leaves any incident and gets a record of its own, so no recovery reloads it.
@@ -148,7 +155,7 @@ function onGatewayError(m: Mutation, e: Extract<RecoveryEvent, { type: 'gateway-
     m.attach(e.tabId, record, address.page, 'settled');
     return;
   }
-  const recent = m.recentlyRecovered(address.origin);
+  const recent = m.recentlyRecovered(site);
   if (recent !== undefined) {
     // Soon after a recovery: the same outage going on, not a new one. Its backoff goes on from where it was, and its
     // notification is updated, not shown again.
@@ -360,6 +367,8 @@ function onKeepWatching(m: Mutation, tabId: number): void {
   // A page that was never retried (a form, a never-retry site) is not watched either; nor a site that answers only
   // without this browser's cookies: its cookieless probes get a page every time, and would run for a day for nothing.
   if (incident === undefined || !isActive(incident) || incident.keepWatching === true || incident.quiet === 'cookies') return;
+  // Watching without a tab takes probes from the regular profile: never for a private window's site.
+  if (incident.incognito === true) return;
   incident.keepWatching = true;
   m.notify(incident, false);
 }

@@ -14,6 +14,7 @@ import { isNeverRetry } from './never-retry';
 import { nextDelayMs } from './schedule';
 import {
   isActive,
+  isOfSite,
   MAX_RELOAD_RECORDS,
   MAX_RELOADS_PER_HOUR,
   MAX_SUBRESOURCE_ERRORS,
@@ -24,6 +25,7 @@ import {
   type EndedIncident,
   type Incident,
   type RecoveryState,
+  type SiteKey,
   type TabEntry,
   type WaitingTab,
 } from './state-schema';
@@ -68,8 +70,9 @@ export class Mutation {
     return this.state.incidents.find((i) => i.id === id);
   }
 
-  activeFor(origin: string): ActiveIncident | undefined {
-    return this.state.incidents.find((i): i is ActiveIncident => i.origin === origin && isActive(i));
+  /** The active incident of `site` (its origin, in a private window or not). */
+  activeFor(site: SiteKey): ActiveIncident | undefined {
+    return this.state.incidents.find((i): i is ActiveIncident => isOfSite(i, site) && isActive(i));
   }
 
   /** Puts `entry` (what a transition returned) in place of the tab's entry. */
@@ -89,7 +92,7 @@ export class Mutation {
   /** A new incident's identity and error, starting now. Draws its id from the context's random source. */
   incidentOrigin(
     address: { origin: string; host: string; page: string },
-    e: { code: number; method: string; gateway: GatewayInfo; retryAfterMs?: number; connection?: Connection },
+    e: { code: number; method: string; gateway: GatewayInfo; retryAfterMs?: number; connection?: Connection; incognito?: boolean },
   ): IncidentOrigin {
     const { now } = this.ctx;
     return {
@@ -103,6 +106,7 @@ export class Mutation {
       startedAt: now,
       ...(e.retryAfterMs !== undefined ? { retryAfterMs: e.retryAfterMs } : {}),
       ...(e.connection !== undefined ? { connection: e.connection } : {}),
+      ...(e.incognito === true ? { incognito: true as const } : {}),
     };
   }
 
@@ -125,7 +129,8 @@ export class Mutation {
       incident.nextAt = this.ctx.now + nextDelayMs(incident.attempts + incident.probes, this.ctx.policy, this.ctx.random, incident.retryAfterMs, this.ctx.now - incident.startedAt);
     }
     if (tabsOf(this.state, incident.id).length > 0) return;
-    if (incident.keepWatching === true) {
+    // A private window's incident is never watched without a tab (nothing may be sent for it from the regular profile).
+    if (incident.keepWatching === true && incident.incognito !== true) {
       // "Tell me when it's back": no tab is left to reload, so the incident goes on with probes alone.
       enterWatch(incident);
       return;
@@ -182,8 +187,11 @@ export class Mutation {
       this.end(incident, 'gave-up');
       return;
     }
-    if (incident.quiet === 'reload-cap' && this.reloadsLeft(incident.origin) > 0) delete incident.quiet;
-    if (incident.phase === 'watching' || tabs.length === 0) {
+    if (incident.quiet === 'reload-cap' && this.reloadsLeft(incident) > 0) delete incident.quiet;
+    // A private window's incident has no background probe (see the `probe` effect): in watch mode its tab is reloaded
+    // at the watch pace instead, the tab's own request from the private profile, within the hourly cap.
+    const probes = incident.incognito !== true;
+    if (probes && (incident.phase === 'watching' || tabs.length === 0)) {
       this.probe(incident);
       return;
     }
@@ -202,16 +210,18 @@ export class Mutation {
     }
     if (lead === undefined) {
       if (discarded) {
-        this.probe(incident);
+        if (probes) this.probe(incident);
+        else this.waitWithoutTry(incident);
         return;
       }
       // Every tab is busy with a navigation of the user's: its outcome will decide; look again later.
       incident.nextAt = now + policy.outcomeTimeoutMs;
       return;
     }
-    if (this.reloadsLeft(incident.origin) === 0) {
+    if (this.reloadsLeft(incident) === 0) {
       this.quiet(incident, 'reload-cap');
-      this.probe(incident);
+      if (probes) this.probe(incident);
+      else this.waitWithoutTry(incident);
       return;
     }
     // The cookieless comparison of an incident whose error asked for a wait (`Retry-After`) goes with its first try.
@@ -229,6 +239,16 @@ export class Mutation {
     return true;
   }
 
+  /**
+   * Nothing may be tried now (a private window's incident whose tabs are discarded, or past the hourly cap): the next
+   * step comes after the backoff's delay, with no request sent. A tab the user loads again decides before that.
+   */
+  waitWithoutTry(incident: ActiveIncident): void {
+    const { now, policy, random } = this.ctx;
+    incident.awaiting = null;
+    incident.nextAt = now + nextDelayMs(incident.attempts + incident.probes, policy, random, incident.retryAfterMs, now - incident.startedAt);
+  }
+
   /** One background probe of the incident's page, awaited until the outcome timeout. */
   probe(incident: ActiveIncident): void {
     const { now, policy } = this.ctx;
@@ -243,7 +263,8 @@ export class Mutation {
    * page is not a GET (a HEAD's answer has no page to compare; anything else is never sent again).
    */
   compareCookieless(incident: Incident, entry: Pick<TabEntry, 'tabId' | 'url'>): void {
-    if (incident.cookieless !== undefined || incident.method !== 'GET') return;
+    // Never for a private window's page: the comparison goes from the regular profile, like a probe.
+    if (incident.cookieless !== undefined || incident.method !== 'GET' || incident.incognito === true) return;
     incident.cookieless = { result: 'pending', at: this.ctx.now };
     this.effects.push({ type: 'compare-cookieless', incidentId: incident.id, tabId: entry.tabId, url: entry.url });
   }
@@ -265,14 +286,18 @@ export class Mutation {
     // A deferred reload (its load still under way) stays counted: the cap errs on the side of fewer reloads.
     this.effects.push({ type: 'reload', tabId: entry.tabId, url: entry.url, ...(since !== undefined ? { loadingSince: since } : {}) });
     const list = (this.state.reloads ??= []);
-    list.push({ origin: incident.origin, at: this.ctx.now });
+    list.push({ origin: incident.origin, at: this.ctx.now, ...(incident.incognito === true ? { incognito: true as const } : {}) });
     if (list.length > MAX_RELOAD_RECORDS) list.splice(0, list.length - MAX_RELOAD_RECORDS);
   }
 
-  /** Visible reloads `origin`'s tabs may still get in the current hour (see `MAX_RELOADS_PER_HOUR`). */
-  reloadsLeft(origin: string): number {
+  /**
+   * Visible reloads the site's tabs may still get in the current hour (see `MAX_RELOADS_PER_HOUR`); a private window's
+   * tabs of an origin count apart from its normal ones.
+   */
+  reloadsLeft(incident: Pick<Incident, 'origin' | 'incognito'>): number {
     const since = this.ctx.now - RELOAD_CAP_WINDOW_MS;
-    const used = (this.state.reloads ?? []).filter((r) => r.origin === origin && r.at > since).length;
+    const site = siteOf(incident);
+    const used = (this.state.reloads ?? []).filter((r) => isOfSite(r, site) && r.at > since).length;
     return Math.max(0, MAX_RELOADS_PER_HOUR - used);
   }
 
@@ -295,7 +320,7 @@ export class Mutation {
       else this.tryFailed(incident);
       return;
     }
-    if (this.reloadsLeft(incident.origin) === 0) {
+    if (this.reloadsLeft(incident) === 0) {
       this.quiet(incident, 'reload-cap');
       // The site answers and the cap allows no reload to prove it: the notification says it answers, and the user
       // reloads when they like. Anything short of a page keeps the incident watching.
@@ -349,7 +374,7 @@ export class Mutation {
 
   /** Reloads as many of `entries` as the site's hourly cap still allows, in their order. */
   private reloadWithinCap(incident: Incident, entries: readonly TabEntry[]): void {
-    for (const entry of entries.slice(0, this.reloadsLeft(incident.origin))) this.reloadTab(incident, entry);
+    for (const entry of entries.slice(0, this.reloadsLeft(incident))) this.reloadTab(incident, entry);
   }
 
   /** Ends `incident` (replaced in the state by its ended form) and settles its tabs. */
@@ -371,38 +396,48 @@ export class Mutation {
     return ended;
   }
 
-  /** The incident of `origin` that recovered within `REOPEN_WINDOW_MS`, if any (the latest). */
-  recentlyRecovered(origin: string): EndedIncident | undefined {
+  /** The incident of `site` that recovered within `REOPEN_WINDOW_MS`, if any (the latest). */
+  recentlyRecovered(site: SiteKey): EndedIncident | undefined {
     const since = this.ctx.now - REOPEN_WINDOW_MS;
     return this.state.incidents
-      .filter((i): i is EndedIncident => i.origin === origin && i.phase === 'recovered' && i.endedAt >= since)
+      .filter((i): i is EndedIncident => isOfSite(i, site) && i.phase === 'recovered' && i.endedAt >= since)
       .sort((a, b) => b.endedAt - a.endedAt)[0];
   }
 
-  /** Drops ended incidents nobody looks at any more, oldest first, keeping at most {@link MAX_ENDED_INCIDENTS}. */
+  /**
+   * Drops ended incidents nobody looks at any more, oldest first, keeping at most {@link MAX_ENDED_INCIDENTS}. A private
+   * window's ended incident goes as soon as no tab of it is left: only its tabs' popups may show it (the history never
+   * gets it), and what is kept of a private window should not outlive its tabs.
+   */
   prune(): void {
     const { now } = this.ctx;
     const attached = new Set(Object.values(this.state.tabs).map((t) => t.incidentId));
     const ended = this.state.incidents.filter((i): i is EndedIncident => !isActive(i));
     const drop = new Set<string>();
     for (const i of ended) {
-      if (!attached.has(i.id) && now - i.endedAt > ENDED_RETENTION_MS) drop.add(i.id);
+      if (!attached.has(i.id) && (i.incognito === true || now - i.endedAt > ENDED_RETENTION_MS)) drop.add(i.id);
     }
     const kept = ended.filter((i) => !drop.has(i.id)).sort((a, b) => a.endedAt - b.endedAt);
     for (const i of kept.slice(0, Math.max(0, kept.length - MAX_ENDED_INCIDENTS))) drop.add(i.id);
+    if (drop.size > 0) {
+      this.state.incidents = this.state.incidents.filter((i) => !drop.has(i.id));
+      for (const [key, t] of Object.entries(this.state.tabs)) if (drop.has(t.incidentId)) delete this.state.tabs[key];
+    }
     this.pruneReloads();
-    if (drop.size === 0) return;
-    this.state.incidents = this.state.incidents.filter((i) => !drop.has(i.id));
-    for (const [key, t] of Object.entries(this.state.tabs)) if (drop.has(t.incidentId)) delete this.state.tabs[key];
   }
 
-  /** Forgets visible reloads older than the cap's window (they no longer count). */
+  /**
+   * Forgets visible reloads older than the cap's window (they no longer count), and a private window's reloads of an
+   * origin once no private incident of it is left (what is kept of a private window does not outlive its tabs).
+   */
   private pruneReloads(): void {
     const list = this.state.reloads;
     if (list === undefined) return;
     const since = this.ctx.now - RELOAD_CAP_WINDOW_MS;
-    if (list.every((r) => r.at > since)) return;
-    const kept = list.filter((r) => r.at > since);
+    const privateOrigins = new Set(this.state.incidents.filter((i) => i.incognito === true).map((i) => i.origin));
+    const keeps = (r: (typeof list)[number]) => r.at > since && (r.incognito !== true || privateOrigins.has(r.origin));
+    if (list.every(keeps)) return;
+    const kept = list.filter(keeps);
     if (kept.length > 0) this.state.reloads = kept;
     else delete this.state.reloads;
   }
@@ -411,7 +446,7 @@ export class Mutation {
   recordSubresourceError(e: Extract<RecoveryEvent, { type: 'subresource-error' }>): void {
     if (!recordsSubresourceError(this.state, e.tabId, e.origin)) return;
     const list = (this.state.subresourceErrors ??= []);
-    list.push({ tabId: e.tabId, host: e.host, code: e.code, scope: e.scope, at: this.ctx.now });
+    list.push({ tabId: e.tabId, host: e.host, code: e.code, scope: e.scope, at: this.ctx.now, ...(e.incognito === true ? { incognito: true as const } : {}) });
     if (list.length > MAX_SUBRESOURCE_ERRORS) list.splice(0, list.length - MAX_SUBRESOURCE_ERRORS);
   }
 
@@ -445,6 +480,11 @@ export class Mutation {
   badge(tabId: number): void {
     if (!this.effects.some((f) => f.type === 'badge' && f.tabId === tabId)) this.effects.push({ type: 'badge', tabId });
   }
+}
+
+/** The site an incident is about: its origin and private-ness. */
+export function siteOf(incident: Pick<Incident, 'origin' | 'incognito'>): SiteKey {
+  return { origin: incident.origin, incognito: incident.incognito === true };
 }
 
 /** True when `incident` is active and waits for the outcome of its reload of `tabId`. */

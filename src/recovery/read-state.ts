@@ -30,7 +30,8 @@ const MAX_WARNINGS = 5;
  *
  * Each incident, tab entry and sub-resource error is checked on its own: one that does not pass is dropped with a
  * short warning and the rest is kept, so one bad entry cannot make every later event fail. Tabs of a dropped
- * incident go too, as does a second incident with the same id or a second active one for the same origin.
+ * incident go too, as does a second incident with the same id or a second active one for the same origin (and
+ * private-ness: `incognito`).
  *
  * @param raw - the stored value; `undefined` or `null` (nothing stored yet) is the empty state without a warning
  * @returns a state that passes {@link RECOVERY_STATE}; never throws
@@ -62,9 +63,9 @@ function readState(raw: unknown, dropped: string[]): RecoveryState | null {
     const r = v.safeParse(INCIDENT, item);
     if (!r.success) dropped.push(`incident ${n} (${reason(r.issues)})`);
     else if (incidents.some((i) => i.id === r.output.id)) dropped.push(`incident ${n} (a second one with id ${r.output.id})`);
-    else if (isActive(r.output) && activeOrigins.has(r.output.origin)) dropped.push(`incident ${n} (a second active one for its origin)`);
+    else if (isActive(r.output) && activeOrigins.has(siteKey(r.output))) dropped.push(`incident ${n} (a second active one for its origin)`);
     else {
-      if (isActive(r.output)) activeOrigins.add(r.output.origin);
+      if (isActive(r.output)) activeOrigins.add(siteKey(r.output));
       incidents.push(r.output);
     }
   }
@@ -105,6 +106,11 @@ function readState(raw: unknown, dropped: string[]): RecoveryState | null {
     dropped.push('reload records (not a list)');
   }
   return { incidents, tabs, ...(errors.length > 0 ? { subresourceErrors: errors } : {}), ...(reloads.length > 0 ? { reloads } : {}) };
+}
+
+/** One key per site: a private window's incident and a normal one of the same origin are two sites (see `isOfSite`). */
+function siteKey(incident: Incident): string {
+  return `${incident.incognito === true ? 'private' : 'normal'} ${incident.origin}`;
 }
 
 function isRecord(x: unknown): x is Record<string, unknown> {

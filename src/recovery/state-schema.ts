@@ -92,6 +92,13 @@ const INCIDENT_BASE = {
   reopened: v.optional(count),
   /** Epoch ms when a notification last said the site is back: a flapping site does not say it again every time. */
   toldBackAt: v.optional(ms),
+  /**
+   * The incident's tabs are in a private window (`tabs.Tab.incognito`, webRequest's `incognito` in Firefox). Keyed
+   * apart from the same origin's normal tabs, so the two never share an incident; never probed; named in no
+   * notification; never written to any storage area ({@link withoutPrivate}). Absent: a normal window's (and every
+   * incident stored by an older version, which could not tell).
+   */
+  incognito: v.optional(v.literal(true)),
 };
 
 /**
@@ -239,6 +246,8 @@ export const SUBRESOURCE_ERROR = v.object({
   scope: v.picklist(['sub-frame', 'sub-resource']),
   /** Epoch ms. */
   at: ms,
+  /** Of a tab in a private window: kept in memory only ({@link withoutPrivate}). */
+  incognito: v.optional(v.literal(true)),
 });
 
 export type SubresourceError = v.InferOutput<typeof SUBRESOURCE_ERROR>;
@@ -248,6 +257,8 @@ export const RELOAD_RECORD = v.object({
   origin,
   /** Epoch ms. */
   at: ms,
+  /** A reload of a private window's tab: counted apart from the normal tabs of the origin, kept in memory only. */
+  incognito: v.optional(v.literal(true)),
 });
 
 export type ReloadRecord = v.InferOutput<typeof RELOAD_RECORD>;
@@ -279,6 +290,44 @@ export const RECOVERY_STATE = v.object({
 export type RecoveryState = v.InferOutput<typeof RECOVERY_STATE>;
 
 export const EMPTY_STATE: RecoveryState = { incidents: [], tabs: {} };
+
+/** The key of a site for recovery: its origin, and whether it is seen in a private window. */
+export interface SiteKey {
+  readonly origin: string;
+  readonly incognito: boolean;
+}
+
+/** True when `x` (an incident or a reload record) is of `site`: same origin, same private-ness. */
+export function isOfSite(x: { readonly origin: string; readonly incognito?: true }, site: SiteKey): boolean {
+  return x.origin === site.origin && (x.incognito === true) === site.incognito;
+}
+
+/**
+ * The part of `state` that may be written to storage: everything about a private window's tabs left out (their
+ * incidents, those incidents' tab entries, their frames' errors, their reloads). Issue 15, "Nothing about a private tab
+ * is persisted": the rest of the state lives in `storage.session`, which outlives the private windows until the browser
+ * quits, so a private window's incidents live in the background's memory only, and a stopped worker forgets them.
+ *
+ * @returns `state` itself when it holds nothing private (the common case costs no copy), else a new object
+ */
+export function withoutPrivate(state: RecoveryState): RecoveryState {
+  const hidden = new Set(state.incidents.filter((i) => i.incognito === true).map((i) => i.id));
+  const errors = state.subresourceErrors;
+  const reloads = state.reloads;
+  const privateErrors = errors?.some((x) => x.incognito === true) === true;
+  const privateReloads = reloads?.some((r) => r.incognito === true) === true;
+  if (hidden.size === 0 && !privateErrors && !privateReloads) return state;
+  const tabs: Record<string, TabEntry> = {};
+  for (const [key, t] of Object.entries(state.tabs)) if (!hidden.has(t.incidentId)) tabs[key] = t;
+  const keptErrors = errors?.filter((x) => x.incognito !== true) ?? [];
+  const keptReloads = reloads?.filter((r) => r.incognito !== true) ?? [];
+  return {
+    incidents: state.incidents.filter((i) => !hidden.has(i.id)),
+    tabs,
+    ...(keptErrors.length > 0 ? { subresourceErrors: keptErrors } : {}),
+    ...(keptReloads.length > 0 ? { reloads: keptReloads } : {}),
+  };
+}
 
 /** Sub-resource errors kept over all tabs, at most. */
 export const MAX_SUBRESOURCE_ERRORS = 50;

@@ -84,6 +84,8 @@ export interface IncidentOrigin {
   readonly retryAfterMs?: number;
   /** The server address and proxy the browser reported for the error. */
   readonly connection?: Connection;
+  /** The tab is in a private window (see `incognito` in `state-schema.ts`). */
+  readonly incognito?: true;
 }
 
 /** What an incident carries on from one phase to the next, besides its origin. */
@@ -112,6 +114,7 @@ function incidentBase(i: IncidentOrigin & Carried) {
     probes: i.probes ?? 0,
     ...(i.retryAfterMs !== undefined ? { retryAfterMs: i.retryAfterMs } : {}),
     ...(i.connection !== undefined ? { connection: i.connection } : {}),
+    ...(i.incognito === true ? { incognito: true as const } : {}),
     ...(i.cookieless !== undefined ? { cookieless: i.cookieless } : {}),
     ...(i.answer !== undefined ? { answer: i.answer } : {}),
     ...(i.dismissed === true ? { dismissed: true as const } : {}),

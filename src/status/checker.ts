@@ -22,7 +22,7 @@ import { checkHostProvider } from './providers/check-host';
 import { globalpingProvider } from './providers/globalping';
 import { customEndpointProvider } from './providers/custom-endpoint';
 import { readGateway } from './gateway-report';
-import { EMPTY_MEMORY, PROVIDER_LIMITS, prune, type StatusMemory, type StatusMemoryStore } from './memory';
+import { EMPTY_MEMORY, MAX_REPORTS, PROVIDER_LIMITS, prune, type StatusMemory, type StatusMemoryStore } from './memory';
 
 export { EMPTY_MEMORY, MAX_CHECKED_INCIDENTS, MAX_REPORTS, MAX_STATUS_PAGES, parseMemory, PROVIDER_LIMITS, prune, type StatusMemory, type StatusMemoryStore } from './memory';
 import { cdnStatusProvider, statusPageProvider } from './providers/status-page';
@@ -53,7 +53,10 @@ export interface StatusCheckRequest {
   readonly gateway?: GatewayInfo;
   /** `user`: the user clicked "Check now" (consent for this check alone). `auto`: a gateway error started it. */
   readonly trigger: 'auto' | 'user';
-  /** The page is in a private window. */
+  /**
+   * The page is in a private window: never checked automatically; a check the user asks for skips the providers that
+   * contact the site's own domain ({@link SITE_CONTACTING_PROVIDERS}), and its answer is kept in memory only.
+   */
   readonly incognito?: boolean;
   /**
    * The site's server address as the browser reached it (`siteAddress` of the incident's connection). A private or
@@ -80,6 +83,13 @@ interface StatusCheckerDeps {
   readonly providers?: readonly StatusProvider[];
 }
 
+/**
+ * Providers that send requests to the site's own domain (`status.<domain>` and the other status-page guesses): from
+ * the background they go out of the regular profile, which would record a private window's site in its network state
+ * (HSTS, alt-svc, cache), so a private window's check never asks them (issue 15, "Private windows stay private").
+ */
+export const SITE_CONTACTING_PROVIDERS: ReadonlySet<string> = new Set(['statusPage']);
+
 export const THIRD_PARTY_PROVIDERS: readonly StatusProvider[] = [checkHostProvider, globalpingProvider, statusPageProvider, cdnStatusProvider, customEndpointProvider];
 
 export type StatusChecker = ReturnType<typeof createStatusChecker>;
@@ -88,7 +98,10 @@ export function createStatusChecker(deps: StatusCheckerDeps) {
   const providers = deps.providers ?? THIRD_PARTY_PROVIDERS;
   const sleep = deps.sleep ?? defaultSleep;
   const deadlineMs = deps.deadlineMs ?? CHECK_DEADLINE_MS;
+  /** Checks under way, by {@link flightKey}. */
   const inFlight = new Map<string, Promise<StatusReport>>();
+  /** Answers of checks asked for in a private window, by host: this worker's memory only (issue 15). */
+  const privateReports = new Map<string, StatusReport>();
   const writes = createSerialQueue();
 
   /** Read-modify-write of the memory, one at a time (providers finish concurrently). */
@@ -104,7 +117,7 @@ export function createStatusChecker(deps: StatusCheckerDeps) {
     return run;
   }
 
-  async function run(query: StatusQuery, settings: Settings, gateway: SourceReport, incidentId: string | undefined): Promise<StatusReport> {
+  async function run(query: StatusQuery, settings: Settings, gateway: SourceReport, incidentId: string | undefined, incognito: boolean): Promise<StatusReport> {
     const memory = await deps.store.load();
     const now = deps.now();
     const controller = new AbortController();
@@ -125,17 +138,26 @@ export function createStatusChecker(deps: StatusCheckerDeps) {
         remember: (domain, page, ttlMs = STATUS_PAGE_TTL_MS) => void remembered.set(domain, { page, ttlMs }),
       },
     };
-    const chosen = providers.filter((p) => settings.statusProviders[p.id as ThirdPartyProviderId] === true && p.applies(query, settings));
+    const chosen = providers.filter(
+      (p) => settings.statusProviders[p.id as ThirdPartyProviderId] === true && !(incognito && SITE_CONTACTING_PROVIDERS.has(p.id)) && p.applies(query, settings),
+    );
     try {
       const outcomes = await Promise.all(chosen.map((p) => guarded(p, query, ctx)));
       const sources = [gateway, ...outcomes.map((o) => o.report)];
       const finished = deps.now();
       const { verdict, agreeing, disagreeing } = combineReport(sources);
       const report: StatusReport = { host: query.host, verdict, sources, agreeing, disagreeing, checkedAt: finished, expiresAt: finished + REPORT_TTL_MS[verdict] };
+      if (incognito) {
+        if (privateReports.size >= MAX_REPORTS) privateReports.clear();
+        privateReports.set(query.host, report);
+      }
       await update((m) => {
-        m.reports[query.host] = report;
-        if (incidentId !== undefined) m.incidents[incidentId] = finished;
-        for (const [domain, { page, ttlMs }] of remembered) m.statusPages[domain] = { page, expiresAt: finished + ttlMs };
+        // A private window's answer names its site: only the providers' limits (no host in them) are stored.
+        if (!incognito) {
+          m.reports[query.host] = report;
+          if (incidentId !== undefined) m.incidents[incidentId] = finished;
+          for (const [domain, { page, ttlMs }] of remembered) m.statusPages[domain] = { page, expiresAt: finished + ttlMs };
+        }
         chosen.forEach((p, i) => {
           const o = outcomes[i]!;
           const limit = (m.limits[p.id] ??= { starts: [] });
@@ -229,14 +251,16 @@ export function createStatusChecker(deps: StatusCheckerDeps) {
       // this one site, so it still runs (consent for it alone, like any check the user starts).
       if (request.trigger === 'auto' && isNeverRetry(host, settings.neverRetry)) return limited('never-retry', host);
 
-      const cached = (await deps.store.load()).reports[host];
+      const incognito = request.incognito === true;
+      const cached = (incognito ? privateReports.get(host) : undefined) ?? (await deps.store.load()).reports[host];
       // A cached "unknown" is not reused when the user asks: they want a fresh try.
       if (cached !== undefined && cached.expiresAt > now && (request.trigger === 'auto' || cached.verdict !== 'unknown')) {
         const id = request.incidentId;
         if (id !== undefined) await update((m) => void (m.incidents[id] = now)).catch(() => undefined);
         return cached;
       }
-      const pending = inFlight.get(host);
+      const key = flightKey(host, incognito);
+      const pending = inFlight.get(key);
       if (pending !== undefined) return pending;
       const query: StatusQuery = {
         host,
@@ -244,22 +268,25 @@ export function createStatusChecker(deps: StatusCheckerDeps) {
         ...(request.code !== undefined ? { code: request.code } : {}),
         ...(request.gateway !== undefined ? { gateway: request.gateway } : {}),
       };
-      const check = run(query, settings, gateway, request.incidentId)
+      const check = run(query, settings, gateway, request.incidentId, incognito)
         .catch((err: unknown): StatusReport => {
           deps.log.warn('status: check failed', err);
           const failed = unknownReport('gateway', { code: 'network', detail: String(err).slice(0, 200) }, deps.now());
           return { host, verdict: 'unknown', sources: [gateway, failed], checkedAt: deps.now(), expiresAt: deps.now() };
         })
-        .finally(() => inFlight.delete(host));
-      inFlight.set(host, check);
+        .finally(() => inFlight.delete(key));
+      inFlight.set(key, check);
       return check;
     },
 
-    /** The latest answer for `host` (fresh or stale), or `null`. */
-    async latest(host: string): Promise<StatusReport | null> {
+    /**
+     * The latest answer for `host` (fresh or stale), or `null`. A private window's view (`incognito`) sees the answers
+     * of checks asked for in private windows first; a normal window's never does.
+     */
+    async latest(host: string, incognito = false): Promise<StatusReport | null> {
       const h = normaliseHost(host);
       if (h === null) return null;
-      return (await deps.store.load()).reports[h] ?? null;
+      return (incognito ? privateReports.get(h) : undefined) ?? (await deps.store.load()).reports[h] ?? null;
     },
 
     /** True once the automatic check of incident `id` has an answer (its own or a cached one). */
@@ -270,9 +297,14 @@ export function createStatusChecker(deps: StatusCheckerDeps) {
     /** True while a check of `host` runs in this worker. */
     isChecking(host: string): boolean {
       const h = normaliseHost(host);
-      return h !== null && inFlight.has(h);
+      return h !== null && (inFlight.has(flightKey(h, false)) || inFlight.has(flightKey(h, true)));
     },
   };
+}
+
+/** A private window's check and a normal one of the same host never share a flight (nor its answer's storage). */
+function flightKey(host: string, incognito: boolean): string {
+  return `${incognito ? 'private' : 'normal'} ${host}`;
 }
 
 function defaultSleep(ms: number, signal: AbortSignal): Promise<void> {

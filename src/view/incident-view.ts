@@ -158,7 +158,8 @@ export function buildIncidentView(input: IncidentViewInput, render: (t: I18nText
     phase: incident.phase,
     underWay,
     pageWorks,
-    watchSite: !underWay ? null : incident.keepWatching === true ? 'on' : incident.method === 'GET' && incident.quiet !== 'cookies' ? 'offer' : null,
+    // Never offered in a private window: watching without a tab takes probes from the regular profile.
+    watchSite: !underWay ? null : incident.keepWatching === true ? 'on' : incident.method === 'GET' && incident.quiet !== 'cookies' && incident.incognito !== true ? 'offer' : null,
     headline:
       answer?.kind === 'answers-with'
         ? { key: 'popupAnswersWith', subs: [incident.host, answerCodeWords(answer.code, render)] }
@@ -236,7 +237,8 @@ function countdown(incident: Incident): Countdown | null {
   if (incident.offline === true) return null;
   if (incident.awaiting !== null) return { kind: 'now', text: { key: 'popupRetryingNow' } };
   if (incident.nextAt === null) return null;
-  return { kind: 'next', key: incident.phase === 'retrying' ? 'popupNextRetry' : 'popupNextCheck', at: incident.nextAt };
+  // A private window's incident reloads its tab in watch mode too (it has no background check).
+  return { kind: 'next', key: incident.phase === 'retrying' || incident.incognito === true ? 'popupNextRetry' : 'popupNextCheck', at: incident.nextAt };
 }
 
 /** The phase line for what the site answers now (see `SiteAnswer`), or `null` to describe the phase. */
@@ -251,7 +253,7 @@ function answerLine(incident: Incident, answer: SiteAnswer | null, now: number, 
     case 'quiet-cookies':
       return { key: 'popupPhaseQuietCookies', subs: [host] };
     case 'reload-cap':
-      return { key: 'popupPhaseReloadCap', subs: [cap] };
+      return { key: incident.incognito === true ? 'popupPhaseReloadCapPrivate' : 'popupPhaseReloadCap', subs: [cap] };
     case 'reloading':
       return { key: 'popupPhaseAnswersReloading', subs: [host] };
     case 'busy':
@@ -276,7 +278,7 @@ function phaseLine(incident: Incident, now: number, maxVisibleRetries: number, r
       if (incident.offline === true) return { key: 'popupOffline' };
       return { key: 'popupPhaseRetrying', subs: [String(attemptShown(incident, maxVisibleRetries)), String(maxVisibleRetries)] };
     case 'watching':
-      return { key: incident.offline === true ? 'popupOffline' : 'popupPhaseWatching' };
+      return { key: incident.offline === true ? 'popupOffline' : incident.incognito === true ? 'popupPhaseWatchingPrivate' : 'popupPhaseWatching' };
     case 'recovered':
       return { key: 'popupPhaseRecovered', subs: [since()] };
     case 'gave-up':

@@ -41,7 +41,9 @@ export function describeIncident(
 ): NotificationText | null {
   const answer = siteAnswer(incident);
   const text = (incident.offline === true ? null : describeAnswer(incident, answer, now, render)) ?? describePhase(incident, now, maxVisibleRetries, render);
-  if (text === null || !isUnderWay(incident)) return text;
+  // A private window's notification names no site, and carries no verdict (a status page's name would name it): the
+  // OS keeps notifications in its history, outside the private window (issue 15).
+  if (text === null || !isUnderWay(incident) || incident.incognito === true) return text;
   // The strongest "it's you" evidence outranks any verdict from elsewhere: the popup says the same (`localFacts`).
   if (answersWithoutCookies(incident)) return { ...text, verdict: { key: 'notifCookiesLine', subs: [incident.host] } };
   // The site answers again: a "down for everyone" from before would contradict what the probe just got.
@@ -61,8 +63,9 @@ export function describeIncident(
  * proven by a tab, or watched with no tab left after "Tell me when it's back", says "is back" (issue 13).
  */
 function describeAnswer(incident: Incident, answer: SiteAnswer | null, now: number, render: (t: I18nText) => string): NotificationText | null {
-  const errorTitle: I18nText = { key: 'notifTitleError', subs: [incident.host, String(incident.code), render(statusNameText(incident.code))] };
-  const answersTitle: I18nText = { key: 'notifTitleAnswers', subs: [incident.host] };
+  const site = siteName(incident, render);
+  const errorTitle: I18nText = { key: 'notifTitleError', subs: [site, String(incident.code), render(statusNameText(incident.code))] };
+  const answersTitle: I18nText = { key: 'notifTitleAnswers', subs: [site] };
   const since = () => render(durationText((incident.endedAt ?? now) - incident.startedAt));
   const cap = String(MAX_RELOADS_PER_HOUR);
   switch (answer?.kind) {
@@ -72,22 +75,22 @@ function describeAnswer(incident: Incident, answer: SiteAnswer | null, now: numb
     case 'quiet-cookies':
       return { title: errorTitle, message: { key: 'notifQuietCookies' }, canStop: true };
     case 'reload-cap':
-      return { title: errorTitle, message: { key: 'notifReloadCap', subs: [cap] }, canStop: true };
+      return { title: errorTitle, message: { key: incident.incognito === true ? 'notifReloadCapPrivate' : 'notifReloadCap', subs: [cap] }, canStop: true };
     case 'reloading':
       return { title: answersTitle, message: { key: 'notifAnswersReloading' }, canStop: true };
     case 'busy':
-      return { title: { key: 'notifTitleBusy', subs: [incident.host] }, message: { key: 'notifBusy', subs: [answerCodeWords(answer.code, render)] }, canStop: true };
+      return { title: { key: 'notifTitleBusy', subs: [site] }, message: { key: 'notifBusy', subs: [answerCodeWords(answer.code, render)] }, canStop: true };
     case 'challenge':
       return { title: answersTitle, message: { key: 'notifChallenge', subs: [answerCodeWords(answer.code, render)] }, canStop: true };
     case 'answers-error':
       return { title: answersTitle, message: { key: 'notifAnswersError', subs: [answerCodeWords(answer.code, render)] }, canStop: true };
     case 'back-watched':
-      return { title: { key: 'notifTitleBack', subs: [incident.host] }, message: { key: 'notifBackWatched', subs: [since()] }, canStop: false };
+      return { title: { key: 'notifTitleBack', subs: [site] }, message: { key: 'notifBackWatched', subs: [since()] }, canStop: false };
     case 'answers-capped':
       return { title: answersTitle, message: { key: 'notifAnswersCapped', subs: [since(), cap] }, canStop: false };
     case 'answers-with':
       return {
-        title: { key: 'notifTitleAnswersWith', subs: [incident.host, answerCodeWords(answer.code, render)] },
+        title: { key: 'notifTitleAnswersWith', subs: [site, answerCodeWords(answer.code, render)] },
         message: { key: 'notifAnswersWith' },
         canStop: false,
       };
@@ -97,7 +100,8 @@ function describeAnswer(incident: Incident, answer: SiteAnswer | null, now: numb
 function describePhase(incident: Incident, now: number, maxVisibleRetries: number, render: (t: I18nText) => string): NotificationText | null {
   const code = String(incident.code);
   const name = render(statusNameText(incident.code));
-  const errorTitle: I18nText = { key: 'notifTitleError', subs: [incident.host, code, name] };
+  const site = siteName(incident, render);
+  const errorTitle: I18nText = { key: 'notifTitleError', subs: [site, code, name] };
   switch (incident.phase) {
     case 'retrying': {
       if (incident.offline === true) return { title: errorTitle, message: { key: 'notifOffline' }, canStop: true };
@@ -112,12 +116,12 @@ function describePhase(incident: Incident, now: number, maxVisibleRetries: numbe
     case 'watching':
       return {
         title: errorTitle,
-        message: { key: incident.offline === true ? 'notifOffline' : incident.keepWatching === true ? 'notifKeepWatching' : 'notifWatching' },
+        message: { key: incident.offline === true ? 'notifOffline' : incident.keepWatching === true ? 'notifKeepWatching' : incident.incognito === true ? 'notifWatchingPrivate' : 'notifWatching' },
         canStop: true,
       };
     case 'recovered':
       return {
-        title: { key: 'notifTitleBack', subs: [incident.host] },
+        title: { key: 'notifTitleBack', subs: [site] },
         message: { key: 'notifRecovered', subs: [render(durationText((incident.endedAt ?? now) - incident.startedAt))] },
         canStop: false,
       };
@@ -137,6 +141,14 @@ function describePhase(incident: Incident, now: number, maxVisibleRetries: numbe
     case 'abandoned':
       return null;
   }
+}
+
+/**
+ * How a notification names the incident's site: its host, or for a private window's tab words that name no site
+ * (`notifPrivateSite`): the OS keeps shown notifications in its history (issue 15, "Private windows stay private").
+ */
+function siteName(incident: Pick<Incident, 'host' | 'incognito'>, render: (t: I18nText) => string): string {
+  return incident.incognito === true ? render({ key: 'notifPrivateSite' }) : incident.host;
 }
 
 /**

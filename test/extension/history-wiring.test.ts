@@ -38,8 +38,6 @@ function createBackground(now: () => number, latest: (host: string) => Promise<S
   const started: Promise<void>[] = [];
   const history = createHistoryStore({
     area: fakeBrowser.storage.local,
-    session: fakeBrowser.storage.session,
-    isPrivateTab: isIncognitoTab,
     now,
     retentionDays: async () => (await settings.get()).historyRetentionDays,
     latestStatus: latest,
@@ -59,7 +57,7 @@ function createBackground(now: () => number, latest: (host: string) => Promise<S
       badge: (state, tabId) => describeBadge(state.tabs[String(tabId)], incidentForTab(state, tabId)),
     },
     log: silent,
-    onIncidentOpened: (incident, tabIds) => void started.push(history.opened(incident, tabIds)),
+    isPrivateTab: isIncognitoTab,
     onIncidentEnded: (incident) => void started.push(history.record(incident)),
   });
   const writes = async () => void (await Promise.all(started));
@@ -168,8 +166,32 @@ describe('history wiring', () => {
     expect(entries[0]).toMatchObject({ host: 'shop.example.com', outcome: 'abandoned' });
     await writes();
     expect(JSON.stringify(await fakeBrowser.storage.local.get(null))).not.toContain('private.example.net');
-    // The session's note of the private incident goes once it ended.
-    expect((await fakeBrowser.storage.session.get('historyPrivate')).historyPrivate).toEqual([]);
+    // Another private incident ending writes nothing at all (not even the same history again).
+    const set = vi.spyOn(fakeBrowser.storage.local, 'set');
+    onTestFinished(() => set.mockRestore());
+    await service.onCompleted(completed(hidden.id!, 502, { url: 'https://private.example.net/' }));
+    await service.dispatch({ type: 'tab-closed', tabId: hidden.id! });
+    await writes();
+    expect(set).not.toHaveBeenCalled();
+    // Nor is anything of it in the session's storage (issue 15: it lived in the worker's memory only).
+    expect(JSON.stringify(await fakeBrowser.storage.session.get(null))).not.toContain('private.example.net');
+  });
+
+  it("Firefox's webRequest says a tab is private itself: its incident is kept in memory only, and never probed", async () => {
+    const hidden = await fakeBrowser.tabs.create({ url: 'https://private.example.net/' });
+    const fetched: string[] = [];
+    vi.stubGlobal('fetch', async (url: string) => {
+      fetched.push(url);
+      return new Response('', { status: 502 });
+    });
+    onTestFinished(() => void vi.unstubAllGlobals());
+    const { service, writes } = createBackground(() => clock);
+    await service.onCompleted(completed(hidden.id!, 502, { url: 'https://private.example.net/', incognito: true }));
+    await writes();
+    expect((await service.tabView(hidden.id!)).incident?.incident.incognito).toBe(true);
+    expect(JSON.stringify(await fakeBrowser.storage.session.get(null))).not.toContain('private.example.net');
+    // No cookieless comparison went out for it (the regular profile's request).
+    expect(fetched).toEqual([]);
   });
 
   it('a private incident that recovers, fails again and ends again is still never recorded', async () => {
@@ -188,8 +210,10 @@ describe('history wiring', () => {
     clock += 60_000;
     await service.onCompleted(completed(hidden.id!, 502, at));
     await writes();
-    const state = (await fakeBrowser.storage.session.get('recovery')).recovery as { incidents: { reopened?: number }[] };
-    expect(state.incidents[0]?.reopened).toBe(1);
+    // The incident goes on (kept in memory only: the session's storage holds nothing of it).
+    const view = await service.tabView(hidden.id!);
+    expect(view.incident?.incident).toMatchObject({ reopened: 1, incognito: true });
+    expect(JSON.stringify(await fakeBrowser.storage.session.get(null))).not.toContain('private.example.net');
     await service.dispatch({ type: 'tab-closed', tabId: hidden.id! });
     await writes();
     expect(JSON.stringify(await fakeBrowser.storage.local.get(null))).not.toContain('private.example.net');

@@ -173,6 +173,8 @@ describe('"Tell me when it\'s back"', () => {
     // A probe without cookies gets a page every time: it could never tell this browser the site is back.
     expect(build(incident({ quiet: 'cookies' })).watchSite).toBeNull();
     expect(build(recovered({ keepWatching: true })).watchSite).toBeNull();
+    // A private window's: watching without its tab would take probes from the regular profile.
+    expect(build(incident({ incognito: true })).watchSite).toBeNull();
     expect(build(incident({ phase: 'gave-up', nextAt: null, endedAt: NOW, keepWatching: true })).watchSite).toBeNull();
   });
 

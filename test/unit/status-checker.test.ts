@@ -302,6 +302,23 @@ describe('consent, private hosts, private windows', () => {
     expect(r.limitedBy).toBeUndefined();
   });
 
+  it('incognito + the user asked: never the status-page guesses on the site\'s own domain, and the answer is kept in memory only', async () => {
+    const h = harness({ route: world({ checkHost: 'down', pages: { 'https://status.example.com': 'major' } }) });
+    const r = await h.checker.check(ask('https://www.example.com/', { incognito: true, trigger: 'user' }));
+    // The status page guesses contact the site's own domain from the regular profile (HSTS, alt-svc): not asked.
+    expect(h.urls.some((u) => u.includes('example.com') && !u.startsWith(CH))).toBe(false);
+    expect(source(r, 'statusPage')).toBeUndefined();
+    expect(r.verdict).toBe('down-for-everyone');
+    // Nothing of the site is stored; the private window's view sees its answer, a normal window's does not.
+    expect(JSON.stringify(h.memory())).not.toContain('example.com');
+    expect(await h.checker.latest('www.example.com', true)).toEqual(r);
+    expect(await h.checker.latest('www.example.com')).toBeNull();
+    // The same check from a normal window asks the status page, and is stored.
+    const normal = await h.checker.check(ask('https://www.example.com/', { trigger: 'user' }));
+    expect(source(normal, 'statusPage')?.verdict).toBe('down-for-everyone');
+    expect(JSON.stringify(h.memory())).toContain('www.example.com');
+  });
+
   it('only the origin leaves the browser: never the path, query or fragment', async () => {
     const h = harness({ route: world({ checkHost: 'down' }), settings: settingsWith({ providers: { custom: true }, customEndpoint: { template: 'https://kuma.example/api/{host}', format: 'gatus' } }) });
     await h.checker.check(ask('https://www.example.com:8443/secret/path?token=abc123#frag', { gateway: cloudflare }));

@@ -3,7 +3,7 @@
  * "down for everyone?" checks may send site addresses to the services listed. Pure over its props.
  */
 import { useState } from 'preact/hooks';
-import type { JSX } from 'preact';
+import type { TargetedMouseEvent } from 'preact';
 import type { SettingsPageProps } from '../shared/settings-store';
 import { StatusConsent, type Translate } from '../shared/status-consent';
 
@@ -49,7 +49,7 @@ export function OnboardingView({ settings, managed, t, onChange, requestDataCons
     void store(false).finally(() => setBusy(false));
   };
 
-  const onOptions = (e: JSX.TargetedMouseEvent<HTMLAnchorElement>) => {
+  const onOptions = (e: TargetedMouseEvent<HTMLAnchorElement>) => {
     e.preventDefault();
     openOptions();
   };

@@ -4,7 +4,7 @@
  */
 import { grantConsent } from '../../src/settings/consent';
 import { useState } from 'preact/hooks';
-import type { JSX } from 'preact';
+import type { TargetedMouseEvent } from 'preact';
 import type { SettingsPageProps } from '../shared/settings-store';
 import { PrivacyLink } from '../shared/privacy-link';
 import { StatusConsent, type Translate } from '../shared/status-consent';
@@ -52,7 +52,7 @@ export function OnboardingView({ settings, managed, t, onChange, requestDataCons
     void store(false).finally(() => setBusy(false));
   };
 
-  const onOptions = (e: JSX.TargetedMouseEvent<HTMLAnchorElement>) => {
+  const onOptions = (e: TargetedMouseEvent<HTMLAnchorElement>) => {
     e.preventDefault();
     openOptions();
   };

@@ -2,7 +2,7 @@
  * The user's own checker on the options page: an address template and its answer format, checked as typed, and the
  * host permission for it asked inside the click that saves it (Firefox shows its prompt only then).
  */
-import type { JSX } from 'preact';
+import type { TargetedSubmitEvent } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { CustomEndpointFormat } from '../../src/settings/settings';
 import type { MessageKey } from '../../src/shared/text';
@@ -53,7 +53,7 @@ export function CustomEndpointForm({ settings, managed, t, save, hostAccess }: S
     };
   }, [pattern, hostAccess]);
 
-  const onSubmit = (e: JSX.TargetedSubmitEvent<HTMLFormElement>) => {
+  const onSubmit = (e: TargetedSubmitEvent<HTMLFormElement>) => {
     e.preventDefault();
     if (!input.ok) {
       setError(t(PROBLEM_KEYS[input.problem]));
@@ -114,7 +114,7 @@ export interface CustomEndpointFieldsProps {
   readonly t: Translate;
   readonly onTemplate: (template: string) => void;
   readonly onFormat: (format: CustomEndpointFormat) => void;
-  readonly onSubmit: (e: JSX.TargetedSubmitEvent<HTMLFormElement>) => void;
+  readonly onSubmit: (e: TargetedSubmitEvent<HTMLFormElement>) => void;
   readonly onRemove: () => void;
 }
 

@@ -2,7 +2,7 @@
  * A list of host names typed one per line (the never-retry list, the never-send list), stored by its own button: a
  * half-typed list is not a setting. Lines that are not host names are said beside it and nothing is stored.
  */
-import type { JSX } from 'preact';
+import type { TargetedSubmitEvent } from 'preact';
 import { useState } from 'preact/hooks';
 import type { MessageKey } from '../../src/shared/text';
 import { readHostList } from './options-input';
@@ -27,7 +27,7 @@ export function HostListField({ field, id, labelKey, helpKey, invalidKey, saveKe
   const [text, setText] = useState(settings[field].join('\n'));
   const [invalid, setInvalid] = useState<string[]>([]);
   const locked = managed.has(field);
-  const onSubmit = (e: JSX.TargetedSubmitEvent<HTMLFormElement>) => {
+  const onSubmit = (e: TargetedSubmitEvent<HTMLFormElement>) => {
     e.preventDefault();
     const read = readHostList(text, field);
     setInvalid(read.invalid);

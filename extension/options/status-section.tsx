@@ -2,7 +2,7 @@
  * The options page's status-check section: the consent to automatic checks (with the browser's own data consent on
  * Firefox), a switch per provider naming what it contacts, the domains never sent anywhere, and the user's own checker.
  */
-import type { JSX } from 'preact';
+import type { TargetedMouseEvent } from 'preact';
 import { useState } from 'preact/hooks';
 import type { Settings, ThirdPartyProviderId } from '../../src/settings/settings';
 import type { MessageKey } from '../../src/shared/text';
@@ -25,7 +25,7 @@ export function StatusSection({
   // Checked only while the user's "yes" covers what is configured now; an outdated one shows what changed.
   const consent = consentStatus(settings);
 
-  const onAutoCheck = (e: JSX.TargetedMouseEvent<HTMLInputElement>) => {
+  const onAutoCheck = (e: TargetedMouseEvent<HTMLInputElement>) => {
     // Asking already (the browser's prompt is open): this click changes nothing. The box is not `disabled` meanwhile,
     // which would drop the keyboard focus to the page.
     if (asking) {

@@ -3,14 +3,14 @@
  * any action that cannot be undone: the options page's "Clear history", and meant for the popup's two as well. Accessible as an `alertdialog`: named by its question, the focus moves to the
  * safe choice when it opens and back to the control that opened it when it closes, and Escape cancels.
  */
-import type { ComponentChildren, JSX, RefObject } from 'preact';
+import type { ComponentChildren, RefObject, TargetedKeyboardEvent } from 'preact';
 import { useLayoutEffect, useRef } from 'preact/hooks';
 
 export interface ConfirmDialogProps {
   /** The question is being asked; when false, {@link trigger} is shown instead. */
   readonly open: boolean;
   /** The control that asks (shown while closed); it takes `ref`, so the focus can come back to it. */
-  readonly trigger: (ref: RefObject<HTMLButtonElement>) => ComponentChildren;
+  readonly trigger: (ref: RefObject<HTMLButtonElement | null>) => ComponentChildren;
   /** Unique in the page: the question's element id is `${id}-question`. */
   readonly id: string;
   readonly question: ComponentChildren;
@@ -44,7 +44,7 @@ export function ConfirmDialog(p: ConfirmDialogProps) {
 
   if (!p.open) return <>{p.trigger(trigger)}</>;
 
-  const onKeyDown = (e: JSX.TargetedKeyboardEvent<HTMLDivElement>) => {
+  const onKeyDown = (e: TargetedKeyboardEvent<HTMLDivElement>) => {
     if (e.key !== 'Escape' || p.busy === true) return;
     e.preventDefault();
     p.onCancel();

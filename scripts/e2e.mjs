@@ -1,5 +1,6 @@
 // The e2e suite in two vitest runs side by side: `e2e-long` (the half-up sites' 3-minute observations, idle most of
-// the time) beside `e2e` (every other file, one at a time), so the long watch costs the suite little wall time.
+// the time, then a few short files; see vitest.config.ts) beside `e2e` (every other file, one at a time), so the long
+// watch costs the suite little wall time.
 // The long run's output is held back and printed after the other's, so the two do not interleave. Exits non-zero if
 // either run failed. Extra arguments (e.g. a file filter) go to both runs.
 import { spawn } from 'node:child_process';

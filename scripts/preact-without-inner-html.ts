@@ -20,7 +20,7 @@ export function preactWithoutInnerHtml(): Plugin {
   };
 }
 
-/** The assignment in Preact 10's minified `diffElementNodes`: `(u.innerHTML=h.__html)`, with any minified names. */
+/** The assignment in Preact's minified (10 and 11) `diffElementNodes`: `(u.innerHTML=h.__html)`, with any minified names. */
 const ASSIGNMENT = /\(([A-Za-z_$][\w$]*)\.innerHTML=([A-Za-z_$][\w$]*)\.__html\)/g;
 
 /**

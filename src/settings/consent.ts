@@ -66,6 +66,20 @@ export function consentStatus(settings: ConsentSettings): ConsentStatus {
   return changes.length === 0 ? { kind: 'given' } : { kind: 'outdated', changes };
 }
 
+/**
+ * Whether a lookup that sends a site's address may go out now. An automatic one (`auto`) needs a "yes" to what is
+ * configured now; one the user starts (`user`: "Check now", "Find an archived copy") is consent for itself, but not
+ * while an earlier "yes" covers other addresses than these: the user is asked again first, and told what changed.
+ * Firefox's data consent (`browsingActivity`) is asked for separately, by the page the click came from.
+ *
+ * @param settings - as loaded
+ * @param trigger - who started the lookup
+ */
+export function mayLookUp(settings: ConsentSettings, trigger: 'auto' | 'user'): boolean {
+  const kind = consentStatus(settings).kind;
+  return trigger === 'auto' ? kind === 'given' : kind !== 'outdated';
+}
+
 /** The parts of `now` that differ from `covered`, in {@link CONSENT_CHANGES} order. */
 export function consentChanges(covered: ConsentScope, now: ConsentScope): ConsentChange[] {
   const part = (scope: ConsentScope, change: ConsentChange): unknown => {

@@ -31,7 +31,7 @@ import { COOKIES, waitForPermission } from '../shared/optional-permissions';
 import { clearSiteCookies } from './site-cookies';
 import { findArchivedCopy } from '../../src/guide/archive';
 import { isSamePage, parsePageAddress } from '../../src/shared/page-address';
-import { consentStatus } from '../../src/settings/consent';
+import { consentStatus, mayLookUp } from '../../src/settings/consent';
 
 const log = console;
 const settings = createSettingsSource(log);
@@ -241,7 +241,7 @@ const handlers: { [K in MessageType]: (request: Request<K>) => Promise<Response<
       return { found: false, reason: { code: 'private-host', detail: 'a private address is not sent' } };
     }
     // The click is consent for this one lookup, but not while an earlier "yes" covers other addresses than these.
-    if (consentStatus(s).kind === 'outdated') {
+    if (!mayLookUp(s, 'user')) {
       return { found: false, reason: { code: 'no-consent', detail: 'the addresses changed since the consent; agree again first' } };
     }
     // Firefox: the popup asked for the data consent inside the click; its prompt may still be open.

@@ -202,8 +202,10 @@ export function createRecoveryService(deps: RecoveryServiceDeps) {
     const status = (await deps.statusOf?.(incident).catch(() => null)) ?? null;
     const text = deps.describe.incident(incident, now, settings.maxVisibleRetries, status);
     // A new pop is limited across incidents (`src/view/notification-limit.ts`); one held back is only updated in place,
-    // if it is shown at all.
-    const popped = pop && text !== null && (deps.mayPop === undefined || (await deps.mayPop(incident, tabIds)));
+    // if it is shown at all. Not the pops of an incident the user asked to be told about ("Tell me when it's back"):
+    // its tab may be closed, so a held-back "back" would never be seen.
+    const asked = incident.keepWatching === true;
+    const popped = pop && text !== null && (asked || deps.mayPop === undefined || (await deps.mayPop(incident, tabIds)));
     await deps.effects.notify(id, text, popped);
   }
 

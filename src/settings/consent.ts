@@ -12,7 +12,7 @@
  *
  * Pure: no browser, no storage.
  */
-import { consentScope, DEFAULT_SETTINGS, type ConsentScope, type Settings } from './settings';
+import { consentScope, type ConsentScope, type Settings } from './settings';
 
 /** What a consent decision depends on. */
 export type ConsentSettings = Pick<Settings, 'statusAutoCheck' | 'statusConsentScope' | 'codes' | 'statusProviders' | 'statusEndpoints' | 'customEndpoint'>;
@@ -51,8 +51,23 @@ export function consentFingerprint(scope: ConsentScope): string {
   return stableJson(scope);
 }
 
-/** What a consent without a recorded scope (older than settings version 4) covers: the defaults. */
-export const LEGACY_CONSENT_SCOPE: ConsentScope = consentScope(DEFAULT_SETTINGS);
+/**
+ * What a consent without a recorded scope (older than settings version 4) covers: the defaults of those versions,
+ * which the consent screen showed. Written out, not derived from today's defaults: a later build that changes a
+ * default address must ask those users again, not carry their old "yes" over to the new address.
+ */
+export const LEGACY_CONSENT_SCOPE: ConsentScope = {
+  codes: [502, 503, 504, 520, 521, 522, 523, 524],
+  providers: { checkHost: true, globalping: true, statusPage: true, cdnStatus: true, custom: false },
+  endpoints: {
+    checkHost: 'https://check-host.net',
+    globalping: 'https://api.globalping.io',
+    cloudflareStatus: 'https://www.cloudflarestatus.com',
+    statusPageTemplates: ['https://status.{domain}', 'https://{name}status.com', 'https://{name}.statuspage.io'],
+    archive: 'https://archive.org',
+  },
+  customEndpoint: null,
+};
 
 /**
  * The one consent rule: whether lookups that send a site's address may go out under `settings`.
@@ -64,6 +79,20 @@ export function consentStatus(settings: ConsentSettings): ConsentStatus {
   const covered = settings.statusConsentScope ?? LEGACY_CONSENT_SCOPE;
   const changes = consentChanges(covered, consentScope(settings));
   return changes.length === 0 ? { kind: 'given' } : { kind: 'outdated', changes };
+}
+
+/**
+ * Whether a lookup that sends a site's address may go out now. An automatic one (`auto`) needs a "yes" to what is
+ * configured now; one the user starts (`user`: "Check now", "Find an archived copy") is consent for itself, but not
+ * while an earlier "yes" covers other addresses than these: the user is asked again first, and told what changed.
+ * Firefox's data consent (`browsingActivity`) is asked for separately, by the page the click came from.
+ *
+ * @param settings - as loaded
+ * @param trigger - who started the lookup
+ */
+export function mayLookUp(settings: ConsentSettings, trigger: 'auto' | 'user'): boolean {
+  const kind = consentStatus(settings).kind;
+  return trigger === 'auto' ? kind === 'given' : kind !== 'outdated';
 }
 
 /** The parts of `now` that differ from `covered`, in {@link CONSENT_CHANGES} order. */

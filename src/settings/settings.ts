@@ -177,13 +177,23 @@ export const CUSTOM_ENDPOINT_PROBLEMS: { readonly [K in CustomEndpointProblem]: 
  * mon.example`) would make it a different, unnamed server for every site, so `{host}` may stand in the path and the
  * query only.
  */
+/**
+ * True when the server part of an endpoint template (its authority, before the path) holds a placeholder or a brace:
+ * a different server for every site. For the custom endpoint that breaks the fixed-server rule; a status-page
+ * template with one is a guess, never a configured server.
+ */
+export function placeholderInHost(template: string): boolean {
+  const afterScheme = template.trim().replace(/^[a-z][a-z0-9+.-]*:\/\//i, '');
+  return /[{}]/.test(afterScheme.split(/[/?#]/, 1)[0] ?? '');
+}
+
 export function customEndpointProblem(template: string, format: string): CustomEndpointProblem | null {
   const trimmed = template.trim();
   if (trimmed === '') return 'empty';
   if (trimmed.length > MAX_ENDPOINT_LENGTH) return 'too-long';
   const authority = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(trimmed)?.[1];
   if (authority === undefined || !isEndpointUrl(trimmed)) return 'invalid';
-  if (/[{}]/.test(authority)) return 'placeholder-in-host';
+  if (placeholderInHost(trimmed)) return 'placeholder-in-host';
   // A Kuma status page is named by its slug, which can never be a host name: no placeholder, one page.
   if (format === 'uptime-kuma' && parseKumaPage(trimmed) === null) return 'not-kuma-page';
   return null;

@@ -9,7 +9,7 @@
  * - each provider has a rate limit, and its `Retry-After` holds it back (RFC 9110 §10.2.3);
  * - a whole check ends within {@link CHECK_DEADLINE_MS}, whatever the providers do.
  */
-import { consentStatus } from '../settings/consent';
+import { mayLookUp } from '../settings/consent';
 import type { GatewayInfo } from '../recovery/classify';
 import { parsePageAddress } from '../shared/page-address';
 import { isNeverRetry } from '../recovery/never-retry';
@@ -241,11 +241,8 @@ export function createStatusChecker(deps: StatusCheckerDeps) {
       // host or a never-send domain goes to no provider: check-host, status pages, Globalping, the custom endpoint.
       const [settings] = await Promise.all([deps.settings(), loadPublicSuffixList()]);
       if (isWithheldHost(host, settings.neverSend)) return limited('private-host', host);
-      // One consent rule (`src/settings/consent.ts`): an automatic check needs a "yes" to what is configured now; a
-      // "Check now" is consent for itself, but not while an earlier "yes" covers other addresses than these (the
-      // user is asked again first, and told what changed).
-      const consent = consentStatus(settings).kind;
-      if (consent === 'outdated' || (request.trigger === 'auto' && consent !== 'given')) return limited('no-consent', host);
+      // One consent rule (`src/settings/consent.ts`), for automatic checks and "Check now" alike.
+      if (!mayLookUp(settings, request.trigger)) return limited('no-consent', host);
       if (request.trigger === 'auto' && request.incognito === true) return limited('incognito', host);
       // A site on the never-retry list is left alone: no automatic check either. "Check now" is the user asking about
       // this one site, so it still runs (consent for it alone, like any check the user starts).

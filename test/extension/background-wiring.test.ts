@@ -368,6 +368,31 @@ describe('background wiring', () => {
     await eventually(() => expect(Object.values(fakeBrowser.notifications.getAllCreateOptions())).toMatchObject([{ title: 'shop.example.com is back' }]));
   });
 
+  it('"Tell me when it\'s back" is told even when the notification limit holds every other pop back', async () => {
+    await fakeBrowser.storage.sync.set({ version: 3, notify: 'back-only' });
+    const tab = await fakeBrowser.tabs.create({ url: URL_A });
+    // A limiter that refuses every pop: as after another incident of the same domain popped within the minute.
+    const { service } = createService(() => clock, { mayPop: async () => false });
+    await service.onCompleted(completed(tab.id!, 502));
+    await service.dispatch({ type: 'keep-watching', tabId: tab.id! });
+    clock += 1500;
+    await service.wake();
+    await service.onCompleted(completed(tab.id!, 200));
+    await eventually(() => expect(Object.values(fakeBrowser.notifications.getAllCreateOptions())).toMatchObject([{ title: 'shop.example.com is back' }]));
+  });
+
+  it('the notification limit holds back the "back" of an incident nobody asked about, which never popped', async () => {
+    await fakeBrowser.storage.sync.set({ version: 3, notify: 'back-only' });
+    const tab = await fakeBrowser.tabs.create({ url: URL_A });
+    const { service } = createService(() => clock, { mayPop: async () => false });
+    await service.onCompleted(completed(tab.id!, 502));
+    clock += 1500;
+    await service.wake();
+    await service.onCompleted(completed(tab.id!, 200));
+    await drained();
+    expect(Object.keys(fakeBrowser.notifications.getAllCreateOptions())).toEqual([]);
+  });
+
   it('notify "back-only": a site that ends answering its own 500 is not "back", and shows nothing', async () => {
     await fakeBrowser.storage.sync.set({ version: 3, notify: 'back-only' });
     const tab = await fakeBrowser.tabs.create({ url: URL_A });

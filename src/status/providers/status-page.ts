@@ -17,6 +17,7 @@
  */
 import * as v from 'valibot';
 import type { EvidenceKey } from '../../shared/text';
+import { placeholderInHost } from '../../settings/settings';
 import { registrableDomain, statusPageDomain } from '../host';
 import { namesSite } from '../pinning';
 import { describeIssue, holdAfter, isCloudflare, type ProviderContext, type StatusPageRef, type StatusPageVendor, type StatusProvider } from '../provider';
@@ -295,13 +296,6 @@ export interface StatusPageCandidate {
   readonly mustNameSite: boolean;
 }
 
-/** True when the host part of a template (before its path) holds a placeholder. */
-function guessesHost(template: string): boolean {
-  const afterScheme = template.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '');
-  const authority = afterScheme.split(/[/?#]/, 1)[0] ?? '';
-  return /\{(domain|name|host)\}/.test(authority);
-}
-
 /**
  * Candidate base URLs for `host`, in the order of the templates, or `null` when no guess may be made from it (see
  * `statusPageDomain`: `host.tail1234.ts.net` must never become `tail1234status.com`). `bases` lists the same URLs as
@@ -319,7 +313,7 @@ export function statusPageCandidates(
   for (const t of templates) {
     const base = t.replaceAll('{domain}', d.domain).replaceAll('{name}', d.name).replace(/\/+$/, '');
     if (candidates.some((c) => c.base === base)) continue;
-    const configured = !guessesHost(t);
+    const configured = !placeholderInHost(t);
     let own = false;
     try {
       own = registrableDomain(new URL(base).hostname)?.domain === d.domain;

@@ -25,7 +25,7 @@ import { createStatusChecker } from '../../src/status/checker';
 import { isWithheldHost, loadPublicSuffixList } from '../../src/status/host';
 import { cookieDomain } from '../../src/guide/cookie-domain';
 import { incidentSiteAddress, isIntranet } from '../../src/view/incident-facts';
-import { createBrowserHttpClient, createSessionMemoryStore, isIncognitoTab } from './status-adapters';
+import { createBrowserHttpClient, createSessionMemoryStore, hasPrivateWindow, isIncognitoTab } from './status-adapters';
 import { waitForDataConsent } from '../shared/data-consent';
 import { COOKIES, waitForPermission } from '../shared/optional-permissions';
 import { clearSiteCookies } from './site-cookies';
@@ -125,6 +125,16 @@ browser.tabs.onUpdated.addListener((tabId, change) => {
 });
 browser.tabs.onRemoved.addListener((tabId) => void service.dispatch({ type: 'tab-closed', tabId }));
 browser.tabs.onReplaced.addListener((added, removed) => void service.onTabReplaced(added, removed));
+// Private windows' incidents live in `storage.session` (never on disk) while their tabs are open; once the last private
+// window closes, nothing of them is kept (issue 15). Asked in the event's turn, so a private tab opened meanwhile
+// cannot be dropped by an earlier window's closing.
+browser.windows.onRemoved.addListener(() => {
+  void service.dispatch(async () => {
+    if (await hasPrivateWindow()) return null;
+    checker.forgetPrivate();
+    return { type: 'private-windows-closed' };
+  });
+});
 
 browser.alarms.onAlarm.addListener((alarm) => {
   if (alarm.name === WAKE_ALARM) void wake();

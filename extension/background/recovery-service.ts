@@ -1,10 +1,12 @@
 /**
  * Wires `src`'s pure recovery logic to the browser: turns webRequest/tabs events into {@link RecoveryEvent}s, runs
  * them one at a time through {@link reduce} against the state persisted in `storage.session`, then carries out the
- * effects and sets the next wake-up. What concerns a private window's tabs is kept in this worker's memory only
- * (`withoutPrivate`): a stopped worker forgets a private window's incidents, and their tabs stay as they are. Every
- * browser call reaches it through {@link RecoveryServiceDeps}, so the wiring is tested against fakes and the real
- * browsers alike.
+ * effects and sets the next wake-up. A private window's incidents are stored there too: both browsers hold
+ * `storage.session` in memory and never write it to disk (MDN `storage.session`), and a worker stopped between two
+ * tries (after ~30 s without events, as a user waiting on an error page sends none) must find them when its alarm
+ * wakes the next one. They go with their last tab, and with the last private window (`private-windows-closed`); the
+ * history on disk never gets them (`recordEnded`). Every browser call reaches it through {@link RecoveryServiceDeps},
+ * so the wiring is tested against fakes and the real browsers alike.
  */
 import { classifyCompletion, isTabId, MAX_URL_LENGTH, type CompletedRequest } from '../../src/recovery/classify';
 import {
@@ -17,7 +19,6 @@ import {
   type Incident,
   type RecoveryEvent,
   type RecoveryState,
-  withoutPrivate,
 } from '../../src/recovery/incident-machine';
 import { parseRecoveryState } from '../../src/recovery/read-state';
 import { MAX_REQUEST_ID_LENGTH } from '../../src/recovery/state-schema';
@@ -86,8 +87,9 @@ export function createRecoveryService(deps: RecoveryServiceDeps) {
         while (dirty) {
           dirty = false;
           try {
-            // Nothing about a private window's tabs is written (issue 15); it stays in `current`, in memory.
-            await deps.store.save(withoutPrivate(current!));
+            // A private window's incidents included: `storage.session` is never written to disk, and a worker stopped
+            // between two tries must find them (issue 15).
+            await deps.store.save(current!);
           } catch (err) {
             dirty = true;
             throw err;

@@ -1,6 +1,6 @@
 /**
  * The browser side of the status check: its memory in `storage.session`, the network through `fetch`, and the
- * browser's own consent and private-window facts.
+ * browser's own consent and private-window facts (a tab's, and whether any private window is open).
  */
 import browser from 'webextension-polyfill';
 import { createHttpClient, type HttpClient } from '../../src/status/http';
@@ -17,6 +17,19 @@ export function createSessionMemoryStore(): StatusMemoryStore {
 /** JSON GETs with the extension's host permission (no CORS preflight), no cookies, bounded in size and time. */
 export function createBrowserHttpClient(): HttpClient {
   return createHttpClient({ fetch: (url, init) => fetch(url, init), now: Date.now });
+}
+
+/**
+ * Whether any private window is open (`windows.getAll`, whose windows say `incognito`; the extension sees private ones
+ * only where the user allowed it, and then nothing of them reached it anyway). Unsure (the call failed): `true`, so
+ * nothing under way is dropped; each private tab's incident still goes with its tab (`tab-closed`).
+ */
+export async function hasPrivateWindow(): Promise<boolean> {
+  try {
+    return (await browser.windows.getAll()).some((w) => w.incognito);
+  } catch {
+    return true;
+  }
 }
 
 /** Whether a tab is in a private window; a tab that is gone counts as private (send nothing when unsure). */

@@ -32,7 +32,7 @@ export type RecoveryEvent =
       readonly requestId?: string;
       /** The server address and proxy the browser reported (validated by `readConnection`). */
       readonly connection?: Connection;
-      /** The tab is in a private window: its incident is keyed apart, never probed, never stored. */
+      /** The tab is in a private window: its incident is keyed apart, never probed, never in the history. */
       readonly incognito?: boolean;
     }
   | {
@@ -52,12 +52,18 @@ export type RecoveryEvent =
       readonly host: string;
       readonly code: number;
       readonly scope: 'sub-frame' | 'sub-resource';
-      /** The tab is in a private window: the record is kept in memory only. */
+      /** The tab is in a private window: the record goes with the tab, and with the last private window. */
       readonly incognito?: boolean;
     }
   | { readonly type: 'main-frame-failed'; readonly tabId: number; readonly url: string; readonly error: string; readonly requestId?: string }
   | { readonly type: 'tab-url-changed'; readonly tabId: number; readonly url: string }
   | { readonly type: 'tab-closed'; readonly tabId: number }
+  /**
+   * The last private window closed (`windows.onRemoved`, no incognito window left): everything about private windows'
+   * tabs is dropped (`withoutPrivate`), and their notifications cleared. What is kept in `storage.session` must
+   * not outlive the private windows (issue 15, "Private windows stay private").
+   */
+  | { readonly type: 'private-windows-closed' }
   /**
    * A `reload` effect found the tab closed, showing another page, or with a URL the browser does not tell (a page
    * outside the extension's host permissions): the user left, so the tab stops waiting. Nothing was reloaded.

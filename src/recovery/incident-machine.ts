@@ -12,6 +12,7 @@
  * Invariants (checked by the unit tests):
  * - at most one active incident per origin and private-ness (a private window's tab and a normal tab of one site never
  *   share an incident); a tab belongs to at most one incident, which exists;
+ * - nothing of a private window's tabs is left once they are closed (their incidents, frames' errors, reloads);
  * - a private window's incident is never probed and never compared without cookies (both go from the regular profile);
  * - only tabs whose page came from GET/HEAD are ever reloaded, and only while they still show the failed page;
  * - one try stream per incident however many tabs wait: one lead tab is reloaded (or one background probe sent), and
@@ -25,7 +26,7 @@ import { judgeCookieless, type CookielessAnswer } from './cookieless';
 import type { MachineContext, ProbeOutcome, RecoveryEvent, Transition } from './events';
 import { awaitsReloadOf, MAX_LOADING_WAIT_MS, Mutation } from './mutation';
 import { nextDelayMs } from './schedule';
-import { isActive, recordsSubresourceError, tabsOf, type RecoveryState, type TabEntry } from './state-schema';
+import { isActive, recordsSubresourceError, tabsOf, withoutPrivate, type RecoveryState, type TabEntry } from './state-schema';
 import { openIncident, recordNotRetried, reopenIncident, toNavigating, toReloading, toSettled, toWaiting } from './transitions';
 import { isSamePage, parsePageAddress } from '../shared/page-address';
 
@@ -87,6 +88,8 @@ function apply(m: Mutation, e: RecoveryEvent): void {
     case 'tab-closed':
       m.forgetSubresourceErrors(e.tabId);
       return m.detach(e.tabId);
+    case 'private-windows-closed':
+      return m.forgetPrivate();
     case 'reload-refused':
       return m.detach(e.tabId);
     case 'reload-not-sent':
@@ -460,6 +463,9 @@ function concernsNothing(state: RecoveryState, event: RecoveryEvent): boolean {
     // A flood of failing frames changes nothing past the per-tab bound: no copy, no write.
     case 'subresource-error':
       return !recordsSubresourceError(state, event.tabId, event.origin);
+    // Every private window closing is told; only one that leaves something private behind changes the state.
+    case 'private-windows-closed':
+      return withoutPrivate(state) === state;
     default:
       return false;
   }

@@ -21,6 +21,7 @@ import {
   recordsSubresourceError,
   RELOAD_CAP_WINDOW_MS,
   tabsOf,
+  withoutPrivate,
   type ActiveIncident,
   type EndedIncident,
   type Incident,
@@ -439,6 +440,23 @@ export class Mutation {
     if (list.every(keeps)) return;
     const kept = list.filter(keeps);
     if (kept.length > 0) this.state.reloads = kept;
+    else delete this.state.reloads;
+  }
+
+  /**
+   * The last private window closed: drops everything about private windows' tabs (`withoutPrivate`) and clears the
+   * notifications of their incidents (a `notify` of an incident that is gone clears it). Their tabs normally left
+   * one by one already (`tab-closed`); this catches whatever a lost event or a stopped worker left behind.
+   */
+  forgetPrivate(): void {
+    const kept = withoutPrivate(this.state);
+    if (kept === this.state) return;
+    for (const i of this.state.incidents) if (i.incognito === true) this.notify(i, false);
+    this.state.incidents = kept.incidents;
+    this.state.tabs = kept.tabs;
+    if (kept.subresourceErrors !== undefined) this.state.subresourceErrors = kept.subresourceErrors;
+    else delete this.state.subresourceErrors;
+    if (kept.reloads !== undefined) this.state.reloads = kept.reloads;
     else delete this.state.reloads;
   }
 

@@ -95,8 +95,10 @@ const INCIDENT_BASE = {
   /**
    * The incident's tabs are in a private window (`tabs.Tab.incognito`, webRequest's `incognito` in Firefox). Keyed
    * apart from the same origin's normal tabs, so the two never share an incident; never probed; named in no
-   * notification; never written to any storage area ({@link withoutPrivate}). Absent: a normal window's (and every
-   * incident stored by an older version, which could not tell).
+   * notification; kept in `storage.session` only (held in memory, never written to disk: MDN `storage.session`), never
+   * in `storage.local`'s history or `storage.sync`; gone with its last tab (`prune`), and with the last private
+   * window ({@link withoutPrivate}). Absent: a normal window's (and every incident stored by an older version, which
+   * could not tell).
    */
   incognito: v.optional(v.literal(true)),
 };
@@ -246,7 +248,7 @@ export const SUBRESOURCE_ERROR = v.object({
   scope: v.picklist(['sub-frame', 'sub-resource']),
   /** Epoch ms. */
   at: ms,
-  /** Of a tab in a private window: kept in memory only ({@link withoutPrivate}). */
+  /** Of a tab in a private window: forgotten with the tab, and with the last private window ({@link withoutPrivate}). */
   incognito: v.optional(v.literal(true)),
 });
 
@@ -257,7 +259,10 @@ export const RELOAD_RECORD = v.object({
   origin,
   /** Epoch ms. */
   at: ms,
-  /** A reload of a private window's tab: counted apart from the normal tabs of the origin, kept in memory only. */
+  /**
+   * A reload of a private window's tab: counted apart from the normal tabs of the origin, forgotten once no private
+   * incident of the origin is left, and with the last private window ({@link withoutPrivate}).
+   */
   incognito: v.optional(v.literal(true)),
 });
 
@@ -303,10 +308,12 @@ export function isOfSite(x: { readonly origin: string; readonly incognito?: true
 }
 
 /**
- * The part of `state` that may be written to storage: everything about a private window's tabs left out (their
- * incidents, those incidents' tab entries, their frames' errors, their reloads). Issue 15, "Nothing about a private tab
- * is persisted": the rest of the state lives in `storage.session`, which outlives the private windows until the browser
- * quits, so a private window's incidents live in the background's memory only, and a stopped worker forgets them.
+ * `state` with everything about a private window's tabs left out (their incidents, those incidents' tab entries, their
+ * frames' errors, their reloads): what is left once the last private window has closed (`private-windows-closed`).
+ * Issue 15, "Nothing about a private tab is persisted": the state lives in `storage.session`, which both browsers hold
+ * in memory and never write to disk (MDN `storage.session`; Chromium's `extensions/common/api/storage.json`), so a
+ * private incident survives a stopped worker there; but that area outlives the private windows until the browser
+ * quits, so nothing of them may stay in it once they are all closed.
  *
  * @returns `state` itself when it holds nothing private (the common case costs no copy), else a new object
  */

@@ -286,6 +286,11 @@ export function createStatusChecker(deps: StatusCheckerDeps) {
       return (incognito ? privateReports.get(h) : undefined) ?? (await deps.store.load()).reports[h] ?? null;
     },
 
+    /** Forgets the answers of checks asked for in private windows: the last private window closed (issue 15). */
+    forgetPrivate(): void {
+      privateReports.clear();
+    },
+
     /** True once the automatic check of incident `id` has an answer (its own or a cached one). */
     async wasChecked(id: string): Promise<boolean> {
       return Object.hasOwn((await deps.store.load()).incidents, id);

@@ -126,6 +126,33 @@ describe('background entry', () => {
     expect(await ask({ type: 'watchSite', payload: { tabId: calm } })).toEqual({ ok: false });
   });
 
+  it('a private incident is kept in storage.session while a private window is open, and nothing of it once the last one closed', async () => {
+    const session = async () => JSON.stringify(await fakeBrowser.storage.session.get(null));
+    const onDisk = async () => JSON.stringify([await fakeBrowser.storage.local.get(null), await fakeBrowser.storage.sync.get(null)]);
+    const privateWindow = async () => (await fakeBrowser.windows.create({ incognito: true }))!.id!;
+    const first = await privateWindow();
+    const second = await privateWindow();
+    const hidden = (await fakeBrowser.tabs.create({ url: 'https://clinic.example.info/', windowId: first })).id!;
+    // Firefox's details say the tab is private themselves. A registrable domain of its own (the notification limit).
+    webRequest.onCompleted.listeners[0]!({ requestId: '40', url: 'https://clinic.example.info/', method: 'GET', statusCode: 502, type: 'main_frame', tabId: hidden, responseHeaders: [], incognito: true });
+    const view = await phaseOf(hidden, 'retrying');
+    expect(await session()).toContain('clinic.example.info');
+    expect(await onDisk()).not.toContain('clinic.example.info');
+    await eventually(async () => expect(Object.keys(await fakeBrowser.notifications.getAll())).toContain(view.incident!.id));
+    // Its window closes without its tab's own event reaching the background (a stopped worker, a lost event): another
+    // private window is still open, so nothing is dropped yet.
+    await fakeBrowser.windows.remove(first);
+    await drained();
+    expect(await session()).toContain('clinic.example.info');
+    // The last private window closes: nothing of the site is left in any area, and its notification is gone.
+    await fakeBrowser.windows.remove(second);
+    await eventually(async () => expect(await session()).not.toContain('clinic.example.info'));
+    expect(await onDisk()).not.toContain('clinic.example.info');
+    await eventually(async () => expect(Object.keys(await fakeBrowser.notifications.getAll())).not.toContain(view.incident!.id));
+    // The normal incidents of other tests are left as they were.
+    expect(await session()).toContain('shop.example.com');
+  });
+
   it('a tab Chromium replaces with a discarded one keeps its incident under the new id; any other replacement closes it', async () => {
     const failed = (await fakeBrowser.tabs.create({ url: 'https://discard.example.org/' })).id!;
     webRequest.onCompleted.listeners[0]!({ requestId: '31', url: 'https://discard.example.org/', method: 'GET', statusCode: 502, type: 'main_frame', tabId: failed, responseHeaders: [] });

@@ -151,6 +151,29 @@ describe('background wiring', () => {
     await eventually(() => expect(Object.values(fakeBrowser.notifications.getAllCreateOptions())[0]).toMatchObject({ title: 'shop.example.com is back' }));
   });
 
+  it("a private window's incident survives a restarted worker (storage.session, never on disk) and its next try happens", async () => {
+    const PRIVATE = 'https://clinic.example.info/';
+    const tab = await fakeBrowser.tabs.create({ url: PRIVATE });
+    // Firefox's details say the tab is private themselves.
+    const first = createService(() => clock);
+    await first.service.onCompleted(completed(tab.id!, 502, { url: PRIVATE, incognito: true }));
+    expect((await first.service.tabView(tab.id!)).incident?.incident).toMatchObject({ incognito: true, attempts: 0 });
+    // The worker stops (~30 s without events, as a user waiting on an error page sends none); its alarm wakes another.
+    clock += 60_000;
+    const restarted = createService(() => clock);
+    await restarted.service.wake();
+    await eventually(() => expect(reload).toHaveBeenCalledWith(tab.id, { bypassCache: true }));
+    const view = await restarted.service.tabView(tab.id!);
+    expect(view.incident?.incident).toMatchObject({ incognito: true, attempts: 1, phase: 'retrying' });
+    // Its notification's Stop reaches it in the new worker too.
+    await restarted.service.dispatch({ type: 'cancel', incidentId: view.incident!.incident.id });
+    expect((await restarted.service.tabView(tab.id!)).incident?.incident.phase).toBe('cancelled');
+    expect(JSON.stringify([await fakeBrowser.storage.local.get(null), await fakeBrowser.storage.sync.get(null)])).not.toContain('clinic.example.info');
+    // Its tab closes: nothing of the site is left in the session's storage.
+    await restarted.service.dispatch({ type: 'tab-closed', tabId: tab.id! });
+    expect(JSON.stringify(await fakeBrowser.storage.session.get(null))).not.toContain('clinic.example.info');
+  });
+
   describe('a reload whose outcome was lost with the worker that sent it', () => {
     /** One worker opens the incident, a second sends the reload and stops before its outcome; returns when it was sent. */
     async function reloadThenStop(tabId: number): Promise<number> {

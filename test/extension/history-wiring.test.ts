@@ -173,11 +173,11 @@ describe('history wiring', () => {
     await service.dispatch({ type: 'tab-closed', tabId: hidden.id! });
     await writes();
     expect(set).not.toHaveBeenCalled();
-    // Nor is anything of it in the session's storage (issue 15: it lived in the worker's memory only).
+    // Nor is anything of it left in the session's storage once its tab closed (issue 15).
     expect(JSON.stringify(await fakeBrowser.storage.session.get(null))).not.toContain('private.example.net');
   });
 
-  it("Firefox's webRequest says a tab is private itself: its incident is kept in memory only, and never probed", async () => {
+  it("Firefox's webRequest says a tab is private itself: its incident is never on disk, and never probed", async () => {
     const hidden = await fakeBrowser.tabs.create({ url: 'https://private.example.net/' });
     const fetched: string[] = [];
     vi.stubGlobal('fetch', async (url: string) => {
@@ -189,7 +189,9 @@ describe('history wiring', () => {
     await service.onCompleted(completed(hidden.id!, 502, { url: 'https://private.example.net/', incognito: true }));
     await writes();
     expect((await service.tabView(hidden.id!)).incident?.incident.incognito).toBe(true);
-    expect(JSON.stringify(await fakeBrowser.storage.session.get(null))).not.toContain('private.example.net');
+    // In `storage.session` (held in memory, never on disk) while its tab is open; never in `storage.local` or `sync`.
+    expect(JSON.stringify(await fakeBrowser.storage.session.get(null))).toContain('private.example.net');
+    expect(JSON.stringify([await fakeBrowser.storage.local.get(null), await fakeBrowser.storage.sync.get(null)])).not.toContain('private.example.net');
     // No cookieless comparison went out for it (the regular profile's request).
     expect(fetched).toEqual([]);
   });
@@ -210,13 +212,14 @@ describe('history wiring', () => {
     clock += 60_000;
     await service.onCompleted(completed(hidden.id!, 502, at));
     await writes();
-    // The incident goes on (kept in memory only: the session's storage holds nothing of it).
+    // The incident goes on (in the session's storage while its tab is open, never on disk).
     const view = await service.tabView(hidden.id!);
     expect(view.incident?.incident).toMatchObject({ reopened: 1, incognito: true });
-    expect(JSON.stringify(await fakeBrowser.storage.session.get(null))).not.toContain('private.example.net');
+    expect(JSON.stringify(await fakeBrowser.storage.local.get(null))).not.toContain('private.example.net');
     await service.dispatch({ type: 'tab-closed', tabId: hidden.id! });
     await writes();
     expect(JSON.stringify(await fakeBrowser.storage.local.get(null))).not.toContain('private.example.net');
+    expect(JSON.stringify(await fakeBrowser.storage.session.get(null))).not.toContain('private.example.net');
   });
 
   it('keeps the verdict of a check made during the incident, and one that answers after it ended', async () => {

@@ -1,7 +1,7 @@
 /**
  * Private windows stay private (issue 15, point 3) in the pure rules: incidents keyed by origin and private-ness, no
- * probe or cookieless comparison for a private window's incident, nothing of it in what is written, its
- * notification naming no site; and the notification limit across incidents (point 4).
+ * probe or cookieless comparison for a private window's incident, nothing of it left once its tabs or the last
+ * private window closed, its notification naming no site; and the notification limit across incidents (point 4).
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
@@ -177,43 +177,58 @@ describe('private windows: incidents', () => {
   });
 });
 
-describe('private windows: nothing is written', () => {
-  it('withoutPrivate leaves out private incidents, their tabs, frames and reloads, and is the same object without any', () => {
+describe('private windows: nothing of them outlives them', () => {
+  it('the last private window closing drops private incidents, their tabs, frames and reloads, and clears their notifications', () => {
     const sim = createSim();
     sim.send(error(1, false));
+    // Nothing private: the event changes nothing (the same object: nothing is written).
+    const before = sim.state;
+    expect(sim.send({ type: 'private-windows-closed' })).toEqual([]);
+    expect(sim.state).toBe(before);
     expect(withoutPrivate(sim.state)).toBe(sim.state);
     sim.send(error(2, true));
     sim.send({ type: 'subresource-error', tabId: 5, origin: 'https://img.example.net', host: 'img.example.net', code: 502, scope: 'sub-resource', incognito: true });
     sim.send({ type: 'subresource-error', tabId: 6, origin: 'https://cdn.example.org', host: 'cdn.example.org', code: 502, scope: 'sub-resource' });
     sim.wake();
-    const stored = withoutPrivate(sim.state);
     expect(JSON.stringify(sim.state)).toContain('"incognito":true');
-    expect(JSON.stringify(stored)).not.toContain('incognito');
-    expect(stored.incidents).toHaveLength(1);
-    expect(Object.keys(stored.tabs)).toEqual(['1']);
-    expect(stored.subresourceErrors?.map((x) => x.host)).toEqual(['cdn.example.org']);
-    // What is written reads back whole.
-    expect(parseRecoveryState(JSON.parse(JSON.stringify(stored)), { warn: () => {} })).toEqual(stored);
+    const privateId = sim.state.incidents.find((i) => i.incognito === true)!.id;
+    const effects = sim.send({ type: 'private-windows-closed' });
+    expect(JSON.stringify(sim.state)).not.toContain('incognito');
+    expect(sim.state.incidents).toHaveLength(1);
+    expect(Object.keys(sim.state.tabs)).toEqual(['1']);
+    expect(sim.state.subresourceErrors?.map((x) => x.host)).toEqual(['cdn.example.org']);
+    // Its notification is redrawn from a state without it: cleared.
+    expect(effects).toEqual([{ type: 'notify', incidentId: privateId, pop: false }]);
+    // What is left reads back whole.
+    expect(parseRecoveryState(JSON.parse(JSON.stringify(sim.state)), { warn: () => {} })).toEqual(sim.state);
   });
 
-  it('any run of events: what is written holds no private entry, and the live state never two active incidents of one site', () => {
+  it('any run of events: once the private tabs are closed nothing private is left, and never two active incidents of one site', () => {
     const event = fc.oneof(
-      fc.record({ tabId: fc.integer({ min: 1, max: 4 }), incognito: fc.boolean() }).map(({ tabId, incognito }) => error(tabId, incognito)),
+      fc.integer({ min: 1, max: 4 }).map((tabId) => error(tabId, false)),
       fc.integer({ min: 1, max: 4 }).map((tabId): RecoveryEvent => ({ type: 'main-frame-answered', tabId, url: URL_A, code: 200 })),
+      fc.integer({ min: 1, max: 4 }).map((tabId): RecoveryEvent => ({ type: 'subresource-error', tabId, origin: 'https://img.example.net', host: 'img.example.net', code: 502, scope: 'sub-resource' })),
       fc.integer({ min: 1, max: 4 }).map((tabId): RecoveryEvent => ({ type: 'tab-closed', tabId })),
       fc.constant<RecoveryEvent>({ type: 'due', online: true }),
     );
+    /** A tab keeps its window: tabs 3 and 4 are private, 1 and 2 normal. */
+    const inWindow = (e: RecoveryEvent): RecoveryEvent =>
+      (e.type === 'gateway-error' || e.type === 'subresource-error') && e.tabId >= 3 ? { ...e, incognito: true } : e;
     fc.assert(
-      fc.property(fc.array(fc.tuple(event, fc.integer({ min: 0, max: 20_000 })), { maxLength: 40 }), (steps) => {
+      fc.property(fc.array(fc.tuple(event, fc.integer({ min: 0, max: 20_000 })), { maxLength: 40 }), fc.boolean(), (steps, lastWindowEvent) => {
         const sim = createSim();
         for (const [e, wait] of steps) {
           sim.advance(wait);
-          // A tab keeps its window: tabs 3 and 4 are private.
-          sim.send(e.type === 'gateway-error' ? { ...e, ...(e.tabId >= 3 ? { incognito: true } : {}) } : e);
-          expect(JSON.stringify(withoutPrivate(sim.state))).not.toContain('incognito');
+          sim.send(inWindow(e));
           const active = sim.state.incidents.filter((i) => i.phase === 'retrying' || i.phase === 'watching');
           expect(new Set(active.map((i) => `${i.incognito === true} ${i.origin}`)).size).toBe(active.length);
         }
+        // The private window closes: its tabs go one by one, and (or not, the event lost) the last window's own event.
+        sim.send({ type: 'tab-closed', tabId: 3 });
+        sim.send({ type: 'tab-closed', tabId: 4 });
+        expect(JSON.stringify(sim.state)).not.toContain('incognito');
+        if (lastWindowEvent) sim.send({ type: 'private-windows-closed' });
+        expect(JSON.stringify(sim.state)).not.toContain('incognito');
       }),
       { numRuns: 200 },
     );

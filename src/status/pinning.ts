@@ -95,21 +95,38 @@ export function pinnedLink(link: unknown, base: string): string | undefined {
 }
 
 /**
- * True when a status page's own address (Statuspage's and Instatus' `page.url`) names the site: it is on the site's
- * registrable domain `domain`. A page guessed on a name the site does not control (`<name>status.com`,
- * `<name>.statuspage.io`) counts only then, since anyone can register such a name (issue 15).
+ * The origin a status page's own address (Statuspage's and Instatus' `page.url`) names on the site, or `undefined` when
+ * it names none: an https address without credentials or a port of its own, on the site's registrable domain
+ * `domain`. This says whose page it is. A page guessed on a name the site does not control (`<name>status.com`,
+ * `<name>.statuspage.io`) is only a pointer to this origin, asked again there: anyone can register such a name and
+ * write the site's address into `page.url` (issue 15; `statusPageProvider`). The port is the https default so that a
+ * squatter's pointer chooses no more than which host of the site's own domain is asked the vendor's path, which is
+ * what asking `status.{domain}` does anyway. Private addresses are refused by the HTTP client that asks it.
+ *
+ * @param domain - the site's registrable domain (`example.com`)
+ * @returns `https://host` (lowercase, punycode, no trailing dot or slash)
+ * @throws Error when the Public Suffix List is not loaded (`loadPublicSuffixList`)
+ */
+export function statusPageOrigin(pageUrl: unknown, domain: string): string | undefined {
+  if (typeof pageUrl !== 'string' || pageUrl.length > 2000) return undefined;
+  let u: URL;
+  try {
+    u = new URL(pageUrl);
+  } catch {
+    return undefined;
+  }
+  if (u.protocol !== 'https:' || u.username !== '' || u.password !== '' || u.port !== '') return undefined;
+  const host = normaliseHost(u.host);
+  if (host === null || registrableDomain(host)?.domain !== domain) return undefined;
+  return `https://${host}`;
+}
+
+/**
+ * True when a status page's own address (`page.url`) names the site: {@link statusPageOrigin} finds an origin in it.
  *
  * @param domain - the site's registrable domain (`example.com`)
  * @throws Error when the Public Suffix List is not loaded (`loadPublicSuffixList`)
  */
 export function namesSite(pageUrl: unknown, domain: string): boolean {
-  if (typeof pageUrl !== 'string' || pageUrl.length > 2000) return false;
-  let host: string | null;
-  try {
-    host = normaliseHost(new URL(pageUrl).host);
-  } catch {
-    return false;
-  }
-  if (host === null) return false;
-  return registrableDomain(host)?.domain === domain;
+  return statusPageOrigin(pageUrl, domain) !== undefined;
 }

@@ -30,6 +30,12 @@ export const StatusPageRefSchema = v.pipe(
     /** The page's base URL, no trailing slash. */
     base: v.string(),
     vendor: StatusPageVendorSchema,
+    /**
+     * The guess on a name the site does not control (`https://<name>.statuspage.io`) whose `page.url` pointed to
+     * `base`, the site's own origin; absent when `base` is itself a candidate. Says which template found the page, so
+     * that it is forgotten when that template goes.
+     */
+    via: v.optional(v.string()),
   }),
   v.readonly(),
 );

@@ -7,7 +7,10 @@
  *    to another loopback server: the browser is asked with `redirect: 'manual'` and shows no target (an opaque
  *    redirect), so it is not followed: the second server receives no request, and the verdict is not "up";
  * b. a squatted guess (`{name}status.com`, a stand-in serving a Statuspage answer whose `page.url` is another
- *    domain's, reporting a major outage): dropped, so the verdict is what the error alone says, and no link to it shows.
+ *    domain's, reporting a major outage): dropped without a second request; and a forger at `{name}.statuspage.io`
+ *    whose `page.url` names the site (`https://status.example.org`) but whose origin nobody serves: the guess is only a
+ *    pointer, asked again there, and dropped when that fails. The verdict is what the error alone says, and no link to
+ *    either shows.
  *
  * Only the status-page provider is on, so the page's answer is all there is to decide on (with check-host on, its
  * measurement would decide whatever the page said). The guessed pages speak HTTPS (the extension accepts a guess only
@@ -28,6 +31,13 @@ const BROWSERS: BrowserName[] = ['chromium', 'firefox'];
 
 /** The name `{name}status.com` makes of `example.org`: a name the site does not control. */
 const SQUATTED_HOST = 'examplestatus.com';
+/** The name `{name}.statuspage.io` makes of `example.org`: another name the site does not control. */
+const FORGED_HOST = 'example.statuspage.io';
+/**
+ * What the forger writes into `page.url`: an address on the site's own domain that no server answers (Chromium: not
+ * mapped, so it does not resolve; Firefox: the test's public address, where nothing listens on 443).
+ */
+const FORGED_PAGE_URL = 'https://status.example.org';
 
 /** Only the status-page provider asks anything. */
 const ONLY_STATUS_PAGES = { checkHost: false, globalping: false, statusPage: true, cdnStatus: false, custom: false };
@@ -43,20 +53,23 @@ describe.each(BROWSERS)('%s: pinned requests', (browserName) => {
   /** Where the redirect points: a Statuspage answer saying all is well, which must never be asked. */
   let target: StatusPageStandIn;
   let squatter: StatusPageStandIn;
+  /** A guess whose `page.url` names the site, falsely: its origin does not answer. */
+  let forger: StatusPageStandIn;
 
   beforeAll(async () => {
     upstream = await startUpstream();
     gateway = await startGateway({ upstreamPort: upstream.port });
     target = await startStatusPage({ vendor: 'statuspage', state: 'operational', url: 'https://status.example.com' });
-    cert = createTestCertificate([STATUS_HOST, SQUATTED_HOST]);
+    cert = createTestCertificate([STATUS_HOST, SQUATTED_HOST, FORGED_HOST]);
     redirector = await startStatusPage({ vendor: 'statuspage', state: 'operational', tls: cert, redirectTo: `http://127.0.0.1:${target.port}` });
     squatter = await startStatusPage({ vendor: 'statuspage', state: 'major', name: 'Squatter', url: 'https://www.squatter-status.net', tls: cert });
-    driver = await launchDriver(browserName, { serverAddress: 'public', hosts: [SHOP_HOST, NEWS_HOST, STATUS_HOST, SQUATTED_HOST], acceptInsecureCerts: true });
+    forger = await startStatusPage({ vendor: 'statuspage', state: 'major', name: 'Forger', url: FORGED_PAGE_URL, tls: cert });
+    driver = await launchDriver(browserName, { serverAddress: 'public', hosts: [SHOP_HOST, NEWS_HOST, STATUS_HOST, SQUATTED_HOST, FORGED_HOST], acceptInsecureCerts: true });
     await upstream.setDown();
   });
   afterAll(async () => {
     await driver?.close();
-    await stopAll(target, squatter, redirector);
+    await stopAll(target, squatter, forger, redirector);
     cert?.remove();
     await gateway?.stop();
     await upstream?.close();
@@ -91,10 +104,10 @@ describe.each(BROWSERS)('%s: pinned requests', (browserName) => {
     }
   });
 
-  it('b. a squatted status-page guess reporting a major outage changes nothing, and no link to it is shown', async () => {
+  it('b. squatted status-page guesses reporting a major outage change nothing, and no link to them is shown', async () => {
     await driver.setSettings({
       statusProviders: ONLY_STATUS_PAGES,
-      statusEndpoints: { statusPageTemplates: [`https://{name}status.com:${squatter.port}`] },
+      statusEndpoints: { statusPageTemplates: [`https://{name}status.com:${squatter.port}`, `https://{name}.statuspage.io:${forger.port}`] },
     });
     // A yes covers the endpoints it was given for: agree after setting them.
     await driver.giveStatusConsent();
@@ -103,13 +116,18 @@ describe.each(BROWSERS)('%s: pinned requests', (browserName) => {
     const tabId = await driver.tabIdOf(url);
     try {
       const report = await reportFor(NEWS_HOST);
-      // The guess was asked, under the squatted name...
+      // The guesses were asked, under the squatted names...
       expect(squatter.requestsTo('/api/v2/summary.json').map((r) => r.host.split(':')[0])).toEqual([SQUATTED_HOST]);
+      expect(forger.requestsTo('/api/v2/summary.json').map((r) => r.host.split(':')[0])).toEqual([FORGED_HOST]);
       // ...and dropped: no vote, no link. The verdict is the error's own (what it is with no status page at all).
       const page = report.sources.find((s) => s.provider === 'statusPage');
       expect(page?.verdict).toBe('unknown');
       expect(page?.reason?.code).toBe('no-status-page');
       expect(page?.link).toBeUndefined();
+      // The squatter names another site: dropped on its own answer. The forger names the site: followed to
+      // status.example.org, which does not answer, so dropped too.
+      expect(page?.reason?.detail).toContain(`${SQUATTED_HOST} does not name example.org`);
+      expect(page?.reason?.detail).toContain(`${FORGED_HOST} points to status.example.org`);
       expect(report.verdict).toBe(report.sources.find((s) => s.provider === 'gateway')?.verdict);
       expect(report.verdict).not.toBe('down-for-everyone');
 
@@ -121,7 +139,7 @@ describe.each(BROWSERS)('%s: pinned requests', (browserName) => {
       try {
         await waitFor(async () => (await popup.text()).includes('no status page found'), { timeoutMs: 10_000, message: 'the status panel in the popup' });
         const links = await popup.evaluate(() => [...document.querySelectorAll('a[href]')].map((a) => a.getAttribute('href') ?? ''), null);
-        expect(links.filter((h) => h.includes(SQUATTED_HOST) || h.includes('squatter'))).toEqual([]);
+        expect(links.filter((h) => [SQUATTED_HOST, 'squatter', FORGED_HOST, 'status.example.org'].some((x) => h.includes(x)))).toEqual([]);
         expect(await popup.text()).not.toContain('reports a major outage');
       } finally {
         await popup.close();

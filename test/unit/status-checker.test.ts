@@ -873,7 +873,11 @@ describe('memory', () => {
   it('parseMemory keeps a valid memory', () => {
     const valid: StatusMemory = {
       reports: {},
-      statusPages: { 'example.com': { page: { base: 'https://status.example.com', vendor: 'statuspage' }, expiresAt: T0 + 1 } },
+      statusPages: {
+        'example.com': { page: { base: 'https://status.example.com', vendor: 'statuspage' }, expiresAt: T0 + 1 },
+        // A page found through a guess on a name the site does not control keeps that guess (`via`).
+        'claude.com': { page: { base: 'https://status.claude.com', vendor: 'statuspage', via: 'https://claude.statuspage.io' }, expiresAt: T0 + 1 },
+      },
       limits: { checkHost: { starts: [T0] } },
       incidents: { i1: T0 },
     };

@@ -570,15 +570,18 @@ describe('statusPageProvider discovery', () => {
       if (url === 'https://status.example.com/api/v2/summary.json') return ok({ ok: true }); // catch-all
       if (url === 'https://status.example.com/summary.json') return ok({ ok: true });
       if (url === 'https://status.example.com/index.json') return ok('<html>');
-      // A page on a name the site does not control, which names the site (its page.url is on example.com).
-      if (url === 'https://examplestatus.com/api/v2/summary.json') return ok(statuspageSummary('major', { page: { id: 'p1', name: 'Example', url: 'https://status.example.com' } }));
+      // A page on a name the site does not control, which names the site (its page.url is on example.com): only a
+      // pointer to that origin, where the same path is asked again and answers for the site.
+      const page = { id: 'p1', name: 'Example', url: 'https://health.example.com' };
+      if (url === 'https://examplestatus.com/api/v2/summary.json') return ok(statuspageSummary('none', { page }));
+      if (url === 'https://health.example.com/api/v2/summary.json') return ok(statuspageSummary('major', { page }));
       return notFound;
     });
     const { report } = await statusPageProvider.check(query, f.ctx);
     expect(report.verdict).toBe('down-for-everyone');
-    expect(report.link).toBe('https://examplestatus.com');
-    expect(report.evidence).toEqual({ key: 'evidencePageMajor', subs: ['examplestatus.com'] });
-    expect(f.remembered.get('example.com')).toEqual({ base: 'https://examplestatus.com', vendor: 'statuspage' });
+    expect(report.link).toBe('https://health.example.com');
+    expect(report.evidence).toEqual({ key: 'evidencePageMajor', subs: ['health.example.com'] });
+    expect(f.remembered.get('example.com')).toEqual({ base: 'https://health.example.com', vendor: 'statuspage', via: 'https://examplestatus.com' });
   });
 
   it('a remembered page is read directly; a remembered "none" asks nothing', async () => {

@@ -1,8 +1,10 @@
 /**
  * Squatting (issue 15): a status page guessed on a name the site does not control (`<name>status.com`,
- * `<name>.statuspage.io`) counts only if it names the site (its `page.url` on the site's registrable domain); a status
- * page alone never makes "down for everyone". Driven with real answers (test/fixtures/status-pages/, sources in its
- * SOURCES.md) served at the addresses the default templates guess.
+ * `<name>.statuspage.io`) is only a pointer. When its `page.url` names the site (https on the site's registrable
+ * domain), the same vendor path is asked again at that origin, and only that second answer counts (verdict, remembered
+ * page, link), if it names the site too; what the guessed name answers never counts. A status page alone never makes
+ * "down for everyone". Driven with real answers (test/fixtures/status-pages/, sources in its SOURCES.md) served at the
+ * addresses the templates guess.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,7 +13,7 @@ import { DEFAULT_SETTINGS } from '../../src/settings/settings';
 import { verdictHeadline } from '../../src/status/describe-status';
 import { loadPublicSuffixList } from '../../src/status/host';
 import type { HttpClient, HttpResult } from '../../src/status/http';
-import { namesSite } from '../../src/status/pinning';
+import { namesSite, statusPageOrigin } from '../../src/status/pinning';
 import type { ProviderContext, StatusPageRef, StatusQuery } from '../../src/status/provider';
 import { statusPageProvider } from '../../src/status/providers/status-page';
 import { combineReport, isReportedOnly, type SourceReport } from '../../src/status/verdict';
@@ -28,14 +30,36 @@ const MANYCHAT = capture('manychat-instatus-2026-08-03-up-with-incident.json');
 
 const notFound: HttpResult = { ok: false, status: 404, reason: { code: 'http-error', detail: 'HTTP 404' } };
 
-/** Runs the status-page provider for `host` with the default templates; `answers` maps URLs to JSON. */
-async function lookUp(host: string, answers: Record<string, unknown>, known?: StatusPageRef | null) {
+/** The guesses on names the site does not control, alone: `status.{domain}` does not answer for the pointed page first. */
+const ONLY_STATUSPAGE_IO = ['https://{name}.statuspage.io'];
+const ONLY_NAME_STATUS = ['https://{name}status.com'];
+
+/** `json` with its `page.url` replaced: what a squatter writes. */
+function withPageUrl(json: unknown, url: string): unknown {
+  const j = json as { page: Record<string, unknown> };
+  return { ...j, page: { ...j.page, url } };
+}
+
+/**
+ * Runs the status-page provider for `host`; `answers` maps URLs to JSON (any other URL answers 404, or the
+ * {@link HttpResult} given in `failures`). `templates` defaults to the default templates.
+ */
+async function lookUp(
+  host: string,
+  answers: Record<string, unknown>,
+  known?: StatusPageRef | null,
+  opts: { templates?: string[]; failures?: Record<string, HttpResult> } = {},
+) {
   const urls: string[] = [];
+  /** The `configured` option each URL was asked with. */
+  const configured = new Map<string, boolean | undefined>();
   const remembered = new Map<string, StatusPageRef | null>();
   const http: HttpClient = {
-    getJson: async (url) => {
+    getJson: async (url, _signal, options) => {
       urls.push(url);
-      return Object.hasOwn(answers, url) ? { ok: true, status: 200, json: answers[url] } : notFound;
+      configured.set(url, options?.configured);
+      if (Object.hasOwn(answers, url)) return { ok: true, status: 200, json: answers[url] };
+      return opts.failures?.[url] ?? notFound;
     },
     postJson: async () => notFound,
   };
@@ -44,20 +68,25 @@ async function lookUp(host: string, answers: Record<string, unknown>, known?: St
     now: () => 0,
     sleep: async () => undefined,
     signal: new AbortController().signal,
-    settings: DEFAULT_SETTINGS,
+    settings:
+      opts.templates === undefined
+        ? DEFAULT_SETTINGS
+        : { ...DEFAULT_SETTINGS, statusEndpoints: { ...DEFAULT_SETTINGS.statusEndpoints, statusPageTemplates: opts.templates } },
     statusPages: { get: () => known, remember: (d, p) => void remembered.set(d, p) },
   };
   const query: StatusQuery = { host, origin: `https://${host}`, code: 502 };
   const { report } = await statusPageProvider.check(query, ctx);
-  return { report, urls, remembered };
+  return { report, urls, configured, remembered };
 }
 
 beforeAll(() => loadPublicSuffixList());
 
-describe('a status page on a name the site does not control counts only if it names the site', () => {
-  it("a squatter's examplestatus.com serving GitHub's real major outage changes nothing for example.com", async () => {
+describe('a status page on a name the site does not control is only a pointer to the site\'s own origin', () => {
+  it("a squatter's examplestatus.com serving GitHub's real major outage changes nothing for example.com, and nothing more is asked", async () => {
     const { report, urls, remembered } = await lookUp('www.example.com', { 'https://examplestatus.com/api/v2/summary.json': GITHUB_MAJOR });
     expect(urls).toContain('https://examplestatus.com/api/v2/summary.json');
+    // Its page.url names another site: no second request anywhere, only the candidates' own paths.
+    expect(urls.filter((u) => !/^https:\/\/(status\.example\.com|examplestatus\.com|example\.statuspage\.io)\//.test(u))).toEqual([]);
     // Dropped: no vote, no link, and not remembered as the site's page.
     expect(report).toMatchObject({ provider: 'statusPage', verdict: 'unknown', reason: { code: 'no-status-page' } });
     expect(report.reason?.detail).toContain('does not name example.com');
@@ -80,23 +109,168 @@ describe('a status page on a name the site does not control counts only if it na
     expect(namesSite('https://www.githubstatus.com', 'github.com')).toBe(false);
   });
 
-  it("a page at claude.statuspage.io whose page.url is status.claude.com names claude.com: it counts, and its link is the guessed address", async () => {
-    const { report, remembered } = await lookUp('claude.com', { 'https://claude.statuspage.io/api/v2/summary.json': CLAUDE });
-    // All operational: no vote either way, but found.
-    expect(report).toMatchObject({ verdict: 'unknown', reason: { code: 'no-signal' }, link: 'https://claude.statuspage.io' });
-    expect(remembered.get('claude.com')).toEqual({ base: 'https://claude.statuspage.io', vendor: 'statuspage' });
+  it('a forged page.url that names the site ("https://github.com") whose origin does not answer: dropped, the forgery counts for nothing', async () => {
+    const forged = withPageUrl(GITHUB_MAJOR, 'https://github.com');
+    const { report, urls, configured, remembered } = await lookUp('api.github.com', { 'https://githubstatus.com/api/v2/summary.json': forged });
+    // The pointer was followed to the site's own origin, as a guess (no private address, no redirect off the domain)...
+    expect(urls).toContain('https://github.com/api/v2/summary.json');
+    expect(configured.get('https://github.com/api/v2/summary.json')).toBe(false);
+    // ...which has no status page there: no vote, no link, remembered as none.
+    expect(report).toMatchObject({ verdict: 'unknown', reason: { code: 'no-status-page' } });
+    expect(report.reason?.detail).toContain('githubstatus.com points to github.com');
+    expect(report.link).toBeUndefined();
+    expect(remembered.get('github.com')).toBeNull();
   });
 
-  it("Manychat's real Instatus answer at manychatstatus.com names manychat.com: its open incident counts", async () => {
-    const { report } = await lookUp('app.manychat.com', { 'https://manychatstatus.com/summary.json': MANYCHAT });
+  it('a forged page.url whose origin cannot be reached (no such host): dropped as "no status page here"', async () => {
+    const forged = withPageUrl(GITHUB_MAJOR, 'https://status-nowhere.github.com/');
+    const network: HttpResult = { ok: false, reason: { code: 'network', detail: 'getaddrinfo ENOTFOUND status-nowhere.github.com' } };
+    const { report, urls, remembered } = await lookUp('api.github.com', { 'https://githubstatus.com/api/v2/summary.json': forged }, undefined, {
+      failures: { 'https://status-nowhere.github.com/api/v2/summary.json': network },
+    });
+    expect(urls).toContain('https://status-nowhere.github.com/api/v2/summary.json');
+    expect(report).toMatchObject({ verdict: 'unknown', reason: { code: 'no-status-page' } });
+    expect(report.reason?.detail).toContain('ENOTFOUND');
+    expect(report.link).toBeUndefined();
+    expect(remembered.get('github.com')).toBeNull();
+  });
+
+  it('a pointed origin that says "ask again later" (503): no vote, no link, and "none" is not remembered', async () => {
+    const forged = withPageUrl(GITHUB_MAJOR, 'https://www.githubstatus.com.github.com');
+    const busy: HttpResult = { ok: false, status: 503, reason: { code: 'http-error', detail: 'HTTP 503' } };
+    const { report, remembered } = await lookUp('api.github.com', { 'https://githubstatus.com/api/v2/summary.json': forged }, undefined, {
+      templates: ONLY_NAME_STATUS,
+      failures: { 'https://www.githubstatus.com.github.com/api/v2/summary.json': busy },
+    });
+    expect(report).toMatchObject({ verdict: 'unknown', reason: { code: 'http-error' } });
+    expect(report.link).toBeUndefined();
+    expect(remembered.has('github.com')).toBe(false);
+  });
+
+  it("Claude's real page at claude.statuspage.io names status.claude.com: asked again there, that answer counts and is the link", async () => {
+    const { report, urls, configured, remembered } = await lookUp(
+      'claude.com',
+      { 'https://claude.statuspage.io/api/v2/summary.json': CLAUDE, 'https://status.claude.com/api/v2/summary.json': CLAUDE },
+      undefined,
+      { templates: ONLY_STATUSPAGE_IO },
+    );
+    // One extra request, and only because the guess answered and named the site.
+    expect(urls).toEqual(['https://claude.statuspage.io/api/v2/summary.json', 'https://status.claude.com/api/v2/summary.json']);
+    expect(configured.get('https://status.claude.com/api/v2/summary.json')).toBe(false);
+    // All operational: no vote either way, but found, at the site's own origin.
+    expect(report).toMatchObject({ verdict: 'unknown', reason: { code: 'no-signal' }, link: 'https://status.claude.com' });
+    expect(report.evidence?.subs).toEqual(['status.claude.com']);
+    expect(remembered.get('claude.com')).toEqual({ base: 'https://status.claude.com', vendor: 'statuspage', via: 'https://claude.statuspage.io' });
+  });
+
+  it("the guess's own state never counts: a squatted major outage pointing to Claude's real page reads as Claude's page says", async () => {
+    const forged = withPageUrl(GITHUB_MAJOR, 'https://status.claude.com');
+    const { report } = await lookUp(
+      'claude.com',
+      { 'https://claude.statuspage.io/api/v2/summary.json': forged, 'https://status.claude.com/api/v2/summary.json': CLAUDE },
+      undefined,
+      { templates: ONLY_STATUSPAGE_IO },
+    );
+    expect(report).toMatchObject({ verdict: 'unknown', reason: { code: 'no-signal' }, link: 'https://status.claude.com' });
+  });
+
+  it('a second answer that names another site is dropped: the pointed origin must name the site too', async () => {
+    const { report, urls, remembered } = await lookUp(
+      'claude.com',
+      { 'https://claude.statuspage.io/api/v2/summary.json': CLAUDE, 'https://status.claude.com/api/v2/summary.json': GITHUB_MAJOR },
+      undefined,
+      { templates: ONLY_STATUSPAGE_IO },
+    );
+    expect(urls).toContain('https://status.claude.com/api/v2/summary.json');
+    expect(report).toMatchObject({ verdict: 'unknown', reason: { code: 'no-status-page' } });
+    expect(report.reason?.detail).toContain('does not name claude.com');
+    expect(report.link).toBeUndefined();
+    expect(remembered.get('claude.com')).toBeNull();
+  });
+
+  it("Manychat's real Instatus answer at manychatstatus.com points to status.manychat.com: its open incident counts from there", async () => {
+    const { report, urls } = await lookUp(
+      'app.manychat.com',
+      { 'https://manychatstatus.com/summary.json': MANYCHAT, 'https://status.manychat.com/summary.json': MANYCHAT },
+      undefined,
+      { templates: ONLY_NAME_STATUS },
+    );
+    // The same vendor's path (Instatus), asked again at the named origin.
+    expect(urls).toContain('https://status.manychat.com/summary.json');
     expect(report.verdict).toBe('partial');
-    expect(report.link).toBe('https://manychatstatus.com');
+    expect(report.link).toBe('https://status.manychat.com');
   });
 
-  it("a remembered page is read under the same rule: one that stopped naming the site is dropped", async () => {
+  it('the same Manychat answer with nothing at status.manychat.com is dropped: the guessed name alone counts for nothing', async () => {
+    const { report } = await lookUp('app.manychat.com', { 'https://manychatstatus.com/summary.json': MANYCHAT }, undefined, { templates: ONLY_NAME_STATUS });
+    expect(report.verdict).toBe('unknown');
+    expect(report.link).toBeUndefined();
+  });
+
+  it('a remembered page is read under the same rule: one that stopped naming the site is dropped', async () => {
     const { report } = await lookUp('www.example.com', { 'https://examplestatus.com/api/v2/summary.json': GITHUB_MAJOR }, { base: 'https://examplestatus.com', vendor: 'statuspage' });
     expect(report.verdict).toBe('unknown');
     expect(report.link).toBeUndefined();
+  });
+
+  it('a remembered guess without the site\'s origin (stored before this rule) is followed to that origin, never counted itself', async () => {
+    const forged = withPageUrl(GITHUB_MAJOR, 'https://status.claude.com');
+    const { report, urls } = await lookUp(
+      'claude.com',
+      { 'https://claude.statuspage.io/api/v2/summary.json': forged, 'https://status.claude.com/api/v2/summary.json': CLAUDE },
+      { base: 'https://claude.statuspage.io', vendor: 'statuspage' },
+      { templates: ONLY_STATUSPAGE_IO },
+    );
+    expect(urls).toEqual(['https://claude.statuspage.io/api/v2/summary.json', 'https://status.claude.com/api/v2/summary.json']);
+    expect(report).toMatchObject({ verdict: 'unknown', reason: { code: 'no-signal' }, link: 'https://status.claude.com' });
+  });
+
+  it("a page remembered through a guess is read again at the site's origin only, under the same rule", async () => {
+    const known: StatusPageRef = { base: 'https://status.claude.com', vendor: 'statuspage', via: 'https://claude.statuspage.io' };
+    const ok = await lookUp('claude.com', { 'https://status.claude.com/api/v2/summary.json': CLAUDE }, known, { templates: ONLY_STATUSPAGE_IO });
+    expect(ok.urls).toEqual(['https://status.claude.com/api/v2/summary.json']);
+    expect(ok.report).toMatchObject({ reason: { code: 'no-signal' }, link: 'https://status.claude.com' });
+
+    // It stopped naming the site: dropped.
+    const renamed = await lookUp('claude.com', { 'https://status.claude.com/api/v2/summary.json': GITHUB_MAJOR }, known, { templates: ONLY_STATUSPAGE_IO });
+    expect(renamed.report).toMatchObject({ verdict: 'unknown', reason: { code: 'no-status-page' } });
+    expect(renamed.report.link).toBeUndefined();
+  });
+
+  it('a remembered page whose guess is no longer a template, or whose origin is not on the site, is looked for again', async () => {
+    const gone = await lookUp('claude.com', {}, { base: 'https://status.claude.com', vendor: 'statuspage', via: 'https://claude.statuspage.io' }, { templates: ONLY_NAME_STATUS });
+    expect(gone.urls[0]).toBe('https://claudestatus.com/api/v2/summary.json');
+
+    const elsewhere = await lookUp('claude.com', {}, { base: 'https://status.squatter.net', vendor: 'statuspage', via: 'https://claude.statuspage.io' }, { templates: ONLY_STATUSPAGE_IO });
+    expect(elsewhere.urls.some((u) => u.includes('squatter'))).toBe(false);
+    expect(elsewhere.urls[0]).toBe('https://claude.statuspage.io/api/v2/summary.json');
+  });
+});
+
+describe('statusPageOrigin: which origin a page.url names on the site', () => {
+  it('https on the registrable domain, normalised to its origin', () => {
+    expect(statusPageOrigin('https://status.claude.com', 'claude.com')).toBe('https://status.claude.com');
+    expect(statusPageOrigin('https://Status.Claude.COM./history?x=1', 'claude.com')).toBe('https://status.claude.com');
+    expect(statusPageOrigin('https://github.com', 'github.com')).toBe('https://github.com');
+  });
+
+  it('nothing for another site, another scheme, a port, credentials or odd input', () => {
+    for (const url of [
+      'https://www.githubstatus.com',
+      'https://claude.com.squatter.net',
+      'http://status.claude.com',
+      'https://status.claude.com:8443',
+      'https://user:pw@status.claude.com',
+      'javascript:alert(1)',
+      'status.claude.com',
+      '',
+      42,
+      undefined,
+      `https://status.claude.com/${'x'.repeat(2000)}`,
+    ]) {
+      expect(statusPageOrigin(url, 'claude.com'), String(url).slice(0, 60)).toBeUndefined();
+      expect(namesSite(url, 'claude.com')).toBe(false);
+    }
   });
 });
 

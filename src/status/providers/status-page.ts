@@ -10,16 +10,19 @@
  * lags: see {@link VENDORS}.
  *
  * Squatting (issue 15): `<name>status.com` and `<name>.statuspage.io` are names the site does not control, and anyone
- * may register them. A page found there counts only when it names the site: its own address (`page.url`) is on the
- * site's registrable domain ({@link namesSite}); otherwise the guess is dropped, as if nothing were there. A page on the
- * site's own domain (`status.{domain}`), or at a fixed address the user or their administrator configured, counts as
- * it is. Even then a status page alone never makes "down for everyone" (`combineReport`).
+ * may register them. A page found there is only a pointer: when its own address (`page.url`) names the site (https on
+ * the site's registrable domain, `statusPageOrigin`), the same vendor path is asked again at that origin, on the site's
+ * own domain, and only that second answer counts, if it names the site too ({@link readNamedOrigin}). Otherwise the
+ * guess is dropped, as if nothing were there: what the guessed name answers never counts, since its owner writes
+ * `page.url` as it likes. A page on the site's own domain (`status.{domain}`), or at a fixed address the user or their
+ * administrator configured, counts as it is. Even then a status page alone never makes "down for everyone"
+ * (`combineReport`).
  */
 import * as v from 'valibot';
 import type { EvidenceKey } from '../../shared/text';
 import { placeholderInHost } from '../../settings/settings';
 import { registrableDomain, statusPageDomain } from '../host';
-import { namesSite } from '../pinning';
+import { namesSite, statusPageOrigin } from '../pinning';
 import { describeIssue, holdAfter, isCloudflare, type ProviderContext, type StatusPageRef, type StatusPageVendor, type StatusProvider } from '../provider';
 import { unknownReport, type SourceReport, type UnknownReason, type Verdict } from '../verdict';
 
@@ -290,8 +293,8 @@ export interface StatusPageCandidate {
    */
   readonly configured: boolean;
   /**
-   * The page must name the site to count ({@link namesSite}): a guessed host the site does not control
-   * (`githubstatus.com`, `github.statuspage.io`), not on its registrable domain.
+   * A guessed host the site does not control (`githubstatus.com`, `github.statuspage.io`), not on its registrable
+   * domain: its answer is only a pointer to the site's own origin, asked again there ({@link readNamedOrigin}).
    */
   readonly mustNameSite: boolean;
 }
@@ -343,18 +346,16 @@ function saysNone(r: Read): boolean {
  * reached among the candidates (no such host, or the user's own network failing) only this long, ms. */
 export const NONE_BY_NETWORK_TTL_MS = 60 * 60_000;
 
-/**
- * Reads one vendor endpoint of one page. `mustName`: the site's registrable domain when the page counts only if it
- * names the site (see {@link StatusPageCandidate.mustNameSite}); a page that does not is "no status page here".
- */
-async function readVendor(
-  page: Pick<StatusPageCandidate, 'base' | 'configured'>,
+type Failed = Read & { ok: false };
+
+/** One vendor's endpoint at `base`, read as that vendor's document (its state and its raw JSON), or why not. */
+async function askVendor(
+  base: string,
+  configured: boolean,
   vendor: (typeof VENDORS)[number],
   ctx: ProviderContext,
-  mustName: string | null,
-): Promise<Read> {
-  const base = page.base;
-  const res = await ctx.http.getJson(`${base}${vendor.path}`, ctx.signal, { configured: page.configured });
+): Promise<{ ok: true; json: unknown; state: PageState } | Failed> {
+  const res = await ctx.http.getJson(`${base}${vendor.path}`, ctx.signal, { configured });
   if (!res.ok) {
     return {
       ok: false,
@@ -365,12 +366,82 @@ async function readVendor(
   }
   const state = vendor.read(res.json);
   if (typeof state === 'object') return { ok: false, reason: { code: 'invalid-answer', detail: `${vendor.vendor}: ${state.invalid}` } };
-  if (mustName !== null && !namesSite(vendor.pageUrl(res.json), mustName)) {
-    const named = vendor.pageUrl(res.json);
-    const detail = `${vendor.vendor} page at ${labelOf(base)} does not name ${mustName} (page.url ${named === undefined ? 'missing' : JSON.stringify(named.slice(0, 100))}): dropped`;
-    return { ok: false, reason: { code: 'no-status-page', detail } };
+  return { ok: true, json: res.json, state };
+}
+
+/**
+ * Reads one vendor endpoint of one candidate. A page on the site's own domain, or at an address configured, counts as
+ * it answers. A guess on a name the site does not control ({@link StatusPageCandidate.mustNameSite}) is only a
+ * pointer: its answer is followed to the site's own origin ({@link readNamedOrigin}) and never counts itself.
+ *
+ * @param domain - the site's registrable domain
+ */
+async function readCandidate(page: StatusPageCandidate, vendor: (typeof VENDORS)[number], ctx: ProviderContext, domain: string): Promise<Read> {
+  const first = await askVendor(page.base, page.configured, vendor, ctx);
+  if (!first.ok) return first;
+  if (!page.mustNameSite) return { ok: true, ref: { base: page.base, vendor: vendor.vendor }, state: first.state };
+  const named = vendor.pageUrl(first.json);
+  const origin = statusPageOrigin(named, domain);
+  if (origin === undefined) {
+    return dropped(`${vendor.vendor} page at ${labelOf(page.base)} does not name ${domain} (page.url ${shown(named)}): dropped`);
   }
-  return { ok: true, ref: { base, vendor: vendor.vendor }, state };
+  return readNamedOrigin(origin, page.base, vendor, ctx, domain);
+}
+
+/**
+ * The squatting rule (issue 15), in one place with {@link readCandidate}. A guess on a name the site does not control
+ * answered, and its `page.url` names the site (`statusPageOrigin`: https on the site's registrable domain). That answer
+ * is whatever the name's owner writes: a squatter writes `"https://github.com"` there as easily as GitHub does. So the
+ * same vendor's path is asked again at that origin, which is on the site's own domain and so as trustworthy as
+ * `status.{domain}`, through the same pinned HTTP client (`configured` false: no private address, and no redirect
+ * other than https on that domain), and only this second answer counts: for the verdict, the page remembered, and the
+ * link (the origin). It must name the site too. A second request that fails, or an answer that does not name the site,
+ * drops the guess (no vote, no link): as "no status page here", or, for a failure that says "ask again later" (a
+ * timeout, a 429, a 5xx), as that failure, so that "none" is not remembered for the site.
+ * Costs one extra request only when a guess answered in a vendor's shape and named the site.
+ *
+ * Also re-reads a page remembered this way, without asking the guess again.
+ *
+ * @param origin - the origin the guess named, from `statusPageOrigin`
+ * @param via - the guess's base URL, remembered with the page ({@link StatusPageRef.via})
+ * @param domain - the site's registrable domain
+ */
+async function readNamedOrigin(origin: string, via: string, vendor: (typeof VENDORS)[number], ctx: ProviderContext, domain: string): Promise<Read> {
+  const pointed = `${labelOf(via)} points to ${labelOf(origin)}`;
+  const second = await askVendor(origin, false, vendor, ctx);
+  if (!second.ok) {
+    const detail = `${pointed}: ${second.reason.code}: ${second.reason.detail}; dropped`.slice(0, 300);
+    // "Nothing readable there" (a 404, another shape, no such host) drops the guess as not naming the site does.
+    return saysNone(second) ? dropped(detail) : { ...second, reason: { code: second.reason.code, detail } };
+  }
+  const named = vendor.pageUrl(second.json);
+  if (!namesSite(named, domain)) {
+    return dropped(`${pointed}, whose ${vendor.vendor} page does not name ${domain} (page.url ${shown(named)}): dropped`);
+  }
+  return { ok: true, ref: { base: origin, vendor: vendor.vendor, via }, state: second.state };
+}
+
+/** "No status page here", for a page that does not name the site. */
+function dropped(detail: string): Failed {
+  return { ok: false, reason: { code: 'no-status-page', detail } };
+}
+
+function shown(pageUrl: string | undefined): string {
+  return pageUrl === undefined ? 'missing' : JSON.stringify(pageUrl.slice(0, 100));
+}
+
+/**
+ * Reads a remembered page again under the rule that found it (a page may stop naming the site), or `undefined` when
+ * the templates no longer lead to it: then it is looked for again. A page found through a guess is asked at the site's
+ * own origin only.
+ */
+function readRemembered(known: StatusPageRef, candidates: readonly StatusPageCandidate[], ctx: ProviderContext, domain: string): Promise<Read> | undefined {
+  const vendor = VENDORS.find((x) => x.vendor === known.vendor)!;
+  const candidate = candidates.find((c) => c.base === (known.via ?? known.base));
+  if (candidate === undefined) return undefined;
+  if (known.via === undefined) return readCandidate(candidate, vendor, ctx, domain);
+  if (!candidate.mustNameSite || statusPageOrigin(known.base, domain) !== known.base) return undefined;
+  return readNamedOrigin(known.base, known.via, vendor, ctx, domain);
 }
 
 /** Tries the vendors on one candidate, one after another, and keeps the first that answers its documented shape. */
@@ -378,7 +449,7 @@ async function probeCandidate(page: StatusPageCandidate, domain: string, ctx: Pr
   const nothing: Read = { ok: false, reason: { code: 'no-status-page', detail: `nothing at ${page.base}` } };
   let last = nothing;
   for (const vendor of VENDORS) {
-    const r = await readVendor(page, vendor, ctx, page.mustNameSite ? domain : null);
+    const r = await readCandidate(page, vendor, ctx, domain);
     if (r.ok) return r;
     // Keep the most telling failure: a 404 of the next vendor's path says less than a huge or broken answer here.
     // A page dropped for not naming the site says more than the 404s of the other vendors' paths.
@@ -407,11 +478,9 @@ export const statusPageProvider: StatusProvider = {
       return { report: unknownReport('statusPage', { code: 'no-status-page', detail: `none found for ${found.domain}` }, ctx.now(), { key: 'evidenceNoStatusPage', subs: [found.domain] }) };
     }
     // A page remembered under templates since changed is looked for again.
-    const candidate = known == null ? undefined : found.candidates.find((c) => c.base === known.base);
-    if (known != null && candidate !== undefined) {
-      const vendor = VENDORS.find((x) => x.vendor === known.vendor)!;
-      // Read again under the same rule: a page may stop naming the site.
-      const r = await readVendor(candidate, vendor, ctx, candidate.mustNameSite ? found.domain : null);
+    const again = known == null ? undefined : readRemembered(known, found.candidates, ctx, found.domain);
+    if (again !== undefined) {
+      const r = await again;
       if (r.ok) return { report: pageReport('statusPage', r.state, labelOf(r.ref.base), r.ref.base, ctx.now()) };
       return { report: unknownReport('statusPage', r.reason, ctx.now()) };
     }
@@ -448,7 +517,7 @@ export const cdnStatusProvider: StatusProvider = {
   applies: (query) => isCloudflare(query.gateway),
   async check(_query, ctx) {
     const base = ctx.settings.statusEndpoints.cloudflareStatus;
-    const r = await readVendor({ base, configured: true }, { ...VENDORS[0]!, path: '/api/v2/status.json', read: readStatusJson }, ctx, null);
+    const r = await askVendor(base, true, { ...VENDORS[0]!, path: '/api/v2/status.json', read: readStatusJson }, ctx);
     if (r.ok) return { report: pageReport('cdnStatus', r.state, 'Cloudflare', base, ctx.now()) };
     return { report: unknownReport('cdnStatus', r.reason, ctx.now()), ...holdAfter(r) };
   },

@@ -8,6 +8,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { launchDriver, NEWS_HOST, SHOP_HOST, waitForText, type BrowserName, type Driver, type TabPage } from './driver';
+import { allowInPrivateWindows } from './private-access';
 import { startGateway, type Gateway } from '../lab/gateway';
 import { createTestCertificate, type TestCertificate, statusPageCertificate } from '../lab/tls';
 import { useSite } from './site-fixture';
@@ -24,16 +25,6 @@ const PAGE = '/account?token=abc123secret';
 type WindowsApi = {
   extension: { isAllowedIncognitoAccess(): Promise<boolean> };
   windows: { getAll(q: object): Promise<{ incognito: boolean; tabs?: { url?: string; pendingUrl?: string }[] }[]> };
-};
-
-/** What chrome://extensions itself reads (its `developerPrivate` API): Developer mode and one extension's state. */
-type DeveloperPrivateApi = {
-  chrome: {
-    developerPrivate: {
-      getProfileConfiguration(): Promise<{ inDeveloperMode: boolean }>;
-      getExtensionInfo(id: string): Promise<{ state: string; incognitoAccess: { isActive: boolean } }>;
-    };
-  };
 };
 
 /** `permissions.contains`, as both browsers give it to an extension page. */
@@ -408,33 +399,8 @@ describe('chromium: the user allows the extension in private windows', () => {
 
   it('"Open in a private window" opens the failed page in a new private window', async () => {
     const { driver } = site;
-    const chromium = driver.chromium!;
-    // The user's own switch: "Allow in Incognito" on the extension's page in chrome://extensions (Chromium reloads the
-    // extension when it changes, so the test's page for reading state is closed first and opened again after).
-    // The suite loads the extension unpacked. Chromium 156.0.8078.129 (not .73) reloads it as an unpacked extension that
-    // needs Developer mode, and with that off it stays disabled ("Turn on developer mode to use this extension"), so
-    // no worker ever runs. Whoever runs an unpacked extension has Developer mode on: the user turns it on first, with
-    // the page's own switch, and waits for each switch to take effect before going on.
-    await driver.closeControl();
-    const settings = await chromium.newPage();
-    await settings.goto(`chrome://extensions/?id=${chromium.extensionId}`);
-    await settings.locator('#devMode').click();
-    await waitFor(
-      () => settings.evaluate(() => (globalThis as unknown as DeveloperPrivateApi).chrome.developerPrivate.getProfileConfiguration().then((c) => c.inDeveloperMode)),
-      { message: 'Developer mode on' },
-    );
-    await settings.locator('#allow-incognito').click();
-    await waitFor(
-      () =>
-        settings.evaluate(
-          (id) => (globalThis as unknown as DeveloperPrivateApi).chrome.developerPrivate.getExtensionInfo(id).then((i) => i.incognitoAccess.isActive && i.state === 'ENABLED'),
-          chromium.extensionId,
-        ),
-      { message: 'the extension enabled and allowed in Incognito' },
-    );
-    await settings.close();
-    await chromium.serviceWorker();
-    await waitFor(async () => (await driver.state().then(() => true, () => false)), { timeoutMs: 10_000, message: 'the reloaded extension' });
+    // The user's own switch: "Allow in Incognito" on the extension's page in chrome://extensions.
+    await allowInPrivateWindows(driver);
 
     await site.upstream.setDown();
     const tab = await driver.openTab(site.url(PAGE));

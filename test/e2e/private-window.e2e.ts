@@ -33,6 +33,7 @@
  */
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { launchDriver, type BrowserName, type Driver, type TabPage } from './driver';
+import { allowInPrivateWindows } from './private-access';
 import { startGateway, type Gateway } from '../lab/gateway';
 import { startNotificationDaemon, type NotificationDaemon, type ShownNotification } from '../lab/notification-daemon';
 import { NGINX_502 } from '../lab/half-up-sites';
@@ -63,11 +64,6 @@ let upstream: Upstream;
 let gateway: Gateway;
 const labs = new Map<BrowserName, Lab>();
 
-/** What chrome://extensions itself reads (its `developerPrivate` API): one extension's state. */
-type DeveloperPrivateApi = {
-  chrome: { developerPrivate: { getExtensionInfo(id: string): Promise<{ state: string; incognitoAccess: { isActive: boolean } }> } };
-};
-
 /** The extension APIs used here from one of its pages, as both browsers give them. */
 type ExtApi = {
   extension: { isAllowedIncognitoAccess(): Promise<boolean> };
@@ -91,62 +87,6 @@ async function withEnv<T>(vars: Record<string, string>, launch: () => Promise<T>
       else process.env[k] = v;
     }
   }
-}
-
-/**
- * Chromium: the user's own switch, "Allow in Incognito" on the extension's page in chrome://extensions. Chromium
- * reloads the extension when it changes: the test's page for reading state is closed first, and the reloaded
- * extension is awaited.
- */
-async function allowInPrivateWindows(driver: Driver): Promise<void> {
-  const chromium = driver.chromium;
-  if (chromium === undefined) {
-    await allowInFirefoxPrivateWindows(driver);
-    return;
-  }
-  await driver.closeControl();
-  const settings = await chromium.newPage();
-  await settings.goto(`chrome://extensions/?id=${chromium.extensionId}`);
-  await settings.locator('#allow-incognito').click();
-  await waitFor(
-    () =>
-      settings.evaluate(
-        (id) => (globalThis as unknown as DeveloperPrivateApi).chrome.developerPrivate.getExtensionInfo(id).then((i) => i.incognitoAccess.isActive && i.state === 'ENABLED'),
-        chromium.extensionId,
-      ),
-    { message: 'the extension enabled and allowed in Incognito' },
-  );
-  await settings.close();
-  await chromium.serviceWorker();
-  await waitFor(async () => driver.state().then(() => true, () => false), { timeoutMs: 10_000, message: 'the reloaded extension' });
-}
-
-/** Firefox: "Run in Private Windows", as about:addons sets it (see the module's comment). */
-async function allowInFirefoxPrivateWindows(driver: Driver): Promise<void> {
-  await driver.closeControl();
-  const page = await driver.openTab('about:blank');
-  try {
-    // A privileged page's navigation never reports a network response, so its goto never resolves: start it and wait.
-    void page.goto('about:preferences').catch(() => undefined);
-    await waitFor(() => page.evaluate(() => location.href === 'about:preferences' && 'ChromeUtils' in globalThis, null).catch(() => false), {
-      timeoutMs: 15_000,
-      message: 'about:preferences with its privileges',
-    });
-    await page.evaluate(async (id) => {
-      type Modules = {
-        ExtensionPermissions: { add(id: string, perms: { permissions: string[]; origins: string[] }): Promise<void> };
-        AddonManager: { getAddonByID(id: string): Promise<{ reload(): Promise<void> } | null> };
-      };
-      const chrome = (globalThis as unknown as { ChromeUtils: { importESModule<K extends keyof Modules>(url: string): Pick<Modules, K> } }).ChromeUtils;
-      const { ExtensionPermissions } = chrome.importESModule<'ExtensionPermissions'>('resource://gre/modules/ExtensionPermissions.sys.mjs');
-      const { AddonManager } = chrome.importESModule<'AddonManager'>('resource://gre/modules/AddonManager.sys.mjs');
-      await ExtensionPermissions.add(id, { permissions: ['internal:privateBrowsingAllowed'], origins: [] });
-      await (await AddonManager.getAddonByID(id))?.reload();
-    }, 'gateway-recovery@gateway-recovery.dev');
-  } finally {
-    await page.close();
-  }
-  await waitFor(async () => driver.state().then(() => true, () => false), { timeoutMs: 15_000, message: 'the reloaded add-on' });
 }
 
 beforeAll(async () => {

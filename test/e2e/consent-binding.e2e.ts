@@ -85,8 +85,11 @@ describe.each(BROWSERS)('%s: consent bound to what it covers', (browserName) => 
 
     // Now a check goes out, to the address the user agreed to, and only there.
     const again = await site.driver.openExtensionPage(`extension/popup/index.html?tabId=${tabId}`);
-    await waitForText(again, 'Check now', 5_000);
-    await again.click('[data-testid="check-now"]');
+    // With the consent in force again, the incident's next step may start its automatic check before the user clicks
+    // (the button then reads "Check again"): either way the check must reach the new address, once.
+    const button = () => again.evaluate(() => document.querySelector('[data-testid="check-now"]') !== null, null).catch(() => false);
+    await waitFor(async () => moved.checksStarted().length > 0 || (await button()), { timeoutMs: 15_000, message: 'a check at the new address, or the button to start one' });
+    if (moved.checksStarted().length === 0) await again.click('[data-testid="check-now"]');
     await waitFor(async () => moved.checksStarted().length === 1, { timeoutMs: 20_000, message: 'the check at the new address' });
     expect(moved.checksStarted()).toEqual([site.url('').replace(/\/$/, '')]);
     expect(agreed.requests).toHaveLength(0);

@@ -34,7 +34,7 @@
 import { afterAll, beforeAll, describe, it, type ExpectStatic } from 'vitest';
 import { launchDriver, type BrowserName, type Driver, type TabPage } from './driver';
 import { startGateway, type AccessLogEntry, type Gateway } from '../lab/gateway';
-import { startNotificationDaemon, type NotificationDaemon, type ShownNotification } from '../lab/notification-daemon';
+import { onNotificationBus, startNotificationDaemon, type NotificationDaemon, type ShownNotification } from '../lab/notification-daemon';
 import {
   busyAnswer,
   cloudflareChallengeAnswer,
@@ -94,27 +94,13 @@ let upstream: Upstream;
 let gateway: Gateway;
 const labs = new Map<BrowserName, Lab>();
 
-/** Runs `launch` with `vars` in the environment the browser inherits (Playwright and Puppeteer pass `process.env`). */
-async function withEnv<T>(vars: Record<string, string>, launch: () => Promise<T>): Promise<T> {
-  const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
-  Object.assign(process.env, vars);
-  try {
-    return await launch();
-  } finally {
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-  }
-}
-
 beforeAll(async () => {
   upstream = await startUpstream();
   gateway = await startGateway({ upstreamPort: upstream.port });
   // One after the other: each browser must inherit its own bus address.
   for (const name of BROWSERS) {
     const daemon = await startNotificationDaemon();
-    const driver = await withEnv({ DBUS_SESSION_BUS_ADDRESS: daemon.address }, () => launchDriver(name, { hosts: Object.values(HOSTS), discardable: true }));
+    const driver = await onNotificationBus(daemon, () => launchDriver(name, { hosts: Object.values(HOSTS), discardable: true }));
     labs.set(name, { driver, daemon });
   }
 }, 120_000);

@@ -35,7 +35,7 @@ import { afterAll, beforeAll, describe, it } from 'vitest';
 import { launchDriver, type BrowserName, type Driver, type TabPage } from './driver';
 import { allowInPrivateWindows } from './private-access';
 import { startGateway, type Gateway } from '../lab/gateway';
-import { startNotificationDaemon, type NotificationDaemon, type ShownNotification } from '../lab/notification-daemon';
+import { onNotificationBus, startNotificationDaemon, type NotificationDaemon, type ShownNotification } from '../lab/notification-daemon';
 import { NGINX_502 } from '../lab/half-up-sites';
 import { htmlPage, startUpstream, type Upstream } from '../lab/upstream';
 import { sleep, waitFor } from '../lab/wait';
@@ -75,20 +75,6 @@ type ExtApi = {
   storage: Record<'session' | 'local' | 'sync', { get(keys: null): Promise<Record<string, unknown>> }>;
 };
 
-/** Runs `launch` with `vars` in the environment the browser inherits (Playwright and Puppeteer pass `process.env`). */
-async function withEnv<T>(vars: Record<string, string>, launch: () => Promise<T>): Promise<T> {
-  const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
-  Object.assign(process.env, vars);
-  try {
-    return await launch();
-  } finally {
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-  }
-}
-
 beforeAll(async () => {
   upstream = await startUpstream();
   gateway = await startGateway({ upstreamPort: upstream.port });
@@ -96,7 +82,7 @@ beforeAll(async () => {
   for (const name of BROWSERS) {
     const started = Date.now();
     const daemon = await startNotificationDaemon();
-    const driver = await withEnv({ DBUS_SESSION_BUS_ADDRESS: daemon.address }, () =>
+    const driver = await onNotificationBus(daemon, () =>
       launchDriver(name, { hosts: [PRIVATE_HOST, NORMAL_HOST, ...HOP_HOSTS], resettable: true }),
     );
     await allowInPrivateWindows(driver);

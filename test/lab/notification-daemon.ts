@@ -143,6 +143,21 @@ loop.run()
 `;
 
 /**
+ * Runs `launch` (a browser launch) with `DBUS_SESSION_BUS_ADDRESS` set to `daemon`'s bus, so the browser shows its
+ * notifications there: Playwright and Puppeteer hand `process.env` to the browser. The variable is restored after.
+ */
+export async function onNotificationBus<T>(daemon: Pick<NotificationDaemon, 'address'>, launch: () => Promise<T>): Promise<T> {
+  const saved = process.env['DBUS_SESSION_BUS_ADDRESS'];
+  process.env['DBUS_SESSION_BUS_ADDRESS'] = daemon.address;
+  try {
+    return await launch();
+  } finally {
+    if (saved === undefined) delete process.env['DBUS_SESSION_BUS_ADDRESS'];
+    else process.env['DBUS_SESSION_BUS_ADDRESS'] = saved;
+  }
+}
+
+/**
  * Starts a private session bus and the notification server on it; resolves once the server owns its name.
  *
  * @throws Error naming the Debian packages to install when `dbus-daemon` or Python's D-Bus bindings are missing.

@@ -3,51 +3,15 @@
  * more, and a load still under way in a tab is never cut short by a reload.
  */
 import { describe, expect, it } from 'vitest';
-import { EMPTY_STATE, MAX_LOADING_WAIT_MS, nextWake, reduce, type Effect, type RecoveryEvent, type RecoveryState } from '../../src/recovery/incident-machine';
-import { DEFAULT_POLICY, createSeededRandom, type RecoveryPolicy } from '../../src/recovery/schedule';
+import { createMachineSim } from './machine-sim';
+import { MAX_LOADING_WAIT_MS, nextWake, type Effect, type RecoveryEvent } from '../../src/recovery/incident-machine';
+import { DEFAULT_POLICY, type RecoveryPolicy } from '../../src/recovery/schedule';
 
 const URL_A = 'https://shop.example.com/cart?id=1';
 const NGINX = { server: 'nginx' };
 
 /** Drives the machine with a fake clock and the user's never-retry list as it is at each step. */
-function createSim(policy: Partial<RecoveryPolicy> = {}) {
-  let state: RecoveryState = structuredClone(EMPTY_STATE);
-  let now = 1_700_000_000_000;
-  let neverRetry: string[] = [];
-  const random = createSeededRandom(1);
-  const p: RecoveryPolicy = { ...DEFAULT_POLICY, ...policy };
-  return {
-    get state() {
-      return state;
-    },
-    get now() {
-      return now;
-    },
-    setNeverRetry(list: string[]) {
-      neverRetry = list;
-    },
-    send(event: RecoveryEvent): Effect[] {
-      const t = reduce(state, event, { now, policy: p, random, neverRetry });
-      state = t.state;
-      return t.effects;
-    },
-    /** Advances the clock to the next wake and fires `due`. */
-    wake(): Effect[] {
-      const at = nextWake(state);
-      if (at === null) throw new Error('nothing scheduled');
-      now = Math.max(now, at);
-      return this.send({ type: 'due', online: true });
-    },
-    advance(ms: number) {
-      now += ms;
-    },
-    incident() {
-      const i = state.incidents.at(-1);
-      if (!i) throw new Error('no incident');
-      return i;
-    },
-  };
-}
+const createSim = (policy: Partial<RecoveryPolicy> = {}) => createMachineSim({ policy });
 
 const error = (tabId: number): RecoveryEvent => ({ type: 'gateway-error', tabId, url: URL_A, method: 'GET', code: 502, gateway: NGINX });
 const tries = (effects: Effect[]) => effects.filter((e) => e.type === 'reload' || e.type === 'probe');

@@ -1,58 +1,21 @@
 import { describe, expect, it } from 'vitest';
+import { createMachineSim } from './machine-sim';
 import {
   EMPTY_STATE,
   MAX_ENDED_INCIDENTS,
   MAX_SUBRESOURCE_ERRORS,
   nextWake,
-  reduce,
   tabsOf,
   type Effect,
   type RecoveryEvent,
-  type RecoveryState,
-} from '../../src/recovery/incident-machine';
+  } from '../../src/recovery/incident-machine';
 import { DEFAULT_POLICY, createSeededRandom, type RecoveryPolicy } from '../../src/recovery/schedule';
 
 const URL_A = 'https://shop.example.com/cart?id=1';
 const NGINX = { server: 'nginx' };
 
 /** Drives the machine with a fake clock; collects effects per step. */
-function createSim(policy: Partial<RecoveryPolicy> = {}, seed = 1) {
-  let state: RecoveryState = structuredClone(EMPTY_STATE);
-  let now = 1_700_000_000_000;
-  const random = createSeededRandom(seed);
-  const all: Effect[] = [];
-  const p: RecoveryPolicy = { ...DEFAULT_POLICY, ...policy };
-  return {
-    get state() {
-      return state;
-    },
-    get now() {
-      return now;
-    },
-    all,
-    send(event: RecoveryEvent): Effect[] {
-      const t = reduce(state, event, { now, policy: p, random });
-      state = t.state;
-      all.push(...t.effects);
-      return t.effects;
-    },
-    /** Advances the clock to the next wake and fires `due`. */
-    wake(online = true): Effect[] {
-      const at = nextWake(state);
-      if (at === null) throw new Error('nothing scheduled');
-      now = Math.max(now, at);
-      return this.send({ type: 'due', online });
-    },
-    advance(ms: number) {
-      now += ms;
-    },
-    incident() {
-      const i = state.incidents[state.incidents.length - 1];
-      if (!i) throw new Error('no incident');
-      return i;
-    },
-  };
-}
+const createSim = (policy: Partial<RecoveryPolicy> = {}, seed = 1) => createMachineSim({ policy, seed });
 
 const error = (tabId: number, extra: Partial<Extract<RecoveryEvent, { type: 'gateway-error' }>> = {}): RecoveryEvent => ({
   type: 'gateway-error',

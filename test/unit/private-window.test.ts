@@ -4,20 +4,17 @@
  * private window closed, its notification naming no site; and the notification limit across incidents (point 4).
  */
 import { describe, expect, it } from 'vitest';
+import { createMachineSim } from './machine-sim';
 import fc from 'fast-check';
 import {
-  EMPTY_STATE,
   MAX_RELOADS_PER_HOUR,
-  nextWake,
-  reduce,
   withoutPrivate,
   type Effect,
   type Incident,
   type RecoveryEvent,
-  type RecoveryState,
-} from '../../src/recovery/incident-machine';
+  } from '../../src/recovery/incident-machine';
 import { parseRecoveryState } from '../../src/recovery/read-state';
-import { DEFAULT_POLICY, createSeededRandom, type RecoveryPolicy } from '../../src/recovery/schedule';
+import type { RecoveryPolicy } from '../../src/recovery/schedule';
 import { describeIncident, notificationWords, type I18nText } from '../../src/view/notification';
 import { recordEnded } from '../../src/history/history';
 import { decidePop, MAX_POP_RECORDS, parsePopLog, POP_WINDOW_MS, POPS_OVERALL, POPS_PER_DOMAIN, POPS_PER_TAB, withoutPrivatePops, type PopLog } from '../../src/view/notification-limit';
@@ -27,34 +24,7 @@ import { getMessage } from '../locale';
 const URL_A = 'https://shop.example.com/cart?id=1';
 const T0 = 1_700_000_000_000;
 
-function createSim(policy: Partial<RecoveryPolicy> = {}) {
-  let state: RecoveryState = structuredClone(EMPTY_STATE);
-  let now = T0;
-  const random = createSeededRandom(3);
-  const p: RecoveryPolicy = { ...DEFAULT_POLICY, ...policy };
-  return {
-    get state() {
-      return state;
-    },
-    get now() {
-      return now;
-    },
-    send(event: RecoveryEvent): Effect[] {
-      const t = reduce(state, event, { now, policy: p, random });
-      state = t.state;
-      return t.effects;
-    },
-    wake(): Effect[] {
-      const at = nextWake(state);
-      if (at === null) throw new Error('nothing scheduled');
-      now = Math.max(now, at);
-      return this.send({ type: 'due', online: true });
-    },
-    advance(ms: number) {
-      now += ms;
-    },
-  };
-}
+const createSim = (policy: Partial<RecoveryPolicy> = {}) => createMachineSim({ policy, seed: 3, start: T0 });
 
 const error = (tabId: number, incognito: boolean, extra: Partial<Extract<RecoveryEvent, { type: 'gateway-error' }>> = {}): RecoveryEvent => ({
   type: 'gateway-error',

@@ -1,14 +1,23 @@
 /** Onboarding entry, opened by the background after install: renders {@link OnboardingView} over the stored settings. */
 import { render } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
 import { hasDataConsent, requestDataConsent, withdrawDataConsent } from '../shared/data-consent';
 import { applyPageLanguage, t } from '../shared/i18n';
 import { createSettingsStore, type PageSettings, type SettingsPatch, type SettingsStore } from '../shared/settings-store';
+import { isFirefox } from '../shared/browser-family';
+import { createToolbarPin, type PinState, type ToolbarPin } from '../shared/toolbar-pin';
 import { OnboardingView } from './onboarding-view';
 
-function App({ store }: { store: SettingsStore }) {
+function App({ store, toolbar }: { store: SettingsStore; toolbar: ToolbarPin }) {
   const [state, setState] = useState<PageSettings | null>(null);
+  const [pin, setPin] = useState<PinState | null>(null);
+
+  const checkPin = useCallback(() => void toolbar.read().then(setPin), [toolbar]);
+  useEffect(() => {
+    checkPin();
+    return toolbar.watch(checkPin);
+  }, [toolbar, checkPin]);
 
   useEffect(() => {
     const reload = () => void store.load().then(setState, (err: unknown) => console.error('onboarding: cannot read settings', err));
@@ -32,6 +41,9 @@ function App({ store }: { store: SettingsStore }) {
       onChange={onChange}
       requestDataConsent={requestDataConsent}
       openOptions={() => void browser.runtime.openOptionsPage()}
+      pin={pin}
+      family={isFirefox() ? 'firefox' : 'chrome'}
+      onCheckPin={checkPin}
     />
   );
 }
@@ -39,4 +51,4 @@ function App({ store }: { store: SettingsStore }) {
 document.title = t('onboardingTitle');
 applyPageLanguage();
 const root = document.getElementById('app');
-if (root) render(<App store={createSettingsStore({ storage: browser.storage, hasDataConsent })} />, root);
+if (root) render(<App store={createSettingsStore({ storage: browser.storage, hasDataConsent })} toolbar={createToolbarPin()} />, root);

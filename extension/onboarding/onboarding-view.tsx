@@ -8,15 +8,24 @@ import type { TargetedMouseEvent } from 'preact';
 import type { SettingsPageProps } from '../shared/settings-store';
 import { PrivacyLink } from '../shared/privacy-link';
 import { StatusConsent, type Translate } from '../shared/status-consent';
+import type { PinState } from '../shared/toolbar-pin';
+import { PinSection } from './pin-section';
+import { WhatHappens } from './what-happens';
 
 /** `managed`: when `statusAutoCheck` is set by an administrator, the page does not ask. */
 export interface OnboardingViewProps extends SettingsPageProps {
   readonly openOptions: () => void;
+  /** Whether the toolbar button is pinned, as the browser says; `null` while it is being asked. */
+  readonly pin: PinState | null;
+  /** Which browser's menus the pin steps name. */
+  readonly family: 'chrome' | 'firefox';
+  /** "Check again": asks the browser again whether the button is pinned. */
+  readonly onCheckPin: () => void;
 }
 
 type Outcome = 'on' | 'off' | 'denied' | { readonly error: string };
 
-export function OnboardingView({ settings, managed, t, onChange, requestDataConsent, openOptions }: OnboardingViewProps) {
+export function OnboardingView({ settings, managed, t, onChange, requestDataConsent, openOptions, pin, family, onCheckPin }: OnboardingViewProps) {
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -62,7 +71,8 @@ export function OnboardingView({ settings, managed, t, onChange, requestDataCons
     <>
       <h1>{t('onboardingTitle')}</h1>
       <p>{t('onboardingIntro')}</p>
-      <p>{t('onboardingNoForms')}</p>
+      <WhatHappens t={t} />
+      <PinSection pin={pin} family={family} t={t} onCheck={onCheckPin} />
 
       <section aria-labelledby="consent-heading">
         <h2 id="consent-heading">{t('onboardingConsentTitle')}</h2>

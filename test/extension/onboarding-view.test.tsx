@@ -19,6 +19,9 @@ function show(settings: Settings = DEFAULT_SETTINGS, managed: ReadonlySet<Settin
     onChange: vi.fn(async () => {}),
     requestDataConsent: vi.fn(async () => true),
     openOptions: vi.fn(),
+    pin: 'unpinned',
+    family: 'chrome',
+    onCheckPin: vi.fn(),
     ...extra,
   };
   render(<OnboardingView {...props} />);
@@ -28,12 +31,15 @@ function show(settings: Settings = DEFAULT_SETTINGS, managed: ReadonlySet<Settin
 const pageText = () => document.body.textContent ?? '';
 const accept = () => screen.getByRole('button', { name: 'Turn on automatic checks' });
 const decline = () => screen.getByRole('button', { name: 'Not now' });
+/** The consent's live region (the pin check has one of its own). */
+const consentStatus = () => within(screen.getByRole('region', { name: 'Check whether a site is down for everyone?' })).getByRole('status');
 
 describe('onboarding view', () => {
   it('welcomes, says what the extension does, and that forms are never re-sent', () => {
     show();
     expect(screen.getByRole('heading', { level: 1, name: 'Welcome to Gateway Recovery' })).toBeTruthy();
-    for (const words of ['502 Bad Gateway', 'cache bypassed', 'never re-sends a form']) expect(pageText()).toContain(words);
+    // The three steps of a 502 say that a form is never sent again (issue 14 folded the separate paragraph into them).
+    for (const words of ['502 Bad Gateway', 'cache bypassed', 'A form you sent is never sent again']) expect(pageText()).toContain(words);
   });
 
   it('asks for consent with both buttons after naming every endpoint the settings contact', () => {
@@ -67,7 +73,7 @@ describe('onboarding view', () => {
 
   it('has an empty live region for the outcome and a link to the options', () => {
     const props = show();
-    const live = screen.getByRole('status');
+    const live = consentStatus();
     expect(live.getAttribute('aria-live')).toBe('polite');
     expect(live.textContent).toBe('');
     const link = screen.getByRole('link', { name: 'Open the options' });
@@ -80,7 +86,7 @@ describe('onboarding view', () => {
     const props = show();
     fireEvent.click(accept());
     expect(props.requestDataConsent).toHaveBeenCalledTimes(1);
-    await waitFor(() => expect(screen.getByRole('status').textContent).toContain(t('onboardingChoseOn')));
+    await waitFor(() => expect(consentStatus().textContent).toContain(t('onboardingChoseOn')));
     // Stored with what it covers: the settings the page listed.
     expect(props.onChange).toHaveBeenCalledWith({ statusAutoCheck: true, statusConsentScope: consentScope(props.settings) });
   });
@@ -88,12 +94,12 @@ describe('onboarding view', () => {
   it('a refused browser consent stores nothing; "Not now" stores "no"', async () => {
     const refused = show(DEFAULT_SETTINGS, new Set(), { requestDataConsent: vi.fn(async () => false) });
     fireEvent.click(accept());
-    await waitFor(() => expect(screen.getByRole('status').textContent).toContain(t('consentDenied')));
+    await waitFor(() => expect(consentStatus().textContent).toContain(t('consentDenied')));
     expect(refused.onChange).not.toHaveBeenCalled();
     cleanup();
     const props = show();
     fireEvent.click(decline());
-    await waitFor(() => expect(screen.getByRole('status').textContent).toContain(t('onboardingChoseOff')));
+    await waitFor(() => expect(consentStatus().textContent).toContain(t('onboardingChoseOff')));
     expect(props.onChange).toHaveBeenCalledWith({ statusAutoCheck: false });
     expect(props.requestDataConsent).not.toHaveBeenCalled();
   });
@@ -102,5 +108,51 @@ describe('onboarding view', () => {
     show({ ...DEFAULT_SETTINGS, statusAutoCheck: true }, new Set<SettingKey>(['statusAutoCheck']));
     expect(screen.queryByRole('button', { name: 'Turn on automatic checks' })).toBeNull();
     expect(screen.getByText('Your administrator has turned automatic checks on.')).toBeTruthy();
+  });
+});
+
+describe('onboarding: what happens on a 502, and the pin check', () => {
+  it('shows the three steps of a 502 in order, as a list a screen reader counts', () => {
+    show();
+    const strip = screen.getByRole('region', { name: 'What happens on a 502' });
+    const steps = within(strip).getAllByRole('listitem').map((li) => li.textContent ?? '');
+    expect(steps).toHaveLength(3);
+    expect(steps[0]).toContain('502 Bad Gateway');
+    expect(steps[1]).toContain('cache bypassed');
+    expect(steps[2]).toContain('comes back by itself');
+  });
+
+  it('not pinned in Chrome: the puzzle-piece steps and "Not pinned yet"; "Check again" asks again', () => {
+    const props = show(DEFAULT_SETTINGS, new Set(), { pin: 'unpinned', family: 'chrome' });
+    const section = screen.getByRole('region', { name: 'Pin the button to your toolbar' });
+    expect(within(section).getByText(/puzzle piece.*then the pin next to Gateway Recovery/)).toBeTruthy();
+    expect(within(section).getByRole('status').textContent).toContain('Not pinned yet.');
+    fireEvent.click(within(section).getByRole('button', { name: 'Check again' }));
+    expect(props.onCheckPin).toHaveBeenCalledTimes(1);
+  });
+
+  it('Firefox names its own menus: the gear and "Pin to Toolbar"', () => {
+    show(DEFAULT_SETTINGS, new Set(), { pin: 'unpinned', family: 'firefox' });
+    expect(screen.getByTestId('pin-steps').textContent).toContain('the gear next to Gateway Recovery, and choose “Pin to Toolbar”');
+  });
+
+  it('pinned: says so, and the steps are gone', () => {
+    show(DEFAULT_SETTINGS, new Set(), { pin: 'pinned' });
+    expect(screen.getByTestId('pin-state').textContent).toContain('The button is on your toolbar.');
+    expect(screen.queryByTestId('pin-steps')).toBeNull();
+  });
+
+  it('a browser that cannot tell is never reported as pinned, nor as not pinned', () => {
+    show(DEFAULT_SETTINGS, new Set(), { pin: 'unknown' });
+    const state = screen.getByTestId('pin-state').textContent ?? '';
+    expect(state).toContain('does not tell extensions');
+    expect(state).not.toContain('on your toolbar.');
+    expect(state).not.toContain('Not pinned yet');
+    expect(screen.getByTestId('pin-steps')).toBeTruthy();
+  });
+
+  it('while the browser is being asked it says so, and claims nothing', () => {
+    show(DEFAULT_SETTINGS, new Set(), { pin: null });
+    expect(screen.getByTestId('pin-state').textContent).toContain('Checking…');
   });
 });

@@ -12,11 +12,13 @@ import { createSettingsStore, type PageSettings, type SettingsStore, type Settin
 import { pruneHistory, type HistoryEntry } from '../../src/history/history';
 import { createHistoryClient, type HistoryClient } from './history-client';
 import { createHostAccess } from './host-access';
+import { createSiteAccess } from '../shared/site-access-adapter';
 import { OptionsView, type HistoryModel } from './options-view';
 
 function App({ store, historyClient }: { store: SettingsStore; historyClient: HistoryClient }) {
   const [state, setState] = useState<PageSettings | null>(null);
   const hostAccess = useMemo(createHostAccess, []);
+  const siteAccess = useMemo(createSiteAccess, []);
   const [entries, setEntries] = useState<HistoryEntry[] | null>(null);
   const [historyError, setHistoryError] = useState(false);
 
@@ -78,6 +80,7 @@ function App({ store, historyClient }: { store: SettingsStore; historyClient: Hi
       onChange={onChange}
       requestDataConsent={requestDataConsent}
       hostAccess={hostAccess}
+      siteAccess={siteAccess}
       history={history}
     />
   );

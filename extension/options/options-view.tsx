@@ -10,19 +10,23 @@ import { HistorySection, type HistoryModel } from './history-section';
 import { PrivacyLink } from '../shared/privacy-link';
 import { RecoverySection } from './recovery-section';
 import { StatusSection } from './status-section';
+import { SiteAccessNotice } from './site-access-notice';
+import type { SiteAccess } from '../shared/site-access';
 
 export type { HostAccess } from './custom-endpoint-field';
 export type { HistoryModel } from './history-section';
 
 export interface OptionsViewProps extends SettingsPageProps {
   readonly hostAccess: HostAccess;
+  /** Access to every site, for the notice when some is missing; without it, no notice. */
+  readonly siteAccess?: SiteAccess;
   /** Absent until the page has asked the background: shown as loading. */
   readonly history?: HistoryModel;
 }
 
 type Feedback = { readonly n: number; readonly text: string; readonly error: boolean };
 
-export function OptionsView({ settings, managed, t, onChange, requestDataConsent, hostAccess, history }: OptionsViewProps) {
+export function OptionsView({ settings, managed, t, onChange, requestDataConsent, hostAccess, siteAccess, history }: OptionsViewProps) {
   const [feedback, setFeedback] = useState<Feedback | null>(null);
   /** Says `text` in the live region. */
   const announce = (text: string, error: boolean) => setFeedback((f) => ({ n: (f?.n ?? 0) + 1, text, error }));
@@ -43,6 +47,7 @@ export function OptionsView({ settings, managed, t, onChange, requestDataConsent
   return (
     <>
       <h1>{t('optionsTitle')}</h1>
+      {siteAccess !== undefined && <SiteAccessNotice t={t} access={siteAccess} />}
       {managed.size > 0 && <p class="note">{t('optionsManagedNote')}</p>}
       <p>
         <PrivacyLink t={t} />

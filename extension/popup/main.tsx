@@ -6,12 +6,15 @@ import { render } from 'preact';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
 import type { TabView } from '../../src/messages';
-import { parsePageAddress } from '../../src/shared/page-address';
+import { parsePageAddress, sitePattern } from '../../src/shared/page-address';
 import { applyPageLanguage, t } from '../shared/i18n';
 import { createMessageClient, type MessageClient } from '../shared/message-client';
 import { requestDataConsent } from '../shared/data-consent';
 import { PopupView, useNow } from './popup-view';
 import { createGuideActions } from './guide-actions';
+import { ALL_SITES, type SiteAccess } from '../shared/site-access';
+import { createSiteAccess } from '../shared/site-access-adapter';
+import { SiteAccessAsk, type AccessSite } from './site-access';
 
 interface TargetTab {
   readonly id: number;
@@ -27,8 +30,23 @@ async function targetTab(): Promise<TargetTab | null> {
   return tab?.id === undefined ? null : { id: tab.id, url: tab.url };
 }
 
-function App({ client }: { client: MessageClient }) {
+/**
+ * Whether to ask for site access, once, when the popup opens: `false` when the extension sees the tab's site (or the
+ * tab is no web page), else the site to ask for (`null` when the browser hides the tab's address, which it does
+ * without host access to it: then only every site can be asked for).
+ */
+async function accessAsk(tab: TargetTab, access: SiteAccess): Promise<AccessSite | null | false> {
+  const pattern = sitePattern(tab.url);
+  const page = parsePageAddress(tab.url);
+  if (pattern !== null && page !== null) return (await access.covers([pattern])) ? false : { host: page.host, pattern };
+  // An address the browser shows that is not http(s) (about:, file:) is no site; a hidden one may be.
+  if (tab.url !== undefined && tab.url !== '') return false;
+  return (await access.covers(ALL_SITES)) ? false : null;
+}
+
+function App({ client, access }: { client: MessageClient; access: SiteAccess }) {
   const [tab, setTab] = useState<TargetTab | null | undefined>(undefined);
+  const [ask, setAsk] = useState<AccessSite | null | false | undefined>(undefined);
   const [view, setView] = useState<TabView | null>(null);
   const [base, setBase] = useState(Date.now());
   const now = useNow(base);
@@ -43,12 +61,22 @@ function App({ client }: { client: MessageClient }) {
   }, [tab, client]);
 
   useEffect(() => {
+    if (tab === undefined || tab === null || ask !== undefined) return;
+    void accessAsk(tab, access).then(setAsk);
+  }, [tab, access, ask]);
+
+  useEffect(() => {
     void refresh();
     const id = setInterval(() => void refresh(), 1000);
     return () => clearInterval(id);
   }, [refresh]);
 
-  if (tab === undefined) return null;
+  if (tab === undefined || (tab !== null && ask === undefined)) return null;
+  // Without access to the site the extension sees nothing there: "no gateway error seen" would be a false all-clear.
+  // Once the page's next load fails, the incident is shown as usual.
+  if (tab !== null && ask !== undefined && ask !== false && view?.incident == null) {
+    return <SiteAccessAsk site={ask} t={t} access={access} alone onReload={() => void loadAgain(tab.id)} />;
+  }
   const watchable = tab !== null && (view?.incident != null || parsePageAddress(tab.url) !== null);
   return (
     <PopupView
@@ -67,6 +95,15 @@ function App({ client }: { client: MessageClient }) {
 }
 
 /**
+ * Loads the tab's address again after access was granted (now the browser shows it): a new GET of the address, never
+ * `tabs.reload`, which would send a form again.
+ */
+async function loadAgain(tabId: number): Promise<void> {
+  const url = (await browser.tabs.get(tabId)).url;
+  if (parsePageAddress(url) !== null) await browser.tabs.update(tabId, { url });
+}
+
+/**
  * "Check now" is the user's consent for one check. On Firefox the browser's own data consent is asked for inside the
  * click (a permission request needs the user's gesture), and the request goes to the background at once: Firefox's
  * prompt may close the popup, and the background waits for the user's answer and sends nothing if they decline.
@@ -81,4 +118,4 @@ async function checkNow(client: MessageClient, tabId: number): Promise<void> {
 document.title = t('extensionName');
 applyPageLanguage();
 const root = document.getElementById('app');
-if (root) render(<App client={createMessageClient((m) => browser.runtime.sendMessage(m))} />, root);
+if (root) render(<App client={createMessageClient((m) => browser.runtime.sendMessage(m))} access={createSiteAccess()} />, root);

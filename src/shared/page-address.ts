@@ -27,6 +27,17 @@ export function parsePageAddress(url: string | undefined | null): PageAddress | 
   return { origin: u.origin, host: u.hostname, page: u.href };
 }
 
+/**
+ * The match pattern that covers the site of `url` (`https://shop.example.com/*`), or `null` for a URL that is not
+ * http(s): what the extension asks the browser for to see that site. Match patterns carry no port and match every
+ * port (MDN "Match patterns"; Chrome's "Match patterns" page).
+ */
+export function sitePattern(url: string | undefined | null): string | null {
+  const page = parsePageAddress(url);
+  if (page === null) return null;
+  return `${new URL(page.origin).protocol}//${page.host}/*`;
+}
+
 /** True when both URLs parse and name the same document (fragment ignored). */
 export function isSamePage(a: string | undefined | null, b: string | undefined | null): boolean {
   const pa = parsePageAddress(a);

@@ -6,15 +6,15 @@ import { render } from 'preact';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
 import type { TabView } from '../../src/messages';
-import { parsePageAddress, sitePattern } from '../../src/shared/page-address';
+import { parsePageAddress } from '../../src/shared/page-address';
 import { applyPageLanguage, t } from '../shared/i18n';
 import { createMessageClient, type MessageClient } from '../shared/message-client';
 import { requestDataConsent } from '../shared/data-consent';
 import { PopupView, useNow } from './popup-view';
 import { createGuideActions } from './guide-actions';
-import { ALL_SITES, type SiteAccess } from '../shared/site-access';
+import type { SiteAccess } from '../shared/site-access';
 import { createSiteAccess } from '../shared/site-access-adapter';
-import { SiteAccessAsk, type AccessSite } from './site-access';
+import { accessAsk, SiteAccessAsk, type AccessSite } from './site-access';
 
 interface TargetTab {
   readonly id: number;
@@ -28,20 +28,6 @@ async function targetTab(): Promise<TargetTab | null> {
       ? await browser.tabs.get(Number(param)).catch(() => null)
       : (await browser.tabs.query({ active: true, currentWindow: true }))[0];
   return tab?.id === undefined ? null : { id: tab.id, url: tab.url };
-}
-
-/**
- * Whether to ask for site access, once, when the popup opens: `false` when the extension sees the tab's site (or the
- * tab is no web page), else the site to ask for (`null` when the browser hides the tab's address, which it does
- * without host access to it: then only every site can be asked for).
- */
-async function accessAsk(tab: TargetTab, access: SiteAccess): Promise<AccessSite | null | false> {
-  const pattern = sitePattern(tab.url);
-  const page = parsePageAddress(tab.url);
-  if (pattern !== null && page !== null) return (await access.covers([pattern])) ? false : { host: page.host, pattern };
-  // An address the browser shows that is not http(s) (about:, file:) is no site; a hidden one may be.
-  if (tab.url !== undefined && tab.url !== '') return false;
-  return (await access.covers(ALL_SITES)) ? false : null;
 }
 
 function App({ client, access }: { client: MessageClient; access: SiteAccess }) {
@@ -62,7 +48,7 @@ function App({ client, access }: { client: MessageClient; access: SiteAccess }) 
 
   useEffect(() => {
     if (tab === undefined || tab === null || ask !== undefined) return;
-    void accessAsk(tab, access).then(setAsk);
+    void accessAsk(tab.url, access).then(setAsk);
   }, [tab, access, ask]);
 
   useEffect(() => {

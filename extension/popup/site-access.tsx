@@ -4,6 +4,7 @@
  * its props: the browser reaches it only through `access` and `onReload`.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { parsePageAddress, sitePattern } from '../../src/shared/page-address';
 import type { Translate } from '../../src/shared/text';
 import { ALL_SITES, type SiteAccess } from '../shared/site-access';
 
@@ -12,6 +13,21 @@ export interface AccessSite {
   readonly host: string;
   /** The match pattern of the site (`https://shop.example.com/*`). */
   readonly pattern: string;
+}
+
+/**
+ * Whether the popup asks for site access for a tab showing `url`: `false` when the extension sees the tab's site (or
+ * the tab shows no web page), else the site to ask for, or `null` when the browser hides the tab's address (it does
+ * without host access to it, and without the `tabs` permission, which this extension does not ask for): then only
+ * every site can be asked for.
+ */
+export async function accessAsk(url: string | undefined, access: Pick<SiteAccess, 'covers'>): Promise<AccessSite | null | false> {
+  const pattern = sitePattern(url);
+  const page = parsePageAddress(url);
+  if (pattern !== null && page !== null) return (await access.covers([pattern])) ? false : { host: page.host, pattern };
+  // An address the browser shows that is not http(s) (about:, file:) is no site; a hidden one may be.
+  if (url !== undefined && url !== '') return false;
+  return (await access.covers(ALL_SITES)) ? false : null;
 }
 
 export interface SiteAccessAskProps {

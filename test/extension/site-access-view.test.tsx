@@ -7,7 +7,7 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/preact';
-import { SiteAccessAsk } from '../../extension/popup/site-access';
+import { accessAsk, SiteAccessAsk } from '../../extension/popup/site-access';
 import { SiteAccessNotice } from '../../extension/options/site-access-notice';
 import { ALL_SITES, type SiteAccess } from '../../extension/shared/site-access';
 import { sitePattern } from '../../src/shared/page-address';
@@ -50,6 +50,23 @@ describe('sitePattern', () => {
     expect(sitePattern('http://[::1]:8080/')).toBe('http://[::1]/*');
     expect(sitePattern('about:blank')).toBeNull();
     expect(sitePattern(undefined)).toBeNull();
+  });
+});
+
+describe('accessAsk: when the popup asks', () => {
+  it('not for a site it sees, nor for a page that is no web page', async () => {
+    expect(await accessAsk('https://shop.example.com/cart', fakeAccess([SHOP.pattern]))).toBe(false);
+    expect(await accessAsk('https://shop.example.com/cart', fakeAccess(['https://*/*']))).toBe(false);
+    expect(await accessAsk('about:blank', fakeAccess([]))).toBe(false);
+  });
+
+  it('for the site it cannot see, by name when the browser shows the address', async () => {
+    expect(await accessAsk('https://shop.example.com:8443/cart', fakeAccess(['http://*/*']))).toEqual(SHOP);
+  });
+
+  it('for every site when the address is hidden and some access is missing; not when every site is covered', async () => {
+    expect(await accessAsk(undefined, fakeAccess(['https://*/*']))).toBeNull();
+    expect(await accessAsk(undefined, fakeAccess([...ALL_SITES]))).toBe(false);
   });
 });
 

@@ -65,9 +65,9 @@ const locales = readdirSync(LOCALES_DIR, { withFileTypes: true })
   .sort();
 
 describe('locales', () => {
-  it('English is the default locale, and German is there', () => {
+  it('English is the default locale, and German and French are there', () => {
     expect(reference).toBe('en');
-    expect(locales).toEqual(expect.arrayContaining(['en', 'de']));
+    expect(locales).toEqual(expect.arrayContaining(['en', 'de', 'fr']));
   });
 
   it('every message the manifest names exists in English', () => {

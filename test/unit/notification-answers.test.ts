@@ -15,6 +15,7 @@ const NOW = Date.UTC(2026, 11, 7, 6, 0, 0);
 const MAX = 5;
 const EN = strictT;
 const DE = strictTIn('de');
+const FR = strictTIn('fr');
 
 function incident(overrides: { [K in keyof Incident]?: Incident[K] } = {}): Incident {
   return shopIncident(NOW, overrides);
@@ -169,6 +170,7 @@ describe('notification: "is back" only when a tab proved it', () => {
   it.each([
     ['en', EN, /is back/],
     ['de', DE, /wieder da/],
+    ['fr', FR, /de nouveau accessible/],
   ] as const)('in %s', (_, tr, backWords) => {
     let backs = 0;
     for (const phase of phases) {

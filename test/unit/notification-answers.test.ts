@@ -1,7 +1,7 @@
 /**
  * Issue 13, "Back means back": the notification for each answer a probe or a tab can get, in English and German, as the
  * user reads it. Only a recovery a tab proved (or one watched with no tab left, after "Tell me when it's back") may say
- * "is back".
+ * "is back", in every locale (French included).
  */
 import { describe, expect, it } from 'vitest';
 import { downForEveryone, shopIncident } from './incident-fixture';

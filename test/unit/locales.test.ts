@@ -57,6 +57,18 @@ function localeProblems(reference: Messages, other: Messages): string[] {
   return problems;
 }
 
+/**
+ * Keys whose French breaks French typography as the browsers' own French interfaces write it (Firefox's and
+ * Chromium's fr language packs): a no-break space (U+00A0, or the narrow U+202F) before `:` `;` `?` `!` and inside
+ * « », so a line never starts with the mark, and the typographic apostrophe. Addresses (`https://…?q=1`) are left
+ * out, and a colon glued to its word is not flagged: `about:networking` has one.
+ */
+function frenchTypographyProblems(messages: Messages): string[] {
+  return Object.entries(messages)
+    .filter(([, e]) => /[ \t][:;?!»]|« |'|[^\s\u00a0\u202f][;?!]/.test(e.message.replace(/\b[a-z]+:\/\/\S+/g, 'URL')))
+    .map(([key, e]) => `${key}: ${e.message}`);
+}
+
 const manifest = JSON.parse(readFileSync(new URL('../../manifest.json', import.meta.url), 'utf8')) as { default_locale?: string };
 const reference = manifest.default_locale ?? 'en';
 const locales = readdirSync(LOCALES_DIR, { withFileTypes: true })
@@ -65,9 +77,9 @@ const locales = readdirSync(LOCALES_DIR, { withFileTypes: true })
   .sort();
 
 describe('locales', () => {
-  it('English is the default locale, and German is there', () => {
+  it('English is the default locale, and German and French are there', () => {
     expect(reference).toBe('en');
-    expect(locales).toEqual(expect.arrayContaining(['en', 'de']));
+    expect(locales).toEqual(expect.arrayContaining(['en', 'de', 'fr']));
   });
 
   it('every message the manifest names exists in English', () => {
@@ -104,5 +116,17 @@ describe('locales', () => {
     ]);
     expect(localeProblems(en, { ...en, d: { message: ' ' } })).toEqual(['d: empty message']);
     expect(tokensOf('costs $$5 for $1')).toEqual(['$1']);
+  });
+
+  it('French keeps French typography: no-break spaces before : ; ? ! and inside « », typographic apostrophes', () => {
+    expect(frenchTypographyProblems(readLocale('fr'))).toEqual([]);
+    const broken: Messages = {
+      colon: { message: 'Non enregistré : $1' },
+      question: { message: 'Effacer ses cookies?' },
+      quotes: { message: 'votre liste « Ne jamais envoyer »' },
+      apostrophe: { message: "l'onglet" },
+      fine: { message: 'Pourquoi\u00a0: voir https://example.org/?q=1 et «\u00a0?\u00a0»' },
+    };
+    expect(frenchTypographyProblems(broken).map((p) => p.split(':')[0])).toEqual(['colon', 'question', 'quotes', 'apostrophe']);
   });
 });

@@ -1,7 +1,7 @@
 /**
  * Issue 13, "Back means back": the notification for each answer a probe or a tab can get, in English and German, as the
  * user reads it. Only a recovery a tab proved (or one watched with no tab left, after "Tell me when it's back") may say
- * "is back".
+ * "is back", in every locale (French included).
  */
 import { describe, expect, it } from 'vitest';
 import { downForEveryone, shopIncident } from './incident-fixture';
@@ -15,6 +15,7 @@ const NOW = Date.UTC(2026, 11, 7, 6, 0, 0);
 const MAX = 5;
 const EN = strictT;
 const DE = strictTIn('de');
+const FR = strictTIn('fr');
 
 function incident(overrides: { [K in keyof Incident]?: Incident[K] } = {}): Incident {
   return shopIncident(NOW, overrides);
@@ -169,6 +170,7 @@ describe('notification: "is back" only when a tab proved it', () => {
   it.each([
     ['en', EN, /is back/],
     ['de', DE, /wieder da/],
+    ['fr', FR, /de nouveau accessible/],
   ] as const)('in %s', (_, tr, backWords) => {
     let backs = 0;
     for (const phase of phases) {

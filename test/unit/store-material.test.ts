@@ -64,6 +64,7 @@ describe('the store listing', () => {
   const sections = (md: string) => new Map([...md.matchAll(/^## (.+)\n\n([\s\S]*?)(?=\n## |$)/gm)].map(([, name, body]) => [name, (body ?? '').trim()]));
   const en = sections(read('docs/store/listing.en.md'));
   const de = sections(read('docs/store/listing.de.md'));
+  const fr = sections(read('docs/store/listing.fr.md'));
 
   it('justifies every permission the manifest asks for, and states the single purpose', () => {
     const headings = [...permissions.matchAll(/^### (.+)$/gm)].map(([, h]) => h ?? '');
@@ -72,14 +73,15 @@ describe('the store listing', () => {
     expect(permissions).toMatch(/## Single purpose\n\n\S/);
   });
 
-  it('has the same sections in English and German', () => {
+  it('has the same sections in English, German and French', () => {
     expect([...de.keys()]).toEqual([...en.keys()]);
+    expect([...fr.keys()]).toEqual([...en.keys()]);
     expect([...en.keys()]).toEqual(expect.arrayContaining(['Name', 'Summary', 'Description', 'Single purpose']));
   });
 
   it("keeps the summary within Chrome's 132 characters, and the extension's name", () => {
     const name = (JSON.parse(read('public/_locales/en/messages.json')) as { extensionName: { message: string } }).extensionName.message;
-    for (const listing of [en, de]) {
+    for (const listing of [en, de, fr]) {
       expect(listing.get('Name')).toBe(name);
       const summary = listing.get('Summary') ?? '';
       expect(summary).not.toContain('\n');

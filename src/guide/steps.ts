@@ -214,7 +214,10 @@ export function chooseSteps(ctx: GuideContext): Guide {
       : proxyFirst
         ? ['proxy', 'refresh', 'other-network', 'dns', 'down-for-everyone', 'private-window', 'cookies', 'tell-site']
         : side === 'likely-you'
-          ? ['refresh', 'proxy', 'other-network', 'private-window', 'cookies', 'dns', 'router', 'down-for-everyone', 'tell-site']
+          ? ctx.local?.addressElsewhere === true
+            ? // An address no outside location reached: an outdated DNS answer is the likely cause, so DNS right away.
+              ['refresh', 'dns', 'proxy', 'other-network', 'private-window', 'cookies', 'router', 'down-for-everyone', 'tell-site']
+            : ['refresh', 'proxy', 'other-network', 'private-window', 'cookies', 'dns', 'router', 'down-for-everyone', 'tell-site']
           : side === 'likely-site'
             ? ['refresh', 'down-for-everyone', 'private-window', 'cookies', 'tell-site', 'try-later', 'dns']
             : ['refresh', 'proxy', 'down-for-everyone', 'private-window', 'cookies', 'other-network', 'dns', 'router', 'tell-site', 'try-later'];
@@ -223,8 +226,9 @@ export function chooseSteps(ctx: GuideContext): Guide {
   const steps = order
     // A form's answer is only ever re-sent on the user's explicit request (the resend step's warning): no step reloads it.
     .filter((id) => !(ctx.formFailed && id === 'refresh'))
-    // The proxy step when a proxy is known to be on the way, or, on the visitor's likely side, as "if you use one".
-    .filter((id) => id !== 'proxy' || isUserProxy(hint) || side === 'likely-you')
+    // The proxy step when a proxy is known to be on the way, or, on the visitor's likely side, as "if you use one"
+    // (not when the cookies are proven to be the cause).
+    .filter((id) => id !== 'proxy' || isUserProxy(hint) || (side === 'likely-you' && !cookiesFirst))
     // An intranet site is never checked from outside: no step offers the check. Nor is another network any use to it.
     .filter((id) => (id !== 'down-for-everyone' && id !== 'other-network') || ctx.local?.intranet !== true)
     .map((id) => all[id]);
@@ -432,7 +436,8 @@ function downForEveryoneStep(ctx: GuideContext): GuideStep {
     id: 'down-for-everyone',
     title: { key: down ? 'guideDownTitleNotYou' : 'guideDownTitle' },
     why: { key: down ? 'guideDownWhyNotYou' : 'guideDownWhy', subs: [ctx.host] },
-    what: { key: !down ? 'guideDownWhat' : ctx.underWay ? 'guideDownWhatNotYou' : 'guideDownWhatNotYouStopped' },
+    // A form's answer is never reloaded by itself: no promise of a reload for it.
+    what: { key: !down ? 'guideDownWhat' : ctx.underWay && !ctx.formFailed ? 'guideDownWhatNotYou' : 'guideDownWhatNotYouStopped' },
     // Already answered: the archived copy (offered by the popup) is what is left to do here.
     ...(down ? { informational: true } : { action: { kind: 'check-status' } as const }),
   };

@@ -284,7 +284,7 @@ describe("one view model: the browser's own facts", () => {
     expect(view.localFacts.map((f) => f.id)).toEqual(['proxy']);
     expect(view.localFacts[0]!.text).toEqual({ key: 'factProxy', subs: ['http proxy.corp.example:3128'] });
     expect(view.guide?.guide.side).toBe('likely-you');
-    expect(view.guide?.guide.steps.map((s) => s.id).slice(0, 3)).toEqual(['refresh', 'proxy', 'dns']);
+    expect(view.guide?.guide.steps.map((s) => s.id).slice(0, 3)).toEqual(['refresh', 'proxy', 'other-network']);
     expect(view.check?.verdict?.advice.key).toBe('verdictUpAdviceProxy');
     expect(view.check?.privateHost).toBe(false);
     expect(view.notification?.verdict?.key).toBe('verdictUpLine');

@@ -117,8 +117,9 @@ describe('chromium: the popup in its main states (README screenshots)', () => {
     await waitForText(tab, '502 Bad Gateway');
     const tabId = await site.driver.tabIdOf(site.url('/order'));
     const popup = await openPopup(site, tabId);
-    await popup.getByText('The extension never sends a form again by itself').waitFor();
-    await popup.getByTestId('resend-form').click();
+    await popup.getByText('Check whether it went through', { exact: false }).first().waitFor();
+    await popup.getByTestId('helped-no').click();
+    await popup.getByTestId('action-resend-form').click();
     await popup.getByText('an order, a payment or a message may go through twice').waitFor();
     await shoot(popup, 'popup-form-not-resent');
   });

@@ -312,6 +312,18 @@ describe('guide: the report for the site', () => {
     ]);
   });
 
+  it('says where to send it under the title: the contact page, and the status page when the check read one', () => {
+    const found: StatusReport = {
+      ...status,
+      verdict: 'partial',
+      sources: [{ provider: 'statusPage', verdict: 'down-for-everyone', evidence: { key: 'evidencePageMajor', subs: ['Example'] }, link: 'https://status.example.com', checkedAt: 0 }],
+    };
+    const lines = buildReport({ incident, status: found, now: 0, browser: 'x' }, render).split('\n');
+    expect(lines[1]).toBe('Send to: the support of shop.example.com (its contact or help page); its status page: https://status.example.com/');
+    const de = strictTIn('de');
+    expect(buildReport({ incident, status: null, now: 0, browser: 'x' }, (x) => de(x.key, x.subs)).split('\n')[1]).toBe('Senden an: den Support von shop.example.com (seine Kontakt- oder Hilfeseite)');
+  });
+
   it("never copies a Via into the report (it may name a host of the visitor's network); a product name is fine", () => {
     const text = buildReport({ incident: { ...incident, code: 502, gateway: { via: '1.1 proxy.corp.internal (squid)' } }, status: null, now: 0, browser: 'x' }, render);
     expect(text).not.toContain('proxy.corp');

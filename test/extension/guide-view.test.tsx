@@ -112,8 +112,23 @@ describe('guide views', () => {
     const actions = { ...NO_ACTIONS, resendForm: async () => (sent.push('resend'), true) } as GuideActions;
     const steps = chooseSteps({ ...CTX, formFailed: true }).steps;
     render(
-      <StepCard step={steps[1]!} index={1} total={steps.length} t={t} actions={actions} pageUrl="https://shop.example.com/order" report={REPORT}
-        archiveOffered={false} onCheckNow={() => {}} underWay={false} asked={false} focusOnShow={false} onActed={() => {}} onHelped={() => {}} onNext={() => {}} />,
+      <StepCard
+        step={steps[1]!}
+        index={1}
+        total={steps.length}
+        t={t}
+        actions={actions}
+        pageUrl="https://shop.example.com/order"
+        report={REPORT}
+        archiveOffered={false}
+        onCheckNow={() => {}}
+        underWay={false}
+        asked={false}
+        focusOnShow={false}
+        onActed={() => {}}
+        onHelped={() => {}}
+        onNext={() => {}}
+      />,
     );
     fireEvent.click(screen.getByRole('button', { name: 'Send the form again…' }));
     expect(sent).toEqual([]);

@@ -264,12 +264,20 @@ describe('guide: which steps, in which order', () => {
           canOpenPrivate: fc.boolean(),
           gateway: fc.constantFrom({}, { server: 'nginx' }, { via: 'proxy' }, { server: 'cloudflare', cfRay: 'x' }),
           code: fc.constantFrom(502, 503, 504, 520, 522),
+          formFailed: fc.boolean(),
+          statusPage: fc.constantFrom(undefined, 'https://status.example.com/'),
         }),
         (ctx) => {
           const g = chooseSteps({ ...BASE, ...(ctx as Partial<GuideContext>) });
           render(g.summary);
           expect(new Set(g.steps.map((s) => s.id)).size).toBe(g.steps.length);
-          for (const s of g.steps) for (const x of [s.title, s.why, s.what, ...(s.snippets ?? []).map((n) => n.label)]) expect(render(x)).not.toMatch(/\$\d/);
+          for (const s of g.steps) {
+            const ask = s.ask === undefined ? [] : [s.ask.question, s.ask.yes, s.ask.no, s.ask.done];
+            const confirm = s.action !== undefined && 'confirm' in s.action ? [s.action.confirm] : [];
+            for (const x of [s.title, s.why, s.what, ...(s.snippets ?? []).map((n) => n.label), ...(s.hints ?? []), ...ask, ...confirm, ...(s.link ? [s.link.label] : [])]) {
+              expect(render(x)).not.toMatch(/\$\d/);
+            }
+          }
         },
       ),
     );

@@ -34,7 +34,8 @@ export interface GuideSectionProps {
  */
 type Stage =
   | { readonly kind: 'step'; readonly id: StepId; readonly asked: boolean }
-  | { readonly kind: 'done' }
+  /** "Yes" on a step: its own closing line (`GuideStep.ask.done`), else "Glad it works again." */
+  | { readonly kind: 'done'; readonly text?: I18nText }
   | { readonly kind: 'end' };
 
 export function GuideSection({ guide, t, actions, pageUrl, report, archiveOffered, onCheckNow, underWay, showSummary = true }: GuideSectionProps) {
@@ -91,7 +92,7 @@ export function GuideSection({ guide, t, actions, pageUrl, report, archiveOffere
           asked={stage.asked && found >= 0}
           focusOnShow={moved}
           onActed={() => setStage({ kind: 'step', id: current.id, asked: true })}
-          onHelped={() => go({ kind: 'done' })}
+          onHelped={() => go(current.ask !== undefined ? { kind: 'done', text: current.ask.done } : { kind: 'done' })}
           onNext={() => next(index)}
         />
       )}
@@ -99,7 +100,7 @@ export function GuideSection({ guide, t, actions, pageUrl, report, archiveOffere
       <div role="status" aria-live="polite">
         {stage.kind === 'done' && (
           <FocusedLine class="ok" testId="guide-done" focus={moved}>
-            {t('guideDone')}
+            {stage.text !== undefined ? render(stage.text) : t('guideDone')}
           </FocusedLine>
         )}
         {stage.kind === 'end' && (

@@ -4,7 +4,6 @@ import type { TabView } from '../../src/messages';
 import type { I18nText, Translate } from '../../src/shared/text';
 import type { Countdown } from '../../src/view/incident-view';
 import { StatusCheckPanel } from './status-check-panel';
-import { ConfirmDialog } from '../shared/confirm-dialog';
 import { GuideSection } from './guide-section';
 import type { GuideActions } from './guide-actions';
 
@@ -103,7 +102,6 @@ export function PopupView({ view, watchable, t, now, onRetryNow, onStop, onWatch
         </div>
       )}
       {incident.watchSite === 'on' && <WatchingNote text={t('popupWatchingSite', [incident.host])} focus={watchAsked} />}
-      {incident.formMethod !== null && <ResendForm method={incident.formMethod} t={t} actions={actions} />}
       {/* What the browser itself found (cookies, intranet, proxy, addresses): the view says it; the popup only lists it. */}
       {!back && incident.localFacts.length > 0 && (
         <section class="local-facts" aria-labelledby="local-facts-heading" data-testid="local-facts">
@@ -176,37 +174,6 @@ function WatchingNote({ text, focus }: { text: string; focus: boolean }) {
     <p class="muted" role="status" tabIndex={-1} ref={ref} data-testid="watching-site">
       {text}
     </p>
-  );
-}
-
-/** A form's answer failed: say why it is not sent again, and let the user send it on purpose after a warning. */
-function ResendForm({ method, t, actions }: { method: string; t: PopupViewProps['t']; actions: GuideActions }) {
-  const [stage, setStage] = useState<'idle' | 'confirming' | 'sent' | 'refused'>('idle');
-  return (
-    <div class="resend" data-testid="resend">
-      <p>{t('popupResendExplain', [method])}</p>
-      <ConfirmDialog
-        open={stage === 'confirming'}
-        id="resend"
-        trigger={(ref) =>
-          stage === 'idle' && (
-            <button type="button" class="secondary" data-testid="resend-form" ref={ref} onClick={() => setStage('confirming')}>
-              {t('popupResendButton')}
-            </button>
-          )
-        }
-        question={t('popupResendConfirm')}
-        questionClass="warn"
-        confirmLabel={t('popupResendConfirmButton')}
-        cancelLabel={t('guideCancel')}
-        testIds={{ confirm: 'confirm-resend' }}
-        onConfirm={() => void actions.resendForm().then((ok) => setStage(ok ? 'sent' : 'refused'))}
-        onCancel={() => setStage('idle')}
-      />
-      <p role="status" aria-live="polite" class="muted">
-        {stage === 'sent' ? t('popupResendDone') : ''}
-      </p>
-    </div>
   );
 }
 

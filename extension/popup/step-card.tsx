@@ -20,6 +20,7 @@ export interface StepCardProps extends Omit<GuideSectionProps, 'guide'> {
   /** Move the focus to this step's heading when it appears (the user moved to it). */
   readonly focusOnShow: boolean;
   readonly onActed: () => void;
+  /** "Yes": the closing line is the step's own (`step.ask.done`) when it has one. */
   readonly onHelped: () => void;
   readonly onNext: () => void;
 }
@@ -29,6 +30,8 @@ export function StepCard(props: StepCardProps) {
   const render = (x: I18nText) => t(x.key, x.subs);
   const [result, setResult] = useState<{ text: string; tone: 'ok' | 'warn' | 'muted' } | null>(null);
   const [confirming, setConfirming] = useState(false);
+  // The actions that ask first: clearing cookies (sign-in, basket) and sending a form again (a second order).
+  const confirmAction = step.action?.kind === 'clear-cookies' || step.action?.kind === 'resend-form' ? step.action : undefined;
   const [busy, setBusy] = useState(false);
   const [archive, setArchive] = useState<ArchiveResult | null>(null);
   // Steps done by hand (no button) ask at once; the others after their button ran. Nothing to ask when there was
@@ -59,6 +62,20 @@ export function StepCard(props: StepCardProps) {
       </h3>
       <p>{t('guideWhy', [render(step.why)])}</p>
       <p class="muted">{render(step.what)}</p>
+      {step.hints !== undefined && (
+        <ul class="hints" data-testid="step-hints">
+          {step.hints.map((h) => (
+            <li key={h.key}>{render(h)}</li>
+          ))}
+        </ul>
+      )}
+      {step.link !== undefined && (
+        <p>
+          <a href={step.link.url} target="_blank" rel="noreferrer noopener" data-testid="step-link">
+            {render(step.link.label)}
+          </a>
+        </p>
+      )}
       {step.snippets?.map((s) => (
         <div class="snippet" key={s.text}>
           <span class="small">{render(s.label)}</span>
@@ -75,8 +92,8 @@ export function StepCard(props: StepCardProps) {
         </details>
       )}
       <ConfirmDialog
-        open={confirming && step.action?.kind === 'clear-cookies'}
-        id="clear-cookies"
+        open={confirming && confirmAction !== undefined}
+        id={confirmAction?.kind ?? 'confirm'}
         trigger={(ref) => (
           <div class="actions">
             {step.action !== undefined && (
@@ -85,7 +102,7 @@ export function StepCard(props: StepCardProps) {
                 ref={ref}
                 data-testid={`action-${step.action.kind}`}
                 aria-disabled={busy}
-                onClick={() => (step.action!.kind === 'clear-cookies' ? setConfirming(true) : void run(step.action!))}
+                onClick={() => (confirmAction !== undefined ? setConfirming(true) : void run(step.action!))}
               >
                 {t(ACTION_LABEL[step.action.kind])}
               </button>
@@ -115,12 +132,13 @@ export function StepCard(props: StepCardProps) {
             )}
           </div>
         )}
-        question={step.action?.kind === 'clear-cookies' ? render(step.action.confirm) : ''}
+        question={confirmAction !== undefined ? render(confirmAction.confirm) : ''}
         questionClass="warn"
-        confirmLabel={t('guideCookiesConfirmButton')}
+        confirmLabel={t(confirmAction?.kind === 'resend-form' ? 'popupResendConfirmButton' : 'guideCookiesConfirmButton')}
         cancelLabel={t('guideCancel')}
-        initialFocus="confirm"
-        testIds={{ confirm: 'confirm-clear-cookies' }}
+        // A second order or payment cannot be undone: the safe choice has the focus there.
+        initialFocus={confirmAction?.kind === 'resend-form' ? 'cancel' : 'confirm'}
+        testIds={{ confirm: confirmAction?.kind === 'resend-form' ? 'confirm-resend' : 'confirm-clear-cookies' }}
         onConfirm={() => {
           setConfirming(false);
           void run(step.action!);
@@ -138,13 +156,13 @@ export function StepCard(props: StepCardProps) {
           {t('guideNextStep')}
         </button>
       ) : askNow ? (
-        <div class="actions" role="group" aria-label={t('guideDidItHelp')}>
-          <span>{t('guideDidItHelp')}</span>
+        <div class="actions" role="group" aria-label={step.ask !== undefined ? render(step.ask.question) : t('guideDidItHelp')}>
+          <span>{step.ask !== undefined ? render(step.ask.question) : t('guideDidItHelp')}</span>
           <button type="button" class="secondary" data-testid="helped-yes" onClick={props.onHelped}>
-            {t('guideYes')}
+            {step.ask !== undefined ? render(step.ask.yes) : t('guideYes')}
           </button>
           <button type="button" class="secondary" data-testid="helped-no" onClick={props.onNext}>
-            {t('guideNo')}
+            {step.ask !== undefined ? render(step.ask.no) : t('guideNo')}
           </button>
         </div>
       ) : (
@@ -169,6 +187,7 @@ const ACTION_LABEL: Record<StepAction['kind'], MessageKey> = {
   'copy-link': 'guideCopyLinkButton',
   'check-status': 'guideCheckButton',
   'copy-report': 'guideTellButton',
+  'resend-form': 'popupResendButton',
 };
 
 /** Carries out one action; returns the line to show, or `null` (the status section shows the check itself). */
@@ -203,6 +222,8 @@ async function perform(action: StepAction, p: StepCardProps): Promise<{ text: st
     case 'check-status':
       p.onCheckNow();
       return null;
+    case 'resend-form':
+      return (await actions.resendForm()) ? { text: t('popupResendDone'), tone: 'ok' } : { text: t('guideResendFailed'), tone: 'warn' };
   }
 }
 

@@ -10,6 +10,7 @@ import { statusNameText } from '../shared/text';
 import { verdictHeadline } from '../status/describe-status';
 import { whoAnswered } from '../gateway/who-answered';
 import { cleanText, type StatusReport } from '../status/verdict';
+import { statusPageLink } from './steps';
 import type { MessageKey, I18nText } from '../shared/text';
 
 export interface ReportInput {
@@ -36,8 +37,12 @@ export function utcTime(ms: number): string {
 export function buildReport(input: ReportInput, render: (text: I18nText) => string): string {
   const { incident: i, status } = input;
   const line = (key: MessageKey, value: string) => `${render({ key })}: ${value}`;
+  // Where it goes, right under the title: for whoever passes the report on. The extension knows no support address;
+  // it names the site's contact page and, when the check found one, its status page.
+  const statusPage = statusPageLink(status);
   const lines = [
     render({ key: 'reportTitle', subs: [i.host] }),
+    line('reportSendTo', render(statusPage === undefined ? { key: 'reportSendToContact', subs: [i.host] } : { key: 'reportSendToStatus', subs: [i.host, statusPage] })),
     line('reportFirstSeen', utcTime(i.startedAt)),
     line('reportMadeAt', utcTime(input.now)),
     line('reportHost', i.host),

@@ -13,7 +13,19 @@ export type PlatformOs = 'mac' | 'win' | 'android' | 'cros' | 'linux' | 'openbsd
 
 export type BrowserFamily = 'chromium' | 'firefox';
 
-export type StepId = 'proxy' | 'refresh' | 'cookies' | 'private-window' | 'dns' | 'down-for-everyone' | 'tell-site';
+export type StepId =
+  | 'form-check'
+  | 'resend-form'
+  | 'proxy'
+  | 'refresh'
+  | 'cookies'
+  | 'private-window'
+  | 'other-network'
+  | 'dns'
+  | 'router'
+  | 'down-for-everyone'
+  | 'try-later'
+  | 'tell-site';
 
 /** What a step's button does; the popup carries it out (see `extension/popup/guide-actions.ts`). */
 export type StepAction =
@@ -31,7 +43,12 @@ export type StepAction =
   /** Run (or repeat) the "down for everyone?" check. */
   | { readonly kind: 'check-status' }
   /** Copy the diagnostic report for the site's support. */
-  | { readonly kind: 'copy-report' };
+  | { readonly kind: 'copy-report' }
+  /**
+   * Send the failed form again (a plain reload: the browser asks too), after the user confirmed `confirm`. Only offered
+   * for a form's answer, after the step that checks whether the form went through.
+   */
+  | { readonly kind: 'resend-form'; readonly confirm: I18nText };
 
 /** A command or address the user types or pastes somewhere; shown verbatim with a copy button. */
 export interface Snippet {
@@ -51,6 +68,18 @@ export interface GuideStep {
   /** A second, lesser action (the other browser's copy link next to "open a private window"). */
   readonly secondary?: StepAction;
   readonly snippets?: readonly Snippet[];
+  /** Where to look, one place a line (the order confirmation e-mail, the site's contact page, …). */
+  readonly hints?: readonly I18nText[];
+  /**
+   * A page to open, shown as a link: the site's status page that the status check found (an http(s) address from
+   * `SourceReport.link`).
+   */
+  readonly link?: { readonly label: I18nText; readonly url: string };
+  /**
+   * The step's own question and answers instead of "Did that help?" / "Yes, it works" / "No, next step", and the
+   * closing line its "yes" leads to instead of "Glad it works again." (the form check: "Did it go through?").
+   */
+  readonly ask?: { readonly question: I18nText; readonly yes: I18nText; readonly no: I18nText; readonly done: I18nText };
   /**
    * Nothing for the visitor to try here (the site is down for everyone): the popup offers the next step instead of
    * asking whether it helped.
@@ -79,8 +108,13 @@ export interface GuideContext {
   readonly canOpenPrivate: boolean;
   /** The incident is still under way: the extension retries or watches and will reload the page when it is back. */
   readonly underWay: boolean;
-  /** The page answered a form (not GET or HEAD): it is never reloaded for the user, so no step reloads it. */
+  /**
+   * The page answered a form (not GET or HEAD): it is never reloaded for the user, so no step reloads it; the guide
+   * starts with "check whether it went through", then offers to send it again.
+   */
   readonly formFailed: boolean;
+  /** The site's status page, when the status check found and read one (an http(s) address; see {@link statusPageLink}). */
+  readonly statusPage?: string;
   /** What the browser itself found out (absent: nothing). */
   readonly local?: LocalEvidence;
 }
@@ -130,17 +164,26 @@ export interface Guide {
 }
 
 /**
- * Picks and orders the steps for one failure.
+ * Picks and orders the steps for one failure. The fixes and their order follow the articles listed in
+ * `src/guide/SOURCES.md` (MDN's 502 page, Cloudflare's 502/504 and error-page texts, Chrome's connection-error help,
+ * hosting providers' 502 guides): cheap and harmless first, what signs the visitor out or disturbs others later, and
+ * nothing at all on the visitor's side once the site is known to be down for everyone.
  *
  * - Down for everyone: no chores. The guide says it is not the visitor, offers the status evidence (and an archived
- *   copy) and the report for the site, and says the page will come back by itself.
- * - The site's own gateway answered (a `Server` header, Cloudflare's 52x): the visitor's DNS demonstrably worked, so
- *   DNS advice goes last and says so; the cheap steps (refresh, cookies: an oversized cookie is a classic cause of a
- *   gateway's 502 for one visitor) come first.
- * - Up elsewhere with no sign of the site's gateway: the visitor's side is likely; every step, DNS early.
+ *   copy), then "try later", then where to report it.
+ * - The site's own gateway answered (a `Server` header, Cloudflare's 52x): the visitor's connection and DNS
+ *   demonstrably worked, so nothing about the router or another network; DNS advice goes last and says so; the cheap
+ *   steps (refresh, a private window, cookies: an oversized cookie is a classic cause of a gateway's 502 for one
+ *   visitor) come first, then the report and "try later".
+ * - Up elsewhere with no sign of the site's gateway: the visitor's side is likely (MDN: "client networking errors,
+ *   particularly if the service works for other visitors"): a VPN or proxy, another network (a phone's hotspot), the
+ *   browser's own state, DNS, and last the router, whose restart takes minutes and the whole household's connection.
  * - A proxy between the visitor and the site answered with its own error page (squid's `X-Squid-Error`, …; see
  *   `src/gateway/signatures.ts`): unless the site is down for everyone, the proxy step comes first (the proxy, a VPN
- *   or the IT department are the candidates), then DNS, which nothing has shown to work.
+ *   or the IT department are the candidates), then another network, which goes around the proxy, then DNS.
+ * - A form's answer failed: first "check whether it went through" (a gateway error does not say whether the site
+ *   acted on the form: RFC 9110, section 9.2.2), then the option to send it again, then the steps of the fault side,
+ *   none of which reloads the page.
  */
 export function chooseSteps(ctx: GuideContext): Guide {
   const headersHint = whoAnswered(ctx.code, ctx.gateway).hint;
@@ -151,41 +194,57 @@ export function chooseSteps(ctx: GuideContext): Guide {
   // answer (Firefox's `proxyInfo`) is a candidate, after the refresh.
   const proxyFirst = side !== 'site' && isUserProxy(headersHint);
   const all = {
-    proxy: proxyStep(ctx),
+    'form-check': formCheckStep(ctx),
+    'resend-form': resendStep(),
+    proxy: proxyStep(ctx, hint),
     refresh: refreshStep(ctx),
     cookies: cookiesStep(ctx),
     'private-window': privateWindowStep(ctx),
+    'other-network': otherNetworkStep(),
     dns: dnsStep(ctx, hint),
+    router: routerStep(),
     'down-for-everyone': downForEveryoneStep(ctx),
-    'tell-site': tellSiteStep(),
+    'try-later': tryLaterStep(ctx),
+    'tell-site': tellSiteStep(ctx),
   } satisfies Record<StepId, GuideStep>;
-  const order: StepId[] = cookiesFirst
+  const sideOrder: StepId[] = cookiesFirst
     ? ['cookies', 'refresh', 'private-window', 'proxy', 'dns', 'down-for-everyone', 'tell-site']
     : side === 'site'
-      ? ['down-for-everyone', 'tell-site']
+      ? ['down-for-everyone', 'try-later', 'tell-site']
       : proxyFirst
-        ? ['proxy', 'refresh', 'dns', 'down-for-everyone', 'cookies', 'private-window', 'tell-site']
+        ? ['proxy', 'refresh', 'other-network', 'dns', 'down-for-everyone', 'private-window', 'cookies', 'tell-site']
         : side === 'likely-you'
-          ? ['refresh', 'proxy', 'dns', 'cookies', 'private-window', 'down-for-everyone', 'tell-site']
+          ? ctx.local?.addressElsewhere === true
+            ? // An address no outside location reached: an outdated DNS answer is the likely cause, so DNS right away.
+              ['refresh', 'dns', 'proxy', 'other-network', 'private-window', 'cookies', 'router', 'down-for-everyone', 'tell-site']
+            : ['refresh', 'proxy', 'other-network', 'private-window', 'cookies', 'dns', 'router', 'down-for-everyone', 'tell-site']
           : side === 'likely-site'
-            ? ['refresh', 'down-for-everyone', 'cookies', 'private-window', 'tell-site', 'dns']
-            : ['refresh', 'proxy', 'down-for-everyone', 'cookies', 'private-window', 'dns', 'tell-site'];
+            ? ['refresh', 'down-for-everyone', 'private-window', 'cookies', 'tell-site', 'try-later', 'dns']
+            : ['refresh', 'proxy', 'down-for-everyone', 'private-window', 'cookies', 'other-network', 'dns', 'router', 'tell-site', 'try-later'];
+  // A form: whether it went through comes before anything else, sending it again right after.
+  const order: StepId[] = ctx.formFailed ? ['form-check', 'resend-form', ...sideOrder] : sideOrder;
   const steps = order
-    // A form's answer is only ever re-sent on the user's explicit request (the popup's own warning): no step reloads it.
+    // A form's answer is only ever re-sent on the user's explicit request (the resend step's warning): no step reloads it.
     .filter((id) => !(ctx.formFailed && id === 'refresh'))
-    // The proxy step only when a proxy is known to be on the way.
-    .filter((id) => id !== 'proxy' || isUserProxy(hint))
-    // An intranet site is never checked from outside: no step offers the check.
-    .filter((id) => id !== 'down-for-everyone' || ctx.local?.intranet !== true)
+    // The proxy step when a proxy is known to be on the way, or, on the visitor's likely side, as "if you use one"
+    // (not when the cookies are proven to be the cause).
+    .filter((id) => id !== 'proxy' || isUserProxy(hint) || (side === 'likely-you' && !cookiesFirst))
+    // An intranet site is never checked from outside: no step offers the check. Nor is another network any use to it.
+    .filter((id) => (id !== 'down-for-everyone' && id !== 'other-network') || ctx.local?.intranet !== true)
     .map((id) => all[id]);
-  const summaryKey = cookiesFirst
-    ? 'guideSideCookies'
-    : side === 'site' && !ctx.underWay
-      ? 'guideSideSiteStopped'
-      : proxyFirst
-        ? 'guideSideProxy'
-        : SUMMARY_KEY[side];
-  return { side, summary: { key: summaryKey, subs: [ctx.host] }, steps };
+  return { side, summary: { key: summaryKey(ctx, side, cookiesFirst, proxyFirst), subs: [ctx.host] }, steps };
+}
+
+/**
+ * The summary's key. A form's answer is never reloaded, so a form gets the variants that suggest no refresh and no
+ * "Retry now" (which the popup does not offer for a form) and put the check of whether it went through first.
+ */
+function summaryKey(ctx: GuideContext, side: FaultSide, cookiesFirst: boolean, proxyFirst: boolean): MessageKey {
+  if (cookiesFirst) return ctx.formFailed ? 'guideSideCookiesForm' : 'guideSideCookies';
+  if (side === 'site') return ctx.formFailed ? 'guideSideSiteForm' : ctx.underWay ? 'guideSideSite' : 'guideSideSiteStopped';
+  if (proxyFirst) return 'guideSideProxy';
+  if (side === 'likely-site' && ctx.formFailed) return 'guideSideLikelySiteForm';
+  return SUMMARY_KEY[side];
 }
 
 const SUMMARY_KEY: Record<FaultSide, MessageKey> = {
@@ -230,22 +289,33 @@ function refreshStep(ctx: GuideContext): GuideStep {
   };
 }
 
+/**
+ * Clearing the site's cookies signs the visitor out and may empty a shopping basket kept in a cookie: the step says so
+ * before its button, and more strongly for a form's answer (an unfinished order is lost with the basket).
+ */
 function cookiesStep(ctx: GuideContext): GuideStep {
+  const why: I18nText = ctx.local?.answersWithoutCookies === true ? { key: 'guideCookiesWhyProven', subs: [ctx.host] } : { key: 'guideCookiesWhy' };
   if (ctx.cookieDomain === null) {
     // The same advice, without the button: the cookies of a public suffix are every site's under it.
     return {
       id: 'cookies',
       title: { key: 'guideCookiesTitle', subs: [ctx.host] },
-      why: ctx.local?.answersWithoutCookies === true ? { key: 'guideCookiesWhyProven', subs: [ctx.host] } : { key: 'guideCookiesWhy' },
+      why,
       what: { key: 'guideCookiesWhatPublicSuffix', subs: [ctx.host] },
+      hints: [{ key: ctx.formFailed ? 'guideCookiesBasketForm' : 'guideCookiesBasket' }],
     };
   }
   return {
     id: 'cookies',
     title: { key: 'guideCookiesTitle', subs: [ctx.cookieDomain] },
-    why: ctx.local?.answersWithoutCookies === true ? { key: 'guideCookiesWhyProven', subs: [ctx.host] } : { key: 'guideCookiesWhy' },
+    why,
     what: { key: ctx.formFailed ? 'guideCookiesWhatNoReload' : 'guideCookiesWhat', subs: [ctx.cookieDomain] },
-    action: { kind: 'clear-cookies', domain: ctx.cookieDomain, confirm: { key: 'guideCookiesConfirm', subs: [ctx.cookieDomain] } },
+    hints: [{ key: ctx.formFailed ? 'guideCookiesBasketForm' : 'guideCookiesBasket' }],
+    action: {
+      kind: 'clear-cookies',
+      domain: ctx.cookieDomain,
+      confirm: { key: ctx.formFailed ? 'guideCookiesConfirmForm' : 'guideCookiesConfirm', subs: [ctx.cookieDomain] },
+    },
   };
 }
 
@@ -275,17 +345,50 @@ function privateWindowStep(ctx: GuideContext): GuideStep {
 }
 
 /**
- * The proxy, a VPN or the IT department: candidates once a proxy is known to be on the way, from Firefox's
- * `proxyInfo` or from the proxy's own error page (squid's `X-Squid-Error`, …; see `src/gateway/signatures.ts`). The
- * proxy's name is in the headers' evidence line; the report carries its error code for the IT department.
+ * The proxy, a VPN or the IT department (MDN's 502 page: "clients use VPNs or other custom networking setups"; Chrome's
+ * error page: "check your proxy settings or contact your network administrator"). Named as the candidates once a
+ * proxy is known to be on the way, from Firefox's `proxyInfo` or from the proxy's own error page (squid's
+ * `X-Squid-Error`, …; see `src/gateway/signatures.ts`); on the visitor's likely side without one, as "if you use
+ * one": the browser cannot see a VPN. The proxy's name is in the headers' evidence line; the report carries its error
+ * code for the IT department.
  */
-function proxyStep(ctx: GuideContext): GuideStep {
+function proxyStep(ctx: GuideContext, hint: GatewayHint | undefined): GuideStep {
   const proxy = ctx.local?.proxy;
+  const known = isUserProxy(hint);
   return {
     id: 'proxy',
     title: { key: 'guideProxyTitle' },
-    why: proxy !== undefined ? { key: 'guideProxyWhy', subs: [proxy] } : { key: 'guideProxyWhyHeaders' },
+    why: proxy !== undefined ? { key: 'guideProxyWhy', subs: [proxy] } : known ? { key: 'guideProxyWhyHeaders' } : { key: 'guideProxyWhyMaybe' },
     what: { key: 'guideProxyWhat', subs: [ctx.host] },
+    hints: [{ key: 'guideProxyHintVpn' }, { key: 'guideProxyHintIt', subs: [ctx.host] }],
+  };
+}
+
+/**
+ * Another network, such as a phone's hotspot (Hostinger's and Chrome's guides: "test from a different device or
+ * network"): it goes around the home router, the provider's DNS and a company proxy at once, and tells the visitor's
+ * network from their browser.
+ */
+function otherNetworkStep(): GuideStep {
+  return {
+    id: 'other-network',
+    title: { key: 'guideNetworkTitle' },
+    why: { key: 'guideNetworkWhy' },
+    what: { key: 'guideNetworkWhat' },
+  };
+}
+
+/**
+ * Restarting the router or modem (Chrome's "This site can't be reached" help: "restart your modem and router"; the
+ * hosting guides' "restart your network equipment"). Last of the visitor's chores: it takes minutes and cuts off
+ * everyone on that network meanwhile.
+ */
+function routerStep(): GuideStep {
+  return {
+    id: 'router',
+    title: { key: 'guideRouterTitle' },
+    why: { key: 'guideRouterWhy' },
+    what: { key: 'guideRouterWhat' },
   };
 }
 
@@ -333,18 +436,102 @@ function downForEveryoneStep(ctx: GuideContext): GuideStep {
     id: 'down-for-everyone',
     title: { key: down ? 'guideDownTitleNotYou' : 'guideDownTitle' },
     why: { key: down ? 'guideDownWhyNotYou' : 'guideDownWhy', subs: [ctx.host] },
-    what: { key: !down ? 'guideDownWhat' : ctx.underWay ? 'guideDownWhatNotYou' : 'guideDownWhatNotYouStopped' },
+    // A form's answer is never reloaded by itself: no promise of a reload for it.
+    what: { key: !down ? 'guideDownWhat' : ctx.underWay && !ctx.formFailed ? 'guideDownWhatNotYou' : 'guideDownWhatNotYouStopped' },
     // Already answered: the archived copy (offered by the popup) is what is left to do here.
     ...(down ? { informational: true } : { action: { kind: 'check-status' } as const }),
   };
 }
 
-function tellSiteStep(): GuideStep {
+/**
+ * "Try again later": Cloudflare's own error page tells a visitor "Please try again in a few minutes", and MDN's example
+ * page "Please try again later". Nothing to click: the extension reloads the page by itself while it still retries.
+ */
+function tryLaterStep(ctx: GuideContext): GuideStep {
+  return {
+    id: 'try-later',
+    title: { key: 'guideLaterTitle' },
+    why: { key: 'guideLaterWhy' },
+    what: { key: ctx.formFailed ? 'guideLaterWhatForm' : ctx.underWay ? 'guideLaterWhat' : 'guideLaterWhatStopped' },
+    informational: true,
+  };
+}
+
+/**
+ * "Tell the site", and where: the extension knows no address of the site's support, so it says where to look: the
+ * status page the check found (a site that posts an incident there already knows), the site's own contact or help
+ * page (its footer; "Impressum" on German-language sites, which must have one), its social media accounts. Behind
+ * Cloudflare, the Ray ID is what the site's team (and Cloudflare's support) look the failure up by (Cloudflare's
+ * 502/504 troubleshooting page).
+ */
+function tellSiteStep(ctx: GuideContext): GuideStep {
+  const hints: I18nText[] = [];
+  if (ctx.statusPage !== undefined) hints.push({ key: 'guideTellWhereStatus' });
+  hints.push({ key: 'guideTellWhereContact', subs: [ctx.host] }, { key: 'guideTellWhereSocial' });
+  if (ctx.gateway.cfRay !== undefined) hints.push({ key: 'guideTellWhereRay', subs: [ctx.gateway.cfRay] });
   return {
     id: 'tell-site',
     title: { key: 'guideTellTitle' },
     why: { key: 'guideTellWhy' },
     what: { key: 'guideTellWhat' },
+    hints,
+    ...(ctx.statusPage !== undefined ? { link: { label: { key: 'guideTellStatusLink', subs: [hostOf(ctx.statusPage)] }, url: ctx.statusPage } } : {}),
     action: { kind: 'copy-report' },
   };
+}
+
+/**
+ * A failed form: did it go through anyway? A gateway error only says the answer got lost on the way back; the site may
+ * have acted on the form (RFC 9110, section 9.2.2: a non-idempotent request is not retried unless it is known that
+ * the original was never applied). So the visitor looks where a completed order or payment shows.
+ */
+function formCheckStep(ctx: GuideContext): GuideStep {
+  return {
+    id: 'form-check',
+    title: { key: 'guideFormCheckTitle' },
+    why: { key: 'guideFormCheckWhy' },
+    what: { key: 'guideFormCheckWhat' },
+    hints: [{ key: 'guideFormCheckMail' }, { key: 'guideFormCheckAccount', subs: [ctx.host] }, { key: 'guideFormCheckBank' }],
+    ask: {
+      question: { key: 'guideFormCheckAsk' },
+      yes: { key: 'guideFormCheckYes' },
+      no: { key: 'guideFormCheckNo' },
+      done: { key: 'guideFormCheckDone' },
+    },
+  };
+}
+
+/** Sending the form again, on purpose, after a warning: the browser's own reload, which asks again too. */
+function resendStep(): GuideStep {
+  return {
+    id: 'resend-form',
+    title: { key: 'guideResendTitle' },
+    why: { key: 'guideResendWhy' },
+    what: { key: 'guideResendWhat' },
+    action: { kind: 'resend-form', confirm: { key: 'popupResendConfirm' } },
+  };
+}
+
+/**
+ * The status page the check found and could read, for "tell the site": a `statusPage` source's link, only when that
+ * source answered (its verdict is not `unknown`) and the link is http(s). `undefined` otherwise.
+ */
+export function statusPageLink(report: { readonly sources: readonly { readonly provider: string; readonly verdict: Verdict; readonly link?: string }[] } | null): string | undefined {
+  const found = report?.sources.find((s) => s.provider === 'statusPage' && s.verdict !== 'unknown' && s.link !== undefined);
+  if (found?.link === undefined) return undefined;
+  try {
+    const url = new URL(found.link);
+    return url.protocol === 'https:' || url.protocol === 'http:' ? url.href : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The host of an http(s) address, for a link's words; the address itself when it cannot be read. */
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
 }

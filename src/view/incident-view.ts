@@ -5,7 +5,7 @@
  */
 import type { Incident, SubresourceError, TabEntry } from '../recovery/incident-machine';
 import { buildReport } from '../guide/report';
-import { chooseSteps, type BrowserFamily, type Guide, type PlatformOs } from '../guide/steps';
+import { chooseSteps, statusPageLink, type BrowserFamily, type Guide, type PlatformOs } from '../guide/steps';
 import { MAX_RELOADS_PER_HOUR } from '../recovery/state-schema';
 import { answerCodeWords, clipWords, durationText, statusNameText, type I18nText } from '../shared/text';
 import { whoAnswered } from '../gateway/who-answered';
@@ -205,6 +205,7 @@ export function buildIncidentView(input: IncidentViewInput, render: (t: I18nText
               underWay: underWay,
               formFailed: formMethod !== null,
               local,
+              statusPage: statusPageLink(current),
             }),
             pageUrl: tab.url,
             report: buildReport({ incident, status: current, now, browser: input.browser.browserLabel }, render),

@@ -203,9 +203,11 @@ describe.each(BROWSERS)('%s: axe-core over the popup in every state a user can b
     await formTab.click('#submit');
     await waitForText(formTab, '502 Bad Gateway');
     const form = await d.openExtensionPage(`extension/popup/index.html?tabId=${await d.tabIdOf(url('/order'))}`);
-    await waitForText(form, getMessage('popupResendButton'), 10_000);
-    failures.push(await auditPage(form, label('a failed form')));
-    await form.click('[data-testid="resend-form"]');
+    await waitForText(form, getMessage('guideFormCheckTitle'), 10_000);
+    failures.push(await auditPage(form, label('a failed form: did it go through?')));
+    await form.click('[data-testid="helped-no"]');
+    await step(form, 'resend-form');
+    await form.click('[data-testid="action-resend-form"]');
     await waitForText(form, getMessage('popupResendConfirmButton'), 5_000);
     failures.push(await auditPage(form, label('the re-send warning')));
     await form.close();

@@ -100,27 +100,10 @@ describe.each(BROWSERS)('%s: the popup guide', (browserName) => {
     await stepShown(popup, 'down-for-everyone');
     await popup.click('[data-testid="skip"]');
 
-    // 3. Cookies: a confirmation that names the consequence, then only this site's cookies go. The permission to
-    // read cookies is not held until this click asks for it (an optional permission, not one of install).
-    await stepShown(popup, 'cookies');
-    const holdsCookies = () =>
-      popup.evaluate(() => ((globalThis as unknown as { browser?: PermissionsApi; chrome: PermissionsApi }).browser ?? (globalThis as unknown as { chrome: PermissionsApi }).chrome).permissions.contains({ permissions: ['cookies'] }), null);
-    expect(await holdsCookies()).toBe(false);
-    await popup.click('[data-testid="action-clear-cookies"]');
-    await waitForText(popup, 'You will be signed out of example.com');
-    const beforeClear = gateway.accessLog().length;
-    await popup.click('[data-testid="confirm-clear-cookies"]');
-    await waitForText(popup, 'Cookies of example.com removed: 2.', 15_000);
-    expect(await holdsCookies()).toBe(true);
-    // It says it reloaded only when it did: a scheduled retry under way at that moment left with the old cookies.
-    if ((await popup.text()).includes('The page was reloaded.')) {
-      await waitFor(() => gateway.accessLog().slice(beforeClear).some((e) => e.path === PAGE && e.cacheControl.includes('no-cache')), { timeoutMs: 5_000, message: 'the reload after clearing' });
-    }
-    await popup.click('[data-testid="helped-no"]');
-
-    // 4. A private window, opened for the user when the extension may run in private windows (Firefox allows a
+    // 3. A private window, opened for the user when the extension may run in private windows (Firefox allows a
     // temporarily installed add-on there; Chromium only after the user's switch in chrome://extensions, which a
-    // test profile does not have), else how to open one by hand; or another browser: the link is copied.
+    // test profile does not have), else how to open one by hand; or another browser: the link is copied. It tests
+    // what clearing the cookies would, without signing out: before the cookies.
     await stepShown(popup, 'private-window');
     expect(await popup.text()).toContain(`or open it in ${browserName === 'firefox' ? 'Chrome' : 'Firefox'}.`);
     // Runs in the popup page (its own `browser` in Firefox, `chrome` in Chromium): no closure crosses over.
@@ -144,12 +127,36 @@ describe.each(BROWSERS)('%s: the popup guide', (browserName) => {
     await waitForText(popup, 'Copied.', 5_000);
     await popup.click('[data-testid="helped-no"]');
 
-    // 5. Tell the site: the report names what support can look up, and nothing of the visitor's.
+    // 4. Cookies: the basket warning before the button, a confirmation that names the consequence, then only this
+    // site's cookies go. The permission to read cookies is not held until this click asks for it (an optional
+    // permission, not one of install).
+    await stepShown(popup, 'cookies');
+    expect(await popup.text()).toContain('a shopping basket kept in its cookies may be emptied');
+    const holdsCookies = () =>
+      popup.evaluate(() => ((globalThis as unknown as { browser?: PermissionsApi; chrome: PermissionsApi }).browser ?? (globalThis as unknown as { chrome: PermissionsApi }).chrome).permissions.contains({ permissions: ['cookies'] }), null);
+    expect(await holdsCookies()).toBe(false);
+    await popup.click('[data-testid="action-clear-cookies"]');
+    await waitForText(popup, 'You will be signed out of example.com');
+    const beforeClear = gateway.accessLog().length;
+    await popup.click('[data-testid="confirm-clear-cookies"]');
+    await waitForText(popup, 'Cookies of example.com removed: 2.', 15_000);
+    expect(await holdsCookies()).toBe(true);
+    // It says it reloaded only when it did: a scheduled retry under way at that moment left with the old cookies.
+    if ((await popup.text()).includes('The page was reloaded.')) {
+      await waitFor(() => gateway.accessLog().slice(beforeClear).some((e) => e.path === PAGE && e.cacheControl.includes('no-cache')), { timeoutMs: 5_000, message: 'the reload after clearing' });
+    }
+    await popup.click('[data-testid="helped-no"]');
+
+    // 5. Tell the site: where to send it (the extension knows no address: where to look), and a report that names
+    // what support can look up, and nothing of the visitor's.
     await stepShown(popup, 'tell-site');
+    const where = await popup.text();
+    expect(where).toContain("Send it through shop.example.com's contact or help page");
+    expect(where).toContain('“Impressum”');
     await popup.click('[data-testid="guide-step"] summary');
     // Exactly the text the copy button puts on the clipboard (the same string feeds both).
     const report = (await popup.evaluate(() => document.querySelector('[data-testid="report-preview"]')?.textContent ?? '', null)) ?? '';
-    expect(report).toMatch(/^Gateway error report for shop\.example\.com\n/);
+    expect(report).toMatch(/^Gateway error report for shop\.example\.com\nSend to: the support of shop\.example\.com \(its contact or help page\)\n/);
     expect(report).toContain('shop.example.com');
     expect(report).toMatch(/Error: 502 Bad Gateway/);
     expect(report).toMatch(/Answered by: nginx/);
@@ -162,7 +169,12 @@ describe.each(BROWSERS)('%s: the popup guide', (browserName) => {
     await waitForText(popup, 'Copied.', 5_000);
     await popup.click('[data-testid="helped-no"]');
 
-    // 6. DNS last, said honestly, with this platform's commands and the browser's own cache page.
+    // 6. Try later: nothing to click, so no "Did that help?", only the next step.
+    await stepShown(popup, 'try-later');
+    expect(await popup.text()).toContain('the extension keeps trying and reloads the page by itself');
+    await popup.click('[data-testid="next"]');
+
+    // 7. DNS last, said honestly, with this platform's commands and the browser's own cache page.
     await stepShown(popup, 'dns');
     const dns = await popup.text();
     expect(dns).toContain('unlikely to help');
@@ -231,6 +243,12 @@ describe.each(BROWSERS)('%s: the popup guide', (browserName) => {
     expect(await focusedStep()).toBe('down-for-everyone');
     expect(await tabTo('skip')).not.toBe('none');
     await popup.press('Enter');
+    // A private window: a button when the extension may open one (then "Skip"), else "Did that help?" at once.
+    await stepShown(popup, 'private-window');
+    expect(await focusedStep()).toBe('private-window');
+    const onward = await popup.evaluate(() => (document.querySelector('[data-testid="guide-step"] [data-testid="skip"]') !== null ? 'skip' : 'helped-no'), null);
+    expect(await tabTo(onward)).not.toBe('none');
+    await popup.press('Enter');
     await stepShown(popup, 'cookies');
     expect(await focusedStep()).toBe('cookies');
     // The confirmation takes the focus on its first button; after it, the focus is back on the step's button.
@@ -272,7 +290,7 @@ describe.each(BROWSERS)('%s: the popup guide', (browserName) => {
       const tabId = await driver.tabIdOf(site.url('/item?ref=secret'));
       const popup = await driver.openExtensionPage(`extension/popup/index.html?tabId=${tabId}`);
       await waitForText(popup, "Down for everyone. It's not you: nothing on your side will fix this.", 25_000);
-      expect(await popup.evaluate(() => [...document.querySelectorAll('.toc li')].map((li) => li.textContent), null)).toEqual(["It's not you", 'Tell the site']);
+      expect(await popup.evaluate(() => [...document.querySelectorAll('.toc li')].map((li) => li.textContent), null)).toEqual(["It's not you", 'Try again later', 'Tell the site']);
       expect(archive.requests).toHaveLength(0);
       await popup.click('[data-testid="action-archive"]');
       await waitForText(popup, 'Archived copy from', 10_000);
@@ -301,7 +319,7 @@ describe.each(BROWSERS)('%s: the popup guide', (browserName) => {
     expect(offered).toEqual([]);
   });
 
-  it('a form that failed is sent again only on purpose, after a warning', async () => {
+  it('a form that failed: first "check whether it went through", then sent again only on purpose, after a warning', async () => {
     const { driver, upstream } = site;
     upstream.route('/form', pageWithPostForm('/order', { item: 'widget' }));
     const tab = await driver.openTab(site.url('/form'));
@@ -311,9 +329,21 @@ describe.each(BROWSERS)('%s: the popup guide', (browserName) => {
     await waitForText(tab, '502 Bad Gateway');
     const tabId = await driver.tabIdOf(site.url('/order'));
     const popup = await driver.openExtensionPage(`extension/popup/index.html?tabId=${tabId}`);
-    await waitForText(popup, 'The extension never sends a form again by itself');
+    await waitForText(popup, 'never re-sent automatically');
+    // The guide starts with the check, then offers to send it again; nothing reloads a form's answer.
+    await stepShown(popup, 'form-check');
+    const toc = await popup.evaluate(() => [...document.querySelectorAll('.toc li')].map((li) => li.textContent), null);
+    expect(toc.slice(0, 2)).toEqual(['Check whether it went through', 'Send the form again']);
+    expect(toc).not.toContain('Refresh without the cache');
+    const check = await popup.text();
+    expect(check).toContain('a confirmation e-mail');
+    expect(check).toContain("your bank's app or your card statement");
+    expect(check).not.toContain('Send the form again…');
+    expect(await popup.text()).not.toMatch(/A quick refresh/);
+    await popup.click('[data-testid="helped-no"]');
+    await stepShown(popup, 'resend-form');
     await upstream.setUp();
-    await popup.click('[data-testid="resend-form"]');
+    await popup.click('[data-testid="action-resend-form"]');
     await waitForText(popup, 'may go through twice');
     expect(upstream.requests.filter((r) => r.method === 'POST')).toHaveLength(0);
     await popup.click('[data-testid="confirm-resend"]');

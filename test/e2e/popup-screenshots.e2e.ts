@@ -101,7 +101,8 @@ describe('chromium: the popup in its main states (README screenshots)', () => {
     const popup = await openPopup(site, tabId);
     await popup.getByTestId('verdict').and(popup.locator('[data-verdict="down-for-everyone"]')).waitFor({ timeout: 25_000 });
     await popup.getByText("It's not you: nothing on your side will fix this.").waitFor();
-    expect(await popup.locator('.toc li').count()).toBe(2);
+    // The evidence, "try later" and the report: no chores.
+    expect(await popup.locator('.toc li').count()).toBe(3);
     // The verdict, "it's not you", and its evidence come first, in view without scrolling.
     await expectInFirstView(popup, 'verdict');
     await expectInFirstView(popup, 'evidence');
@@ -117,8 +118,9 @@ describe('chromium: the popup in its main states (README screenshots)', () => {
     await waitForText(tab, '502 Bad Gateway');
     const tabId = await site.driver.tabIdOf(site.url('/order'));
     const popup = await openPopup(site, tabId);
-    await popup.getByText('The extension never sends a form again by itself').waitFor();
-    await popup.getByTestId('resend-form').click();
+    await popup.locator('[data-testid="guide-step"][data-step="form-check"]').waitFor();
+    await popup.getByTestId('helped-no').click();
+    await popup.getByTestId('action-resend-form').click();
     await popup.getByText('an order, a payment or a message may go through twice').waitFor();
     await shoot(popup, 'popup-form-not-resent');
   });

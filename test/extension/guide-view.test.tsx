@@ -71,17 +71,72 @@ describe('guide views', () => {
     expect(section.dataset.side).toBe('likely-site');
     within(section).getByText(/^The site's own gateway answered you/);
     // Folded, so the current step stays in view at the popup's size; a click on its summary unfolds it.
-    const summary = within(section).getByText('All 6 steps', { selector: 'summary' });
+    const summary = within(section).getByText('All 7 steps', { selector: 'summary' });
     const toc = summary.closest('details')!;
     expect(toc.open).toBe(false);
     fireEvent.click(summary);
     expect(toc.open).toBe(true);
-    const entries = within(within(toc).getByRole('list', { name: 'All 6 steps' })).getAllByRole('button');
+    const entries = within(within(toc).getByRole('list', { name: 'All 7 steps' })).getAllByRole('button');
     expect(entries.map((b) => b.textContent)).toEqual(guide.steps.map((s) => t(s.title.key, s.title.subs)));
-    expect(entries).toHaveLength(6);
+    expect(entries).toHaveLength(7);
     // The first step is the current one, in the list and on the card.
     expect(within(toc).getByRole('button', { current: 'step' }).textContent).toBe('Refresh without the cache');
-    within(section).getByRole('heading', { level: 3, name: 'Step 1 of 6 Refresh without the cache' });
+    within(section).getByRole('heading', { level: 3, name: 'Step 1 of 7 Refresh without the cache' });
+  });
+
+  it('a failed form: "check whether it went through" first, with its own question; "yes" closes with its own line', () => {
+    const guide = chooseSteps({ ...CTX, formFailed: true });
+    render(<GuideSection guide={guide} t={t} actions={NO_ACTIONS} pageUrl="https://shop.example.com/" report={REPORT} archiveOffered={false} onCheckNow={() => {}} underWay={false} />);
+    const section = screen.getByRole('region', { name: 'What you can try' });
+    within(section).getByRole('heading', { level: 3, name: /^Step 1 of \d+ Check whether it went through$/ });
+    // Where to look, as a list, before any button.
+    const places = within(within(section).getByTestId('step-hints')).getAllByRole('listitem');
+    expect(places.map((li) => li.textContent)).toEqual([
+      'a confirmation e-mail (look in the spam folder too; it can take a few minutes)',
+      'your order history or account page on shop.example.com, once the site loads again',
+      "for a payment: your bank's app or your card statement (a pending charge counts too)",
+    ]);
+    const ask = within(section).getByRole('group', { name: 'Did it go through?' });
+    expect(within(section).queryByRole('button', { name: 'Send the form again…' })).toBeNull();
+    fireEvent.click(within(ask).getByRole('button', { name: 'Yes, it went through' }));
+    expect(within(section).getByTestId('guide-done').textContent).toBe('Good: then do not send it again. Keep the confirmation in case you need to contact the site.');
+    // Not sure: sending it again is the next step.
+    fireEvent.click(within(section).getByRole('button', { name: 'Start the steps again' }));
+    fireEvent.click(within(within(section).getByRole('group', { name: 'Did it go through?' })).getByRole('button', { name: "No, or I can't tell" }));
+    within(section).getByRole('heading', { level: 3, name: /^Step 2 of \d+ Send the form again$/ });
+    within(section).getByRole('button', { name: 'Send the form again…' });
+  });
+
+  it('sending the form again asks first, with the safe choice focused, then says what happened', async () => {
+    const sent: string[] = [];
+    const actions = { ...NO_ACTIONS, resendForm: async () => (sent.push('resend'), true) } as GuideActions;
+    const steps = chooseSteps({ ...CTX, formFailed: true }).steps;
+    render(
+      <StepCard
+        step={steps[1]!}
+        index={1}
+        total={steps.length}
+        t={t}
+        actions={actions}
+        pageUrl="https://shop.example.com/order"
+        report={REPORT}
+        archiveOffered={false}
+        onCheckNow={() => {}}
+        underWay={false}
+        asked={false}
+        focusOnShow={false}
+        onActed={() => {}}
+        onHelped={() => {}}
+        onNext={() => {}}
+      />,
+    );
+    fireEvent.click(screen.getByRole('button', { name: 'Send the form again…' }));
+    expect(sent).toEqual([]);
+    screen.getByText(/an order, a payment or a message may go through twice/);
+    expect(document.activeElement?.textContent).toBe('Cancel');
+    fireEvent.click(screen.getByTestId('confirm-resend'));
+    await screen.findByText('Asked the browser to send the form again; it may ask you to confirm.');
+    expect(sent).toEqual(['resend']);
   });
 
   it('refresh: why, what with the shortcut, one button, a way to skip', () => {
@@ -91,6 +146,12 @@ describe('guide views', () => {
     view.getByRole('button', { name: 'Refresh now' });
     view.getByRole('button', { name: 'Skip this step' });
     expect(view.queryByRole('button', { name: 'Yes, it works' })).toBeNull();
+  });
+
+  it('cookies: the basket warning shows before the button, stronger for a form', () => {
+    card({}, 'cookies').getByText('Clearing them signs you out of the site, and a shopping basket kept in its cookies may be emptied.');
+    cleanup();
+    card({ formFailed: true }, 'cookies').getByText(/^Careful with an order under way/);
   });
 
   it('cookies: the button asks first (the confirmation is a second click)', () => {
@@ -161,10 +222,24 @@ describe('guide views', () => {
     view.getByRole('button', { name: 'Copy the report' });
   });
 
+  it('tell the site: where to send it, the status page as a link, the Ray ID behind Cloudflare', () => {
+    const plain = card({}, 'tell-site');
+    plain.getByText(/does not know where the site takes reports/);
+    plain.getByText(/“Impressum”/);
+    expect(plain.queryByRole('link')).toBeNull();
+    cleanup();
+    const view = card({ statusPage: 'https://status.example.com/', code: 522, gateway: { server: 'cloudflare', cfRay: '8a1b2c3d4e5f-AMS' } }, 'tell-site');
+    const link = view.getByRole('link', { name: 'Status page: status.example.com' });
+    expect(link.getAttribute('href')).toBe('https://status.example.com/');
+    expect(link.getAttribute('rel')).toBe('noreferrer noopener');
+    view.getByText(/quote the Ray ID 8a1b2c3d4e5f-AMS/);
+  });
+
   it('every step of every guide renders with a live result line reserved (no layout jump)', () => {
-    for (const verdict of [null, 'down-for-everyone', 'up-elsewhere', 'partial', 'unknown'] as const) {
-      for (const s of chooseSteps({ ...CTX, verdict }).steps) {
-        const view = card({ verdict }, s.id, true);
+    const verdicts = [null, 'down-for-everyone', 'up-elsewhere', 'partial', 'unknown'] as const;
+    for (const [verdict, formFailed] of verdicts.flatMap((v) => [[v, false], [v, true]] as const)) {
+      for (const s of chooseSteps({ ...CTX, verdict, formFailed, gateway: verdict === 'up-elsewhere' ? {} : CTX.gateway }).steps) {
+        const view = card({ verdict, formFailed, gateway: verdict === 'up-elsewhere' ? {} : CTX.gateway }, s.id, true);
         // The result line is there before any result, empty, and a live region: a result fills it in place.
         const line = view.getByTestId('step-result');
         expect(view.getAllByRole('status'), `${verdict} ${s.id}`).toContain(line);

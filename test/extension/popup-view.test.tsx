@@ -140,11 +140,16 @@ describe('popup view', () => {
     expect(button('Stop retrying')).toBeNull();
   });
 
-  it('a form submission: explains it is never re-sent and offers no retry button', () => {
+  it('a form submission: explains it is never re-sent, offers no retry button, and checks before it resends', () => {
     show(view({ phase: 'not-retried', notRetriedReason: 'non-get', method: 'POST', nextAt: null, endedAt: NOW }));
     expect(screen.getAllByText(/never re-sent automatically/).length).toBeGreaterThan(0);
     expect(button('Retry now')).toBeNull();
-    expect(screen.getByTestId('resend-form')).toBeTruthy();
+    // The guide's first step is the check; sending it again comes after "No, or I can't tell".
+    expect(screen.getByTestId('guide-step').dataset.step).toBe('form-check');
+    expect(screen.queryByTestId('action-resend-form')).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: "No, or I can't tell" }));
+    expect(screen.getByTestId('guide-step').dataset.step).toBe('resend-form');
+    expect(screen.getByTestId('action-resend-form')).toBeTruthy();
   });
 
   it('nothing seen, and a page the extension does not watch', () => {

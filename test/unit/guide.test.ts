@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { chooseSteps, faultSide, hardReloadShortcut, privateWindowShortcut, type GuideContext } from '../../src/guide/steps';
+import { chooseSteps, faultSide, hardReloadShortcut, privateWindowShortcut, statusPageLink, type GuideContext } from '../../src/guide/steps';
 import { buildReport, utcTime } from '../../src/guide/report';
 import { readGatewayHeaders } from '../../src/gateway/headers';
 import { archiveAddress, findArchivedCopy } from '../../src/guide/archive';
 import type { HttpClient, HttpResult } from '../../src/status/http';
 import type { StatusReport } from '../../src/status/verdict';
-import { strictT } from '../locale';
+import { strictT, strictTIn } from '../locale';
+
+const IN = { en: strictT, de: strictTIn('de') };
 
 const BASE: GuideContext = {
   host: 'shop.example.com',
@@ -25,10 +27,14 @@ const ids = (ctx: Partial<GuideContext>) => chooseSteps({ ...BASE, ...ctx }).ste
 const render = (x: { key: string; subs?: readonly string[] }) => strictT(x.key, x.subs);
 
 describe('guide: which steps, in which order', () => {
-  it('down for everyone: no chores, only the evidence and the report', () => {
+  it('down for everyone: no chores, only the evidence, "try later" and the report', () => {
     const g = chooseSteps({ ...BASE, verdict: 'down-for-everyone' });
     expect(g.side).toBe('site');
-    expect(g.steps.map((s) => s.id)).toEqual(['down-for-everyone', 'tell-site']);
+    expect(g.steps.map((s) => s.id)).toEqual(['down-for-everyone', 'try-later', 'tell-site']);
+    // "Try later" is nothing to click: no "Did that help?".
+    expect(g.steps[1]!.informational).toBe(true);
+    expect(render(g.steps[1]!.what)).toContain('reloads the page by itself');
+    expect(render(chooseSteps({ ...BASE, verdict: 'down-for-everyone', underWay: false }).steps[1]!.what)).toContain('no longer trying');
     expect(render(g.summary)).toContain("It's not you");
     expect(render(g.steps[0]!.title)).toBe("It's not you");
     // No "Check now" on a question already answered.
@@ -39,7 +45,9 @@ describe('guide: which steps, in which order', () => {
   it("the site's gateway answered: DNS goes last and says it is unlikely to help", () => {
     const g = chooseSteps(BASE);
     expect(g.side).toBe('likely-site');
-    expect(g.steps.map((s) => s.id)).toEqual(['refresh', 'down-for-everyone', 'cookies', 'private-window', 'tell-site', 'dns']);
+    // The visitor's connection worked: nothing about the router or another network; a private window before the
+    // cookies (it tests the same without signing out); the report and "try later" before the unlikely DNS.
+    expect(g.steps.map((s) => s.id)).toEqual(['refresh', 'down-for-everyone', 'private-window', 'cookies', 'tell-site', 'try-later', 'dns']);
     expect(render(g.steps.at(-1)!.why)).toContain('unlikely to help');
   });
 
@@ -47,14 +55,16 @@ describe('guide: which steps, in which order', () => {
     const squid = { server: 'squid', via: '1.1 proxy.corp.example (squid)', party: 'squid', ownError: 'ERR_CONNECT_FAIL 111' };
     for (const verdict of [null, 'unknown', 'up-elsewhere', 'partial'] as const) {
       const g = chooseSteps({ ...BASE, verdict, gateway: squid });
-      expect(g.steps.map((s) => s.id), String(verdict)).toEqual(['proxy', 'refresh', 'dns', 'down-for-everyone', 'cookies', 'private-window', 'tell-site']);
+      // Another network goes around the proxy: right after the refresh.
+      expect(g.steps.map((s) => s.id), String(verdict)).toEqual(['proxy', 'refresh', 'other-network', 'dns', 'down-for-everyone', 'private-window', 'cookies', 'tell-site']);
       expect(render(g.summary)).toContain('IT department');
       expect(render(g.steps[0]!.why)).toContain('a proxy on the way answered the error');
       expect(render(g.steps[0]!.what)).toContain('VPN');
-      expect(render(g.steps[2]!.why)).not.toContain('unlikely');
+      expect(g.steps[0]!.hints!.map(render).join(' ')).toContain('ask the IT department whether its proxy can reach shop.example.com');
+      expect(render(g.steps[3]!.why)).not.toContain('unlikely');
     }
     // Down for everyone outranks the proxy: nothing on the visitor's side helps.
-    expect(ids({ verdict: 'down-for-everyone', gateway: squid })).toEqual(['down-for-everyone', 'tell-site']);
+    expect(ids({ verdict: 'down-for-everyone', gateway: squid })).toEqual(['down-for-everyone', 'try-later', 'tell-site']);
     // The same headers read from the wire give the same guide.
     const wire = readGatewayHeaders([{ name: 'Server', value: 'squid' }, { name: 'X-Squid-Error', value: 'ERR_CONNECT_FAIL 111' }, { name: 'Via', value: '1.1 proxy.corp.example (squid)' }], 502);
     expect(ids({ gateway: wire })[0]).toBe('proxy');
@@ -66,23 +76,135 @@ describe('guide: which steps, in which order', () => {
     expect(g.steps.map((s) => s.id)).not.toContain('proxy');
   });
 
-  it('up elsewhere with no sign of the site (a proxy answered): likely the visitor, DNS early', () => {
+  it("up elsewhere with no sign of the site: the visitor's network, VPN, browser, DNS, and the router last", () => {
     expect(faultSide('up-elsewhere', 'user-proxy')).toBe('likely-you');
-    // A bare Via is not "your proxy" (CDNs send one too): no proxy step, but up elsewhere still points at the visitor.
-    expect(ids({ verdict: 'up-elsewhere', gateway: { via: '1.1 corp-proxy' } })).toEqual(['refresh', 'dns', 'cookies', 'private-window', 'down-for-everyone', 'tell-site']);
-    expect(render(chooseSteps({ ...BASE, verdict: 'up-elsewhere', gateway: {} }).steps[1]!.why)).not.toContain('unlikely');
+    // A bare Via is not "your proxy" (CDNs send one too): the VPN/proxy step only asks "if you use one".
+    const g = chooseSteps({ ...BASE, verdict: 'up-elsewhere', gateway: { via: '1.1 corp-proxy' } });
+    expect(g.steps.map((s) => s.id)).toEqual(['refresh', 'proxy', 'other-network', 'private-window', 'cookies', 'dns', 'router', 'down-for-everyone', 'tell-site']);
+    expect(render(g.steps[1]!.why)).toContain('if you use a VPN');
+    expect(render(g.steps[1]!.why)).not.toContain('corp-proxy');
+    expect(render(g.steps[2]!.what)).toContain('hotspot');
+    expect(render(g.steps[6]!.title)).toBe('Restart your router or modem');
+    expect(render(chooseSteps({ ...BASE, verdict: 'up-elsewhere', gateway: {} }).steps.find((s) => s.id === 'dns')!.why)).not.toContain('unlikely');
+  });
+
+  it('no promise: no summary says the steps fix most cases, in any context', () => {
+    for (const verdict of [null, 'down-for-everyone', 'up-elsewhere', 'partial', 'unknown'] as const) {
+      for (const gateway of [{}, { server: 'nginx' }, { server: 'squid', party: 'squid', ownError: 'ERR_CONNECT_FAIL 111' }]) {
+        for (const formFailed of [false, true]) {
+          const text = render(chooseSteps({ ...BASE, verdict, gateway, formFailed }).summary);
+          expect(text).not.toMatch(/fix most|most of those|beheben die meisten/i);
+          expect(IN.de(chooseSteps({ ...BASE, verdict, gateway, formFailed }).summary.key, ['x'])).not.toMatch(/die meisten/);
+        }
+      }
+    }
   });
 
   it("Cloudflare's 52x counts as the site's side; nothing known at all keeps DNS before the report", () => {
     expect(chooseSteps({ ...BASE, code: 522, gateway: { server: 'cloudflare', cfRay: '8a1b2c3d4e5f-AMS' } }).side).toBe('likely-site');
     expect(chooseSteps({ ...BASE, gateway: {} }).side).toBe('unknown');
-    expect(ids({ gateway: {} })).toEqual(['refresh', 'down-for-everyone', 'cookies', 'private-window', 'dns', 'tell-site']);
+    // Nothing known: find out first (the check), then the browser, the network, and last the report and "try later".
+    expect(ids({ gateway: {} })).toEqual(['refresh', 'down-for-everyone', 'private-window', 'cookies', 'other-network', 'dns', 'router', 'tell-site', 'try-later']);
   });
 
-  it("a failed form: no step reloads it (refresh goes, cookies are cleared without a reload)", () => {
+  it('the router and another network only where the visitor\'s side is possible', () => {
+    const sides: [Partial<GuideContext>, boolean][] = [
+      [{ verdict: 'down-for-everyone' }, false],
+      [{ gateway: { server: 'nginx' } }, false],
+      [{ code: 522, gateway: { server: 'cloudflare', cfRay: 'x' } }, false],
+      [{ verdict: 'up-elsewhere', gateway: {} }, true],
+      [{ gateway: {} }, true],
+    ];
+    for (const [ctx, shown] of sides) {
+      const got = ids(ctx);
+      expect(got.includes('router'), JSON.stringify(ctx)).toBe(shown);
+      expect(got.includes('other-network'), JSON.stringify(ctx)).toBe(shown);
+    }
+  });
+
+  it("a failed form: first whether it went through, then sending it again; no step reloads it", () => {
     const g = chooseSteps({ ...BASE, formFailed: true });
     expect(g.steps.map((s) => s.id)).not.toContain('refresh');
     expect(render(g.steps.find((s) => s.id === 'cookies')!.what)).toContain('is not reloaded');
+    // For every side: the check first, the resend second.
+    for (const ctx of [{}, { verdict: 'down-for-everyone' }, { verdict: 'up-elsewhere', gateway: {} }, { gateway: {} }, { gateway: { server: 'squid', party: 'squid', ownError: 'E' } }, { local: { answersWithoutCookies: true } }] as Partial<GuideContext>[]) {
+      expect(ids({ ...ctx, formFailed: true }).slice(0, 2), JSON.stringify(ctx)).toEqual(['form-check', 'resend-form']);
+      expect(ids({ ...ctx, formFailed: false })).not.toContain('form-check');
+      expect(ids({ ...ctx, formFailed: false })).not.toContain('resend-form');
+    }
+    const check = g.steps[0]!;
+    expect(render(check.title)).toBe('Check whether it went through');
+    expect(check.action).toBeUndefined();
+    const places = check.hints!.map(render).join('\n');
+    expect(places).toContain('confirmation e-mail');
+    expect(places).toContain('order history or account page on shop.example.com');
+    expect(places).toContain("bank's app or your card statement");
+    expect(render(check.ask!.question)).toBe('Did it go through?');
+    expect(render(check.ask!.done)).toContain('do not send it again');
+    const resend = g.steps[1]!;
+    expect(resend.action).toEqual({ kind: 'resend-form', confirm: { key: 'popupResendConfirm' } });
+    if (resend.action?.kind !== 'resend-form') throw new Error('no resend action');
+    expect(render(resend.action.confirm)).toContain('twice');
+  });
+
+  it('a failed form: no summary suggests a refresh or "Retry now", whatever the side', () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          verdict: fc.constantFrom(null, 'down-for-everyone', 'up-elsewhere', 'partial', 'unknown'),
+          gateway: fc.constantFrom({}, { server: 'nginx' }, { via: 'proxy' }, { server: 'cloudflare', cfRay: 'x' }, { server: 'squid', party: 'squid', ownError: 'E' }),
+          underWay: fc.boolean(),
+          local: fc.constantFrom(undefined, { answersWithoutCookies: true }, { proxy: 'http p:3128' }, { intranet: true }, { addressElsewhere: true }),
+        }),
+        (ctx) => {
+          const g = chooseSteps({ ...BASE, ...(ctx as Partial<GuideContext>), formFailed: true });
+          for (const lang of ['en', 'de'] as const) {
+            const text = IN[lang](g.summary.key, g.summary.subs);
+            expect(text, `${g.summary.key} ${lang}`).not.toMatch(/refresh|reload|Retry now|neu laden|neu geladen|Neuladen|erneut versuchen/i);
+          }
+          for (const s of g.steps) for (const x of [s.what, s.why]) expect(render(x), s.id).not.toMatch(/reloads the page by itself/);
+        },
+      ),
+    );
+  });
+
+  it('cookies: the step warns about the basket before its button, more strongly for a form', () => {
+    const plain = chooseSteps(BASE).steps.find((s) => s.id === 'cookies')!;
+    expect(render(plain.hints![0]!)).toContain('shopping basket');
+    const form = chooseSteps({ ...BASE, formFailed: true }).steps.find((s) => s.id === 'cookies')!;
+    expect(render(form.hints![0]!)).toContain('will likely empty your basket');
+    if (form.action?.kind !== 'clear-cookies') throw new Error('no clear-cookies action');
+    expect(render(form.action.confirm)).toContain('basket will likely be emptied');
+    // A public suffix has no button, but the warning stays.
+    expect(render(chooseSteps({ ...BASE, host: 'github.io', cookieDomain: null }).steps.find((s) => s.id === 'cookies')!.hints![0]!)).toContain('basket');
+  });
+
+  it('tell the site: where to look, the status page the check found, the Ray ID behind Cloudflare', () => {
+    const tell = (ctx: Partial<GuideContext>) => chooseSteps({ ...BASE, ...ctx }).steps.find((s) => s.id === 'tell-site')!;
+    const plain = tell({});
+    expect(render(plain.what)).toContain('does not know where the site takes reports');
+    const where = plain.hints!.map(render).join('\n');
+    expect(where).toContain('“Impressum”');
+    expect(where).toContain('search the web for “shop.example.com contact”');
+    expect(where).toContain('social media');
+    expect(where).not.toContain('status page');
+    expect(where).not.toContain('Ray ID');
+    expect(plain.link).toBeUndefined();
+    const found = tell({ statusPage: 'https://status.example.com/', code: 522, gateway: { server: 'cloudflare', cfRay: '8a1b2c3d4e5f-AMS' } });
+    expect(found.link).toEqual({ label: { key: 'guideTellStatusLink', subs: ['status.example.com'] }, url: 'https://status.example.com/' });
+    const lines = found.hints!.map(render);
+    expect(lines[0]).toContain('status page');
+    expect(lines.at(-1)).toContain('Ray ID 8a1b2c3d4e5f-AMS');
+  });
+
+  it("the status page for the guide: a read statusPage source's http(s) link only", () => {
+    const src = (provider: string, verdict: 'up-elsewhere' | 'unknown', link?: string) => ({ provider, verdict, ...(link !== undefined ? { link } : {}) });
+    expect(statusPageLink(null)).toBeUndefined();
+    expect(statusPageLink({ sources: [src('checkHost', 'up-elsewhere', 'https://check-host.net/r/1'), src('statusPage', 'up-elsewhere', 'https://status.example.com')] })).toBe('https://status.example.com/');
+    expect(statusPageLink({ sources: [src('statusPage', 'unknown', 'https://status.example.com')] })).toBeUndefined();
+    expect(statusPageLink({ sources: [src('statusPage', 'up-elsewhere', 'javascript:alert(1)')] })).toBeUndefined();
+    expect(statusPageLink({ sources: [src('statusPage', 'up-elsewhere', 'not a url')] })).toBeUndefined();
+    expect(statusPageLink({ sources: [src('cdnStatus', 'up-elsewhere', 'https://www.cloudflarestatus.com')] })).toBeUndefined();
   });
 
   it('once retries have ended, nothing promises an automatic reload', () => {
@@ -142,12 +264,20 @@ describe('guide: which steps, in which order', () => {
           canOpenPrivate: fc.boolean(),
           gateway: fc.constantFrom({}, { server: 'nginx' }, { via: 'proxy' }, { server: 'cloudflare', cfRay: 'x' }),
           code: fc.constantFrom(502, 503, 504, 520, 522),
+          formFailed: fc.boolean(),
+          statusPage: fc.constantFrom(undefined, 'https://status.example.com/'),
         }),
         (ctx) => {
           const g = chooseSteps({ ...BASE, ...(ctx as Partial<GuideContext>) });
           render(g.summary);
           expect(new Set(g.steps.map((s) => s.id)).size).toBe(g.steps.length);
-          for (const s of g.steps) for (const x of [s.title, s.why, s.what, ...(s.snippets ?? []).map((n) => n.label)]) expect(render(x)).not.toMatch(/\$\d/);
+          for (const s of g.steps) {
+            const ask = s.ask === undefined ? [] : [s.ask.question, s.ask.yes, s.ask.no, s.ask.done];
+            const confirm = s.action !== undefined && 'confirm' in s.action ? [s.action.confirm] : [];
+            for (const x of [s.title, s.why, s.what, ...(s.snippets ?? []).map((n) => n.label), ...(s.hints ?? []), ...ask, ...confirm, ...(s.link ? [s.link.label] : [])]) {
+              expect(render(x)).not.toMatch(/\$\d/);
+            }
+          }
         },
       ),
     );
@@ -176,6 +306,7 @@ describe('guide: the report for the site', () => {
     const text = buildReport({ incident, status, now: Date.UTC(2026, 10, 22, 9, 31, 0), browser: 'Firefox 153' }, render);
     expect(text.split('\n')).toEqual([
       'Gateway error report for shop.example.com',
+      'Send to: the support of shop.example.com (its contact or help page)',
       'First seen (UTC): 2026-11-22T09:30:05Z',
       'Report made (UTC): 2026-11-22T09:31:00Z',
       'Site: shop.example.com',
@@ -187,6 +318,18 @@ describe('guide: the report for the site', () => {
       'Down for everyone?: ' + render({ key: 'verdictDown' }) + ' (2026-11-22T09:30:07Z)',
       'Browser: Firefox 153',
     ]);
+  });
+
+  it('says where to send it under the title: the contact page, and the status page when the check read one', () => {
+    const found: StatusReport = {
+      ...status,
+      verdict: 'partial',
+      sources: [{ provider: 'statusPage', verdict: 'down-for-everyone', evidence: { key: 'evidencePageMajor', subs: ['Example'] }, link: 'https://status.example.com', checkedAt: 0 }],
+    };
+    const lines = buildReport({ incident, status: found, now: 0, browser: 'x' }, render).split('\n');
+    expect(lines[1]).toBe('Send to: the support of shop.example.com (its contact or help page); its status page: https://status.example.com/');
+    const de = strictTIn('de');
+    expect(buildReport({ incident, status: null, now: 0, browser: 'x' }, (x) => de(x.key, x.subs)).split('\n')[1]).toBe('Senden an: den Support von shop.example.com (seine Kontakt- oder Hilfeseite)');
   });
 
   it("never copies a Via into the report (it may name a host of the visitor's network); a product name is fine", () => {
@@ -290,33 +433,36 @@ describe("guide: the browser's own facts (issue 12, points 2 and 3)", () => {
       expect(render(g.summary)).toBe('shop.example.com answers without your cookies for it: they are the likely cause. Clear them first.');
     }
     expect(ids({ local: { answersWithoutCookies: true } })).toEqual(['cookies', 'refresh', 'private-window', 'dns', 'down-for-everyone', 'tell-site']);
-    // A form's answer is still never reloaded.
-    expect(ids({ formFailed: true, local: { answersWithoutCookies: true } })[0]).toBe('cookies');
+    // A form's answer is still never reloaded, and whether it went through comes first, before the cookies go.
+    expect(ids({ formFailed: true, local: { answersWithoutCookies: true } })).toEqual(['form-check', 'resend-form', 'cookies', 'private-window', 'dns', 'down-for-everyone', 'tell-site']);
+    expect(render(chooseSteps({ ...BASE, formFailed: true, local: { answersWithoutCookies: true } }).summary)).toContain('First check whether your form went through');
   });
 
   it('a proxy on the way: its step comes early, and the site gateway\'s headers no longer clear the visitor', () => {
     const local = { proxy: 'http proxy.corp.example:3128' };
-    expect(ids({ verdict: 'up-elsewhere', local })).toEqual(['refresh', 'proxy', 'dns', 'cookies', 'private-window', 'down-for-everyone', 'tell-site']);
+    expect(ids({ verdict: 'up-elsewhere', local })).toEqual(['refresh', 'proxy', 'other-network', 'private-window', 'cookies', 'dns', 'router', 'down-for-everyone', 'tell-site']);
     const g = chooseSteps({ ...BASE, verdict: 'up-elsewhere', gateway: { server: 'nginx' }, local });
     expect(g.side).toBe('likely-you');
     const proxy = g.steps.find((s) => s.id === 'proxy')!;
     expect(render(proxy.why)).toContain('http proxy.corp.example:3128');
-    expect(render(proxy.what)).toContain('IT department');
+    expect(proxy.hints!.map(render).join(' ')).toContain('IT department');
     // Nothing known from elsewhere: the proxy step still comes before the check.
-    expect(ids({ local })).toEqual(['refresh', 'proxy', 'down-for-everyone', 'cookies', 'private-window', 'dns', 'tell-site']);
-    // No proxy known: no proxy step.
+    expect(ids({ local })).toEqual(['refresh', 'proxy', 'down-for-everyone', 'private-window', 'cookies', 'other-network', 'dns', 'router', 'tell-site', 'try-later']);
+    // No proxy known and the visitor's side not likely: no proxy step.
     expect(ids({})).not.toContain('proxy');
+    expect(ids({ gateway: {} })).not.toContain('proxy');
   });
 
   it('an intranet site: no step offers the outside check', () => {
-    expect(ids({ local: { intranet: true } })).toEqual(['refresh', 'cookies', 'private-window', 'tell-site', 'dns']);
-    expect(ids({ gateway: {}, local: { intranet: true } })).toEqual(['refresh', 'cookies', 'private-window', 'dns', 'tell-site']);
+    // Nor another network: an intranet site is only reachable from inside.
+    expect(ids({ local: { intranet: true } })).toEqual(['refresh', 'private-window', 'cookies', 'tell-site', 'try-later', 'dns']);
+    expect(ids({ gateway: {}, local: { intranet: true } })).toEqual(['refresh', 'private-window', 'cookies', 'dns', 'router', 'tell-site', 'try-later']);
   });
 
   it('up elsewhere at another address: DNS early with the reason, even though a gateway answered', () => {
     const g = chooseSteps({ ...BASE, verdict: 'up-elsewhere', gateway: { server: 'nginx' }, local: { addressElsewhere: true } });
     expect(g.side).toBe('likely-you');
-    expect(g.steps.map((s) => s.id)).toEqual(['refresh', 'dns', 'cookies', 'private-window', 'down-for-everyone', 'tell-site']);
+    expect(g.steps.map((s) => s.id)).toEqual(['refresh', 'dns', 'proxy', 'other-network', 'private-window', 'cookies', 'router', 'down-for-everyone', 'tell-site']);
     expect(render(g.steps[1]!.why)).toContain('an address no outside location reached');
   });
 });

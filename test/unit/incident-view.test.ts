@@ -155,6 +155,17 @@ describe('a status page alone: "the site reports an incident", never "down for e
     expect(render(describeVerdictLine(alone, render)!)).not.toMatch(/everyone/i);
   });
 
+  it('"tell the site" links the status page the check read, and the report names it', () => {
+    const fresh = { host: 'shop.example.com', checkedAt: NOW - 5_000, expiresAt: NOW + 55_000 };
+    const withPage: StatusReport = { ...fresh, verdict: 'partial', sources: [{ ...page, checkedAt: NOW - 5_000 }] };
+    const view = build({}, withPage);
+    const tell = view.guide!.guide.steps.find((s) => s.id === 'tell-site')!;
+    expect(tell.link?.url).toBe('https://status.example.com/');
+    expect(view.guide!.report.split('\n')[1]).toMatch(/^\[reportSendTo\]: \[reportSendToStatus:shop\.example\.com\|https:\/\/status\.example\.com\/\]$/);
+    const checkHost = { provider: 'checkHost', verdict: 'up-elsewhere', evidence: { key: 'evidenceLocationsUp', subs: ['7', '7'] }, link: 'https://check-host.net/r/1', checkedAt: NOW - 5_000 } as const;
+    expect(build({}, { ...fresh, verdict: 'up-elsewhere', sources: [checkHost] }).guide!.guide.steps.find((s) => s.id === 'tell-site')!.link).toBeUndefined();
+  });
+
   it('with an outside check agreeing, it is down for everyone', () => {
     const checkHost = { provider: 'checkHost', verdict: 'down-for-everyone', evidence: { key: 'evidenceLocationsDown', subs: ['7', '7', '502'] }, checkedAt: 1 } as const;
     const both = report([checkHost, page], 'down-for-everyone', ['checkHost']);
@@ -284,7 +295,7 @@ describe("one view model: the browser's own facts", () => {
     expect(view.localFacts.map((f) => f.id)).toEqual(['proxy']);
     expect(view.localFacts[0]!.text).toEqual({ key: 'factProxy', subs: ['http proxy.corp.example:3128'] });
     expect(view.guide?.guide.side).toBe('likely-you');
-    expect(view.guide?.guide.steps.map((s) => s.id).slice(0, 3)).toEqual(['refresh', 'proxy', 'dns']);
+    expect(view.guide?.guide.steps.map((s) => s.id).slice(0, 3)).toEqual(['refresh', 'proxy', 'other-network']);
     expect(view.check?.verdict?.advice.key).toBe('verdictUpAdviceProxy');
     expect(view.check?.privateHost).toBe(false);
     expect(view.notification?.verdict?.key).toBe('verdictUpLine');

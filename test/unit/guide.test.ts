@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { chooseSteps, faultSide, hardReloadShortcut, privateWindowShortcut, type GuideContext } from '../../src/guide/steps';
+import { chooseSteps, faultSide, hardReloadShortcut, keyNames, privateWindowShortcut, type GuideContext } from '../../src/guide/steps';
 import { buildReport, utcTime } from '../../src/guide/report';
 import { readGatewayHeaders } from '../../src/gateway/headers';
 import { archiveAddress, findArchivedCopy } from '../../src/guide/archive';
 import type { HttpClient, HttpResult } from '../../src/status/http';
 import type { StatusReport } from '../../src/status/verdict';
-import { strictT } from '../locale';
+import { strictT, strictTIn } from '../locale';
 
 const BASE: GuideContext = {
   host: 'shop.example.com',
@@ -16,6 +16,7 @@ const BASE: GuideContext = {
   verdict: null,
   browser: 'chromium',
   os: 'linux',
+  keys: keyNames((x) => strictT(x.key, x.subs)),
   incognito: false,
   canOpenPrivate: false,
   underWay: true,
@@ -111,7 +112,7 @@ describe('guide: which steps, in which order', () => {
     expect(step({ canOpenPrivate: true }).action).toEqual({ kind: 'open-private' });
     expect(step({ canOpenPrivate: false }).action).toBeUndefined();
     expect(render(step({ canOpenPrivate: false }).what)).toContain('Ctrl + Shift + N');
-    expect(render(step({ browser: 'firefox', os: 'mac' }).what)).toContain('⌘ Cmd + Shift + P');
+    expect(render(step({ browser: 'firefox', os: 'mac' }).what)).toContain('⌘ Cmd + ⇧ Shift + P');
     expect(render(step({ browser: 'firefox' }).what)).toContain('open it in Chrome');
     const other = step({ incognito: true });
     expect(render(other.title)).toBe('Try another browser');
@@ -153,10 +154,20 @@ describe('guide: which steps, in which order', () => {
     );
   });
 
-  it('shortcuts', () => {
-    expect(hardReloadShortcut('win')).toBe('Ctrl + Shift + R');
-    expect(hardReloadShortcut('mac')).toBe('⌘ Cmd + Shift + R');
-    expect(privateWindowShortcut('chromium', 'linux')).toBe('Ctrl + Shift + N');
+  it('shortcuts, with the keys named in the user\'s language', () => {
+    const en = BASE.keys;
+    expect(hardReloadShortcut('win', en)).toBe('Ctrl + Shift + R');
+    expect(hardReloadShortcut('mac', en)).toBe('⌘ Cmd + ⇧ Shift + R');
+    expect(privateWindowShortcut('chromium', 'linux', en)).toBe('Ctrl + Shift + N');
+    expect(privateWindowShortcut('firefox', 'win', en)).toBe('Ctrl + Shift + P');
+    // A German keyboard says Strg and Umschalt; a Mac, Befehl and Umschalt with their symbols.
+    const deT = strictTIn('de');
+    const de = keyNames((x) => deT(x.key, x.subs));
+    expect(hardReloadShortcut('win', de)).toBe('Strg + Umschalt + R');
+    expect(hardReloadShortcut('mac', de)).toBe('⌘ Befehl + ⇧ Umschalt + R');
+    expect(privateWindowShortcut('firefox', 'linux', de)).toBe('Strg + Umschalt + P');
+    const step = chooseSteps({ ...BASE, keys: de }).steps.find((s) => s.id === 'refresh')!;
+    expect(deT(step.what.key, step.what.subs)).toContain('Strg + Umschalt + R');
   });
 });
 

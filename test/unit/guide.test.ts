@@ -200,6 +200,28 @@ describe('guide: the report for the site', () => {
     ]);
   });
 
+  it('in German: German labels, and the status as the protocol spells it with its German name beside it', () => {
+    const deT = strictTIn('de');
+    const text = buildReport({ incident, status: null, now: Date.UTC(2026, 10, 22, 9, 31, 0), browser: 'Firefox 153' }, (x) => deT(x.key, x.subs));
+    expect(text.split('\n')).toEqual([
+      'Bericht über einen Gateway-Fehler bei shop.example.com',
+      'Erstmals aufgetreten (UTC): 2026-11-22T09:30:05Z',
+      'Bericht erstellt (UTC): 2026-11-22T09:31:00Z',
+      'Website: shop.example.com',
+      // An operator searches logs and docs for "522 Connection Timed Out"; the reader gets the German name too.
+      'Fehler: 522 Connection Timed Out (Zeitüberschreitung beim Verbindungsaufbau)',
+      'Antwort von: Cloudflare',
+      'Cloudflare Ray ID: 8a1b2c3d4e5f-AMS',
+      'Anfrage-ID: req-42',
+      'Versuche: Neuladeversuche: 3, Prüfungen im Hintergrund: 1',
+      'Für alle nicht erreichbar?: nicht geprüft',
+      'Browser: Firefox 153',
+    ]);
+    // A code without a known name keeps the generic name, in the reader's language.
+    expect(buildReport({ incident: { ...incident, code: 599 }, status: null, now: 0, browser: 'x' }, (x) => deT(x.key, x.subs))).toContain('Fehler: 599 Gateway-Fehler');
+    expect(buildReport({ incident: { ...incident, code: 502 }, status: null, now: 0, browser: 'x' }, render)).toContain('Error: 502 Bad Gateway\n');
+  });
+
   it("never copies a Via into the report (it may name a host of the visitor's network); a product name is fine", () => {
     const text = buildReport({ incident: { ...incident, code: 502, gateway: { via: '1.1 proxy.corp.internal (squid)' } }, status: null, now: 0, browser: 'x' }, render);
     expect(text).not.toContain('proxy.corp');

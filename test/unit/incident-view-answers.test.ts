@@ -91,7 +91,7 @@ describe('popup words for each state (English and German)', () => {
       'answers again, the cap leaving no reload',
       recovered({ answer: works }),
       'shop.example.com answers again after 5 min. Its pages were reloaded 12 times in the last hour, so this one was not: reload it when you like.',
-      'shop.example.com antwortet nach 5 min wieder. Weil die Seiten dieser Website in der letzten Stunde schon 12-mal neu geladen wurden, wurde diese nicht mehr neu geladen: Laden Sie sie selbst neu, wann Sie möchten.',
+      'shop.example.com antwortet nach 5 min wieder. Weil die Seiten dieser Website in der letzten Stunde schon 12-mal neu geladen wurden, wurde diese Seite nicht mehr neu geladen: Laden Sie sie selbst neu, wann Sie möchten.',
     ],
     [
       'ended on its own 500',

@@ -6,7 +6,7 @@
  */
 import type { Incident } from '../recovery/incident-machine';
 import { answersWithoutCookies } from '../recovery/cookieless';
-import { statusNameText } from '../shared/text';
+import { reportStatusWords } from '../shared/text';
 import { verdictHeadline } from '../status/describe-status';
 import { whoAnswered } from '../gateway/who-answered';
 import { cleanText, type StatusReport } from '../status/verdict';
@@ -46,7 +46,7 @@ export function buildReport(input: ReportInput, render: (text: I18nText) => stri
     line('reportFirstSeen', utcTime(i.startedAt)),
     line('reportMadeAt', utcTime(input.now)),
     line('reportHost', i.host),
-    line('reportCode', `${i.code} ${render(statusNameText(i.code))}`),
+    line('reportCode', reportStatusWords(i.code, render)),
   ];
   // Who answered, by the signature table's product name or the site's own Server. A raw Via is left out: it may name
   // a host of the visitor's own network (a company proxy). A proxy's own error code is kept: its IT department

@@ -7,11 +7,12 @@ import type { GatewayInfo } from '../recovery/classify';
 import { isSiteSide, isUserProxy, whoAnswered } from '../gateway/who-answered';
 import type { GatewayHint, Verdict } from '../status/verdict';
 import type { MessageKey, I18nText } from '../shared/text';
+import type { BrowserFamily } from '../shared/browser-words';
+
+export type { BrowserFamily } from '../shared/browser-words';
 
 /** `runtime.getPlatformInfo().os` (MDN: runtime.PlatformOs). */
 export type PlatformOs = 'mac' | 'win' | 'android' | 'cros' | 'linux' | 'openbsd' | 'fuchsia';
-
-export type BrowserFamily = 'chromium' | 'firefox';
 
 export type StepId =
   | 'form-check'
@@ -102,6 +103,8 @@ export interface GuideContext {
   readonly verdict: Verdict | null;
   readonly browser: BrowserFamily;
   readonly os: PlatformOs;
+  /** The modifier keys' names in the user's language, for the shortcuts the steps name (see {@link keyNames}). */
+  readonly keys: KeyNames;
   /** The tab is in a private (incognito) window already. */
   readonly incognito: boolean;
   /** The extension may open private windows (`extension.isAllowedIncognitoAccess()`). */
@@ -268,15 +271,57 @@ export function faultSide(verdict: Verdict | null, hint: GatewayHint | undefined
   return siteGateway ? 'likely-site' : 'unknown';
 }
 
-/** The browser's own "reload without the cache" shortcut (Chrome and Firefox help pages). */
-export function hardReloadShortcut(os: PlatformOs): string {
-  return os === 'mac' ? '⌘ Cmd + Shift + R' : 'Ctrl + Shift + R';
+/**
+ * The modifier keys as the user's keyboard and language name them: "Strg" and "Umschalt" on a German keyboard, "Ctrl"
+ * and "Maj" in French, and on a Mac the symbol with Apple's name ("⌘ Befehl", "⇧ Umschalt"). Rendered from the
+ * messages `keyCtrl`, `keyShift`, `keyCmd` and `keyShiftMac`, so each locale names them its way.
+ */
+export interface KeyNames {
+  readonly ctrl: string;
+  readonly shift: string;
+  /** The Mac's Command key. */
+  readonly cmd: string;
+  /** Shift as a Mac names it (its menus show ⇧). */
+  readonly shiftMac: string;
 }
 
-/** The browser's shortcut for a new private window. */
-export function privateWindowShortcut(browser: BrowserFamily, os: PlatformOs): string {
-  const mod = os === 'mac' ? '⌘ Cmd' : 'Ctrl';
-  return `${mod} + Shift + ${browser === 'firefox' ? 'P' : 'N'}`;
+/**
+ * The modifier keys' names in the user's language.
+ *
+ * @param render - the i18n lookup
+ */
+export function keyNames(render: (t: I18nText) => string): KeyNames {
+  return {
+    ctrl: render({ key: 'keyCtrl' }),
+    shift: render({ key: 'keyShift' }),
+    cmd: render({ key: 'keyCmd' }),
+    shiftMac: render({ key: 'keyShiftMac' }),
+  };
+}
+
+/** Command (or Ctrl) + Shift + `letter`, the pattern of both shortcuts below, with the keys named for `os`. */
+function commandShift(os: PlatformOs, keys: KeyNames, letter: string): string {
+  return os === 'mac' ? `${keys.cmd} + ${keys.shiftMac} + ${letter}` : `${keys.ctrl} + ${keys.shift} + ${letter}`;
+}
+
+/**
+ * The browser's own "reload without the cache" shortcut: Ctrl + Shift + R, on a Mac Command + Shift + R, in both
+ * browsers (Chrome Help "Chrome keyboard shortcuts", support.google.com/chrome/answer/157179; Firefox Help "Keyboard
+ * shortcuts", support.mozilla.org/kb/keyboard-shortcuts-perform-firefox-tasks-quickly). Their German editions write
+ * the keys "Strg" and "Umschalt"/"Umschalttaste", and on a Mac "⌘"/"Befehlstaste"; Apple's German "Mac-Tastaturkurzbefehle"
+ * (support.apple.com/de-de/102650) names them "Befehlstaste (⌘)" and "Umschalttaste (⇧)".
+ */
+export function hardReloadShortcut(os: PlatformOs, keys: KeyNames): string {
+  return commandShift(os, keys, 'R');
+}
+
+/**
+ * The browser's shortcut for a new private window: Chrome's Incognito window is Ctrl + Shift + N (Chrome Help "Browse
+ * in Incognito mode", support.google.com/chrome/answer/95464, German: "Strg + Umschalttaste + N", Mac "⌘ +
+ * Umschalttaste + N"), Firefox's private window Ctrl + Shift + P (Firefox Help "Private Browsing"), Command on a Mac.
+ */
+export function privateWindowShortcut(browser: BrowserFamily, os: PlatformOs, keys: KeyNames): string {
+  return commandShift(os, keys, browser === 'firefox' ? 'P' : 'N');
 }
 
 function refreshStep(ctx: GuideContext): GuideStep {
@@ -284,7 +329,7 @@ function refreshStep(ctx: GuideContext): GuideStep {
     id: 'refresh',
     title: { key: 'guideRefreshTitle' },
     why: { key: 'guideRefreshWhy' },
-    what: { key: 'guideRefreshWhat', subs: [hardReloadShortcut(ctx.os)] },
+    what: { key: 'guideRefreshWhat', subs: [hardReloadShortcut(ctx.os, ctx.keys)] },
     action: { kind: 'reload' },
   };
 }
@@ -338,7 +383,7 @@ function privateWindowStep(ctx: GuideContext): GuideStep {
     why: { key: 'guidePrivateWhy' },
     what: ctx.canOpenPrivate
       ? { key: 'guidePrivateWhatAllowed', subs: [other] }
-      : { key: 'guidePrivateWhatByHand', subs: [privateWindowShortcut(ctx.browser, ctx.os), other] },
+      : { key: 'guidePrivateWhatByHand', subs: [privateWindowShortcut(ctx.browser, ctx.os, ctx.keys), other] },
     ...(ctx.canOpenPrivate ? { action: { kind: 'open-private' } as const } : {}),
     secondary: { kind: 'copy-link' },
   };

@@ -56,38 +56,57 @@ export function safeLink(link: unknown): string | undefined {
 }
 
 /**
- * Statuses with a known name (RFC 9110 §15.5-15.6, RFC 6585 §4 for 429, and Cloudflare's 52x documentation), and the
- * key of each name: the gateway codes, and the answers a probe may get instead (a 403 challenge, a 429, a 501).
+ * Statuses with a known name: the gateway codes, and the answers a probe may get instead (a 403 challenge, a 429, a
+ * 501). Each has the key of its name in the user's language and its reason phrase as the protocol spells it: RFC 9110
+ * §15.5-15.6, RFC 6585 §4 for 429, and Cloudflare's 5xx error documentation for 520-524
+ * (https://developers.cloudflare.com/support/troubleshooting/http-status-codes/cloudflare-5xx-errors/). The German
+ * names and their sources are listed in `public/_locales/SOURCES.md`.
  */
-const STATUS_NAMES = new Map<number, MessageKey>([
-  [403, 'status403'],
-  [429, 'status429'],
-  [500, 'status500'],
-  [501, 'status501'],
-  [502, 'status502'],
-  [503, 'status503'],
-  [504, 'status504'],
-  [520, 'status520'],
-  [521, 'status521'],
-  [522, 'status522'],
-  [523, 'status523'],
-  [524, 'status524'],
+const STATUS_NAMES = new Map<number, { readonly key: MessageKey; readonly reason: string }>([
+  [403, { key: 'status403', reason: 'Forbidden' }],
+  [429, { key: 'status429', reason: 'Too Many Requests' }],
+  [500, { key: 'status500', reason: 'Internal Server Error' }],
+  [501, { key: 'status501', reason: 'Not Implemented' }],
+  [502, { key: 'status502', reason: 'Bad Gateway' }],
+  [503, { key: 'status503', reason: 'Service Unavailable' }],
+  [504, { key: 'status504', reason: 'Gateway Timeout' }],
+  [520, { key: 'status520', reason: 'Web Server Returned an Unknown Error' }],
+  [521, { key: 'status521', reason: 'Web Server Is Down' }],
+  [522, { key: 'status522', reason: 'Connection Timed Out' }],
+  [523, { key: 'status523', reason: 'Origin Is Unreachable' }],
+  [524, { key: 'status524', reason: 'A Timeout Occurred' }],
 ]);
 
-/** The key of a status' name, e.g. `status502` = "Bad Gateway"; unknown codes get a generic name. */
+/** The key of a status' name, e.g. `status502` = "Bad Gateway" ("Fehlerhaftes Gateway"); unknown codes get a generic name. */
 export function statusNameText(code: number): I18nText {
-  return { key: STATUS_NAMES.get(code) ?? 'statusOther' };
+  return { key: STATUS_NAMES.get(code)?.key ?? 'statusOther' };
 }
 
 /**
- * A site's answer as words: "429 Too Many Requests" for a status with a known name, the bare code otherwise ("410"):
- * unlike {@link statusNameText}, never the generic "Gateway error", since the answer is not one.
+ * A site's answer as words inside a sentence: "429 Too Many Requests" ("429 (Zu viele Anfragen)", through
+ * `statusCodeAndName`) for a status with a known name, the bare code otherwise ("410"): unlike
+ * {@link statusNameText}, never the generic "Gateway error", since the answer is not one.
  *
  * @param render - the i18n lookup
  */
 export function answerCodeWords(code: number, render: (t: I18nText) => string): string {
-  const key = STATUS_NAMES.get(code);
-  return key === undefined ? String(code) : `${code} ${render({ key })}`;
+  const known = STATUS_NAMES.get(code);
+  return known === undefined ? String(code) : render({ key: 'statusCodeAndName', subs: [String(code), render({ key: known.key })] });
+}
+
+/**
+ * A status for the report a user copies to the site's support: the code and its reason phrase as the protocol spells
+ * it, "502 Bad Gateway", which is what an operator finds in logs and searches for, followed by the name in the
+ * user's language when it differs: "502 Bad Gateway (Fehlerhaftes Gateway)". A code without a known name keeps the
+ * generic name ("599 Gateway-Fehler").
+ *
+ * @param render - the i18n lookup
+ */
+export function reportStatusWords(code: number, render: (t: I18nText) => string): string {
+  const known = STATUS_NAMES.get(code);
+  if (known === undefined) return `${code} ${render({ key: 'statusOther' })}`;
+  const local = render({ key: known.key });
+  return local === known.reason ? `${code} ${known.reason}` : `${code} ${known.reason} (${local})`;
 }
 
 /** A duration as "42 s", "3 min" or "2 h" (rounded), for notifications. */

@@ -5,7 +5,7 @@
  */
 import type { Incident, SubresourceError, TabEntry } from '../recovery/incident-machine';
 import { buildReport } from '../guide/report';
-import { chooseSteps, statusPageLink, type BrowserFamily, type Guide, type PlatformOs } from '../guide/steps';
+import { chooseSteps, keyNames, statusPageLink, type BrowserFamily, type Guide, type PlatformOs } from '../guide/steps';
 import { MAX_RELOADS_PER_HOUR } from '../recovery/state-schema';
 import { answerCodeWords, clipWords, durationText, statusNameText, type I18nText } from '../shared/text';
 import { whoAnswered } from '../gateway/who-answered';
@@ -200,6 +200,7 @@ export function buildIncidentView(input: IncidentViewInput, render: (t: I18nText
               verdict: current?.verdict ?? null,
               browser: input.browser.browser,
               os: input.browser.os,
+              keys: keyNames(render),
               incognito: input.browser.incognito,
               canOpenPrivate: input.browser.canOpenPrivate,
               underWay: underWay,

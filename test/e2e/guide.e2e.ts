@@ -110,7 +110,8 @@ describe.each(BROWSERS)('%s: the popup guide', (browserName) => {
     const allowed = await popup.evaluate(() => ((globalThis as unknown as { browser?: WindowsApi; chrome: WindowsApi }).browser ?? (globalThis as unknown as { chrome: WindowsApi }).chrome).extension.isAllowedIncognitoAccess(), null);
     if (allowed) {
       await popup.click('[data-testid="action-open-private"]');
-      await waitForText(popup, 'Opened in a private window.', 10_000);
+      // Each browser's own word: Chrome's "Incognito window", Firefox's "private window".
+      await waitForText(popup, browserName === 'firefox' ? 'Opened in a private window.' : 'Opened in an Incognito window.', 10_000);
       const privateTabs = await popup.evaluate(
         async () =>
           (await ((globalThis as unknown as { browser?: WindowsApi; chrome: WindowsApi }).browser ?? (globalThis as unknown as { chrome: WindowsApi }).chrome).windows.getAll({ populate: true }))
@@ -120,7 +121,7 @@ describe.each(BROWSERS)('%s: the popup guide', (browserName) => {
       );
       expect(privateTabs).toContain(site.url(PAGE));
     } else {
-      expect(await popup.text()).toContain(`Open a private window with Ctrl + Shift + ${browserName === 'firefox' ? 'P' : 'N'}`);
+      expect(await popup.text()).toContain(browserName === 'firefox' ? 'Open a private window with Ctrl + Shift + P' : 'Open an Incognito window with Ctrl + Shift + N');
     }
     console.log(`${browserName}: private window ${allowed ? 'opened by the guide' : 'by hand (the extension is not allowed in private windows)'}`);
     await popup.click('[data-testid="action-copy-link"]');
@@ -444,9 +445,11 @@ describe('chromium: the user allows the extension in private windows', () => {
     await popup.click('[data-testid="toc"] summary');
     await popup.click('[data-testid="toc-private-window"]');
     await stepShown(popup, 'private-window');
-    expect(await popup.text()).toContain('Opens this page in a new private window.');
+    // Chrome's own word for a private window.
+    expect(await popup.text()).toContain('Opens this page in a new Incognito window.');
+    expect(await popup.text()).not.toContain('private window');
     await popup.click('[data-testid="action-open-private"]');
-    await waitForText(popup, 'Opened in a private window.', 10_000);
+    await waitForText(popup, 'Opened in an Incognito window.', 10_000);
     const privateTabs = await popup.evaluate(async () => {
       const windows = await (globalThis as unknown as { chrome: WindowsApi }).chrome.windows.getAll({ populate: true });
       return windows.filter((w) => w.incognito).flatMap((w) => (w.tabs ?? []).map((t) => t.url || t.pendingUrl || ''));

@@ -3,9 +3,13 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 
 const request = vi.fn(async () => true);
 const contains = vi.fn(async () => false);
-vi.mock('webextension-polyfill', () => ({ default: { permissions: { request, contains } } }));
+// The English messages, as the browser serves them.
+const getMessage = vi.fn((key: string, subs?: string[]) => realGetMessage(key, subs));
+vi.mock('webextension-polyfill', () => ({ default: { permissions: { request, contains }, i18n: { getMessage } } }));
 
-const { isFirefox } = await import('../../extension/shared/browser-family');
+const { getMessage: realGetMessage } = await import('../locale');
+const { browserFamily, isFirefox } = await import('../../extension/shared/browser-family');
+const { t } = await import('../../extension/shared/i18n');
 const { hasDataConsent, requestDataConsent } = await import('../../extension/shared/data-consent');
 
 afterEach(() => {
@@ -19,6 +23,20 @@ describe('browser family', () => {
     expect(isFirefox()).toBe(false);
     vi.stubGlobal('__BROWSER__', 'firefox');
     expect(isFirefox()).toBe(true);
+  });
+
+  it('names itself as src does: chromium or firefox', () => {
+    expect(browserFamily()).toBe('chromium');
+    vi.stubGlobal('__BROWSER__', 'firefox');
+    expect(browserFamily()).toBe('firefox');
+  });
+
+  it("the i18n lookup names a private window in the browser's own word", () => {
+    expect(t('guidePrivateOpened')).toBe('Opened in an Incognito window.');
+    expect(t('guidePrivateFailed', ['denied'])).toBe('The Incognito window could not be opened: denied');
+    expect(t('guideRefreshTitle')).toBe(realGetMessage('guideRefreshTitle'));
+    vi.stubGlobal('__BROWSER__', 'firefox');
+    expect(t('guidePrivateOpened')).toBe('Opened in a private window.');
   });
 
   it('Chrome has no data consent to ask for: granted, and the browser is not asked', async () => {

@@ -8,7 +8,7 @@ import { cleanup, fireEvent, render, screen, within } from '@testing-library/pre
 import { GuideSection } from '../../extension/popup/guide-section';
 import { StepCard } from '../../extension/popup/step-card';
 import type { GuideActions } from '../../extension/popup/guide-actions';
-import { chooseSteps, type GuideContext, type StepId } from '../../src/guide/steps';
+import { chooseSteps, keyNames, type GuideContext, type StepId } from '../../src/guide/steps';
 import { strictT as t } from '../locale';
 
 const CTX: GuideContext = {
@@ -19,6 +19,7 @@ const CTX: GuideContext = {
   verdict: null,
   browser: 'chromium',
   os: 'win',
+  keys: keyNames((x) => t(x.key, x.subs)),
   incognito: false,
   canOpenPrivate: true,
   underWay: true,

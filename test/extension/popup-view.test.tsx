@@ -328,7 +328,7 @@ describe('popup view: what the site answers, and why reloading stopped (issue 13
     expect(screen.queryByTestId('watch-site')).toBeNull();
     cleanup();
     show(viewDe({ phase: 'watching', attempts: 2, quiet: 'cookies', answer: works }), true, undefined, de);
-    expect(phase()).toContain('shop.example.com antwortet ohne Ihre Cookies; erneutes Laden würde wieder fehlschlagen, deshalb wurde es beendet.');
+    expect(phase()).toContain('shop.example.com antwortet normal, wenn Ihre Cookies fehlen; mit ihnen würde jedes Neuladen wieder scheitern, deshalb wurde es beendet.');
   });
 
   it('the hourly reload cap', () => {
@@ -349,7 +349,7 @@ describe('popup view: what the site answers, and why reloading stopped (issue 13
     expect(screen.queryByRole('heading', { name: 'What you can try' })).toBeNull();
     cleanup();
     show(viewDe({ phase: 'recovered', endedAt: NOW, nextAt: null, answer: { kind: 'server-error', code: 500, at: NOW } }), true, undefined, de);
-    expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('shop.example.com antwortet wieder, mit 500 Internal Server Error');
+    expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('shop.example.com antwortet wieder, aber mit 500 (Interner Serverfehler)');
   });
 });
 
@@ -404,14 +404,14 @@ describe('popup view: "Tell me when it\'s back"', () => {
     const input = { incident: incident({ keepWatching: true }), tab: TAB, now: NOW, maxVisibleRetries: 5, check: null, siteDomain: 'example.com', browser: FACTS };
     show({ incident: buildIncidentView(input, (x) => de(x.key, x.subs)), subresources: null, now: NOW }, true, undefined, de);
     expect(screen.getByTestId('watching-site').textContent).toContain('auch wenn Sie diesen Tab schließen');
-    expect(screen.queryByRole('button', { name: 'Melden, wenn sie wieder da ist' })).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Benachrichtigen, wenn sie wieder erreichbar ist' })).toBeNull();
   });
 
   it('in German', () => {
     const de = strictTIn('de');
     const input = { incident: incident(), tab: TAB, now: NOW, maxVisibleRetries: 5, check: null, siteDomain: 'example.com', browser: FACTS };
     show({ incident: buildIncidentView(input, (x) => de(x.key, x.subs)), subresources: null, now: NOW }, true, undefined, de);
-    expect(screen.getByRole('button', { name: 'Melden, wenn sie wieder da ist' })).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Benachrichtigen, wenn sie wieder erreichbar ist' })).toBeTruthy();
   });
 
   it('not for a form, a never-retry site, a HEAD, or once the incident is over', () => {

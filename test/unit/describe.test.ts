@@ -362,6 +362,7 @@ describe('i18n: every message describe.ts can produce exists in public/_locales/
         'status522',
         'status523',
         'status524',
+        'statusCodeAndName',
         'statusOther',
       ].sort(),
     );

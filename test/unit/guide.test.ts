@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { chooseSteps, faultSide, hardReloadShortcut, privateWindowShortcut, statusPageLink, type GuideContext } from '../../src/guide/steps';
+import { chooseSteps, faultSide, hardReloadShortcut, keyNames, privateWindowShortcut, statusPageLink, type GuideContext } from '../../src/guide/steps';
 import { buildReport, utcTime } from '../../src/guide/report';
 import { readGatewayHeaders } from '../../src/gateway/headers';
 import { archiveAddress, findArchivedCopy } from '../../src/guide/archive';
@@ -18,6 +18,7 @@ const BASE: GuideContext = {
   verdict: null,
   browser: 'chromium',
   os: 'linux',
+  keys: keyNames((x) => strictT(x.key, x.subs)),
   incognito: false,
   canOpenPrivate: false,
   underWay: true,
@@ -233,7 +234,7 @@ describe('guide: which steps, in which order', () => {
     expect(step({ canOpenPrivate: true }).action).toEqual({ kind: 'open-private' });
     expect(step({ canOpenPrivate: false }).action).toBeUndefined();
     expect(render(step({ canOpenPrivate: false }).what)).toContain('Ctrl + Shift + N');
-    expect(render(step({ browser: 'firefox', os: 'mac' }).what)).toContain('⌘ Cmd + Shift + P');
+    expect(render(step({ browser: 'firefox', os: 'mac' }).what)).toContain('⌘ Cmd + ⇧ Shift + P');
     expect(render(step({ browser: 'firefox' }).what)).toContain('open it in Chrome');
     const other = step({ incognito: true });
     expect(render(other.title)).toBe('Try another browser');
@@ -283,10 +284,20 @@ describe('guide: which steps, in which order', () => {
     );
   });
 
-  it('shortcuts', () => {
-    expect(hardReloadShortcut('win')).toBe('Ctrl + Shift + R');
-    expect(hardReloadShortcut('mac')).toBe('⌘ Cmd + Shift + R');
-    expect(privateWindowShortcut('chromium', 'linux')).toBe('Ctrl + Shift + N');
+  it('shortcuts, with the keys named in the user\'s language', () => {
+    const en = BASE.keys;
+    expect(hardReloadShortcut('win', en)).toBe('Ctrl + Shift + R');
+    expect(hardReloadShortcut('mac', en)).toBe('⌘ Cmd + ⇧ Shift + R');
+    expect(privateWindowShortcut('chromium', 'linux', en)).toBe('Ctrl + Shift + N');
+    expect(privateWindowShortcut('firefox', 'win', en)).toBe('Ctrl + Shift + P');
+    // A German keyboard says Strg and Umschalt; a Mac, Befehl and Umschalt with their symbols.
+    const deT = strictTIn('de');
+    const de = keyNames((x) => deT(x.key, x.subs));
+    expect(hardReloadShortcut('win', de)).toBe('Strg + Umschalt + R');
+    expect(hardReloadShortcut('mac', de)).toBe('⌘ Befehl + ⇧ Umschalt + R');
+    expect(privateWindowShortcut('firefox', 'linux', de)).toBe('Strg + Umschalt + P');
+    const step = chooseSteps({ ...BASE, keys: de }).steps.find((s) => s.id === 'refresh')!;
+    expect(deT(step.what.key, step.what.subs)).toContain('Strg + Umschalt + R');
   });
 });
 
@@ -330,6 +341,29 @@ describe('guide: the report for the site', () => {
     expect(lines[1]).toBe('Send to: the support of shop.example.com (its contact or help page); its status page: https://status.example.com/');
     const de = strictTIn('de');
     expect(buildReport({ incident, status: null, now: 0, browser: 'x' }, (x) => de(x.key, x.subs)).split('\n')[1]).toBe('Senden an: den Support von shop.example.com (seine Kontakt- oder Hilfeseite)');
+  });
+
+  it('in German: German labels, and the status as the protocol spells it with its German name beside it', () => {
+    const deT = strictTIn('de');
+    const text = buildReport({ incident, status: null, now: Date.UTC(2026, 10, 22, 9, 31, 0), browser: 'Firefox 153' }, (x) => deT(x.key, x.subs));
+    expect(text.split('\n')).toEqual([
+      'Bericht über einen Gateway-Fehler bei shop.example.com',
+      'Senden an: den Support von shop.example.com (seine Kontakt- oder Hilfeseite)',
+      'Erstmals aufgetreten (UTC): 2026-11-22T09:30:05Z',
+      'Bericht erstellt (UTC): 2026-11-22T09:31:00Z',
+      'Website: shop.example.com',
+      // An operator searches logs and docs for "522 Connection Timed Out"; the reader gets the German name too.
+      'Fehler: 522 Connection Timed Out (Zeitüberschreitung beim Verbindungsaufbau)',
+      'Antwort von: Cloudflare',
+      'Cloudflare Ray ID: 8a1b2c3d4e5f-AMS',
+      'Anfrage-ID: req-42',
+      'Versuche: Neuladeversuche: 3, Prüfungen im Hintergrund: 1',
+      'Für alle nicht erreichbar?: nicht geprüft',
+      'Browser: Firefox 153',
+    ]);
+    // A code without a known name keeps the generic name, in the reader's language.
+    expect(buildReport({ incident: { ...incident, code: 599 }, status: null, now: 0, browser: 'x' }, (x) => deT(x.key, x.subs))).toContain('Fehler: 599 Gateway-Fehler');
+    expect(buildReport({ incident: { ...incident, code: 502 }, status: null, now: 0, browser: 'x' }, render)).toContain('Error: 502 Bad Gateway\n');
   });
 
   it("never copies a Via into the report (it may name a host of the visitor's network); a product name is fine", () => {

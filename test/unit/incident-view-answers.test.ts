@@ -53,31 +53,31 @@ describe('popup words for each state (English and German)', () => {
       'busy (429)',
       incident({ answer: { kind: 'busy', code: 429, at: NOW } }),
       'shop.example.com answers, but is busy (429 Too Many Requests): waiting as long as it asks, without reloading the page.',
-      'shop.example.com antwortet, ist aber überlastet (429 Too Many Requests): Es wird so lange gewartet, wie die Website verlangt; die Seite wird solange nicht neu geladen.',
+      'shop.example.com antwortet, ist aber überlastet: 429 (Zu viele Anfragen). Die Erweiterung wartet so lange, wie die Website verlangt, und lädt die Seite bis dahin nicht neu.',
     ],
     [
       'a bot check',
       incident({ answer: { kind: 'challenge', code: 403, at: NOW, reloaded: true } }),
       'shop.example.com answers again, with a bot check (403 Forbidden). The page was reloaded so you can pass it; still checking in the background.',
-      'shop.example.com antwortet wieder, mit einer Sicherheitsabfrage gegen Bots (403 Forbidden). Die Seite wurde neu geladen, damit Sie die Abfrage bestehen können; im Hintergrund wird weiter geprüft.',
+      'shop.example.com antwortet wieder, aber mit 403 (Zugriff verweigert) und einer Sicherheitsabfrage gegen Bots. Die Seite wurde neu geladen, damit Sie die Abfrage bestehen können; im Hintergrund wird weiter geprüft.',
     ],
     [
       'a 500 of its own',
       incident({ answer: { kind: 'server-error', code: 500, at: NOW, reloaded: true } }),
       'shop.example.com answers again, with 500 Internal Server Error. The page was reloaded once to show it; still checking in the background.',
-      'shop.example.com antwortet wieder, mit 500 Internal Server Error. Die Seite wurde einmal neu geladen, um das zu zeigen; im Hintergrund wird weiter geprüft.',
+      'shop.example.com antwortet wieder, aber mit 500 (Interner Serverfehler). Die Seite wurde einmal neu geladen, damit Sie die Antwort sehen; im Hintergrund wird weiter geprüft.',
     ],
     [
       'another code',
       incident({ phase: 'retrying', attempts: 2, answer: { kind: 'other', code: 405, at: NOW, reloaded: true } }),
       'shop.example.com answers again, with 405. The page was reloaded once to show it; still checking in the background.',
-      'shop.example.com antwortet wieder, mit 405. Die Seite wurde einmal neu geladen, um das zu zeigen; im Hintergrund wird weiter geprüft.',
+      'shop.example.com antwortet wieder, aber mit 405. Die Seite wurde einmal neu geladen, damit Sie die Antwort sehen; im Hintergrund wird weiter geprüft.',
     ],
     [
       'the cookie finding (the probe keeps getting a page)',
       incident({ quiet: 'cookies', answer: works }),
       "shop.example.com answers without your cookies; reloading would fail again, so it stopped. Clear this site's cookies.",
-      'shop.example.com antwortet ohne Ihre Cookies; erneutes Laden würde wieder fehlschlagen, deshalb wurde es beendet. Löschen Sie die Cookies dieser Website.',
+      'shop.example.com antwortet normal, wenn Ihre Cookies fehlen; mit ihnen würde jedes Neuladen wieder scheitern, deshalb wurde es beendet. Löschen Sie die Cookies dieser Website.',
     ],
     [
       'the hourly reload cap',
@@ -85,13 +85,13 @@ describe('popup words for each state (English and German)', () => {
       'Reloaded 12 times in the last hour; stopped reloading, still checking in the background.',
       'In der letzten Stunde 12-mal neu geladen; das Neuladen wurde beendet, im Hintergrund wird weiter geprüft.',
     ],
-    ['back, proven by the tab', recovered(), 'Back: reloaded after 5 min.', 'Wieder da: nach 5 min neu geladen.'],
-    ['back, watched with the tab closed', recovered({ answer: works, keepWatching: true }), 'Back after 5 min (checked in the background).', 'Nach 5 min wieder da (im Hintergrund geprüft).'],
+    ['back, proven by the tab', recovered(), 'Back: reloaded after 5 min.', 'Wieder erreichbar: nach 5 min neu geladen.'],
+    ['back, watched with the tab closed', recovered({ answer: works, keepWatching: true }), 'Back after 5 min (checked in the background).', 'Nach 5 min wieder erreichbar (im Hintergrund geprüft).'],
     [
       'answers again, the cap leaving no reload',
       recovered({ answer: works }),
       'shop.example.com answers again after 5 min. Its pages were reloaded 12 times in the last hour, so this one was not: reload it when you like.',
-      'shop.example.com antwortet nach 5 min wieder. Ihre Seiten wurden in der letzten Stunde 12-mal neu geladen, deshalb diese nicht mehr: Laden Sie sie neu, wann Sie möchten.',
+      'shop.example.com antwortet nach 5 min wieder. Weil die Seiten dieser Website in der letzten Stunde schon 12-mal neu geladen wurden, wurde diese Seite nicht mehr neu geladen: Laden Sie sie selbst neu, wann Sie möchten.',
     ],
     [
       'ended on its own 500',
@@ -107,7 +107,8 @@ describe('popup words for each state (English and German)', () => {
   it('the headline names the gateway error while under way, and the site\'s own answer once it ended on one', () => {
     expect(lines(incident({ answer: works })).headline).toBe('shop.example.com answered 502 Bad Gateway');
     expect(lines(recovered({ answer: { kind: 'server-error', code: 500, at: NOW } })).headline).toBe('shop.example.com answers again, with 500 Internal Server Error');
-    expect(lines(recovered({ answer: { kind: 'server-error', code: 500, at: NOW } }), DE).headline).toBe('shop.example.com antwortet wieder, mit 500 Internal Server Error');
+    expect(lines(recovered({ answer: { kind: 'server-error', code: 500, at: NOW } }), DE).headline).toBe('shop.example.com antwortet wieder, aber mit 500 (Interner Serverfehler)');
+    expect(lines(incident({ answer: works }), DE).headline).toBe('shop.example.com antwortete mit 502 (Fehlerhaftes Gateway)');
     expect(lines(recovered()).headline).toBe('shop.example.com answered 502 Bad Gateway');
   });
 

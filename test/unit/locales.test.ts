@@ -33,9 +33,16 @@ function tokensOf(message: string): string[] {
   return [...new Set([...positional, ...named, ...template])].sort();
 }
 
-/** Every way `other` differs from `reference` that a user would see; empty when the locale is complete. */
-function localeProblems(reference: Messages, other: Messages): string[] {
+/**
+ * Every way `other` differs from `reference` that a user would see; empty when the locale is complete.
+ *
+ * @param folder - the locale's folder name (`de`, `pt_BR`): its `languageTag` must name that language, so a copied
+ *   file never tells a screen reader the page is English
+ */
+function localeProblems(reference: Messages, other: Messages, folder?: string): string[] {
   const problems: string[] = [];
+  const tag = other['languageTag']?.message;
+  if (folder !== undefined && tag !== undefined && tag !== folder.replace('_', '-')) problems.push(`languageTag: ${tag}, the folder is ${folder}`);
   const missing = Object.keys(reference).filter((k) => !(k in other));
   const extra = Object.keys(other).filter((k) => !(k in reference));
   if (missing.length > 0) problems.push(`missing keys: ${missing.join(', ')}`);
@@ -90,7 +97,7 @@ describe('locales', () => {
 
   it.each(locales.filter((l) => l !== reference))('%s has exactly the English keys, each with the same placeholders', (locale) => {
     // One message listing every problem, so a run tells a translator all there is to do.
-    expect(localeProblems(readLocale(reference), readLocale(locale)).join('\n')).toBe('');
+    expect(localeProblems(readLocale(reference), readLocale(locale), locale).join('\n')).toBe('');
   });
 
   it('the comparison catches a missing key, an extra key, a lost or added placeholder and a changed template token', () => {
@@ -115,6 +122,10 @@ describe('locales', () => {
       'c: uses nothing, English uses {host}',
     ]);
     expect(localeProblems(en, { ...en, d: { message: ' ' } })).toEqual(['d: empty message']);
+    // A file copied from English still says it is English.
+    const tagged: Messages = { ...en, languageTag: { message: 'en' } };
+    expect(localeProblems(tagged, tagged, 'fr')).toEqual(['languageTag: en, the folder is fr']);
+    expect(localeProblems(tagged, { ...tagged, languageTag: { message: 'pt-BR' } }, 'pt_BR')).toEqual([]);
     expect(tokensOf('costs $$5 for $1')).toEqual(['$1']);
   });
 

@@ -62,14 +62,16 @@ describe('notification: what the site answers while the incident goes on', () =>
     });
     const de = words(i, DE)!;
     expect(de.title).toBe('shop.example.com antwortet, ist aber überlastet');
-    expect(de.message).toContain('429 Too Many Requests');
-    expect(de.message).toContain('nicht neu geladen');
+    // The status name in German, the code in front: "429 (Zu viele Anfragen)".
+    expect(de.message).toBe(
+      'Die Website antwortete mit 429 (Zu viele Anfragen). Die Erweiterung wartet so lange, wie die Website verlangt, bevor sie erneut prüft, und lädt die Seite bis dahin nicht neu.',
+    );
   });
 
   it('a bot check: says so with its code', () => {
     const i = incident({ answer: { kind: 'challenge', code: 403, at: NOW, reloaded: true } });
     expect(words(i)?.message).toBe('It answers with a bot check (403 Forbidden). The page was reloaded so you can pass it; still checking in the background.');
-    expect(words(i, DE)?.message).toContain('Sicherheitsabfrage gegen Bots (403 Forbidden)');
+    expect(words(i, DE)?.message).toContain('mit 403 (Zugriff verweigert) und einer Sicherheitsabfrage gegen Bots');
   });
 
   it('a 500 of its own, or another code: says what it answers and that the page was reloaded once', () => {
@@ -80,7 +82,7 @@ describe('notification: what the site answers while the incident goes on', () =>
       canStop: true,
     });
     expect(words(i, DE)?.message).toBe(
-      'Die Website antwortet mit 500 Internal Server Error. Die Seite wurde einmal neu geladen, um das zu zeigen; im Hintergrund wird weiter geprüft.',
+      'Die Website antwortet mit 500 (Interner Serverfehler). Die Seite wurde einmal neu geladen, damit Sie die Antwort sehen; im Hintergrund wird weiter geprüft.',
     );
     // A code without a known name is shown bare, never as "Gateway error".
     expect(words(incident({ answer: { kind: 'other', code: 410, at: NOW, reloaded: true } }))?.message).toMatch(/^It answers with 410\. /);
@@ -97,7 +99,8 @@ describe('notification: what the site answers while the incident goes on', () =>
     expect(en.message).not.toMatch(/answers again|reloading the page/i);
     const de = words(i, DE)!;
     expect(de.message).toContain('Das Neuladen wurde beendet');
-    expect(de.message).toContain('ohne Ihre Cookies');
+    expect(de.title).toBe('shop.example.com antwortete mit 502 (Fehlerhaftes Gateway)');
+    expect(de.message).toContain('wenn Ihre Cookies für diese Website fehlen: Wahrscheinlich sind diese Cookies die Ursache');
   });
 
   it('the hourly reload cap: stopped reloading, still checking', () => {
@@ -121,14 +124,14 @@ describe('notification: what the site answers while the incident goes on', () =>
 describe('notification: how a recovered incident ended', () => {
   it('proven by the tab\'s own reload: "is back"', () => {
     expect(words(recovered())).toEqual({ title: 'shop.example.com is back', message: 'The page was reloaded after 5 min.', canStop: false });
-    expect(words(recovered(), DE)?.title).toBe('shop.example.com ist wieder da');
+    expect(words(recovered(), DE)?.title).toBe('shop.example.com ist wieder erreichbar');
   });
 
   it('watched with its tab closed: "is back", and a click opens the page', () => {
     const i = recovered({ answer: works, keepWatching: true });
     expect(words(i)).toEqual({ title: 'shop.example.com is back', message: 'It answers again after 5 min. Click to open the page.', canStop: false });
     expect(words(i, DE)).toEqual({
-      title: 'shop.example.com ist wieder da',
+      title: 'shop.example.com ist wieder erreichbar',
       message: 'Die Website antwortet nach 5 min wieder. Klicken Sie hier, um die Seite zu öffnen.',
       canStop: false,
     });
@@ -145,10 +148,10 @@ describe('notification: how a recovered incident ended', () => {
   });
 
   it.each([
-    ['server-error', 500, '500 Internal Server Error'],
-    ['busy', 429, '429 Too Many Requests'],
-    ['other', 400, '400'],
-  ] as const)('the tab got its own %s (%i): "answers again, with …", nothing more tried', (kind, code, shown) => {
+    ['server-error', 500, '500 Internal Server Error', '500 (Interner Serverfehler)'],
+    ['busy', 429, '429 Too Many Requests', '429 (Zu viele Anfragen)'],
+    ['other', 400, '400', '400'],
+  ] as const)('the tab got its own %s (%i): "answers again, with …", nothing more tried', (kind, code, shown, shownDe) => {
     const i = recovered({ answer: { kind, code, at: NOW } });
     expect(words(i)).toEqual({
       title: `shop.example.com answers again, with ${shown}`,
@@ -156,7 +159,7 @@ describe('notification: how a recovered incident ended', () => {
       canStop: false,
     });
     expect(words(i, DE)).toEqual({
-      title: `shop.example.com antwortet wieder, mit ${shown}`,
+      title: `shop.example.com antwortet wieder, aber mit ${shownDe}`,
       message: 'Die Seite zeigt die eigene Fehlerseite der Website. Es wird nichts weiter versucht.',
       canStop: false,
     });
@@ -169,7 +172,7 @@ describe('notification: "is back" only when a tab proved it', () => {
 
   it.each([
     ['en', EN, /is back/],
-    ['de', DE, /wieder da/],
+    ['de', DE, /wieder erreichbar/],
     ['fr', FR, /de nouveau accessible/],
   ] as const)('in %s', (_, tr, backWords) => {
     let backs = 0;

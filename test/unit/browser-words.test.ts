@@ -38,6 +38,19 @@ describe('a private window in the browser\'s own word', () => {
     }
   });
 
+  // The fr language packs: Firefox's menu says « Nouvelle fenêtre privée » and its add-on manager « Exécution dans les
+  // fenêtres privées »; Chrome's menu « Nouvelle fenêtre de navigation privée », chrome://extensions « Autoriser en
+  // navigation privée ». Firefox also says "navigation privée" for the mode, never for its window.
+  it('French: "fenêtre privée" for Firefox, "fenêtre de navigation privée" (or navigation privée) for Chrome', () => {
+    const fr = read('fr');
+    for (const [base, variant] of pairs) {
+      expect(fr[base]?.message, base).toMatch(/fenêtres? privées?/);
+      expect(fr[base]!.message, base).not.toMatch(/navigation privée/);
+      expect(fr[variant]?.message, variant).toMatch(/navigation privée/);
+      expect(fr[variant]!.message, variant).not.toMatch(/fenêtres? privées?/);
+    }
+  });
+
   it.each(locales)('%s: the variant is there and says something other than the base', (locale) => {
     const messages = read(locale);
     for (const [base, variant] of pairs) {

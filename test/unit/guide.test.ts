@@ -8,7 +8,7 @@ import type { HttpClient, HttpResult } from '../../src/status/http';
 import type { StatusReport } from '../../src/status/verdict';
 import { strictT, strictTIn } from '../locale';
 
-const IN = { en: strictT, de: strictTIn('de') };
+const IN = { en: strictT, de: strictTIn('de'), fr: strictTIn('fr') };
 
 const BASE: GuideContext = {
   host: 'shop.example.com',
@@ -159,9 +159,9 @@ describe('guide: which steps, in which order', () => {
         }),
         (ctx) => {
           const g = chooseSteps({ ...BASE, ...(ctx as Partial<GuideContext>), formFailed: true });
-          for (const lang of ['en', 'de'] as const) {
+          for (const lang of ['en', 'de', 'fr'] as const) {
             const text = IN[lang](g.summary.key, g.summary.subs);
-            expect(text, `${g.summary.key} ${lang}`).not.toMatch(/refresh|reload|Retry now|neu laden|neu geladen|Neuladen|erneut versuchen/i);
+            expect(text, `${g.summary.key} ${lang}`).not.toMatch(/refresh|reload|Retry now|neu laden|neu geladen|Neuladen|erneut versuchen|recharg|actualis|réessayer/i);
           }
           for (const s of g.steps) for (const x of [s.what, s.why]) expect(render(x), s.id).not.toMatch(/reloads the page by itself/);
         },

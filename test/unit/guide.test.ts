@@ -340,7 +340,7 @@ describe('guide: the report for the site', () => {
     const lines = buildReport({ incident, status: found, now: 0, browser: 'x' }, render).split('\n');
     expect(lines[1]).toBe('Send to: the support of shop.example.com (its contact or help page); its status page: https://status.example.com/');
     const de = strictTIn('de');
-    expect(buildReport({ incident, status: null, now: 0, browser: 'x' }, (x) => de(x.key, x.subs)).split('\n')[1]).toBe('Senden an: den Support von shop.example.com (seine Kontakt- oder Hilfeseite)');
+    expect(buildReport({ incident, status: null, now: 0, browser: 'x' }, (x) => de(x.key, x.subs)).split('\n')[1]).toBe('Senden an: den Support von shop.example.com (Kontakt- oder Hilfeseite der Website)');
   });
 
   it('in German: German labels, and the status as the protocol spells it with its German name beside it', () => {
@@ -348,7 +348,7 @@ describe('guide: the report for the site', () => {
     const text = buildReport({ incident, status: null, now: Date.UTC(2026, 10, 22, 9, 31, 0), browser: 'Firefox 153' }, (x) => deT(x.key, x.subs));
     expect(text.split('\n')).toEqual([
       'Bericht über einen Gateway-Fehler bei shop.example.com',
-      'Senden an: den Support von shop.example.com (seine Kontakt- oder Hilfeseite)',
+      'Senden an: den Support von shop.example.com (Kontakt- oder Hilfeseite der Website)',
       'Erstmals aufgetreten (UTC): 2026-11-22T09:30:05Z',
       'Bericht erstellt (UTC): 2026-11-22T09:31:00Z',
       'Website: shop.example.com',

@@ -3,7 +3,7 @@
  * history's limits, every permission of the manifest is justified, and the listings fit the stores' limits. The
  * policy page shipped in the extension is rendered from docs/privacy.md and holds no markup the source did not mean.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { inline, markdownToHtml, privacyPage } from '../../scripts/privacy-page.mjs';
@@ -88,6 +88,16 @@ describe('the store listing', () => {
       expect([...summary].length).toBeGreaterThan(40);
       expect([...summary].length).toBeLessThanOrEqual(132);
     }
+  });
+});
+
+describe('the manifest texts', () => {
+  // Chrome's manifest reference: "description ... no more than 132 characters"; the Web Store refuses a longer one.
+  it.each(readdirSync(resolve(import.meta.dirname, '../../public/_locales')))("%s: the description fits Chrome's 132 characters", (locale) => {
+    const messages = JSON.parse(read(`public/_locales/${locale}/messages.json`)) as Record<string, { message: string }>;
+    const description = messages.extensionDescription?.message ?? '';
+    expect([...description].length).toBeGreaterThan(40);
+    expect([...description].length).toBeLessThanOrEqual(132);
   });
 });
 

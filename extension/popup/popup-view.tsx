@@ -7,6 +7,7 @@ import { StatusCheckPanel } from './status-check-panel';
 import { ConfirmDialog } from '../shared/confirm-dialog';
 import { GuideSection } from './guide-section';
 import type { GuideActions } from './guide-actions';
+import { DetailsSection } from './details-view';
 
 export interface PopupViewProps {
   /** `null` until the background has answered. */
@@ -137,6 +138,8 @@ export function PopupView({ view, watchable, t, now, onRetryNow, onStop, onWatch
         )}
       </dl>
       {!incident.checkFirst && check}
+      {/* For the site's operator, folded, last: raw headers, timings, server address, "Copy as curl". */}
+      <DetailsSection details={incident.details} t={t} copy={actions.copy} />
     </>
   );
 }

@@ -12,8 +12,11 @@
 import * as v from 'valibot';
 import { RAW_HEADERS, readRawHeaders } from '../gateway/raw-headers';
 
-/** Epoch ms: finite, not negative. */
-const ms = v.pipe(v.number(), v.finite(), v.minValue(0));
+/** The latest time a JavaScript `Date` can hold, epoch ms (ECMA-262 §21.4.1.22 "Time Values and Time Range"). */
+const MAX_EPOCH_MS = 8.64e15;
+
+/** Epoch ms: not negative, and a time a `Date` can hold (a hostile `timeStamp` of 2^53 would make `toISOString` throw). */
+const ms = v.pipe(v.number(), v.finite(), v.minValue(0), v.maxValue(MAX_EPOCH_MS));
 
 /** Longest request kept as a timing, ms: a longer one (a clock that jumped) is not a timing worth showing. */
 export const MAX_TIMED_REQUEST_MS = 3_600_000;
@@ -44,13 +47,33 @@ export const ERROR_RESPONSE = v.object({
 
 export type ErrorResponse = v.InferOutput<typeof ERROR_RESPONSE>;
 
+/** Gateway errors kept in an incident's log, at most: the latest ones (the first is the incident's `startedAt`). */
+export const MAX_ERROR_LOG = 12;
+
+/** One gateway error an incident saw: when (epoch ms), its status, and whether a background probe got it (else a tab). */
+const LOGGED_ERROR = v.object({
+  at: ms,
+  code: v.pipe(v.number(), v.integer(), v.minValue(100), v.maxValue(599)),
+  probe: v.optional(v.literal(true)),
+});
+
+/** An incident's gateway errors, oldest first, at most {@link MAX_ERROR_LOG}: the tries and their codes, for the details. */
+export const ERROR_LOG = v.pipe(v.array(LOGGED_ERROR), v.maxLength(MAX_ERROR_LOG));
+
+export type ErrorLog = v.InferOutput<typeof ERROR_LOG>;
+
+/** `log` with `entry` added at the end, the oldest dropped past {@link MAX_ERROR_LOG}. */
+export function withLoggedError(log: ErrorLog | undefined, entry: ErrorLog[number]): ErrorLog {
+  return [...(log ?? []), entry].slice(-MAX_ERROR_LOG);
+}
+
 function inOrder(requestAt: number | undefined, headersAt: number | undefined, completedAt: number): boolean {
   const start = requestAt ?? headersAt ?? completedAt;
   return start <= (headersAt ?? completedAt) && (headersAt ?? completedAt) <= completedAt && completedAt - start <= MAX_TIMED_REQUEST_MS;
 }
 
 function epochMs(x: unknown): number | undefined {
-  return typeof x === 'number' && Number.isFinite(x) && x >= 0 ? x : undefined;
+  return typeof x === 'number' && Number.isFinite(x) && x >= 0 && x <= MAX_EPOCH_MS ? x : undefined;
 }
 
 /** Main-frame requests whose start is remembered, at most: tabs loading at once, with room to spare. */

@@ -9,7 +9,7 @@
 import { judgeAnswer, type HttpAnswer } from './answer';
 import type { GatewayInfo } from './classify';
 import type { Connection } from './connection';
-import type { ErrorResponse } from './error-response';
+import { withLoggedError, type ErrorResponse } from './error-response';
 import type { Effect, MachineContext, RecoveryEvent } from './events';
 import { isNeverRetry } from './never-retry';
 import { nextDelayMs } from './schedule';
@@ -109,6 +109,7 @@ export class Mutation {
       ...(e.retryAfterMs !== undefined ? { retryAfterMs: e.retryAfterMs } : {}),
       ...(e.connection !== undefined ? { connection: e.connection } : {}),
       ...(e.response !== undefined ? { response: e.response } : {}),
+      errors: [{ at: now, code: e.code }],
       ...(e.incognito === true ? { incognito: true as const } : {}),
     };
   }
@@ -149,6 +150,7 @@ export class Mutation {
     if (e.connection !== undefined) incident.connection = e.connection;
     // The details view shows the latest error's headers; an outcome read back without webRequest has none to give.
     if (e.response !== undefined) incident.response = e.response;
+    incident.errors = withLoggedError(incident.errors, { at: this.ctx.now, code: e.code });
     // A tab fails with its cookies after the site answered without them: the finding stands (see cookieless.ts).
     const bare = incident.cookieless;
     if (bare?.result === 'normal' && bare.confirmedAt === undefined && this.ctx.now >= bare.at) {

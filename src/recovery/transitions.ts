@@ -8,7 +8,7 @@
  */
 import type { GatewayInfo } from './classify';
 import type { Connection } from './connection';
-import type { ErrorResponse } from './error-response';
+import type { ErrorLog, ErrorResponse } from './error-response';
 import type { ProbeAnswer } from './answer';
 import type { Cookieless } from './cookieless';
 import type {
@@ -87,6 +87,8 @@ export interface IncidentOrigin {
   readonly connection?: Connection;
   /** The error's response headers and timings, for the details view. */
   readonly response?: ErrorResponse;
+  /** The gateway errors seen so far, for the details view. */
+  readonly errors?: ErrorLog;
   /** The tab is in a private window (see `incognito` in `state-schema.ts`). */
   readonly incognito?: true;
 }
@@ -118,6 +120,7 @@ function incidentBase(i: IncidentOrigin & Carried) {
     ...(i.retryAfterMs !== undefined ? { retryAfterMs: i.retryAfterMs } : {}),
     ...(i.connection !== undefined ? { connection: i.connection } : {}),
     ...(i.response !== undefined ? { response: i.response } : {}),
+    ...(i.errors !== undefined ? { errors: i.errors } : {}),
     ...(i.incognito === true ? { incognito: true as const } : {}),
     ...(i.cookieless !== undefined ? { cookieless: i.cookieless } : {}),
     ...(i.answer !== undefined ? { answer: i.answer } : {}),

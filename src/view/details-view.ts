@@ -8,14 +8,14 @@ import type { Incident } from '../recovery/incident-machine';
 import { proxyLabel } from '../recovery/connection';
 import { whoAnswered } from '../gateway/who-answered';
 import type { BrowserFamily } from '../guide/steps';
-import { utcTime } from '../guide/report';
+import { utcTime as reportTime } from '../guide/report';
 import { statusNameText, type I18nText } from '../shared/text';
 import { curlCommand } from './curl-command';
 import { incidentSiteAddress } from './incident-facts';
 
 /** One line of the details' facts, a label and its value (`data-testid="detail-<id>"` in the popup). */
 export interface DetailsFact {
-  readonly id: 'status' | 'address' | 'proxy' | 'error-at' | 'headers-after' | 'completed-after' | 'timings' | 'first-seen' | 'tries';
+  readonly id: 'status' | 'address' | 'proxy' | 'error-at' | 'headers-after' | 'completed-after' | 'timings' | 'first-seen' | 'tries' | 'errors';
   readonly label: I18nText;
   readonly value: string;
 }
@@ -31,6 +31,11 @@ export interface DetailsView {
   readonly curl: string | null;
   /** What the command does and does not carry (a form's body never). */
   readonly curlNotes: readonly I18nText[];
+}
+
+/** {@link reportTime}, or `?` for a time a `Date` cannot hold (stored by anyone: the view must never throw). */
+function utcTime(ms: number): string {
+  return Number.isFinite(new Date(ms).getTime()) ? reportTime(ms) : '?';
 }
 
 /** How a header the browser withheld is named in the view: its usual spelling. */
@@ -90,6 +95,13 @@ export function buildDetailsView(incident: Incident, browser: BrowserFamily | nu
   }
   facts.push(fact('first-seen', 'reportFirstSeen', utcTime(incident.startedAt)));
   facts.push(fact('tries', 'reportTries', render({ key: 'reportTriesValue', subs: [String(incident.attempts), String(incident.probes)] })));
+  // Each gateway error the incident saw, when (UTC, to the ms: support matches it against its logs) and its code.
+  const seen = incident.errors ?? [];
+  if (seen.length > 0) {
+    const clock = (at: number) => (Number.isFinite(new Date(at).getTime()) ? new Date(at).toISOString().slice(11) : '?');
+    const one = (e: (typeof seen)[number]) => `${clock(e.at)} ${e.code}`;
+    facts.push(fact('errors', 'detailsErrorsSeen', seen.map((e) => (e.probe === true ? render({ key: 'detailsErrorByProbe', subs: [one(e)] }) : one(e))).join(', ')));
+  }
 
   const raw = incident.response?.headers;
   const headerNotes: I18nText[] = [];

@@ -61,6 +61,27 @@ describe('the incident keeps its latest error response', () => {
     expect(sim.incident().response).toEqual(later);
   });
 
+  it('logs each gateway error with its time and code, a probe\'s marked, at most the latest 12', () => {
+    const sim = createMachineSim({ start: NOW, policy: { maxVisibleRetries: 1 } });
+    sim.send(error());
+    expect(sim.incident().errors).toEqual([{ at: NOW, code: 502 }]);
+    sim.wake();
+    sim.send(error({ code: 504 }));
+    expect(sim.incident().errors?.map((e) => e.code)).toEqual([502, 504]);
+    // Visible retries used up: watch mode probes in the background.
+    sim.wake();
+    const probe = sim.all.filter((e) => e.type === 'probe').at(-1);
+    expect(probe).toBeDefined();
+    sim.send({ type: 'probe-result', incidentId: sim.incident().id, outcome: { kind: 'gateway-error', code: 503 } });
+    expect(sim.incident().errors?.at(-1)).toEqual({ at: sim.now, code: 503, probe: true });
+    for (let i = 0; i < 20; i++) {
+      sim.advance(1_000);
+      sim.send(error({ tabId: 2 + i }));
+    }
+    expect(sim.incident().errors).toHaveLength(12);
+    expect(sim.incident().errors?.at(-1)).toEqual({ at: sim.now, code: 502 });
+  });
+
   it('a form\'s failed answer keeps its response too', () => {
     const sim = createMachineSim({ start: NOW });
     sim.send(error({ method: 'POST' }));
@@ -118,6 +139,16 @@ describe('the details view model', () => {
       "curl -sS -D - -o /dev/null --globoff -H 'Cache-Control: no-cache' --resolve 'shop.example.com:443:203.0.113.7' 'https://shop.example.com/cart'",
     );
     expect(JSON.stringify(d)).not.toContain('s3cret');
+  });
+
+  it('the errors seen: UTC to the ms, a background check\'s said so', () => {
+    const d = details({ errors: [{ at: NOW, code: 502 }, { at: NOW + 1_250, code: 502 }, { at: NOW + 61_000, code: 503, probe: true }] });
+    expect(factsOf(d).errors).toBe('Gateway errors seen (UTC): 14:00:00.000Z 502, 14:00:01.250Z 502, 14:01:01.000Z 503 (background check)');
+  });
+
+  it('a stored time no Date can hold reads as "?", never throws', () => {
+    const d = details({ startedAt: 2 ** 60, errors: [] });
+    expect(factsOf(d)['first-seen']).toBe('First seen (UTC): ?');
   });
 
   it('a proxy: Firefox names it and the address is the proxy\'s; a proxy\'s own error page says so; Firefox without one says none', () => {

@@ -136,6 +136,8 @@ describe('request timings (webRequest timeStamps, ms)', () => {
     timings.headers('2', 'soon');
     expect(timings.finished('2', 5)).toEqual({ completedAt: 5 });
     expect(timings.finished('3', -1)).toBeUndefined();
+    // A time no `Date` can hold (past 8.64e15 ms) would make the view's `toISOString` throw.
+    expect(timings.finished('5', 2 ** 53)).toBeUndefined();
     timings.started('4', 0);
     expect(timings.finished('4', 4_000_000)).toEqual({ completedAt: 4_000_000 });
   });

@@ -4,14 +4,17 @@
  * address the browser reached (127.0.0.1, the lab's nginx); axe-core finds no serious or critical issue there; and
  * "Copy as curl" puts on the clipboard a command that, run by a POSIX shell as a person pastes it, asks the lab's nginx
  * for the page again and gets its 502 (seen in curl's output and in nginx's log, with `Cache-Control: no-cache`). The
- * page's address holds a `'`, so the command's quoting is put to the test by a real shell.
+ * page's address holds a `'`, so the command's quoting is put to the test by a real shell. In the dark theme too,
+ * axe-core finds nothing serious with the details open.
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import axe from 'axe-core';
-import { describe, expect, it } from 'vitest';
-import { waitForText, type BrowserName, type TabPage } from './driver';
+import { afterEach, describe, expect, it } from 'vitest';
+import { launchDriver, SHOP_HOST, waitForText, type BrowserName, type Driver, type TabPage } from './driver';
 import { useSite } from './site-fixture';
+import { startGateway, type Gateway } from '../lab/gateway';
+import { startUpstream, type Upstream } from '../lab/upstream';
 import { waitFor } from '../lab/wait';
 
 const BROWSERS: BrowserName[] = ['chromium', 'firefox'];
@@ -31,6 +34,18 @@ async function seriousViolations(page: TabPage): Promise<string[]> {
       .filter((v) => v.impact != null && failing.includes(v.impact))
       .map((v) => `[${v.impact}] ${v.id}: ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
   }, [...FAILING_IMPACTS]);
+}
+
+/** Opens the popup of the tab showing `url`'s 502 and unfolds its details. */
+async function openDetails(driver: Driver, url: string): Promise<TabPage> {
+  const popup = await driver.openExtensionPage(`extension/popup/index.html?tabId=${await driver.tabIdOf(url)}`);
+  await waitForText(popup, "Details for the site's operator", 10_000);
+  await popup.click('[data-testid="details"] summary');
+  await waitFor(() => popup.evaluate(() => document.querySelector('[data-testid="details-headers"]') !== null, null), {
+    timeoutMs: 5_000,
+    message: 'the details unfolded',
+  });
+  return popup;
 }
 
 describe.each(BROWSERS)('%s: the details view for the site\'s operator', (browserName) => {
@@ -116,5 +131,30 @@ describe.each(BROWSERS)('%s: the details view for the site\'s operator', (browse
     expect(asked).toHaveLength(1);
     expect(asked[0]).toMatchObject({ method: 'GET', path: new URL(incident.url).pathname + new URL(incident.url).search, status: 502, cacheControl: 'no-cache' });
     expect(asked[0]!.host).toBe(`shop.example.com:${gateway.port}`);
+  });
+});
+
+describe.each(BROWSERS)('%s: the details view in the dark theme', (browserName) => {
+  let upstream: Upstream | undefined;
+  let gateway: Gateway | undefined;
+  let driver: Driver | undefined;
+  afterEach(async () => {
+    await driver?.close();
+    await gateway?.stop();
+    await upstream?.close();
+  });
+
+  it('axe-core finds no serious or critical violation with the details open', async () => {
+    upstream = await startUpstream();
+    gateway = await startGateway({ upstreamPort: upstream.port });
+    driver = await launchDriver(browserName, { colorScheme: 'dark' });
+    await driver.setSettings({ notify: 'never' });
+    await upstream.setDown();
+    const url = `http://${SHOP_HOST}:${gateway.port}/dark`;
+    await waitForText(await driver.openTab(url), '502 Bad Gateway');
+    await driver.waitForIncident(SHOP_HOST, (i) => i.response !== undefined);
+    const popup = await openDetails(driver, url);
+    expect(await popup.evaluate(() => matchMedia('(prefers-color-scheme: dark)').matches, null)).toBe(true);
+    expect((await seriousViolations(popup)).join('\n'), 'serious or critical axe-core violations, dark theme').toBe('');
   });
 });

@@ -95,12 +95,13 @@ export function buildDetailsView(incident: Incident, browser: BrowserFamily | nu
   }
   facts.push(fact('first-seen', 'reportFirstSeen', utcTime(incident.startedAt)));
   facts.push(fact('tries', 'reportTries', render({ key: 'reportTriesValue', subs: [String(incident.attempts), String(incident.probes)] })));
-  // Each gateway error the incident saw, when (UTC, to the ms: support matches it against its logs) and its code.
+  // Each gateway error the incident saw, when (UTC, to the ms: support matches it against its logs) and its code; one
+  // a line (the popup keeps line breaks in a value).
   const seen = incident.errors ?? [];
   if (seen.length > 0) {
     const clock = (at: number) => (Number.isFinite(new Date(at).getTime()) ? new Date(at).toISOString().slice(11) : '?');
     const one = (e: (typeof seen)[number]) => `${clock(e.at)} ${e.code}`;
-    facts.push(fact('errors', 'detailsErrorsSeen', seen.map((e) => (e.probe === true ? render({ key: 'detailsErrorByProbe', subs: [one(e)] }) : one(e))).join(', ')));
+    facts.push(fact('errors', 'detailsErrorsSeen', seen.map((e) => (e.probe === true ? render({ key: 'detailsErrorByProbe', subs: [one(e)] }) : one(e))).join('\n')));
   }
 
   const raw = incident.response?.headers;

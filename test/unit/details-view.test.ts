@@ -143,7 +143,7 @@ describe('the details view model', () => {
 
   it('the errors seen: UTC to the ms, a background check\'s said so', () => {
     const d = details({ errors: [{ at: NOW, code: 502 }, { at: NOW + 1_250, code: 502 }, { at: NOW + 61_000, code: 503, probe: true }] });
-    expect(factsOf(d).errors).toBe('Gateway errors seen (UTC): 14:00:00.000Z 502, 14:00:01.250Z 502, 14:01:01.000Z 503 (background check)');
+    expect(factsOf(d).errors).toBe('Gateway errors seen (UTC): 14:00:00.000Z 502\n14:00:01.250Z 502\n14:01:01.000Z 503 (background check)');
   });
 
   it('a stored time no Date can hold reads as "?", never throws', () => {

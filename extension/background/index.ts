@@ -112,6 +112,11 @@ browser.webRequest.onBeforeRequest.addListener((d) => void service.onMainFrameSt
   ...ALL_URLS,
   types: ['main_frame'],
 });
+// Only when the headers came, for the details view's timings: one more event per page load, main frames only.
+browser.webRequest.onHeadersReceived.addListener((d) => service.onMainFrameHeaders(d), {
+  ...ALL_URLS,
+  types: ['main_frame'],
+});
 browser.webRequest.onErrorOccurred.addListener((d) => void service.onMainFrameError(d), {
   ...ALL_URLS,
   types: ['main_frame'],

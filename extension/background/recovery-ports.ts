@@ -117,6 +117,8 @@ export interface RequestStart {
   readonly tabId: number;
   readonly type: string;
   readonly documentLifecycle?: string;
+  /** When the event fired, epoch ms (MDN webRequest): the details view's timings. */
+  readonly timeStamp?: number;
 }
 
 export interface RequestError extends RequestStart {

@@ -21,6 +21,7 @@ import {
   type RecoveryState,
 } from '../../src/recovery/incident-machine';
 import { parseRecoveryState } from '../../src/recovery/read-state';
+import { createRequestTimings, readErrorResponse } from '../../src/recovery/error-response';
 import { MAX_REQUEST_ID_LENGTH } from '../../src/recovery/state-schema';
 import { DEFAULT_POLICY, type RecoveryPolicy } from '../../src/recovery/schedule';
 import { isSamePage, parsePageAddress } from '../../src/shared/page-address';
@@ -38,6 +39,8 @@ export function createRecoveryService(deps: RecoveryServiceDeps) {
   const queue = createSerialQueue();
   /** Reloads sent before this (epoch ms) were sent by an earlier worker, which may have stopped before their outcome. */
   const startedAt = deps.now();
+  /** When main-frame requests started and got their headers, in memory until their outcome (the details view's timings). */
+  const timings = createRequestTimings();
 
   /** Runs `task` after every earlier one: events are applied strictly one at a time. */
   function serial<T>(task: () => Promise<T>): Promise<T> {
@@ -288,6 +291,8 @@ export function createRecoveryService(deps: RecoveryServiceDeps) {
 
     /** `webRequest.onCompleted`: the only event with the status of a finished response (MDN). */
     async onCompleted(details: CompletedRequest): Promise<void> {
+      // Taken before anything can return, so every main frame's timings are forgotten with its outcome.
+      const timed = details.type === 'main_frame' ? timings.finished(details.requestId, details.timeStamp) : undefined;
       try {
         const settings = await deps.settings();
         const c = classifyCompletion(details, { codes: settings.codes, ownOrigins: deps.ownOrigins, nowMs: deps.now() });
@@ -305,6 +310,7 @@ export function createRecoveryService(deps: RecoveryServiceDeps) {
           return;
         }
         if (c.retryAfterIssue !== undefined) deps.log.warn(`recovery: Retry-After from ${c.host} ignored: ${c.retryAfterIssue}`);
+        const response = readErrorResponse(details, timed);
         // The tab's privacy is asked in the event's turn, so later events of the tab cannot overtake it.
         await dispatch(async () => ({
           type: 'gateway-error',
@@ -317,6 +323,7 @@ export function createRecoveryService(deps: RecoveryServiceDeps) {
           neverRetry: isNeverRetry(c.host, settings.neverRetry),
           ...requestIdOf(details),
           ...(c.connection !== undefined ? { connection: c.connection } : {}),
+          ...(response !== undefined ? { response } : {}),
           ...privacyOf(await incognitoOf(details)),
         }));
       } catch (err) {
@@ -327,12 +334,22 @@ export function createRecoveryService(deps: RecoveryServiceDeps) {
     /** `webRequest.onBeforeRequest` for main frames: tells our reload (and its redirects) from the user's navigation. */
     onMainFrameStart(details: RequestStart): Promise<unknown> | undefined {
       if (!isActionable(details)) return undefined;
+      timings.started(details.requestId, details.timeStamp);
       if (parsePageAddress(details.url) === null) return undefined;
       return dispatch({ type: 'main-frame-start', tabId: details.tabId, url: details.url, ...requestIdOf(details) });
     },
 
+    /**
+     * `webRequest.onHeadersReceived` for main frames: when the status line and headers came, for the details view's
+     * timings. Nothing else: the status is acted on at `onCompleted`, with the headers the browser really used.
+     */
+    onMainFrameHeaders(details: RequestStart): void {
+      if (isActionable(details)) timings.headers(details.requestId, details.timeStamp);
+    },
+
     /** `webRequest.onErrorOccurred` for main frames: a network error or an abort (Stop, a new navigation). */
     onMainFrameError(details: RequestError): Promise<unknown> | undefined {
+      timings.finished(details.requestId, details.timeStamp);
       if (!isActionable(details)) return undefined;
       const event: RecoveryEvent = {
         type: 'main-frame-failed',

@@ -6,6 +6,7 @@ import type { Countdown } from '../../src/view/incident-view';
 import { StatusCheckPanel } from './status-check-panel';
 import { GuideSection } from './guide-section';
 import type { GuideActions } from './guide-actions';
+import { DetailsSection } from './details-view';
 
 export interface PopupViewProps {
   /** `null` until the background has answered. */
@@ -135,6 +136,8 @@ export function PopupView({ view, watchable, t, now, onRetryNow, onStop, onWatch
         )}
       </dl>
       {!incident.checkFirst && check}
+      {/* For the site's operator, folded, last: raw headers, timings, server address, "Copy as curl". */}
+      <DetailsSection details={incident.details} t={t} copy={actions.copy} />
     </>
   );
 }

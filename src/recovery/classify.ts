@@ -41,6 +41,8 @@ export interface CompletedRequest {
   readonly ip?: unknown;
   /** Firefox only: the proxy used (`{host, port, type, ...}`), `null` when the request went direct (MDN `proxyInfo`). */
   readonly proxyInfo?: unknown;
+  /** When the event fired, epoch ms (MDN webRequest); read by `readErrorResponse` for the details view's timings. */
+  readonly timeStamp?: unknown;
 }
 
 export type IgnoreReason =

@@ -5,6 +5,7 @@
 import type { GatewayInfo } from './classify';
 import type { Connection } from './connection';
 import type { CookielessAnswer } from './cookieless';
+import type { ErrorResponse } from './error-response';
 import type { Random, RecoveryPolicy } from './schedule';
 import type { RecoveryState } from './state-schema';
 
@@ -32,6 +33,8 @@ export type RecoveryEvent =
       readonly requestId?: string;
       /** The server address and proxy the browser reported (validated by `readConnection`). */
       readonly connection?: Connection;
+      /** The error's response headers and timings (`readErrorResponse`), for the details view. */
+      readonly response?: ErrorResponse;
       /** The tab is in a private window: its incident is keyed apart, never probed, never in the history. */
       readonly incognito?: boolean;
     }

@@ -20,6 +20,7 @@
  * - every active incident has a `nextAt` and a tab; every incident ends (recovered, gave up, cancelled, abandoned);
  * - a reload an incident awaits is of a tab of its own in `reloading`.
  */
+import { withLoggedError } from './error-response';
 import { isSafeMethod } from './classify';
 import { judgeAnswer, type HttpAnswer } from './answer';
 import { judgeCookieless, type CookielessAnswer } from './cookieless';
@@ -310,6 +311,7 @@ function onProbeResult(m: Mutation, incidentId: string, outcome: ProbeOutcome): 
   }
   if (outcome.kind === 'gateway-error') {
     incident.code = outcome.code;
+    incident.errors = withLoggedError(incident.errors, { at: m.ctx.now, code: outcome.code, probe: true });
     delete incident.answer;
     m.tryFailed(incident, outcome.retryAfterMs);
     return;

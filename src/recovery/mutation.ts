@@ -9,6 +9,7 @@
 import { judgeAnswer, type HttpAnswer } from './answer';
 import type { GatewayInfo } from './classify';
 import type { Connection } from './connection';
+import { withLoggedError, type ErrorResponse } from './error-response';
 import type { Effect, MachineContext, RecoveryEvent } from './events';
 import { isNeverRetry } from './never-retry';
 import { nextDelayMs } from './schedule';
@@ -93,7 +94,7 @@ export class Mutation {
   /** A new incident's identity and error, starting now. Draws its id from the context's random source. */
   incidentOrigin(
     address: { origin: string; host: string; page: string },
-    e: { code: number; method: string; gateway: GatewayInfo; retryAfterMs?: number; connection?: Connection; incognito?: boolean },
+    e: { code: number; method: string; gateway: GatewayInfo; retryAfterMs?: number; connection?: Connection; response?: ErrorResponse; incognito?: boolean },
   ): IncidentOrigin {
     const { now } = this.ctx;
     return {
@@ -107,6 +108,8 @@ export class Mutation {
       startedAt: now,
       ...(e.retryAfterMs !== undefined ? { retryAfterMs: e.retryAfterMs } : {}),
       ...(e.connection !== undefined ? { connection: e.connection } : {}),
+      ...(e.response !== undefined ? { response: e.response } : {}),
+      errors: [{ at: now, code: e.code }],
       ...(e.incognito === true ? { incognito: true as const } : {}),
     };
   }
@@ -139,12 +142,15 @@ export class Mutation {
     this.end(incident, 'abandoned');
   }
 
-  refreshError(incident: Incident, e: { url: string; code: number; gateway: GatewayInfo; connection?: Connection }, page: string | null): void {
+  refreshError(incident: Incident, e: { url: string; code: number; gateway: GatewayInfo; connection?: Connection; response?: ErrorResponse }, page: string | null): void {
     if (page !== null) incident.url = page;
     incident.code = e.code;
     incident.gateway = e.gateway;
     // An answer from the cache has no address: what the browser last really connected to still stands.
     if (e.connection !== undefined) incident.connection = e.connection;
+    // The details view shows the latest error's headers; an outcome read back without webRequest has none to give.
+    if (e.response !== undefined) incident.response = e.response;
+    incident.errors = withLoggedError(incident.errors, { at: this.ctx.now, code: e.code });
     // A tab fails with its cookies after the site answered without them: the finding stands (see cookieless.ts).
     const bare = incident.cookieless;
     if (bare?.result === 'normal' && bare.confirmedAt === undefined && this.ctx.now >= bare.at) {

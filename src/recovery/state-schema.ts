@@ -13,6 +13,7 @@ import { MAX_URL_LENGTH } from './classify';
 import { CONNECTION } from './connection';
 import { PROBE_ANSWER } from './answer';
 import { COOKIELESS } from './cookieless';
+import { ERROR_LOG, ERROR_RESPONSE } from './error-response';
 
 /** Epoch ms (or a duration in ms): finite, not negative. */
 const ms = v.pipe(v.number(), v.finite(), v.minValue(0));
@@ -80,6 +81,18 @@ const INCIDENT_BASE = {
    * stored by an older version have none and still parse.
    */
   connection: v.optional(CONNECTION),
+  /**
+   * The latest main-frame gateway error's response headers (bounded, cleaned, credentials withheld) and timings, for
+   * the popup's details view (see `error-response.ts`). Optional: incidents stored by an older version have none. A
+   * stored value this version cannot read is dropped, never the incident with it: it only ever feeds the details view.
+   * Like everything here it lives in `storage.session` only (never on disk), and the history never copies it.
+   */
+  response: v.optional(v.fallback(v.optional(ERROR_RESPONSE), undefined)),
+  /**
+   * The incident's latest gateway errors, from its tabs' loads and its probes, oldest first (see `ERROR_LOG`): the
+   * details view's tries with their times and codes. Optional and dropped alone when unreadable, like `response`.
+   */
+  errors: v.optional(v.fallback(v.optional(ERROR_LOG), undefined)),
   /** The cookieless comparison's outcome, once it arrived (optional for the same reason). */
   cookieless: v.optional(COOKIELESS),
   /** The latest probe answer that was not a gateway error (see `answer.ts`); gone once a probe fails again. */

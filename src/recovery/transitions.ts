@@ -8,6 +8,7 @@
  */
 import type { GatewayInfo } from './classify';
 import type { Connection } from './connection';
+import type { ErrorLog, ErrorResponse } from './error-response';
 import type { ProbeAnswer } from './answer';
 import type { Cookieless } from './cookieless';
 import type {
@@ -84,6 +85,10 @@ export interface IncidentOrigin {
   readonly retryAfterMs?: number;
   /** The server address and proxy the browser reported for the error. */
   readonly connection?: Connection;
+  /** The error's response headers and timings, for the details view. */
+  readonly response?: ErrorResponse;
+  /** The gateway errors seen so far, for the details view. */
+  readonly errors?: ErrorLog;
   /** The tab is in a private window (see `incognito` in `state-schema.ts`). */
   readonly incognito?: true;
 }
@@ -114,6 +119,8 @@ function incidentBase(i: IncidentOrigin & Carried) {
     probes: i.probes ?? 0,
     ...(i.retryAfterMs !== undefined ? { retryAfterMs: i.retryAfterMs } : {}),
     ...(i.connection !== undefined ? { connection: i.connection } : {}),
+    ...(i.response !== undefined ? { response: i.response } : {}),
+    ...(i.errors !== undefined ? { errors: i.errors } : {}),
     ...(i.incognito === true ? { incognito: true as const } : {}),
     ...(i.cookieless !== undefined ? { cookieless: i.cookieless } : {}),
     ...(i.answer !== undefined ? { answer: i.answer } : {}),

@@ -22,6 +22,7 @@ import {
   type SiteAnswer,
 } from './incident-facts';
 import { describeBadge, describeIncident, type BadgeView, type NotificationText } from './notification';
+import { buildDetailsView, type DetailsView } from './details-view';
 import { buildStatusPanel, type StatusFacts, type StatusPanel } from './status-panel';
 
 /** Facts about the browser the guide and the report depend on; any part the browser will not tell is a safe guess. */
@@ -106,6 +107,8 @@ export interface IncidentView {
   /** What the incident's notification says now, or `null` when it shows none. */
   readonly notification: NotificationText | null;
   readonly badge: BadgeView | null;
+  /** The folded details for the site's operator: raw headers, timings, server address, "Copy as curl". */
+  readonly details: DetailsView;
 }
 
 /** What the popup shows for one tab. */
@@ -217,6 +220,7 @@ export function buildIncidentView(input: IncidentViewInput, render: (t: I18nText
           },
     notification: describeIncident(incident, now, maxVisibleRetries, render, input.check?.report ?? null),
     badge: describeBadge(tab, incident),
+    details: buildDetailsView(incident, input.browser?.browser ?? null, render),
   };
 }
 

@@ -79,6 +79,7 @@ describe('background entry', () => {
   it('registers its webRequest listeners at the top level: main frames with headers, other types without', () => {
     expect(webRequest.onCompleted.listeners).toHaveLength(2);
     expect(webRequest.onBeforeRequest.listeners).toHaveLength(1);
+    expect(webRequest.onHeadersReceived.listeners).toHaveLength(1);
     expect(webRequest.onErrorOccurred.listeners).toHaveLength(1);
   });
 

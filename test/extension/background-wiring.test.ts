@@ -116,6 +116,22 @@ describe('background wiring', () => {
     vi.restoreAllMocks();
   });
 
+  it('keeps the error\'s headers (no cookie) and its webRequest timings in storage.session, for the details view', async () => {
+    const tab = await fakeBrowser.tabs.create({ url: URL_A });
+    const { service } = createService(() => clock);
+    const start = { requestId: '9', url: URL_A, tabId: tab.id!, type: 'main_frame' };
+    await service.onMainFrameStart({ ...start, timeStamp: clock - 30.5 });
+    service.onMainFrameHeaders({ ...start, timeStamp: clock - 10 });
+    const headers = [{ name: 'Server', value: 'nginx' }, { name: 'Set-Cookie', value: 'sid=s3cret' }];
+    await service.onCompleted(completed(tab.id!, 502, { requestId: '9', timeStamp: clock, responseHeaders: headers }));
+    const stored = (await fakeBrowser.storage.session.get('recovery')).recovery as { incidents: { response?: unknown }[] };
+    expect(stored.incidents[0]?.response).toEqual({
+      headers: { list: [{ name: 'Server', value: 'nginx' }], withheld: ['set-cookie'] },
+      timings: { requestAt: clock - 30.5, headersAt: clock - 10, completedAt: clock },
+    });
+    expect(JSON.stringify(await fakeBrowser.storage.local.get(null))).not.toContain('s3cret');
+  });
+
   it('turns a main-frame 502 into a persisted incident, a badge, a notification and a wake-up', async () => {
     const tab = await fakeBrowser.tabs.create({ url: URL_A });
     const { service, wakes } = createService(() => clock);

@@ -8,9 +8,9 @@ export function recordingEvent() {
   return { listeners, addListener: (fn: Listener) => listeners.push(fn), removeListener: () => {}, hasListener: () => false };
 }
 
-/** The three webRequest events the background listens to. */
+/** The four webRequest events the background listens to. */
 export function recordingWebRequest() {
-  return { onCompleted: recordingEvent(), onBeforeRequest: recordingEvent(), onErrorOccurred: recordingEvent() };
+  return { onCompleted: recordingEvent(), onBeforeRequest: recordingEvent(), onHeadersReceived: recordingEvent(), onErrorOccurred: recordingEvent() };
 }
 
 /** The part of @webext-core/fake-browser's notifications that {@link chromiumNotificationsUpdate} works on. */

@@ -134,7 +134,7 @@ const GARBAGE: readonly unknown[] = [
   false,
   new Date(0),
 ];
-const FIELDS = ['requestId', 'url', 'method', 'statusCode', 'type', 'tabId', 'frameId', 'initiator', 'originUrl', 'documentLifecycle', 'responseHeaders', 'error'] as const;
+const FIELDS = ['requestId', 'url', 'method', 'statusCode', 'type', 'tabId', 'frameId', 'initiator', 'originUrl', 'documentLifecycle', 'responseHeaders', 'error', 'timeStamp'] as const;
 
 describe('background listeners under hostile input', () => {
   let tabId: number;
@@ -196,6 +196,7 @@ describe('background listeners under hostile input', () => {
       ['onCompleted(main_frame)', webRequest.onCompleted.listeners[0]!],
       ['onCompleted(other)', webRequest.onCompleted.listeners[1]!],
       ['onBeforeRequest', webRequest.onBeforeRequest.listeners[0]!],
+      ['onHeadersReceived', webRequest.onHeadersReceived.listeners[0]!],
       ['onErrorOccurred', webRequest.onErrorOccurred.listeners[0]!],
     ];
     let calls = 0;
@@ -269,6 +270,12 @@ describe('background listeners under hostile input', () => {
     // A 1 MB Retry-After is unreadable: logged and ignored, the normal schedule applies.
     expect(incident?.retryAfterMs).toBeUndefined();
     expect(warnSpy.mock.calls.some((c) => String(c[0]).includes('Retry-After from headers.example.com ignored'))).toBe(true);
+    // The details view's copy of the headers: the first 32, each cleaned and at most 300 characters, the rest counted.
+    const raw = incident?.response?.headers;
+    expect(raw?.list).toHaveLength(32);
+    expect(raw?.list[0]).toEqual({ name: 'X-Filler-0', value: 'v0' });
+    expect(raw?.omitted).toBe(10_012 - 32);
+    expect(JSON.stringify(incident?.response).length).toBeLessThan(32 * 400);
     // Nothing of the prototype moved.
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(tookMs).toBeLessThan(2_000);

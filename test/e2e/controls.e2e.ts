@@ -11,7 +11,7 @@
  * axe-core runs over the popup in each new state (0 serious or critical). One browser per family, reset between tests.
  */
 import axe from 'axe-core';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NEWS_HOST, SHOP_HOST, waitForText, type BrowserName, type TabPage } from './driver';
 import { useSite } from './site-fixture';
 import { UPSTREAM_OK_MARKER } from '../lab/upstream';
@@ -39,7 +39,10 @@ const wallTimes: string[] = [];
 describe.each(BROWSERS)('%s: the popup controls', (browserName) => {
   const site = useSite(browserName, { shareBrowser: true });
   const hits = (path: string, host = SHOP_HOST) => site.gateway.accessLog().filter((e) => e.path === path && e.host.startsWith(host)).length;
-  const started = Date.now();
+  let started = 0;
+  beforeAll(() => {
+    started = Date.now();
+  });
   afterAll(() => {
     wallTimes.push(`${browserName}: ${((Date.now() - started) / 1000).toFixed(1)} s`);
   });

@@ -18,7 +18,7 @@ import type { RecoveryService } from './recovery-service';
 export interface ControlsDeps {
   readonly storage: Pick<Storage.Static, 'sync' | 'local'>;
   readonly settings: Pick<SettingsReader, 'read' | 'invalidate'>;
-  readonly service: Pick<RecoveryService, 'dispatch' | 'tabView'>;
+  readonly service: Pick<RecoveryService, 'dispatch' | 'tabView' | 'activeIncidents'>;
   /** Runs whatever is due now, and the automatic checks left to make (the background's `wake`). */
   readonly wake: () => Promise<void>;
   /** Epoch ms. */
@@ -38,11 +38,12 @@ export function createControls(deps: ControlsDeps) {
    * private window's tab: the list is kept in `storage.sync`, on disk and on the user's other machines, and nothing of a
    * private window may be written there (issue 15); the options page stays the place to list such a site on purpose.
    */
-  async function siteOf(tabId: number): Promise<string | null> {
+  async function siteOf(tabId: number): Promise<{ host: string | null; tabIncident: boolean }> {
     const [state, tab] = await Promise.all([deps.service.tabView(tabId), deps.tab(tabId)]);
     const incident = state.incident?.incident;
-    if (tab.incognito || incident?.incognito === true) return null;
-    return incident?.host ?? parsePageAddress(tab.url)?.host ?? null;
+    const tabIncident = incident !== undefined;
+    if (tab.incognito || incident?.incognito === true) return { host: null, tabIncident };
+    return { host: incident?.host ?? parsePageAddress(tab.url)?.host ?? null, tabIncident };
   }
 
   async function fresh() {
@@ -54,8 +55,15 @@ export function createControls(deps: ControlsDeps) {
   return {
     /** The controls' view for the popup of `tabId`. */
     async view(tabId: number): Promise<ControlsView> {
-      const [{ settings, managed }, host] = await Promise.all([deps.settings.read(), siteOf(tabId)]);
-      return buildControlsView({ now: deps.now(), offsetAt: deps.offsetAt, settings, neverRetryManaged: managed.has('neverRetry'), host });
+      const [{ settings, managed }, site, active] = await Promise.all([deps.settings.read(), siteOf(tabId), deps.service.activeIncidents()]);
+      return buildControlsView({
+        now: deps.now(),
+        offsetAt: deps.offsetAt,
+        settings,
+        neverRetryManaged: managed.has('neverRetry'),
+        ...site,
+        anyUnderWay: active.length > 0,
+      });
     },
 
     async setPause({ pause }: ProtocolMap['setPause']['request']): Promise<Response<'setPause'>> {
@@ -74,7 +82,7 @@ export function createControls(deps: ControlsDeps) {
     },
 
     async setNeverRetry({ tabId, listed }: ProtocolMap['setNeverRetry']['request']): Promise<Response<'setNeverRetry'>> {
-      const host = await siteOf(tabId);
+      const { host } = await siteOf(tabId);
       if (host === null) return { ok: false, reason: 'no-site' };
       const { settings, managed } = await fresh();
       if (managed.has('neverRetry')) return { ok: false, reason: 'managed' };

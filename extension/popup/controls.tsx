@@ -32,17 +32,22 @@ const NOTIFY_WORDS: Record<NotifyMode, 'controlsNotifyEveryChange' | 'controlsNo
 };
 
 export function Controls({ controls, t, now, locale, onPause, onNeverRetry, onNotifySettings }: ControlsProps) {
+  // Nothing wrong anywhere, no pause, and a site not on the list: the popup says so and nothing else.
+  const pause = controls.pausedUntil !== null || controls.offerPause;
+  if (!pause && controls.site === null && controls.notify === null) return null;
   return (
     <section class="controls" aria-labelledby="controls-heading" data-testid="controls">
       <h2 id="controls-heading">{t('controlsTitle')}</h2>
-      <Pause pausedUntil={controls.pausedUntil} tomorrowAt={controls.tomorrowAt} t={t} now={now} locale={locale} onPause={onPause} />
+      {pause && <Pause pausedUntil={controls.pausedUntil} tomorrowAt={controls.tomorrowAt} t={t} now={now} locale={locale} onPause={onPause} />}
       {controls.site !== null && <NeverRetry site={controls.site} t={t} onNeverRetry={onNeverRetry} />}
-      <p class="muted" data-testid="notify-mode">
-        {t('controlsNotify', [t(NOTIFY_WORDS[controls.notify])])}{' '}
-        <button type="button" class="link" data-testid="notify-settings" onClick={onNotifySettings}>
-          {t('controlsNotifyChange')}
-        </button>
-      </p>
+      {controls.notify !== null && (
+        <p class="muted" data-testid="notify-mode">
+          {t('controlsNotify', [t(NOTIFY_WORDS[controls.notify])])}{' '}
+          <button type="button" class="link" data-testid="notify-settings" onClick={onNotifySettings}>
+            {t('controlsNotifyChange')}
+          </button>
+        </p>
+      )}
     </section>
   );
 }

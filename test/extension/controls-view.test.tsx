@@ -12,6 +12,7 @@ import type { ControlsView } from '../../src/view/controls-view';
 const NOW = Date.UTC(2026, 11, 7, 13);
 const VIEW: ControlsView = {
   pausedUntil: null,
+  offerPause: true,
   tomorrowAt: Date.UTC(2026, 11, 8, 7),
   site: { host: 'shop.example.com', listedAs: [], locked: false },
   notify: 'every-change',
@@ -86,6 +87,11 @@ describe('popup controls', () => {
     show({ site: null });
     expect(screen.queryByRole('button', { name: /Never retry/ })).toBeNull();
     expect(screen.getByText('Pause all retries')).toBeTruthy();
+  });
+
+  it('nothing wrong anywhere: nothing at all', () => {
+    const { container } = show({ offerPause: false, site: null, notify: null });
+    expect(container.textContent).toBe('');
   });
 
   it.each([

@@ -169,9 +169,10 @@ describe('the controls, in the background', () => {
   });
 
   it('never retry: an administrator\'s list is not changed from the popup', async () => {
-    const { controls } = setup();
+    const { controls, service } = setup();
     vi.spyOn(fakeBrowser.storage.managed, 'get').mockImplementation(async () => ({ neverRetry: ['corp.example'] }));
     const tab = await fakeBrowser.tabs.create({ url: URL_A });
+    await service.onCompleted(completed(tab.id!, 502));
     expect(await controls.setNeverRetry({ tabId: tab.id!, listed: true })).toEqual({ ok: false, reason: 'managed' });
     expect((await controls.view(tab.id!)).site?.locked).toBe(true);
   });

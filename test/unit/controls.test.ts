@@ -208,17 +208,28 @@ describe('never-retry from the popup', () => {
 describe('the controls view', () => {
   const now = Date.UTC(2026, 11, 7, 13);
   const settings = { pausedUntil: null, neverRetry: ['example.com'], notify: 'back-only' as const };
+  const base = { now, offsetAt: fixed(60), settings, neverRetryManaged: false, host: 'shop.example.com', tabIncident: true, anyUnderWay: true };
   it('says what the popup shows, and nothing it would have to work out', () => {
-    expect(buildControlsView({ now, offsetAt: fixed(60), settings, neverRetryManaged: false, host: 'shop.example.com' })).toEqual({
+    expect(buildControlsView(base)).toEqual({
       pausedUntil: null,
+      offerPause: true,
       tomorrowAt: Date.UTC(2026, 11, 8, 7),
       site: { host: 'shop.example.com', listedAs: ['example.com'], locked: false },
       notify: 'back-only',
     });
-    const paused = buildControlsView({ now, offsetAt: fixed(60), settings: { ...settings, pausedUntil: now + HOUR }, neverRetryManaged: true, host: null });
-    expect(paused).toMatchObject({ pausedUntil: now + HOUR, site: null });
+    const paused = buildControlsView({ ...base, settings: { ...settings, pausedUntil: now + HOUR }, neverRetryManaged: true, host: null });
+    expect(paused).toMatchObject({ pausedUntil: now + HOUR, offerPause: false, site: null });
     // A pause that ended is no pause.
-    expect(buildControlsView({ now, offsetAt: fixed(60), settings: { ...settings, pausedUntil: now - 1 }, neverRetryManaged: false, host: null }).pausedUntil).toBeNull();
+    expect(buildControlsView({ ...base, settings: { ...settings, pausedUntil: now - 1 } })).toMatchObject({ pausedUntil: null, offerPause: true });
+  });
+
+  it('nothing wrong anywhere: no control, unless the site is on the list (to take it off) or a pause holds', () => {
+    const calm = { ...base, tabIncident: false, anyUnderWay: false, settings: { ...settings, neverRetry: [] } };
+    expect(buildControlsView(calm)).toMatchObject({ pausedUntil: null, offerPause: false, site: null, notify: null });
+    expect(buildControlsView({ ...calm, settings }).site).toEqual({ host: 'shop.example.com', listedAs: ['example.com'], locked: false });
+    expect(buildControlsView({ ...calm, settings: { ...calm.settings, pausedUntil: now + HOUR } }).pausedUntil).toBe(now + HOUR);
+    // Another tab's incident under way: the pause is offered here too.
+    expect(buildControlsView({ ...calm, anyUnderWay: true }).offerPause).toBe(true);
   });
 
   it("the incident's countdown runs to the pause's end, when that is later", () => {

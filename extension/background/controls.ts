@@ -13,7 +13,7 @@ import { MAX_NEVER_RETRY_HOSTS, SETTINGS_VERSION } from '../../src/settings/sett
 import { parsePageAddress } from '../../src/shared/page-address';
 import { buildControlsView, type ControlsView } from '../../src/view/controls-view';
 import type { SettingsReader } from '../shared/settings-reader';
-import type { RecoveryService } from './recovery-service';
+import type { RecoveryService, TabState } from './recovery-service';
 
 export interface ControlsDeps {
   readonly storage: Pick<Storage.Static, 'sync' | 'local'>;
@@ -38,8 +38,8 @@ export function createControls(deps: ControlsDeps) {
    * private window's tab: the list is kept in `storage.sync`, on disk and on the user's other machines, and nothing of a
    * private window may be written there (issue 15); the options page stays the place to list such a site on purpose.
    */
-  async function siteOf(tabId: number): Promise<{ host: string | null; tabIncident: boolean }> {
-    const [state, tab] = await Promise.all([deps.service.tabView(tabId), deps.tab(tabId)]);
+  async function siteOf(tabId: number, known?: TabState): Promise<{ host: string | null; tabIncident: boolean }> {
+    const [state, tab] = await Promise.all([known ?? deps.service.tabView(tabId), deps.tab(tabId)]);
     const incident = state.incident?.incident;
     const tabIncident = incident !== undefined;
     if (tab.incognito || incident?.incognito === true) return { host: null, tabIncident };
@@ -53,9 +53,13 @@ export function createControls(deps: ControlsDeps) {
   }
 
   return {
-    /** The controls' view for the popup of `tabId`. */
-    async view(tabId: number): Promise<ControlsView> {
-      const [{ settings, managed }, site, active] = await Promise.all([deps.settings.read(), siteOf(tabId), deps.service.activeIncidents()]);
+    /**
+     * The controls' view for the popup of `tabId`.
+     *
+     * @param known - what recovery knows of the tab, when the caller has read it already
+     */
+    async view(tabId: number, known?: TabState): Promise<ControlsView> {
+      const [{ settings, managed }, site, active] = await Promise.all([deps.settings.read(), siteOf(tabId, known), deps.service.activeIncidents()]);
       return buildControlsView({
         now: deps.now(),
         offsetAt: deps.offsetAt,

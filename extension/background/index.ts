@@ -202,10 +202,14 @@ const handlers: { [K in MessageType]: (request: Request<K>) => Promise<Response<
   getTabView: async ({ tabId }) => {
     const state = await service.tabView(tabId);
     const subresources = subresourceNote(state.subresourceErrors);
-    const controlsView = await controls.view(tabId);
-    if (state.incident === null) return { incident: null, subresources, now: state.now, controls: controlsView };
+    if (state.incident === null) return { incident: null, subresources, now: state.now, controls: await controls.view(tabId, state) };
     const { incident, tab } = state.incident;
-    const [check, siteDomain, facts] = await Promise.all([statusFacts(incident.host, incident.incognito === true), siteDomainOf(incident.host), readBrowserFacts(tabId)]);
+    const [check, siteDomain, facts, controlsView] = await Promise.all([
+      statusFacts(incident.host, incident.incognito === true),
+      siteDomainOf(incident.host),
+      readBrowserFacts(tabId),
+      controls.view(tabId, state),
+    ]);
     const paused = controlsView.pausedUntil !== null ? { pausedUntil: controlsView.pausedUntil } : {};
     const input = { incident, tab, now: state.now, maxVisibleRetries: state.maxVisibleRetries, check, siteDomain, browser: facts, ...paused };
     return { incident: buildIncidentView(input, renderText), subresources, now: state.now, controls: controlsView };

@@ -52,6 +52,23 @@ export interface ProtocolMap {
   findArchivedCopy: { request: { tabId: number }; response: ArchiveResult };
   /** "Send the form again", after the user confirmed: reloads a tab whose non-GET answer was a gateway error. */
   resendForm: { request: { tabId: number }; response: { ok: boolean } };
+  /**
+   * The popup's "Pause": `hour` or `tomorrow` (see `pauseEnd` in `src/recovery/pause.ts`) pauses every retry, probe and
+   * automatic check of every site; `off` ("Resume now") ends the pause at once, and the tries that fell due go out.
+   * `pausedUntil`: the end now in force, epoch ms, or `null`.
+   */
+  setPause: { request: { pause: 'hour' | 'tomorrow' | 'off' }; response: { ok: boolean; pausedUntil: number | null } };
+  /**
+   * The popup's "Never retry this site" (`listed: true`, after the user confirmed) or "Retry this site again"
+   * (`false`), for the site the tab shows (its incident's host, else its page's): adds the host to the never-retry
+   * list, or removes every entry that covers it (`src/recovery/never-retry.ts`). Added, the site's incident under way
+   * ends at once. Refused: `no-site` (no http(s) page, or a private window's, whose site is never written to the synced
+   * list), `full` (the list holds its most), `managed` (an administrator set the list), `failed` (not stored).
+   */
+  setNeverRetry: {
+    request: { tabId: number; listed: boolean };
+    response: { ok: true; host: string } | { ok: false; reason: 'no-site' | 'full' | 'managed' | 'failed' };
+  };
 }
 
 export type MessageType = keyof ProtocolMap;
@@ -92,6 +109,8 @@ const REQUEST_SCHEMAS = {
   clearSiteCookies: v.object({ tabId, domain: v.pipe(v.string(), v.maxLength(253)) }),
   findArchivedCopy: v.object({ tabId }),
   resendForm: v.object({ tabId }),
+  setPause: v.object({ pause: v.picklist(['hour', 'tomorrow', 'off']) }),
+  setNeverRetry: v.object({ tabId, listed: v.boolean() }),
 } satisfies { [K in MessageType]: v.GenericSchema<unknown, Request<K>> };
 
 /**

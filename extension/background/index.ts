@@ -16,6 +16,7 @@ import { createWakeScheduler, WAKE_ALARM } from './wake-scheduler';
 import { createSettingsSource } from './settings-source';
 import { isOnline } from './quirks';
 import { createRecoveryService } from './recovery-service';
+import { createControls } from './controls';
 import { createHistoryStore } from './history-store';
 import type { Incident } from '../../src/recovery/incident-machine';
 import type { StatusFacts } from '../../src/view/status-panel';
@@ -88,6 +89,21 @@ const service = createRecoveryService({
   onIncidentEnded: (incident) => void history.record(incident),
   // The notification's own rules decide whether the report speaks for the incident (`src/view/incident-facts.ts`).
   statusOf: (incident) => checker.latest(incident.host, incident.incognito === true),
+});
+
+// The popup's pause and "Never retry this site" (`controls.ts`).
+const controls = createControls({
+  storage: browser.storage,
+  settings,
+  service,
+  wake,
+  now: Date.now,
+  offsetAt: (ms) => -new Date(ms).getTimezoneOffset(),
+  tab: async (tabId) => {
+    const tab = await browser.tabs.get(tabId).catch(() => null);
+    return { url: tab?.url, incognito: tab?.incognito ?? true };
+  },
+  log,
 });
 
 /** Recovery acts on http(s) pages only, the extension's host permissions. */
@@ -191,11 +207,17 @@ const handlers: { [K in MessageType]: (request: Request<K>) => Promise<Response<
   getTabView: async ({ tabId }) => {
     const state = await service.tabView(tabId);
     const subresources = subresourceNote(state.subresourceErrors);
-    if (state.incident === null) return { incident: null, subresources, now: state.now };
+    if (state.incident === null) return { incident: null, subresources, now: state.now, controls: await controls.view(tabId, state) };
     const { incident, tab } = state.incident;
-    const [check, siteDomain, facts] = await Promise.all([statusFacts(incident.host, incident.incognito === true), siteDomainOf(incident.host), readBrowserFacts(tabId)]);
-    const input = { incident, tab, now: state.now, maxVisibleRetries: state.maxVisibleRetries, check, siteDomain, browser: facts };
-    return { incident: buildIncidentView(input, renderText), subresources, now: state.now };
+    const [check, siteDomain, facts, controlsView] = await Promise.all([
+      statusFacts(incident.host, incident.incognito === true),
+      siteDomainOf(incident.host),
+      readBrowserFacts(tabId),
+      controls.view(tabId, state),
+    ]);
+    const paused = controlsView.pausedUntil !== null ? { pausedUntil: controlsView.pausedUntil } : {};
+    const input = { incident, tab, now: state.now, maxVisibleRetries: state.maxVisibleRetries, check, siteDomain, browser: facts, ...paused };
+    return { incident: buildIncidentView(input, renderText), subresources, now: state.now, controls: controlsView };
   },
   checkStatus: async ({ tabId }) => {
     const found = (await service.tabView(tabId)).incident;
@@ -275,6 +297,8 @@ const handlers: { [K in MessageType]: (request: Request<K>) => Promise<Response<
     await browser.tabs.reload(tabId);
     return { ok: true };
   },
+  setPause: (request) => controls.setPause(request),
+  setNeverRetry: (request) => controls.setNeverRetry(request),
 };
 
 /** "Retry now" in `tabId`, and what it did: the incident machine starts no second reload while one is under way. */

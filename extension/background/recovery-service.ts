@@ -26,6 +26,7 @@ import { MAX_REQUEST_ID_LENGTH } from '../../src/recovery/state-schema';
 import { DEFAULT_POLICY, type RecoveryPolicy } from '../../src/recovery/schedule';
 import { isSamePage, parsePageAddress } from '../../src/shared/page-address';
 import { isNeverRetry } from '../../src/recovery/never-retry';
+import { activePause } from '../../src/recovery/pause';
 import { createSerialQueue } from '../../src/shared/serial-queue';
 import type { Settings } from '../../src/settings/settings';
 import { isBack } from '../../src/view/incident-facts';
@@ -126,10 +127,13 @@ export function createRecoveryService(deps: RecoveryServiceDeps) {
         const { policy: p, settings } = await policy();
         const before = await read();
         const now = deps.now();
-        const { state, effects } = reduce(before, resolved, { now, policy: p, random: deps.random, neverRetry: settings.neverRetry });
+        const pause = activePause(settings.pausedUntil, now);
+        const ctx = { now, policy: p, random: deps.random, neverRetry: settings.neverRetry, ...(pause !== null ? { pausedUntil: pause } : {}) };
+        const { state, effects } = reduce(before, resolved, ctx);
+        const wakeAt = nextWake(state, pause ?? undefined);
         // reduce() hands back the same object for the many events that change nothing: nothing to write.
         if (state === before) {
-          deps.scheduleWake(nextWake(state));
+          deps.scheduleWake(wakeAt);
           for (const effect of effects) runEffect(effect, state, settings, now);
           return effects;
         }
@@ -141,7 +145,7 @@ export function createRecoveryService(deps: RecoveryServiceDeps) {
         const ended = state.incidents.filter((i) => !isActiveIncident(i) && !endedBefore.has(i.id));
         if (effects.length > 0 || opened.length > 0 || ended.length > 0) await stored;
         else stored.catch((err: unknown) => deps.log.error('recovery: storing the state failed', resolved.type, err));
-        deps.scheduleWake(nextWake(state));
+        deps.scheduleWake(wakeAt);
         for (const effect of effects) runEffect(effect, state, settings, now);
         if (deps.onIncidentOpened !== undefined) for (const i of opened) deps.onIncidentOpened(i, tabIdsOf(state, i.id));
         if (deps.onIncidentEnded !== undefined) for (const i of ended) deps.onIncidentEnded(i);
@@ -197,6 +201,7 @@ export function createRecoveryService(deps: RecoveryServiceDeps) {
    * Draws one incident's notification as the user's `notify` mode allows (issue 13, "Quiet notifications"): one
    * notification per incident, shown (`pop`) when it opens and when it is back or gives up, updated in place between
    * (never shown again by an update). After the user dismissed it, nothing until the incident is back or gives up.
+   * While the user's pause holds, nothing pops (an update in place only).
    */
   async function notify(id: string, incident: Incident | undefined, settings: Settings, now: number, pop: boolean, tabIds: readonly number[] = []): Promise<void> {
     if (incident === undefined || !notifies(incident, settings.notify)) {
@@ -210,7 +215,10 @@ export function createRecoveryService(deps: RecoveryServiceDeps) {
     // if it is shown at all. Not the pops of an incident the user asked to be told about ("Tell me when it's back"):
     // its tab may be closed, so a held-back "back" would never be seen.
     const asked = incident.keepWatching === true;
-    const popped = pop && text !== null && (asked || deps.mayPop === undefined || (await deps.mayPop(incident, tabIds)));
+    // While the user's pause holds nothing pops, not even an asked-for "back": they asked for quiet (see `pause.ts`);
+    // the badge and the popup still say it.
+    const quiet = activePause(settings.pausedUntil, now) !== null;
+    const popped = pop && !quiet && text !== null && (asked || deps.mayPop === undefined || (await deps.mayPop(incident, tabIds)));
     await deps.effects.notify(id, text, popped);
   }
 

@@ -44,6 +44,13 @@ function App({ store, historyClient }: { store: SettingsStore; historyClient: Hi
     return historyClient.watch(reload);
   }, [historyClient]);
 
+  // A link to a section (the popup's "Change" of notifications: `#notifications`): the page is drawn after it loaded,
+  // too late for the browser's own jump to the fragment.
+  const loaded = state !== null;
+  useEffect(() => {
+    if (loaded && location.hash.length > 1) document.getElementById(location.hash.slice(1))?.scrollIntoView();
+  }, [loaded]);
+
   if (state === null) return null;
 
   const onChange = async (change: SettingsPatch) => {

@@ -49,7 +49,7 @@ export function RecoverySection({ settings, managed, t, save }: SectionProps) {
         save={save}
       />
 
-      <fieldset disabled={managed.has('notify')}>
+      <fieldset id="notifications" disabled={managed.has('notify')}>
         <legend>{t('optionsNotifications')}</legend>
         <ManagedNote field="notify" managed={managed} t={t} />
         {NOTIFY_MODES.map((mode) => (

@@ -15,6 +15,7 @@ import { createGuideActions } from './guide-actions';
 import type { SiteAccess } from '../shared/site-access';
 import { createSiteAccess } from '../shared/site-access-adapter';
 import { accessAsk, SiteAccessAsk, type AccessSite } from './site-access';
+import { Controls } from './controls';
 
 interface TargetTab {
   readonly id: number;
@@ -65,18 +66,32 @@ function App({ client, access }: { client: MessageClient; access: SiteAccess }) 
   }
   const watchable = tab !== null && (view?.incident != null || parsePageAddress(tab.url) !== null);
   return (
-    <PopupView
-      view={view}
-      watchable={watchable}
-      t={t}
-      now={now}
-      onRetryNow={() => tab && void client.request('retryNow', { tabId: tab.id }).then(refresh)}
-      onStop={() => view?.incident && void client.request('stopRetrying', { incidentId: view.incident.id }).then(refresh)}
-      onWatchSite={() => (tab ? client.request('watchSite', { tabId: tab.id }).then(refresh) : Promise.resolve())}
-      onCheckNow={() => tab && void checkNow(client, tab.id).then(refresh)}
-      onReviewConsent={() => void browser.runtime.openOptionsPage()}
-      actions={createGuideActions(client, tab?.id ?? -1, view?.incident?.guide?.pageUrl ?? tab?.url ?? '')}
-    />
+    <>
+      <PopupView
+        view={view}
+        watchable={watchable}
+        t={t}
+        now={now}
+        onRetryNow={() => tab && void client.request('retryNow', { tabId: tab.id }).then(refresh)}
+        onStop={() => view?.incident && void client.request('stopRetrying', { incidentId: view.incident.id }).then(refresh)}
+        onWatchSite={() => (tab ? client.request('watchSite', { tabId: tab.id }).then(refresh) : Promise.resolve())}
+        onCheckNow={() => tab && void checkNow(client, tab.id).then(refresh)}
+        onReviewConsent={() => void browser.runtime.openOptionsPage()}
+        actions={createGuideActions(client, tab?.id ?? -1, view?.incident?.guide?.pageUrl ?? tab?.url ?? '')}
+      />
+      {/* The controls (pause, never-retry, notifications) come last, in every state of the popup. */}
+      {view?.controls !== undefined && tab !== null && (
+        <Controls
+          controls={view.controls}
+          t={t}
+          now={now}
+          locale={t('languageTag')}
+          onPause={(pause) => client.request('setPause', { pause }).then(refresh)}
+          onNeverRetry={(listed) => client.request('setNeverRetry', { tabId: tab.id, listed }).then(async (r) => (await refresh(), r))}
+          onNotifySettings={() => void browser.tabs.create({ url: `${browser.runtime.getURL('extension/options/index.html')}#notifications` })}
+        />
+      )}
+    </>
   );
 }
 

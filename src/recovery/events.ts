@@ -89,6 +89,11 @@ export type RecoveryEvent =
   /** What the cookieless comparison of a `compare-cookieless` effect got. */
   | { readonly type: 'cookieless-result'; readonly incidentId: string; readonly answer: CookielessAnswer }
   | { readonly type: 'cancel'; readonly incidentId: string }
+  /**
+   * The never-retry list changed (the popup's "Never retry this site"): every incident under way of a site now on it
+   * ends at once, as cancelled (see `isNeverRetry`), instead of at its next step.
+   */
+  | { readonly type: 'never-retry-changed' }
   /** The user asked for a retry now, in this tab. */
   | { readonly type: 'retry-now'; readonly tabId: number }
   /** The user closed the incident's notification (`notifications.onClosed` with `byUser`). */
@@ -142,6 +147,11 @@ export interface MachineContext {
    * it while under way makes no further try or probe (see `isNeverRetry`).
    */
   readonly neverRetry?: readonly string[];
+  /**
+   * The end of the global pause in force, epoch ms (`activePause` in `pause.ts`); absent when none holds. While it
+   * holds, no step sends anything: no reload, probe or cookieless comparison (see `pause.ts` for what a pause means).
+   */
+  readonly pausedUntil?: number;
 }
 
 export interface Transition {

@@ -105,6 +105,8 @@ function apply(m: Mutation, e: RecoveryEvent): void {
       return onCookielessResult(m, e.incidentId, e.answer);
     case 'cancel':
       return onCancel(m, e.incidentId);
+    case 'never-retry-changed':
+      return m.endNeverRetried();
     case 'retry-now':
       return onRetryNow(m, e.tabId);
     case 'notification-dismissed':

@@ -183,6 +183,8 @@ export class Mutation {
       return;
     }
     if (this.stopsForNeverRetry(incident)) return;
+    // Paused: the step waits, overdue, for the pause to end (the background's wake is set to its end, `nextWake`).
+    if (this.paused()) return;
     if (!online) {
       if (incident.offline !== true) this.notify(incident, false);
       incident.offline = true;
@@ -246,6 +248,20 @@ export class Mutation {
     return true;
   }
 
+  /** Ends, at once, every incident under way of a site on the never-retry list (the list just changed). */
+  endNeverRetried(): void {
+    for (const incident of this.state.incidents) if (isActive(incident)) this.stopsForNeverRetry(incident);
+  }
+
+  /**
+   * True while the user's global pause holds (`pausedUntil`, see `pause.ts`): the one test of the machine's hold, so
+   * no reload, probe or cookieless comparison leaves while it does.
+   */
+  paused(): boolean {
+    const until = this.ctx.pausedUntil;
+    return until !== undefined && until > this.ctx.now;
+  }
+
   /**
    * Nothing may be tried now (a private window's incident whose tabs are discarded, or past the hourly cap): the next
    * step comes after the backoff's delay, with no request sent. A tab the user loads again decides before that.
@@ -272,6 +288,8 @@ export class Mutation {
   compareCookieless(incident: Incident, entry: Pick<TabEntry, 'tabId' | 'url'>): void {
     // Never for a private window's page: the comparison goes from the regular profile, like a probe.
     if (incident.cookieless !== undefined || incident.method !== 'GET' || incident.incognito === true) return;
+    // Paused: not now; the first try after the pause takes it along (`step`).
+    if (this.paused()) return;
     incident.cookieless = { result: 'pending', at: this.ctx.now };
     this.effects.push({ type: 'compare-cookieless', incidentId: incident.id, tabId: entry.tabId, url: entry.url });
   }
@@ -319,6 +337,13 @@ export class Mutation {
    */
   reloadToConfirm(incident: ActiveIncident): void {
     if (this.stopsForNeverRetry(incident)) return;
+    if (this.paused()) {
+      // A probe sent before the pause answered: what it got is kept, and the next step (due at once, so the first one
+      // after the pause) probes again before any tab is reloaded.
+      incident.awaiting = null;
+      incident.nextAt = this.ctx.now;
+      return;
+    }
     const tabs = tabsOf(this.state, incident.id);
     const waiting = tabs.filter((t) => t.status === 'waiting');
     const works = incident.answer?.kind === 'works';
@@ -371,7 +396,9 @@ export class Mutation {
     else incident.answer = { kind, code: answer.code, at: this.ctx.now };
     // Tabs still showing the error get one reload each (a page that works only); tabs the user is navigating are
     // left to the user.
-    const waiting = kind === 'works' ? tabsOf(this.state, incident.id).filter((t) => t.status === 'waiting' && t.tabId !== answeredTabId) : [];
+    // Paused: not even these, the user reloads them (the popup of each says the site is back).
+    const waiting =
+      kind === 'works' && !this.paused() ? tabsOf(this.state, incident.id).filter((t) => t.status === 'waiting' && t.tabId !== answeredTabId) : [];
     // The tab that answered shows the site: its reload (if it was ours) is over.
     const answered = this.tab(answeredTabId);
     if (answered !== undefined) this.putTab(toSettled(answered));

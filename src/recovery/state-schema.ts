@@ -376,13 +376,17 @@ export function isActive(incident: Incident): incident is ActiveIncident {
   return incident.phase === 'retrying' || incident.phase === 'watching';
 }
 
-/** The earliest `nextAt` over active incidents, epoch ms, or `null` when nothing is scheduled. */
-export function nextWake(state: RecoveryState): number | null {
+/**
+ * The earliest `nextAt` over active incidents, epoch ms, or `null` when nothing is scheduled; no earlier than
+ * `pausedUntil` (the end of the pause in force, epoch ms), when given.
+ */
+export function nextWake(state: RecoveryState, pausedUntil?: number): number | null {
   let at: number | null = null;
   for (const i of state.incidents) {
     if (isActive(i) && (at === null || i.nextAt < at)) at = i.nextAt;
   }
-  return at;
+  // While a pause holds, nothing is stepped before it ends (the machine's steps wait for it, overdue).
+  return at !== null && pausedUntil !== undefined && pausedUntil > at ? pausedUntil : at;
 }
 
 /** The incident a tab is attached to, if any. */

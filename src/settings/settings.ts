@@ -312,6 +312,12 @@ export const SETTINGS_FIELDS = {
    * removes a checker. `null` otherwise.
    */
   customEndpointDropped: v.nullable(v.pipe(v.string(), v.maxLength(MAX_ENDPOINT_LENGTH))),
+  /**
+   * The end of the global pause of retries, epoch ms, or `null` when none was asked for (the popup's "Pause"; what a
+   * pause means: `src/recovery/pause.ts`, which also refuses an end too far ahead). Device-local: a pause is about
+   * this browser now, not every machine of the user's; never set by a policy.
+   */
+  pausedUntil: v.nullable(v.pipe(v.number(), v.integer(), v.minValue(0))),
   /** Days an ended incident stays in the recent-incidents history (`src/history/`); 0 keeps no history. */
   historyRetentionDays: v.pipe(v.number(), v.integer(), v.minValue(MIN_HISTORY_RETENTION_DAYS), v.maxValue(MAX_HISTORY_RETENTION_DAYS)),
 } as const;
@@ -354,6 +360,7 @@ export const DEFAULT_SETTINGS: Settings = {
   statusEndpoints: DEFAULT_STATUS_ENDPOINTS,
   customEndpoint: null,
   customEndpointDropped: null,
+  pausedUntil: null,
   historyRetentionDays: 30,
 };
 /** One step of the stored shape's history: turns version `to - 1` into version `to`. */
@@ -417,9 +424,10 @@ function migrateKumaTemplate(raw: Record<string, unknown>): Record<string, unkno
 /**
  * Fields kept per device in `storage.local`, never synced: consent given on one machine is not consent on another
  * (and Firefox's own data consent is held per installation), and where this machine sends site addresses is decided
- * by its administrator or on this device only (`statusEndpoints`: tests and developers; no page writes it).
+ * by its administrator or on this device only (`statusEndpoints`: tests and developers; no page writes it). A pause
+ * (`pausedUntil`) is about this browser now.
  */
-export const DEVICE_FIELDS = ['statusAutoCheck', 'statusConsentScope', 'statusEndpoints'] as const satisfies readonly SettingKey[];
+export const DEVICE_FIELDS = ['statusAutoCheck', 'statusConsentScope', 'statusEndpoints', 'pausedUntil'] as const satisfies readonly SettingKey[];
 
 /** Splits a change into what goes to `storage.sync` and what stays on this device (`storage.local`). */
 export function splitByArea(patch: Record<string, unknown>): { sync: Record<string, unknown>; local: Record<string, unknown> } {
@@ -494,10 +502,11 @@ export function policyFields(managed: unknown): ReadonlySet<SettingKey> {
 
 /**
  * A policy object as read: migrated like stored settings, without `statusConsentScope`, which only this device's
- * consent pages record (an administrator decides through `statusAutoCheck`, which covers the policy's configuration).
+ * consent pages record (an administrator decides through `statusAutoCheck`, which covers the policy's configuration),
+ * and without `pausedUntil`, the user's own pause of the moment.
  */
 function policyRecord(managed: unknown): Record<string, unknown> {
-  const { statusConsentScope: _recordedHereOnly, ...rest } = migrateNotifications(asRecord(managed));
+  const { statusConsentScope: _recordedHereOnly, pausedUntil: _usersOwn, ...rest } = migrateNotifications(asRecord(managed));
   return rest;
 }
 

@@ -13,6 +13,7 @@ import { mayLookUp } from '../settings/consent';
 import type { GatewayInfo } from '../recovery/classify';
 import { parsePageAddress } from '../shared/page-address';
 import { isNeverRetry } from '../recovery/never-retry';
+import { activePause } from '../recovery/pause';
 import { createSerialQueue } from '../shared/serial-queue';
 import type { Settings, ThirdPartyProviderId } from '../settings/settings';
 import { isPrivateAddress, isWithheldHost, loadPublicSuffixList, normaliseHost } from './host';
@@ -247,6 +248,9 @@ export function createStatusChecker(deps: StatusCheckerDeps) {
       // A site on the never-retry list is left alone: no automatic check either. "Check now" is the user asking about
       // this one site, so it still runs (consent for it alone, like any check the user starts).
       if (request.trigger === 'auto' && isNeverRetry(host, settings.neverRetry)) return limited('never-retry', host);
+      // The user's pause holds: no automatic check for any site (see `pause.ts`); it is made once the pause is over
+      // (a limited answer records no check for the incident). "Check now" still runs.
+      if (request.trigger === 'auto' && activePause(settings.pausedUntil, now) !== null) return limited('paused', host);
 
       const incognito = request.incognito === true;
       const cached = (incognito ? privateReports.get(host) : undefined) ?? (await deps.store.load()).reports[host];

@@ -238,8 +238,8 @@ export const StatusReportSchema = v.pipe(
     agreeing: v.optional(v.pipe(v.array(ProviderIdSchema), v.readonly())),
     /** The deciding sources that said something else. */
     disagreeing: v.optional(v.pipe(v.array(ProviderIdSchema), v.readonly())),
-    /** Set when third parties were not asked at all, and why (`never-retry`: an automatic check of such a site). */
-    limitedBy: v.optional(v.picklist(['no-consent', 'private-host', 'incognito', 'never-retry'])),
+    /** Set when third parties were not asked at all, and why (`never-retry`, `paused`: an automatic check of such a site, or during the user's pause). */
+    limitedBy: v.optional(v.picklist(['no-consent', 'private-host', 'incognito', 'never-retry', 'paused'])),
   }),
   v.readonly(),
 );

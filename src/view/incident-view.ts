@@ -24,6 +24,7 @@ import {
 import { describeBadge, describeIncident, type BadgeView, type NotificationText } from './notification';
 import { buildDetailsView, type DetailsView } from './details-view';
 import { buildStatusPanel, type StatusFacts, type StatusPanel } from './status-panel';
+import type { ControlsView } from './controls-view';
 
 /** Facts about the browser the guide and the report depend on; any part the browser will not tell is a safe guess. */
 export interface BrowserFacts {
@@ -119,6 +120,8 @@ export interface TabView {
   readonly subresources: I18nText | null;
   /** The background's clock when it answered, epoch ms (the popup's countdown starts from it). */
   readonly now: number;
+  /** The popup's controls: pause, never-retry, notifications (`controls-view.ts`); absent: none shown. */
+  readonly controls?: ControlsView;
 }
 
 export interface IncidentViewInput {
@@ -136,6 +139,8 @@ export interface IncidentViewInput {
   readonly siteDomain: string | null;
   /** `null` while unknown: the view then has no guide yet. */
   readonly browser: BrowserFacts | null;
+  /** The end of the user's pause in force, epoch ms (`activePause`): no try is due before it. Absent: none. */
+  readonly pausedUntil?: number;
 }
 
 /**
@@ -168,7 +173,7 @@ export function buildIncidentView(input: IncidentViewInput, render: (t: I18nText
         ? { key: 'popupAnswersWith', subs: [incident.host, answerCodeWords(answer.code, render)] }
         : { key: 'popupAnswered', subs: [incident.host, String(incident.code), render(statusNameText(incident.code))] },
     phaseLine: (incident.offline === true ? null : answerLine(incident, answer, now, render)) ?? phaseLine(incident, now, maxVisibleRetries, render),
-    countdown: underWay ? countdown(incident) : null,
+    countdown: underWay ? countdown(incident, input.pausedUntil) : null,
     announceKey: [
       incident.phase,
       incident.attempts,
@@ -239,12 +244,14 @@ export function subresourceNote(errors: readonly SubresourceError[]): I18nText |
   return { key: 'popupSubresources', subs: [String(errors.length), hosts] };
 }
 
-function countdown(incident: Incident): Countdown | null {
+function countdown(incident: Incident, pausedUntil = 0): Countdown | null {
   if (incident.offline === true) return null;
   if (incident.awaiting !== null) return { kind: 'now', text: { key: 'popupRetryingNow' } };
   if (incident.nextAt === null) return null;
-  // A private window's incident reloads its tab in watch mode too (it has no background check).
-  return { kind: 'next', key: incident.phase === 'retrying' || incident.incognito === true ? 'popupNextRetry' : 'popupNextCheck', at: incident.nextAt };
+  // A private window's incident reloads its tab in watch mode too (it has no background check). While the user's pause
+  // holds, nothing is tried before it ends.
+  const at = Math.max(incident.nextAt, pausedUntil);
+  return { kind: 'next', key: incident.phase === 'retrying' || incident.incognito === true ? 'popupNextRetry' : 'popupNextCheck', at };
 }
 
 /** The phase line for what the site answers now (see `SiteAnswer`), or `null` to describe the phase. */

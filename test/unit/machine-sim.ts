@@ -17,6 +17,7 @@ export function createMachineSim(options: MachineSimOptions = {}) {
   let state: RecoveryState = structuredClone(EMPTY_STATE);
   let now = options.start ?? 1_700_000_000_000;
   let neverRetry: readonly string[] = [];
+  let pausedUntil: number | undefined;
   const random = createSeededRandom(options.seed ?? 1);
   const all: Effect[] = [];
   const policy: RecoveryPolicy = { ...DEFAULT_POLICY, ...options.policy };
@@ -32,15 +33,20 @@ export function createMachineSim(options: MachineSimOptions = {}) {
     setNeverRetry(list: readonly string[]) {
       neverRetry = list;
     },
+    /** The end of the user's pause the machine is given from now on, epoch ms; `undefined`: none. */
+    setPausedUntil(until: number | undefined) {
+      pausedUntil = until;
+    },
     send(event: RecoveryEvent): Effect[] {
-      const t = reduce(state, event, { now, policy, random, neverRetry });
+      const paused = pausedUntil !== undefined && pausedUntil > now ? { pausedUntil } : {};
+      const t = reduce(state, event, { now, policy, random, neverRetry, ...paused });
       state = t.state;
       all.push(...t.effects);
       return t.effects;
     },
     /** Advances the clock to the next wake and fires `due`. @throws Error when nothing is scheduled */
     wake(online = true): Effect[] {
-      const at = nextWake(state);
+      const at = nextWake(state, pausedUntil !== undefined && pausedUntil > now ? pausedUntil : undefined);
       if (at === null) throw new Error('nothing scheduled');
       now = Math.max(now, at);
       return this.send({ type: 'due', online });

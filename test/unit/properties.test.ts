@@ -234,6 +234,45 @@ describe('incident machine properties', () => {
     );
   });
 
+  it("while the user's pause holds nothing goes out but what the user asks for; the wake waits for its end; then all ends", () => {
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 60 }), fc.integer(), fc.integer({ min: 0, max: 900_000 }), (steps, seed, pauseMs) => {
+        const random = createSeededRandom(seed);
+        let state: RecoveryState = structuredClone(EMPTY_STATE);
+        let now = 1_700_000_000_000;
+        const until = now + pauseMs;
+        const apply = (event: RecoveryEvent): Effect[] => {
+          const t = reduce(state, event, { now, policy: POLICY, random, ...(until > now ? { pausedUntil: until } : {}) });
+          state = t.state;
+          return t.effects;
+        };
+        for (const s of steps) {
+          if (s.kind === 'wait') now += s.ms;
+          const event = toEvent(s, state);
+          if (event === null) continue;
+          const effects = apply(event);
+          if (until > now && s.kind !== 'retry-now') {
+            const sent = effects.filter((e) => e.type === 'reload' || e.type === 'probe' || e.type === 'compare-cookieless');
+            expect(sent, `sent during the pause, on ${s.kind}`).toEqual([]);
+          }
+          const wake = nextWake(state, until > now ? until : undefined);
+          if (wake !== null) expect(wake).toBeGreaterThanOrEqual(Math.max(now, until > now ? until : now));
+        }
+        expectSound(state);
+        for (let guard = 0; nextWake(state, until > now ? until : undefined) !== null; guard++) {
+          expect(guard).toBeLessThan(1_000);
+          now = Math.max(now, nextWake(state, until > now ? until : undefined)!);
+          for (const e of apply({ type: 'due', online: true })) {
+            if (e.type === 'probe') apply({ type: 'probe-result', incidentId: e.incidentId, outcome: { kind: 'network-error', reason: 'down' } });
+            if (e.type === 'reload') apply({ type: 'gateway-error', tabId: e.tabId, url: e.url, method: 'GET', code: 502, gateway: {} });
+          }
+        }
+        expect(state.incidents.some(isActive)).toBe(false);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('the delay is finite, non-negative and at most the larger of the ceiling and the Retry-After cap', () => {
     fc.assert(
       fc.property(fc.double(), fc.double(), fc.option(fc.double(), { nil: undefined }), (failures, r, retryAfter) => {

@@ -26,6 +26,7 @@ const DEFAULTS = {
   },
   customEndpoint: null,
   customEndpointDropped: null,
+  pausedUntil: null,
   historyRetentionDays: 30,
 };
 
@@ -56,6 +57,8 @@ const CUSTOM = {
   statusEndpoints: DEFAULTS.statusEndpoints,
   customEndpoint: { template: 'https://kuma.corp.example/status/shop', format: 'uptime-kuma' },
   customEndpointDropped: null,
+  // A pause is read from the device area only (see 'the pause'): from sync it stays the default.
+  pausedUntil: null,
   historyRetentionDays: 7,
 } as const;
 
@@ -496,7 +499,7 @@ describe('endpoint overrides: from policy or this device, never from sync', () =
   });
 
   it('keeps endpoints, the consent and what it covers on this device, everything else synced', () => {
-    expect(S.DEVICE_FIELDS).toEqual(['statusAutoCheck', 'statusConsentScope', 'statusEndpoints']);
+    expect(S.DEVICE_FIELDS).toEqual(['statusAutoCheck', 'statusConsentScope', 'statusEndpoints', 'pausedUntil']);
     expect(splitByArea({ statusEndpoints: DEVICE_ENDPOINTS, statusConsentScope: null, codes: [502] })).toEqual({
       sync: { codes: [502] },
       local: { statusEndpoints: DEVICE_ENDPOINTS, statusConsentScope: null },
@@ -564,6 +567,22 @@ describe('the custom endpoint: a fixed server, by the schema', () => {
     const managed = { customEndpoint: { template: 'https://{host}/x', format: 'gatus' } };
     expect(loadSettings({}, managed).settings.customEndpoint).toBeNull();
     expect(policyFields(managed).has('customEndpoint')).toBe(false);
+  });
+});
+
+describe('the pause (pausedUntil)', () => {
+  it('is read from this device only: neither sync nor a policy sets it', () => {
+    expect(loadSettings({ pausedUntil: 5_000 }).settings.pausedUntil).toBeNull();
+    expect(loadSettings({}, { pausedUntil: 5_000 }).settings.pausedUntil).toBeNull();
+    expect(policyFields({ pausedUntil: 5_000 }).has('pausedUntil')).toBe(false);
+    expect(loadSettings({}, undefined, { pausedUntil: 5_000 }).settings.pausedUntil).toBe(5_000);
+    expect(splitByArea({ pausedUntil: 5_000, notify: 'never' })).toEqual({ sync: { notify: 'never' }, local: { pausedUntil: 5_000 } });
+  });
+
+  it.each([[-1], [1.5], ['5000'], [Number.NaN]])('refuses %s, with a warning, as no pause', (value) => {
+    const { settings, warnings } = loadSettings({}, undefined, { pausedUntil: value });
+    expect(settings.pausedUntil).toBeNull();
+    expect(warnings.join('\n')).toContain('pausedUntil is invalid');
   });
 });
 

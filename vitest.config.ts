@@ -15,6 +15,7 @@ const SIDE_LANE_E2E = [
   'test/e2e/private-window.e2e.ts',
   'test/e2e/fail-closed.e2e.ts',
   'test/e2e/store-screenshots.e2e.ts',
+  'test/e2e/first-view.e2e.ts',
 ];
 
 /** The long observations first: their busy start (two browsers, 20 cases opening at once) is then over early. */

@@ -31,6 +31,9 @@ export function PopupView({ view, watchable, t, now, onRetryNow, onStop, onWatch
   const render = (x: I18nText) => t(x.key, x.subs);
   // Set by a click on "Tell me when it's back": the note that replaces the button then takes the focus.
   const [watchAsked, setWatchAsked] = useState(false);
+  // Set by a click on "Check now" in the first view: its answer then stays where the user looked for it, instead of
+  // moving into the folded details once a verdict is in.
+  const [checkedHere, setCheckedHere] = useState(false);
   if (!watchable) return <p class="muted">{t('popupNoTab')}</p>;
   if (view === null) return null;
   const subresources = view.subresources !== null && (
@@ -49,7 +52,19 @@ export function PopupView({ view, watchable, t, now, onRetryNow, onStop, onWatch
   }
   // While the consent is outdated a check would be refused: the guide's "Check now" leads to agreeing again instead.
   const guideCheck = incident.check?.consentOutdated != null && onReviewConsent !== undefined ? onReviewConsent : onCheckNow;
-  const check = incident.check !== null && <StatusCheckPanel panel={incident.check} t={t} now={now} onCheckNow={onCheckNow} {...(onReviewConsent ? { onReviewConsent } : {})} />;
+  const checkFirstView = incident.checkInFirstView || checkedHere;
+  const check = incident.check !== null && (
+    <StatusCheckPanel
+      panel={incident.check}
+      t={t}
+      now={now}
+      onCheckNow={() => {
+        if (incident.checkInFirstView) setCheckedHere(true);
+        onCheckNow();
+      }}
+      {...(onReviewConsent ? { onReviewConsent } : {})}
+    />
+  );
   const tail = countdownText(incident.countdown, now, t);
   const line = render(incident.phaseLine);
   // The page works: nothing is left to retry, check or fix. (A recovery that left the site's own error page still
@@ -97,10 +112,10 @@ export function PopupView({ view, watchable, t, now, onRetryNow, onStop, onWatch
       )}
       {incident.watchSite === 'on' && <WatchingNote text={t('popupWatchingSite', [incident.host])} focus={watchAsked} />}
       {/* "Check now" is what helps next: the check stays in view (it keeps its place while it runs and answers). */}
-      {incident.checkInFirstView && check}
+      {checkFirstView && check}
       {!back && (
         <details class="more" data-testid="more">
-          <summary>{t('popupMore')}</summary>
+          <summary data-testid="more-summary">{t('popupMore')}</summary>
           {!incident.phaseFirst && phase}
           {(incident.watchSite === 'offer' || incident.canStop) && (
             <div class="actions">
@@ -138,12 +153,12 @@ export function PopupView({ view, watchable, t, now, onRetryNow, onStop, onWatch
             </section>
           )}
           {/* Down for everyone: the verdict and its evidence before what is left to do. */}
-          {!incident.checkInFirstView && incident.checkFirst && check}
+          {!checkFirstView && incident.checkFirst && check}
           {incident.guide !== null && (
             <GuideSection {...incident.guide} underWay={incident.underWay} t={t} actions={actions} onCheckNow={guideCheck} />
           )}
           <WhoAnswered incident={incident} t={t} />
-          {!incident.checkInFirstView && !incident.checkFirst && check}
+          {!checkFirstView && !incident.checkFirst && check}
         </details>
       )}
       {back && <WhoAnswered incident={incident} t={t} />}

@@ -219,6 +219,18 @@ interface ExtensionSnapshot {
 
 const DIST = { chromium: resolve('dist/chrome'), firefox: resolve('dist/firefox') };
 
+/**
+ * Unfolds the popup's details ("What you can try, and details", `data-testid="more"`): the first view shows the
+ * headline, who failed and the main action (issue 14) and folds the rest, which a person opens with a click on its
+ * summary, as this does. Waits for the popup to show an incident first; does nothing when it is open already.
+ */
+export async function openMore(popup: TabPage): Promise<void> {
+  await waitFor(() => popup.evaluate(() => document.querySelector('[data-testid="more"]') !== null, null), { timeoutMs: 15_000, message: 'the popup\'s folded details' });
+  if (await popup.evaluate(() => (document.querySelector('[data-testid="more"]') as HTMLDetailsElement).open, null)) return;
+  await popup.click('[data-testid="more-summary"]');
+  await waitFor(() => popup.evaluate(() => (document.querySelector('[data-testid="more"]') as HTMLDetailsElement | null)?.open === true, null), { timeoutMs: 5_000, message: 'the details unfolded' });
+}
+
 /** Launches `name` with the built extension (`npm run build` first). */
 export async function launchDriver(
   name: BrowserName,

@@ -16,7 +16,7 @@
  * first step's id, the private-host flag, request counts; words only where the meaning is a name (squid, cookies).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchDriver, STATUS_HOST, type BrowserName, type Driver, type TabPage } from './driver';
+import { launchDriver, openMore, STATUS_HOST, type BrowserName, type Driver, type TabPage } from './driver';
 import { startGateway, type Gateway } from '../lab/gateway';
 import { startSquidProxy, type SquidProxy } from '../lab/squid-proxy';
 import { allDown, startCheckHost, startCloudflareStatus, startStatusPage, stopAll, type CheckHostStandIn, type CloudflareStatusStandIn, type StatusPageStandIn } from '../lab/status-standins';
@@ -91,6 +91,8 @@ describe.each(BROWSERS)('%s: who failed?', (browserName) => {
   async function popupText(tabId: number, host: string): Promise<string> {
     const popup = await driver.openExtensionPage(`extension/popup/index.html?tabId=${tabId}`);
     try {
+      // All of it: the first view and the folded details (their words count as said in the popup).
+      await openMore(popup);
       return await waitFor(async () => {
         const text = await popup.text().catch(() => '');
         return text.includes(host) ? text : undefined;

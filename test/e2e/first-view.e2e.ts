@@ -1,17 +1,17 @@
 /**
  * The popup's first view, in every locale of `public/_locales` (issue 14, "a first view that reads in 5 seconds"): in
- * real Chromium started in that UI language, during real nginx 502s, the main states (retrying, down for everyone, a
- * form not sent again, watch mode, recovered) each show their headline, the line on who failed and the main action
- * within the first 600 px of the toolbar popup (340 px wide), the ticking line of the headline never overflows its one
- * line, and the words of that first view are printed per state and locale (what the closing note of the issue quotes).
+ * real Chromium and Firefox started in that UI language, during real nginx 502s, the main states (retrying, down for
+ * everyone, a form not sent again, watch mode, recovered) each show their headline, the line on who failed and the
+ * main action within the first 600 px of the toolbar popup (its body is 340 px wide, so the page's own width does not
+ * matter), the ticking line of the headline never overflows its one line, and the words of that first view are printed
+ * per browser, state and locale (what the closing note of the issue quotes).
  *
  * The locales are the folders of `public/_locales`, so a new translation is tested without touching this file.
  */
 import { readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Page } from 'playwright-core';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { waitForText } from './driver';
+import { waitForText, type BrowserName, type TabPage } from './driver';
 import { useSite } from './site-fixture';
 import { allDown, startCheckHost, startCloudflareStatus, startStatusPage, stopAll } from '../lab/status-standins';
 import { statusPageCertificate } from '../lab/tls';
@@ -26,7 +26,7 @@ const LOCALES = readdirSync(resolve('public/_locales'), { withFileTypes: true })
 
 /** The tallest a toolbar popup gets before it scrolls (Chromium: 800 x 600 px at most), px. */
 const POPUP_MAX_HEIGHT = 600;
-const POPUP_WIDTH = 340;
+const BROWSERS: BrowserName[] = ['chromium', 'firefox'];
 
 /** What the user sees without scrolling: the text and its number of words. */
 interface FirstView {
@@ -39,8 +39,8 @@ interface FirstView {
  * number of words (runs of letters or digits; a host name is one word). Hidden text is left out: `display: none`,
  * a folded `<details>`, and the visually hidden live regions (clipped to 1 px).
  */
-async function measureFirstView(page: Page, maxY = POPUP_MAX_HEIGHT): Promise<FirstView> {
-  return page.evaluate((limit) => {
+async function measureFirstView(page: TabPage, maxY = POPUP_MAX_HEIGHT): Promise<FirstView> {
+  return page.evaluate((limit: number) => {
     window.scrollTo(0, 0);
     const hidden = (el: Element | null): boolean => {
       for (let e = el; e !== null; e = e.parentElement) {
@@ -76,48 +76,69 @@ async function measureFirstView(page: Page, maxY = POPUP_MAX_HEIGHT): Promise<Fi
   }, maxY);
 }
 
-/** The element's box lies within the first {@link POPUP_MAX_HEIGHT} px (its bottom included). */
-async function expectInFirstView(page: Page, selector: string, what: string): Promise<void> {
-  const box = await page.locator(selector).first().boundingBox();
-  expect(box, what).not.toBeNull();
-  expect(box!.y + box!.height, `bottom of ${what}`).toBeLessThanOrEqual(POPUP_MAX_HEIGHT);
-}
-
 /**
  * The first view's promise: the headline, the line on who failed and (unless the page works again) the main action,
- * all in view; the headline's ticking line keeps to its one line in this locale.
+ * each with its whole box within the first {@link POPUP_MAX_HEIGHT} px; and the headline's ticking line keeps to its
+ * one line in this locale.
  */
-async function expectFirstView(page: Page, opts: { action: boolean }): Promise<void> {
-  await expectInFirstView(page, 'h1', 'the headline');
-  await expectInFirstView(page, '[data-testid="who-failed"]', 'the line on who failed');
-  if (opts.action) await expectInFirstView(page, '[data-testid="main-action"]', 'the main action');
-  const overflow = await page.evaluate(() => [...document.querySelectorAll('h1 .next')].map((e) => e.scrollWidth - e.clientWidth), null);
-  for (const px of overflow) expect(px, "the headline's ticking line overflows its line").toBeLessThanOrEqual(0);
+async function expectFirstView(page: TabPage, opts: { action: boolean }): Promise<void> {
+  const found = await page.evaluate(() => {
+    window.scrollTo(0, 0);
+    const bottom = (selector: string) => {
+      const el = document.querySelector(selector);
+      return el === null ? null : el.getBoundingClientRect().bottom;
+    };
+    return {
+      headline: bottom('h1'),
+      whoFailed: bottom('[data-testid="who-failed"]'),
+      mainAction: bottom('[data-testid="main-action"]'),
+      overflow: [...document.querySelectorAll('h1 .next')].map((e) => e.scrollWidth - e.clientWidth),
+    };
+  }, null);
+  const parts: [string, number | null][] = [
+    ['the headline', found.headline],
+    ['the line on who failed', found.whoFailed],
+    ...(opts.action ? ([['the main action', found.mainAction]] as [string, number | null][]) : []),
+  ];
+  for (const [what, bottom] of parts) {
+    expect(bottom, what).not.toBeNull();
+    expect(bottom!, `bottom of ${what}`).toBeLessThanOrEqual(POPUP_MAX_HEIGHT);
+  }
+  for (const px of found.overflow) expect(px, "the headline's ticking line overflows its line").toBeLessThanOrEqual(0);
+}
+
+/** Waits until `selector` matches in the page. */
+async function present(page: TabPage, selector: string, timeoutMs = 10_000): Promise<void> {
+  await waitFor(() => page.evaluate((s: string) => document.querySelector(s) !== null, selector), { timeoutMs, message: selector });
 }
 
 /** Printed after the run: locale -> state -> first view. */
 const seen = new Map<string, Map<string, FirstView>>();
 
 afterAll(() => {
-  const lines = ['first view (340 x 600 px, Chromium), words per state and locale:'];
-  for (const [locale, states] of seen) for (const [state, view] of states) lines.push(`  ${locale} ${state}: ${view.words} words | ${view.text}`);
+  const lines = ['first view (340 x 600 px), words per browser, locale and state:'];
+  for (const [key, states] of seen) for (const [state, view] of states) lines.push(`  ${key} ${state}: ${view.words} words | ${view.text}`);
   console.log(lines.join('\n'));
 });
 
-describe.each(LOCALES)('chromium in %s: the first view of the main states', (locale) => {
-  const site = useSite('chromium', { serverAddress: 'public', shareBrowser: true, locale });
+const CASES = BROWSERS.flatMap((browserName) => LOCALES.map((locale) => [browserName, locale] as const));
+
+describe.each(CASES)('%s in %s: the first view of the main states', (browserName, locale) => {
+  const site = useSite(browserName, { serverAddress: 'public', shareBrowser: true, locale });
   const standIns: { close(): Promise<void> }[] = [];
   afterEach(async () => {
     await stopAll(...standIns.splice(0));
   });
 
-  async function openPopup(tabId: number): Promise<Page> {
-    const page = await site.driver.chromium!.newPage();
-    await page.setViewportSize({ width: POPUP_WIDTH, height: POPUP_MAX_HEIGHT });
-    await page.goto(site.driver.chromium!.extensionUrl(`extension/popup/index.html?tabId=${tabId}`));
+  async function openPopup(tabId: number): Promise<TabPage> {
+    const page = await site.driver.openExtensionPage(`extension/popup/index.html?tabId=${tabId}`);
     // The browser really runs in this locale, and the popup's messages are this locale's.
-    expect(await page.evaluate(() => (globalThis as unknown as { chrome: { i18n: { getUILanguage(): string } } }).chrome.i18n.getUILanguage(), null)).toMatch(new RegExp(`^${locale}(-|$)`));
-    await page.locator(`html[lang="${locale}"]`).waitFor();
+    const ui = await page.evaluate(() => {
+      const g = globalThis as unknown as { browser?: { i18n: { getUILanguage(): string } }; chrome?: { i18n: { getUILanguage(): string } } };
+      return (g.browser ?? g.chrome)!.i18n.getUILanguage();
+    }, null);
+    expect(ui).toMatch(new RegExp(`^${locale}(-|$)`));
+    await present(page, `html[lang="${locale}"]`);
     return page;
   }
 
@@ -130,10 +151,11 @@ describe.each(LOCALES)('chromium in %s: the first view of the main states', (loc
     return { tab, tabId };
   }
 
-  async function record(popup: Page, state: string, action: boolean): Promise<void> {
+  async function record(popup: TabPage, state: string, action: boolean): Promise<void> {
     const view = await measureFirstView(popup);
-    if (!seen.has(locale)) seen.set(locale, new Map());
-    seen.get(locale)!.set(state, view);
+    const key = `${browserName} ${locale}`;
+    if (!seen.has(key)) seen.set(key, new Map());
+    seen.get(key)!.set(state, view);
     await expectFirstView(popup, { action });
     await popup.close();
   }
@@ -141,8 +163,8 @@ describe.each(LOCALES)('chromium in %s: the first view of the main states', (loc
   it('retrying', async () => {
     const { tabId } = await failedTab('/checkout');
     const popup = await openPopup(tabId);
-    await popup.locator('[data-testid="guide-step"]').waitFor({ state: 'attached' });
-    await popup.locator('[data-testid="countdown"], [data-testid="retrying-now"]').first().waitFor();
+    await present(popup, '[data-testid="guide-step"]');
+    await present(popup, '[data-testid="countdown"], [data-testid="retrying-now"]');
     await record(popup, 'retrying', true);
   });
 
@@ -163,7 +185,7 @@ describe.each(LOCALES)('chromium in %s: the first view of the main states', (loc
     await site.driver.giveStatusConsent();
     const { tabId } = await failedTab();
     const popup = await openPopup(tabId);
-    await popup.locator('[data-testid="verdict"][data-verdict="down-for-everyone"]').waitFor({ state: 'attached', timeout: 25_000 });
+    await present(popup, '[data-testid="verdict"][data-verdict="down-for-everyone"]', 25_000);
     await record(popup, 'down for everyone', true);
   });
 
@@ -175,7 +197,7 @@ describe.each(LOCALES)('chromium in %s: the first view of the main states', (loc
     await tab.click('#submit');
     await waitForText(tab, '502 Bad Gateway');
     const popup = await openPopup(await site.driver.tabIdOf(site.url('/order')));
-    await popup.getByTestId('resend-form').waitFor();
+    await present(popup, '[data-testid="resend-form"]');
     await record(popup, 'form not re-sent', true);
   });
 
@@ -184,8 +206,8 @@ describe.each(LOCALES)('chromium in %s: the first view of the main states', (loc
     const { tabId } = await failedTab('/watch');
     await waitFor(async () => (await site.driver.state()).incidents[0]?.phase === 'watching', { timeoutMs: 20_000, message: 'watch mode' });
     const popup = await openPopup(tabId);
-    await popup.locator('[data-phase="watching"]').waitFor({ state: 'attached' });
-    await popup.locator('[data-testid="countdown"]').waitFor();
+    await present(popup, '[data-phase="watching"]');
+    await present(popup, '[data-testid="countdown"]');
     await record(popup, 'watching', true);
   });
 
@@ -194,7 +216,7 @@ describe.each(LOCALES)('chromium in %s: the first view of the main states', (loc
     await site.upstream.setUp();
     await waitForText(tab, UPSTREAM_OK_MARKER, 30_000);
     const popup = await openPopup(tabId);
-    await popup.locator('[data-phase="recovered"]').waitFor({ state: 'attached' });
+    await present(popup, '[data-phase="recovered"]');
     await record(popup, 'recovered', false);
   });
 });

@@ -113,7 +113,7 @@ describe('chromium: the popup in its main states (README screenshots)', () => {
     await expectInFirstView(popup, 'main-action');
     await shoot(popup, 'popup-down-for-everyone');
     // Unfolded: the verdict and its evidence come before what is left to do, which is no chore.
-    await popup.getByTestId('more').locator('summary').click();
+    await popup.getByTestId('more-summary').click();
     await popup.getByText("It's not you: nothing on your side will fix this.").waitFor();
     expect(await popup.locator('.toc li').count()).toBe(2);
     const [verdict, guide] = await Promise.all([popup.getByTestId('verdict').boundingBox(), popup.getByTestId('guide').boundingBox()]);
@@ -148,7 +148,7 @@ describe('chromium: the popup in its main states (README screenshots)', () => {
     await expectInFirstView(popup, 'main-action');
     await shoot(popup, 'popup-watching');
     // Unfolded: what watch mode does.
-    await popup.getByTestId('more').locator('summary').click();
+    await popup.getByTestId('more-summary').click();
     await popup.locator('[data-phase]', { hasText: 'Still down. Checking in the background' }).waitFor();
   });
 

@@ -133,7 +133,7 @@ describe.each(BROWSERS)('%s: down for everyone, or just me?', (browserName) => {
     const text = await popup.text();
     expect(text).toContain('7 of 7 locations got 502');
     expect(text).toContain('status.example.com reports a major outage');
-    expect(text).toMatch(/Checked \d+ s ago\./);
+    expect(text).toMatch(/Checked \d+ seconds? ago\./);
 
     // Retries go on (one check per incident, however many retries and popups): no second check meanwhile.
     await sleep(QUIET_WINDOW_MS);

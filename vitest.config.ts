@@ -18,6 +18,7 @@ const SIDE_LANE_E2E = [
   'test/e2e/reach.e2e.ts',
   'test/e2e/details.e2e.ts',
   'test/e2e/controls.e2e.ts',
+  'test/e2e/first-view.e2e.ts',
 ];
 
 /** The long observations first: their busy start (two browsers, 20 cases opening at once) is then over early. */

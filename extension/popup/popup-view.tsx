@@ -1,7 +1,7 @@
 /** The popup's view of one tab: renders the view model (`src/view/incident-view.ts`) and derives nothing. */
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { TabView } from '../../src/messages';
-import type { I18nText, Translate } from '../../src/shared/text';
+import { inDurationText, type I18nText, type Translate } from '../../src/shared/text';
 import type { Countdown } from '../../src/view/incident-view';
 import { StatusCheckPanel } from './status-check-panel';
 import { GuideSection } from './guide-section';
@@ -31,6 +31,9 @@ export function PopupView({ view, watchable, t, now, onRetryNow, onStop, onWatch
   const render = (x: I18nText) => t(x.key, x.subs);
   // Set by a click on "Tell me when it's back": the note that replaces the button then takes the focus.
   const [watchAsked, setWatchAsked] = useState(false);
+  // Set by a click on "Check now" in the first view: its answer then stays where the user looked for it, instead of
+  // moving into the folded details once a verdict is in.
+  const [checkedHere, setCheckedHere] = useState(false);
   if (!watchable) return <p class="muted">{t('popupNoTab')}</p>;
   if (view === null) return null;
   const subresources = view.subresources !== null && (
@@ -49,104 +52,153 @@ export function PopupView({ view, watchable, t, now, onRetryNow, onStop, onWatch
   }
   // While the consent is outdated a check would be refused: the guide's "Check now" leads to agreeing again instead.
   const guideCheck = incident.check?.consentOutdated != null && onReviewConsent !== undefined ? onReviewConsent : onCheckNow;
-  const check = incident.check !== null && <StatusCheckPanel panel={incident.check} t={t} now={now} onCheckNow={onCheckNow} {...(onReviewConsent ? { onReviewConsent } : {})} />;
+  const checkFirstView = incident.checkInFirstView || checkedHere;
+  const check = incident.check !== null && (
+    <StatusCheckPanel
+      panel={incident.check}
+      t={t}
+      now={now}
+      onCheckNow={() => {
+        if (incident.checkInFirstView) setCheckedHere(true);
+        onCheckNow();
+      }}
+      {...(onReviewConsent ? { onReviewConsent } : {})}
+    />
+  );
   const tail = countdownText(incident.countdown, now, t);
   const line = render(incident.phaseLine);
   // The page works: nothing is left to retry, check or fix. (A recovery that left the site's own error page still
   // offers "Retry now".)
   const back = incident.pageWorks;
+  // A form that failed: its guide is the main action (see below).
+  const formGuide = incident.formMethod !== null && incident.guide !== null;
+  const phase = (
+    <p data-phase={incident.phase} data-testid="phase">
+      {line}
+    </p>
+  );
   return (
     <>
-      <h1>{render(incident.headline)}</h1>
-      <p data-phase={incident.phase}>
-        {line}
-        {/* Its own line, one line high whatever it says (or when it says nothing, offline), so neither the ticks nor
-            a retry going out reflow the phase line and move the page under the user's pointer. A timer is not read
-            out at every tick (role "timer" is not live); the announcement below says when the next try is set. */}
+      {/* The first view (issue 14, "reads in 5 seconds"): one headline, one line on who failed, one main action; the
+          rest is folded below. The headline's second line is one line high whatever it says (or when it says nothing,
+          offline), so neither the ticks nor a retry going out reflow the popup under the user's pointer. A timer is not
+          read out at every tick (role "timer" is not live); the announcement below says when the next try is set. */}
+      <h1>
+        <span data-testid="headline">{render(incident.headline)}</span>
         {incident.underWay && (
-          <>
-            {' '}
-            <span class="muted next" role="timer" data-testid={incident.countdown?.kind === 'now' ? 'retrying-now' : 'countdown'}>
-              {tail}
-            </span>
-          </>
+          <span class="next" role="timer" data-testid={incident.countdown?.kind === 'now' ? 'retrying-now' : 'countdown'}>
+            {tail}
+          </span>
         )}
+      </h1>
+      <p class="who" data-testid="who-failed">
+        {render(incident.whoFailed)}
       </p>
+      {incident.phaseFirst && phase}
       <Announcement text={`${line} ${incident.underWay ? tail : ''}`.trim()} changeKey={incident.announceKey} />
       {subresources}
-      {/* Back: the page works, so nothing is left to retry, check or fix. */}
-      {!back && (
-        <div class="actions">
-          {incident.canRetryNow && (
+      {/* The one main action: "Retry now"; for a form that failed, the guide, whose first step asks whether the form
+          went through before its second offers to send it again (never the other way round). */}
+      {formGuide ? (
+        <div data-testid="main-action">
+          <GuideSection {...incident.guide!} underWay={incident.underWay} t={t} actions={actions} onCheckNow={guideCheck} />
+        </div>
+      ) : (
+        !back &&
+        incident.canRetryNow && (
+          <div class="actions" data-testid="main-action">
             <button type="button" onClick={onRetryNow} data-testid="retry-now">
               {t('popupRetryNow')}
             </button>
-          )}
-          {incident.watchSite === 'offer' && (
-            <button
-              type="button"
-              class="secondary"
-              data-testid="watch-site"
-              onClick={() => {
-                setWatchAsked(true);
-                void onWatchSite();
-              }}
-            >
-              {t('popupWatchSite')}
-            </button>
-          )}
-          {incident.canStop && (
-            <button type="button" class="secondary" onClick={onStop} data-testid="stop">
-              {t('popupStop')}
-            </button>
-          )}
-        </div>
+          </div>
+        )
       )}
       {incident.watchSite === 'on' && <WatchingNote text={t('popupWatchingSite', [incident.host])} focus={watchAsked} />}
-      {/* What the browser itself found (cookies, intranet, proxy, addresses): the view says it; the popup only lists it. */}
-      {!back && incident.localFacts.length > 0 && (
-        <section class="local-facts" aria-labelledby="local-facts-heading" data-testid="local-facts">
-          <h2 id="local-facts-heading">{t('popupLocalFactsTitle')}</h2>
-          <ul>
-            {incident.localFacts.map((f) => (
-              <li key={f.id} data-testid={`local-fact-${f.id}`}>
-                {render(f.text)}
-              </li>
-            ))}
-          </ul>
-        </section>
+      {/* "Check now" is what helps next: the check stays in view (it keeps its place while it runs and answers). */}
+      {checkFirstView && check}
+      {!back && (
+        <details class="more" data-testid="more">
+          <summary data-testid="more-summary">{t('popupMore')}</summary>
+          {!incident.phaseFirst && phase}
+          {(incident.watchSite === 'offer' || incident.canStop) && (
+            <div class="actions">
+              {incident.watchSite === 'offer' && (
+                <button
+                  type="button"
+                  class="secondary"
+                  data-testid="watch-site"
+                  onClick={() => {
+                    setWatchAsked(true);
+                    void onWatchSite();
+                  }}
+                >
+                  {t('popupWatchSite')}
+                </button>
+              )}
+              {incident.canStop && (
+                <button type="button" class="secondary" onClick={onStop} data-testid="stop">
+                  {t('popupStop')}
+                </button>
+              )}
+            </div>
+          )}
+          {/* What the browser itself found (cookies, intranet, proxy, addresses): the view says it; the popup only lists it. */}
+          {incident.localFacts.length > 0 && (
+            <section class="local-facts" aria-labelledby="local-facts-heading" data-testid="local-facts">
+              <h2 id="local-facts-heading">{t('popupLocalFactsTitle')}</h2>
+              <ul>
+                {incident.localFacts.map((f) => (
+                  <li key={f.id} data-testid={`local-fact-${f.id}`}>
+                    {render(f.text)}
+                  </li>
+                ))}
+              </ul>
+            </section>
+          )}
+          {/* Down for everyone: the verdict and its evidence before what is left to do. */}
+          {!checkFirstView && incident.checkFirst && check}
+          {incident.guide !== null && !formGuide && (
+            <GuideSection {...incident.guide} underWay={incident.underWay} t={t} actions={actions} onCheckNow={guideCheck} />
+          )}
+          <WhoAnswered incident={incident} t={t} />
+          {/* For the site's operator, folded within: raw headers, timings, server address, "Copy as curl". */}
+          <DetailsSection details={incident.details} t={t} copy={actions.copy} />
+          {!checkFirstView && !incident.checkFirst && check}
+        </details>
       )}
-      {/* What to do comes first and the evidence for "down for everyone?" after it (the guide's summary gives its
-          upshot); when it is down for everyone, the verdict and its evidence are the news, and the guide only adds
-          what is left to do. */}
-      {incident.checkFirst && check}
-      {incident.guide !== null && (
-        <GuideSection {...incident.guide} underWay={incident.underWay} t={t} actions={actions} onCheckNow={guideCheck} />
+      {back && (
+        <>
+          <WhoAnswered incident={incident} t={t} />
+          <DetailsSection details={incident.details} t={t} copy={actions.copy} />
+        </>
       )}
-      {/* Who answered is evidence, not a thing to do: after the guide, so the actions (three of them while a site can
-          be watched) and the first fix still fit the popup's first 600 px. */}
-      <dl>
-        <dt>{t('popupWhoAnswered')}</dt>
-        <dd data-testid="server">{incident.answeredBy}</dd>
-        {incident.cfRay !== undefined && (
-          <>
-            <dt>cf-ray</dt>
-            <dd>{incident.cfRay}</dd>
-          </>
-        )}
-      </dl>
-      {!incident.checkFirst && check}
-      {/* For the site's operator, folded, last: raw headers, timings, server address, "Copy as curl". */}
-      <DetailsSection details={incident.details} t={t} copy={actions.copy} />
     </>
   );
 }
 
-/** The countdown's words at `now` (epoch ms): the seconds left to the next try, or "Retrying now…". */
+/** Who answered the error (and Cloudflare's ray id): evidence, not a thing to do. */
+function WhoAnswered({ incident, t }: { incident: NonNullable<TabView['incident']>; t: Translate }) {
+  return (
+    <dl>
+      <dt>{t('popupWhoAnswered')}</dt>
+      <dd data-testid="server">{incident.answeredBy}</dd>
+      {incident.cfRay !== undefined && (
+        <>
+          <dt>cf-ray</dt>
+          <dd>{incident.cfRay}</dd>
+        </>
+      )}
+    </dl>
+  );
+}
+
+/** The countdown's words at `now` (epoch ms): "Retrying in 20 seconds", or "Retrying now…". */
 function countdownText(countdown: Countdown | null, now: number, t: PopupViewProps['t']): string {
   if (countdown === null) return '';
-  if (countdown.kind === 'now') return t(countdown.text.key, countdown.text.subs);
-  return t(countdown.key, [String(Math.max(0, Math.ceil((countdown.at - now) / 1000)))]);
+  const render = (x: I18nText) => t(x.key, x.subs);
+  // Due, and the background has not sent it yet (its next poll shows it under way): never "in 0 seconds".
+  if (countdown.kind === 'now' || countdown.at <= now) return t('popupRetryingNow');
+  return t(countdown.key, [inDurationText(countdown.at - now, render)]);
 }
 
 /**

@@ -47,7 +47,7 @@ export function StatusCheckPanel({ panel, t, now, onCheckNow, onReviewConsent }:
               ))}
             </ul>
             <p class="muted" data-testid="status-age">
-              {t('popupStatusCheckedAgo', [render(durationText(now - verdict.checkedAt))])}
+              {t('popupStatusCheckedAgo', [durationText(now - verdict.checkedAt, render)])}
             </p>
           </>
         )}

@@ -239,7 +239,7 @@ export function parseHistory(raw: unknown): { entries: HistoryEntry[]; dropped: 
  * "Not retried: a form was sent".
  */
 export function outcomeText(entry: HistoryEntry, render: (t: I18nText) => string): I18nText {
-  const after = render(durationText(entry.endedAt - entry.startedAt));
+  const after = durationText(entry.endedAt - entry.startedAt, render);
   switch (entry.outcome) {
     case 'recovered':
       if (entry.answeredWith !== undefined) return { key: 'historyAnsweredWith', subs: [answerCodeWords(entry.answeredWith, render), after] };

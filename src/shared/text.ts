@@ -109,11 +109,52 @@ export function reportStatusWords(code: number, render: (t: I18nText) => string)
   return local === known.reason ? `${code} ${known.reason}` : `${code} ${known.reason} (${local})`;
 }
 
-/** A duration as "42 s", "3 min" or "2 h" (rounded), for notifications. */
-export function durationText(ms: number): I18nText {
-  const s = Math.max(0, Math.round(ms / 1000));
-  if (s < 90) return { key: 'durationSeconds', subs: [String(s)] };
+/**
+ * The language the messages are in: the `languageTag` message of the locale the browser picked (its UI language, or
+ * English when the extension has no translation for it), so a number or a unit formatted by `Intl` is in the same
+ * language as the sentence around it (`browser.i18n.getUILanguage()` could name a language the messages are not in).
+ *
+ * @param render - the i18n lookup
+ */
+export function messagesLocale(render: (t: I18nText) => string): string {
+  try {
+    return Intl.getCanonicalLocales(render({ key: 'languageTag' }))[0] ?? 'en';
+  } catch {
+    // Not a language tag (a lookup that answers with the key, in a test): English, the default locale.
+    return 'en';
+  }
+}
+
+/** A duration in the one unit it is said in: seconds below 90 s, minutes below 90 min, hours above (rounded). */
+function durationParts(ms: number, round: (x: number) => number): { value: number; unit: 'second' | 'minute' | 'hour' } {
+  const s = Math.max(0, round(ms / 1000));
+  if (s < 90) return { value: s, unit: 'second' };
   const min = Math.round(s / 60);
-  if (min < 90) return { key: 'durationMinutes', subs: [String(min)] };
-  return { key: 'durationHours', subs: [String(Math.round(min / 60))] };
+  if (min < 90) return { value: min, unit: 'minute' };
+  return { value: Math.round(min / 60), unit: 'hour' };
+}
+
+/**
+ * A duration in words, "42 seconds", "3 minutes", "2 hours", through `Intl.NumberFormat`'s long unit style (MDN:
+ * "Intl.NumberFormat", `style: 'unit'`). The one formatter of a duration, for the popup, the notifications, the
+ * history and the report.
+ *
+ * @param ms - the duration, ms (a negative one reads as 0)
+ * @param render - the i18n lookup; its `languageTag` picks the language ({@link messagesLocale})
+ */
+export function durationText(ms: number, render: (t: I18nText) => string): string {
+  const { value, unit } = durationParts(ms, Math.round);
+  return new Intl.NumberFormat(messagesLocale(render), { style: 'unit', unit, unitDisplay: 'long' }).format(value);
+}
+
+/**
+ * A wait from now in words, "in 20 seconds", "in 30 minutes", through `Intl.RelativeTimeFormat` (MDN:
+ * "Intl.RelativeTimeFormat"); seconds are rounded up, so a countdown never says "in 0 seconds" while a wait is left.
+ *
+ * @param ms - the time left, ms
+ * @param render - the i18n lookup; its `languageTag` picks the language ({@link messagesLocale})
+ */
+export function inDurationText(ms: number, render: (t: I18nText) => string): string {
+  const { value, unit } = durationParts(ms, Math.ceil);
+  return new Intl.RelativeTimeFormat(messagesLocale(render), { numeric: 'always' }).format(value, unit);
 }

@@ -5,14 +5,15 @@
  */
 import type { Incident, SubresourceError, TabEntry } from '../recovery/incident-machine';
 import { buildReport } from '../guide/report';
-import { chooseSteps, keyNames, statusPageLink, type BrowserFamily, type Guide, type PlatformOs } from '../guide/steps';
+import { chooseSteps, keyNames, localHint, statusPageLink, type BrowserFamily, type Guide, type PlatformOs } from '../guide/steps';
 import { MAX_RELOADS_PER_HOUR } from '../recovery/state-schema';
-import { answerCodeWords, clipWords, durationText, statusNameText, type I18nText } from '../shared/text';
-import { whoAnswered } from '../gateway/who-answered';
+import { answerCodeWords, clipWords, durationText, type I18nText } from '../shared/text';
+import { isUserProxy, whoAnswered } from '../gateway/who-answered';
 import {
   attemptShown,
   currentReport,
   gatewayHint,
+  incidentFaultSide,
   incidentSiteAddress,
   isUnderWay,
   localEvidence,
@@ -38,10 +39,13 @@ export interface BrowserFacts {
   readonly canOpenPrivate: boolean;
 }
 
-/** When the next try is due, for the popup's countdown; it ticks from `at` with its own clock. */
+/** When the next try is due, for the headline's second line; it ticks from `at` with the popup's own clock. */
 export type Countdown =
-  /** `key` takes the seconds left (`popupNextRetry`, `popupNextCheck`); `at` is epoch ms. */
-  | { readonly kind: 'next'; readonly key: 'popupNextRetry' | 'popupNextCheck'; readonly at: number }
+  /**
+   * `key` takes the wait left in words, "in 20 seconds" (`inDurationText` in `src/shared/text.ts`): "Retrying in 20
+   * seconds" (`popupHeadRetrying`), "Checking again in 5 minutes" (`popupHeadChecking`, watch mode); `at` is epoch ms.
+   */
+  | { readonly kind: 'next'; readonly key: 'popupHeadRetrying' | 'popupHeadChecking'; readonly at: number }
   /** A reload or probe is out now. */
   | { readonly kind: 'now'; readonly text: I18nText };
 
@@ -76,10 +80,24 @@ export interface IncidentView {
    * site is back or 24 h pass); `null` otherwise.
    */
   readonly watchSite: 'offer' | 'on' | null;
-  /** "shop.example.com answered 502 Bad Gateway", or "... answers again, with 500 Internal Server Error" once over. */
+  /**
+   * The popup's one headline: "shop.example.com is down", "shop.example.com is back" once the page works, or
+   * "... answers again, with 500 Internal Server Error" when the site answers an error of its own. While under way the
+   * popup adds the countdown as its second line ("Retrying in 20 seconds").
+   */
   readonly headline: I18nText;
+  /**
+   * Who failed, in one line, from the fault side (verdict, who answered, the browser's own facts): "The site's server
+   * failed (nginx)", "Down for everyone, not just you", "Your network or a proxy is the likely cause", "Not known yet".
+   */
+  readonly whoFailed: I18nText;
   /** What is happening, e.g. "Retrying with the cache bypassed: attempt 2 of 5.", or why reloading stopped. */
   readonly phaseLine: I18nText;
+  /**
+   * The phase line belongs in the first view: nothing ticks in the headline (over, offline, never retried, a form
+   * that is never sent again by itself), so the phase line says what happens. Otherwise it is folded with the details.
+   */
+  readonly phaseFirst: boolean;
   /** `null` when nothing is due (offline, or over). */
   readonly countdown: Countdown | null;
   /** Changes exactly when a screen reader should hear the phase line again (a try goes out, its answer, a new wait). */
@@ -103,6 +121,11 @@ export interface IncidentView {
   readonly check: StatusPanel | null;
   /** The verdict is the news (down for everyone): the popup shows the check before the guide. */
   readonly checkFirst: boolean;
+  /**
+   * "Check now" is what is useful next (no verdict yet, a check may run, or one is running): the popup shows the check
+   * in its first view instead of with the details.
+   */
+  readonly checkInFirstView: boolean;
   /** `null` once the page is back, or while the browser's facts are unknown. */
   readonly guide: GuideView | null;
   /** What the incident's notification says now, or `null` when it shows none. */
@@ -160,6 +183,13 @@ export function buildIncidentView(input: IncidentViewInput, render: (t: I18nText
   const local = localEvidence(incident, current);
   const downForEveryone = current?.verdict === 'down-for-everyone';
   const formMethod = incident.notRetriedReason === 'non-get' ? incident.method : null;
+  const canRetryNow = !pageWorks && formMethod === null;
+  const check =
+    back || input.check === null
+      ? null
+      : buildStatusPanel(input.check, hint, incident.host, underWay, local.intranet === true ? incidentSiteAddress(incident) : undefined);
+  const next = underWay ? countdown(incident, input.pausedUntil) : null;
+  const checkInFirstView = check !== null && check.verdict === null && check.privateNote === null;
   return {
     id: incident.id,
     host: incident.host,
@@ -171,9 +201,11 @@ export function buildIncidentView(input: IncidentViewInput, render: (t: I18nText
     headline:
       answer?.kind === 'answers-with'
         ? { key: 'popupAnswersWith', subs: [incident.host, answerCodeWords(answer.code, render)] }
-        : { key: 'popupAnswered', subs: [incident.host, String(incident.code), render(statusNameText(incident.code))] },
+        : { key: pageWorks || answer?.kind === 'back-watched' ? 'popupHeadBack' : 'popupHeadDown', subs: [incident.host] },
+    whoFailed: whoFailed(incident, current, render),
     phaseLine: (incident.offline === true ? null : answerLine(incident, answer, now, render)) ?? phaseLine(incident, now, maxVisibleRetries, render),
-    countdown: underWay ? countdown(incident, input.pausedUntil) : null,
+    phaseFirst: next === null,
+    countdown: next,
     announceKey: [
       incident.phase,
       incident.attempts,
@@ -187,20 +219,19 @@ export function buildIncidentView(input: IncidentViewInput, render: (t: I18nText
     localFacts: localFacts(incident, current),
     answeredBy: answeredBy(incident, render),
     ...(incident.gateway.cfRay !== undefined ? { cfRay: incident.gateway.cfRay } : {}),
-    canRetryNow: !pageWorks && formMethod === null,
+    canRetryNow,
     canStop: underWay,
     formMethod,
-    check:
-      back || input.check === null
-        ? null
-        : buildStatusPanel(input.check, hint, incident.host, underWay, local.intranet === true ? incidentSiteAddress(incident) : undefined),
+    check,
     // The site answering this browser without its cookies outranks a "down" from elsewhere: the guide comes first.
     checkFirst: downForEveryone && local.answersWithoutCookies !== true,
+    checkInFirstView,
     guide:
       back || input.browser === null
         ? null
         : {
-            guide: chooseSteps({
+            guide: withoutFirstViewActions(
+              chooseSteps({
               host: incident.host,
               cookieDomain: input.siteDomain,
               code: incident.code,
@@ -215,7 +246,9 @@ export function buildIncidentView(input: IncidentViewInput, render: (t: I18nText
               formFailed: formMethod !== null,
               local,
               statusPage: statusPageLink(current),
-            }),
+              }),
+              { retryNow: canRetryNow, checkNow: checkInFirstView },
+            ),
             pageUrl: tab.url,
             report: buildReport({ incident, status: current, now, browser: input.browser.browserLabel }, render),
             // The archive lookup sends the address to a third party: never for a private host or an intranet site.
@@ -227,6 +260,32 @@ export function buildIncidentView(input: IncidentViewInput, render: (t: I18nText
     badge: describeBadge(tab, incident),
     details: buildDetailsView(incident, input.browser?.browser ?? null, render),
   };
+}
+
+/**
+ * The guide without the steps whose button the popup's first view already shows (issue 14: one "Retry now"): its reload
+ * while "Retry now" is offered (both reload the page with the cache bypassed), and its "Check now" while the status
+ * check is in the first view. A guide left without steps keeps them.
+ */
+function withoutFirstViewActions(guide: Guide, shown: { readonly retryNow: boolean; readonly checkNow: boolean }): Guide {
+  const steps = guide.steps.filter((s) => !(shown.retryNow && s.action?.kind === 'reload') && !(shown.checkNow && s.action?.kind === 'check-status'));
+  return steps.length > 0 && steps.length < guide.steps.length ? { ...guide, steps } : guide;
+}
+
+/**
+ * Who failed, in one line: the browser's cookies, a proxy or the user's network, the site (down for everyone, or its
+ * own gateway answered), or not known yet; the same fault side the guide's summary gives (`incidentFaultSide`).
+ */
+function whoFailed(incident: Incident, report: ReturnType<typeof currentReport>, render: (t: I18nText) => string): I18nText {
+  const local = localEvidence(incident, report);
+  const by = answeredBy(incident, render);
+  if (local.answersWithoutCookies === true) return { key: 'popupWhoCookies' };
+  const side = incidentFaultSide(incident, report);
+  if (side === 'site') return { key: 'popupWhoEveryone' };
+  if (isUserProxy(localHint(gatewayHint(incident, report), local))) return { key: 'popupWhoProxy', subs: [by] };
+  if (side === 'likely-site') return { key: 'popupWhoSite', subs: [by] };
+  if (side === 'likely-you') return { key: 'popupWhoYou' };
+  return { key: 'popupWhoUnknown', subs: [by] };
 }
 
 /** Who answered, for the popup: the signature table's name or the site's Server, else the Via (cut at a word). */
@@ -251,12 +310,12 @@ function countdown(incident: Incident, pausedUntil = 0): Countdown | null {
   // A private window's incident reloads its tab in watch mode too (it has no background check). While the user's pause
   // holds, nothing is tried before it ends.
   const at = Math.max(incident.nextAt, pausedUntil);
-  return { kind: 'next', key: incident.phase === 'retrying' || incident.incognito === true ? 'popupNextRetry' : 'popupNextCheck', at };
+  return { kind: 'next', key: incident.phase === 'retrying' || incident.incognito === true ? 'popupHeadRetrying' : 'popupHeadChecking', at };
 }
 
 /** The phase line for what the site answers now (see `SiteAnswer`), or `null` to describe the phase. */
 function answerLine(incident: Incident, answer: SiteAnswer | null, now: number, render: (t: I18nText) => string): I18nText | null {
-  const since = () => render(durationText((incident.endedAt ?? now) - incident.startedAt));
+  const since = () => durationText((incident.endedAt ?? now) - incident.startedAt, render);
   const cap = String(MAX_RELOADS_PER_HOUR);
   const host = incident.host;
   switch (answer?.kind) {
@@ -285,7 +344,7 @@ function answerLine(incident: Incident, answer: SiteAnswer | null, now: number, 
 }
 
 function phaseLine(incident: Incident, now: number, maxVisibleRetries: number, render: (t: I18nText) => string): I18nText {
-  const since = () => render(durationText((incident.endedAt ?? now) - incident.startedAt));
+  const since = () => durationText((incident.endedAt ?? now) - incident.startedAt, render);
   switch (incident.phase) {
     case 'retrying':
       if (incident.offline === true) return { key: 'popupOffline' };

@@ -5,7 +5,7 @@
  * so every message an incident can produce is unit-tested.
  */
 import type { Incident, TabEntry } from '../recovery/incident-machine';
-import { answerCodeWords, durationText, statusNameText, type I18nText } from '../shared/text';
+import { answerCodeWords, durationText, inDurationText, statusNameText, type I18nText } from '../shared/text';
 import { describeVerdictLine } from '../status/describe-status';
 import { answersWithoutCookies } from '../recovery/cookieless';
 import { isUserProxy, whoAnswered } from '../gateway/who-answered';
@@ -66,7 +66,7 @@ function describeAnswer(incident: Incident, answer: SiteAnswer | null, now: numb
   const site = siteName(incident, render);
   const errorTitle: I18nText = { key: 'notifTitleError', subs: [site, String(incident.code), render(statusNameText(incident.code))] };
   const answersTitle: I18nText = { key: 'notifTitleAnswers', subs: [site] };
-  const since = () => render(durationText((incident.endedAt ?? now) - incident.startedAt));
+  const since = () => durationText((incident.endedAt ?? now) - incident.startedAt, render);
   const cap = String(MAX_RELOADS_PER_HOUR);
   switch (answer?.kind) {
     case undefined:
@@ -110,7 +110,7 @@ function describePhase(incident: Incident, now: number, maxVisibleRetries: numbe
       if (incident.awaiting !== null || incident.nextAt === null) {
         return { title: errorTitle, message: { key: 'notifRetryingNow', subs: [attempt, of] }, canStop: true };
       }
-      const wait = render(durationText(incident.nextAt - now));
+      const wait = inDurationText(incident.nextAt - now, render);
       return { title: errorTitle, message: { key: 'notifRetryingIn', subs: [wait, attempt, of] }, canStop: true };
     }
     case 'watching':
@@ -122,13 +122,13 @@ function describePhase(incident: Incident, now: number, maxVisibleRetries: numbe
     case 'recovered':
       return {
         title: { key: 'notifTitleBack', subs: [site] },
-        message: { key: 'notifRecovered', subs: [render(durationText((incident.endedAt ?? now) - incident.startedAt))] },
+        message: { key: 'notifRecovered', subs: [durationText((incident.endedAt ?? now) - incident.startedAt, render)] },
         canStop: false,
       };
     case 'gave-up':
       return {
         title: errorTitle,
-        message: { key: 'notifGaveUp', subs: [render(durationText((incident.endedAt ?? now) - incident.startedAt))] },
+        message: { key: 'notifGaveUp', subs: [durationText((incident.endedAt ?? now) - incident.startedAt, render)] },
         canStop: false,
       };
     case 'cancelled':

@@ -219,6 +219,18 @@ interface ExtensionSnapshot {
 
 const DIST = { chromium: resolve('dist/chrome'), firefox: resolve('dist/firefox') };
 
+/**
+ * Unfolds the popup's details ("What you can try, and details", `data-testid="more"`): the first view shows the
+ * headline, who failed and the main action (issue 14) and folds the rest, which a person opens with a click on its
+ * summary, as this does. Waits for the popup to show an incident first; does nothing when it is open already.
+ */
+export async function openMore(popup: TabPage): Promise<void> {
+  await waitFor(() => popup.evaluate(() => document.querySelector('[data-testid="more"]') !== null, null), { timeoutMs: 15_000, message: 'the popup\'s folded details' });
+  if (await popup.evaluate(() => (document.querySelector('[data-testid="more"]') as HTMLDetailsElement).open, null)) return;
+  await popup.click('[data-testid="more-summary"]');
+  await waitFor(() => popup.evaluate(() => (document.querySelector('[data-testid="more"]') as HTMLDetailsElement | null)?.open === true, null), { timeoutMs: 5_000, message: 'the details unfolded' });
+}
+
 /** Launches `name` with the built extension (`npm run build` first). */
 export async function launchDriver(
   name: BrowserName,
@@ -257,6 +269,14 @@ export async function launchDriver(
      * either way. Default `false`.
      */
     discardable?: boolean;
+    /**
+     * The browser's UI language, a folder name of `public/_locales` (`de`, `fr`): what `i18n.getUILanguage()` answers
+     * and which messages the extension gets. Chromium on Linux takes it from `LANGUAGE` (`--lang` alone changes the
+     * messages but not `getUILanguage()`; `chromium-l10n` has the browser's own strings); Firefox from
+     * `intl.locale.requested`, served by the installed language pack (`firefox-esr-l10n-<l>`). Default: the
+     * machine's (English here).
+     */
+    locale?: string;
   } = {},
 ): Promise<Driver> {
   const hosts = options.hosts ?? [SHOP_HOST, NEWS_HOST, STATUS_HOST];
@@ -273,6 +293,7 @@ export async function launchDriver(
     const args = [
       ...(options.acceptInsecureCerts !== false ? ['--ignore-certificate-errors'] : []),
       ...(pacUrl === undefined ? [] : [`--proxy-pac-url=${pacUrl}`]),
+      ...(options.locale === undefined ? [] : [`--lang=${options.locale}`]),
     ];
     const session = await launchChromium({
       extensionDir: DIST.chromium,
@@ -285,6 +306,7 @@ export async function launchDriver(
       ...(args.length > 0 ? { args } : {}),
       ...(options.resettable === true ? { developerMode: true } : {}),
       ...(options.discardable === true ? { noViewport: true } : {}),
+      ...(options.locale !== undefined ? { env: { LANGUAGE: options.locale } } : {}),
     });
     // A user's extension was installed long before the page fails: wait until the worker has run its top level (its
     // listeners registered) before any test acts. Without this, an image loaded in the first second after launch
@@ -321,6 +343,7 @@ export async function launchDriver(
       ...(loopbackHosts.length > 0 ? { 'network.dns.localDomains': loopbackHosts.join(',') } : {}),
       // Type 2: the proxy auto-config script; the extension's own requests to 127.0.0.1 stay direct.
       ...(pacUrl === undefined ? {} : { 'network.proxy.type': 2, 'network.proxy.autoconfig_url': pacUrl }),
+      ...(options.locale === undefined ? {} : firefoxLocalePrefs(options.locale)),
     },
     ...(options.backgroundIdleTimeoutMs !== undefined ? { backgroundIdleTimeoutMs: options.backgroundIdleTimeoutMs } : {}),
     ...(options.acceptInsecureCerts !== false ? { acceptInsecureCerts: true } : {}),
@@ -341,6 +364,14 @@ export async function launchDriver(
       resettable: true,
     }),
   );
+}
+
+/**
+ * Firefox in the UI language `locale`: the language packs Debian installs into the application's own extensions folder
+ * (`/usr/lib/firefox-esr/browser/extensions`, the app scope, 4) must be enabled, then `intl.locale.requested` picks one.
+ */
+function firefoxLocalePrefs(locale: string): Record<string, string | number> {
+  return { 'intl.locale.requested': locale, 'extensions.enabledScopes': 5, 'extensions.autoDisableScopes': 0 };
 }
 
 /** What `prefers-color-scheme` answers in every page of the browser, extension pages included. */

@@ -18,7 +18,7 @@
  * with `giveStatusConsent`.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchDriver, NEWS_HOST, SHOP_HOST, STATUS_HOST, type BrowserName, type Driver } from './driver';
+import { launchDriver, NEWS_HOST, openMore, SHOP_HOST, STATUS_HOST, type BrowserName, type Driver } from './driver';
 import { startGateway, type Gateway } from '../lab/gateway';
 import { startStatusPage, stopAll, type StatusPageStandIn } from '../lab/status-standins';
 import { createTestCertificate, type TestCertificate } from '../lab/tls';
@@ -137,6 +137,8 @@ describe.each(BROWSERS)('%s: pinned requests', (browserName) => {
       expect(evidence.filter((e) => e.link !== undefined)).toEqual([]);
       const popup = await driver.openExtensionPage(`extension/popup/index.html?tabId=${tabId}`);
       try {
+        // The status panel with a verdict is folded with the details (issue 14).
+        await openMore(popup);
         await waitFor(async () => (await popup.text()).includes('no status page found'), { timeoutMs: 10_000, message: 'the status panel in the popup' });
         const links = await popup.evaluate(() => [...document.querySelectorAll('a[href]')].map((a) => a.getAttribute('href') ?? ''), null);
         expect(links.filter((h) => [SQUATTED_HOST, 'squatter', FORGED_HOST, 'status.example.org'].some((x) => h.includes(x)))).toEqual([]);

@@ -1,8 +1,8 @@
 /**
  * The popup in its main states, in real Chromium during real nginx 502s, each checked for what it must say and
- * photographed for the README: retrying with the guide (light and dark), down for everyone, a form that is not sent
- * again, watch mode, recovered, and nothing wrong. What the user must see first (the current step's button, the
- * verdict) has to fit the toolbar popup, which Chromium shows at most 600 px tall (scrolling the rest). Screenshots go to `dist/screenshots/`; with `SCREENSHOTS_UPDATE=1` also to
+ * photographed for the README: retrying (light and dark), down for everyone, a form that is not sent again, watch
+ * mode, recovered, and nothing wrong. What the user must see first (the headline, who failed, the main action) has
+ * to fit the toolbar popup, which Chromium shows at most 600 px tall (scrolling the rest). Screenshots go to `dist/screenshots/`; with `SCREENSHOTS_UPDATE=1` also to
  * `test/e2e/screenshots/`, the copies the README shows.
  */
 import { mkdirSync } from 'node:fs';
@@ -62,26 +62,33 @@ describe('chromium: the popup in its main states (README screenshots)', () => {
     return { tab, tabId };
   }
 
-  it('retrying, with the guide; the same in the dark theme', async () => {
+  it('retrying: one headline, who failed, one "Retry now", the guide folded; the same in the dark theme', async () => {
     const { tabId } = await failedTab('/checkout');
     for (const scheme of ['light', 'dark'] as const) {
       const popup = await openPopup(site, tabId, scheme);
-      await popup.getByText('What you can try').waitFor();
+      await popup.getByTestId('more').waitFor();
       await popup.getByTestId('countdown').or(popup.getByText('Retrying now')).first().waitFor();
-      expect(await popup.getByRole('heading', { level: 1 }).textContent()).toBe('shop.example.com answered 502 Bad Gateway');
-      expect(await popup.locator('[data-testid="guide-step"]').getAttribute('data-step')).toBe('refresh');
+      expect(await popup.getByTestId('headline').textContent()).toBe('shop.example.com is down');
+      expect(await popup.getByTestId('who-failed').textContent()).toBe("The site's server failed (nginx)");
+      // One "Retry now": the guide's own reload is not offered beside it (issue 14).
+      expect(await popup.getByRole('button', { name: 'Retry now' }).count()).toBe(1);
+      expect(await popup.getByTestId('action-reload').count()).toBe(0);
+      // The guide is folded, and there.
+      expect(await popup.getByTestId('guide-step').isVisible()).toBe(false);
+      expect(await popup.getByTestId('guide-step').count()).toBe(1);
       const bg = await popup.evaluate(() => getComputedStyle(document.body).backgroundColor);
       expect(bg).toBe(scheme === 'dark' ? 'rgb(31, 41, 55)' : 'rgb(255, 255, 255)');
       // Chromium's own stylesheet for extension pages shrinks body text to 75 % (10.5 px here) unless the page says otherwise.
       expect(await popup.evaluate(() => getComputedStyle(document.querySelector('main p')!).fontSize)).toBe('14px');
-      // The first fix is in view without scrolling.
-      await expectInFirstView(popup, 'action-reload');
+      // The main action, and the status check (no verdict yet), are in view without scrolling.
+      await expectInFirstView(popup, 'main-action');
+      await expectInFirstView(popup, 'check-now');
       await shoot(popup, scheme === 'dark' ? 'popup-retrying-dark' : 'popup-retrying');
       await popup.close();
     }
   });
 
-  it('down for everyone: "it\'s not you", no chores', async () => {
+  it('down for everyone: said in the first view; "it\'s not you" and no chores behind the fold', async () => {
     const checkHost = await startCheckHost({ nodes: allDown(502, 7) });
     const statusPage = await startStatusPage({ vendor: 'statuspage', state: 'major', name: 'Example', tls: statusPageCertificate() });
     const cloudflare = await startCloudflareStatus();
@@ -99,14 +106,19 @@ describe('chromium: the popup in its main states (README screenshots)', () => {
     await site.driver.giveStatusConsent();
     const { tabId } = await failedTab();
     const popup = await openPopup(site, tabId);
-    await popup.getByTestId('verdict').and(popup.locator('[data-verdict="down-for-everyone"]')).waitFor({ timeout: 25_000 });
+    await popup.getByTestId('verdict').and(popup.locator('[data-verdict="down-for-everyone"]')).waitFor({ state: 'attached', timeout: 25_000 });
+    // The news is in the first view: down for everyone.
+    await popup.getByTestId('who-failed').and(popup.getByText('Down for everyone, not just you')).waitFor();
+    await expectInFirstView(popup, 'who-failed');
+    await expectInFirstView(popup, 'main-action');
+    await shoot(popup, 'popup-down-for-everyone');
+    // Unfolded: the verdict and its evidence come before what is left to do, which is no chore.
+    await popup.getByTestId('more-summary').click();
     await popup.getByText("It's not you: nothing on your side will fix this.").waitFor();
     // The evidence, "try later" and the report: no chores.
     expect(await popup.locator('.toc li').count()).toBe(3);
-    // The verdict, "it's not you", and its evidence come first, in view without scrolling.
-    await expectInFirstView(popup, 'verdict');
-    await expectInFirstView(popup, 'evidence');
-    await shoot(popup, 'popup-down-for-everyone');
+    const [verdict, guide] = await Promise.all([popup.getByTestId('verdict').boundingBox(), popup.getByTestId('guide').boundingBox()]);
+    expect(verdict!.y).toBeLessThan(guide!.y);
   });
 
   it('a form that failed: not sent again by itself, offered on purpose with a warning', async () => {
@@ -118,7 +130,10 @@ describe('chromium: the popup in its main states (README screenshots)', () => {
     await waitForText(tab, '502 Bad Gateway');
     const tabId = await site.driver.tabIdOf(site.url('/order'));
     const popup = await openPopup(site, tabId);
+    // Whether it went through comes first, as the main action in view; no "Retry now"; sending again only after.
     await popup.locator('[data-testid="guide-step"][data-step="form-check"]').waitFor();
+    await expectInFirstView(popup, 'main-action');
+    expect(await popup.getByTestId('retry-now').count()).toBe(0);
     await popup.getByTestId('helped-no').click();
     await popup.getByTestId('action-resend-form').click();
     await popup.getByText('an order, a payment or a message may go through twice').waitFor();
@@ -130,11 +145,13 @@ describe('chromium: the popup in its main states (README screenshots)', () => {
     const { tabId } = await failedTab('/watch');
     await waitFor(async () => (await site.driver.state()).incidents[0]?.phase === 'watching', { timeoutMs: 20_000, message: 'watch mode' });
     const popup = await openPopup(site, tabId);
-    // The phase line as shown (the live region for screen readers says the same, unseen).
-    await popup.locator('[data-phase]', { hasText: 'Still down. Checking in the background' }).waitFor();
-    await popup.locator('[data-phase]', { hasText: /Next check in \d+ s/ }).waitFor();
-    await expectInFirstView(popup, 'action-reload');
+    // The headline's second line says when the next background check comes, in words.
+    await popup.getByTestId('countdown').and(popup.getByText(/^Checking again in \d+ (seconds?|minutes?)$/)).waitFor();
+    await expectInFirstView(popup, 'main-action');
     await shoot(popup, 'popup-watching');
+    // Unfolded: what watch mode does.
+    await popup.getByTestId('more-summary').click();
+    await popup.locator('[data-phase]', { hasText: 'Still down. Checking in the background' }).waitFor();
   });
 
   it('nothing wrong: says so, and nothing else', async () => {
@@ -151,7 +168,9 @@ describe('chromium: the popup in its main states (README screenshots)', () => {
     await site.upstream.setUp();
     await waitForText(tab, UPSTREAM_OK_MARKER, 30_000);
     const popup = await openPopup(site, tabId);
-    await popup.locator('[data-phase]', { hasText: /Back: reloaded after \d+ s\./ }).waitFor();
+    await popup.locator('[data-phase]', { hasText: /Back: reloaded after \d+ seconds?\./ }).waitFor();
+    // The headline changes once the site is back.
+    expect(await popup.getByTestId('headline').textContent()).toBe('shop.example.com is back');
     expect(await popup.getByTestId('guide').count()).toBe(0);
     await shoot(popup, 'popup-recovered');
   });

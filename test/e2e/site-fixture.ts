@@ -30,12 +30,18 @@ export interface Site {
  *   A reset that fails (something was left) is logged and the next test gets a new browser. A test may still close
  *   `site.driver` or replace it; the fixture then closes the replacement and launches anew for the next test.
  *   Every site (nginx and upstream) is new per test either way, on its own ports. Default `false`.
+ * @param options.locale The browser's UI language (see `launchDriver`'s `locale`). Default: the machine's.
  */
-export function useSite(browserName: BrowserName, options: { serverAddress?: 'loopback' | 'public'; shareBrowser?: boolean } = {}): Site {
+export function useSite(browserName: BrowserName, options: { serverAddress?: 'loopback' | 'public'; shareBrowser?: boolean; locale?: string } = {}): Site {
   const site = {
     url: (path: string) => `http://${SHOP_HOST}:${site.gateway.port}${path}`,
   } as Site;
-  const launch = () => launchDriver(browserName, { serverAddress: options.serverAddress ?? 'loopback', ...(options.shareBrowser === true ? { resettable: true } : {}) });
+  const launch = () =>
+    launchDriver(browserName, {
+      serverAddress: options.serverAddress ?? 'loopback',
+      ...(options.shareBrowser === true ? { resettable: true } : {}),
+      ...(options.locale !== undefined ? { locale: options.locale } : {}),
+    });
   /** The describe block's browser, and whether a test has used it since its launch or last reset. */
   let shared: { driver: Driver; closed: boolean; used: boolean } | undefined;
   /** A reset failed: the remaining tests of the block get a browser each, as without `shareBrowser`. */

@@ -4,7 +4,7 @@
  * user gives it: a click on the onboarding page (on Firefox that click also grants the browser's own data consent).
  */
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { waitForText, type BrowserName, type Driver, type TabPage } from './driver';
+import { openMore, waitForText, type BrowserName, type Driver, type TabPage } from './driver';
 import { useSite } from './site-fixture';
 import {
   allDown,
@@ -52,8 +52,11 @@ async function waitForReport(driver: Driver, host: string): Promise<StatusReport
   return report!;
 }
 
+/** The popup of `tabId`, its folded details open (the status check's evidence is folded once a verdict is in). */
 async function openPopup(driver: Driver, tabId: number): Promise<TabPage> {
-  return driver.openExtensionPage(`extension/popup/index.html?tabId=${tabId}`);
+  const popup = await driver.openExtensionPage(`extension/popup/index.html?tabId=${tabId}`);
+  await openMore(popup);
+  return popup;
 }
 
 describe.each(BROWSERS)('%s: down for everyone, or just me?', (browserName) => {
@@ -130,7 +133,7 @@ describe.each(BROWSERS)('%s: down for everyone, or just me?', (browserName) => {
     const text = await popup.text();
     expect(text).toContain('7 of 7 locations got 502');
     expect(text).toContain('status.example.com reports a major outage');
-    expect(text).toMatch(/Checked \d+ s ago\./);
+    expect(text).toMatch(/Checked \d+ seconds? ago\./);
 
     // Retries go on (one check per incident, however many retries and popups): no second check meanwhile.
     await sleep(QUIET_WINDOW_MS);

@@ -80,16 +80,18 @@ describe('chromium: store screenshots (1280×800, from real states)', () => {
     return png;
   }
 
-  it('the popup during an incident: retrying, with the first step', async () => {
+  it('the popup during an incident: retrying, its first view', async () => {
     await site.upstream.setDown();
     const { tab, tabId } = await shopTab('/garden');
     await tab.getByText('502 Bad Gateway').first().waitFor();
     await waitFor(async () => (await site.driver.state()).incidents.length === 1, { message: 'an incident' });
     const popupPng = await popupPicture(tabId, async (popup) => {
-      await popup.getByText('What you can try').waitFor();
+      await popup.getByTestId('more').waitFor();
       await popup.getByTestId('countdown').or(popup.getByText('Retrying now')).first().waitFor();
-      expect(await popup.getByRole('heading', { level: 1 }).textContent()).toBe('shop.example.com answered 502 Bad Gateway');
-      expect(await popup.locator('[data-testid="guide-step"]').getAttribute('data-step')).toBe('refresh');
+      // The first view (issue 14): one headline, who failed, one "Retry now"; the steps are folded below.
+      expect(await popup.getByTestId('headline').textContent()).toBe('shop.example.com is down');
+      expect(await popup.getByTestId('who-failed').textContent()).toBe("The site's server failed (nginx)");
+      expect(await popup.getByRole('button', { name: 'Retry now' }).count()).toBe(1);
     });
     save('1-popup-incident', await withPopup(tab, popupPng));
   });
@@ -103,7 +105,8 @@ describe('chromium: store screenshots (1280×800, from real states)', () => {
     await site.upstream.setUp();
     await tab.getByText(SHOP_WELCOME).waitFor({ timeout: 30_000 });
     const popupPng = await popupPicture(tabId, async (popup) => {
-      await popup.locator('[data-phase]', { hasText: /Back: reloaded after \d+ s\./ }).waitFor();
+      await popup.locator('[data-phase]', { hasText: /Back: reloaded after \d+ seconds?\./ }).waitFor();
+      expect(await popup.getByTestId('headline').textContent()).toBe('shop.example.com is back');
       expect(await popup.getByTestId('guide').count()).toBe(0);
     });
     save('2-popup-back', await withPopup(tab, popupPng));

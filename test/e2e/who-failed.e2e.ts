@@ -16,7 +16,7 @@
  * first step's id, the private-host flag, request counts; words only where the meaning is a name (squid, cookies).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchDriver, STATUS_HOST, type BrowserName, type Driver, type TabPage } from './driver';
+import { launchDriver, openMore, STATUS_HOST, type BrowserName, type Driver, type TabPage } from './driver';
 import { startGateway, type Gateway } from '../lab/gateway';
 import { startSquidProxy, type SquidProxy } from '../lab/squid-proxy';
 import { allDown, startCheckHost, startCloudflareStatus, startStatusPage, stopAll, type CheckHostStandIn, type CloudflareStatusStandIn, type StatusPageStandIn } from '../lab/status-standins';
@@ -91,6 +91,8 @@ describe.each(BROWSERS)('%s: who failed?', (browserName) => {
   async function popupText(tabId: number, host: string): Promise<string> {
     const popup = await driver.openExtensionPage(`extension/popup/index.html?tabId=${tabId}`);
     try {
+      // All of it: the first view and the folded details (their words count as said in the popup).
+      await openMore(popup);
       return await waitFor(async () => {
         const text = await popup.text().catch(() => '');
         return text.includes(host) ? text : undefined;
@@ -196,7 +198,9 @@ describe.each(BROWSERS)('%s: who failed?', (browserName) => {
     const s = await story(
       tabId,
       COOKIE_SITE,
-      (v) => v.incident?.guide?.guide.steps[0]?.id === 'cookies',
+      // The cookie fact, not the step order alone: with the refresh and the check in the popup's first view (issue 14),
+      // the cookie step can lead the guide before the comparison came back.
+      (v) => v.incident?.localFacts.some((f) => f.id === 'cookies') === true && v.incident.guide?.guide.steps[0]?.id === 'cookies',
       'the cookie step first (the cookieless comparison got the page)',
     );
     expect(s.view.incident!.guide!.guide.side).toBe('likely-you');

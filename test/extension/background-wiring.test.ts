@@ -144,7 +144,7 @@ describe('background wiring', () => {
     const shown = Object.values(fakeBrowser.notifications.getAllCreateOptions());
     expect(shown[0]).toMatchObject({
       title: 'shop.example.com answered 502 Bad Gateway',
-      message: 'Retrying in 2 s (attempt 1 of 5). The page will reload by itself.',
+      message: 'Retrying in 2 seconds (attempt 1 of 5). The page will reload by itself.',
       buttons: [{ title: 'Stop retrying' }],
     });
     expect(wakes.at(-1)).toBe(clock + 1500); // the first delay, 1.5 s, with random() at 0.5
@@ -497,6 +497,6 @@ describe('background wiring', () => {
     // Resolves once the redrawn notification is shown.
     await service.redrawNotifications('shop.example.com');
     const [shown] = Object.values(fakeBrowser.notifications.getAllCreateOptions());
-    expect(shown?.message).toBe('Retrying in 2 s (attempt 1 of 5). The page will reload by itself.\nDown for everyone: 6 of 7 locations got 502.');
+    expect(shown?.message).toBe('Retrying in 2 seconds (attempt 1 of 5). The page will reload by itself.\nDown for everyone: 6 of 7 locations got 502.');
   });
 });

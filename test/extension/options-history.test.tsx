@@ -66,8 +66,8 @@ describe('options: History section', () => {
     show(model(ENTRIES));
     expect(screen.getByRole('heading', { level: 2, name: 'History' }).getAttribute('tabindex')).toBe('-1');
     expect(rows()).toEqual([
-      ['shop.example.com', '502 Bad Gateway answered by nginx', 'T+-42s', 'Recovered after 42 s', '3', '0', 'Down for everyone'],
-      ['api.example.org', '522 Connection Timed Out answered by cloudflare', 'T+-10800s', 'Gave up after 2 h', '5', '14', 'Not checked'],
+      ['shop.example.com', '502 Bad Gateway answered by nginx', 'T+-42s', 'Recovered after 42 seconds', '3', '0', 'Down for everyone'],
+      ['api.example.org', '522 Connection Timed Out answered by cloudflare', 'T+-10800s', 'Gave up after 2 hours', '5', '14', 'Not checked'],
       ['forms.example.net', '503 Service Unavailable', 'T+-18000s', 'Not retried: a form was sent', '0', '0', 'Not checked'],
     ]);
     // Headers for screen readers, the start as a machine-readable time, and a caption that names the table.

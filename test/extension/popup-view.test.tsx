@@ -73,32 +73,66 @@ const phase = () => document.querySelector('[data-phase]')?.textContent ?? '';
 afterEach(cleanup);
 
 describe('popup view', () => {
-  it('retrying: code, who answered, attempt n of N, countdown, both buttons', () => {
+  it('retrying: one headline with its countdown, who failed, one main action; the rest folded (issue 14)', () => {
     show(view());
-    expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('shop.example.com answered 502 Bad Gateway');
-    expect(phase()).toContain('attempt 2 of 5');
-    expect(screen.getByRole('timer').textContent).toBe('Next retry in 5 s');
-    expect(screen.getByTestId('server').textContent).toBe('nginx');
-    expect(button('Retry now')).toBeTruthy();
-    expect(button('Stop retrying')).toBeTruthy();
+    const h1 = screen.getByRole('heading', { level: 1 });
+    expect(within(h1).getByTestId('headline').textContent).toBe('shop.example.com is down');
+    expect(within(h1).getByRole('timer').textContent).toBe('Retrying in 5 seconds');
+    expect(screen.getByTestId('who-failed').textContent).toBe("The site's server failed (nginx)");
+    expect(within(screen.getByTestId('main-action')).getAllByRole('button').map((b) => b.textContent)).toEqual(['Retry now']);
+    // Folded: the attempt count, who answered, the other actions and the guide.
+    const more = screen.getByTestId('more');
+    expect(more.tagName).toBe('DETAILS');
+    expect(more.hasAttribute('open')).toBe(false);
+    expect(more.querySelector('summary')?.textContent).toBe('What you can try, and details');
+    expect(within(more).getByTestId('phase').textContent).toContain('attempt 2 of 5');
+    expect(within(more).getByTestId('server').textContent).toBe('nginx');
+    expect(within(more).getByTestId('stop').textContent).toBe('Stop retrying');
+    expect(within(more).getByTestId('guide')).toBeTruthy();
+    // One "Retry now": the guide has no reload of its own while it is offered.
+    expect(screen.getAllByRole('button', { name: 'Retry now' })).toHaveLength(1);
+    expect(screen.queryByTestId('action-reload')).toBeNull();
+  });
+
+  it('in German: the same first view, durations through Intl', () => {
+    const de = strictTIn('de');
+    const input = { incident: incident(), tab: TAB, now: NOW, maxVisibleRetries: 5, check: null, siteDomain: 'example.com', browser: FACTS };
+    show({ incident: buildIncidentView(input, (x) => de(x.key, x.subs)), subresources: null, now: NOW }, true, async () => {}, de);
+    expect(screen.getByTestId('headline').textContent).toBe('shop.example.com ist nicht erreichbar');
+    expect(screen.getByRole('timer').textContent).toBe('Neuer Versuch in 5 Sekunden');
+    expect(screen.getByTestId('who-failed').textContent).toBe('Der Server der Website ist ausgefallen (nginx)');
+    expect(within(screen.getByTestId('main-action')).getByRole('button').textContent).toBe('Jetzt erneut versuchen');
   });
 
   it('the countdown is a timer (not read out at every tick); the live announcement says the phase and the next try', () => {
     show(view());
     const timer = screen.getByRole('timer');
-    expect(timer.closest('[data-phase]')?.getAttribute('data-phase')).toBe('retrying');
+    // The headline's second line: one line high, whatever it says, so a tick never moves the popup.
+    expect(timer.closest('h1')).toBeTruthy();
+    expect(timer.classList.contains('next')).toBe(true);
     expect(timer.closest('[aria-live]')).toBeNull();
     const said = screen.getByTestId('announcement');
     expect(said.getAttribute('role')).toBe('status');
     expect(said.getAttribute('aria-live')).toBe('polite');
-    expect(said.textContent).toBe('Retrying with the cache bypassed: attempt 2 of 5. Next retry in 5 s');
+    expect(said.textContent).toBe('Retrying with the cache bypassed: attempt 2 of 5. Retrying in 5 seconds');
   });
 
-  it('what to do comes before the evidence: the guide, then "Down for everyone, or just you?"', () => {
+  it('"Check now" is in the first view while no verdict is known; once one is, the evidence follows the guide', () => {
     show(view({}, { report: null, checking: false, autoCheck: false, privateHost: false }));
-    const guide = screen.getByRole('heading', { name: 'What you can try' });
+    const more = screen.getByTestId('more');
     const status = screen.getByRole('heading', { name: 'Down for everyone, or just you?' });
-    expect(guide.compareDocumentPosition(status) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+    expect(more.contains(status)).toBe(false);
+    expect(status.compareDocumentPosition(more) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+    // The guide does not repeat the button the first view shows.
+    expect(screen.getAllByRole('button', { name: 'Check now' })).toHaveLength(1);
+    cleanup();
+    const up = { host: 'shop.example.com', verdict: 'up-elsewhere', checkedAt: NOW - 20_000, expiresAt: NOW + 40_000, sources: [] } as StatusReport;
+    show(view({}, { report: up, checking: false, autoCheck: false, privateHost: false }));
+    const guide = screen.getByRole('heading', { name: 'What you can try' });
+    const evidence = screen.getByRole('heading', { name: 'Down for everyone, or just you?' });
+    expect(screen.getByTestId('more').contains(evidence)).toBe(true);
+    expect(guide.compareDocumentPosition(evidence) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+    expect(screen.getByTestId('who-failed').textContent).toBe("The site's server failed (nginx)");
   });
 
   it('the countdown line is always there while retrying, empty when offline, "Retrying now…" while a reload is under way', () => {
@@ -112,10 +146,16 @@ describe('popup view', () => {
 
   it('watching, recovered, cancelled, gave up', () => {
     show(view({ phase: 'watching', attempts: 5, nextAt: NOW + 60_000 }));
-    expect(screen.getByRole('timer').textContent).toBe('Next check in 60 s');
+    expect(screen.getByRole('timer').textContent).toBe('Checking again in 60 seconds');
+    cleanup();
+    show(view({ phase: 'watching', attempts: 5, nextAt: NOW + 1_800_000 }));
+    expect(screen.getByRole('timer').textContent).toBe('Checking again in 30 minutes');
     cleanup();
     show(view({ phase: 'recovered', endedAt: NOW, nextAt: null }, { report: null, checking: false, autoCheck: false, privateHost: false }));
-    expect(phase()).toBe('Back: reloaded after 42 s.');
+    // The headline changes once the site is back; the phase line says after how long, in the first view.
+    expect(screen.getByTestId('headline').textContent).toBe('shop.example.com is back');
+    expect(phase()).toBe('Back: reloaded after 42 seconds.');
+    expect(screen.queryByTestId('more')).toBeNull();
     // The page works: nothing to retry, to send to a checker, or to fix.
     expect(screen.queryAllByRole('button')).toHaveLength(0);
     expect(screen.queryByRole('heading', { level: 2 })).toBeNull();
@@ -126,13 +166,13 @@ describe('popup view', () => {
     expect(button('Stop retrying')).toBeNull();
     cleanup();
     show(view({ phase: 'gave-up', endedAt: NOW, nextAt: null, startedAt: NOW - 3_600_000 }));
-    expect(phase()).toContain('Still down after 60 min');
+    expect(phase()).toContain('Still down after 60 minutes');
   });
 
   it('offline, and a site on the never-retry list', () => {
     show(view({ offline: true }));
     expect(phase().trim()).toBe('You are offline; retrying resumes when you are back online.');
-    expect(screen.queryByText(/Next retry in/)).toBeNull();
+    expect(screen.queryByText(/Retrying in/)).toBeNull();
     cleanup();
     show(view({ phase: 'not-retried', notRetriedReason: 'never-retry', nextAt: null, endedAt: NOW }));
     expect(phase()).toBe('This site is on your never-retry list: not retried.');
@@ -234,7 +274,7 @@ describe('popup view: down for everyone, or just you?', () => {
     expect(panel().getByText(/6 of 7 locations got 502/)).toBeTruthy();
     expect(panel().getByRole('link').getAttribute('href')).toBe('https://check-host.net/check-report/806df9');
     expect(panel().getByText(/no answer in time/)).toBeTruthy();
-    expect(panel().getByText('Checked 20 s ago.')).toBeTruthy();
+    expect(panel().getByText('Checked 20 seconds ago.')).toBeTruthy();
     expect(panel().getByRole('button', { name: 'Check again' })).toBeTruthy();
     expect(screen.queryByText(/Checking sends only/)).toBeNull();
     // Down for everyone is the news: the verdict comes before the guide.
@@ -334,7 +374,7 @@ describe('popup view: what the site answers, and why reloading stopped (issue 13
   it('the hourly reload cap', () => {
     show(view({ phase: 'watching', quiet: 'reload-cap', nextAt: NOW + 60_000 }));
     expect(phase()).toContain('Reloaded 12 times in the last hour; stopped reloading, still checking in the background.');
-    expect(screen.getByRole('timer').textContent).toBe('Next check in 60 s');
+    expect(screen.getByRole('timer').textContent).toBe('Checking again in 60 seconds');
     cleanup();
     show(viewDe({ phase: 'watching', quiet: 'reload-cap' }), true, undefined, de);
     expect(phase()).toContain('In der letzten Stunde 12-mal neu geladen');
@@ -354,7 +394,7 @@ describe('popup view: what the site answers, and why reloading stopped (issue 13
 });
 
 describe('popup view: "Tell me when it\'s back"', () => {
-  it('is a real button among the main actions, between "Retry now" and "Stop retrying"', () => {
+  it('is a real button, folded with "Stop retrying" after the one main action (issue 14)', () => {
     show(view());
     const watch = screen.getByRole('button', { name: "Tell me when it's back" });
     expect(watch.getAttribute('data-testid')).toBe('watch-site');
@@ -362,7 +402,9 @@ describe('popup view: "Tell me when it\'s back"', () => {
     expect(watch.getAttribute('type')).toBe('button');
     expect(watch.getAttribute('tabindex')).toBeNull();
     const actions = watch.closest('.actions')!;
-    expect(within(actions as HTMLElement).getAllByRole('button').map((b) => b.textContent)).toEqual(['Retry now', "Tell me when it's back", 'Stop retrying']);
+    expect(within(actions as HTMLElement).getAllByRole('button').map((b) => b.textContent)).toEqual(["Tell me when it's back", 'Stop retrying']);
+    expect(screen.getByTestId('more').contains(watch)).toBe(true);
+    expect(screen.getByTestId('main-action').compareDocumentPosition(watch) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
   });
 
   it('sends watchSite once per click; then says it keeps watching with the tab closed, and moves the focus there', async () => {

@@ -87,6 +87,8 @@ export interface ChromiumOptions {
   executablePath?: string;
   /** Extra command-line switches. */
   args?: string[];
+  /** Extra environment variables for the browser process (e.g. `LANGUAGE`, which sets its UI language on Linux). */
+  env?: Record<string, string>;
   /** How long to wait for the extension's service worker at startup. Default 20 000 ms. */
   startupTimeoutMs?: number;
   /** What `prefers-color-scheme` answers in every page, extension pages included. Default: Playwright's (`light`). */
@@ -200,6 +202,7 @@ export async function launchChromium(options: ChromiumOptions): Promise<Chromium
       executablePath,
       headless: options.headless ?? true,
       args,
+      ...(options.env !== undefined ? { env: { ...process.env, ...options.env } as Record<string, string> } : {}),
       // Playwright adds --disable-extensions by default, which fights --load-extension.
       ignoreDefaultArgs: ['--disable-extensions'],
       ...(options.noViewport === true ? { viewport: null } : {}),

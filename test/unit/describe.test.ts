@@ -1,6 +1,7 @@
-import { MESSAGES } from '../locale';
+import { getMessage, MESSAGES, strictTIn } from '../locale';
 import { describe, expect, it } from 'vitest';
 import { describeBadge, describeIncident, durationText, statusNameText, type I18nText } from '../../src/view/notification';
+import { inDurationText } from '../../src/shared/text';
 import type { Incident, IncidentPhase, NotRetriedReason, TabEntry } from '../../src/recovery/incident-machine';
 
 const T0 = Date.UTC(2025, 5, 15, 12, 0, 0);
@@ -35,37 +36,59 @@ function render(t: I18nText): string {
   return `[${t.key}${t.subs ? `:${t.subs.join('|')}` : ''}]`;
 }
 
-describe('durationText', () => {
+describe('durationText and inDurationText: human durations through Intl, in the language of the messages', () => {
+  const en = (t: I18nText) => getMessage(t.key, t.subs);
+  const de = strictTIn('de') as (t: string, subs?: readonly string[]) => string;
+  const inGerman = (t: I18nText) => de(t.key, t.subs);
   it.each([
-    [0, 'durationSeconds', '0'],
-    [499, 'durationSeconds', '0'],
-    [500, 'durationSeconds', '1'],
-    [1_000, 'durationSeconds', '1'],
-    [42_000, 'durationSeconds', '42'],
-    [89_000, 'durationSeconds', '89'],
-    [89_499, 'durationSeconds', '89'],
+    [0, '0 seconds'],
+    [499, '0 seconds'],
+    [500, '1 second'],
+    [1_000, '1 second'],
+    [42_000, '42 seconds'],
+    [89_000, '89 seconds'],
+    [89_499, '89 seconds'],
     // From 90 s on, minutes (rounded: 1.5 min shows as 2).
-    [89_500, 'durationMinutes', '2'],
-    [90_000, 'durationMinutes', '2'],
-    [149_000, 'durationMinutes', '2'],
-    [149_500, 'durationMinutes', '3'],
-    [150_000, 'durationMinutes', '3'],
-    [3_600_000, 'durationMinutes', '60'],
-    [5_340_000, 'durationMinutes', '89'],
-    [5_369_000, 'durationMinutes', '89'],
+    [89_500, '2 minutes'],
+    [90_000, '2 minutes'],
+    [149_000, '2 minutes'],
+    [149_500, '3 minutes'],
+    [150_000, '3 minutes'],
+    [3_600_000, '60 minutes'],
+    [5_340_000, '89 minutes'],
+    [5_369_000, '89 minutes'],
     // From 90 min on, hours.
-    [5_370_000, 'durationHours', '2'],
-    [5_400_000, 'durationHours', '2'],
-    [7_200_000, 'durationHours', '2'],
-    [9_000_000, 'durationHours', '3'],
-    [36_000_000, 'durationHours', '10'],
-    [86_400_000 * 3, 'durationHours', '72'],
-  ])('%i ms is %s %s', (ms, key, value) => {
-    expect(durationText(ms)).toEqual({ key, subs: [value] });
+    [5_370_000, '2 hours'],
+    [5_400_000, '2 hours'],
+    [7_200_000, '2 hours'],
+    [9_000_000, '3 hours'],
+    [36_000_000, '10 hours'],
+    [86_400_000 * 3, '72 hours'],
+  ])('%i ms is "%s"', (ms, words) => {
+    expect(durationText(ms, en)).toBe(words);
   });
 
-  it.each([-1, -5_000, -86_400_000])('shows the negative %i ms as 0 s', (ms) => {
-    expect(durationText(ms)).toEqual({ key: 'durationSeconds', subs: ['0'] });
+  it.each([-1, -5_000, -86_400_000])('shows the negative %i ms as 0 seconds', (ms) => {
+    expect(durationText(ms, en)).toBe('0 seconds');
+  });
+
+  it('says a wait from now, seconds rounded up so a wait left never reads "in 0 seconds"', () => {
+    expect(inDurationText(20_000, en)).toBe('in 20 seconds');
+    expect(inDurationText(200, en)).toBe('in 1 second');
+    expect(inDurationText(0, en)).toBe('in 0 seconds');
+    expect(inDurationText(1_800_000, en)).toBe('in 30 minutes');
+    expect(inDurationText(5_400_000, en)).toBe('in 2 hours');
+  });
+
+  it('speaks the language the messages are in (their languageTag), not a fixed one', () => {
+    expect(durationText(42_000, inGerman)).toBe('42 Sekunden');
+    expect(durationText(60_000 * 3, inGerman)).toBe('3 Minuten');
+    expect(inDurationText(20_000, inGerman)).toBe('in 20 Sekunden');
+    expect(inDurationText(1_800_000, inGerman)).toBe('in 30 Minuten');
+  });
+
+  it('falls back to English when the lookup gives no language tag', () => {
+    expect(durationText(42_000, render)).toBe('42 seconds');
   });
 });
 
@@ -85,19 +108,19 @@ describe('describeIncident', () => {
   it('counts down to the next retry', () => {
     expect(describeIncident(incident({ attempts: 0, nextAt: T0 + 30_000 }), T0, MAX, render)).toEqual({
       title: errorTitle,
-      message: { key: 'notifRetryingIn', subs: ['[durationSeconds:30]', '1', '5'] },
+      message: { key: 'notifRetryingIn', subs: ['in 30 seconds', '1', '5'] },
       canStop: true,
     });
   });
 
   it('measures the countdown from now, not from the start', () => {
     const r = describeIncident(incident({ attempts: 2, nextAt: T0 + 300_000 }), T0 + 60_000, MAX, render);
-    expect(r?.message).toEqual({ key: 'notifRetryingIn', subs: ['[durationMinutes:4]', '3', '5'] });
+    expect(r?.message).toEqual({ key: 'notifRetryingIn', subs: ['in 4 minutes', '3', '5'] });
   });
 
   it('shows 0 s when the next retry is overdue', () => {
     const r = describeIncident(incident({ nextAt: T0 - 5_000 }), T0, MAX, render);
-    expect(r?.message).toEqual({ key: 'notifRetryingIn', subs: ['[durationSeconds:0]', '1', '5'] });
+    expect(r?.message).toEqual({ key: 'notifRetryingIn', subs: ['in 0 seconds', '1', '5'] });
   });
 
   it('says "retrying now" while a reload is awaited, counting the reload in flight', () => {
@@ -117,7 +140,7 @@ describe('describeIncident', () => {
 
   it('never shows an attempt number above the cap', () => {
     const r = describeIncident(incident({ attempts: 9, nextAt: T0 + 10_000 }), T0, MAX, render);
-    expect(r?.message).toEqual({ key: 'notifRetryingIn', subs: ['[durationSeconds:10]', '5', '5'] });
+    expect(r?.message).toEqual({ key: 'notifRetryingIn', subs: ['in 10 seconds', '5', '5'] });
   });
 
   it('uses maxVisibleRetries as the "of" count', () => {
@@ -155,28 +178,28 @@ describe('describeIncident', () => {
     );
     expect(r).toEqual({
       title: { key: 'notifTitleBack', subs: ['shop.example'] },
-      message: { key: 'notifRecovered', subs: ['[durationMinutes:3]'] },
+      message: { key: 'notifRecovered', subs: ['3 minutes'] },
       canStop: false,
     });
   });
 
   it('measures a recovery without endedAt up to now', () => {
     const r = describeIncident(incident({ phase: 'recovered', nextAt: null }), T0 + 45_000, MAX, render);
-    expect(r?.message).toEqual({ key: 'notifRecovered', subs: ['[durationSeconds:45]'] });
+    expect(r?.message).toEqual({ key: 'notifRecovered', subs: ['45 seconds'] });
   });
 
   it('says it gave up, with how long the site was down', () => {
     const r = describeIncident(incident({ phase: 'gave-up', nextAt: null, endedAt: T0 + 3_600_000 }), T0 + 3_600_000, MAX, render);
     expect(r).toEqual({
       title: errorTitle,
-      message: { key: 'notifGaveUp', subs: ['[durationMinutes:60]'] },
+      message: { key: 'notifGaveUp', subs: ['60 minutes'] },
       canStop: false,
     });
   });
 
   it('measures a give-up without endedAt up to now', () => {
     const r = describeIncident(incident({ phase: 'gave-up', nextAt: null }), T0 + 2 * 3_600_000, MAX, render);
-    expect(r?.message).toEqual({ key: 'notifGaveUp', subs: ['[durationHours:2]'] });
+    expect(r?.message).toEqual({ key: 'notifGaveUp', subs: ['2 hours'] });
   });
 
   it('says retrying stopped when cancelled', () => {
@@ -314,7 +337,6 @@ describe('i18n: every message describe.ts can produce exists in public/_locales/
         }
       }
     }
-    for (const ms of [0, 89_000, 90_000, 5_400_000, 1e9]) record(durationText(ms));
     return texts;
   }
 
@@ -325,9 +347,8 @@ describe('i18n: every message describe.ts can produce exists in public/_locales/
     const keys = [...new Set(texts.map((t) => t.key))].sort();
     expect(keys).toEqual(
       [
-        'durationHours',
-        'durationMinutes',
-        'durationSeconds',
+        // The language of the messages, for the durations (`messagesLocale`).
+        'languageTag',
         'notifAnswersCapped',
         'notifAnswersError',
         'notifAnswersReloading',

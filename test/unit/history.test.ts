@@ -284,10 +284,10 @@ describe('parseHistory: what storage holds is untrusted', () => {
 
 describe('what the options page says about an entry', () => {
   it('outcome and how long it took', () => {
-    expect(render(outcomeText(entry(1, { startedAt: NOW - 42_000, endedAt: NOW }), render))).toBe('Recovered after 42 s');
-    expect(render(outcomeText(entry(1, { outcome: 'gave-up', startedAt: NOW - 2 * 3_600_000, endedAt: NOW }), render))).toBe('Gave up after 2 h');
-    expect(render(outcomeText(entry(1, { outcome: 'cancelled', startedAt: NOW - 5 * 60_000, endedAt: NOW }), render))).toBe('Stopped by you after 5 min');
-    expect(render(outcomeText(entry(1, { outcome: 'abandoned' }), render))).toBe('Tab closed or left after 10 s');
+    expect(render(outcomeText(entry(1, { startedAt: NOW - 42_000, endedAt: NOW }), render))).toBe('Recovered after 42 seconds');
+    expect(render(outcomeText(entry(1, { outcome: 'gave-up', startedAt: NOW - 2 * 3_600_000, endedAt: NOW }), render))).toBe('Gave up after 2 hours');
+    expect(render(outcomeText(entry(1, { outcome: 'cancelled', startedAt: NOW - 5 * 60_000, endedAt: NOW }), render))).toBe('Stopped by you after 5 minutes');
+    expect(render(outcomeText(entry(1, { outcome: 'abandoned' }), render))).toBe('Tab closed or left after 10 seconds');
     expect(render(outcomeText(entry(1, { outcome: 'not-retried', notRetriedReason: 'non-get' }), render))).toBe('Not retried: a form was sent');
     expect(render(outcomeText(entry(1, { outcome: 'not-retried', notRetriedReason: 'never-retry' }), render))).toBe('Not retried: on your never-retry list');
   });
@@ -295,11 +295,11 @@ describe('what the options page says about an entry', () => {
   it('a site that answered again with its own 500 is not called recovered (issue 13: "back" means a page)', () => {
     const ended = entryOf(incident({ endedAt: NOW, answer: { kind: 'server-error', code: 500, at: NOW } }), NOW);
     expect(ended.answeredWith).toBe(500);
-    expect(render(outcomeText(ended, render))).toBe('Answered again with 500 Internal Server Error after 42 s');
+    expect(render(outcomeText(ended, render))).toBe('Answered again with 500 Internal Server Error after 42 seconds');
     // Back for real: a tab's own reload got a page, so no answer is kept.
     const back = entryOf(incident({ endedAt: NOW }), NOW);
     expect(back.answeredWith).toBeUndefined();
-    expect(render(outcomeText(back, render))).toBe('Recovered after 42 s');
+    expect(render(outcomeText(back, render))).toBe('Recovered after 42 seconds');
     // What storage holds is read back with it.
     expect(parseHistory({ version: 1, entries: [ended] }).entries[0]?.answeredWith).toBe(500);
     // A status no HTTP server may send is not kept, so the entry stays readable.

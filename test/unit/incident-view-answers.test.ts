@@ -85,13 +85,13 @@ describe('popup words for each state (English and German)', () => {
       'Reloaded 12 times in the last hour; stopped reloading, still checking in the background.',
       'In der letzten Stunde 12-mal neu geladen; das Neuladen wurde beendet, im Hintergrund wird weiter geprüft.',
     ],
-    ['back, proven by the tab', recovered(), 'Back: reloaded after 5 min.', 'Wieder erreichbar: nach 5 min neu geladen.'],
-    ['back, watched with the tab closed', recovered({ answer: works, keepWatching: true }), 'Back after 5 min (checked in the background).', 'Nach 5 min wieder erreichbar (im Hintergrund geprüft).'],
+    ['back, proven by the tab', recovered(), 'Back: reloaded after 5 minutes.', 'Wieder erreichbar: nach 5 Minuten neu geladen.'],
+    ['back, watched with the tab closed', recovered({ answer: works, keepWatching: true }), 'Back after 5 minutes (checked in the background).', 'Nach 5 Minuten wieder erreichbar (im Hintergrund geprüft).'],
     [
       'answers again, the cap leaving no reload',
       recovered({ answer: works }),
-      'shop.example.com answers again after 5 min. Its pages were reloaded 12 times in the last hour, so this one was not: reload it when you like.',
-      'shop.example.com antwortet nach 5 min wieder. Weil die Seiten dieser Website in der letzten Stunde schon 12-mal neu geladen wurden, wurde diese Seite nicht mehr neu geladen: Laden Sie sie selbst neu, wann Sie möchten.',
+      'shop.example.com answers again after 5 minutes. Its pages were reloaded 12 times in the last hour, so this one was not: reload it when you like.',
+      'shop.example.com antwortet nach 5 Minuten wieder. Weil die Seiten dieser Website in der letzten Stunde schon 12-mal neu geladen wurden, wurde diese Seite nicht mehr neu geladen: Laden Sie sie selbst neu, wann Sie möchten.',
     ],
     [
       'ended on its own 500',
@@ -104,12 +104,21 @@ describe('popup words for each state (English and German)', () => {
     expect(lines(i, DE).phase).toBe(de);
   });
 
-  it('the headline names the gateway error while under way, and the site\'s own answer once it ended on one', () => {
-    expect(lines(incident({ answer: works })).headline).toBe('shop.example.com answered 502 Bad Gateway');
+  it('one headline: "is down" while under way, "is back" once the page works, the site\'s own answer once it ended on one (issue 14)', () => {
+    expect(lines(incident({ answer: works })).headline).toBe('shop.example.com is down');
+    expect(lines(incident({ answer: works }), DE).headline).toBe('shop.example.com ist nicht erreichbar');
     expect(lines(recovered({ answer: { kind: 'server-error', code: 500, at: NOW } })).headline).toBe('shop.example.com answers again, with 500 Internal Server Error');
     expect(lines(recovered({ answer: { kind: 'server-error', code: 500, at: NOW } }), DE).headline).toBe('shop.example.com antwortet wieder, aber mit 500 (Interner Serverfehler)');
-    expect(lines(incident({ answer: works }), DE).headline).toBe('shop.example.com antwortete mit 502 (Fehlerhaftes Gateway)');
-    expect(lines(recovered()).headline).toBe('shop.example.com answered 502 Bad Gateway');
+    expect(lines(recovered()).headline).toBe('shop.example.com is back');
+    expect(lines(recovered(), DE).headline).toBe('shop.example.com ist wieder erreichbar');
+    expect(lines(recovered({ answer: works, keepWatching: true })).headline).toBe('shop.example.com is back');
+  });
+
+  it('the countdown of the headline\'s second line: retrying while retrying, checking again in watch mode', () => {
+    expect(build(incident({ phase: 'retrying', nextAt: NOW + 20_000 })).countdown).toEqual({ kind: 'next', key: 'popupHeadRetrying', at: NOW + 20_000 });
+    expect(build(incident({ phase: 'watching', nextAt: NOW + 1_800_000 })).countdown).toEqual({ kind: 'next', key: 'popupHeadChecking', at: NOW + 1_800_000 });
+    expect(build(incident({ awaiting: { kind: 'reload', tabId: 4, at: NOW } })).countdown?.kind).toBe('now');
+    expect(build(recovered()).countdown).toBeNull();
   });
 
   it('offline outranks why reloading stopped', () => {
@@ -152,7 +161,10 @@ describe('the cookie finding reached by a probe (quiet: cookies)', () => {
 
   it('without it (reloading only capped), no cookie fact', () => {
     expect(localFacts(incident({ quiet: 'reload-cap' }), null)).toEqual([]);
-    expect(build(incident({ quiet: 'reload-cap' })).guide?.guide.steps[0]?.id).not.toBe('cookies');
+    // The steps keep the order they have without the cap: the cookie step is not moved up.
+    const ids = (i: Incident) => build(i).guide?.guide.steps.map((s) => s.id);
+    expect(ids(incident({ quiet: 'reload-cap' }))).toEqual(ids(incident()));
+    expect(ids(incident({ quiet: 'cookies' }))?.[0]).toBe('cookies');
   });
 });
 

@@ -34,6 +34,42 @@ function report(verdict: StatusReport['verdict'], checkedAt = NOW - 5_000, expir
   };
 }
 
+describe('one view model: the first view (issue 14)', () => {
+  it('one line on who failed, from the fault side, who answered and the browser\'s own facts', () => {
+    expect(build({ gateway: { server: 'nginx' } }).whoFailed).toEqual({ key: 'popupWhoSite', subs: ['nginx'] });
+    expect(build({ gateway: { server: 'nginx' } }, report('down-for-everyone')).whoFailed).toEqual({ key: 'popupWhoEveryone' });
+    expect(build({ gateway: {} }, report('up-elsewhere')).whoFailed).toEqual({ key: 'popupWhoYou' });
+    expect(build({ gateway: { server: 'squid/5.5', party: 'squid', ownError: 'ERR_CONNECT_FAIL 111' } }).whoFailed).toEqual({ key: 'popupWhoProxy', subs: ['Squid'] });
+    expect(build({ gateway: {} }).whoFailed).toEqual({ key: 'popupWhoUnknown', subs: ['[popupUnknownServer]'] });
+    expect(build({ gateway: { server: 'nginx' }, quiet: 'cookies' }, report('down-for-everyone')).whoFailed).toEqual({ key: 'popupWhoCookies' });
+  });
+
+  it('one Retry now: the guide drops its own reload while the popup offers it, keeps it when not', () => {
+    const view = build({ gateway: { server: 'nginx' } });
+    expect(view.canRetryNow).toBe(true);
+    expect(view.guide?.guide.steps.some((s) => s.action?.kind === 'reload')).toBe(false);
+    const form = build({ gateway: { server: 'nginx' }, method: 'POST', phase: 'not-retried', notRetriedReason: 'non-get', nextAt: null });
+    expect(form.canRetryNow).toBe(false);
+    expect(form.formMethod).toBe('POST');
+    // A form is never reloaded by the guide either (its own rule); its phase line, why it is not sent again, is in
+    // the first view, above the guide's "did it go through?".
+    expect(form.guide?.guide.steps.some((s) => s.action?.kind === 'reload')).toBe(false);
+    expect(form.phaseFirst).toBe(true);
+  });
+
+  it('"Check now" in the first view while no verdict is known, with the details once one is', () => {
+    expect(build().checkInFirstView).toBe(true);
+    expect(build({}, report('down-for-everyone')).checkInFirstView).toBe(false);
+    expect(build({}, report('up-elsewhere')).checkInFirstView).toBe(false);
+  });
+
+  it('the phase line is in the first view only when nothing ticks in the headline', () => {
+    expect(build().phaseFirst).toBe(false);
+    expect(build({ offline: true }).phaseFirst).toBe(true);
+    expect(build({ phase: 'gave-up', nextAt: null, endedAt: NOW }).phaseFirst).toBe(true);
+  });
+});
+
 describe('one view model', () => {
   it('the popup and the notification give the same attempt, however far the retries went', () => {
     for (let attempts = 0; attempts <= 7; attempts++) {
@@ -70,7 +106,11 @@ describe('one view model', () => {
     const view = build({ gateway: { via: '1.1 proxy.corp.example' } }, report('up-elsewhere'));
     expect(view.check?.verdict?.advice.key).toBe('verdictUpAdvice');
     expect(view.guide?.guide.side).toBe('likely-you');
-    expect(view.guide?.guide.steps[0]?.id).toBe('refresh');
+    // The guide's own reload is the popup's one "Retry now" (issue 14): DNS comes first.
+    expect(view.canRetryNow).toBe(true);
+    expect(view.guide?.guide.steps.map((s) => s.id)).not.toContain('refresh');
+    expect(view.guide?.guide.steps[0]?.id).toBe('dns');
+    expect(view.whoFailed).toEqual({ key: 'popupWhoYou' });
   });
 
   it('a report from before the incident that has expired speaks for neither the notification nor the guide', () => {
@@ -295,7 +335,9 @@ describe("one view model: the browser's own facts", () => {
     expect(view.localFacts.map((f) => f.id)).toEqual(['proxy']);
     expect(view.localFacts[0]!.text).toEqual({ key: 'factProxy', subs: ['http proxy.corp.example:3128'] });
     expect(view.guide?.guide.side).toBe('likely-you');
-    expect(view.guide?.guide.steps.map((s) => s.id).slice(0, 3)).toEqual(['refresh', 'proxy', 'other-network']);
+    // Without the refresh step, which is the popup's "Retry now" (issue 14).
+    expect(view.guide?.guide.steps.map((s) => s.id).slice(0, 2)).toEqual(['proxy', 'other-network']);
+    expect(view.whoFailed).toEqual({ key: 'popupWhoProxy', subs: ['Squid'] });
     expect(view.check?.verdict?.advice.key).toBe('verdictUpAdviceProxy');
     expect(view.check?.privateHost).toBe(false);
     expect(view.notification?.verdict?.key).toBe('verdictUpLine');
@@ -308,7 +350,9 @@ describe("one view model: the browser's own facts", () => {
     expect(view.localFacts).toEqual([]);
     expect(view.check?.privateHost).toBe(false);
     expect(view.guide?.guide.steps.map((s) => s.id)).toContain('proxy');
-    expect(view.guide?.guide.steps.map((s) => s.id)).toContain('down-for-everyone');
+    // The status check is offered (not an intranet site), in the first view, so the guide does not repeat its button.
+    expect(view.checkInFirstView).toBe(true);
+    expect(view.guide?.guide.steps.map((s) => s.id)).not.toContain('down-for-everyone');
     // The notification names the same proxy as the popup's evidence and the report, before any verdict came.
     expect(view.notification?.verdict).toEqual({ key: 'notifProxyLine', subs: ['Squid'] });
     expect(view.guide?.guide.summary.key).toBe('guideSideProxy');
@@ -330,7 +374,8 @@ describe("one view model: the browser's own facts", () => {
     const view = withFacts({ gateway: { server: 'nginx' }, connection: { ip: '93.184.216.34' } }, r);
     expect(view.localFacts).toEqual([{ id: 'address', text: { key: 'factAddressElsewhere', subs: ['93.184.216.34', '104.18.32.7, 172.64.155.249'] } }]);
     expect(view.guide?.guide.side).toBe('likely-you');
-    expect(view.guide?.guide.steps[1]!.id).toBe('dns');
+    // The refresh step is the popup's "Retry now" (issue 14): DNS is the first step left.
+    expect(view.guide?.guide.steps[0]!.id).toBe('dns');
     // The notification does not say "your network works" against that evidence.
     expect(view.notification?.verdict?.key).toBe('verdictUpLine');
     expect(view.check?.verdict?.advice.key).toBe('verdictUpAdvice');

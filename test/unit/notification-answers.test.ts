@@ -123,16 +123,16 @@ describe('notification: what the site answers while the incident goes on', () =>
 
 describe('notification: how a recovered incident ended', () => {
   it('proven by the tab\'s own reload: "is back"', () => {
-    expect(words(recovered())).toEqual({ title: 'shop.example.com is back', message: 'The page was reloaded after 5 min.', canStop: false });
+    expect(words(recovered())).toEqual({ title: 'shop.example.com is back', message: 'The page was reloaded after 5 minutes.', canStop: false });
     expect(words(recovered(), DE)?.title).toBe('shop.example.com ist wieder erreichbar');
   });
 
   it('watched with its tab closed: "is back", and a click opens the page', () => {
     const i = recovered({ answer: works, keepWatching: true });
-    expect(words(i)).toEqual({ title: 'shop.example.com is back', message: 'It answers again after 5 min. Click to open the page.', canStop: false });
+    expect(words(i)).toEqual({ title: 'shop.example.com is back', message: 'It answers again after 5 minutes. Click to open the page.', canStop: false });
     expect(words(i, DE)).toEqual({
       title: 'shop.example.com ist wieder erreichbar',
-      message: 'Die Website antwortet nach 5 min wieder. Klicken Sie hier, um die Seite zu öffnen.',
+      message: 'Die Website antwortet nach 5 Minuten wieder. Klicken Sie hier, um die Seite zu öffnen.',
       canStop: false,
     });
   });
@@ -141,7 +141,7 @@ describe('notification: how a recovered incident ended', () => {
     const i = recovered({ answer: works });
     expect(words(i)).toEqual({
       title: 'shop.example.com answers again',
-      message: 'It answers again after 5 min. Its pages were reloaded 12 times in the last hour, so this one was not: reload it when you like.',
+      message: 'It answers again after 5 minutes. Its pages were reloaded 12 times in the last hour, so this one was not: reload it when you like.',
       canStop: false,
     });
     expect(words(i, DE)?.message).toContain('12-mal neu geladen');

@@ -106,10 +106,12 @@ describe('one view model', () => {
     const view = build({ gateway: { via: '1.1 proxy.corp.example' } }, report('up-elsewhere'));
     expect(view.check?.verdict?.advice.key).toBe('verdictUpAdvice');
     expect(view.guide?.guide.side).toBe('likely-you');
-    // The guide's own reload is the popup's one "Retry now" (issue 14): DNS comes first.
+    // The guide's own reload is the popup's one "Retry now" (issue 14): a VPN or proxy comes first, worded as a
+    // maybe (the browser cannot see a VPN), never as "your proxy".
     expect(view.canRetryNow).toBe(true);
     expect(view.guide?.guide.steps.map((s) => s.id)).not.toContain('refresh');
-    expect(view.guide?.guide.steps[0]?.id).toBe('dns');
+    expect(view.guide?.guide.steps[0]?.id).toBe('proxy');
+    expect(view.guide?.guide.steps[0]?.why.key).toBe('guideProxyWhyMaybe');
     expect(view.whoFailed).toEqual({ key: 'popupWhoYou' });
   });
 

@@ -4,6 +4,7 @@
  * visitor's cookies, credentials or a form's body, and the page's address quoted so that no address can break out of
  * its quotes in a POSIX shell (sh, bash, zsh). Pure.
  */
+import { parsePageAddress } from '../shared/page-address';
 
 /**
  * `s` as one word of a POSIX shell: in single quotes, inside which the shell gives no character a meaning, each `'`
@@ -21,14 +22,9 @@ const PRINTABLE_ASCII = /^[\x21-\x7e]+$/;
  * `user:password@` gone (curl would send it as `Authorization`). `null` for anything else.
  */
 export function curlUrl(url: string): string | null {
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    return null;
-  }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') return null;
-  u.hash = '';
+  const page = parsePageAddress(url);
+  if (page === null) return null;
+  const u = new URL(page.page);
   u.username = '';
   u.password = '';
   return PRINTABLE_ASCII.test(u.href) ? u.href : null;

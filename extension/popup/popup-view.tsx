@@ -31,6 +31,8 @@ export function PopupView({ view, watchable, t, now, onRetryNow, onStop, onWatch
   const render = (x: I18nText) => t(x.key, x.subs);
   // Set by a click on "Tell me when it's back": the note that replaces the button then takes the focus.
   const [watchAsked, setWatchAsked] = useState(false);
+  // The fold of the first view: for a failed form, its main action unfolds it at the guide's first step.
+  const moreRef = useRef<HTMLDetailsElement>(null);
   // Set by a click on "Check now" in the first view: its answer then stays where the user looked for it, instead of
   // moving into the folded details once a verdict is in.
   const [checkedHere, setCheckedHere] = useState(false);
@@ -70,7 +72,7 @@ export function PopupView({ view, watchable, t, now, onRetryNow, onStop, onWatch
   // The page works: nothing is left to retry, check or fix. (A recovery that left the site's own error page still
   // offers "Retry now".)
   const back = incident.pageWorks;
-  // A form that failed: its guide is the main action (see below).
+  // A form that failed: whether it went through is the main action (see below).
   const formGuide = incident.formMethod !== null && incident.guide !== null;
   const phase = (
     <p data-phase={incident.phase} data-testid="phase">
@@ -97,11 +99,23 @@ export function PopupView({ view, watchable, t, now, onRetryNow, onStop, onWatch
       {incident.phaseFirst && phase}
       <Announcement text={`${line} ${incident.underWay ? tail : ''}`.trim()} changeKey={incident.announceKey} />
       {subresources}
-      {/* The one main action: "Retry now"; for a form that failed, the guide, whose first step asks whether the form
-          went through before its second offers to send it again (never the other way round). */}
+      {/* The one main action: "Retry now"; for a form that failed, "Check whether it went through", which unfolds the
+          guide at that step (the step after it offers to send the form again: never the other way round). */}
       {formGuide ? (
-        <div data-testid="main-action">
-          <GuideSection {...incident.guide!} underWay={incident.underWay} t={t} actions={actions} onCheckNow={guideCheck} />
+        <div class="actions" data-testid="main-action">
+          <button
+            type="button"
+            data-testid="form-check-first"
+            onClick={() => {
+              const more = moreRef.current;
+              if (more === null) return;
+              more.open = true;
+              // The step's heading is focusable by script (tabIndex -1): the keyboard goes on from the step.
+              more.querySelector<HTMLElement>('[data-testid="guide-step"] h3')?.focus();
+            }}
+          >
+            {t('guideFormCheckTitle')}
+          </button>
         </div>
       ) : (
         !back &&
@@ -117,7 +131,7 @@ export function PopupView({ view, watchable, t, now, onRetryNow, onStop, onWatch
       {/* "Check now" is what helps next: the check stays in view (it keeps its place while it runs and answers). */}
       {checkFirstView && check}
       {!back && (
-        <details class="more" data-testid="more">
+        <details class="more" data-testid="more" ref={moreRef}>
           <summary data-testid="more-summary">{t('popupMore')}</summary>
           {!incident.phaseFirst && phase}
           {(incident.watchSite === 'offer' || incident.canStop) && (
@@ -157,7 +171,7 @@ export function PopupView({ view, watchable, t, now, onRetryNow, onStop, onWatch
           )}
           {/* Down for everyone: the verdict and its evidence before what is left to do. */}
           {!checkFirstView && incident.checkFirst && check}
-          {incident.guide !== null && !formGuide && (
+          {incident.guide !== null && (
             <GuideSection {...incident.guide} underWay={incident.underWay} t={t} actions={actions} onCheckNow={guideCheck} />
           )}
           <WhoAnswered incident={incident} t={t} />

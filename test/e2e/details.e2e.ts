@@ -11,7 +11,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import axe from 'axe-core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { launchDriver, SHOP_HOST, waitForText, type BrowserName, type Driver, type TabPage } from './driver';
+import { launchDriver, openMore, SHOP_HOST, waitForText, type BrowserName, type Driver, type TabPage } from './driver';
 import { useSite } from './site-fixture';
 import { startGateway, type Gateway } from '../lab/gateway';
 import { startUpstream, type Upstream } from '../lab/upstream';
@@ -39,6 +39,8 @@ async function seriousViolations(page: TabPage): Promise<string[]> {
 /** Opens the popup of the tab showing `url`'s 502 and unfolds its details. */
 async function openDetails(driver: Driver, url: string): Promise<TabPage> {
   const popup = await driver.openExtensionPage(`extension/popup/index.html?tabId=${await driver.tabIdOf(url)}`);
+  // In the popup's fold ("What you can try, and details"), then folded again within it.
+  await openMore(popup);
   await waitForText(popup, "Details for the site's operator", 10_000);
   await popup.click('[data-testid="details"] summary');
   await waitFor(() => popup.evaluate(() => document.querySelector('[data-testid="details-headers"]') !== null, null), {
@@ -62,6 +64,7 @@ describe.each(BROWSERS)('%s: the details view for the site\'s operator', (browse
     const tabId = await driver.tabIdOf(incident.url);
 
     const popup = await driver.openExtensionPage(`extension/popup/index.html?tabId=${tabId}`);
+    await openMore(popup);
     await waitForText(popup, "Details for the site's operator", 10_000);
     // Folded: nothing of it in the page until the click.
     expect(await popup.evaluate(() => document.querySelector('[data-testid="details-headers"]') === null, null)).toBe(true);

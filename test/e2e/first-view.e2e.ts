@@ -197,7 +197,7 @@ describe.each(CASES)('%s in %s: the first view of the main states', (browserName
     await tab.click('#submit');
     await waitForText(tab, '502 Bad Gateway');
     const popup = await openPopup(await site.driver.tabIdOf(site.url('/order')));
-    await present(popup, '[data-testid="guide-step"][data-step="form-check"]');
+    await present(popup, '[data-testid="form-check-first"]');
     await record(popup, 'form not re-sent', true);
   });
 

@@ -70,8 +70,10 @@ describe.each(BROWSERS)('%s: recent incidents history', (browserName) => {
     expect(row![0]).toBe(SHOP_HOST);
     expect(row![1]).toBe('502 Bad Gateway' + 'answered by nginx');
     expect(row![2]).not.toBe('');
-    expect(row![3]).toMatch(/^Recovered after \d+ s$/);
-    expect(row![3]).toBe(`Recovered after ${Math.round((incident.endedAt! - incident.startedAt) / 1000)} s`);
+    // Durations are written out by Intl (issue 14): "5 seconds".
+    expect(row![3]).toMatch(/^Recovered after \d+ seconds?$/);
+    const seconds = new Intl.NumberFormat('en', { style: 'unit', unit: 'second', unitDisplay: 'long' }).format(Math.round((incident.endedAt! - incident.startedAt) / 1000));
+    expect(row![3]).toBe(`Recovered after ${seconds}`);
     expect(row![4]).toBe(String(incident.attempts));
     expect(row![5]).toBe('0');
     expect(row![6]).toBe(getMessage('historyVerdictNone'));

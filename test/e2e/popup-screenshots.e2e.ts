@@ -131,9 +131,11 @@ describe('chromium: the popup in its main states (README screenshots)', () => {
     const tabId = await site.driver.tabIdOf(site.url('/order'));
     const popup = await openPopup(site, tabId);
     // Whether it went through comes first, as the main action in view; no "Retry now"; sending again only after.
-    await popup.locator('[data-testid="guide-step"][data-step="form-check"]').waitFor();
+    await popup.getByTestId('form-check-first').waitFor();
     await expectInFirstView(popup, 'main-action');
     expect(await popup.getByTestId('retry-now').count()).toBe(0);
+    await popup.getByTestId('form-check-first').click();
+    await popup.locator('[data-testid="guide-step"][data-step="form-check"]').waitFor();
     await popup.getByTestId('helped-no').click();
     await popup.getByTestId('action-resend-form').click();
     await popup.getByText('an order, a payment or a message may go through twice').waitFor();

@@ -184,6 +184,13 @@ describe('popup view', () => {
     show(view({ phase: 'not-retried', notRetriedReason: 'non-get', method: 'POST', nextAt: null, endedAt: NOW }));
     expect(screen.getAllByText(/never re-sent automatically/).length).toBeGreaterThan(0);
     expect(button('Retry now')).toBeNull();
+    // The first view's one action is the check; it unfolds the guide at that step.
+    const main = screen.getByTestId('main-action');
+    expect(main.textContent).toBe('Check whether it went through');
+    const more = screen.getByTestId('more') as HTMLDetailsElement;
+    expect(more.open).toBe(false);
+    fireEvent.click(screen.getByTestId('form-check-first'));
+    expect(more.open).toBe(true);
     // The guide's first step is the check; sending it again comes after "No, or I can't tell".
     expect(screen.getByTestId('guide-step').dataset.step).toBe('form-check');
     expect(screen.queryByTestId('action-resend-form')).toBeNull();

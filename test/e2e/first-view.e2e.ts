@@ -13,8 +13,8 @@ import { resolve } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { waitForText, type BrowserName, type TabPage } from './driver';
 import { useSite } from './site-fixture';
-import { allDown, startCheckHost, startCloudflareStatus, startStatusPage, stopAll } from '../lab/status-standins';
-import { statusPageCertificate } from '../lab/tls';
+import { stopAll } from '../lab/status-standins';
+import { useDownForEveryone } from './down-for-everyone';
 import { pageWithPostForm, UPSTREAM_OK_MARKER } from '../lab/upstream';
 import { waitFor } from '../lab/wait';
 
@@ -142,15 +142,6 @@ describe.each(CASES)('%s in %s: the first view of the main states', (browserName
     return page;
   }
 
-  async function failedTab(path = '/') {
-    await site.upstream.setDown();
-    const tab = await site.driver.openTab(site.url(path));
-    await waitForText(tab, '502 Bad Gateway');
-    const tabId = await site.driver.tabIdOf(site.url(path));
-    await waitFor(async () => (await site.driver.state()).incidents.length === 1, { message: 'an incident' });
-    return { tab, tabId };
-  }
-
   async function record(popup: TabPage, state: string, action: boolean): Promise<void> {
     const view = await measureFirstView(popup);
     const key = `${browserName} ${locale}`;
@@ -161,7 +152,7 @@ describe.each(CASES)('%s in %s: the first view of the main states', (browserName
   }
 
   it('retrying', async () => {
-    const { tabId } = await failedTab('/checkout');
+    const { tabId } = await site.failedTab('/checkout');
     const popup = await openPopup(tabId);
     await present(popup, '[data-testid="guide-step"]');
     await present(popup, '[data-testid="countdown"], [data-testid="retrying-now"]');
@@ -169,21 +160,8 @@ describe.each(CASES)('%s in %s: the first view of the main states', (browserName
   });
 
   it('down for everyone', async () => {
-    const checkHost = await startCheckHost({ nodes: allDown(502, 7) });
-    const statusPage = await startStatusPage({ vendor: 'statuspage', state: 'major', name: 'Example', tls: statusPageCertificate() });
-    const cloudflare = await startCloudflareStatus();
-    standIns.push(checkHost, statusPage, cloudflare);
-    await site.driver.setSettings({
-      statusProviders: { globalping: false },
-      statusEndpoints: {
-        checkHost: checkHost.baseUrl,
-        cloudflareStatus: cloudflare.baseUrl,
-        statusPageTemplates: [`https://status.{domain}:${statusPage.port}`],
-        checkHostNodes: 7,
-      },
-    });
-    await site.driver.giveStatusConsent();
-    const { tabId } = await failedTab();
+    standIns.push(...(await useDownForEveryone(site.driver)));
+    const { tabId } = await site.failedTab();
     const popup = await openPopup(tabId);
     await present(popup, '[data-testid="verdict"][data-verdict="down-for-everyone"]', 25_000);
     await record(popup, 'down for everyone', true);
@@ -203,7 +181,7 @@ describe.each(CASES)('%s in %s: the first view of the main states', (browserName
 
   it('watching', async () => {
     await site.driver.setSettings({ maxVisibleRetries: 1 });
-    const { tabId } = await failedTab('/watch');
+    const { tabId } = await site.failedTab('/watch');
     await waitFor(async () => (await site.driver.state()).incidents[0]?.phase === 'watching', { timeoutMs: 20_000, message: 'watch mode' });
     const popup = await openPopup(tabId);
     await present(popup, '[data-phase="watching"]');
@@ -212,7 +190,7 @@ describe.each(CASES)('%s in %s: the first view of the main states', (browserName
   });
 
   it('recovered', async () => {
-    const { tab, tabId } = await failedTab();
+    const { tab, tabId } = await site.failedTab();
     await site.upstream.setUp();
     await waitForText(tab, UPSTREAM_OK_MARKER, 30_000);
     const popup = await openPopup(tabId);

@@ -10,10 +10,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { launchDriver, NEWS_HOST, openMore, SHOP_HOST, waitForText, type BrowserName, type Driver, type TabPage } from './driver';
 import { allowInPrivateWindows } from './private-access';
 import { startGateway, type Gateway } from '../lab/gateway';
-import { createTestCertificate, type TestCertificate, statusPageCertificate } from '../lab/tls';
+import { createTestCertificate, type TestCertificate } from '../lab/tls';
 import { useSite } from './site-fixture';
 import { errorResponse, htmlResponse, pageWithPostForm, startUpstream, UPSTREAM_OK_MARKER, type Upstream } from '../lab/upstream';
-import { allDown, startArchive, startCheckHost, startCloudflareStatus, startStatusPage, stopAll } from '../lab/status-standins';
+import { startArchive, stopAll } from '../lab/status-standins';
+import { useDownForEveryone } from './down-for-everyone';
 import { sleep, waitFor } from '../lab/wait';
 
 const BROWSERS: BrowserName[] = ['chromium', 'firefox'];
@@ -245,10 +246,13 @@ describe.each(BROWSERS)('%s: the popup guide', (browserName) => {
     await popup.press('Enter');
     await waitFor(() => popup.evaluate(() => (document.querySelector('[data-testid="more"]') as HTMLDetailsElement).open, null), { timeoutMs: 2_000, message: 'the details unfolded' });
     const focusedStep = () => popup.evaluate(() => document.activeElement?.closest('[data-step]')?.getAttribute('data-step') ?? document.activeElement?.tagName, null);
-    // The fold's first step: a private window (a button when the extension may open one, then "Skip"; else "Did that
-    // help?" at once). Moving on puts the focus on the next step's heading, so the keyboard goes on from there.
+    // The fold's first step: a private window; its link is copied from the keyboard. Moving on puts the focus on the
+    // next step's heading, so the keyboard goes on from there.
     await stepShown(popup, 'private-window');
-    const onward = await popup.evaluate(() => (document.querySelector('[data-testid="guide-step"] [data-testid="skip"]') !== null ? 'skip' : 'helped-no'), null);
+    expect(await tabTo('action-copy-link')).not.toBe('none');
+    await popup.press('Enter');
+    await waitForText(popup, 'Copied.', 5_000);
+    const onward = await popup.evaluate(() => (document.querySelector('[data-testid="guide-step"] [data-testid="helped-no"]') !== null ? 'helped-no' : 'skip'), null);
     expect(await tabTo(onward)).not.toBe('none');
     await popup.press('Enter');
     await stepShown(popup, 'cookies');
@@ -261,14 +265,6 @@ describe.each(BROWSERS)('%s: the popup guide', (browserName) => {
     await popup.press('Enter');
     await waitForText(popup, 'had no cookies in this browser', 15_000);
     await waitFor(async () => (await focusedId()) === 'action-clear-cookies', { timeoutMs: 2_000, message: 'the focus back on "Clear cookies…"' });
-    expect(await tabTo('helped-no')).not.toBe('none');
-    await popup.press('Enter');
-    // The next step's heading takes the focus, so the keyboard goes on from there.
-    await stepShown(popup, 'private-window');
-    expect(await focusedStep()).toBe('private-window');
-    expect(await tabTo('action-copy-link')).not.toBe('none');
-    await popup.press('Enter');
-    await waitForText(popup, 'Copied.', 5_000);
     expect(await tabTo('helped-yes')).not.toBe('none');
     await popup.press('Enter');
     await waitForText(popup, 'Glad it works again.');
@@ -277,23 +273,9 @@ describe.each(BROWSERS)('%s: the popup guide', (browserName) => {
 
   it('down for everyone: "it\'s not you", no chores, and an archived copy on a click (the address without its query)', async () => {
     const { driver } = site;
-    const checkHost = await startCheckHost({ nodes: allDown(502, 7) });
-    const statusPage = await startStatusPage({ vendor: 'statuspage', state: 'major', name: 'Example', tls: statusPageCertificate() });
-    const cloudflare = await startCloudflareStatus();
     const archive = await startArchive();
+    const standIns = await useDownForEveryone(driver, { archive: archive.baseUrl });
     try {
-      await driver.setSettings({
-        // One measuring source is what this case is about; Globalping's stand-in lives in status.e2e.ts.
-        statusProviders: { globalping: false },
-        statusEndpoints: {
-          checkHost: checkHost.baseUrl,
-          cloudflareStatus: cloudflare.baseUrl,
-          statusPageTemplates: [`https://status.{domain}:${statusPage.port}`],
-          checkHostNodes: 7,
-          archive: archive.baseUrl,
-        },
-      });
-      await driver.giveStatusConsent();
       await site.upstream.setDown();
       const tab = await driver.openTab(site.url('/item?ref=secret'));
       await waitForText(tab, '502 Bad Gateway');
@@ -311,7 +293,7 @@ describe.each(BROWSERS)('%s: the popup guide', (browserName) => {
       expect(archive.requests.map((r) => r.query.url)).toEqual([address]);
       expect(await popup.evaluate(() => document.querySelector('[data-testid="archive"] a')?.getAttribute('href'), null)).toBe(archive.snapshotUrl(address));
     } finally {
-      await stopAll(checkHost, statusPage, cloudflare, archive);
+      await stopAll(...standIns, archive);
     }
   });
 

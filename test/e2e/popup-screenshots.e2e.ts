@@ -11,8 +11,8 @@ import type { Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { waitForText } from './driver';
 import { useSite } from './site-fixture';
-import { allDown, startCheckHost, startCloudflareStatus, startStatusPage, stopAll } from '../lab/status-standins';
-import { statusPageCertificate } from '../lab/tls';
+import { stopAll } from '../lab/status-standins';
+import { useDownForEveryone } from './down-for-everyone';
 import { pageWithPostForm, UPSTREAM_OK_MARKER } from '../lab/upstream';
 import { waitFor } from '../lab/wait';
 
@@ -53,17 +53,8 @@ describe('chromium: the popup in its main states (README screenshots)', () => {
     await stopAll(...standIns.splice(0));
   });
 
-  async function failedTab(path = '/') {
-    await site.upstream.setDown();
-    const tab = await site.driver.openTab(site.url(path));
-    await waitForText(tab, '502 Bad Gateway');
-    const tabId = await site.driver.tabIdOf(site.url(path));
-    await waitFor(async () => (await site.driver.state()).incidents.length === 1, { message: 'an incident' });
-    return { tab, tabId };
-  }
-
   it('retrying: one headline, who failed, one "Retry now", the guide folded; the same in the dark theme', async () => {
-    const { tabId } = await failedTab('/checkout');
+    const { tabId } = await site.failedTab('/checkout');
     for (const scheme of ['light', 'dark'] as const) {
       const popup = await openPopup(site, tabId, scheme);
       await popup.getByTestId('more').waitFor();
@@ -89,22 +80,8 @@ describe('chromium: the popup in its main states (README screenshots)', () => {
   });
 
   it('down for everyone: said in the first view; "it\'s not you" and no chores behind the fold', async () => {
-    const checkHost = await startCheckHost({ nodes: allDown(502, 7) });
-    const statusPage = await startStatusPage({ vendor: 'statuspage', state: 'major', name: 'Example', tls: statusPageCertificate() });
-    const cloudflare = await startCloudflareStatus();
-    standIns.push(checkHost, statusPage, cloudflare);
-    await site.driver.setSettings({
-      // One measuring source is what these screenshots show; Globalping's stand-in lives in status.e2e.ts.
-      statusProviders: { globalping: false },
-      statusEndpoints: {
-        checkHost: checkHost.baseUrl,
-        cloudflareStatus: cloudflare.baseUrl,
-        statusPageTemplates: [`https://status.{domain}:${statusPage.port}`],
-        checkHostNodes: 7,
-      },
-    });
-    await site.driver.giveStatusConsent();
-    const { tabId } = await failedTab();
+    standIns.push(...(await useDownForEveryone(site.driver)));
+    const { tabId } = await site.failedTab();
     const popup = await openPopup(site, tabId);
     await popup.getByTestId('verdict').and(popup.locator('[data-verdict="down-for-everyone"]')).waitFor({ state: 'attached', timeout: 25_000 });
     // The news is in the first view: down for everyone.
@@ -144,7 +121,7 @@ describe('chromium: the popup in its main states (README screenshots)', () => {
 
   it('watch mode: what it does, and when it checks next', async () => {
     await site.driver.setSettings({ maxVisibleRetries: 1 });
-    const { tabId } = await failedTab('/watch');
+    const { tabId } = await site.failedTab('/watch');
     await waitFor(async () => (await site.driver.state()).incidents[0]?.phase === 'watching', { timeoutMs: 20_000, message: 'watch mode' });
     const popup = await openPopup(site, tabId);
     // The headline's second line says when the next background check comes, in words.
@@ -166,7 +143,7 @@ describe('chromium: the popup in its main states (README screenshots)', () => {
   });
 
   it('recovered: back, and after how long', async () => {
-    const { tab, tabId } = await failedTab();
+    const { tab, tabId } = await site.failedTab();
     await site.upstream.setUp();
     await waitForText(tab, UPSTREAM_OK_MARKER, 30_000);
     const popup = await openPopup(site, tabId);

@@ -4,7 +4,8 @@
  * `shareBrowser`, one per describe block brought back to its state after launch before each test ({@link Driver.reset}).
  */
 import { afterAll, afterEach, beforeEach } from 'vitest';
-import { launchDriver, SHOP_HOST, type BrowserName, type Driver } from './driver';
+import { launchDriver, SHOP_HOST, waitForText, type BrowserName, type Driver, type TabPage } from './driver';
+import { waitFor } from '../lab/wait';
 import { startGateway, type Gateway } from '../lab/gateway';
 import { startUpstream, type Upstream } from '../lab/upstream';
 
@@ -15,6 +16,11 @@ export interface Site {
   driver: Driver;
   /** `http://shop.example.com:<gateway port><path>`. */
   url(path: string): string;
+  /**
+   * The site goes down and a new tab opens `path` on it: resolves once the tab shows nginx's 502 and the extension
+   * holds the incident (the only one), with the tab and its id.
+   */
+  failedTab(path?: string): Promise<{ tab: TabPage; tabId: number }>;
 }
 
 /**
@@ -35,6 +41,14 @@ export interface Site {
 export function useSite(browserName: BrowserName, options: { serverAddress?: 'loopback' | 'public'; shareBrowser?: boolean; locale?: string } = {}): Site {
   const site = {
     url: (path: string) => `http://${SHOP_HOST}:${site.gateway.port}${path}`,
+    async failedTab(path = '/') {
+      await site.upstream.setDown();
+      const tab = await site.driver.openTab(site.url(path));
+      await waitForText(tab, '502 Bad Gateway');
+      const tabId = await site.driver.tabIdOf(site.url(path));
+      await waitFor(async () => (await site.driver.state()).incidents.length === 1, { message: 'an incident' });
+      return { tab, tabId };
+    },
   } as Site;
   const launch = () =>
     launchDriver(browserName, {

@@ -15,7 +15,7 @@ import { waitForText, type BrowserName, type TabPage } from './driver';
 import { useSite } from './site-fixture';
 import { stopAll } from '../lab/status-standins';
 import { useDownForEveryone } from './down-for-everyone';
-import { pageWithPostForm, UPSTREAM_OK_MARKER } from '../lab/upstream';
+import { UPSTREAM_OK_MARKER } from '../lab/upstream';
 import { waitFor } from '../lab/wait';
 
 /** Every translation the extension ships. */
@@ -170,13 +170,7 @@ describe.each(CASES)('%s in %s: the first view of the main states', (browserName
   });
 
   it('a form not sent again', async () => {
-    site.upstream.route('/form', pageWithPostForm('/order', { item: 'widget' }));
-    const tab = await site.driver.openTab(site.url('/form'));
-    await waitForText(tab, UPSTREAM_OK_MARKER);
-    await site.upstream.setDown();
-    await tab.click('#submit');
-    await waitForText(tab, '502 Bad Gateway');
-    const popup = await openPopup(await site.driver.tabIdOf(site.url('/order')));
+    const popup = await openPopup((await site.failedForm()).tabId);
     await present(popup, '[data-testid="form-check-first"]');
     await record(popup, 'form not re-sent', true);
   });

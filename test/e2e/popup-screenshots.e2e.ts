@@ -13,7 +13,7 @@ import { waitForText } from './driver';
 import { useSite } from './site-fixture';
 import { stopAll } from '../lab/status-standins';
 import { useDownForEveryone } from './down-for-everyone';
-import { pageWithPostForm, UPSTREAM_OK_MARKER } from '../lab/upstream';
+import { UPSTREAM_OK_MARKER } from '../lab/upstream';
 import { waitFor } from '../lab/wait';
 
 const OUT = [resolve('dist/screenshots'), ...(process.env.SCREENSHOTS_UPDATE ? [resolve('test/e2e/screenshots')] : [])];
@@ -99,13 +99,7 @@ describe('chromium: the popup in its main states (README screenshots)', () => {
   });
 
   it('a form that failed: not sent again by itself, offered on purpose with a warning', async () => {
-    site.upstream.route('/form', pageWithPostForm('/order', { item: 'widget' }));
-    const tab = await site.driver.openTab(site.url('/form'));
-    await waitForText(tab, UPSTREAM_OK_MARKER);
-    await site.upstream.setDown();
-    await tab.click('#submit');
-    await waitForText(tab, '502 Bad Gateway');
-    const tabId = await site.driver.tabIdOf(site.url('/order'));
+    const { tabId } = await site.failedForm();
     const popup = await openPopup(site, tabId);
     // Whether it went through comes first, as the main action in view; no "Retry now"; sending again only after.
     await popup.getByTestId('form-check-first').waitFor();

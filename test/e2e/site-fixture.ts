@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeEach } from 'vitest';
 import { launchDriver, SHOP_HOST, waitForText, type BrowserName, type Driver, type TabPage } from './driver';
 import { waitFor } from '../lab/wait';
 import { startGateway, type Gateway } from '../lab/gateway';
-import { startUpstream, type Upstream } from '../lab/upstream';
+import { pageWithPostForm, startUpstream, UPSTREAM_OK_MARKER, type Upstream } from '../lab/upstream';
 
 export interface Site {
   upstream: Upstream;
@@ -21,6 +21,11 @@ export interface Site {
    * holds the incident (the only one), with the tab and its id.
    */
   failedTab(path?: string): Promise<{ tab: TabPage; tabId: number }>;
+  /**
+   * A form at `/form` is posted to `/order` while the site is down: resolves once the tab shows nginx's 502 for the
+   * POST, with the tab's id.
+   */
+  failedForm(): Promise<{ tab: TabPage; tabId: number }>;
 }
 
 /**
@@ -48,6 +53,15 @@ export function useSite(browserName: BrowserName, options: { serverAddress?: 'lo
       const tabId = await site.driver.tabIdOf(site.url(path));
       await waitFor(async () => (await site.driver.state()).incidents.length === 1, { message: 'an incident' });
       return { tab, tabId };
+    },
+    async failedForm() {
+      site.upstream.route('/form', pageWithPostForm('/order', { item: 'widget' }));
+      const tab = await site.driver.openTab(site.url('/form'));
+      await waitForText(tab, UPSTREAM_OK_MARKER);
+      await site.upstream.setDown();
+      await tab.click('#submit');
+      await waitForText(tab, '502 Bad Gateway');
+      return { tab, tabId: await site.driver.tabIdOf(site.url('/order')) };
     },
   } as Site;
   const launch = () =>

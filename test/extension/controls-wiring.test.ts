@@ -28,6 +28,25 @@ function completed(tabId: number, statusCode: number, url = URL_A) {
   return { requestId: '1', url, method: 'GET', statusCode, type: 'main_frame', tabId, frameId: 0, responseHeaders: [{ name: 'Server', value: 'nginx' }] };
 }
 
+/** The recovery service as the background entry wires it, over the fake browser; `now` is epoch ms. */
+function wiredService(settings: ReturnType<typeof createSettingsSource>, now: () => number, scheduleWake: (at: number | null) => unknown = () => undefined) {
+  return createRecoveryService({
+    now,
+    random: () => 0.5,
+    store: createSessionStateStore(silent),
+    settings: settings.forRecovery,
+    effects: createBrowserEffects(),
+    scheduleWake: (at) => void scheduleWake(at),
+    isOnline: () => true,
+    ownOrigins: ['chrome-extension://test-extension-id'],
+    describe: {
+      incident: (incident, t, max, status) => describeIncident(incident, t, max, renderText, status),
+      badge: (state, tabId) => describeBadge(state.tabs[String(tabId)], incidentForTab(state, tabId)),
+    },
+    log: silent,
+  });
+}
+
 const eventually = (check: () => unknown) => vi.waitFor(check, { timeout: 1_000, interval: 2 });
 /** Every fire-and-forget effect started so far has run (the fake browser works on promises alone). */
 const drained = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -60,21 +79,7 @@ describe('the controls, in the background', () => {
     const settings = createSettingsSource(silent);
     // As the entry does: a storage change drops the reader's copy.
     fakeBrowser.storage.onChanged.addListener(() => settings.invalidate());
-    const service = createRecoveryService({
-      now: () => clock,
-      random: () => 0.5,
-      store: createSessionStateStore(silent),
-      settings: settings.forRecovery,
-      effects: createBrowserEffects(),
-      scheduleWake: (at) => wakes.push(at),
-      isOnline: () => true,
-      ownOrigins: ['chrome-extension://test-extension-id'],
-      describe: {
-        incident: (incident, t, max, status) => describeIncident(incident, t, max, renderText, status),
-        badge: (state, tabId) => describeBadge(state.tabs[String(tabId)], incidentForTab(state, tabId)),
-      },
-      log: silent,
-    });
+    const service = wiredService(settings, () => clock, (at) => wakes.push(at));
     const controls = createControls({
       storage: fakeBrowser.storage,
       settings,
@@ -194,21 +199,7 @@ describe('each notification mode does what the options say', () => {
   async function throughAnIncident(): Promise<{ down: string[]; back: string[] }> {
     let clock = 1_700_000_000_000;
     const settings = createSettingsSource(silent);
-    const service = createRecoveryService({
-      now: () => clock,
-      random: () => 0.5,
-      store: createSessionStateStore(silent),
-      settings: settings.forRecovery,
-      effects: createBrowserEffects(),
-      scheduleWake: () => undefined,
-      isOnline: () => true,
-      ownOrigins: [],
-      describe: {
-        incident: (incident, t, max, status) => describeIncident(incident, t, max, renderText, status),
-        badge: (state, tabId) => describeBadge(state.tabs[String(tabId)], incidentForTab(state, tabId)),
-      },
-      log: silent,
-    });
+    const service = wiredService(settings, () => clock);
     const tab = await fakeBrowser.tabs.create({ url: URL_A });
     await service.onCompleted(completed(tab.id!, 502));
     clock += 2_000;
